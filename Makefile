@@ -1,0 +1,121 @@
+# fakenet: plain GNU make with pkg-config. `make`, `make check`, `make check-asan`, `make bench`, `make install`.
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(CFLAGS) $(SAN)
+LDFLAGS   ?=
+
+FUSE_CFLAGS   = $(shell $(PKG_CONFIG) --cflags fuse3)
+FUSE_LIBS     = $(shell $(PKG_CONFIG) --libs fuse3)
+YAML_CFLAGS   = $(shell $(PKG_CONFIG) --cflags yaml-0.1)
+YAML_LIBS     = $(shell $(PKG_CONFIG) --libs yaml-0.1)
+PCRE_CFLAGS   = $(shell $(PKG_CONFIG) --cflags libpcre2-8)
+PCRE_LIBS     = $(shell $(PKG_CONFIG) --libs libpcre2-8)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+LIB_SRC    := $(sort $(wildcard lib/*.c))
+FAKEFS_SRC := $(sort $(wildcard fakefs/*.c))
+RUNNER_SRC := $(sort $(wildcard runner/*.c))
+SHIM_SRC   := $(sort $(wildcard shims/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+BENCH_SRC  := $(sort $(wildcard bench/*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lib/embedded_identities.o
+FAKEFS_OBJ := $(FAKEFS_SRC:%.c=$(BUILD)/%.o)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+SHIM_OBJ   := $(SHIM_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+# Every tool the multi-call shim answers to; a link per name in build/shims/.
+SHIM_TOOLS := route arp ifconfig netstat ip hostname nm-tool nmcli ethtool curl wget sudo
+
+# Static shims must not drag in an ASan runtime that cannot link statically.
+SHIM_STATIC ?= -static
+
+.PHONY: all deps check check-asan bench install uninstall run clean format format-check
+
+# Debian 12 packages needed to build and test (idempotent).
+deps:
+	tools/install-deps
+
+all: $(BUILD)/fakenet $(BUILD)/fakenet-shim shim-links $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FUSE_CFLAGS) $(YAML_CFLAGS) $(PCRE_CFLAGS) -MMD -MP -c $< -o $@
+
+# The shipped identities, embedded so the binary works with no data files installed.
+$(BUILD)/lib/embedded_identities.o: lib/embedded_identities.S $(wildcard identities/*.yaml)
+	@mkdir -p $(@D)
+	$(CC) -c -I. $< -o $@
+
+$(BUILD)/libfakenet.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fakenet: $(RUNNER_OBJ) $(FAKEFS_OBJ) $(BUILD)/libfakenet.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(FUSE_LIBS) $(YAML_LIBS) $(PCRE_LIBS) -lpthread
+
+$(BUILD)/fakenet-shim: $(SHIM_OBJ) $(BUILD)/libfakenet.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,$(SHIM_STATIC)) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+
+.PHONY: shim-links
+shim-links: $(BUILD)/fakenet-shim
+	@mkdir -p $(BUILD)/shims
+	@for t in $(SHIM_TOOLS); do ln -sf ../fakenet-shim $(BUILD)/shims/$$t; done
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+
+# One command runs every test: prove over the C unit tests and the bats scenario tests.
+check: all
+	tests/run-all $(BUILD)
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build tree.
+check-asan:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" check
+
+bench: all $(BENCH_BIN)
+	bench/run $(BUILD)
+
+# What a target sees under the default identity.
+run: all
+	$(BUILD)/fakenet run -- sh -c 'cat /proc/net/route /proc/net/arp; ls -l /sys/class/net; cat /sys/class/net/*/address /etc/hosts /etc/resolv.conf'
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/fakenet/shims \
+		$(DESTDIR)$(PREFIX)/share/fakenet/identities $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(BUILD)/fakenet $(DESTDIR)$(PREFIX)/bin/fakenet
+	install -m 0755 $(BUILD)/fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/fakenet-shim
+	for t in $(SHIM_TOOLS); do ln -sf ../fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/shims/$$t; done
+	install -m 0644 identities/*.yaml $(DESTDIR)$(PREFIX)/share/fakenet/identities/
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/fakenet
+	rm -rf $(DESTDIR)$(PREFIX)/libexec/fakenet $(DESTDIR)$(PREFIX)/share/fakenet
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/fakenet*.1 $(DESTDIR)$(PREFIX)/share/man/man5/fakenet*.5
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
+
+format-check:
+	clang-format --dry-run -Werror $(wildcard */*.c */*.h tests/unit/*.c)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,166 @@
+/* The network identity model: parsed and validated once from YAML, then read-only.
+ * Every view (fakefs file, shim output, hosts line, curl answer) is rendered from this struct alone. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#define FN_IFNAMSIZ 16
+
+enum fn_iface_kind {
+	FN_KIND_LOOPBACK, /* lo: implicit, always ifindex 1 */
+	FN_KIND_VETH,     /* container veth: /sys/devices/virtual/net, eth0@ifN in ip */
+	FN_KIND_ETHERNET, /* PCI NIC: /sys/devices/pci0000:00/.../net, a device link */
+	FN_KIND_WIRELESS, /* PCI wireless NIC, same shape as ethernet plus wireless bits */
+};
+
+enum fn_nud {
+	FN_NUD_PERMANENT,
+	FN_NUD_REACHABLE,
+	FN_NUD_STALE,
+	FN_NUD_DELAY,
+	FN_NUD_PROBE,
+	FN_NUD_INCOMPLETE,
+	FN_NUD_FAILED,
+	FN_NUD_NOARP,
+};
+
+enum fn_http_fail {
+	FN_HTTP_ANSWER = 0,    /* a status and a body */
+	FN_HTTP_REFUSED,       /* curl (7) */
+	FN_HTTP_UNRESOLVABLE,  /* curl (6) */
+	FN_HTTP_TIMEOUT,       /* curl (28), bounded by -m */
+};
+
+enum fn_nettools_style {
+	FN_NETTOOLS_2_10, /* "inet 1.2.3.4  netmask ..." */
+	FN_NETTOOLS_1_60, /* "inet addr:1.2.3.4  Bcast:..." */
+};
+
+/* An IPv4 or IPv6 address in network byte order; family is AF_INET or AF_INET6. */
+struct fn_ip {
+	int family;
+	uint8_t bytes[16];
+};
+
+struct fn_cidr {
+	struct fn_ip ip;
+	unsigned prefix;
+};
+
+struct fn_mac {
+	uint8_t b[6];
+};
+
+/* Where a value stood in the YAML file, for diagnostics raised after parsing. */
+struct fn_loc {
+	unsigned line, column; /* 1-based; 0 when the value is implied */
+};
+
+/* Interface counters: fixed values from the identity (default 0), shown by /proc/net/dev, sysfs
+ * statistics/, ifconfig and ip -s. A live kernel's counters move; a fake one's stand still. */
+struct fn_iface_stats {
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+
+struct fn_iface {
+	char name[FN_IFNAMSIZ];
+	enum fn_iface_kind kind;
+	int ifindex;               /* lo 1, then the order of the file: 2, 3, ... */
+	int iflink;                /* veth: the peer's ifindex (`peer_ifindex:`), else = ifindex */
+	struct fn_mac mac;
+	struct fn_mac permanent_mac; /* `permanent_mac:`, default = mac */
+	struct fn_cidr *addrs;     /* as written, IPv4 and IPv6; the EUI-64 link-local is derived */
+	size_t n_addrs;
+	unsigned mtu;              /* default 1500 (lo 65536) */
+	bool up;                   /* state: up | down */
+	bool ipv6_link_local;      /* derive fe80::EUI-64 (default true; lo never) */
+	char driver[32];           /* `driver:`; default veth / e1000e / iwlwifi / (none for lo) */
+	char pci_slot[16];         /* ethernet/wireless: "0000:00:XX.Y", derived from position */
+	int speed;                 /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
+	struct fn_iface_stats stats;
+	struct fn_loc loc;
+};
+
+struct fn_route {
+	struct fn_cidr to;
+	bool has_via;
+	struct fn_ip via;
+	int ifindex;        /* resolved: the interface whose connected subnet holds `via`, or `dev:` */
+	unsigned metric;
+	struct fn_loc loc;
+};
+
+struct fn_neighbor {
+	struct fn_ip ip;
+	struct fn_mac mac;
+	enum fn_nud state;
+	int ifindex; /* resolved from the connected subnets, or `dev:` */
+	struct fn_loc loc;
+};
+
+struct fn_host_entry {
+	struct fn_ip ip;
+	char **names;
+	size_t n_names;
+};
+
+struct fn_http_rule {
+	char *url_pattern;   /* PCRE2, matched against the full URL */
+	int status;          /* default 200 */
+	char *body;          /* default "" */
+	char **headers;      /* "Name: value" lines, optional */
+	size_t n_headers;
+	enum fn_http_fail fail;
+	struct fn_loc loc;
+};
+
+struct fn_identity {
+	char *source;                 /* file name, or "<embedded docker.yaml>" */
+	char hostname[65];
+	struct fn_iface *ifaces;      /* ifaces[0] is lo; then the file's interfaces in order */
+	size_t n_ifaces;
+	bool has_gateway;
+	struct fn_ip gateway_ip;
+	struct fn_mac gateway_mac;
+	int gateway_ifindex;          /* the interface whose connected subnet holds the gateway */
+	struct fn_route *routes;      /* `routes:` only; connected and default routes are derived */
+	size_t n_routes;
+	struct fn_neighbor *neighbors; /* `neighbors:` only; the gateway's entry is derived */
+	size_t n_neighbors;
+	struct fn_ip *nameservers;
+	size_t n_nameservers;
+	char **dns_search;
+	size_t n_dns_search;
+	char **dns_options;
+	size_t n_dns_options;
+	struct fn_host_entry *hosts;
+	size_t n_hosts;
+	char **blocked;
+	size_t n_blocked;
+	bool has_public_ip;
+	struct fn_ip public_ip;
+	struct fn_http_rule *http;
+	size_t n_http;
+	enum fn_nettools_style nettools;
+};
+
+/* Parse and validate an identity. On success returns the model; on failure returns NULL and every
+ * problem found is in diags as "FILE:LINE:COLUMN: error: message" (all of them, in one pass). */
+struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *diags);
+struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
+					    struct fn_diags *diags);
+void fn_identity_free(struct fn_identity *id);
+
+/* The identity a command uses: --identity FILE, else $FAKENET_IDENTITY, else the embedded
+ * docker.yaml. `explicit_path` may be NULL. */
+struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags);
+
+/* The shipped identities compiled into the binary, by file name ("docker.yaml"). */
+const char *fn_embedded_identity(const char *name, size_t *len);
+
+const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name);
+const struct fn_iface *fn_identity_iface_by_index(const struct fn_identity *id, int ifindex);

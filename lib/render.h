@@ -1,0 +1,20 @@
+/* Renderers: pure functions from the identity to the text of one view. Byte-exact with the
+ * kernel's (or the real tool's) output for a machine configured like the identity. */
+#pragma once
+
+#include "buf.h"
+#include "identity.h"
+
+/* /proc/net (render_proc.c) */
+void render_proc_net_route(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_arp(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_dev(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_if_inet6(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_ipv6_route(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_fib_trie(const struct fn_identity *id, struct fn_buf *out);
+void render_proc_net_dev_mcast(const struct fn_identity *id, struct fn_buf *out);
+
+/* /etc (render_etc.c) */
+void render_etc_hosts(const struct fn_identity *id, struct fn_buf *out);
+void render_etc_resolv_conf(const struct fn_identity *id, struct fn_buf *out);
+void render_etc_hostname(const struct fn_identity *id, struct fn_buf *out);

@@ -1,0 +1,28 @@
+/* Small helpers shared by every part: allocation that dies on failure, and the one error style. */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* The program name used as the prefix of every message ("fakenet", "route", ...). */
+extern const char *fn_progname;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* "PROG: message\n" on stderr. The die variants exit with `status`; the _errno ones append
+ * ": strerror(errno)" with errno captured before anything else runs. */
+void fn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fn_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void fn_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+__attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
+int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);

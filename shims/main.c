@@ -1,0 +1,71 @@
+/* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and run
+ * the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim.h"
+#include "util.h"
+
+extern const struct fn_shim_tool *const __start_fn_shim_tools[];
+extern const struct fn_shim_tool *const __stop_fn_shim_tools[];
+
+static const struct fn_shim_tool *find_tool(const char *name)
+{
+	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools; t++)
+		if (strcmp((*t)->name, name) == 0)
+			return *t;
+	return NULL;
+}
+
+static void list_tools(FILE *out)
+{
+	fprintf(out, "usage: fakenet-shim TOOL [ARG...]   (or call it through a link named TOOL)\n"
+		     "tools:");
+	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools; t++)
+		fprintf(out, " %s", (*t)->name);
+	fputc('\n', out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const struct fn_shim_tool *tool;
+	struct fn_shim_ctx ctx = {0};
+	struct fn_identity *id = NULL;
+	struct fn_diags diags;
+	int status;
+
+	if (strcmp(base, "fakenet-shim") == 0) {
+		if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+			list_tools(argc < 2 ? stderr : stdout);
+			return argc < 2 ? 2 : 0;
+		}
+		argv++;
+		argc--;
+		base = argv[0];
+	}
+	fn_progname = base;
+	tool = find_tool(base);
+	if (!tool) {
+		fn_warn("fakenet-shim has no tool named '%s'", base);
+		return 127;
+	}
+	if (tool->needs_identity) {
+		fn_diags_init(&diags, NULL);
+		id = fn_identity_resolve(NULL, &diags);
+		if (!id) {
+			fn_diags_print(&diags, stderr);
+			fn_diags_free(&diags);
+			return 125;
+		}
+		fn_diags_free(&diags);
+	}
+	ctx.id = id;
+	ctx.tool = base;
+	status = tool->main(&ctx, argc, argv);
+	fflush(stdout);
+	fn_identity_free(id);
+	return status;
+}

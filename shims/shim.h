@@ -1,0 +1,22 @@
+/* The multi-call shim: one static binary, one source file per tool, dispatched on argv[0].
+ * A tool registers itself with FN_SHIM_TOOL in its own file; main.c finds every registered tool. */
+#pragma once
+
+#include "identity.h"
+
+struct fn_shim_ctx {
+	const struct fn_identity *id; /* NULL for tools that do not need it (sudo) */
+	const char *tool;             /* the name it was called by */
+};
+
+struct fn_shim_tool {
+	const char *name;
+	/* Returns the exit status; writes to stdout/stderr exactly as the real tool would. */
+	int (*main)(const struct fn_shim_ctx *ctx, int argc, char **argv);
+	bool needs_identity;
+};
+
+#define FN_SHIM_TOOL(var, ...)                                                                     \
+	static const struct fn_shim_tool var = __VA_ARGS__;                                        \
+	__attribute__((used, section("fn_shim_tools"))) static const struct fn_shim_tool *const   \
+		var##_entry = &var

@@ -27,7 +27,7 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lib/embedded_identities.o
 FAKEFS_OBJ := $(FAKEFS_SRC:%.c=$(BUILD)/%.o)
-RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/runner/embedded_probes.o
 SHIM_OBJ   := $(SHIM_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
@@ -52,6 +52,10 @@ $(BUILD)/%.o: %.c
 
 # The shipped identities, embedded so the binary works with no data files installed.
 $(BUILD)/lib/embedded_identities.o: lib/embedded_identities.S $(wildcard identities/*.yaml)
+	@mkdir -p $(@D)
+	$(CC) -c -I. $< -o $@
+
+$(BUILD)/runner/embedded_probes.o: runner/embedded_probes.S runner/probes.yaml
 	@mkdir -p $(@D)
 	$(CC) -c -I. $< -o $@
 

@@ -21,6 +21,33 @@ unsigned fn_iface_txqueuelen(const struct fn_iface *iface);
  * "devices/pci0000:00/0000:00:1f.6/net/eth0". */
 const char *fn_iface_sysfs_devpath(const struct fn_iface *iface, char *buf, size_t len);
 
+/* How the kernel says the MAC and the name were chosen (sysfs addr_assign_type, name_assign_type):
+ * NET_ADDR_PERM 0 / NET_ADDR_SET 3; NET_NAME_ENUM 1, NET_NAME_PREDICTABLE 2 (lo), NET_NAME_USER 3
+ * (veth made by `ip link add`), NET_NAME_RENAMED 4 (a NIC udev renamed). */
+int fn_iface_addr_assign_type(const struct fn_iface *iface);
+int fn_iface_name_assign_type(const struct fn_iface *iface);
+/* The link-layer broadcast address (ff:ff:ff:ff:ff:ff; all zero for lo). */
+struct fn_mac fn_iface_hw_broadcast(const struct fn_iface *iface);
+/* Whether the driver answers ethtool link settings: veth and PCI ethernet do; lo and cfg80211
+ * wireless do not, so their sysfs speed/duplex fail with EINVAL and ethtool shows no speed. */
+bool fn_iface_has_link_settings(const struct fn_iface *iface);
+/* "full" or "unknown" (no known speed) as sysfs duplex and ethtool report it. */
+const char *fn_iface_duplex(const struct fn_iface *iface);
+/* Carrier transitions since the device was created: a link gets carrier off when created and on
+ * once it is up (carrier_down_count 1, carrier_up_count 1); lo never changes. */
+void fn_iface_carrier_counts(const struct fn_iface *iface, unsigned *up, unsigned *down);
+
+/* The PCI function behind an ethernet or wireless NIC, as lspci and sysfs show it. */
+struct fn_pci_ids {
+	unsigned vendor, device, subsystem_vendor, subsystem_device;
+	unsigned class_code; /* 24 bits: 0x020000 ethernet, 0x028000 other network (wireless) */
+	unsigned revision;
+	unsigned irq;
+};
+
+/* False for lo and veth, which sit on no bus. */
+bool fn_iface_pci_ids(const struct fn_iface *iface, struct fn_pci_ids *ids);
+
 /* The broadcast address of an IPv4 prefix (/31 and /32 have none: returns 0.0.0.0). */
 struct fn_ip fn_cidr_broadcast(const struct fn_cidr *c);
 /* fe80::/64 link-local address built from the MAC (EUI-64, universal/local bit flipped). */
@@ -72,11 +99,22 @@ struct fn_rtable {
 	size_t n;
 };
 
-/* IPv4 table main, in the kernel's fib trie walk order (what /proc/net/route and `ip route` list). */
+/* IPv4 table main, in the kernel's fib trie walk order (what /proc/net/route and `ip route` list).
+ */
 void fn_routes_ipv4(const struct fn_identity *id, struct fn_rtable *out);
+/* Every IPv4 route of tables main and local (local addresses, broadcasts, loopback) in the order
+ * the kernel inserts them; the shape of /proc/net/fib_trie depends on that order. */
+void fn_routes_ipv4_fib(const struct fn_identity *id, struct fn_rtable *out);
+/* The order of two IPv4 routes in a walk of the fib trie: by key, then as aliases of one leaf
+ * (longer prefix first, table local before main, lower metric first); 0 keeps insertion order. */
+int fn_rt_ipv4_walk_cmp(const struct fn_rt *a, const struct fn_rt *b);
 /* IPv6 routes of main and local in /proc/net/ipv6_route order. */
 void fn_routes_ipv6(const struct fn_identity *id, struct fn_rtable *out);
 void fn_rtable_free(struct fn_rtable *t);
+
+/* An IPv6 address that waits for DAD: one added with DAD (see fn_iface_addr_nodad) on a link that
+ * is down never finishes it (if_inet6 flag 0x40, `ip` says "tentative", no local route). */
+bool fn_iface_addr_tentative(const struct fn_iface *iface, const struct fn_cidr *addr);
 
 /* The route the kernel would pick for `dst` (longest prefix, then lowest metric), with the source
  * address it would use. Returns false when unreachable. */
@@ -86,10 +124,56 @@ bool fn_route_lookup(const struct fn_identity *id, const struct fn_ip *dst, stru
 /* The neighbour table (gateway entry first, then `neighbors:`), IPv4 and IPv6, in the kernel's
  * listing order. The array is owned by the caller (free()). */
 size_t fn_neighbor_table(const struct fn_identity *id, struct fn_neighbor **out);
-/* Flags /proc/net/arp shows for a state: 0x6 permanent, 0x2 other valid states, 0x0 incomplete/failed. */
+/* Flags /proc/net/arp shows for a state: 0x6 permanent, 0x2 other valid states, 0x0
+ * incomplete/failed. */
 unsigned fn_nud_arp_flags(enum fn_nud state);
 /* "PERMANENT", "REACHABLE", ... as ip neigh prints them. */
 const char *fn_nud_name(enum fn_nud state);
 
 /* The interface whose connected IPv4/IPv6 subnet holds `ip` (an up interface first), or NULL. */
 const struct fn_iface *fn_iface_for_address(const struct fn_identity *id, const struct fn_ip *ip);
+
+/* The address the machine's own name resolves to (the hostname line of /etc/hosts, hostname -i):
+ * the first IPv4 address of the first up interface other than lo, or NULL. */
+const struct fn_cidr *fn_identity_host_address(const struct fn_identity *id);
+
+/* What iproute2, ethtool and sysfs show beyond addresses (derive_iproute.c). */
+/* The root qdisc `ip link` names: noqueue (lo, veth, mac80211 wireless with its own queues),
+ * fq_codel (a PCI NIC under systemd's net.core.default_qdisc), noop (never brought up). */
+const char *fn_iface_qdisc(const struct fn_iface *iface);
+/* IF_LINK_MODE_*: 1 (dormant) for wireless, whose supplicant holds the link until it has
+ * authenticated; 0 otherwise. `ip link` prints "mode DORMANT"/"mode DEFAULT". */
+unsigned fn_iface_link_mode(const struct fn_iface *iface);
+/* How often the carrier flipped since the device was created: a veth that came up once shows
+ * 2 (off at creation, on, ...), one never brought up 1, lo 0. */
+unsigned fn_iface_carrier_changes(const struct fn_iface *iface);
+/* The MTU range the driver accepts (lo: 0/0, veth: 68/65535). */
+void fn_iface_mtu_range(const struct fn_iface *iface, unsigned *min, unsigned *max);
+/* Number of TX (= RX) queues: a veth gets one per possible CPU of the host, like the kernel's. */
+unsigned fn_iface_num_queues(const struct fn_iface *iface);
+/* rtnetlink address scope of an address on an interface (FN_SCOPE_HOST for 127/8 and ::1,
+ * FN_SCOPE_LINK for fe80::/10, else FN_SCOPE_UNIVERSE). */
+enum fn_rt_scope fn_addr_scope(const struct fn_cidr *addr);
+/* IFA_F_NODAD: container runtimes add a veth's static IPv6 addresses without duplicate address
+ * detection; a PCI NIC's addresses went through DAD. Never for link-local or IPv4. */
+bool fn_iface_addr_nodad(const struct fn_iface *iface, const struct fn_cidr *addr);
+/* Whether the kernel holds a broadcast address for this IPv4 address (not on lo, not /31, /32). */
+bool fn_iface_addr_has_broadcast(const struct fn_iface *iface, const struct fn_cidr *addr);
+/* IFA_F_SECONDARY: an IPv4 address in the same subnet as an earlier one on the interface. */
+bool fn_iface_addr_secondary(const struct fn_iface *iface, const struct fn_cidr *addr);
+
+/* What the net-tools views need beyond the tables (derive_nettools.c). */
+/* RTF_* bits of a route as /proc/net/route (IPv4) or /proc/net/ipv6_route (IPv6) shows them. */
+unsigned fn_rt_rtf_flags(const struct fn_rt *rt);
+/* Whether a route of fn_routes_ipv4 is a row of /proc/net/route (main table, no broadcast or
+ * multicast entries). */
+bool fn_rt_in_proc_route(const struct fn_rt *rt);
+/* The reference count /proc/net/ipv6_route shows: a quiet kernel's value (live ones move). */
+unsigned fn_rt_ipv6_refcnt(const struct fn_rt *rt);
+/* gethostbyaddr() through the identity's /etc/hosts only (never DNS): the canonical (first) name
+ * of the first line holding `ip`. */
+bool fn_hosts_name_for(const struct fn_identity *id, const struct fn_ip *ip, char *buf, size_t len);
+/* gethostbyname() through the identity's /etc/hosts only: the first line naming `name`. */
+bool fn_hosts_addr_for(const struct fn_identity *id, const char *name, int family, struct fn_ip *out);
+/* getnetbyaddr() through /etc/networks as Debian ships it (default, loopback, link-local), or NULL. */
+const char *fn_networks_name_for(const struct fn_ip *net);

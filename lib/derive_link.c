@@ -1,4 +1,5 @@
-/* Link-level derived facts: flags, operstate, addresses per family, broadcast, EUI-64, sysfs path. */
+/* Link-level derived facts: flags, operstate, addresses per family, broadcast, EUI-64, sysfs path.
+ */
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -58,6 +59,111 @@ const char *fn_iface_sysfs_devpath(const struct fn_iface *iface, char *buf, size
 	else
 		snprintf(buf, len, "devices/virtual/net/%s", iface->name);
 	return buf;
+}
+
+/* True when `name` is what the kernel itself would have called the device ("eth0" from "eth%d"). */
+static bool is_kernel_enumerated_name(const char *name, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	if (strncmp(name, prefix, plen) != 0 || name[plen] == '\0')
+		return false;
+	return strspn(name + plen, "0123456789") == strlen(name + plen);
+}
+
+int fn_iface_addr_assign_type(const struct fn_iface *iface)
+{
+	switch (iface->kind) {
+	case FN_KIND_LOOPBACK:
+		return 0;
+	case FN_KIND_VETH:
+		/* A veth gets a random MAC at creation; the identity's MAC is set afterwards. */
+		return 3;
+	default:
+		return memcmp(&iface->mac, &iface->permanent_mac, sizeof(iface->mac)) == 0 ? 0 : 3;
+	}
+}
+
+int fn_iface_name_assign_type(const struct fn_iface *iface)
+{
+	switch (iface->kind) {
+	case FN_KIND_LOOPBACK:
+		return 2;
+	case FN_KIND_VETH:
+		return 3;
+	case FN_KIND_ETHERNET:
+		return is_kernel_enumerated_name(iface->name, "eth") ? 1 : 4;
+	case FN_KIND_WIRELESS:
+		return is_kernel_enumerated_name(iface->name, "wlan") ? 1 : 4;
+	}
+	return 0;
+}
+
+struct fn_mac fn_iface_hw_broadcast(const struct fn_iface *iface)
+{
+	struct fn_mac mac;
+
+	memset(mac.b, iface->kind == FN_KIND_LOOPBACK ? 0x00 : 0xff, sizeof(mac.b));
+	return mac;
+}
+
+bool fn_iface_has_link_settings(const struct fn_iface *iface)
+{
+	return iface->kind == FN_KIND_VETH || iface->kind == FN_KIND_ETHERNET;
+}
+
+const char *fn_iface_duplex(const struct fn_iface *iface)
+{
+	return iface->speed > 0 ? "full" : "unknown";
+}
+
+void fn_iface_carrier_counts(const struct fn_iface *iface, unsigned *up, unsigned *down)
+{
+	bool ever_off = iface->kind != FN_KIND_LOOPBACK;
+
+	*down = ever_off ? 1 : 0;
+	*up = ever_off && has_carrier(iface) ? 1 : 0;
+}
+
+/* One plausible device per driver, with the IDs lspci shows for it: the on-board Intel Ethernet
+ * Connection (7) I219-LM as HP ships it, and an Intel Wi-Fi 6 AX200NGW card. */
+static bool pci_ids_for_driver(const char *driver, struct fn_pci_ids *ids)
+{
+	memset(ids, 0, sizeof(*ids));
+	ids->vendor = 0x8086;
+	if (strcmp(driver, "e1000e") == 0) {
+		ids->device = 0x15bb;
+		ids->subsystem_vendor = 0x103c;
+		ids->subsystem_device = 0x83e2;
+		ids->class_code = 0x020000;
+		ids->revision = 0x10;
+		ids->irq = 16;
+		return true;
+	}
+	if (strcmp(driver, "iwlwifi") == 0) {
+		ids->device = 0x2723;
+		ids->subsystem_vendor = 0x8086;
+		ids->subsystem_device = 0x0084;
+		ids->class_code = 0x028000;
+		ids->revision = 0x1a;
+		ids->irq = 17;
+		return true;
+	}
+	return false;
+}
+
+bool fn_iface_pci_ids(const struct fn_iface *iface, struct fn_pci_ids *ids)
+{
+	const char *fallback;
+
+	if (iface->kind == FN_KIND_ETHERNET)
+		fallback = "e1000e";
+	else if (iface->kind == FN_KIND_WIRELESS)
+		fallback = "iwlwifi";
+	else
+		return false;
+	/* A driver we hold no IDs for still sits on a PCI function of its kind. */
+	return pci_ids_for_driver(iface->driver, ids) || pci_ids_for_driver(fallback, ids);
 }
 
 struct fn_ip fn_cidr_broadcast(const struct fn_cidr *c)
@@ -145,4 +251,19 @@ const struct fn_iface *fn_iface_for_address(const struct fn_identity *id, const 
 	const struct fn_iface *iface = find_on_link(id, ip, true);
 
 	return iface ? iface : find_on_link(id, ip, false);
+}
+
+const struct fn_cidr *fn_identity_host_address(const struct fn_identity *id)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++) {
+		const struct fn_iface *iface = &id->ifaces[i];
+		const struct fn_cidr *addr;
+
+		if (iface->kind == FN_KIND_LOOPBACK || !iface->up)
+			continue;
+		addr = fn_iface_primary_ipv4(iface);
+		if (addr)
+			return addr;
+	}
+	return NULL;
 }

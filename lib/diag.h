@@ -17,7 +17,8 @@ struct fn_diags {
 
 void fn_diags_init(struct fn_diags *d, const char *file);
 void fn_diags_add(struct fn_diags *d, unsigned line, unsigned column, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* Prints each diagnostic as "FILE:LINE:COLUMN: error: message\n" (or "FILE: error: ..." without a place). */
+    __attribute__((format(printf, 4, 5)));
+/* Prints each diagnostic as "FILE:LINE:COLUMN: error: message\n" (or "FILE: error: ..." without a
+ * place). */
 void fn_diags_print(const struct fn_diags *d, FILE *out);
 void fn_diags_free(struct fn_diags *d);

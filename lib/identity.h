@@ -1,10 +1,12 @@
 /* The network identity model: parsed and validated once from YAML, then read-only.
- * Every view (fakefs file, shim output, hosts line, curl answer) is rendered from this struct alone. */
+ * Every view (fakefs file, shim output, hosts line, curl answer) is rendered from this struct
+ * alone. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -12,7 +14,7 @@
 
 enum fn_iface_kind {
 	FN_KIND_LOOPBACK, /* lo: implicit, always ifindex 1 */
-	FN_KIND_VETH,     /* container veth: /sys/devices/virtual/net, eth0@ifN in ip */
+	FN_KIND_VETH,	  /* container veth: /sys/devices/virtual/net, eth0@ifN in ip */
 	FN_KIND_ETHERNET, /* PCI NIC: /sys/devices/pci0000:00/.../net, a device link */
 	FN_KIND_WIRELESS, /* PCI wireless NIC, same shape as ethernet plus wireless bits */
 };
@@ -29,10 +31,10 @@ enum fn_nud {
 };
 
 enum fn_http_fail {
-	FN_HTTP_ANSWER = 0,    /* a status and a body */
-	FN_HTTP_REFUSED,       /* curl (7) */
-	FN_HTTP_UNRESOLVABLE,  /* curl (6) */
-	FN_HTTP_TIMEOUT,       /* curl (28), bounded by -m */
+	FN_HTTP_ANSWER = 0,   /* a status and a body */
+	FN_HTTP_REFUSED,      /* curl (7) */
+	FN_HTTP_UNRESOLVABLE, /* curl (6) */
+	FN_HTTP_TIMEOUT,      /* curl (28), bounded by -m */
 };
 
 enum fn_nettools_style {
@@ -69,18 +71,18 @@ struct fn_iface_stats {
 struct fn_iface {
 	char name[FN_IFNAMSIZ];
 	enum fn_iface_kind kind;
-	int ifindex;               /* lo 1, then the order of the file: 2, 3, ... */
-	int iflink;                /* veth: the peer's ifindex (`peer_ifindex:`), else = ifindex */
+	int ifindex; /* lo 1, then the order of the file: 2, 3, ... */
+	int iflink;  /* veth: the peer's ifindex (`peer_ifindex:`), else = ifindex */
 	struct fn_mac mac;
 	struct fn_mac permanent_mac; /* `permanent_mac:`, default = mac */
-	struct fn_cidr *addrs;     /* as written, IPv4 and IPv6; the EUI-64 link-local is derived */
+	struct fn_cidr *addrs; /* as written, IPv4 and IPv6; the EUI-64 link-local is derived */
 	size_t n_addrs;
-	unsigned mtu;              /* default 1500 (lo 65536) */
-	bool up;                   /* state: up | down */
-	bool ipv6_link_local;      /* derive fe80::EUI-64 (default true; lo never) */
-	char driver[32];           /* `driver:`; default veth / e1000e / iwlwifi / (none for lo) */
-	char pci_slot[16];         /* ethernet/wireless: "0000:00:XX.Y", derived from position */
-	int speed;                 /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
+	unsigned mtu;	      /* default 1500 (lo 65536) */
+	bool up;	      /* state: up | down */
+	bool ipv6_link_local; /* derive fe80::EUI-64 (default true; lo never) */
+	char driver[32];      /* `driver:`; default veth / e1000e / iwlwifi / (none for lo) */
+	char pci_slot[16];    /* ethernet/wireless: "0000:00:XX.Y", derived from position */
+	int speed;	      /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
 	struct fn_iface_stats stats;
 	struct fn_loc loc;
 };
@@ -89,7 +91,7 @@ struct fn_route {
 	struct fn_cidr to;
 	bool has_via;
 	struct fn_ip via;
-	int ifindex;        /* resolved: the interface whose connected subnet holds `via`, or `dev:` */
+	int ifindex; /* resolved: the interface whose connected subnet holds `via`, or `dev:` */
 	unsigned metric;
 	struct fn_loc loc;
 };
@@ -109,25 +111,25 @@ struct fn_host_entry {
 };
 
 struct fn_http_rule {
-	char *url_pattern;   /* PCRE2, matched against the full URL */
-	int status;          /* default 200 */
-	char *body;          /* default "" */
-	char **headers;      /* "Name: value" lines, optional */
+	char *url_pattern; /* PCRE2, matched against the full URL */
+	int status;	   /* default 200 */
+	char *body;	   /* default "" */
+	char **headers;	   /* "Name: value" lines, optional */
 	size_t n_headers;
 	enum fn_http_fail fail;
 	struct fn_loc loc;
 };
 
 struct fn_identity {
-	char *source;                 /* file name, or "<embedded docker.yaml>" */
+	char *source; /* file name, or "docker.yaml (built in)" */
 	char hostname[65];
-	struct fn_iface *ifaces;      /* ifaces[0] is lo; then the file's interfaces in order */
+	struct fn_iface *ifaces; /* ifaces[0] is lo; then the file's interfaces in order */
 	size_t n_ifaces;
 	bool has_gateway;
 	struct fn_ip gateway_ip;
 	struct fn_mac gateway_mac;
-	int gateway_ifindex;          /* the interface whose connected subnet holds the gateway */
-	struct fn_route *routes;      /* `routes:` only; connected and default routes are derived */
+	int gateway_ifindex;	 /* the interface whose connected subnet holds the gateway */
+	struct fn_route *routes; /* `routes:` only; connected and default routes are derived */
 	size_t n_routes;
 	struct fn_neighbor *neighbors; /* `neighbors:` only; the gateway's entry is derived */
 	size_t n_neighbors;
@@ -149,7 +151,8 @@ struct fn_identity {
 };
 
 /* Parse and validate an identity. On success returns the model; on failure returns NULL and every
- * problem found is in diags as "FILE:LINE:COLUMN: error: message" (all of them, in one pass). */
+ * problem found is in diags as "FILE:LINE:COLUMN: error: message" (all of them, in one pass).
+ * `diags` must be initialised (fn_diags_init); its file name becomes the identity's source name. */
 struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *diags);
 struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
 					    struct fn_diags *diags);
@@ -164,3 +167,7 @@ const char *fn_embedded_identity(const char *name, size_t *len);
 
 const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name);
 const struct fn_iface *fn_identity_iface_by_index(const struct fn_identity *id, int ifindex);
+
+/* `fakenet validate FILE...`: loads each file and prints its diagnostics to `err` (nothing for a
+ * good file). Returns 0 when every file is valid, 1 otherwise. */
+int fn_identity_validate_files(char **paths, size_t n, FILE *err);

@@ -1,4 +1,5 @@
-/* Parsing and formatting of IP addresses, prefixes and MAC addresses, one way for the whole tree. */
+/* Parsing and formatting of IP addresses, prefixes and MAC addresses, one way for the whole tree.
+ */
 #pragma once
 
 #include <stdbool.h>
@@ -7,7 +8,7 @@
 #include "identity.h"
 
 /* Longest text any formatter below writes, NUL included. */
-#define FN_IP_STRLEN 46
+#define FN_IP_STRLEN  46
 #define FN_MAC_STRLEN 18
 
 /* Parse "1.2.3.4" or "fe80::1"; strict (no leading zeros in IPv4, no trailing junk). */

@@ -20,9 +20,9 @@ char *xvasprintf(const char *fmt, va_list ap);
 void fn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fn_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void fn_die(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 __attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
 int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);

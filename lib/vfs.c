@@ -103,7 +103,8 @@ static struct fn_node *resolve_from(const struct fn_vfs *vfs, struct fn_node *st
 	char *copy = xstrdup(path), *save = NULL;
 	struct fn_node *n = path[0] == '/' ? vfs->root : start;
 
-	for (char *part = strtok_r(copy, "/", &save); part && n; part = strtok_r(NULL, "/", &save)) {
+	for (char *part = strtok_r(copy, "/", &save); part && n;
+	     part = strtok_r(NULL, "/", &save)) {
 		if (strcmp(part, ".") == 0)
 			continue;
 		if (strcmp(part, "..") == 0) {

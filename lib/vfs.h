@@ -17,26 +17,26 @@ enum fn_node_type {
 
 /* How a file's size and caching look to readers. */
 enum fn_file_style {
-	FN_FILE_STATIC,  /* st_size = content length; cacheable (hosts, resolv.conf) */
-	FN_FILE_PROCFS,  /* st_size 0, read with direct I/O, as procfs files are */
-	FN_FILE_SYSFS,   /* st_size 4096, read with direct I/O, as sysfs attributes are */
+	FN_FILE_STATIC, /* st_size = content length; cacheable (hosts, resolv.conf) */
+	FN_FILE_PROCFS, /* st_size 0, read with direct I/O, as procfs files are */
+	FN_FILE_SYSFS,	/* st_size 4096, read with direct I/O, as sysfs attributes are */
 };
 
 struct fn_node {
 	char *name;
 	enum fn_node_type type;
-	mode_t mode;            /* permission bits only */
+	mode_t mode; /* permission bits only */
 	enum fn_file_style style;
-	char *content;          /* file text, or the link target */
+	char *content; /* file text, or the link target */
 	size_t len;
-	int read_errno;         /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
+	int read_errno; /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
 	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones. */
 	char *passthrough;
 	struct fn_node *parent;
 	struct fn_node **children;
 	size_t n_children;
-	unsigned long ino;      /* stable inode number, unique within the tree */
+	unsigned long ino; /* stable inode number, unique within the tree */
 };
 
 struct fn_vfs {

@@ -1,5 +1,5 @@
-/* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and run
- * the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
+/* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and
+ * run the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,8 @@ extern const struct fn_shim_tool *const __stop_fn_shim_tools[];
 
 static const struct fn_shim_tool *find_tool(const char *name)
 {
-	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools; t++)
+	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools;
+	     t++)
 		if (strcmp((*t)->name, name) == 0)
 			return *t;
 	return NULL;
@@ -23,7 +24,8 @@ static void list_tools(FILE *out)
 {
 	fprintf(out, "usage: fakenet-shim TOOL [ARG...]   (or call it through a link named TOOL)\n"
 		     "tools:");
-	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools; t++)
+	for (const struct fn_shim_tool *const *t = __start_fn_shim_tools; t < __stop_fn_shim_tools;
+	     t++)
 		fprintf(out, " %s", (*t)->name);
 	fputc('\n', out);
 }

@@ -6,7 +6,7 @@
 
 struct fn_shim_ctx {
 	const struct fn_identity *id; /* NULL for tools that do not need it (sudo) */
-	const char *tool;             /* the name it was called by */
+	const char *tool;	      /* the name it was called by */
 };
 
 struct fn_shim_tool {
@@ -18,5 +18,6 @@ struct fn_shim_tool {
 
 #define FN_SHIM_TOOL(var, ...)                                                                     \
 	static const struct fn_shim_tool var = __VA_ARGS__;                                        \
-	__attribute__((used, section("fn_shim_tools"))) static const struct fn_shim_tool *const   \
-		var##_entry = &var
+	__attribute__((                                                                            \
+	    used, section("fn_shim_tools"))) static const struct fn_shim_tool *const var##_entry = \
+	    &var

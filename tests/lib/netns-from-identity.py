@@ -48,6 +48,8 @@ class Iface:
         self.up = spec.get("state", "up") == "up"
         self.link_local = spec.get("ipv6_link_local", True)
         self.addrs = [ipaddress.ip_interface(a) for a in spec.get("addresses", [])]
+        # Container runtimes add a veth's addresses without DAD; a NIC's go through it.
+        self.nodad = spec.get("kind", "veth") == "veth"
         self.peer = "p%d" % index
 
     def holds(self, addr):
@@ -81,12 +83,25 @@ def configure_links(ns, peer, ifaces):
         for a in iface.addrs:
             if a.version == 4:
                 ip(ns, "addr", "add", str(a), "brd", "+", "dev", iface.name)
-            else:
+            elif iface.nodad:
                 ip(ns, "-6", "addr", "add", str(a), "dev", iface.name, "nodad")
+            else:
+                ip(ns, "-6", "addr", "add", str(a), "dev", iface.name)
     for iface in ifaces:
         ip(peer, "link", "set", iface.peer, "up")
         if iface.up:
             ip(ns, "link", "set", iface.name, "up")
+            wait_for_ipv6_up(ns, iface.name)
+
+
+def wait_for_ipv6_up(ns, name):
+    """IPv6 starts on a link (ff00::/8, the link-local address) only when the carrier event is
+    processed, asynchronously; one link at a time keeps the kernel's lists in ifindex order."""
+    deadline = time.monotonic() + DAD_WAIT_SECONDS
+    while "ff00::/8" not in ip(ns, "-6", "route", "show", "table", "local", "dev", name):
+        if time.monotonic() > deadline:
+            raise RuntimeError("IPv6 did not start on %s in %.0f s" % (name, DAD_WAIT_SECONDS))
+        time.sleep(0.02)
 
 
 def configure_routes(ns, ident, ifaces):
@@ -114,8 +129,9 @@ def configure_routes(ns, ident, ifaces):
 
 
 def wait_for_dad(ns):
+    """Until no up link has a tentative address (a down link's stay tentative for ever)."""
     deadline = time.monotonic() + DAD_WAIT_SECONDS
-    while "tentative" in ip(ns, "-6", "addr", "show"):
+    while "tentative" in ip(ns, "-6", "addr", "show", "up"):
         if time.monotonic() > deadline:
             raise RuntimeError("IPv6 DAD did not finish in %.0f s" % DAD_WAIT_SECONDS)
         time.sleep(0.1)

@@ -1,0 +1,430 @@
+/* The FUSE low-level operations: the tree is immutable, so inodes are the tree's own numbers and
+ * answers can be cached by the kernel for a day; only real (passthrough) entries are looked up
+ * afresh, because they belong to whichever process reads them. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "util.h"
+
+/* The tree never changes while mounted. */
+#define TTL_TREE 86400.0
+/* Real entries differ between readers (each has its own /proc/PID/net); keep them short-lived. */
+#define TTL_REAL 1.0
+/* The largest real file a passthrough open will snapshot (/proc/net/unix on a busy host). */
+#define PT_MAX_FILE (16u << 20)
+
+/* One open real file: its content read whole at open time, so one fd sees one consistent copy. */
+struct pt_snapshot {
+	char *data;
+	size_t len;
+	int err; /* the read failed with this; reported by read(), as the real file would */
+};
+
+struct dir_entry {
+	unsigned long ino;
+	mode_t type;
+	char *name;
+};
+
+/* A directory listing taken at opendir, so offsets stay valid across readdir calls. */
+struct dir_list {
+	struct dir_entry *v;
+	size_t n;
+};
+
+static struct fn_fakefs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static struct fn_node *node_of(const struct fn_fakefs *fs, fuse_ino_t ino)
+{
+	return ino < fs->n_ino ? fs->by_ino[ino] : NULL;
+}
+
+static mode_t node_type(const struct fn_node *n)
+{
+	switch (n->type) {
+	case FN_NODE_DIR:
+		return S_IFDIR;
+	case FN_NODE_LINK:
+		return S_IFLNK;
+	default:
+		return S_IFREG;
+	}
+}
+
+static off_t file_size(const struct fn_node *n)
+{
+	switch (n->style) {
+	case FN_FILE_PROCFS:
+		return 0;
+	case FN_FILE_SYSFS:
+		return 4096;
+	default:
+		return (off_t)n->len;
+	}
+}
+
+static nlink_t dir_nlink(const struct fn_node *n)
+{
+	nlink_t links = 2;
+
+	for (size_t i = 0; i < n->n_children; i++)
+		links += n->children[i]->type == FN_NODE_DIR;
+	return links;
+}
+
+static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = n->ino;
+	st->st_mode = node_type(n) | (n->mode & 07777);
+	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n) : 1;
+	if (n->type == FN_NODE_FILE)
+		st->st_size = file_size(n);
+	else if (n->type == FN_NODE_LINK)
+		st->st_size = (off_t)n->len;
+	st->st_blksize = 4096;
+	st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;
+}
+
+/* Attributes of a real entry, taken from the real file as the reader would see it. */
+static int real_stat(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino, struct stat *st)
+{
+	char path[PATH_MAX];
+	int err = fn_pt_real_path(fs, ino, fuse_req_ctx(req)->pid, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (lstat(path, st) < 0)
+		return -errno;
+	st->st_ino = ino;
+	st->st_dev = 0;
+	return 0;
+}
+
+static void reply_entry(fuse_req_t req, const struct stat *st, double ttl)
+{
+	struct fuse_entry_param e = {.ino = st->st_ino, .attr = *st};
+
+	e.attr_timeout = ttl;
+	e.entry_timeout = ttl;
+	fuse_reply_entry(req, &e);
+}
+
+static struct fn_node *hidden_child(const struct fn_fakefs *fs, fuse_ino_t parent, const char *name)
+{
+	for (size_t i = 0; i < fs->n_hidden; i++)
+		if (fs->hidden[i].parent == parent && strcmp(fs->hidden[i].name, name) == 0)
+			return fs->hidden[i].node;
+	return NULL;
+}
+
+static void lookup_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t len;
+	int err;
+
+	if (!fn_pt_dir_has_real(fs, parent) || strchr(name, '/'))
+		return (void)fuse_reply_err(req, ENOENT);
+	err = fn_pt_real_path(fs, parent, fuse_req_ctx(req)->pid, path, sizeof(path));
+	len = strlen(path);
+	if (err || len + strlen(name) + 2 > sizeof(path))
+		return (void)fuse_reply_err(req, err ? -err : ENAMETOOLONG);
+	snprintf(path + len, sizeof(path) - len, "/%s", name);
+	if (lstat(path, &st) < 0)
+		return (void)fuse_reply_err(req, errno);
+	st.st_ino = fn_pt_intern(fs, parent, name, st.st_mode & S_IFMT);
+	st.st_dev = 0;
+	reply_entry(req, &st, TTL_REAL);
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	struct fn_node *dir = node_of(fs, parent), *n = NULL;
+	struct stat st;
+
+	if (dir) {
+		n = hidden_child(fs, parent, name);
+		if (!n)
+			n = fn_vfs_child(dir, name);
+	}
+	if (!n)
+		return lookup_real(fs, req, parent, name);
+	node_stat(fs, n, &st);
+	reply_entry(req, &st, TTL_TREE);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	struct fn_node *n = node_of(fs, ino);
+	struct stat st;
+	int err;
+
+	if (n) {
+		node_stat(fs, n, &st);
+		fuse_reply_attr(req, &st, TTL_TREE);
+		return;
+	}
+	err = real_stat(fs, req, ino, &st);
+	if (err)
+		return (void)fuse_reply_err(req, -err);
+	fuse_reply_attr(req, &st, TTL_REAL);
+}
+
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	struct fn_node *n = node_of(fs, ino);
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t len;
+	int err;
+
+	if (n) {
+		if (n->type != FN_NODE_LINK)
+			return (void)fuse_reply_err(req, EINVAL);
+		return (void)fuse_reply_readlink(req, n->content);
+	}
+	err = fn_pt_real_path(fs, ino, fuse_req_ctx(req)->pid, path, sizeof(path));
+	if (err)
+		return (void)fuse_reply_err(req, -err);
+	len = readlink(path, target, sizeof(target) - 1);
+	if (len < 0)
+		return (void)fuse_reply_err(req, errno);
+	target[len] = '\0';
+	fuse_reply_readlink(req, target);
+}
+
+static void dir_list_add(struct dir_list *l, unsigned long ino, mode_t type, const char *name)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = (struct dir_entry){.ino = ino, .type = type, .name = xstrdup(name)};
+}
+
+static void dir_list_free(struct dir_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	free(l);
+}
+
+static mode_t dirent_type(unsigned char d_type)
+{
+	switch (d_type) {
+	case DT_DIR:
+		return S_IFDIR;
+	case DT_LNK:
+		return S_IFLNK;
+	default:
+		return S_IFREG;
+	}
+}
+
+/* Adds the real directory's entries that the tree does not define itself. */
+static void dir_list_add_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
+			      const struct fn_node *dir, struct dir_list *l)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (fn_pt_real_path(fs, ino, fuse_req_ctx(req)->pid, path, sizeof(path)))
+		return;
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		mode_t type = dirent_type(de->d_type);
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (dir && fn_vfs_child(dir, de->d_name))
+			continue;
+		dir_list_add(l, fn_pt_intern(fs, ino, de->d_name, type), type, de->d_name);
+	}
+	closedir(d);
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	struct fn_node *dir = node_of(fs, ino);
+	struct dir_list *l = xcalloc(1, sizeof(*l));
+
+	if (dir && dir->type != FN_NODE_DIR) {
+		free(l);
+		return (void)fuse_reply_err(req, ENOTDIR);
+	}
+	dir_list_add(l, ino, S_IFDIR, ".");
+	dir_list_add(l, dir && dir->parent ? dir->parent->ino : ino, S_IFDIR, "..");
+	for (size_t i = 0; dir && i < dir->n_children; i++)
+		dir_list_add(l, dir->children[i]->ino, node_type(dir->children[i]),
+			     dir->children[i]->name);
+	if (fn_pt_dir_has_real(fs, ino))
+		dir_list_add_real(fs, req, ino, dir, l);
+	fi->fh = (uint64_t)(uintptr_t)l;
+	fi->cache_readdir = !fn_pt_dir_has_real(fs, ino);
+	fi->keep_cache = fi->cache_readdir;
+	fuse_reply_open(req, fi);
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	const struct dir_list *l = (const struct dir_list *)(uintptr_t)fi->fh;
+	char *buf = xmalloc(size);
+	size_t used = 0;
+
+	for (size_t i = (size_t)off; off >= 0 && i < l->n; i++) {
+		struct stat st = {.st_ino = l->v[i].ino, .st_mode = l->v[i].type};
+		size_t need = fuse_add_direntry(req, buf + used, size - used, l->v[i].name, &st,
+						(off_t)i + 1);
+
+		if (need > size - used)
+			break;
+		used += need;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	dir_list_free((struct dir_list *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+static void log_open(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino, const char *real)
+{
+	struct fn_node *n = node_of(fs, ino);
+	char *path;
+
+	if (!fs->log)
+		return;
+	path = n ? fn_vfs_path(n) : NULL;
+	fprintf(fs->log, "open pid=%d %s\n", (int)fuse_req_ctx(req)->pid,
+		path   ? path
+		: real ? real
+		       : "?");
+	fflush(fs->log);
+	free(path);
+}
+
+/* Opens a real entry: the whole file is read now and later reads slice the copy. */
+static void open_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
+		      struct fuse_file_info *fi)
+{
+	struct pt_snapshot *snap;
+	char path[PATH_MAX];
+	int err = fn_pt_real_path(fs, ino, fuse_req_ctx(req)->pid, path, sizeof(path));
+
+	if (err)
+		return (void)fuse_reply_err(req, -err);
+	snap = xcalloc(1, sizeof(*snap));
+	err = fn_read_file(path, &snap->data, &snap->len, PT_MAX_FILE);
+	if (err == -ENOENT || err == -EACCES || err == -EPERM) {
+		free(snap);
+		return (void)fuse_reply_err(req, -err);
+	}
+	snap->err = -err; /* other failures surface at read(), as the real file's would */
+	log_open(fs, req, ino, path);
+	fi->fh = (uint64_t)(uintptr_t)snap;
+	fi->direct_io = 1;
+	fuse_reply_open(req, fi);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	struct fn_node *n = node_of(fs, ino);
+
+	/* Root passes the kernel's permission check, so refuse writers here; procfs and sysfs
+	 * answer EACCES for files that cannot be written, and nothing here can be. */
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return (void)fuse_reply_err(req, EACCES);
+	if (!n)
+		return open_real(fs, req, ino, fi);
+	if (n->type != FN_NODE_FILE)
+		return (void)fuse_reply_err(req, EISDIR);
+	log_open(fs, req, ino, NULL);
+	fi->fh = 0;
+	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust
+	 * st_size: direct I/O reads until the server says EOF. */
+	if (n->style == FN_FILE_STATIC)
+		fi->keep_cache = 1;
+	else
+		fi->direct_io = 1;
+	fuse_reply_open(req, fi);
+}
+
+static void reply_slice(fuse_req_t req, const char *data, size_t len, size_t size, off_t off)
+{
+	if (off < 0 || (size_t)off >= len)
+		return (void)fuse_reply_buf(req, NULL, 0);
+	if (size > len - (size_t)off)
+		size = len - (size_t)off;
+	fuse_reply_buf(req, data + off, size);
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct fn_fakefs *fs = fs_of(req);
+	const struct pt_snapshot *snap = (const struct pt_snapshot *)(uintptr_t)fi->fh;
+	struct fn_node *n = node_of(fs, ino);
+
+	if (snap) {
+		if (snap->err)
+			return (void)fuse_reply_err(req, snap->err);
+		return reply_slice(req, snap->data, snap->len, size, off);
+	}
+	if (!n)
+		return (void)fuse_reply_err(req, EBADF);
+	if (n->read_errno)
+		return (void)fuse_reply_err(req, n->read_errno);
+	reply_slice(req, n->content, n->len, size, off);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct pt_snapshot *snap = (struct pt_snapshot *)(uintptr_t)fi->fh;
+
+	if (snap) {
+		free(snap->data);
+		free(snap);
+	}
+	fuse_reply_err(req, 0);
+}
+
+/* Keeps the request buffers small: nothing here is written and no file is large. */
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+	conn->want &= ~(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
+	conn->max_write = 64 * 1024;
+	conn->max_readahead = 64 * 1024;
+}
+
+const struct fuse_lowlevel_ops fn_fakefs_ops = {
+    .init = op_init,
+    .lookup = op_lookup,
+    .getattr = op_getattr,
+    .readlink = op_readlink,
+    .opendir = op_opendir,
+    .readdir = op_readdir,
+    .releasedir = op_releasedir,
+    .open = op_open,
+    .read = op_read,
+    .release = op_release,
+};

@@ -1,0 +1,117 @@
+/* The identity model's lifetime and lookups: which identity a command uses (flag, environment,
+ * built-in), the embedded copies of the shipped files, freeing, and `fakenet validate`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity.h"
+
+extern const char fn_embedded_docker_yaml[], fn_embedded_docker_yaml_end[];
+extern const char fn_embedded_desktop_yaml[], fn_embedded_desktop_yaml_end[];
+extern const char fn_embedded_multi_nic_yaml[], fn_embedded_multi_nic_yaml_end[];
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void fn_identity_free(struct fn_identity *id)
+{
+	if (!id)
+		return;
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		free(id->ifaces[i].addrs);
+	free(id->ifaces);
+	free(id->routes);
+	free(id->neighbors);
+	free(id->nameservers);
+	free_strings(id->dns_search, id->n_dns_search);
+	free_strings(id->dns_options, id->n_dns_options);
+	for (size_t i = 0; i < id->n_hosts; i++)
+		free_strings(id->hosts[i].names, id->hosts[i].n_names);
+	free(id->hosts);
+	free_strings(id->blocked, id->n_blocked);
+	for (size_t i = 0; i < id->n_http; i++) {
+		free(id->http[i].url_pattern);
+		free(id->http[i].body);
+		free_strings(id->http[i].headers, id->http[i].n_headers);
+	}
+	free(id->http);
+	free(id->source);
+	free(id);
+}
+
+const char *fn_embedded_identity(const char *name, size_t *len)
+{
+	static const struct {
+		const char *name;
+		const char *start, *end;
+	} files[] = {
+		{"docker.yaml", fn_embedded_docker_yaml, fn_embedded_docker_yaml_end},
+		{"desktop.yaml", fn_embedded_desktop_yaml, fn_embedded_desktop_yaml_end},
+		{"multi-nic.yaml", fn_embedded_multi_nic_yaml, fn_embedded_multi_nic_yaml_end},
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t stem = strlen(files[i].name) - strlen(".yaml");
+
+		/* "docker" names the same file as "docker.yaml". */
+		if (strcmp(name, files[i].name) != 0 &&
+		    !(strlen(name) == stem && strncmp(name, files[i].name, stem) == 0))
+			continue;
+		if (len)
+			*len = (size_t)(files[i].end - files[i].start);
+		return files[i].start;
+	}
+	return NULL;
+}
+
+struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags)
+{
+	const char *env = getenv("FAKENET_IDENTITY");
+	const char *text;
+	size_t len;
+
+	if (explicit_path)
+		return fn_identity_load_file(explicit_path, diags);
+	if (env && *env)
+		return fn_identity_load_file(env, diags);
+	text = fn_embedded_identity("docker.yaml", &len);
+	return fn_identity_load_buffer("docker.yaml (built in)", text, len, diags);
+}
+
+const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (strcmp(id->ifaces[i].name, name) == 0)
+			return &id->ifaces[i];
+	return NULL;
+}
+
+const struct fn_iface *fn_identity_iface_by_index(const struct fn_identity *id, int ifindex)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (id->ifaces[i].ifindex == ifindex)
+			return &id->ifaces[i];
+	return NULL;
+}
+
+int fn_identity_validate_files(char **paths, size_t n, FILE *err)
+{
+	int status = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct fn_diags diags;
+		struct fn_identity *id;
+
+		fn_diags_init(&diags, paths[i]);
+		id = fn_identity_load_file(paths[i], &diags);
+		if (!id)
+			status = 1;
+		fn_diags_print(&diags, err);
+		fn_diags_free(&diags);
+		fn_identity_free(id);
+	}
+	return status;
+}

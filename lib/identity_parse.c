@@ -1,0 +1,1938 @@
+/* Identity file reader: YAML text -> validated struct fn_identity. libyaml's event API builds a small
+ * node tree (refusing anchors and aliases); a schema walk then checks every value and reports all. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <yaml.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "identity.h"
+#include "netaddr.h"
+#include "util.h"
+
+/* An identity is a few kilobytes; the limit keeps a stray log file or device out of the parser. */
+#define MAX_FILE_SIZE (1024 * 1024)
+/* The schema nests four levels deep; anything far deeper is not an identity. */
+#define MAX_DEPTH 32
+/* PCI device numbers given to ethernet/wireless NICs, in file order: 00:19.0 up to 00:1f.0. */
+#define FIRST_PCI_DEVICE 0x19
+#define LAST_PCI_DEVICE 0x1f
+
+enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
+
+/* One YAML node. A mapping's kids alternate key, value. */
+struct ynode {
+	enum ynode_type type;
+	unsigned line, column;
+	char *text;
+	size_t len;
+	bool plain;
+	struct ynode **kids;
+	size_t n, cap;
+};
+
+/* What a plain scalar means under the YAML 1.2 core schema; quoted scalars are always strings. */
+enum scalar_kind { SK_NULL, SK_BOOL, SK_INT, SK_FLOAT, SK_STR };
+
+/* One occurrence of something that must be unique; sorted to find repeats in O(n log n). */
+struct occurrence {
+	const void *key;
+	const struct ynode *node; /* NULL for a built-in value */
+	size_t order;
+	char path[96];
+	const char *owner;
+	int tag;
+};
+
+struct occurrences {
+	struct occurrence *v;
+	size_t n, cap;
+	int (*cmp)(const void *a, const void *b);
+};
+
+struct ctx {
+	struct fn_diags *d;
+	struct fn_identity *id;
+	const char *buf;
+	size_t len;
+	unsigned next_pci;
+	struct occurrences ifnames, addresses; /* filled while reading interfaces */
+	/* An interface name or address did not parse: "no such interface" and "not in a connected
+	 * subnet" would then be guesses, so they are not reported. */
+	bool links_unknown;
+};
+
+/* ---------------------------------------------------------------- diagnostics */
+
+__attribute__((format(printf, 4, 5))) static void report(struct ctx *c, unsigned line,
+							  unsigned column, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	fn_diags_add(c->d, line, column, "%s", msg);
+	free(msg);
+}
+
+#define err(c, node, ...) report((c), (node)->line, (node)->column, __VA_ARGS__)
+
+/* A value as it appears in a message: quoted, control bytes escaped, long ones cut. */
+static const char *show(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[o++] = '\'';
+	for (size_t i = 0; i < len && o + 8 < size; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (i == 48) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (ch == '\n')
+			o += (size_t)snprintf(buf + o, size - o, "\\n");
+		else if (ch == '\t')
+			o += (size_t)snprintf(buf + o, size - o, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
+#define SHOW_SIZE 80
+#define SHOWN(s) show((s), strlen(s), (char[SHOW_SIZE]){0}, SHOW_SIZE)
+#define SHOWN_NODE(n) show((n)->text, (n)->len, (char[SHOW_SIZE]){0}, SHOW_SIZE)
+
+/* ---------------------------------------------------------------- YAML -> node tree */
+
+static void ynode_free(struct ynode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		ynode_free(n->kids[i]);
+	free(n->kids);
+	free(n->text);
+	free(n);
+}
+
+static struct ynode *ynode_new(enum ynode_type type, yaml_mark_t mark)
+{
+	struct ynode *n = xcalloc(1, sizeof(*n));
+
+	n->type = type;
+	n->line = (unsigned)mark.line + 1;
+	n->column = (unsigned)mark.column + 1;
+	return n;
+}
+
+static void ynode_append(struct ynode *parent, struct ynode *kid)
+{
+	if (parent->n == parent->cap) {
+		parent->cap = parent->cap ? parent->cap * 2 : 8;
+		parent->kids = xreallocarray(parent->kids, parent->cap, sizeof(*parent->kids));
+	}
+	parent->kids[parent->n++] = kid;
+}
+
+struct builder {
+	struct ynode *root;
+	struct ynode *open[MAX_DEPTH];
+	size_t depth;
+	unsigned documents;
+};
+
+enum step { STEP_MORE, STEP_DONE, STEP_FAILED };
+
+static void place(struct builder *b, struct ynode *n)
+{
+	if (b->depth)
+		ynode_append(b->open[b->depth - 1], n);
+	else if (!b->root)
+		b->root = n;
+	else
+		ynode_free(n);
+}
+
+/* Line and column (1-based, in characters) of a byte offset, for errors libyaml gives no mark. */
+static void offset_position(const char *buf, size_t len, size_t offset, unsigned *line,
+			    unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			(*column)++;
+		}
+	}
+}
+
+/* The byte at a libyaml mark (whose column counts characters), or 0 past the end. */
+static char char_at(const char *buf, size_t len, yaml_mark_t mark)
+{
+	size_t i = 0, line = 0, column = 0;
+
+	for (; i < len && line < mark.line; i++)
+		if (buf[i] == '\n')
+			line++;
+	for (; i < len && buf[i] != '\n'; i++) {
+		if (((unsigned char)buf[i] & 0xc0) == 0x80)
+			continue;
+		if (column++ == mark.column)
+			return buf[i];
+	}
+	return 0;
+}
+
+static void report_yaml_error(struct ctx *c, const yaml_parser_t *p)
+{
+	unsigned line, column;
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		report(c, 0, 0, "out of memory while reading YAML");
+		return;
+	case YAML_READER_ERROR:
+		offset_position(c->buf, c->len, p->problem_offset, &line, &column);
+		if (!strstr(p->problem, "UTF-8"))
+			report(c, line, column, "not a text file: %s (U+%04X)", p->problem,
+			       (unsigned)p->problem_value);
+		else if (p->problem_value >= 0)
+			report(c, line, column, "not UTF-8 text: %s (byte 0x%02x)", p->problem,
+			       (unsigned)p->problem_value & 0xff);
+		else
+			report(c, line, column, "not UTF-8 text: %s", p->problem);
+		return;
+	default:
+		break;
+	}
+	line = (unsigned)p->problem_mark.line + 1;
+	column = (unsigned)p->problem_mark.column + 1;
+	if (char_at(c->buf, c->len, p->problem_mark) == '\t')
+		report(c, line, column, "YAML syntax error: %s (a tab; YAML indents with spaces)",
+		       p->problem);
+	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
+			   p->context_mark.column != p->problem_mark.column))
+		report(c, line, column, "YAML syntax error: %s (%s started at line %u, column %u)",
+		       p->problem, p->context, (unsigned)p->context_mark.line + 1,
+		       (unsigned)p->context_mark.column + 1);
+	else
+		report(c, line, column, "YAML syntax error: %s", p->problem ? p->problem : "unknown");
+}
+
+static enum step refuse_anchor(struct ctx *c, const yaml_event_t *ev, const yaml_char_t *anchor,
+			       char sigil)
+{
+	report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+	       "anchors and aliases are not supported (found '%c%s')", sigil, (const char *)anchor);
+	return STEP_FAILED;
+}
+
+static enum step open_collection(struct ctx *c, struct builder *b, const yaml_event_t *ev,
+				 enum ynode_type type)
+{
+	struct ynode *n;
+
+	if (b->depth == MAX_DEPTH) {
+		report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+		       "nesting is deeper than %d levels", MAX_DEPTH);
+		return STEP_FAILED;
+	}
+	n = ynode_new(type, ev->start_mark);
+	place(b, n);
+	b->open[b->depth++] = n;
+	return STEP_MORE;
+}
+
+static enum step take_event(struct ctx *c, struct builder *b, const yaml_event_t *ev)
+{
+	struct ynode *n;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->documents == 1)
+			return STEP_MORE;
+		report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+		       "a second YAML document starts here; an identity file holds exactly one");
+		return STEP_DONE;
+	case YAML_ALIAS_EVENT:
+		return refuse_anchor(c, ev, ev->data.alias.anchor, '*');
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor)
+			return refuse_anchor(c, ev, ev->data.scalar.anchor, '&');
+		n = ynode_new(YN_SCALAR, ev->start_mark);
+		n->text = xmalloc(ev->data.scalar.length + 1);
+		memcpy(n->text, ev->data.scalar.value, ev->data.scalar.length);
+		n->text[ev->data.scalar.length] = '\0';
+		n->len = ev->data.scalar.length;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		place(b, n);
+		return STEP_MORE;
+	case YAML_SEQUENCE_START_EVENT:
+		if (ev->data.sequence_start.anchor)
+			return refuse_anchor(c, ev, ev->data.sequence_start.anchor, '&');
+		return open_collection(c, b, ev, YN_SEQ);
+	case YAML_MAPPING_START_EVENT:
+		if (ev->data.mapping_start.anchor)
+			return refuse_anchor(c, ev, ev->data.mapping_start.anchor, '&');
+		return open_collection(c, b, ev, YN_MAP);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		b->depth--;
+		return STEP_MORE;
+	case YAML_STREAM_END_EVENT:
+		return STEP_DONE;
+	default:
+		return STEP_MORE;
+	}
+}
+
+/* The first document as a tree, or NULL after reporting why there is none to check. */
+static struct ynode *read_tree(struct ctx *c)
+{
+	struct builder b = {0};
+	enum step step = STEP_MORE;
+	yaml_parser_t parser;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->buf, c->len);
+	while (step == STEP_MORE) {
+		yaml_event_t ev;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			report_yaml_error(c, &parser);
+			step = STEP_FAILED;
+			break;
+		}
+		step = take_event(c, &b, &ev);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	if (step == STEP_FAILED) {
+		ynode_free(b.root);
+		return NULL;
+	}
+	return b.root;
+}
+
+/* ---------------------------------------------------------------- typed access */
+
+static bool word_in(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(s, *words) == 0)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *s, const char *set)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr(set, *s))
+			return false;
+	return true;
+}
+
+static bool is_decimal_int(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	return all_digits(s, "0123456789");
+}
+
+static bool is_float(const char *s)
+{
+	static const char *const special[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+					      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
+					      NULL};
+	bool digits = false;
+
+	if (word_in(s, special))
+		return true;
+	if (*s == '-' || *s == '+')
+		s++;
+	for (; isdigit((unsigned char)*s); s++)
+		digits = true;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			digits = true;
+	if (!digits)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		return all_digits(s, "0123456789");
+	}
+	return *s == '\0';
+}
+
+static enum scalar_kind scalar_kind(const struct ynode *n)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+	static const char *const bools[] = {"true", "True", "TRUE", "false", "False", "FALSE", NULL};
+
+	if (!n->plain)
+		return SK_STR;
+	if (word_in(n->text, nulls))
+		return SK_NULL;
+	if (word_in(n->text, bools))
+		return SK_BOOL;
+	/* Hex and octal forms are left as text: no key of the schema wants them. */
+	if (is_decimal_int(n->text))
+		return SK_INT;
+	if (is_float(n->text))
+		return SK_FLOAT;
+	return SK_STR;
+}
+
+static bool is_null(const struct ynode *n)
+{
+	return n->type == YN_SCALAR && scalar_kind(n) == SK_NULL;
+}
+
+/* "a list", "the integer 42", "'eth0'": what was found where something else was expected. */
+static const char *describe(const struct ynode *n, char *buf, size_t size)
+{
+	char shown[SHOW_SIZE];
+
+	if (n->type == YN_MAP)
+		return "a mapping";
+	if (n->type == YN_SEQ)
+		return "a list";
+	show(n->text, n->len, shown, sizeof(shown));
+	switch (scalar_kind(n)) {
+	case SK_NULL:
+		return "an empty value";
+	case SK_BOOL:
+		snprintf(buf, size, "the boolean %s", n->text);
+		break;
+	case SK_INT:
+		snprintf(buf, size, "the integer %s", n->text);
+		break;
+	case SK_FLOAT:
+		snprintf(buf, size, "the number %s", n->text);
+		break;
+	case SK_STR:
+		snprintf(buf, size, "%s%s", n->plain ? "" : "the quoted string ", shown);
+		break;
+	}
+	return buf;
+}
+
+static void wrong_type(struct ctx *c, const struct ynode *n, const char *path, const char *want)
+{
+	char what[SHOW_SIZE + 32];
+	bool quote_hint = n->type == YN_SCALAR && n->plain && scalar_kind(n) != SK_NULL;
+
+	if (quote_hint && strcmp(want, "a string") == 0)
+		err(c, n, "%s: expected a string, got %s (quote it to use it as text)", path,
+		    describe(n, what, sizeof(what)));
+	else
+		err(c, n, "%s: expected %s, got %s", path, want, describe(n, what, sizeof(what)));
+}
+
+/* Paths are short ("interfaces[3].addresses[0]"); a cut one still reads as a path. */
+static const char *join(char *buf, size_t size, const char *parent, const char *key)
+{
+	if (snprintf(buf, size, "%s%s%s", parent, *parent ? "." : "", key) >= (int)size)
+		buf[size - 1] = '\0';
+	return buf;
+}
+
+static const char *index_path(char *buf, size_t size, const char *parent, size_t i)
+{
+	if (snprintf(buf, size, "%s[%zu]", parent, i) >= (int)size)
+		buf[size - 1] = '\0';
+	return buf;
+}
+
+#define PATH_SIZE 96
+
+static bool get_string(struct ctx *c, const struct ynode *n, const char *path, const char **out)
+{
+	if (n->type != YN_SCALAR || scalar_kind(n) != SK_STR) {
+		wrong_type(c, n, path, "a string");
+		return false;
+	}
+	if (strlen(n->text) != n->len) {
+		err(c, n, "%s: %s contains a NUL character", path, SHOWN_NODE(n));
+		return false;
+	}
+	*out = n->text;
+	return true;
+}
+
+/* The text of any non-empty scalar: addresses are read as written, whatever YAML thinks they are. */
+static bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+		     const char **out)
+{
+	if (n->type != YN_SCALAR || is_null(n)) {
+		wrong_type(c, n, path, want);
+		return false;
+	}
+	if (strlen(n->text) != n->len) {
+		err(c, n, "%s: %s contains a NUL character", path, SHOWN_NODE(n));
+		return false;
+	}
+	*out = n->text;
+	return true;
+}
+
+static bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min,
+		    long long max, long long *out)
+{
+	long long v;
+
+	if (n->type != YN_SCALAR || !n->plain || !is_decimal_int(n->text)) {
+		wrong_type(c, n, path, "an integer");
+		return false;
+	}
+	errno = 0;
+	v = strtoll(n->text, NULL, 10);
+	if (errno == ERANGE || v < min || v > max) {
+		err(c, n, "%s: %s is out of range (%lld..%lld)", path, n->text, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool get_bool(struct ctx *c, const struct ynode *n, const char *path, bool *out)
+{
+	if (n->type != YN_SCALAR || scalar_kind(n) != SK_BOOL) {
+		wrong_type(c, n, path, "true or false");
+		return false;
+	}
+	*out = n->text[0] == 't' || n->text[0] == 'T';
+	return true;
+}
+
+/* One of a fixed set of words; `words` is NULL-terminated and its index is the result. */
+static bool get_word(struct ctx *c, const struct ynode *n, const char *path,
+		     const char *const *words, int *out)
+{
+	const char *s;
+	char list[160] = "";
+
+	if (!get_string(c, n, path, &s))
+		return false;
+	for (int i = 0; words[i]; i++) {
+		if (strcmp(s, words[i]) == 0) {
+			*out = i;
+			return true;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 words[i]);
+	}
+	err(c, n, "%s: %s is not one of %s", path, SHOWN(s), list);
+	return false;
+}
+
+/* Items of a list; an empty value counts as an empty list. */
+static bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want)
+{
+	if (n->type == YN_SEQ || is_null(n))
+		return true;
+	wrong_type(c, n, path, want);
+	return false;
+}
+
+static size_t list_len(const struct ynode *n)
+{
+	return n->type == YN_SEQ ? n->n : 0;
+}
+
+static const struct ynode *map_get(const struct ynode *map, const char *key)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (map->kids[i]->type == YN_SCALAR && strcmp(map->kids[i]->text, key) == 0)
+			return map->kids[i + 1];
+	return NULL;
+}
+
+static const struct ynode *map_key_node(const struct ynode *map, const char *key)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (map->kids[i]->type == YN_SCALAR && strcmp(map->kids[i]->text, key) == 0)
+			return map->kids[i];
+	return NULL;
+}
+
+static const struct ynode *map_need(struct ctx *c, const struct ynode *map, const char *path,
+				    const char *key)
+{
+	const struct ynode *v = map_get(map, key);
+
+	if (!v) {
+		if (*path)
+			err(c, map, "%s: missing required key '%s'", path, key);
+		else
+			err(c, map, "missing required key '%s'", key);
+	}
+	return v;
+}
+
+static void unknown_key(struct ctx *c, const struct ynode *key, const char *path,
+			const char *const *allowed)
+{
+	char list[256] = "";
+
+	for (size_t i = 0; allowed[i]; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 allowed[i]);
+	if (*path)
+		err(c, key, "%s: unknown key %s (expected %s)", path, SHOWN_NODE(key), list);
+	else
+		err(c, key, "unknown top-level key %s (expected %s)", SHOWN_NODE(key), list);
+}
+
+/* Checks that `n` is a mapping whose keys are all in `allowed`, none twice. */
+static bool check_map(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+		      const char *const *allowed)
+{
+	if (n->type != YN_MAP) {
+		wrong_type(c, n, path, want);
+		return false;
+	}
+	for (size_t i = 0; i + 1 < n->n; i += 2) {
+		const struct ynode *key = n->kids[i], *first;
+
+		if (key->type != YN_SCALAR) {
+			err(c, key, "%s%smapping keys must be plain words, not %s", path,
+			    *path ? ": " : "", key->type == YN_MAP ? "mappings" : "lists");
+			continue;
+		}
+		if (!word_in(key->text, allowed)) {
+			unknown_key(c, key, path, allowed);
+			continue;
+		}
+		first = map_key_node(n, key->text);
+		if (first != key)
+			err(c, key, "%s%sduplicate key '%s' (first at line %u)", path,
+			    *path ? ": " : "", key->text, first->line);
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- value checks */
+
+static bool get_ip(struct ctx *c, const struct ynode *n, const char *path, struct fn_ip *out)
+{
+	const char *s;
+
+	if (!get_text(c, n, path, "an IP address", &s))
+		return false;
+	if (fn_ip_parse(s, out))
+		return true;
+	err(c, n, "%s: %s is not an IPv4 or IPv6 address", path, SHOWN(s));
+	return false;
+}
+
+static bool get_mac(struct ctx *c, const struct ynode *n, const char *path, bool zero_ok,
+		    struct fn_mac *out)
+{
+	char fmt[FN_MAC_STRLEN];
+	const char *s;
+
+	if (!get_text(c, n, path, "a MAC address", &s))
+		return false;
+	if (!fn_mac_parse(s, out)) {
+		err(c, n, "%s: %s is not a MAC address (expected six hex pairs like 02:42:ac:12:00:02)",
+		    path, SHOWN(s));
+		return false;
+	}
+	if (fn_mac_is_multicast(out)) {
+		err(c, n, "%s: %s is a multicast MAC address (low bit of the first byte set); it must be unicast",
+		    path, fn_mac_format(out, false, fmt));
+		return false;
+	}
+	if (!zero_ok && fn_mac_is_zero(out)) {
+		err(c, n, "%s: 00:00:00:00:00:00 is all zeros, not a usable MAC address", path);
+		return false;
+	}
+	return true;
+}
+
+static bool get_cidr(struct ctx *c, const struct ynode *n, const char *path, struct fn_cidr *out)
+{
+	const char *s, *slash;
+	struct fn_ip ip;
+	char addr[64];
+	size_t alen;
+
+	if (!get_text(c, n, path, "an address with a prefix length", &s))
+		return false;
+	if (fn_cidr_parse(s, out))
+		return true;
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
+	snprintf(addr, sizeof(addr), "%.*s", (int)(alen < sizeof(addr) ? alen : sizeof(addr) - 1),
+		 s);
+	if (!fn_ip_parse(addr, &ip))
+		err(c, n, "%s: %s is not an IPv4 or IPv6 address with a prefix length (like 192.168.1.10/24)",
+		    path, SHOWN(s));
+	else if (!slash)
+		err(c, n, "%s: %s has no prefix length (expected ADDRESS/PREFIX, like 192.168.1.10/24)",
+		    path, SHOWN(s));
+	else if (!all_digits(slash + 1, "0123456789") || (slash[1] == '0' && slash[2]))
+		err(c, n, "%s: %s: the prefix length must be a number", path, SHOWN(s));
+	else
+		err(c, n, "%s: %s: the prefix length is longer than %d bits", path, SHOWN(s),
+		    ip.family == AF_INET ? 32 : 128);
+	return false;
+}
+
+static bool ip_is_unicast(const struct fn_ip *ip)
+{
+	if (fn_ip_is_zero(ip))
+		return false;
+	if (ip->family == AF_INET)
+		return (ip->bytes[0] & 0xf0) != 0xe0 && fn_ip4_host(ip) != 0xffffffffu;
+	return ip->bytes[0] != 0xff;
+}
+
+static bool ip_is_link_local6(const struct fn_ip *ip)
+{
+	return ip->family == AF_INET6 && ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80;
+}
+
+/* Why `s` is not a host name of at most `max` characters, or NULL if it is one. */
+static const char *host_name_problem(const char *s, size_t max, char *buf, size_t size)
+{
+	size_t len = strlen(s), label = 0;
+
+	if (len == 0)
+		return "it is empty";
+	if (len > max) {
+		snprintf(buf, size, "it is %zu characters long; the limit is %zu", len, max);
+		return buf;
+	}
+	for (const char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (isalnum(ch) || ch == '-' || ch == '.') {
+			label = ch == '.' ? 0 : label + 1;
+			if (label > 63)
+				return "a label is longer than 63 characters";
+			continue;
+		}
+		if (ch == ' ')
+			return "it contains a space (allowed: letters, digits, '-' and '.')";
+		if (ch < 0x20 || ch >= 0x7f)
+			snprintf(buf, size, "it contains byte 0x%02x (allowed: letters, digits, '-' and '.')",
+				 ch);
+		else
+			snprintf(buf, size, "it contains '%c' (allowed: letters, digits, '-' and '.')",
+				 ch);
+		return buf;
+	}
+	if (s[0] == '-' || s[0] == '.') {
+		snprintf(buf, size, "it starts with '%c'", s[0]);
+		return buf;
+	}
+	if (strstr(s, ".."))
+		return "it has an empty label ('..')";
+	if (s[len - 1] == '.')
+		return "it ends with '.'";
+	return NULL;
+}
+
+static bool get_host_name(struct ctx *c, const struct ynode *n, const char *path, size_t max,
+			  const char **out)
+{
+	char why[96];
+	const char *problem;
+
+	if (!get_string(c, n, path, out))
+		return false;
+	problem = host_name_problem(*out, max, why, sizeof(why));
+	if (!problem)
+		return true;
+	err(c, n, "%s: %s is not a valid host name: %s", path, SHOWN(*out), problem);
+	return false;
+}
+
+/* Linux's dev_valid_name() plus the names this model keeps for itself. */
+static const char *ifname_problem(const char *s, char *buf, size_t size)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return "it is empty";
+	if (len >= FN_IFNAMSIZ) {
+		snprintf(buf, size, "it is %zu characters long; the limit is %d", len,
+			 FN_IFNAMSIZ - 1);
+		return buf;
+	}
+	if (strcmp(s, "lo") == 0)
+		return "'lo' is the loopback interface, which is always present";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "'.' and '..' are not interface names";
+	for (const char *p = s; *p; p++) {
+		if (*p == '/' || *p == ':') {
+			snprintf(buf, size, "it contains '%c'", *p);
+			return buf;
+		}
+		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20)
+			return "it contains whitespace";
+	}
+	return NULL;
+}
+
+/* "Name: value" with a token name (RFC 9110) and no line breaks. */
+static const char *header_problem(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	if (!colon)
+		return "it has no ':'";
+	if (colon == s)
+		return "the header name is empty";
+	for (const char *p = s; p < colon; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+			return "the header name may hold only letters, digits and !#$%&'*+-.^_`|~";
+	if (strpbrk(colon, "\r\n"))
+		return "it contains a line break";
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- duplicate finding */
+
+static int occurrence_cmp(const void *a, const void *b, void *arg)
+{
+	const struct occurrence *x = a, *y = b;
+	const struct occurrences *o = arg;
+	int r = o->cmp(x->key, y->key);
+
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static struct occurrence *occurrence_add(struct occurrences *o, const void *key,
+					 const struct ynode *node, const char *path)
+{
+	struct occurrence *e;
+
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
+	}
+	e = &o->v[o->n];
+	memset(e, 0, sizeof(*e));
+	e->key = key;
+	e->node = node;
+	e->order = o->n++;
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	return e;
+}
+
+/* Calls `repeat` for every occurrence after the first of its key, with that first one. */
+static void occurrences_check(struct ctx *c, struct occurrences *o,
+			      void (*repeat)(struct ctx *c, const struct occurrence *again,
+					     const struct occurrence *first))
+{
+	size_t start = 0;
+
+	if (o->n > 1)
+		qsort_r(o->v, o->n, sizeof(*o->v), occurrence_cmp, o);
+	for (size_t i = 1; i < o->n; i++) {
+		if (o->cmp(o->v[start].key, o->v[i].key) != 0)
+			start = i;
+		else
+			repeat(c, &o->v[i], &o->v[start]);
+	}
+	free(o->v);
+	o->v = NULL;
+	o->n = o->cap = 0;
+}
+
+static int cmp_string(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int cmp_string_nocase(const void *a, const void *b)
+{
+	return strcasecmp(a, b);
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return fn_ip_compare(a, b);
+}
+
+static void where(const struct occurrence *o, char *buf, size_t size)
+{
+	if (o->node)
+		snprintf(buf, size, "line %u", o->node->line);
+	else
+		snprintf(buf, size, "built in");
+}
+
+/* ---------------------------------------------------------------- interfaces */
+
+static const char *const iface_keys[] = {"name",	 "mac",		 "permanent_mac",
+					 "addresses",	 "mtu",		 "state",
+					 "kind",	 "ipv6_link_local", "peer_ifindex",
+					 "driver",	 "speed",	 "counters",
+					 NULL};
+static const char *const kind_words[] = {"veth", "ethernet", "wireless", NULL};
+static const char *const state_words[] = {"up", "down", NULL};
+static const char *const counter_keys[] = {"rx_bytes", "rx_packets", "tx_bytes", "tx_packets",
+					   NULL};
+
+static void parse_iface_name(struct ctx *c, const struct ynode *map, const char *path,
+			     struct fn_iface *iface)
+{
+	const struct ynode *n = map_need(c, map, path, "name");
+	char p[PATH_SIZE], why[80];
+	const char *s, *problem;
+
+	if (!n || !get_string(c, n, join(p, sizeof(p), path, "name"), &s)) {
+		c->links_unknown = true;
+		return;
+	}
+	problem = ifname_problem(s, why, sizeof(why));
+	if (problem) {
+		err(c, n, "%s: %s is not a valid interface name: %s", p, SHOWN(s), problem);
+		c->links_unknown = true;
+		return;
+	}
+	snprintf(iface->name, sizeof(iface->name), "%s", s);
+	occurrence_add(&c->ifnames, iface->name, n, p);
+}
+
+static void parse_iface_addresses(struct ctx *c, const struct ynode *map, const char *path,
+				  struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "addresses");
+	char p[PATH_SIZE], pi[PATH_SIZE], text[FN_IP_STRLEN];
+
+	join(p, sizeof(p), path, "addresses");
+	if (n && !get_list(c, n, p, "a list of addresses"))
+		c->links_unknown = true;
+	if (!n || n->type != YN_SEQ)
+		return;
+	iface->addrs = xcalloc(list_len(n), sizeof(*iface->addrs));
+	for (size_t i = 0; i < list_len(n); i++) {
+		struct fn_cidr *a = &iface->addrs[iface->n_addrs];
+
+		index_path(pi, sizeof(pi), p, i);
+		if (!get_cidr(c, n->kids[i], pi, a)) {
+			c->links_unknown = true;
+			continue;
+		}
+		if (!ip_is_unicast(&a->ip)) {
+			err(c, n->kids[i], "%s: %s is not a unicast address", pi,
+			    fn_ip_format(&a->ip, text));
+			c->links_unknown = true;
+			continue;
+		}
+		occurrence_add(&c->addresses, &a->ip, n->kids[i], pi)->owner = iface->name;
+		iface->n_addrs++;
+	}
+}
+
+static bool has_ipv6_address(const struct fn_iface *iface)
+{
+	for (size_t i = 0; i < iface->n_addrs; i++)
+		if (iface->addrs[i].ip.family == AF_INET6)
+			return true;
+	return false;
+}
+
+static void parse_iface_mtu(struct ctx *c, const struct ynode *map, const char *path,
+			    struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "mtu");
+	char p[PATH_SIZE];
+	long long v;
+
+	iface->mtu = 1500;
+	if (!n || !get_int(c, n, join(p, sizeof(p), path, "mtu"), 68, 65535, &v))
+		return;
+	iface->mtu = (unsigned)v;
+	if (v < 1280 && has_ipv6_address(iface))
+		err(c, n, "%s: %lld is below 1280, the minimum MTU for IPv6 (the interface has IPv6 addresses)",
+		    p, v);
+}
+
+static void parse_iface_counters(struct ctx *c, const struct ynode *map, const char *path,
+				 struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "counters");
+	uint64_t *slots[] = {&iface->stats.rx_bytes, &iface->stats.rx_packets,
+			     &iface->stats.tx_bytes, &iface->stats.tx_packets};
+	char p[PATH_SIZE], pk[PATH_SIZE];
+	long long v;
+
+	join(p, sizeof(p), path, "counters");
+	if (!n || is_null(n) || !check_map(c, n, p, "a mapping of counters", counter_keys))
+		return;
+	for (size_t i = 0; counter_keys[i]; i++) {
+		const struct ynode *k = map_get(n, counter_keys[i]);
+
+		if (k && get_int(c, k, join(pk, sizeof(pk), p, counter_keys[i]), 0, LLONG_MAX, &v))
+			*slots[i] = (uint64_t)v;
+	}
+}
+
+static void iface_defaults(struct fn_iface *iface)
+{
+	static const char *const drivers[] = {[FN_KIND_VETH] = "veth",
+					      [FN_KIND_ETHERNET] = "e1000e",
+					      [FN_KIND_WIRELESS] = "iwlwifi"};
+	static const int speeds[] = {[FN_KIND_VETH] = 10000,
+				     [FN_KIND_ETHERNET] = 1000,
+				     [FN_KIND_WIRELESS] = -1};
+
+	snprintf(iface->driver, sizeof(iface->driver), "%s", drivers[iface->kind]);
+	iface->speed = speeds[iface->kind];
+}
+
+static void parse_iface_kind(struct ctx *c, const struct ynode *map, const char *path,
+			     struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "kind");
+	char p[PATH_SIZE] = "";
+	int kind = 0;
+
+	if (n)
+		get_word(c, n, join(p, sizeof(p), path, "kind"), kind_words, &kind);
+	iface->kind = kind == 0 ? FN_KIND_VETH : kind == 1 ? FN_KIND_ETHERNET : FN_KIND_WIRELESS;
+	iface_defaults(iface);
+	if (iface->kind == FN_KIND_VETH)
+		return;
+	if (c->next_pci > LAST_PCI_DEVICE) {
+		err(c, n, "%s: too many PCI interfaces (at most %d ethernet or wireless)", p,
+		    LAST_PCI_DEVICE - FIRST_PCI_DEVICE + 1);
+		return;
+	}
+	snprintf(iface->pci_slot, sizeof(iface->pci_slot), "0000:00:%02x.0", c->next_pci++);
+}
+
+static void parse_iface_link(struct ctx *c, const struct ynode *map, const char *path,
+			     struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "peer_ifindex");
+	char p[PATH_SIZE];
+	long long v;
+
+	iface->iflink = iface->ifindex;
+	if (!n || !get_int(c, n, join(p, sizeof(p), path, "peer_ifindex"), 1, INT_MAX, &v))
+		return;
+	if (iface->kind != FN_KIND_VETH) {
+		err(c, n, "%s: only a veth interface has a peer (this one is %s)", p,
+		    kind_words[iface->kind - FN_KIND_VETH]);
+		return;
+	}
+	iface->iflink = (int)v;
+}
+
+static void parse_iface_driver(struct ctx *c, const struct ynode *map, const char *path,
+			       struct fn_iface *iface)
+{
+	const struct ynode *n = map_get(map, "driver"), *sp = map_get(map, "speed");
+	char p[PATH_SIZE];
+	const char *s;
+	long long v;
+
+	if (n && get_string(c, n, join(p, sizeof(p), path, "driver"), &s)) {
+		if (!*s || strlen(s) >= sizeof(iface->driver) ||
+		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+			    strlen(s))
+			err(c, n, "%s: %s is not a driver name (1..31 letters, digits, '_', '-', '.')",
+			    p, SHOWN(s));
+		else
+			snprintf(iface->driver, sizeof(iface->driver), "%s", s);
+	}
+	if (sp && get_int(c, sp, join(p, sizeof(p), path, "speed"), -1, INT_MAX, &v)) {
+		if (v == 0)
+			err(c, sp, "%s: 0 is not a speed (-1 for unknown, else Mb/s)", p);
+		else
+			iface->speed = (int)v;
+	}
+}
+
+static void parse_iface(struct ctx *c, const struct ynode *map, const char *path,
+			struct fn_iface *iface)
+{
+	const struct ynode *n;
+	char p[PATH_SIZE];
+	int state = 0;
+
+	iface->loc.line = map->line;
+	iface->loc.column = map->column;
+	iface->up = true;
+	iface->ipv6_link_local = true;
+	if (!check_map(c, map, path, "a mapping (name, mac, addresses, ...)", iface_keys)) {
+		c->links_unknown = true;
+		iface_defaults(iface);
+		iface->iflink = iface->ifindex;
+		return;
+	}
+	parse_iface_name(c, map, path, iface);
+	n = map_need(c, map, path, "mac");
+	if (n)
+		get_mac(c, n, join(p, sizeof(p), path, "mac"), false, &iface->mac);
+	iface->permanent_mac = iface->mac;
+	n = map_get(map, "permanent_mac");
+	if (n)
+		get_mac(c, n, join(p, sizeof(p), path, "permanent_mac"), false,
+			&iface->permanent_mac);
+	parse_iface_addresses(c, map, path, iface);
+	parse_iface_mtu(c, map, path, iface);
+	n = map_get(map, "state");
+	if (n && get_word(c, n, join(p, sizeof(p), path, "state"), state_words, &state))
+		iface->up = state == 0;
+	parse_iface_kind(c, map, path, iface);
+	n = map_get(map, "ipv6_link_local");
+	if (n)
+		get_bool(c, n, join(p, sizeof(p), path, "ipv6_link_local"), &iface->ipv6_link_local);
+	parse_iface_link(c, map, path, iface);
+	parse_iface_driver(c, map, path, iface);
+	parse_iface_counters(c, map, path, iface);
+}
+
+static void repeated_ifname(struct ctx *c, const struct occurrence *again,
+			    const struct occurrence *first)
+{
+	err(c, again->node, "%s: duplicate interface name '%s' (first at line %u)", again->path,
+	    (const char *)again->key, first->node->line);
+}
+
+static void repeated_address(struct ctx *c, const struct occurrence *again,
+			     const struct occurrence *first)
+{
+	char text[FN_IP_STRLEN], at[32];
+
+	where(first, at, sizeof(at));
+	err(c, again->node, "%s: duplicate address %s (already on %s, %s)", again->path,
+	    fn_ip_format(again->key, text), first->owner[0] ? first->owner : "another interface",
+	    at);
+}
+
+static void setup_loopback(struct fn_iface *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	snprintf(lo->name, sizeof(lo->name), "lo");
+	lo->kind = FN_KIND_LOOPBACK;
+	lo->ifindex = 1;
+	lo->iflink = 1;
+	lo->mtu = 65536;
+	lo->up = true;
+	lo->speed = -1;
+	lo->addrs = xcalloc(2, sizeof(*lo->addrs));
+	fn_cidr_parse("127.0.0.1/8", &lo->addrs[0]);
+	fn_cidr_parse("::1/128", &lo->addrs[1]);
+	lo->n_addrs = 2;
+}
+
+static void parse_interface_list(struct ctx *c, const struct ynode *n)
+{
+	char p[PATH_SIZE];
+
+	c->links_unknown = !n || n->type != YN_SEQ || n->n == 0;
+	if (!n)
+		return;
+	if (n->type != YN_SEQ) {
+		wrong_type(c, n, "interfaces", "a list of interfaces");
+		return;
+	}
+	if (n->n == 0) {
+		err(c, n, "interfaces: at least one interface is required");
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		c->id->ifaces[i + 1].ifindex = (int)i + 2;
+		parse_iface(c, n->kids[i], index_path(p, sizeof(p), "interfaces", i),
+			    &c->id->ifaces[i + 1]);
+	}
+}
+
+/* lo, then the file's interfaces; names and addresses must be unique across all of them (the
+ * kernel refuses an address twice, and lo's are there from the start). */
+static void parse_interfaces(struct ctx *c, const struct ynode *n)
+{
+	size_t count = n && n->type == YN_SEQ ? n->n : 0;
+	const struct fn_iface *lo;
+
+	c->id->ifaces = xcalloc(count + 1, sizeof(*c->id->ifaces));
+	c->id->n_ifaces = count + 1;
+	setup_loopback(&c->id->ifaces[0]);
+	lo = &c->id->ifaces[0];
+	for (size_t j = 0; j < lo->n_addrs; j++)
+		occurrence_add(&c->addresses, &lo->addrs[j].ip, NULL, "")->owner = "lo";
+	parse_interface_list(c, n);
+	occurrences_check(c, &c->ifnames, repeated_ifname);
+	occurrences_check(c, &c->addresses, repeated_address);
+}
+
+/* ---------------------------------------------------------------- on-link resolution */
+
+static bool on_link(const struct fn_iface *iface, const struct fn_ip *ip)
+{
+	if (iface->kind == FN_KIND_LOOPBACK)
+		return false;
+	if (ip_is_link_local6(ip) && iface->ipv6_link_local)
+		return true;
+	for (size_t j = 0; j < iface->n_addrs; j++)
+		if (fn_cidr_contains(&iface->addrs[j], ip))
+			return true;
+	return false;
+}
+
+/* The interface whose connected subnet holds `ip`, an up one first (as the kernel prefers). */
+static const struct fn_iface *iface_on_link(const struct fn_identity *id, const struct fn_ip *ip)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 1; i < id->n_ifaces; i++)
+			if (id->ifaces[i].up == (pass == 0) && on_link(&id->ifaces[i], ip))
+				return &id->ifaces[i];
+	return NULL;
+}
+
+static const struct fn_iface *iface_named(const struct fn_identity *id, const char *name)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (id->ifaces[i].name[0] && strcmp(id->ifaces[i].name, name) == 0)
+			return &id->ifaces[i];
+	return NULL;
+}
+
+static const struct fn_iface *get_dev(struct ctx *c, const struct ynode *map, const char *path)
+{
+	const struct ynode *n = map_get(map, "dev");
+	const struct fn_iface *iface;
+	char p[PATH_SIZE];
+	const char *s;
+
+	if (!n || !get_string(c, n, join(p, sizeof(p), path, "dev"), &s))
+		return NULL;
+	iface = iface_named(c->id, s);
+	if (!iface && !c->links_unknown)
+		err(c, n, "%s: there is no interface named %s", p, SHOWN(s));
+	return iface;
+}
+
+/* Resolves the interface an on-link address (a next hop, a neighbour) belongs to, or reports why
+ * there is none. `dev` is the interface the file names, if any. */
+static int resolve_on_link(struct ctx *c, const struct ynode *n, const char *path,
+			   const struct fn_ip *ip, const struct fn_iface *dev, bool dev_given)
+{
+	const struct fn_iface *iface;
+	char text[FN_IP_STRLEN];
+
+	fn_ip_format(ip, text);
+	if (dev_given && !dev)
+		return 0;
+	if (ip_is_link_local6(ip) && !dev) {
+		err(c, n, "%s: %s is a link-local address; say which interface with 'dev'", path,
+		    text);
+		return 0;
+	}
+	if (dev && on_link(dev, ip))
+		return dev->ifindex;
+	iface = dev ? NULL : iface_on_link(c->id, ip);
+	if (iface)
+		return iface->ifindex;
+	if (c->links_unknown)
+		return 0;
+	if (dev)
+		err(c, n, "%s: %s is not in a connected subnet of %s", path, text, dev->name);
+	else
+		err(c, n, "%s: %s is not in the connected subnet of any interface", path, text);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- gateway, routes, neighbours */
+
+static const char *const gateway_keys[] = {"ip", "mac", NULL};
+static const char *const route_keys[] = {"to", "via", "dev", "metric", NULL};
+static const char *const neighbor_keys[] = {"ip", "mac", "state", "dev", NULL};
+static const char *const nud_words[] = {"permanent", "reachable",  "stale",  "delay",
+					"probe",     "incomplete", "failed", "noarp",
+					NULL};
+
+static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		for (size_t j = 0; j < id->ifaces[i].n_addrs; j++)
+			if (fn_ip_equal(&id->ifaces[i].addrs[j].ip, ip))
+				return true;
+	return false;
+}
+
+static void parse_gateway(struct ctx *c, const struct ynode *map)
+{
+	struct fn_identity *id = c->id;
+	const struct ynode *ip = NULL, *mac = NULL;
+	const struct fn_iface *iface;
+	bool ok = true;
+	char text[FN_IP_STRLEN];
+
+	if (is_null(map) || !check_map(c, map, "gateway", "a mapping (ip, mac)", gateway_keys))
+		return;
+	ip = map_need(c, map, "gateway", "ip");
+	mac = map_need(c, map, "gateway", "mac");
+	ok = mac && get_mac(c, mac, "gateway.mac", false, &id->gateway_mac);
+	if (!ip || !get_ip(c, ip, "gateway.ip", &id->gateway_ip))
+		return;
+	fn_ip_format(&id->gateway_ip, text);
+	if (id->gateway_ip.family != AF_INET) {
+		err(c, ip, "gateway.ip: %s is not an IPv4 address (the gateway is the IPv4 default route)",
+		    text);
+		return;
+	}
+	if (is_own_address(id, &id->gateway_ip)) {
+		err(c, ip, "gateway.ip: %s is an address of this machine", text);
+		return;
+	}
+	iface = iface_on_link(id, &id->gateway_ip);
+	if (!iface) {
+		if (!c->links_unknown)
+			err(c, ip,
+			    "gateway.ip: %s is not in the connected IPv4 subnet of any interface",
+			    text);
+		return;
+	}
+	id->gateway_ifindex = iface->ifindex;
+	id->has_gateway = ok;
+}
+
+static void parse_route_to(struct ctx *c, const struct ynode *map, const char *path,
+			   struct fn_route *r, bool *ok)
+{
+	const struct ynode *n = map_need(c, map, path, "to");
+	char p[PATH_SIZE], text[FN_IP_STRLEN];
+	struct fn_ip net;
+
+	if (!n || !get_cidr(c, n, join(p, sizeof(p), path, "to"), &r->to)) {
+		*ok = false;
+		return;
+	}
+	net = fn_cidr_network(&r->to);
+	if (!fn_ip_equal(&net, &r->to.ip)) {
+		err(c, n, "%s: %s has host bits set (the network is %s/%u)", p, SHOWN_NODE(n),
+		    fn_ip_format(&net, text), r->to.prefix);
+		*ok = false;
+	}
+}
+
+static bool parse_route(struct ctx *c, const struct ynode *map, const char *path,
+			struct fn_route *r)
+{
+	const struct ynode *via = NULL, *metric = NULL;
+	const struct fn_iface *dev = NULL;
+	char p[PATH_SIZE];
+	bool ok = true;
+	long long v;
+
+	r->loc.line = map->line;
+	r->loc.column = map->column;
+	if (!check_map(c, map, path, "a mapping (to, via, dev, metric)", route_keys))
+		return false;
+	parse_route_to(c, map, path, r, &ok);
+	via = map_get(map, "via");
+	dev = get_dev(c, map, path);
+	if (map_get(map, "dev") && !dev)
+		ok = false;
+	metric = map_get(map, "metric");
+	if (metric && get_int(c, metric, join(p, sizeof(p), path, "metric"), 0, UINT32_MAX, &v))
+		r->metric = (unsigned)v;
+	else if (metric)
+		ok = false;
+	if (!via && !map_get(map, "dev")) {
+		err(c, map, "%s: a route needs 'via', 'dev' or both", path);
+		return false;
+	}
+	if (!via) {
+		r->ifindex = dev ? dev->ifindex : 0;
+		return ok;
+	}
+	join(p, sizeof(p), path, "via");
+	if (!get_ip(c, via, p, &r->via))
+		return false;
+	r->has_via = true;
+	if (ok && r->via.family != r->to.ip.family) {
+		err(c, via, "%s: %s is IPv%d but 'to' is IPv%d", p, SHOWN_NODE(via),
+		    r->via.family == AF_INET ? 4 : 6, r->to.ip.family == AF_INET ? 4 : 6);
+		return false;
+	}
+	r->ifindex = resolve_on_link(c, via, p, &r->via, dev, map_get(map, "dev") != NULL);
+	return ok && r->ifindex;
+}
+
+static void parse_routes(struct ctx *c, const struct ynode *list)
+{
+	char p[PATH_SIZE];
+
+	if (!get_list(c, list, "routes", "a list of routes"))
+		return;
+	c->id->routes = xcalloc(list_len(list), sizeof(*c->id->routes));
+	for (size_t i = 0; i < list_len(list); i++) {
+		struct fn_route *r = &c->id->routes[c->id->n_routes];
+
+		if (parse_route(c, list->kids[i], index_path(p, sizeof(p), "routes", i), r))
+			c->id->n_routes++;
+	}
+}
+
+static bool parse_neighbor(struct ctx *c, const struct ynode *map, const char *path,
+			   struct fn_neighbor *nb, const struct ynode **ip_node)
+{
+	const struct ynode *ip, *mac, *state;
+	const struct fn_iface *dev;
+	char p[PATH_SIZE];
+	bool ok = true, lladdr_optional;
+	int st = FN_NUD_REACHABLE;
+
+	nb->loc.line = map->line;
+	nb->loc.column = map->column;
+	if (!check_map(c, map, path, "a mapping (ip, mac, state, dev)", neighbor_keys))
+		return false;
+	state = map_get(map, "state");
+	if (state && !get_word(c, state, join(p, sizeof(p), path, "state"), nud_words, &st))
+		ok = false;
+	nb->state = (enum fn_nud)st;
+	/* The kernel keeps no link-layer address for entries still resolving or given up on. */
+	lladdr_optional = nb->state == FN_NUD_INCOMPLETE || nb->state == FN_NUD_FAILED;
+	ip = map_need(c, map, path, "ip");
+	mac = lladdr_optional ? map_get(map, "mac") : map_need(c, map, path, "mac");
+	if (mac && !get_mac(c, mac, join(p, sizeof(p), path, "mac"), lladdr_optional, &nb->mac))
+		ok = false;
+	dev = get_dev(c, map, path);
+	if (!ip || !get_ip(c, ip, join(p, sizeof(p), path, "ip"), &nb->ip))
+		return false;
+	*ip_node = ip;
+	nb->ifindex = resolve_on_link(c, ip, p, &nb->ip, dev, map_get(map, "dev") != NULL);
+	return ok && nb->ifindex && (mac || lladdr_optional);
+}
+
+struct neighbor_key {
+	struct fn_ip ip;
+	int ifindex;
+};
+
+static int cmp_neighbor(const void *a, const void *b)
+{
+	const struct neighbor_key *x = a, *y = b;
+	int r = fn_ip_compare(&x->ip, &y->ip);
+
+	return r ? r : (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static void repeated_neighbor(struct ctx *c, const struct occurrence *again,
+			      const struct occurrence *first)
+{
+	const struct neighbor_key *k = again->key;
+	char text[FN_IP_STRLEN];
+
+	err(c, again->node, "%s: %s already has a neighbour entry (%s, line %u)", again->path,
+	    fn_ip_format(&k->ip, text), first->tag ? "the gateway" : first->path,
+	    first->node->line);
+}
+
+static void parse_neighbors(struct ctx *c, const struct ynode *list, const struct ynode *gw_ip)
+{
+	struct occurrences o = {.cmp = cmp_neighbor};
+	struct neighbor_key *keys;
+	size_t nk = 0;
+	char p[PATH_SIZE], pip[PATH_SIZE];
+
+	if (!get_list(c, list, "neighbors", "a list of neighbours"))
+		return;
+	c->id->neighbors = xcalloc(list_len(list), sizeof(*c->id->neighbors));
+	keys = xcalloc(list_len(list) + 1, sizeof(*keys));
+	if (c->id->has_gateway && gw_ip) {
+		keys[nk] = (struct neighbor_key){c->id->gateway_ip, c->id->gateway_ifindex};
+		occurrence_add(&o, &keys[nk++], gw_ip, "gateway.ip")->tag = 1;
+	}
+	for (size_t i = 0; i < list_len(list); i++) {
+		struct fn_neighbor *nb = &c->id->neighbors[c->id->n_neighbors];
+		const struct ynode *ip_node = NULL;
+
+		index_path(p, sizeof(p), "neighbors", i);
+		if (!parse_neighbor(c, list->kids[i], p, nb, &ip_node))
+			continue;
+		c->id->n_neighbors++;
+		keys[nk] = (struct neighbor_key){nb->ip, nb->ifindex};
+		occurrence_add(&o, &keys[nk++], ip_node, join(pip, sizeof(pip), p, "ip"));
+	}
+	occurrences_check(c, &o, repeated_neighbor);
+	free(keys);
+}
+
+/* ---------------------------------------------------------------- names: dns, hosts, blocked */
+
+static const char *const dns_keys[] = {"nameservers", "search", "options", NULL};
+static const char *const hosts_keys[] = {"ip", "names", NULL};
+
+/* A list of strings, each checked by `check` (which reports); returns the accepted copies. */
+static char **string_list(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+			  bool (*check)(struct ctx *c, const struct ynode *n, const char *path,
+					const char **out),
+			  size_t *count)
+{
+	char **v;
+	char p[PATH_SIZE];
+	const char *s;
+
+	*count = 0;
+	if (!n || !get_list(c, n, path, want))
+		return NULL;
+	v = xcalloc(list_len(n), sizeof(*v));
+	for (size_t i = 0; i < list_len(n); i++)
+		if (check(c, n->kids[i], index_path(p, sizeof(p), path, i), &s))
+			v[(*count)++] = xstrdup(s);
+	return v;
+}
+
+static bool check_dns_name(struct ctx *c, const struct ynode *n, const char *path, const char **out)
+{
+	return get_host_name(c, n, path, 253, out);
+}
+
+static bool check_resolver_option(struct ctx *c, const struct ynode *n, const char *path,
+				  const char **out)
+{
+	if (!get_string(c, n, path, out))
+		return false;
+	if (**out && !strpbrk(*out, " \t\r\n"))
+		return true;
+	err(c, n, "%s: %s is not a resolver option (one word, like ndots:2)", path, SHOWN(*out));
+	return false;
+}
+
+static bool check_header(struct ctx *c, const struct ynode *n, const char *path, const char **out)
+{
+	const char *problem;
+
+	if (!get_string(c, n, path, out))
+		return false;
+	problem = header_problem(*out);
+	if (!problem)
+		return true;
+	err(c, n, "%s: %s is not a 'Name: value' header: %s", path, SHOWN(*out), problem);
+	return false;
+}
+
+static void parse_dns(struct ctx *c, const struct ynode *map)
+{
+	struct fn_identity *id = c->id;
+	const struct ynode *n;
+	char p[PATH_SIZE];
+
+	if (is_null(map) || !check_map(c, map, "dns", "a mapping (nameservers, search, options)",
+				       dns_keys))
+		return;
+	n = map_get(map, "nameservers");
+	if (n && get_list(c, n, "dns.nameservers", "a list of IP addresses")) {
+		id->nameservers = xcalloc(list_len(n), sizeof(*id->nameservers));
+		for (size_t i = 0; i < list_len(n); i++)
+			if (get_ip(c, n->kids[i], index_path(p, sizeof(p), "dns.nameservers", i),
+				   &id->nameservers[id->n_nameservers]))
+				id->n_nameservers++;
+	}
+	id->dns_search = string_list(c, map_get(map, "search"), "dns.search",
+				     "a list of domain names", check_dns_name, &id->n_dns_search);
+	id->dns_options = string_list(c, map_get(map, "options"), "dns.options",
+				      "a list of resolver options", check_resolver_option,
+				      &id->n_dns_options);
+}
+
+static bool parse_host_entry(struct ctx *c, const struct ynode *map, const char *path,
+			     struct fn_host_entry *h)
+{
+	const struct ynode *ip, *names;
+	char p[PATH_SIZE];
+	bool ok = true;
+
+	if (!check_map(c, map, path, "a mapping (ip, names)", hosts_keys))
+		return false;
+	ip = map_need(c, map, path, "ip");
+	names = map_need(c, map, path, "names");
+	if (!ip || !get_ip(c, ip, join(p, sizeof(p), path, "ip"), &h->ip))
+		ok = false;
+	if (!names)
+		return false;
+	join(p, sizeof(p), path, "names");
+	h->names = string_list(c, names, p, "a list of host names", check_dns_name, &h->n_names);
+	if (names->type == YN_SEQ && names->n == 0) {
+		err(c, names, "%s: at least one name is required", p);
+		return false;
+	}
+	return ok && h->n_names == list_len(names) && h->n_names > 0;
+}
+
+static void free_strings(struct fn_host_entry *h)
+{
+	for (size_t i = 0; i < h->n_names; i++)
+		free(h->names[i]);
+	free(h->names);
+	memset(h, 0, sizeof(*h));
+}
+
+static void parse_hosts(struct ctx *c, const struct ynode *list)
+{
+	struct fn_identity *id = c->id;
+	char p[PATH_SIZE];
+
+	if (!get_list(c, list, "hosts", "a list of host entries"))
+		return;
+	id->hosts = xcalloc(list_len(list), sizeof(*id->hosts));
+	for (size_t i = 0; i < list_len(list); i++) {
+		struct fn_host_entry *h = &id->hosts[id->n_hosts];
+
+		if (parse_host_entry(c, list->kids[i], index_path(p, sizeof(p), "hosts", i), h))
+			id->n_hosts++;
+		else
+			free_strings(h);
+	}
+}
+
+static void repeated_name(struct ctx *c, const struct occurrence *again,
+			  const struct occurrence *first)
+{
+	/* tag 0: a hosts name (may repeat: one name, several addresses); tag 1: a blocked name. */
+	if (again->tag == 0)
+		return;
+	if (first->tag == 1)
+		err(c, again->node, "%s: '%s' is already blocked (line %u)", again->path,
+		    (const char *)again->key, first->node->line);
+	else
+		err(c, again->node, "%s: '%s' cannot be blocked: it has a hosts entry (line %u)",
+		    again->path, (const char *)again->key, first->node->line);
+}
+
+/* A blocked name must not also resolve through `hosts:`, nor be listed twice. Host names are
+ * compared without case, as the resolver does. */
+static void check_blocked(struct ctx *c, const struct ynode *hosts, const struct ynode *blocked)
+{
+	struct occurrences o = {.cmp = cmp_string_nocase};
+	char p[PATH_SIZE];
+
+	for (size_t i = 0; hosts && i < list_len(hosts); i++) {
+		const struct ynode *names =
+			hosts->kids[i]->type == YN_MAP ? map_get(hosts->kids[i], "names") : NULL;
+
+		for (size_t j = 0; names && j < list_len(names); j++)
+			if (names->kids[j]->type == YN_SCALAR)
+				occurrence_add(&o, names->kids[j]->text, names->kids[j], "");
+	}
+	for (size_t i = 0; blocked && i < list_len(blocked); i++)
+		if (blocked->kids[i]->type == YN_SCALAR)
+			occurrence_add(&o, blocked->kids[i]->text, blocked->kids[i],
+				       index_path(p, sizeof(p), "blocked", i))
+				->tag = 1;
+	occurrences_check(c, &o, repeated_name);
+}
+
+/* ---------------------------------------------------------------- http, tools */
+
+static const char *const http_keys[] = {"url", "status", "body", "headers", "fail", NULL};
+static const char *const fail_words[] = {"refused", "unresolvable", "timeout", NULL};
+
+static void check_pattern(struct ctx *c, const struct ynode *n, const char *path, const char *re)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE offset;
+	pcre2_code *code;
+	int code_err;
+
+	code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &code_err, &offset, NULL);
+	if (code) {
+		pcre2_code_free(code);
+		return;
+	}
+	pcre2_get_error_message(code_err, msg, sizeof(msg));
+	err(c, n, "%s: bad regular expression %s: %s at offset %zu", path, SHOWN(re),
+	    (const char *)msg, (size_t)offset);
+}
+
+static void parse_http_answer(struct ctx *c, const struct ynode *map, const char *path,
+			      struct fn_http_rule *h, bool *ok)
+{
+	const struct ynode *status = map_get(map, "status"), *body = map_get(map, "body");
+	char p[PATH_SIZE];
+	const char *s;
+	long long v;
+
+	h->status = 200;
+	if (status && get_int(c, status, join(p, sizeof(p), path, "status"), 100, 599, &v))
+		h->status = (int)v;
+	else if (status)
+		*ok = false;
+	if (body && get_string(c, body, join(p, sizeof(p), path, "body"), &s))
+		h->body = xstrdup(s);
+	else if (body)
+		*ok = false;
+	h->headers = string_list(c, map_get(map, "headers"), join(p, sizeof(p), path, "headers"),
+				 "a list of 'Name: value' headers", check_header, &h->n_headers);
+	if (map_get(map, "headers") && h->n_headers != list_len(map_get(map, "headers")))
+		*ok = false;
+}
+
+static void refuse_with_fail(struct ctx *c, const struct ynode *map, const char *path,
+			     const struct ynode *fail)
+{
+	static const char *const answer_keys[] = {"status", "body", "headers", NULL};
+
+	for (size_t i = 0; answer_keys[i]; i++) {
+		const struct ynode *key = map_key_node(map, answer_keys[i]);
+
+		if (key)
+			err(c, key, "%s: '%s' cannot be combined with 'fail: %s'", path,
+			    answer_keys[i], fail->text);
+	}
+}
+
+static bool parse_http_rule(struct ctx *c, const struct ynode *map, const char *path,
+			    struct fn_http_rule *h)
+{
+	const struct ynode *url, *fail;
+	char p[PATH_SIZE];
+	const char *s;
+	bool ok = true;
+	int f;
+
+	h->loc.line = map->line;
+	h->loc.column = map->column;
+	if (!check_map(c, map, path, "a mapping (url, status, body, headers, fail)", http_keys))
+		return false;
+	url = map_need(c, map, path, "url");
+	if (url && get_string(c, url, join(p, sizeof(p), path, "url"), &s)) {
+		h->url_pattern = xstrdup(s);
+		check_pattern(c, url, p, s);
+	}
+	fail = map_get(map, "fail");
+	if (fail) {
+		if (get_word(c, fail, join(p, sizeof(p), path, "fail"), fail_words, &f)) {
+			h->fail = (enum fn_http_fail)(FN_HTTP_REFUSED + f);
+			refuse_with_fail(c, map, path, fail);
+		}
+		h->status = 0;
+		h->body = xstrdup("");
+		return ok;
+	}
+	parse_http_answer(c, map, path, h, &ok);
+	if (!h->body)
+		h->body = xstrdup("");
+	return ok;
+}
+
+static void parse_http(struct ctx *c, const struct ynode *list)
+{
+	struct fn_identity *id = c->id;
+	char p[PATH_SIZE];
+
+	if (!get_list(c, list, "http", "a list of rules"))
+		return;
+	id->http = xcalloc(list_len(list), sizeof(*id->http));
+	id->n_http = list_len(list);
+	for (size_t i = 0; i < list_len(list); i++)
+		parse_http_rule(c, list->kids[i], index_path(p, sizeof(p), "http", i), &id->http[i]);
+}
+
+static void parse_tools(struct ctx *c, const struct ynode *map)
+{
+	static const char *const keys[] = {"net_tools", NULL};
+	const struct ynode *n;
+	const char *s;
+
+	c->id->nettools = FN_NETTOOLS_2_10;
+	if (!map || is_null(map) || !check_map(c, map, "tools", "a mapping (net_tools)", keys))
+		return;
+	n = map_get(map, "net_tools");
+	/* Read as text: unquoted 2.10 is a float to YAML, yet the digits are what the user meant. */
+	if (!n || !get_text(c, n, "tools.net_tools", "\"2.10\" or \"1.60\"", &s))
+		return;
+	if (strcmp(s, "2.10") == 0)
+		c->id->nettools = FN_NETTOOLS_2_10;
+	else if (strcmp(s, "1.60") == 0)
+		c->id->nettools = FN_NETTOOLS_1_60;
+	else
+		err(c, n, "tools.net_tools: %s is not a supported net-tools version (\"2.10\" or \"1.60\")",
+		    SHOWN(s));
+}
+
+/* ---------------------------------------------------------------- top level */
+
+static const char *const top_keys[] = {"version", "hostname", "interfaces", "gateway",
+				       "routes",  "neighbors", "dns",	     "hosts",
+				       "blocked", "public_ip", "http",	     "tools",
+				       NULL};
+
+static void parse_version(struct ctx *c, const struct ynode *root)
+{
+	const struct ynode *n = map_need(c, root, "", "version");
+	long long v;
+
+	if (n && get_int(c, n, "version", LLONG_MIN, LLONG_MAX, &v) && v != 1)
+		err(c, n, "version: unsupported version %lld (this fakenet reads version 1)", v);
+}
+
+static void parse_hostname(struct ctx *c, const struct ynode *root)
+{
+	const struct ynode *n = map_need(c, root, "", "hostname");
+	const char *s;
+
+	if (n && get_host_name(c, n, "hostname", sizeof(c->id->hostname) - 1, &s))
+		snprintf(c->id->hostname, sizeof(c->id->hostname), "%s", s);
+}
+
+static void parse_public_ip(struct ctx *c, const struct ynode *n)
+{
+	c->id->has_public_ip = get_ip(c, n, "public_ip", &c->id->public_ip);
+}
+
+static void parse_root(struct ctx *c, const struct ynode *root)
+{
+	const struct ynode *n, *gw;
+
+	char what[SHOW_SIZE + 32];
+
+	if (root->type != YN_MAP) {
+		err(c, root, "the file must be a mapping (version, hostname, interfaces, ...), not %s",
+		    describe(root, what, sizeof(what)));
+		parse_interfaces(c, NULL);
+		return;
+	}
+	check_map(c, root, "", "a mapping", top_keys);
+	parse_version(c, root);
+	parse_hostname(c, root);
+	parse_interfaces(c, map_need(c, root, "", "interfaces"));
+	gw = map_get(root, "gateway");
+	if (gw)
+		parse_gateway(c, gw);
+	if ((n = map_get(root, "routes")))
+		parse_routes(c, n);
+	if ((n = map_get(root, "neighbors")))
+		parse_neighbors(c, n, gw && gw->type == YN_MAP ? map_get(gw, "ip") : NULL);
+	if ((n = map_get(root, "dns")))
+		parse_dns(c, n);
+	if ((n = map_get(root, "hosts")))
+		parse_hosts(c, n);
+	if ((n = map_get(root, "blocked")))
+		c->id->blocked = string_list(c, n, "blocked", "a list of host names",
+					     check_dns_name, &c->id->n_blocked);
+	check_blocked(c, map_get(root, "hosts"), map_get(root, "blocked"));
+	if ((n = map_get(root, "public_ip")))
+		parse_public_ip(c, n);
+	if ((n = map_get(root, "http")))
+		parse_http(c, n);
+	parse_tools(c, map_get(root, "tools"));
+}
+
+/* Diagnostics come from several passes; readers expect them in the order of the file. */
+static int diag_cmp(const void *a, const void *b)
+{
+	const struct fn_diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return 0;
+}
+
+static void sort_diags(struct fn_diags *d, size_t from)
+{
+	/* Insertion sort: stable, so messages at one place keep the order they were found in. */
+	for (size_t i = from + 1; i < d->n; i++) {
+		struct fn_diag item = d->items[i];
+		size_t j = i;
+
+		for (; j > from && diag_cmp(&d->items[j - 1], &item) > 0; j--)
+			d->items[j] = d->items[j - 1];
+		d->items[j] = item;
+	}
+}
+
+static void set_source(struct fn_diags *diags, const char *name)
+{
+	free(diags->file);
+	diags->file = xstrdup(name);
+}
+
+struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
+					    struct fn_diags *diags)
+{
+	struct ctx c = {.d = diags,
+			.buf = buf,
+			.len = len,
+			.next_pci = FIRST_PCI_DEVICE,
+			.ifnames.cmp = cmp_string,
+			.addresses.cmp = cmp_ip};
+	size_t first = diags->n;
+	struct ynode *root;
+
+	set_source(diags, name);
+	if (len > MAX_FILE_SIZE) {
+		report(&c, 0, 0, "file is larger than 1 MiB, the limit for an identity file");
+		return NULL;
+	}
+	root = read_tree(&c);
+	if (!root) {
+		if (diags->n == first)
+			report(&c, 0, 0, "file is empty (expected version, hostname and interfaces)");
+		return NULL;
+	}
+	if (is_null(root) && diags->n == first) {
+		report(&c, 0, 0, "file is empty (expected version, hostname and interfaces)");
+		ynode_free(root);
+		return NULL;
+	}
+	c.id = xcalloc(1, sizeof(*c.id));
+	c.id->source = xstrdup(name);
+	parse_root(&c, root);
+	ynode_free(root);
+	sort_diags(diags, first);
+	if (diags->n == first)
+		return c.id;
+	fn_identity_free(c.id);
+	return NULL;
+}
+
+struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *diags)
+{
+	struct fn_identity *id;
+	char *buf;
+	size_t len;
+	/* One byte over the limit is enough to tell "too large" without reading all of it. */
+	int rc = fn_read_file(path, &buf, &len, MAX_FILE_SIZE + 1);
+
+	set_source(diags, path);
+	if (rc == -EFBIG) {
+		fn_diags_add(diags, 0, 0, "file is larger than 1 MiB, the limit for an identity file");
+		return NULL;
+	}
+	if (rc < 0) {
+		fn_diags_add(diags, 0, 0, "cannot read: %s", strerror(-rc));
+		return NULL;
+	}
+	id = fn_identity_load_buffer(path, buf, len, diags);
+	free(buf);
+	return id;
+}

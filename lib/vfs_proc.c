@@ -1,0 +1,44 @@
+/* /proc/net in the virtual tree: the files the identity defines; every other entry comes from the
+ * reader's own /proc/PID/net through the directory's passthrough. */
+#include <stdlib.h>
+
+#include "render.h"
+#include "util.h"
+#include "vfs.h"
+
+typedef void (*proc_renderer)(const struct fn_identity *id, struct fn_buf *out);
+
+static const struct {
+	const char *name;
+	proc_renderer render;
+} proc_net_files[] = {
+    {"route", render_proc_net_route},
+    {"arp", render_proc_net_arp},
+    {"dev", render_proc_net_dev},
+    {"if_inet6", render_proc_net_if_inet6},
+    {"ipv6_route", render_proc_net_ipv6_route},
+    {"fib_trie", render_proc_net_fib_trie},
+    {"dev_mcast", render_proc_net_dev_mcast},
+};
+
+void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	struct fn_node *proc = fn_vfs_mkdir_p(vfs, "/proc");
+	struct fn_node *net;
+
+	/* procfs directories are r-x for everyone. */
+	proc->mode = 0555;
+	net = fn_vfs_add_dir(vfs, proc, "net", 0555);
+	free(net->passthrough);
+	net->passthrough = xstrdup("/proc/%d/net");
+	for (size_t i = 0; i < sizeof(proc_net_files) / sizeof(proc_net_files[0]); i++) {
+		struct fn_buf b;
+		size_t len;
+		char *text;
+
+		fn_buf_init(&b);
+		proc_net_files[i].render(id, &b);
+		text = fn_buf_steal(&b, &len);
+		fn_vfs_add_file(vfs, net, proc_net_files[i].name, 0444, FN_FILE_PROCFS, text, len);
+	}
+}

@@ -1,0 +1,623 @@
+/* fakenet check: start the identity exactly as `fakenet run` does, run every probe inside it, and
+ * compare what each probe saw with the identity fact it names. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "buf.h"
+#include "facts.h"
+#include "probes.h"
+#include "check.h"
+#include "util.h"
+
+/* A battery that has not finished by then is stuck; the runner is killed and with it everything. */
+#define CHECK_TIMEOUT_MS 120000
+/* The shell's exit status a probe uses to say its source does not exist here. */
+#define PROBE_SKIP_STATUS 77
+
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_UNFAKEABLE };
+
+static const char *const verdict_names[] = {"ok", "FAIL", "skip", "unfakeable"};
+static const char *const verdict_json[] = {"ok", "fail", "skip", "unfakeable"};
+
+struct result {
+	struct fn_strv expected, seen;
+	enum verdict verdict;
+	int status; /* the probe's exit status; -1 if it never ran */
+	double ms;  /* how long it took */
+	char *note; /* why it failed or was skipped, beyond the values */
+};
+
+struct check_opts {
+	const char *identity;
+	const char *net;
+	const char *format;
+	const char **probe_files;
+	size_t n_probe_files;
+	bool builtin;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
+		     "                     [--format text|tap|json] [--net host]\n"
+		     "Runs every probe inside the identity, as `fakenet run` would, and checks "
+		     "that each view\n"
+		     "agrees with the identity. Exit 0: all agree; 1: a probe disagrees; 2: usage "
+		     "or identity error.\n");
+}
+
+static void append_quoted(struct fn_buf *b, const char *s)
+{
+	fn_buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			fn_buf_puts(b, "'\\''");
+		else
+			fn_buf_append(b, s, 1);
+	}
+	fn_buf_puts(b, "'");
+}
+
+/* One shell script runs the whole battery, so the environment starts once. Records are framed by
+ * RS (036) + index and US (037) + status and uptimes, which no probe output contains. */
+static char *battery_script(const struct fn_probe_list *probes)
+{
+	struct fn_buf b;
+
+	fn_buf_init(&b);
+	for (size_t i = 0; i < probes->n; i++) {
+		const struct fn_probe *p = &probes->v[i];
+
+		fn_buf_printf(&b, "printf '\\036%zu\\n'\nread t0 _ </proc/uptime\n", i);
+		if (p->run) {
+			fn_buf_puts(&b, "/bin/sh -c ");
+			append_quoted(&b, p->run);
+		} else {
+			fn_buf_puts(&b, "cat -- ");
+			append_quoted(&b, p->read);
+		}
+		fn_buf_puts(&b, " </dev/null 2>/dev/null\nrc=$?\nread t1 _ </proc/uptime\n"
+				"printf '\\037%s %s %s\\n' $rc $t0 $t1\n");
+	}
+	return fn_buf_steal(&b, NULL);
+}
+
+static char **run_argv(const struct check_opts *o, char *script)
+{
+	char **argv = xcalloc(12, sizeof(*argv));
+	size_t n = 0;
+
+	argv[n++] = "fakenet";
+	argv[n++] = "run";
+	if (o->identity) {
+		argv[n++] = "--identity";
+		argv[n++] = (char *)o->identity;
+	}
+	argv[n++] = "--net";
+	argv[n++] = (char *)o->net;
+	argv[n++] = "--";
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	return argv;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs the battery under `fakenet run`; returns its stdout, or NULL with a message printed. */
+static char *run_battery(const struct check_opts *o, const struct fn_probe_list *probes,
+			 int *status)
+{
+	char *script = battery_script(probes), **argv = run_argv(o, script);
+	double deadline = now_ms() + CHECK_TIMEOUT_MS;
+	struct fn_buf out;
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		fn_die_errno(2, "pipe");
+	pid = fork();
+	if (pid < 0)
+		fn_die_errno(2, "fork");
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		execv("/proc/self/exe", argv);
+		_exit(125);
+	}
+	close(pipefd[1]);
+	fn_buf_init(&out);
+	for (;;) {
+		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+		char chunk[8192];
+		int left = (int)(deadline - now_ms());
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, left) == 0) {
+			fn_warn("check: the probes did not finish within %d s; stopped them",
+				CHECK_TIMEOUT_MS / 1000);
+			kill(pid, SIGKILL);
+			break;
+		}
+		n = read(pipefd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		fn_buf_append(&out, chunk, (size_t)n);
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	free(argv);
+	free(script);
+	return fn_buf_steal(&out, NULL);
+}
+
+static void lowercase(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+static char *decode_value(const char *v, enum fn_probe_decode how)
+{
+	unsigned char b[16];
+	char text[64];
+
+	if (how == FN_DECODE_HEX_LE_IPV4) {
+		unsigned long x = strtoul(v, NULL, 16);
+
+		/* The kernel prints the network-order word as a little-endian host integer. */
+		snprintf(text, sizeof(text), "%lu.%lu.%lu.%lu", x & 0xff, (x >> 8) & 0xff,
+			 (x >> 16) & 0xff, (x >> 24) & 0xff);
+		return xstrdup(text);
+	}
+	if (how == FN_DECODE_HEX_IPV6 && strlen(v) == 32) {
+		for (int i = 0; i < 16; i++) {
+			unsigned int byte;
+
+			sscanf(v + 2 * i, "%2x", &byte);
+			b[i] = (unsigned char)byte;
+		}
+		if (inet_ntop(AF_INET6, b, text, sizeof(text)))
+			return xstrdup(text);
+	}
+	return xstrdup(v);
+}
+
+static void push_value(struct fn_strv *seen, const char *start, size_t len,
+		       const struct fn_probe *p)
+{
+	char *raw = xstrndup(start, len), *v = decode_value(raw, p->decode);
+
+	fn_strv_push(seen, v);
+	free(raw);
+	free(v);
+}
+
+/* Every match of the pattern is one value: its first group if it has one, else the whole match. */
+static void extract_values(const struct fn_probe *p, const char *text, size_t len, pcre2_code *re,
+			   struct fn_strv *seen)
+{
+	pcre2_match_data *md;
+	size_t offset = 0;
+
+	if (!re) {
+		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+			len--;
+		if (len)
+			push_value(seen, text, len, p);
+		return;
+	}
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	while (offset <= len && pcre2_match(re, (PCRE2_SPTR)text, len, offset, 0, md, NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		uint32_t groups = pcre2_get_ovector_count(md);
+		size_t g = groups > 1 && ov[2] != PCRE2_UNSET ? 1 : 0;
+
+		push_value(seen, text + ov[2 * g], ov[2 * g + 1] - ov[2 * g], p);
+		offset = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	pcre2_match_data_free(md);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool same_values(struct fn_strv *a, struct fn_strv *b)
+{
+	qsort(a->v, a->n, sizeof(*a->v), compare_strings);
+	qsort(b->v, b->n, sizeof(*b->v), compare_strings);
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Finds probe i's record in the battery output: its text, exit status and elapsed time. */
+static bool find_record(const char *out, size_t i, const char **text, size_t *len, int *status,
+			double *ms)
+{
+	char tag[32];
+	const char *start, *end;
+	double t0, t1;
+
+	snprintf(tag, sizeof(tag), "\036%zu\n", i);
+	start = strstr(out, tag);
+	if (!start)
+		return false;
+	start += strlen(tag);
+	end = strchr(start, '\037');
+	if (!end || sscanf(end + 1, "%d %lf %lf", status, &t0, &t1) != 3)
+		return false;
+	*text = start;
+	*len = (size_t)(end - start);
+	*ms = (t1 - t0) * 1000.0;
+	return true;
+}
+
+static void judge(const struct fn_probe *p, size_t index, const char *out, bool host_net,
+		  struct result *r)
+{
+	int err;
+	PCRE2_SIZE erroff;
+	pcre2_code *re = NULL;
+	const char *text;
+	size_t len;
+
+	r->status = -1;
+	if (!find_record(out, index, &text, &len, &r->status, &r->ms)) {
+		r->verdict = V_FAIL;
+		r->note = xstrdup("the probe did not run to its end");
+		return;
+	}
+	if (r->status == PROBE_SKIP_STATUS) {
+		r->verdict = V_SKIP;
+		r->note = xstrdup("its source does not exist here");
+		return;
+	}
+	if (p->pattern) {
+		re = pcre2_compile((PCRE2_SPTR)p->pattern, PCRE2_ZERO_TERMINATED,
+				   PCRE2_MULTILINE | (p->ignore_case ? PCRE2_CASELESS : 0), &err,
+				   &erroff, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			r->verdict = V_FAIL;
+			r->note = xasprintf("bad pattern at offset %zu: %s", (size_t)erroff, msg);
+			return;
+		}
+	}
+	extract_values(p, text, len, re, &r->seen);
+	pcre2_code_free(re);
+	if (p->ignore_case) {
+		for (size_t i = 0; i < r->seen.n; i++)
+			lowercase(r->seen.v[i]);
+		for (size_t i = 0; i < r->expected.n; i++)
+			lowercase(r->expected.v[i]);
+	}
+	r->verdict = same_values(&r->expected, &r->seen) ? V_PASS : V_FAIL;
+	if (r->verdict == V_PASS && p->max_ms && r->ms > p->max_ms) {
+		r->verdict = V_FAIL;
+		r->note = xasprintf("took %.0f ms, more than %u ms", r->ms, p->max_ms);
+	}
+	if (r->verdict == V_FAIL && p->unfakeable_on_host && host_net) {
+		r->verdict = V_UNFAKEABLE;
+		r->note =
+		    xstrdup("asks the kernel directly; only --net isolated can make it agree");
+	}
+}
+
+static const char *probe_source(const struct fn_probe *p)
+{
+	return p->run ? p->run : p->read;
+}
+
+/* The text report: one row per probe, with the disagreeing values side by side. */
+static void report_text(const struct fn_probe_list *probes, const struct result *res, FILE *out)
+{
+	size_t wname = 5;
+
+	for (size_t i = 0; i < probes->n; i++)
+		if (strlen(probes->v[i].name) > wname)
+			wname = strlen(probes->v[i].name);
+	if (wname > 60)
+		wname = 60;
+	fprintf(out, "%-10s %-*s  %-20s  %s\n", "VERDICT", (int)wname, "PROBE", "EXPECTED", "SEEN");
+	for (size_t i = 0; i < probes->n; i++) {
+		char *e = fn_strv_join(&res[i].expected, ","), *s = fn_strv_join(&res[i].seen, ",");
+
+		fprintf(out, "%-10s %-*.*s  %-20s  %s\n", verdict_names[res[i].verdict], (int)wname,
+			(int)wname, probes->v[i].name, e, res[i].verdict == V_SKIP ? "-" : s);
+		if (res[i].verdict == V_FAIL || res[i].verdict == V_UNFAKEABLE)
+			fprintf(out, "%-10s source: %s (%s)%s%s\n", "", probe_source(&probes->v[i]),
+				probes->v[i].origin, res[i].note ? "; " : "",
+				res[i].note ? res[i].note : "");
+		free(e);
+		free(s);
+	}
+}
+
+static void report_tap(const struct fn_probe_list *probes, const struct result *res, FILE *out)
+{
+	fprintf(out, "1..%zu\n", probes->n);
+	for (size_t i = 0; i < probes->n; i++) {
+		const struct result *r = &res[i];
+		char *e = fn_strv_join(&r->expected, ", "), *s = fn_strv_join(&r->seen, ", ");
+
+		if (r->verdict == V_SKIP)
+			fprintf(out, "ok %zu - %s # SKIP %s\n", i + 1, probes->v[i].name, r->note);
+		else if (r->verdict == V_UNFAKEABLE)
+			fprintf(out, "not ok %zu - %s # TODO %s\n", i + 1, probes->v[i].name,
+				r->note);
+		else
+			fprintf(out, "%s %zu - %s\n", r->verdict == V_PASS ? "ok" : "not ok", i + 1,
+				probes->v[i].name);
+		if (r->verdict == V_FAIL || r->verdict == V_UNFAKEABLE)
+			fprintf(out,
+				"#   source:   %s (%s)\n#   expected: %s (%s)\n#   seen:     "
+				"%s\n%s%s%s",
+				probe_source(&probes->v[i]), probes->v[i].origin, e,
+				probes->v[i].expect, s, r->note ? "#   note:     " : "",
+				r->note ? r->note : "", r->note ? "\n" : "");
+		free(e);
+		free(s);
+	}
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_strv(FILE *out, const struct fn_strv *v)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, v->v[i]);
+	}
+	fputc(']', out);
+}
+
+static void report_json(const struct fn_probe_list *probes, const struct result *res,
+			const char *net, FILE *out)
+{
+	size_t count[4] = {0};
+
+	for (size_t i = 0; i < probes->n; i++)
+		count[res[i].verdict]++;
+	fprintf(out, "{\"net\":");
+	json_string(out, net);
+	fprintf(
+	    out,
+	    ",\"summary\":{\"ok\":%zu,\"fail\":%zu,\"skip\":%zu,\"unfakeable\":%zu},\"probes\":[",
+	    count[V_PASS], count[V_FAIL], count[V_SKIP], count[V_UNFAKEABLE]);
+	for (size_t i = 0; i < probes->n; i++) {
+		const struct fn_probe *p = &probes->v[i];
+
+		fprintf(out, "%s\n{\"name\":", i ? "," : "");
+		json_string(out, p->name);
+		fprintf(out, ",\"source\":");
+		json_string(out, probe_source(p));
+		fprintf(out, ",\"kind\":\"%s\",\"expect\":", p->run ? "run" : "read");
+		json_string(out, p->expect);
+		fprintf(out, ",\"expected\":");
+		json_strv(out, &res[i].expected);
+		fprintf(out, ",\"seen\":");
+		json_strv(out, &res[i].seen);
+		fprintf(out, ",\"verdict\":\"%s\",\"status\":%d,\"ms\":%.0f,\"origin\":",
+			verdict_json[res[i].verdict], res[i].status, res[i].ms);
+		json_string(out, p->origin);
+		if (res[i].note) {
+			fprintf(out, ",\"note\":");
+			json_string(out, res[i].note);
+		}
+		fputc('}', out);
+	}
+	fprintf(out, "\n]}\n");
+}
+
+static int parse_opts(int argc, char **argv, struct check_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"identity", required_argument, NULL, 'i'},
+	    {"probes", required_argument, NULL, 'p'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"net", required_argument, NULL, 'n'},
+	    {"no-builtin", no_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*o = (struct check_opts){.net = "host", .format = "text", .builtin = true};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->identity = optarg;
+			break;
+		case 'p':
+			o->probe_files = xreallocarray(o->probe_files, o->n_probe_files + 1,
+						       sizeof(*o->probe_files));
+			o->probe_files[o->n_probe_files++] = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'n':
+			o->net = optarg;
+			break;
+		case 'B':
+			o->builtin = false;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fn_warn("check: unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (strcmp(o->format, "text") && strcmp(o->format, "tap") && strcmp(o->format, "json")) {
+		fn_warn("check: --format must be text, tap or json, not '%s'", o->format);
+		return -1;
+	}
+	if (strcmp(o->net, "host") != 0) {
+		fn_warn("check: --net %s is not available; this build supports --net host", o->net);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_all_probes(const struct check_opts *o, const struct fn_identity *id,
+			   struct fn_probe_list *probes)
+{
+	struct fn_diags diags;
+	const char *text;
+	size_t len;
+	int bad = 0;
+
+	if (o->builtin) {
+		text = fn_builtin_probes(&len);
+		fn_diags_init(&diags, "built-in probes");
+		bad |= fn_probes_load("built-in", text, len, id, probes, &diags);
+		fn_diags_print(&diags, stderr);
+		fn_diags_free(&diags);
+	}
+	for (size_t i = 0; i < o->n_probe_files; i++) {
+		char *buf;
+		int err = fn_read_file(o->probe_files[i], &buf, &len, 1 << 20);
+
+		if (err) {
+			errno = -err;
+			fn_warn_errno("check: %s", o->probe_files[i]);
+			bad = -1;
+			continue;
+		}
+		fn_diags_init(&diags, o->probe_files[i]);
+		bad |= fn_probes_load(o->probe_files[i], buf, len, id, probes, &diags);
+		fn_diags_print(&diags, stderr);
+		fn_diags_free(&diags);
+		free(buf);
+	}
+	return bad ? -1 : 0;
+}
+
+/* Expected values for every probe; an unknown fact is an error in the probe file. */
+static int expected_values(const struct fn_identity *id, const struct fn_probe_list *probes,
+			   struct result *res)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < probes->n; i++) {
+		char *why = NULL;
+
+		if (fn_fact_values(id, probes->v[i].expect, &res[i].expected, &why) < 0) {
+			fprintf(stderr, "%s: error: %s\n", probes->v[i].origin, why);
+			bad = -1;
+		}
+		free(why);
+	}
+	return bad;
+}
+
+int fn_cmd_check(int argc, char **argv)
+{
+	struct fn_probe_list probes = {0};
+	struct fn_identity *id;
+	struct fn_diags diags;
+	struct check_opts o;
+	struct result *res;
+	int status = 0, failed = 0;
+	char *out;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	fn_diags_init(&diags, o.identity);
+	id = fn_identity_resolve(o.identity, &diags);
+	fn_diags_print(&diags, stderr);
+	fn_diags_free(&diags);
+	if (!id)
+		return 2;
+	res = NULL;
+	if (load_all_probes(&o, id, &probes) < 0)
+		goto usage_error;
+	res = xcalloc(probes.n, sizeof(*res));
+	if (expected_values(id, &probes, res) < 0)
+		goto usage_error;
+	out = run_battery(&o, &probes, &status);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 125) {
+		/* fakenet run has said what it could not set up. */
+		fn_warn("check: the identity's environment could not be started");
+		free(out);
+		goto usage_error;
+	}
+	for (size_t i = 0; i < probes.n; i++) {
+		judge(&probes.v[i], i, out, true, &res[i]);
+		failed += res[i].verdict == V_FAIL;
+	}
+	if (strcmp(o.format, "tap") == 0)
+		report_tap(&probes, res, stdout);
+	else if (strcmp(o.format, "json") == 0)
+		report_json(&probes, res, o.net, stdout);
+	else
+		report_text(&probes, res, stdout);
+	free(out);
+	goto done;
+usage_error:
+	failed = -1;
+done:
+	for (size_t i = 0; res && i < probes.n; i++) {
+		fn_strv_free(&res[i].expected);
+		fn_strv_free(&res[i].seen);
+		free(res[i].note);
+	}
+	free(res);
+	fn_probes_free(&probes);
+	free(o.probe_files);
+	fn_identity_free(id);
+	return failed < 0 ? 2 : failed ? 1 : 0;
+}

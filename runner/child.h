@@ -1,0 +1,60 @@
+/* What the runner hands to the processes it forks inside the new namespaces, and how they report
+ * a failure back: everything is computed before the fork, so the children only make syscalls. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* The views mounted over the target's paths: FUSE subtree -> real path. */
+struct fn_overlay {
+	const char *tree_path; /* relative to the FUSE root: "sys/class/net" */
+	const char *target;    /* "/sys/class/net" */
+	bool nofollow;	       /* replace a symlink itself (/proc/net) */
+	bool read_only;	       /* files a root target could otherwise write (/etc/hosts) */
+	bool optional;	       /* skip with a warning when the real path is missing */
+};
+
+#define FN_MAX_OVERLAYS 12
+
+struct fn_child_plan {
+	int mnt_fd;	  /* the detached FUSE mount */
+	int dev_fd;	  /* /dev/fuse: the children close it */
+	int report_fd;	  /* write end of the report pipe (O_CLOEXEC) */
+	int runner_pidfd; /* to notice a runner that died before PR_SET_PDEATHSIG took hold */
+	const char *hostname;
+	struct fn_overlay overlays[FN_MAX_OVERLAYS];
+	int n_overlays;
+	const char *path_env;	  /* PATH for the target; NULL: unchanged */
+	const char *identity_env; /* FAKENET_IDENTITY for the target; NULL: unchanged */
+	char **argv;
+};
+
+enum fn_report_stage {
+	FN_REPORT_SETUP = 1, /* building the view failed: the runner exits 125 */
+	FN_REPORT_EXEC = 2,  /* execvp failed: 126 or 127 */
+};
+
+/* One message over the report pipe; small enough to be written atomically. */
+struct fn_report {
+	int stage;
+	int err;
+	char what[200];
+	char hint[160];
+};
+
+/* The pid-1 process of the new pid namespace: builds the view, runs and reaps. Never returns. */
+__attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
+/* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
+int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
+/* Sends `rep` to the runner (best effort: the runner also sees the exit status). */
+void fn_report_send(int fd, const struct fn_report *rep);
+/* Fills `rep` for a failed step; `hint` may be NULL. */
+void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint);
+/* The same with a formatted description (cut to fit) and no hint. */
+void fn_report_setf(struct fn_report *rep, int stage, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Enters a user namespace where the caller is root (for non-root callers). */
+int fn_userns_enter(const char **what, const char **hint);
+/* Locates fakenet-shim next to the running executable; NULL if absent (caller frees). */
+char *fn_shim_locate(void);

@@ -1,0 +1,58 @@
+/* fakenet: dispatch to the subcommand; each lives in its own file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+#include "util.h"
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"run", fn_cmd_run},
+    {"show", fn_cmd_show},
+    {"validate", fn_cmd_validate},
+};
+
+static void usage(FILE *out)
+{
+	fputs(
+	    "usage: fakenet run [--identity FILE] [--net host] [--log FILE] [--shims "
+	    "none|all|LIST]\n"
+	    "                   [--] COMMAND [ARG...]\n"
+	    "       fakenet show [--identity FILE] [PATH...]\n"
+	    "       fakenet validate FILE...\n"
+	    "       fakenet --help | --version\n"
+	    "\n"
+	    "Runs COMMAND with a made-up network identity: /proc/net, /sys/class/net, /etc/hosts,\n"
+	    "/etc/resolv.conf, the hostname and the network tools all show the identity's "
+	    "machine.\n"
+	    "The identity is --identity FILE, else $FAKENET_IDENTITY, else the built-in "
+	    "docker.yaml.\n"
+	    "`fakenet COMMAND --help` describes each command.\n",
+	    out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return FN_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("fakenet %s\n", FAKENET_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].main(argc - 1, argv + 1);
+	fn_warn("unknown command '%s'; try 'fakenet --help'", argv[1]);
+	return FN_EXIT_USAGE;
+}

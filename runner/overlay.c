@@ -1,0 +1,81 @@
+/* Mounting the views inside the init's private mount namespace. Every view is a clone of a subtree
+ * of the detached FUSE mount (open_tree) moved onto the real path (move_mount), so no directory is
+ * created anywhere and nothing propagates back to the host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "child.h"
+
+/* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on
+ * what it points to when that exists, so readers following the link see the view too. */
+static const char *mount_point(const struct fn_overlay *o, char *buf)
+{
+	struct stat st;
+
+	if (o->nofollow || lstat(o->target, &st) < 0 || !S_ISLNK(st.st_mode))
+		return o->target;
+	if (realpath(o->target, buf) && stat(buf, &st) == 0)
+		return buf;
+	return o->target; /* a dangling link: cover the link itself */
+}
+
+static int make_read_only(int tree)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	return mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ? -errno : 0;
+}
+
+static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *rep)
+{
+	unsigned flags =
+	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->nofollow ? AT_SYMLINK_NOFOLLOW : 0);
+	char resolved[PATH_MAX];
+	const char *where = mount_point(o, resolved);
+	struct stat st;
+	int tree, err = 0;
+
+	if (fstatat(AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (o->optional) {
+			dprintf(2, "fakenet: warning: %s does not exist; its view is not shown\n",
+				o->target);
+			return 0;
+		}
+		err = -errno;
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "cannot overlay %s", o->target);
+		return err;
+	}
+	tree = open_tree(mnt_fd, o->tree_path, flags);
+	if (tree < 0) {
+		err = -errno;
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "open_tree of the FUSE view %s",
+			       o->tree_path);
+	} else if (o->read_only && (err = make_read_only(tree))) {
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "making the view of %s read-only",
+			       o->target);
+	} else if (move_mount(tree, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		err = -errno;
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "mounting the view over %s", where);
+	}
+	if (tree >= 0)
+		close(tree);
+	return err;
+}
+
+int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
+{
+	for (int i = 0; i < plan->n_overlays; i++) {
+		int err = apply_one(plan->mnt_fd, &plan->overlays[i], rep);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,293 @@
+/* Probe file parsing (libyaml document API) and expansion of foreach and {placeholders}. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "netaddr.h"
+#include "probes.h"
+#include "util.h"
+
+extern const char fn_embedded_probes_yaml[], fn_embedded_probes_yaml_end[];
+
+const char *fn_builtin_probes(size_t *len)
+{
+	*len = (size_t)(fn_embedded_probes_yaml_end - fn_embedded_probes_yaml);
+	return fn_embedded_probes_yaml;
+}
+
+/* One probe as written, before expansion. */
+struct raw_probe {
+	const char *name, *run, *read, *pattern, *expect, *foreach, *style, *decode, *unfakeable;
+	bool ignore_case;
+	unsigned long max_ms;
+	unsigned line;
+};
+
+struct parse_ctx {
+	yaml_document_t *doc;
+	struct fn_diags *diags;
+	int errors;
+};
+
+static void error_at(struct parse_ctx *c, const yaml_node_t *node, const char *fmt, const char *arg)
+{
+	fn_diags_add(c->diags, (unsigned)node->start_mark.line + 1,
+		     (unsigned)node->start_mark.column + 1, fmt, arg);
+	c->errors++;
+}
+
+static const char *scalar(const yaml_node_t *node)
+{
+	return node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0) {
+		*out = true;
+		return true;
+	}
+	if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
+		      const yaml_node_t *knode, const yaml_node_t *vnode)
+{
+	struct {
+		const char *key;
+		const char **slot;
+	} strings[] = {
+	    {"name", &p->name},	      {"run", &p->run},	      {"read", &p->read},
+	    {"pattern", &p->pattern}, {"expect", &p->expect}, {"foreach", &p->foreach},
+	    {"style", &p->style},     {"decode", &p->decode}, {"unfakeable", &p->unfakeable},
+	};
+	const char *value = scalar(vnode);
+	char *end;
+
+	if (!value) {
+		error_at(c, vnode, "'%s' must be a scalar", key);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (strcmp(key, strings[i].key) == 0) {
+			*strings[i].slot = value;
+			return;
+		}
+	}
+	if (strcmp(key, "ignore_case") == 0) {
+		if (!parse_bool(value, &p->ignore_case))
+			error_at(c, vnode, "ignore_case must be true or false, not '%s'", value);
+	} else if (strcmp(key, "max_ms") == 0) {
+		p->max_ms = strtoul(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || p->max_ms == 0 || p->max_ms > 600000)
+			error_at(c, vnode, "max_ms must be a number of milliseconds, not '%s'",
+				 value);
+	} else {
+		error_at(c, knode, "unknown probe key '%s'", key);
+	}
+}
+
+static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct raw_probe *p)
+{
+	static const char *const foreach_kinds[] = {"interface", "interface.up", "blocked",
+						    "hosts"};
+	bool known = !p->foreach;
+
+	if (!p->name)
+		error_at(c, node, "a probe needs a 'name'%s", "");
+	if (!p->run == !p->read)
+		error_at(c, node, "a probe needs exactly one of 'run' and 'read'%s", "");
+	if (!p->expect)
+		error_at(c, node, "a probe needs 'expect' (an identity fact)%s", "");
+	for (size_t i = 0; p->foreach && i < sizeof(foreach_kinds) / sizeof(foreach_kinds[0]); i++)
+		known |= strcmp(p->foreach, foreach_kinds[i]) == 0;
+	if (!known)
+		error_at(c, node,
+			 "foreach must be interface, interface.up, blocked or hosts, not '%s'",
+			 p->foreach);
+	if (p->style && strcmp(p->style, "2.10") != 0 && strcmp(p->style, "1.60") != 0)
+		error_at(c, node, "style must be \"2.10\" or \"1.60\", not '%s'", p->style);
+	if (p->decode && strcmp(p->decode, "hex-le-ipv4") != 0 &&
+	    strcmp(p->decode, "hex-ipv6") != 0)
+		error_at(c, node, "decode must be hex-le-ipv4 or hex-ipv6, not '%s'", p->decode);
+	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0)
+		error_at(c, node, "unfakeable must be 'host', not '%s'", p->unfakeable);
+}
+
+/* Replaces {key} placeholders; in patterns the value is quoted so dots stay literal. */
+static char *substitute(const char *tmpl, const char *const *keys, const char *const *values,
+			size_t n, bool regex)
+{
+	struct fn_buf b;
+
+	fn_buf_init(&b);
+	for (const char *s = tmpl; *s;) {
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			size_t kl = strlen(keys[i]);
+
+			if (strncmp(s, keys[i], kl) == 0)
+				break;
+		}
+		if (i == n) {
+			fn_buf_append(&b, s++, 1);
+			continue;
+		}
+		fn_buf_printf(&b, regex ? "\\Q%s\\E" : "%s", values[i]);
+		s += strlen(keys[i]);
+	}
+	return fn_buf_steal(&b, NULL);
+}
+
+static char *maybe_substitute(const char *tmpl, const char *const *keys, const char *const *values,
+			      size_t n, bool regex)
+{
+	return tmpl ? substitute(tmpl, keys, values, n, regex) : NULL;
+}
+
+static void emit(const struct raw_probe *p, const char *file, const char *item,
+		 const struct fn_identity *id, struct fn_probe_list *out)
+{
+	char gw[FN_IP_STRLEN] = "";
+	const char *keys[] = {"{if}", "{host}", "{gw}", "{hostname}"};
+	const char *values[] = {item ? item : "", item ? item : "", gw, id->hostname};
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
+	struct fn_probe *q;
+
+	if (id->has_gateway)
+		fn_ip_format(&id->gateway_ip, gw);
+	else if ((p->pattern && strstr(p->pattern, "{gw}")) || (p->run && strstr(p->run, "{gw}")))
+		return; /* nothing to look for without a gateway */
+	out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+	q = &out->v[out->n++];
+	memset(q, 0, sizeof(*q));
+	q->name = substitute(p->name, keys, values, n, false);
+	q->run = maybe_substitute(p->run, keys, values, n, false);
+	q->read = maybe_substitute(p->read, keys, values, n, false);
+	q->pattern = maybe_substitute(p->pattern, keys, values, n, true);
+	q->expect = substitute(p->expect, keys, values, n, false);
+	q->ignore_case = p->ignore_case;
+	q->unfakeable_on_host = p->unfakeable != NULL;
+	q->max_ms = (unsigned)p->max_ms;
+	if (p->decode)
+		q->decode =
+		    strcmp(p->decode, "hex-ipv6") == 0 ? FN_DECODE_HEX_IPV6 : FN_DECODE_HEX_LE_IPV4;
+	q->origin = xasprintf("%s:%u", file, p->line);
+}
+
+static void expand(const struct raw_probe *p, const char *file, const struct fn_identity *id,
+		   struct fn_probe_list *out)
+{
+	const char *style = id->nettools == FN_NETTOOLS_1_60 ? "1.60" : "2.10";
+
+	if (p->style && strcmp(p->style, style) != 0)
+		return;
+	if (!p->foreach) {
+		emit(p, file, NULL, id, out);
+	} else if (strncmp(p->foreach, "interface", 9) == 0) {
+		bool only_up = strcmp(p->foreach, "interface.up") == 0;
+
+		for (size_t i = 0; i < id->n_ifaces; i++)
+			if (id->ifaces[i].kind != FN_KIND_LOOPBACK &&
+			    (!only_up || id->ifaces[i].up))
+				emit(p, file, id->ifaces[i].name, id, out);
+	} else if (strcmp(p->foreach, "blocked") == 0) {
+		for (size_t i = 0; i < id->n_blocked; i++)
+			emit(p, file, id->blocked[i], id, out);
+	} else {
+		for (size_t i = 0; i < id->n_hosts; i++)
+			for (size_t j = 0; j < id->hosts[i].n_names; j++)
+				emit(p, file, id->hosts[i].names[j], id, out);
+	}
+}
+
+static void parse_probe(struct parse_ctx *c, const yaml_node_t *node, const char *file,
+			const struct fn_identity *id, struct fn_probe_list *out)
+{
+	struct raw_probe p = {.line = (unsigned)node->start_mark.line + 1};
+	int before = c->errors;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		error_at(c, node, "a probe must be a mapping%s", "");
+		return;
+	}
+	for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+	     pair < node->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(c->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(c->doc, pair->value);
+
+		if (!scalar(k)) {
+			error_at(c, k, "probe keys must be scalars%s", "");
+			continue;
+		}
+		parse_key(c, &p, scalar(k), k, v);
+	}
+	check_raw(c, node, &p);
+	if (c->errors == before)
+		expand(&p, file, id, out);
+}
+
+static int report_yaml_error(const yaml_parser_t *parser, struct fn_diags *diags)
+{
+	fn_diags_add(diags, (unsigned)parser->problem_mark.line + 1,
+		     (unsigned)parser->problem_mark.column + 1, "%s%s%s",
+		     parser->problem ? parser->problem : "YAML error", parser->context ? " " : "",
+		     parser->context ? parser->context : "");
+	return -1;
+}
+
+int fn_probes_load(const char *name, const char *text, size_t len, const struct fn_identity *id,
+		   struct fn_probe_list *out, struct fn_diags *diags)
+{
+	struct parse_ctx c = {.diags = diags};
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		report_yaml_error(&parser, diags);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	c.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		fn_diags_add(diags, 0, 0, "the probe file is empty");
+		c.errors++;
+	} else if (root->type != YAML_SEQUENCE_NODE) {
+		error_at(&c, root, "a probe file is a list of probes%s", "");
+	} else {
+		for (yaml_node_item_t *it = root->data.sequence.items.start;
+		     it < root->data.sequence.items.top; it++)
+			parse_probe(&c, yaml_document_get_node(&doc, *it), name, id, out);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return c.errors ? -1 : 0;
+}
+
+void fn_probes_free(struct fn_probe_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		struct fn_probe *p = &list->v[i];
+
+		free(p->name);
+		free(p->run);
+		free(p->read);
+		free(p->pattern);
+		free(p->expect);
+		free(p->origin);
+	}
+	free(list->v);
+	list->v = NULL;
+	list->n = 0;
+}

@@ -1,0 +1,44 @@
+/* Probe files of `fakenet check`: a YAML list of {name, run | read, pattern, expect, ...}, parsed
+ * and expanded (foreach, placeholders) into concrete probes for one identity. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "identity.h"
+
+enum fn_probe_decode {
+	FN_DECODE_NONE,
+	FN_DECODE_HEX_LE_IPV4, /* /proc/net/route's %08X of a network-order address */
+	FN_DECODE_HEX_IPV6,    /* /proc/net/if_inet6's 32 hex digits */
+};
+
+struct fn_probe {
+	char *name;
+	char *run;     /* a shell command, or NULL */
+	char *read;    /* a file to read, or NULL */
+	char *pattern; /* PCRE2; every match's group 1 (or whole match) is one value; NULL: whole
+			  output */
+	char *expect;  /* identity fact name (lib/facts.h) */
+	enum fn_probe_decode decode;
+	bool ignore_case;
+	bool unfakeable_on_host; /* the source asks the kernel directly: cannot agree under --net
+				    host */
+	unsigned max_ms;	 /* 0: no time limit checked */
+	char *origin;		 /* "FILE:LINE" of the probe, for reports */
+};
+
+struct fn_probe_list {
+	struct fn_probe *v;
+	size_t n;
+};
+
+/* Parses a probe file's text and appends its probes, expanded for `id`, to `out`. Problems go to
+ * `diags` as FILE:LINE:COLUMN; returns -1 if there were any. */
+int fn_probes_load(const char *name, const char *text, size_t len, const struct fn_identity *id,
+		   struct fn_probe_list *out, struct fn_diags *diags);
+void fn_probes_free(struct fn_probe_list *list);
+
+/* The built-in battery (runner/probes.yaml, linked into the binary). */
+const char *fn_builtin_probes(size_t *len);

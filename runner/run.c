@@ -1,0 +1,417 @@
+/* fakenet run: build the view from the identity, serve it over FUSE from a thread, and run the
+ * command as the child of a pid-1 init in fresh pid, mount and UTS namespaces. Everything that can
+ * fail because of the identity happens before any namespace is touched. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "cli.h"
+#include "../fakefs/fakefs.h"
+#include "util.h"
+
+#define HINT_FUSE    "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
+#define HINT_CAPS    "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The tools the shim answers to by default; sudo only when asked for by name. */
+static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
+					    "ip",      "hostname", "nm-tool",  "nmcli",
+					    "ethtool", "curl",	   "wget"};
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+struct run_opts {
+	const char *identity;
+	const char *log;
+	const char *shims; /* none | all | a,b,c */
+	char **argv;
+};
+
+/* The state of one run, released in one place. */
+struct run {
+	struct run_opts opts;
+	struct fn_identity *id;
+	char *identity_text;
+	size_t identity_len;
+	struct fn_vfs *vfs;
+	struct fn_fakefs *fs;
+	FILE *log;
+	char *shim_path;
+	const char *tools[sizeof(default_tools) / sizeof(default_tools[0]) + 1];
+	size_t n_tools;
+	char *path_env;
+	struct fn_child_plan plan;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: fakenet run [--identity FILE] [--net host] [--log FILE] [--shims "
+	      "none|all|LIST]\n"
+	      "                   [--] COMMAND [ARG...]\n"
+	      "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
+	      "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH.\n"
+	      "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
+	      "docker.yaml)\n"
+	      "  --net host       keep the host's network namespace (the only mode so far)\n"
+	      "  --log FILE       append one line per file the command opens in the view\n"
+	      "  --shims SPEC     none, all (default), or a comma list of tools (route,arp,...)\n"
+	      "Exits with COMMAND's status, 128+N if it died of signal N, 125 if fakenet failed,\n"
+	      "126 if COMMAND could not be executed, 127 if it was not found.\n",
+	      out);
+}
+
+static int usage_error(const char *msg)
+{
+	fn_warn("run: %s; try 'fakenet run --help'", msg);
+	return FN_EXIT_OWN;
+}
+
+static bool known_tool(const char *name)
+{
+	if (strcmp(name, "sudo") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
+		if (strcmp(name, default_tools[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Fills r->tools from --shims; returns -1 for an unknown tool name. */
+static int select_tools(struct run *r, char *spec)
+{
+	char *save = NULL;
+
+	if (strcmp(spec, "none") == 0)
+		return 0;
+	if (strcmp(spec, "all") == 0) {
+		for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
+			r->tools[r->n_tools++] = default_tools[i];
+		return 0;
+	}
+	for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!known_tool(t)) {
+			fn_warn("run: --shims: no shim for '%s'", t);
+			return -1;
+		}
+		if (r->n_tools < sizeof(r->tools) / sizeof(r->tools[0]))
+			r->tools[r->n_tools++] = t;
+	}
+	return 0;
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_args(struct run *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"identity", required_argument, NULL, 'i'}, {"net", required_argument, NULL, 'n'},
+	    {"log", required_argument, NULL, 'l'},	{"shims", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},		{0}};
+	int c;
+
+	r->opts.shims = "all";
+	while ((c = getopt_long(argc, argv, "+i:n:l:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			r->opts.identity = optarg;
+			break;
+		case 'n':
+			if (strcmp(optarg, "host") != 0)
+				return usage_error("--net: only 'host' is supported");
+			break;
+		case 'l':
+			r->opts.log = optarg;
+			break;
+		case 's':
+			r->opts.shims = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return usage_error("bad option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no COMMAND given");
+	r->opts.argv = argv + optind;
+	return select_tools(r, (char *)r->opts.shims) ? FN_EXIT_OWN : -1;
+}
+
+static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
+			bool nofollow, bool read_only, bool optional)
+{
+	if (plan->n_overlays == FN_MAX_OVERLAYS)
+		return;
+	plan->overlays[plan->n_overlays++] = (struct fn_overlay){
+	    .tree_path = tree_path,
+	    .target = target,
+	    .nofollow = nofollow,
+	    .read_only = read_only,
+	    .optional = optional,
+	};
+}
+
+static bool tree_has(const struct fn_vfs *vfs, const char *path)
+{
+	return fn_vfs_lookup(vfs, path) != NULL;
+}
+
+/* Which real paths get which part of the tree. A fake PCI NIC lives under
+ * /sys/devices/pci0000:00/SLOT; binding just SLOT needs a real directory of that name, so the
+ * whole pci0000:00 directory is overlaid instead, and it passes the real devices through so
+ * nothing real disappears. */
+static void plan_overlays(struct run *r)
+{
+	struct fn_child_plan *plan = &r->plan;
+	struct fn_node *pci = fn_vfs_lookup(r->vfs, "/sys/devices/pci0000:00");
+	static const char *const etc[][2] = {{"etc/hosts", "/etc/hosts"},
+					     {"etc/hostname", "/etc/hostname"},
+					     {"etc/resolv.conf", "/etc/resolv.conf"}};
+
+	if (tree_has(r->vfs, "/sys/devices/virtual/net"))
+		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
+			    false, true);
+	if (pci && pci->type == FN_NODE_DIR) {
+		if (!pci->passthrough)
+			pci->passthrough = xstrdup("/sys/devices/pci0000:00");
+		add_overlay(plan, "sys/devices/pci0000:00", "/sys/devices/pci0000:00", false, false,
+			    true);
+	}
+	if (tree_has(r->vfs, "/sys/class/net"))
+		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
+	if (tree_has(r->vfs, "/proc/net"))
+		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
+	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/%s", etc[i][0]);
+		if (tree_has(r->vfs, path))
+			add_overlay(plan, etc[i][0], etc[i][1], false, true, true);
+	}
+}
+
+static void plan_environment(struct run *r)
+{
+	const char *path = getenv("PATH");
+
+	if (r->n_tools && r->shim_path) {
+		r->path_env = xasprintf("%s/%s:%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_BIN,
+					path && *path ? path : DEFAULT_PATH);
+		r->plan.path_env = r->path_env;
+	}
+	if (r->identity_text)
+		r->plan.identity_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY;
+	r->plan.hostname = r->id->hostname[0] ? r->id->hostname : NULL;
+	r->plan.argv = r->opts.argv;
+}
+
+/* Everything that depends only on the identity and the options: no namespace is touched yet. */
+static int prepare(struct run *r)
+{
+	struct fn_fakefs_opts fopts = {0};
+
+	r->id = fn_cli_load_identity(r->opts.identity, &r->identity_text, &r->identity_len);
+	if (!r->id)
+		return FN_EXIT_OWN;
+	if (r->opts.log) {
+		r->log = fopen(r->opts.log, "ae");
+		if (!r->log) {
+			fn_warn_errno("cannot open log file %s", r->opts.log);
+			return FN_EXIT_OWN;
+		}
+	}
+	if (r->n_tools) {
+		r->shim_path = fn_shim_locate();
+		if (!r->shim_path)
+			fn_warn("warning: fakenet-shim not found next to fakenet; running without "
+				"shims");
+	}
+	r->vfs = fn_vfs_build(r->id);
+	plan_overlays(r);
+	plan_environment(r);
+	fopts.identity_text = r->identity_text;
+	fopts.identity_len = r->identity_len;
+	fopts.shim_path = r->shim_path;
+	fopts.shim_tools = r->tools;
+	fopts.n_shim_tools = r->n_tools;
+	fopts.log = r->log;
+	r->fs = fn_fakefs_new(r->vfs, &fopts);
+	return -1;
+}
+
+static int setup_failed(const char *what, int err, const char *hint)
+{
+	if (hint)
+		fn_warn("%s: %s (%s)", what, strerror(err), hint);
+	else
+		fn_warn("%s: %s", what, strerror(err));
+	return FN_EXIT_OWN;
+}
+
+static const char *fuse_hint(int err)
+{
+	return err == ENOENT || err == EACCES || err == EPERM || err == ENODEV ? HINT_FUSE : NULL;
+}
+
+/* The runner's own private mount namespace, holding the FUSE connection. Nothing is ever attached
+ * in it (the mount stays detached), and it vanishes with the runner. */
+static int enter_namespaces(struct run *r)
+{
+	const char *what = NULL, *hint = NULL;
+	int err;
+
+	if (geteuid() != 0 && (err = fn_userns_enter(&what, &hint)))
+		return setup_failed(what, -err, hint);
+	/* Root without CAP_SYS_ADMIN (a container without --cap-add SYS_ADMIN) can still get it
+	 * in a user namespace of its own, if those are allowed. */
+	if (unshare(CLONE_NEWNS) < 0 && (errno != EPERM || geteuid() != 0 ||
+					 fn_userns_enter(&what, &hint) || unshare(CLONE_NEWNS) < 0))
+		return setup_failed("cannot create a mount namespace", EPERM, HINT_CAPS);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return setup_failed("making / private", errno, NULL);
+	err = fn_fakefs_mount(r->fs, &what);
+	if (err)
+		return setup_failed(what, -err, fuse_hint(-err));
+	return -1;
+}
+
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* Relays signals to the init until it exits; returns its wait status. */
+static int wait_init(pid_t init)
+{
+	sigset_t set;
+	int status = 0;
+
+	forwarded_set(&set);
+	for (;;) {
+		siginfo_t si;
+
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD) {
+			if (waitpid(init, &status, WNOHANG) == init)
+				return status;
+			continue;
+		}
+		/* Terminal signals already reached the whole process group. */
+		if (si.si_code != SI_KERNEL)
+			kill(init, si.si_signo);
+	}
+}
+
+/* The run's outcome: a report from inside wins over the init's status. */
+static int outcome(int report_fd, int status)
+{
+	struct fn_report rep;
+
+	if (read(report_fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep)) {
+		rep.what[sizeof(rep.what) - 1] = rep.hint[sizeof(rep.hint) - 1] = '\0';
+		if (rep.stage == FN_REPORT_EXEC) {
+			fn_warn("%s: %s", rep.what, strerror(rep.err));
+			return rep.err == ENOENT || rep.err == ENOTDIR ? FN_EXIT_NOTFOUND
+								       : FN_EXIT_NOEXEC;
+		}
+		return setup_failed(rep.what, rep.err, rep.hint[0] ? rep.hint : NULL);
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int spawn_init(struct run *r, int report[2])
+{
+	pid_t init;
+
+	int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+
+	r->plan.runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	/* Threads cannot be created once the pid namespace for children differs, so this comes
+	 * after the FUSE thread has started. */
+	if (unshare(CLONE_NEWPID) < 0)
+		return setup_failed("cannot create a pid namespace", errno,
+				    errno == EPERM ? HINT_CAPS : NULL);
+	init = fork();
+	if (init < 0)
+		return setup_failed("fork", errno, NULL);
+	/* Back to our own pid namespace for later children: once the init is gone, its namespace
+	 * takes no new processes, and sanitizers fork at exit. */
+	if (init > 0 && own_pidns >= 0)
+		setns(own_pidns, CLONE_NEWPID);
+	if (own_pidns >= 0)
+		close(own_pidns);
+	if (init == 0) {
+		close(report[0]);
+		r->plan.report_fd = report[1];
+		fn_init_main(&r->plan);
+	}
+	close(report[1]);
+	if (r->plan.runner_pidfd >= 0)
+		close(r->plan.runner_pidfd);
+	return outcome(report[0], wait_init(init));
+}
+
+static int run_target(struct run *r)
+{
+	int report[2], status;
+	sigset_t set;
+
+	/* Blocked before the FUSE thread exists, so it inherits the mask and only the main thread
+	 * ever takes these signals. */
+	forwarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	status = fn_fakefs_start(r->fs);
+	if (status)
+		return setup_failed("starting the FUSE thread", -status, NULL);
+	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
+		return setup_failed("pipe", errno, NULL);
+	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);
+	r->plan.dev_fd = fn_fakefs_dev_fd(r->fs);
+	status = spawn_init(r, report);
+	close(report[0]);
+	return status;
+}
+
+static void release(struct run *r)
+{
+	fn_fakefs_free(r->fs);
+	fn_vfs_free(r->vfs);
+	fn_identity_free(r->id);
+	free(r->identity_text);
+	free(r->shim_path);
+	free(r->path_env);
+	if (r->log)
+		fclose(r->log);
+}
+
+int fn_cmd_run(int argc, char **argv)
+{
+	struct run r = {0};
+	int status;
+
+	status = parse_args(&r, argc, argv);
+	if (status < 0)
+		status = prepare(&r);
+	if (status < 0)
+		status = enter_namespaces(&r);
+	if (status < 0)
+		status = run_target(&r);
+	release(&r);
+	return status;
+}

@@ -1,0 +1,89 @@
+/* fakenet show [PATH...]: print the views as a target would read them, straight from the tree. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+#include "vfs.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: fakenet show [--identity FILE] [PATH...]\n"
+	      "Without PATH, lists every file the target would see. With PATH, prints a file's\n"
+	      "content exactly, or a directory's entries one per line.\n",
+	      out);
+}
+
+static void list_files(const struct fn_node *n)
+{
+	if (n->type != FN_NODE_DIR) {
+		char *path = fn_vfs_path(n);
+
+		puts(path);
+		free(path);
+		return;
+	}
+	for (size_t i = 0; i < n->n_children; i++)
+		list_files(n->children[i]);
+}
+
+static int show_path(const struct fn_vfs *vfs, const char *path)
+{
+	const struct fn_node *n = path[0] == '/' ? fn_vfs_resolve(vfs, path) : NULL;
+
+	if (!n) {
+		fn_warn("%s: %s", path, strerror(ENOENT));
+		return 1;
+	}
+	if (n->type == FN_NODE_DIR) {
+		for (size_t i = 0; i < n->n_children; i++)
+			puts(n->children[i]->name);
+		return 0;
+	}
+	if (n->read_errno) {
+		fn_warn("%s: %s", path, strerror(n->read_errno));
+		return 1;
+	}
+	fwrite(n->content, 1, n->len, stdout);
+	return 0;
+}
+
+int fn_cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"identity", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'}, {0}};
+	const char *identity = NULL;
+	struct fn_identity *id;
+	struct fn_vfs *vfs;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "+i:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			identity = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fn_warn("show: try 'fakenet show --help'");
+			return FN_EXIT_USAGE;
+		}
+	}
+	id = fn_cli_load_identity(identity, NULL, NULL);
+	if (!id)
+		return FN_EXIT_USAGE;
+	vfs = fn_vfs_build(id);
+	if (optind == argc)
+		list_files(vfs->root);
+	for (int i = optind; i < argc; i++)
+		status |= show_path(vfs, argv[i]);
+	if (fflush(stdout) != 0)
+		status = 1;
+	fn_vfs_free(vfs);
+	fn_identity_free(id);
+	return status;
+}

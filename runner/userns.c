@@ -1,0 +1,58 @@
+/* The user namespace a non-root caller needs for mounting: the caller becomes root inside it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "child.h"
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int fn_userns_enter(const char **what, const char **hint)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+	int err;
+
+	if (unshare(CLONE_NEWUSER) < 0) {
+		err = -errno;
+		*what = "cannot create a user namespace";
+		*hint = "user namespaces are disabled: enable them with sysctl "
+			"kernel.unprivileged_userns_clone=1 or user.max_user_namespaces, or run as "
+			"root";
+		return err;
+	}
+	*hint = NULL;
+	/* An unprivileged process may map only itself, and only after giving up setgroups. */
+	err = write_file("/proc/self/setgroups", "deny");
+	if (err && err != -ENOENT) {
+		*what = "writing /proc/self/setgroups";
+		return err;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	err = write_file("/proc/self/uid_map", map);
+	if (err) {
+		*what = "writing /proc/self/uid_map";
+		return err;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	err = write_file("/proc/self/gid_map", map);
+	if (err)
+		*what = "writing /proc/self/gid_map";
+	return err;
+}

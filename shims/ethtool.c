@@ -1,0 +1,203 @@
+/* `ethtool` (6.1): link settings, driver information and the permanent MAC of the identity's
+ * interfaces. veth output matches the real tool on a veth; e1000e/iwlwifi output follows what
+ * those drivers report (bus-info is the identity's PCI slot, version the running kernel's). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "derive.h"
+#include "netaddr.h"
+#include "shim.h"
+
+/* ethtool's exit codes for failed requests (EX_OSERR, EX_PROTOCOL... from sysexits.h). */
+#define EXIT_DRVINFO_FAILED 71
+#define EXIT_NO_DATA	    75
+
+static int bad_command_line(void)
+{
+	fprintf(stderr, "ethtool: bad command line argument(s)\n"
+			"For more information run ethtool -h\n");
+	return 1;
+}
+
+static int show_permaddr(const struct fn_iface *iface)
+{
+	char mac[FN_MAC_STRLEN];
+
+	/* The kernel omits IFLA_PERM_ADDRESS when it is all zeros (lo). */
+	if (fn_mac_is_zero(&iface->permanent_mac)) {
+		printf("Permanent address: not set\n");
+		return 0;
+	}
+	printf("Permanent address: %s\n", fn_mac_format(&iface->permanent_mac, false, mac));
+	return 0;
+}
+
+static const char *kernel_release(struct utsname *u)
+{
+	return uname(u) == 0 ? u->release : "";
+}
+
+static int show_driver(const struct fn_iface *iface)
+{
+	struct utsname u;
+	bool pci = iface->kind == FN_KIND_ETHERNET || iface->kind == FN_KIND_WIRELESS;
+	bool e1000e = iface->kind == FN_KIND_ETHERNET;
+
+	if (iface->kind == FN_KIND_LOOPBACK) {
+		fprintf(stderr, "Cannot get driver information: Operation not supported\n");
+		return EXIT_DRVINFO_FAILED;
+	}
+	printf("driver: %s\n", iface->driver);
+	/* veth names its own version; in-tree PCI drivers leave it to the core (the kernel's). */
+	printf("version: %s\n", pci ? kernel_release(&u) : "1.0");
+	printf("firmware-version: %s\n", !pci	  ? ""
+					 : e1000e ? "0.4-4"
+						  : "36.ca7b901d.0 8265-36.ucode");
+	printf("expansion-rom-version: \n");
+	printf("bus-info: %s\n", pci ? iface->pci_slot : "");
+	printf("supports-statistics: yes\n");
+	printf("supports-test: %s\n", e1000e ? "yes" : "no");
+	printf("supports-eeprom-access: %s\n", e1000e ? "yes" : "no");
+	printf("supports-register-dump: %s\n", e1000e ? "yes" : "no");
+	printf("supports-priv-flags: %s\n", e1000e ? "yes" : "no");
+	return 0;
+}
+
+static void print_speed(const struct fn_iface *iface)
+{
+	if (iface->speed > 0 && iface->up) {
+		printf("\tSpeed: %dMb/s\n\tDuplex: Full\n", iface->speed);
+		return;
+	}
+	printf("\tSpeed: Unknown!\n\tDuplex: Unknown! (255)\n");
+}
+
+/* A veth reports a fixed speed and nothing about modes (veth_get_link_ksettings). */
+static void settings_veth(const struct fn_iface *iface)
+{
+	printf("\tSupported ports: [  ]\n"
+	       "\tSupported link modes:   Not reported\n"
+	       "\tSupported pause frame use: No\n"
+	       "\tSupports auto-negotiation: No\n"
+	       "\tSupported FEC modes: Not reported\n"
+	       "\tAdvertised link modes:  Not reported\n"
+	       "\tAdvertised pause frame use: No\n"
+	       "\tAdvertised auto-negotiation: No\n"
+	       "\tAdvertised FEC modes: Not reported\n");
+	/* veth answers 10000Mb/s Full whether or not the link is up. */
+	printf("\tSpeed: %dMb/s\n\tDuplex: Full\n", iface->speed > 0 ? iface->speed : 10000);
+	printf("\tAuto-negotiation: off\n"
+	       "\tPort: Twisted Pair\n"
+	       "\tPHYAD: 0\n"
+	       "\tTransceiver: internal\n"
+	       "\tMDI-X: Unknown\n");
+}
+
+/* An Intel gigabit PHY (e1000e_get_link_ksettings) negotiating with a gigabit switch. */
+static void settings_e1000e(const struct fn_iface *iface)
+{
+	static const char modes[] = "10baseT/Half 10baseT/Full\n"
+				    "\t                        100baseT/Half 100baseT/Full\n"
+				    "\t                        1000baseT/Full\n";
+
+	printf("\tSupported ports: [ TP ]\n\tSupported link modes:   %s", modes);
+	printf("\tSupported pause frame use: No\n"
+	       "\tSupports auto-negotiation: Yes\n"
+	       "\tSupported FEC modes: Not reported\n");
+	printf("\tAdvertised link modes:  %s", modes);
+	printf("\tAdvertised pause frame use: No\n"
+	       "\tAdvertised auto-negotiation: Yes\n"
+	       "\tAdvertised FEC modes: Not reported\n");
+	print_speed(iface);
+	printf("\tAuto-negotiation: on\n"
+	       "\tPort: Twisted Pair\n"
+	       "\tPHYAD: 1\n"
+	       "\tTransceiver: internal\n");
+	printf("\tMDI-X: %s\n", iface->up ? "on (auto)" : "Unknown (auto)");
+	/* Wake-on-LAN and the message level are only shown to CAP_NET_ADMIN. */
+	if (geteuid() == 0)
+		printf("\tSupports Wake-on: pumbg\n"
+		       "\tWake-on: g\n"
+		       "        Current message level: 0x00000007 (7)\n"
+		       "                               drv probe link\n");
+}
+
+static int show_settings(const struct fn_iface *iface)
+{
+	printf("Settings for %s:\n", iface->name);
+	/* lo and mac80211 devices have no link settings: only the carrier is reported. */
+	if (iface->kind == FN_KIND_VETH)
+		settings_veth(iface);
+	else if (iface->kind == FN_KIND_ETHERNET)
+		settings_e1000e(iface);
+	printf("\tLink detected: %s\n", iface->up ? "yes" : "no");
+	return 0;
+}
+
+/* What ethtool prints when the kernel knows no such device, per request. */
+static int no_such_device(char mode)
+{
+	switch (mode) {
+	case 'P':
+		fprintf(stderr, "netlink error: No such device\n");
+		return 1;
+	case 'i':
+		fprintf(stderr, "Cannot get driver information: No such device\n");
+		return EXIT_DRVINFO_FAILED;
+	default:
+		/* One failed netlink request per settings group (link modes, info, WoL, debug,
+		 * link state), then the summary. */
+		for (int i = 0; i < 5; i++)
+			fprintf(stderr, "netlink error: no device matches name (offset 24)\n"
+					"netlink error: No such device\n");
+		/* The summary goes to stdout, unlike the netlink errors. */
+		printf("No data available\n");
+		return EXIT_NO_DATA;
+	}
+}
+
+static char parse_mode(const char *arg)
+{
+	if (strcmp(arg, "-P") == 0 || strcmp(arg, "--show-permaddr") == 0)
+		return 'P';
+	if (strcmp(arg, "-i") == 0 || strcmp(arg, "--driver") == 0)
+		return 'i';
+	return 0;
+}
+
+static int ethtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
+{
+	const struct fn_iface *iface;
+	const char *name;
+	char mode = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("ethtool version 6.1\n");
+		return 0;
+	}
+	if (argc == 3) {
+		mode = parse_mode(argv[1]);
+		if (!mode)
+			return bad_command_line();
+		name = argv[2];
+	} else if (argc == 2 && argv[1][0] != '-') {
+		name = argv[1];
+	} else {
+		return bad_command_line();
+	}
+	iface = fn_identity_iface_by_name(ctx->id, name);
+	if (!iface)
+		return no_such_device(mode);
+	switch (mode) {
+	case 'P':
+		return show_permaddr(iface);
+	case 'i':
+		return show_driver(iface);
+	default:
+		return show_settings(iface);
+	}
+}
+
+FN_SHIM_TOOL(ethtool_tool, {.name = "ethtool", .main = ethtool_main, .needs_identity = true});

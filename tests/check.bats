@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# fakenet check: the battery passes for every shipped identity in every format, and a check can fail:
+# wrong expectations, a bypassed view and bad probe files are reported with the disagreeing values.
+
+load lib/common
+
+setup() {
+	require_fakenet_env
+	work=$(mktemp -d)
+}
+
+teardown() {
+	rm -rf "$work"
+}
+
+@test "check passes for every shipped identity, text format" {
+	for f in identities/*.yaml; do
+		run "$FAKENET" check --identity "$f"
+		echo "$f: $output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == VERDICT* ]]
+		! grep -q '^FAIL' <<<"$output"
+	done
+}
+
+@test "check --format tap is TAP that prove accepts, for every shipped identity" {
+	for f in identities/*.yaml; do
+		"$FAKENET" check --identity "$f" --format tap >"$work/out.t"
+		head -1 "$work/out.t" | grep -Eq '^1\.\.[0-9]+$'
+		printf '#!/bin/sh\ncat %s\n' "$work/out.t" >"$work/tap.sh"
+		chmod +x "$work/tap.sh"
+		prove "$work/tap.sh"
+	done
+}
+
+@test "check --format json parses and counts no failure" {
+	for f in identities/*.yaml; do
+		"$FAKENET" check --identity "$f" --format json >"$work/out.json"
+		python3 - "$work/out.json" <<-'PY'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		assert d["summary"]["fail"] == 0, d["summary"]
+		assert d["summary"]["ok"] > 30, d["summary"]
+		assert all(p["verdict"] in ("ok", "skip", "unfakeable") for p in d["probes"])
+		PY
+	done
+}
+
+@test "check under the 1.60 net-tools style passes too" {
+	sed 's/net_tools: "2.10"/net_tools: "1.60"/' identities/docker.yaml >"$work/docker160.yaml"
+	grep -q '"1.60"' "$work/docker160.yaml"
+	run "$FAKENET" check --identity "$work/docker160.yaml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'HWaddr' <<<"$output"
+}
+
+@test "a probe with a wrong expectation fails, exit 1, and the text names both values" {
+	cat >"$work/wrong.yaml" <<-'EOF2'
+	- {name: "gateway MAC from arp, checked against eth0's MAC", run: "arp -n", pattern: '^172\.18\.0\.1\s+\S+\s+(\S+)', expect: "interfaces[eth0].mac"}
+	EOF2
+	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/wrong.yaml"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -q '^FAIL' <<<"$output"
+	grep -q '02:42:ac:12:00:02' <<<"$output"   # expected: eth0's MAC, from the identity
+	grep -q '02:42:ac:12:00:01' <<<"$output"   # seen: the gateway's MAC, from arp
+}
+
+@test "a probe that bypasses the fake (the kernel's own /proc/self/net) fails" {
+	cat >"$work/bypass.yaml" <<-'EOF2'
+	- {name: "kernel's own route table", read: /proc/self/net/route, pattern: '^\S+\t00000000\t([0-9A-F]{8})\t0003', decode: hex-le-ipv4, expect: gateway.ip}
+	EOF2
+	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/bypass.yaml" --format tap
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -q '^not ok 1 - ' <<<"$output"
+	grep -q '#   expected: 172.18.0.1' <<<"$output"
+}
+
+@test "the built-in unfakeable probes are reported as such, not hidden and not failed" {
+	run "$FAKENET" check --identity identities/docker.yaml --format json
+	[ "$status" -eq 0 ]
+	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); u=[p["name"] for p in d["probes"] if p["verdict"]=="unfakeable"]; print(u); assert any("/proc/self/net" in n for n in u)' <<<"$output"
+}
+
+@test "probe file errors are FILE:LINE:COLUMN and exit 2" {
+	cat >"$work/bad.yaml" <<-'EOF2'
+	- {name: one, run: "true", expect: hostname, colour: red}
+	- {name: two, expect: hostname}
+	- {name: three, run: "true", expect: "interfaces[eth7].mac"}
+	EOF2
+	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/bad.yaml"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "^$work/bad.yaml:1:[0-9]*: error: unknown probe key 'colour'" <<<"$output"
+	grep -q "^$work/bad.yaml:2:[0-9]*: error: a probe needs exactly one of 'run' and 'read'" <<<"$output"
+	grep -q "no interface 'eth7'" <<<"$output"
+}
+
+@test "usage errors exit 2" {
+	run "$FAKENET" check --format xml
+	[ "$status" -eq 2 ]
+	run "$FAKENET" check --identity /nonexistent.yaml
+	[ "$status" -eq 2 ]
+	run "$FAKENET" check extra-argument
+	[ "$status" -eq 2 ]
+}

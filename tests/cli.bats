@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# The fakenet command line: help, version, usage errors and their exit codes, validate and show.
+# Expected contents come from the identity files themselves, never from fakenet's own output.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	F=${FAKENET:-$top/build/fakenet}
+	tmp=$(mktemp -d)
+}
+
+teardown() {
+	rm -rf "$tmp"
+}
+
+@test "--help prints usage on stdout and exits 0" {
+	run --separate-stderr "$F" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == usage:* ]]
+	[ -z "$stderr" ]
+}
+
+@test "each command's --help prints its usage and exits 0" {
+	for cmd in run show validate; do
+		run --separate-stderr "$F" "$cmd" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == "usage: fakenet $cmd"* ]]
+	done
+}
+
+@test "--version prints the version" {
+	run "$F" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^fakenet\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "no command and unknown command are usage errors (2)" {
+	run "$F"
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$F" frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown command 'frobnicate'"* ]]
+}
+
+@test "run usage errors exit 125 with a one-line hint" {
+	run --separate-stderr "$F" run
+	[ "$status" -eq 125 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"fakenet run --help"* ]]
+	run --separate-stderr "$F" run --bogus -- true
+	[ "$status" -eq 125 ]
+	run --separate-stderr "$F" run --net elsewhere -- true
+	[ "$status" -eq 125 ]
+	run --separate-stderr "$F" run --shims route,nosuchtool -- true
+	[ "$status" -eq 125 ]
+}
+
+@test "show and validate usage errors exit 2" {
+	run --separate-stderr "$F" show --bogus
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$F" validate
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$F" validate --bogus x
+	[ "$status" -eq 2 ]
+}
+
+@test "validate accepts every shipped identity" {
+	run "$F" validate "$top"/identities/*.yaml
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "validate reports a bad file as FILE:LINE:COLUMN and exits 1" {
+	printf 'version: 1\nhostname: x\nbogus_key: 1\n' >"$tmp/bad.yaml"
+	run --separate-stderr "$F" validate "$top/identities/docker.yaml" "$tmp/bad.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$tmp/bad.yaml:"[0-9]*:[0-9]*": error: "* ]]
+}
+
+@test "a bad identity stops show (2) and run (125) before anything runs" {
+	printf 'version: 1\nhostname: x\nbogus_key: 1\n' >"$tmp/bad.yaml"
+	run --separate-stderr "$F" show --identity "$tmp/bad.yaml" /etc/hosts
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"bad.yaml:"* ]]
+	run --separate-stderr "$F" run --identity "$tmp/bad.yaml" -- touch "$tmp/ran"
+	[ "$status" -eq 125 ]
+	[ ! -e "$tmp/ran" ]
+}
+
+@test "show prints a file exactly: /etc/hostname is the identity's hostname" {
+	for id in "$top"/identities/*.yaml; do
+		want=$(sed -n 's/^hostname: *\([^ #]*\).*/\1/p' "$id")
+		"$F" show --identity "$id" /etc/hostname >"$tmp/out"
+		printf '%s\n' "$want" | cmp - "$tmp/out"
+	done
+}
+
+@test "show follows links: /sys/class/net/eth0/address is the identity's first MAC" {
+	for id in "$top"/identities/*.yaml; do
+		want=$(sed -n 's/^ *mac: *\([0-9a-f:]*\).*/\1/p' "$id" | head -1)
+		run "$F" show --identity "$id" /sys/class/net/eth0/address
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ]
+	done
+}
+
+@test "show honours \$FAKENET_IDENTITY" {
+	FAKENET_IDENTITY=$top/identities/multi-nic.yaml run "$F" show /etc/hostname
+	[ "$output" = "db-gw-01" ]
+}
+
+@test "show of a directory lists its entries" {
+	run "$F" show --identity "$top/identities/multi-nic.yaml" /sys/class/net
+	[ "$status" -eq 0 ]
+	for name in lo eth0 eth1 eth2 eth3; do
+		printf '%s\n' "$output" | grep -qx "$name"
+	done
+}
+
+@test "show with no path lists every served file" {
+	run "$F" show
+	[ "$status" -eq 0 ]
+	for p in /proc/net/route /proc/net/arp /etc/hosts /etc/resolv.conf /etc/hostname; do
+		printf '%s\n' "$output" | grep -qx "$p"
+	done
+}
+
+@test "show of a missing path: No such file or directory, exit 1" {
+	run --separate-stderr "$F" show /proc/net/no-such-file
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "fakenet: /proc/net/no-such-file: No such file or directory" ]
+}
+
+@test "show of a file whose read fails gives the kernel's error (lo speed: EINVAL)" {
+	# The real kernel: reading /sys/class/net/lo/speed fails with EINVAL.
+	if real=$(cat /sys/class/net/lo/speed 2>&1); then
+		skip "this kernel reads lo/speed: $real"
+	fi
+	run --separate-stderr "$F" show /sys/class/net/lo/speed
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "fakenet: /sys/class/net/lo/speed: Invalid argument" ]
+}

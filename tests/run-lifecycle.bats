@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# `fakenet run` as a process supervisor: exit codes, signal forwarding, daemonizing targets, the
+# runner's death, the locked view, and the failures it must explain (no /dev/fuse, no namespaces).
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	F=${FAKENET:-$top/build/fakenet}
+	tmp=$(mktemp -d)
+	marker="fakenet-lifecycle-$$-$RANDOM"
+	# A sleep whose argv is unique to this test, so pgrep finds only ours.
+	nap="1000.$$$RANDOM"
+	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+}
+
+teardown() {
+	pkill -KILL -f "$marker" 2>/dev/null || true
+	pkill -KILL -f "sleep $nap" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+
+@test "exit status of the target: 0, 1 and 3" {
+	run "$F" run -- true
+	[ "$status" -eq 0 ]
+	run "$F" run -- false
+	[ "$status" -eq 1 ]
+	run "$F" run -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+}
+
+@test "a target killed by signal N gives 128+N" {
+	run "$F" run -- sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	run "$F" run -- sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+}
+
+@test "a file that is not executable gives 126 and one message" {
+	printf 'echo hi\n' >"$tmp/notexec"
+	run --separate-stderr "$F" run -- "$tmp/notexec"
+	[ "$status" -eq 126 ]
+	[ "$stderr" = "fakenet: $tmp/notexec: Permission denied" ]
+}
+
+@test "a missing command gives 127 and one message" {
+	run -127 --separate-stderr "$F" run -- no-such-command-$marker
+	[ "$status" -eq 127 ]
+	[ "$stderr" = "fakenet: no-such-command-$marker: No such file or directory" ]
+}
+
+@test "SIGTERM sent to the runner reaches the target" {
+	"$F" run -- sh -c "trap 'exit 42' TERM; echo ready >$tmp/ready; while :; do sleep 0.1; done" &
+	pid=$!
+	for _ in $(seq 100); do [ -e "$tmp/ready" ] && break; sleep 0.05; done
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 42 ]
+}
+
+@test "the runner waits for a target's background processes" {
+	run "$F" run -- sh -c "(sleep 1; cat /proc/net/route >$tmp/out) & exit 0"
+	[ "$status" -eq 0 ]
+	# The content is the identity's, not the host's: the default route via 172.18.0.1.
+	grep -q '^eth0	00000000	010012AC' "$tmp/out"
+}
+
+@test "SIGKILL of the runner leaves no process, mount or file behind" {
+	ls -A /tmp >"$tmp/tmp-before"
+	self_before=$(grep -c . /proc/self/mountinfo)
+	init_before=$(grep -c . /proc/1/mountinfo)
+	"$F" run -- sleep "$nap" &
+	pid=$!
+	for _ in $(seq 100); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	pgrep -f "^sleep $nap" >/dev/null
+	kill -KILL "$pid"
+	wait "$pid" || true
+	for _ in $(seq 40); do pgrep -f "$nap" >/dev/null || break; sleep 0.05; done
+	run pgrep -f "$nap"
+	[ "$status" -eq 1 ]
+	! grep -q fuse /proc/self/mountinfo
+	! grep -q fuse /proc/1/mountinfo
+	[ "$(grep -c . /proc/self/mountinfo)" -eq "$self_before" ]
+	[ "$(grep -c . /proc/1/mountinfo)" -eq "$init_before" ]
+	ls -A /tmp | diff "$tmp/tmp-before" -
+}
+
+@test "a root target cannot undo or cover the view" {
+	run "$F" run --shims none -- sh -c '
+		umount /proc/net && echo "umount /proc/net worked"
+		umount /etc/hosts && echo "umount /etc/hosts worked"
+		umount -l /sys/class/net && echo "umount -l /sys/class/net worked"
+		mount -t tmpfs none /etc && echo "mount over /etc worked"
+		echo x 2>/dev/null >/etc/hosts && echo "write to /etc/hosts worked"
+		head -1 /proc/net/route | cut -f1
+		grep -c "^127.0.0.1	ispt.ahnlab.com$" /etc/hosts
+		cat /sys/class/net/eth0/address
+		hostname'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *worked* ]]
+	[[ "$output" == *$'Iface\n1\n02:42:ac:12:00:02\n3f2a9c1b7d4e' ]]
+}
+
+@test "writing to a served file fails like procfs: EACCES for /proc/net/route" {
+	run "$F" run -- python3 -c '
+import os
+for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
+    try:
+        os.close(os.open(p, os.O_WRONLY)); print(p, "ok")
+    except OSError as e:
+        print(p, e.strerror)'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/proc/net/route Permission denied"* ]]
+	[[ "$output" == *"/sys/class/net/eth0/address Permission denied"* ]]
+	[[ "$output" == *"/etc/hosts Read-only file system"* ]]
+}
+
+@test "nothing of the view leaks to the host while a target runs" {
+	host_route=$(cat /proc/net/route)
+	"$F" run -- sleep "$nap" &
+	pid=$!
+	for _ in $(seq 100); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	! grep -q fuse /proc/self/mountinfo
+	[ "$(cat /proc/net/route)" = "$host_route" ]
+	kill -TERM "$pid"
+	wait "$pid" || true
+}
+
+@test "no /dev/fuse access (an unprivileged user): a message naming the fix, 125" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	cp "$F" "$tmp/fakenet"
+	chmod 755 "$tmp" "$tmp/fakenet"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$tmp/fakenet" run --shims none -- true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"/dev/fuse"*"--device /dev/fuse --cap-add SYS_ADMIN"* ]]
+}
+
+@test "root without CAP_SYS_ADMIN falls back to a user namespace of its own" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$F" run --shims none -- cat /etc/hostname
+	[ "$status" -eq 0 ]
+	[ "$output" = "3f2a9c1b7d4e" ]
+}
+
+@test "no CAP_SYS_ADMIN and no user namespaces: a message naming the fix, 125" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	# user.max_user_namespaces is per user namespace: set to 0 inside a throwaway one.
+	run --separate-stderr unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+		exec setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$0" run --shims none -- true' "$F"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"cannot create a mount namespace"*"CAP_SYS_ADMIN"* ]]
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# What a target sees inside `fakenet run`, checked against the kernel: the real net-tools route and
+# arp give the same output inside fakenet as inside a real network namespace configured like the
+# identity (tests/lib/netns-from-identity.py), and files read back exactly as the identity says.
+
+bats_require_minimum_version 1.5.0
+
+ids="docker desktop multi-nic"
+# The system python (with PyYAML) starts far faster than a version-manager shim.
+PY=$(command -v /usr/bin/python3 || command -v python3)
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] || return 0
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	export FNV_PREFIX="fnv$$"
+	for id in $ids; do
+		"$PY" "$top/tests/lib/netns-from-identity.py" up "$top/identities/$id.yaml" \
+			"$FNV_PREFIX-$id" >/dev/null 2>&1 &
+	done
+	wait
+}
+
+teardown_file() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	for id in $ids; do
+		"$PY" "$top/tests/lib/netns-from-identity.py" down "$FNV_PREFIX-$id" >/dev/null 2>&1 || true
+	done
+}
+
+setup() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	F=${FAKENET:-$top/build/fakenet}
+	tmp=$(mktemp -d)
+	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+}
+
+teardown() {
+	rm -rf "$tmp"
+}
+
+# yq-like access to an identity: `field ID EXPR` evaluates EXPR on the parsed YAML `d`.
+field() {
+	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+		"$top/identities/$1.yaml" "$2"
+}
+
+inside() {
+	local id=$1
+	shift
+	"$F" run --identity "$top/identities/$id.yaml" --shims none -- "$@"
+}
+
+@test "real route -n and arp -n agree with a real namespace built like the identity" {
+	for id in $ids; do
+		ns="$FNV_PREFIX-$id"
+		ip netns list | grep -q "^$ns" || skip "netns-from-identity.py could not build $ns"
+		# (route -A inet6 is left out: its Ref column counts live kernel references.)
+		for tool in "/usr/sbin/route -n" "/usr/sbin/arp -n"; do
+			# The kernel lists neighbours in hash order, seeded per namespace: compare
+			# the header, then the sorted entries.
+			ip netns exec "$ns" $tool 2>&1 | (sed -u 1q; sort) >"$tmp/want" || true
+			inside "$id" $tool 2>&1 | (sed -u 1q; sort) >"$tmp/got" || true
+			diff -u "$tmp/want" "$tmp/got"
+		done
+	done
+}
+
+@test "cat and python3 read the identity's MACs from /sys/class/net/*/address" {
+	for id in $ids; do
+		field "$id" '"\n".join(["lo 00:00:00:00:00:00"] + ["%s %s" % (i["name"], i["mac"]) for i in d["interfaces"]])' |
+			sort >"$tmp/want"
+		inside "$id" sh -c 'for f in /sys/class/net/*/address; do n=${f#/sys/class/net/}; echo "${n%/address} $(cat $f)"; done' |
+			sort >"$tmp/cat"
+		diff -u "$tmp/want" "$tmp/cat"
+		inside "$id" "$PY" -c '
+import os
+for n in sorted(os.listdir("/sys/class/net")):
+    print(n, open("/sys/class/net/%s/address" % n).read().strip())' | sort >"$tmp/py"
+		diff -u "$tmp/want" "$tmp/py"
+	done
+}
+
+@test "getent: blocked names give 127.0.0.1, hosts: entries their address" {
+	for id in $ids; do
+		blocked=$(field "$id" 'd["blocked"][0]')
+		run inside "$id" getent hosts "$blocked"
+		[ "$status" -eq 0 ]
+		[ "$(echo "$output" | awk '{print $1}')" = 127.0.0.1 ]
+		has_hosts=$(field "$id" 'bool(d.get("hosts"))')
+		[ "$has_hosts" = True ] || continue
+		name=$(field "$id" 'd["hosts"][0]["names"][0]')
+		addr=$(field "$id" 'd["hosts"][0]["ip"]')
+		run inside "$id" getent hosts "$name"
+		[ "$status" -eq 0 ]
+		[ "$(echo "$output" | awk '{print $1}')" = "$addr" ]
+	done
+}
+
+@test "hostname and uname -n print the identity's hostname" {
+	for id in $ids; do
+		want=$(field "$id" 'd["hostname"]')
+		run inside "$id" sh -c 'hostname; uname -n; cat /etc/hostname'
+		[ "$output" = "$(printf '%s\n%s\n%s' "$want" "$want" "$want")" ]
+	done
+}
+
+@test "/proc/net/tcp inside shows a socket the target itself opened" {
+	port=$((40000 + RANDOM % 20000))
+	hex=$(printf '%04X' "$port")
+	run inside docker "$PY" -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+print(any(":%s " % sys.argv[2] in l and " 0A " in l for l in open("/proc/net/tcp")))' "$port" "$hex"
+	[ "$status" -eq 0 ]
+	[ "$output" = True ]
+}
+
+@test "ls /proc/net shows the identity's files and the real ones" {
+	run inside docker ls /proc/net
+	[ "$status" -eq 0 ]
+	for f in route arp dev if_inet6 tcp udp unix snmp; do
+		printf '%s\n' "$output" | grep -qx "$f"
+	done
+}
+
+@test "one-byte reads and offsets return the same bytes as cat" {
+	for f in /proc/net/route /proc/net/arp /sys/class/net/eth0/address /etc/hosts /proc/net/tcp; do
+		run inside docker sh -c "cat $f >$tmp/a; dd if=$f of=$tmp/b bs=1 status=none;
+			dd if=$f of=$tmp/c bs=7 skip=3 status=none; tail -c +22 $f >$tmp/d"
+		[ "$status" -eq 0 ]
+		[ -s "$tmp/a" ]
+		cmp "$tmp/a" "$tmp/b"
+		tail -c +22 "$tmp/a" | cmp - "$tmp/c"
+		tail -c +22 "$tmp/a" | cmp - "$tmp/d"
+	done
+}
+
+@test "stat, ls -l, realpath and find work on the view" {
+	# Types, modes and sizes as the real procfs and sysfs report them.
+	real=$(stat -c "%F %a %s" /proc/net/route /sys/class/net/lo/address)
+	run inside docker sh -c 'stat -c "%F %a %s" /proc/net/route /sys/class/net/eth0/address;
+		stat -c %s /etc/hosts;
+		ls -l /sys/class/net/eth0 | cut -c1;
+		realpath /sys/class/net/eth0;
+		find /sys/class/net/ -maxdepth 1 | sort'
+	[ "$status" -eq 0 ]
+	hosts_len=$("$F" show /etc/hosts | wc -c)
+	expected="$real
+$hosts_len
+l
+/sys/devices/virtual/net/eth0
+/sys/class/net/
+/sys/class/net/eth0
+/sys/class/net/lo"
+	[ "$output" = "$expected" ]
+}
+
+@test "a PCI NIC's device directory resolves and the real PCI devices stay visible" {
+	real_count=$(ls /sys/devices/pci0000:00 | wc -l)
+	run inside desktop sh -c 'cat "$(realpath /sys/class/net/eth0)/address"; ls /sys/devices/pci0000:00 | wc -l'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(field desktop 'd["interfaces"][0]["mac"]')" ]
+	[ "${lines[1]}" -ge "$real_count" ]
+}
+
+@test "ten concurrent readers all get the full content" {
+	run inside docker sh -c "for i in 0 1 2 3 4 5 6 7 8 9; do cat /proc/net/route /etc/hosts /sys/class/net/eth0/address >$tmp/r\$i & done; wait"
+	[ "$status" -eq 0 ]
+	"$F" show /proc/net/route /etc/hosts /sys/class/net/eth0/address >"$tmp/want"
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		cmp "$tmp/want" "$tmp/r$i"
+	done
+}
+
+@test "the shims come first on PATH and read the same identity" {
+	[ -x "${FAKENET_SHIM:-$top/build/fakenet-shim}" ] || skip "no fakenet-shim built"
+	run "$F" run --shims route -- sh -c 'command -v route; command -v arp; cmp -s "$FAKENET_IDENTITY" /dev/null || head -c 10 "$FAKENET_IDENTITY"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /sys/class/net/.fakenet-bin/route ]
+	[ "${lines[1]}" != /sys/class/net/.fakenet-bin/arp ]
+	run "$F" run --shims none -- sh -c 'command -v route || echo none'
+	[ "$output" != /sys/class/net/.fakenet-bin/route ]
+}

@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# The ip, hostname and ethtool shims compared with the real iproute2 6.1, hostname 3.23 and
+# ethtool 6.1 run in a network namespace built like each shipped identity
+# (tests/lib/netns-from-identity.py): stdout, stderr and exit status, byte for byte.
+#
+# ip runs in a private mount namespace with a tmpfs over /run/netns, so the peer namespace has no
+# name and ip prints "link-netnsid 0", as inside a container.
+#
+# Masked, because the kernel makes them volatile:
+#   - the counter lines of -s (the namespace counts its own IPv6 DAD/MLD traffic);
+#   - the ages of `ip -s neigh` ("ref N used A/B/Cprobes N");
+#   - the order of `ip neigh` lines (the kernel walks a hash table with a per-boot random seed)
+#     and REACHABLE, which the kernel itself turns into STALE after 15-45 s.
+# Rewritten, because the namespace can only build veths: for an ethernet or wireless interface
+# the real line loses the veth's "@ifN" and "link-netnsid 0" (a PCI NIC has no peer), and an
+# ethernet NIC's qdisc reads fq_codel (Debian's systemd sets net.core.default_qdisc; this kernel
+# lacks the module). Wireless links are put in "mode dormant" in the namespace, as a supplicant
+# does. `ip -d` (veth details) is only compared for identities made of veths.
+# Not compared: `ethtool -P` on a veth (the kernel has no permanent address for a veth and says
+# "not set"; fakenet shows the identity's permanent_mac by design: see fingerprint-iproute.bats).
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
+IDENTITIES="docker desktop multi-nic"
+
+setup_file() {
+	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
+	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
+	[ "$(id -u)" = 0 ] || return 0
+	python3 -c 'import yaml' 2>/dev/null || return 0
+	command -v ethtool >/dev/null || return 0
+	[ -x "$SHIMS/ip" ] || return 0
+	export NSP="fnip$$"
+	for id in $IDENTITIES; do
+		python3 "$NETNS_TOOL" up "$TOP/identities/$id.yaml" "$NSP-$id" >&2 || return 1
+		for w in $(wireless_ifaces "$id"); do
+			ip -n "$NSP-$id" link set "$w" mode dormant
+		done
+	done
+	export READY=1
+}
+
+teardown_file() {
+	[ -n "${NSP:-}" ] || return 0
+	for id in $IDENTITIES; do
+		python3 "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
+		rm -rf "/etc/netns/$NSP-$id"
+	done
+	true
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	command -v ethtool >/dev/null || skip "ethtool is not installed (Debian package ethtool)"
+	[ -x "$SHIMS/ip" ] || skip "no shims in $SHIMS"
+	[ "${READY:-}" = 1 ] || skip "namespaces were not built"
+}
+
+yaml_query() { # FILE PYTHON-EXPRESSION-OF-d
+	python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+wireless_ifaces() {
+	yaml_query "$TOP/identities/$1.yaml" \
+		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind") == "wireless")'
+}
+
+all_veth() {
+	[ "$(yaml_query "$TOP/identities/$1.yaml" \
+		'all(i.get("kind", "veth") == "veth" for i in d["interfaces"])')" = True ]
+}
+
+# Rewrites the real output of ip for interfaces the namespace could only build as veths.
+physical_view() { # IDENTITY-FILE < real-output
+	python3 -c '
+import re, sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+kinds = {i["name"]: i.get("kind", "veth") for i in d["interfaces"]}
+cur = None
+for line in sys.stdin.read().split("\n"):
+    m = re.match(r"^(\d+: )(\S+?)(@if\d+)?(:| )", line)
+    b = re.match(r"^(\S+?)(@if\d+)?( +)(UP|DOWN|UNKNOWN) ", line)
+    if m:
+        cur = m.group(2)
+        if kinds.get(cur, "veth") != "veth" and m.group(3):
+            line = m.group(1) + m.group(2) + line[m.end(3):]
+    elif b:
+        cur = b.group(1)
+        if kinds.get(cur, "veth") != "veth" and b.group(2):
+            line = ("%-16s " % cur) + line[17:]
+    if cur and kinds.get(cur, "veth") != "veth":
+        line = line.replace(" link-netnsid 0", "")
+        if kinds[cur] == "ethernet":
+            line = line.replace("qdisc noqueue", "qdisc fq_codel")
+    sys.stdout.write(line + "\n")
+' "$1" | sed '$d'
+}
+
+mask_volatile() { # ARGS < output
+	case " $1 " in
+	*" neigh "* | *" n "* | " n" | *" neighbour "*)
+		sed -E 's/  (ref [0-9]+ )?used [0-9]+\/[0-9]+\/[0-9]+probes [0-9]+ / <ages> /; s/ REACHABLE $/ STALE /' | sort
+		;;
+	*)
+		sed -E 's/^ +[0-9]+( +[0-9]+)* $/<counters>/; s/\\ +[0-9]+( +[0-9]+)* (\\|$)/\\<counters>\2/g'
+		;;
+	esac
+}
+
+real_ip() { # NS ARGS...
+	local ns=$1
+	shift
+	ip netns exec "$ns" unshare -m sh -c 'mount -t tmpfs none /run/netns && exec ip "$@"' sh "$@"
+}
+
+# Runs each command line of ip both ways and prints a diff for every mismatch.
+compare_ip() { # IDENTITY < command lines
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" args bad=0
+	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
+	while read -r args; do
+		[ -n "$args" ] || continue
+		# shellcheck disable=SC2086
+		real_ip "$ns" $args >"$r.raw" 2>"$r.err"
+		echo "rc=$?" >>"$r.err"
+		physical_view "$file" <"$r.raw" | mask_volatile "$args" >"$r.out"
+		# shellcheck disable=SC2086
+		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args 2>"$f.err" | mask_volatile "$args" >"$f.out"
+		echo "rc=${PIPESTATUS[0]}" >>"$f.err"
+		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
+			echo "^^^ $id: ip $args"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+IP_COMMANDS='addr
+a
+addr list
+address show
+link
+l
+route
+r
+-4 route
+-6 route
+route show default
+-6 route show default
+neigh
+n
+-4 neigh
+-6 neigh
+-s neigh
+-br addr
+-br link
+-br -4 addr
+-br -6 addr
+-o addr
+-o link
+-o -4 addr
+-o -6 addr
+-4 addr
+-6 addr
+-s link
+-s -s link
+-s addr
+-4 -s addr
+-d route
+-d -6 route
+route get 8.8.8.8
+route get 127.0.0.1
+route get 1.2.3.4
+addr show eth0
+addr show dev eth0
+address show eth0
+link show eth0
+link show dev eth0
+-6 addr show eth0
+-4 addr show eth0
+-o -4 addr show eth0
+-br addr show eth0
+-s link show eth0
+route show dev eth0
+neigh show dev eth0
+link show up
+addr show up
+-f inet addr show lo
+-family inet6 addr show lo
+-color=never link
+addr show eth9
+link show eth9
+route show dev eth9
+neigh show dev eth9
+foo
+-x addr
+addr foo
+link foo
+route foo
+route get
+route get foo
+-6 route get 8.8.8.8
+-4 route get ::1
+addr show eth0 eth1
+rule
+-6 rule
+-V'
+
+IP_DETAIL_COMMANDS='-d link
+-d addr
+-d link show eth0'
+
+@test "ip matches iproute2 on the docker identity" {
+	printf '%s\n%s\n' "$IP_COMMANDS" "$IP_DETAIL_COMMANDS" | compare_ip docker
+}
+
+@test "ip matches iproute2 on the multi-nic identity (down interface, IPv6 globals, routes)" {
+	printf '%s\n%s\n%s\n' "$IP_COMMANDS" "$IP_DETAIL_COMMANDS" \
+		'route get 10.200.0.1
+route get 10.1.0.99
+route get 10.0.0.5
+route get 2001:db8:0:2::77
+route get 2001:db9::1
+addr show eth3
+link show eth3
+-4 addr show dev eth3
+-6 addr show eth3' | compare_ip multi-nic
+}
+
+@test "ip matches iproute2 on the desktop identity (PCI ethernet and wireless)" {
+	all_veth desktop && skip "desktop.yaml has no PCI interface any more"
+	printf '%s\n' "$IP_COMMANDS" 'link show wlan0
+addr show wlan0
+-br link show wlan0' | compare_ip desktop
+}
+
+@test "ip changes nothing and says nothing for root" {
+	for args in "addr add 10.9.9.9/24 dev eth0" "link set eth0 down" "route add 10.8.0.0/16 via 172.18.0.1" \
+		"route del default" "neigh flush all" "addr flush dev eth0"; do
+		# shellcheck disable=SC2086
+		run "$SHIMS/ip" $args
+		[ "$status" -eq 0 ] && [ -z "$output" ] || {
+			echo "ip $args: $status $output"
+			return 1
+		}
+	done
+	run "$SHIMS/ip" route
+	[ "${lines[0]}" = "default via 172.18.0.1 dev eth0 " ]
+}
+
+compare_hostname() { # IDENTITY
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" name args bad=0
+	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
+	name=$(yaml_query "$file" 'd["hostname"]')
+	mkdir -p "/etc/netns/$ns"
+	"$FAKENET" show --identity "$file" /etc/hosts >"/etc/netns/$ns/hosts" || return 1
+	# Lookups that miss the hosts file must fail at once on loopback, never leave the namespace.
+	echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
+	for args in "" -s -f -d -i -I -A -a -y -b --fqdn --long --short --domain --ip-address \
+		--all-ip-addresses --all-fqdns --alias -V --version -h --help -Z -F "one two"; do
+		# shellcheck disable=SC2086
+		ip netns exec "$ns" unshare -u sh -c 'hostname "$1" && shift && exec hostname "$@"' \
+			sh "$name" $args >"$r.out" 2>"$r.err"
+		echo "rc=$?" >>"$r.err"
+		# shellcheck disable=SC2086
+		(cd "$SHIMS" && FAKENET_IDENTITY="$file" exec ./hostname $args) >"$f.out" 2>"$f.err"
+		echo "rc=$?" >>"$f.err"
+		sed -i 's#^\./hostname:#hostname:#' "$f.err"
+		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
+			echo "^^^ $id: hostname $args"
+			bad=1
+		fi
+	done
+	rm -rf "/etc/netns/$ns"
+	return $bad
+}
+
+@test "hostname matches hostname 3.23 with the identity's hosts file: docker" {
+	compare_hostname docker
+}
+
+@test "hostname matches hostname 3.23 with the identity's hosts file: multi-nic" {
+	compare_hostname multi-nic
+}
+
+@test "hostname matches hostname 3.23 with the identity's hosts file: desktop" {
+	compare_hostname desktop
+}
+
+@test "hostname NAME changes nothing for root" {
+	run env FAKENET_IDENTITY="$TOP/identities/docker.yaml" "$SHIMS/hostname" other-name
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	run env FAKENET_IDENTITY="$TOP/identities/docker.yaml" "$SHIMS/hostname"
+	[ "$output" = 3f2a9c1b7d4e ]
+}
+
+compare_ethtool() { # IDENTITY
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" dev args bad=0
+	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
+	for dev in lo $(yaml_query "$file" \
+		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind", "veth") == "veth")') eth9; do
+		for args in "$dev" "-i $dev" "--driver $dev" "-P $dev"; do
+			if [ "$args" = "-P $dev" ] && [ "$dev" != lo ] && [ "$dev" != eth9 ]; then
+				continue
+			fi
+			# shellcheck disable=SC2086
+			ip netns exec "$ns" ethtool $args >"$r.out" 2>"$r.err"
+			echo "rc=$?" >>"$r.err"
+			# shellcheck disable=SC2086
+			FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args >"$f.out" 2>"$f.err"
+			echo "rc=$?" >>"$f.err"
+			if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
+				echo "^^^ $id: ethtool $args"
+				bad=1
+			fi
+		done
+	done
+	for args in "" "-Q eth0" "--version"; do
+		# shellcheck disable=SC2086
+		ethtool $args >"$r.out" 2>"$r.err"
+		echo "rc=$?" >>"$r.err"
+		# shellcheck disable=SC2086
+		FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args >"$f.out" 2>"$f.err"
+		echo "rc=$?" >>"$f.err"
+		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
+			echo "^^^ $id: ethtool $args"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+@test "ethtool matches ethtool 6.1 on veths: docker" {
+	compare_ethtool docker
+}
+
+@test "ethtool matches ethtool 6.1 on veths: multi-nic (an interface left down)" {
+	compare_ethtool multi-nic
+}

@@ -40,9 +40,6 @@ SHIM_STATIC ?= -static
 
 .PHONY: all deps check check-asan bench install uninstall run clean format format-check
 
-# Debian 12 packages needed to build and test (idempotent).
-deps:
-	tools/install-deps
 
 all: $(BUILD)/fakenet $(BUILD)/fakenet-shim shim-links $(UNIT_BIN)
 
@@ -81,6 +78,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+
+# Debian 12 packages needed to build and test (idempotent).
+deps:
+	tools/install-deps
 
 # One command runs every test: prove over the C unit tests and the bats scenario tests.
 check: all

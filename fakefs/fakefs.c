@@ -163,6 +163,7 @@ static int open_session(struct fn_fakefs *fs, const char **what)
 	char dev[32];
 
 	fs->se = fuse_session_new(&args, &fn_fakefs_ops, sizeof(fn_fakefs_ops), fs);
+	fuse_opt_free_args(&args); /* option parsing may have copied them */
 	if (!fs->se) {
 		*what = "fuse_session_new";
 		return -ENOMEM;

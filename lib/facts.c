@@ -295,6 +295,12 @@ static int gateway_fact(const struct fn_identity *id, const char *attr, struct f
 		dev = fn_identity_iface_by_index(id, id->gateway_ifindex);
 		if (dev)
 			fn_strv_push(out, dev->name);
+	} else if (strcmp(attr, "src") == 0) {
+		struct fn_rt route;
+		struct fn_ip src;
+
+		if (fn_route_lookup(id, &id->gateway_ip, &route, &src))
+			push_ip(out, &src);
 	} else
 		return -1;
 	return 0;

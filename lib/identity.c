@@ -48,9 +48,9 @@ const char *fn_embedded_identity(const char *name, size_t *len)
 		const char *name;
 		const char *start, *end;
 	} files[] = {
-		{"docker.yaml", fn_embedded_docker_yaml, fn_embedded_docker_yaml_end},
-		{"desktop.yaml", fn_embedded_desktop_yaml, fn_embedded_desktop_yaml_end},
-		{"multi-nic.yaml", fn_embedded_multi_nic_yaml, fn_embedded_multi_nic_yaml_end},
+	    {"docker.yaml", fn_embedded_docker_yaml, fn_embedded_docker_yaml_end},
+	    {"desktop.yaml", fn_embedded_desktop_yaml, fn_embedded_desktop_yaml_end},
+	    {"multi-nic.yaml", fn_embedded_multi_nic_yaml, fn_embedded_multi_nic_yaml_end},
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

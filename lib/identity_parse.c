@@ -1,5 +1,6 @@
-/* Identity file reader: YAML text -> validated struct fn_identity. libyaml's event API builds a small
- * node tree (refusing anchors and aliases); a schema walk then checks every value and reports all. */
+/* Identity file reader: YAML text -> validated struct fn_identity. libyaml's event API builds a
+ * small node tree (refusing anchors and aliases); a schema walk then checks every value and reports
+ * all. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -22,7 +23,7 @@
 #define MAX_DEPTH 32
 /* PCI device numbers given to ethernet/wireless NICs, in file order: 00:19.0 up to 00:1f.0. */
 #define FIRST_PCI_DEVICE 0x19
-#define LAST_PCI_DEVICE 0x1f
+#define LAST_PCI_DEVICE	 0x1f
 
 enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
 
@@ -71,7 +72,7 @@ struct ctx {
 /* ---------------------------------------------------------------- diagnostics */
 
 __attribute__((format(printf, 4, 5))) static void report(struct ctx *c, unsigned line,
-							  unsigned column, const char *fmt, ...)
+							 unsigned column, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -113,8 +114,8 @@ static const char *show(const char *s, size_t len, char *buf, size_t size)
 	return buf;
 }
 
-#define SHOW_SIZE 80
-#define SHOWN(s) show((s), strlen(s), (char[SHOW_SIZE]){0}, SHOW_SIZE)
+#define SHOW_SIZE     80
+#define SHOWN(s)      show((s), strlen(s), (char[SHOW_SIZE]){0}, SHOW_SIZE)
 #define SHOWN_NODE(n) show((n)->text, (n)->len, (char[SHOW_SIZE]){0}, SHOW_SIZE)
 
 /* ---------------------------------------------------------------- YAML -> node tree */
@@ -229,12 +230,13 @@ static void report_yaml_error(struct ctx *c, const yaml_parser_t *p)
 		report(c, line, column, "YAML syntax error: %s (a tab; YAML indents with spaces)",
 		       p->problem);
 	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
-			   p->context_mark.column != p->problem_mark.column))
+				p->context_mark.column != p->problem_mark.column))
 		report(c, line, column, "YAML syntax error: %s (%s started at line %u, column %u)",
 		       p->problem, p->context, (unsigned)p->context_mark.line + 1,
 		       (unsigned)p->context_mark.column + 1);
 	else
-		report(c, line, column, "YAML syntax error: %s", p->problem ? p->problem : "unknown");
+		report(c, line, column, "YAML syntax error: %s",
+		       p->problem ? p->problem : "unknown");
 }
 
 static enum step refuse_anchor(struct ctx *c, const yaml_event_t *ev, const yaml_char_t *anchor,
@@ -361,9 +363,9 @@ static bool is_decimal_int(const char *s)
 
 static bool is_float(const char *s)
 {
-	static const char *const special[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-					      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-					      NULL};
+	static const char *const special[] = {".inf",  ".Inf",	".INF",	 "+.inf", "+.Inf",
+					      "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+					      ".NaN",  ".NAN",	NULL};
 	bool digits = false;
 
 	if (word_in(s, special))
@@ -389,7 +391,8 @@ static bool is_float(const char *s)
 static enum scalar_kind scalar_kind(const struct ynode *n)
 {
 	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
-	static const char *const bools[] = {"true", "True", "TRUE", "false", "False", "FALSE", NULL};
+	static const char *const bools[] = {"true",  "True",  "TRUE", "false",
+					    "False", "FALSE", NULL};
 
 	if (!n->plain)
 		return SK_STR;
@@ -482,7 +485,8 @@ static bool get_string(struct ctx *c, const struct ynode *n, const char *path, c
 	return true;
 }
 
-/* The text of any non-empty scalar: addresses are read as written, whatever YAML thinks they are. */
+/* The text of any non-empty scalar: addresses are read as written, whatever YAML thinks they are.
+ */
 static bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char *want,
 		     const char **out)
 {
@@ -657,12 +661,15 @@ static bool get_mac(struct ctx *c, const struct ynode *n, const char *path, bool
 	if (!get_text(c, n, path, "a MAC address", &s))
 		return false;
 	if (!fn_mac_parse(s, out)) {
-		err(c, n, "%s: %s is not a MAC address (expected six hex pairs like 02:42:ac:12:00:02)",
+		err(c, n,
+		    "%s: %s is not a MAC address (expected six hex pairs like 02:42:ac:12:00:02)",
 		    path, SHOWN(s));
 		return false;
 	}
 	if (fn_mac_is_multicast(out)) {
-		err(c, n, "%s: %s is a multicast MAC address (low bit of the first byte set); it must be unicast",
+		err(c, n,
+		    "%s: %s is a multicast MAC address (low bit of the first byte set); it must be "
+		    "unicast",
 		    path, fn_mac_format(out, false, fmt));
 		return false;
 	}
@@ -689,10 +696,13 @@ static bool get_cidr(struct ctx *c, const struct ynode *n, const char *path, str
 	snprintf(addr, sizeof(addr), "%.*s", (int)(alen < sizeof(addr) ? alen : sizeof(addr) - 1),
 		 s);
 	if (!fn_ip_parse(addr, &ip))
-		err(c, n, "%s: %s is not an IPv4 or IPv6 address with a prefix length (like 192.168.1.10/24)",
+		err(c, n,
+		    "%s: %s is not an IPv4 or IPv6 address with a prefix length (like "
+		    "192.168.1.10/24)",
 		    path, SHOWN(s));
 	else if (!slash)
-		err(c, n, "%s: %s has no prefix length (expected ADDRESS/PREFIX, like 192.168.1.10/24)",
+		err(c, n,
+		    "%s: %s has no prefix length (expected ADDRESS/PREFIX, like 192.168.1.10/24)",
 		    path, SHOWN(s));
 	else if (!all_digits(slash + 1, "0123456789") || (slash[1] == '0' && slash[2]))
 		err(c, n, "%s: %s: the prefix length must be a number", path, SHOWN(s));
@@ -739,11 +749,12 @@ static const char *host_name_problem(const char *s, size_t max, char *buf, size_
 		if (ch == ' ')
 			return "it contains a space (allowed: letters, digits, '-' and '.')";
 		if (ch < 0x20 || ch >= 0x7f)
-			snprintf(buf, size, "it contains byte 0x%02x (allowed: letters, digits, '-' and '.')",
+			snprintf(buf, size,
+				 "it contains byte 0x%02x (allowed: letters, digits, '-' and '.')",
 				 ch);
 		else
-			snprintf(buf, size, "it contains '%c' (allowed: letters, digits, '-' and '.')",
-				 ch);
+			snprintf(buf, size,
+				 "it contains '%c' (allowed: letters, digits, '-' and '.')", ch);
 		return buf;
 	}
 	if (s[0] == '-' || s[0] == '.') {
@@ -892,10 +903,18 @@ static void where(const struct occurrence *o, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- interfaces */
 
-static const char *const iface_keys[] = {"name",	 "mac",		 "permanent_mac",
-					 "addresses",	 "mtu",		 "state",
-					 "kind",	 "ipv6_link_local", "peer_ifindex",
-					 "driver",	 "speed",	 "counters",
+static const char *const iface_keys[] = {"name",
+					 "mac",
+					 "permanent_mac",
+					 "addresses",
+					 "mtu",
+					 "state",
+					 "kind",
+					 "ipv6_link_local",
+					 "peer_ifindex",
+					 "driver",
+					 "speed",
+					 "counters",
 					 NULL};
 static const char *const kind_words[] = {"veth", "ethernet", "wireless", NULL};
 static const char *const state_words[] = {"up", "down", NULL};
@@ -974,7 +993,9 @@ static void parse_iface_mtu(struct ctx *c, const struct ynode *map, const char *
 		return;
 	iface->mtu = (unsigned)v;
 	if (v < 1280 && has_ipv6_address(iface))
-		err(c, n, "%s: %lld is below 1280, the minimum MTU for IPv6 (the interface has IPv6 addresses)",
+		err(c, n,
+		    "%s: %lld is below 1280, the minimum MTU for IPv6 (the interface has IPv6 "
+		    "addresses)",
 		    p, v);
 }
 
@@ -1000,12 +1021,10 @@ static void parse_iface_counters(struct ctx *c, const struct ynode *map, const c
 
 static void iface_defaults(struct fn_iface *iface)
 {
-	static const char *const drivers[] = {[FN_KIND_VETH] = "veth",
-					      [FN_KIND_ETHERNET] = "e1000e",
-					      [FN_KIND_WIRELESS] = "iwlwifi"};
-	static const int speeds[] = {[FN_KIND_VETH] = 10000,
-				     [FN_KIND_ETHERNET] = 1000,
-				     [FN_KIND_WIRELESS] = -1};
+	static const char *const drivers[] = {
+	    [FN_KIND_VETH] = "veth", [FN_KIND_ETHERNET] = "e1000e", [FN_KIND_WIRELESS] = "iwlwifi"};
+	static const int speeds[] = {
+	    [FN_KIND_VETH] = 10000, [FN_KIND_ETHERNET] = 1000, [FN_KIND_WIRELESS] = -1};
 
 	snprintf(iface->driver, sizeof(iface->driver), "%s", drivers[iface->kind]);
 	iface->speed = speeds[iface->kind];
@@ -1060,10 +1079,12 @@ static void parse_iface_driver(struct ctx *c, const struct ynode *map, const cha
 
 	if (n && get_string(c, n, join(p, sizeof(p), path, "driver"), &s)) {
 		if (!*s || strlen(s) >= sizeof(iface->driver) ||
-		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
-			    strlen(s))
-			err(c, n, "%s: %s is not a driver name (1..31 letters, digits, '_', '-', '.')",
-			    p, SHOWN(s));
+		    strspn(s,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+			strlen(s))
+			err(c, n,
+			    "%s: %s is not a driver name (1..31 letters, digits, '_', '-', '.')", p,
+			    SHOWN(s));
 		else
 			snprintf(iface->driver, sizeof(iface->driver), "%s", s);
 	}
@@ -1109,7 +1130,8 @@ static void parse_iface(struct ctx *c, const struct ynode *map, const char *path
 	parse_iface_kind(c, map, path, iface);
 	n = map_get(map, "ipv6_link_local");
 	if (n)
-		get_bool(c, n, join(p, sizeof(p), path, "ipv6_link_local"), &iface->ipv6_link_local);
+		get_bool(c, n, join(p, sizeof(p), path, "ipv6_link_local"),
+			 &iface->ipv6_link_local);
 	parse_iface_link(c, map, path, iface);
 	parse_iface_driver(c, map, path, iface);
 	parse_iface_counters(c, map, path, iface);
@@ -1271,9 +1293,8 @@ static int resolve_on_link(struct ctx *c, const struct ynode *n, const char *pat
 static const char *const gateway_keys[] = {"ip", "mac", NULL};
 static const char *const route_keys[] = {"to", "via", "dev", "metric", NULL};
 static const char *const neighbor_keys[] = {"ip", "mac", "state", "dev", NULL};
-static const char *const nud_words[] = {"permanent", "reachable",  "stale",  "delay",
-					"probe",     "incomplete", "failed", "noarp",
-					NULL};
+static const char *const nud_words[] = {"permanent",  "reachable", "stale", "delay", "probe",
+					"incomplete", "failed",	   "noarp", NULL};
 
 static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
 {
@@ -1301,7 +1322,8 @@ static void parse_gateway(struct ctx *c, const struct ynode *map)
 		return;
 	fn_ip_format(&id->gateway_ip, text);
 	if (id->gateway_ip.family != AF_INET) {
-		err(c, ip, "gateway.ip: %s is not an IPv4 address (the gateway is the IPv4 default route)",
+		err(c, ip,
+		    "gateway.ip: %s is not an IPv4 address (the gateway is the IPv4 default route)",
 		    text);
 		return;
 	}
@@ -1544,8 +1566,8 @@ static void parse_dns(struct ctx *c, const struct ynode *map)
 	const struct ynode *n;
 	char p[PATH_SIZE];
 
-	if (is_null(map) || !check_map(c, map, "dns", "a mapping (nameservers, search, options)",
-				       dns_keys))
+	if (is_null(map) ||
+	    !check_map(c, map, "dns", "a mapping (nameservers, search, options)", dns_keys))
 		return;
 	n = map_get(map, "nameservers");
 	if (n && get_list(c, n, "dns.nameservers", "a list of IP addresses")) {
@@ -1557,9 +1579,9 @@ static void parse_dns(struct ctx *c, const struct ynode *map)
 	}
 	id->dns_search = string_list(c, map_get(map, "search"), "dns.search",
 				     "a list of domain names", check_dns_name, &id->n_dns_search);
-	id->dns_options = string_list(c, map_get(map, "options"), "dns.options",
-				      "a list of resolver options", check_resolver_option,
-				      &id->n_dns_options);
+	id->dns_options =
+	    string_list(c, map_get(map, "options"), "dns.options", "a list of resolver options",
+			check_resolver_option, &id->n_dns_options);
 }
 
 static bool parse_host_entry(struct ctx *c, const struct ynode *map, const char *path,
@@ -1635,7 +1657,7 @@ static void check_blocked(struct ctx *c, const struct ynode *hosts, const struct
 
 	for (size_t i = 0; hosts && i < list_len(hosts); i++) {
 		const struct ynode *names =
-			hosts->kids[i]->type == YN_MAP ? map_get(hosts->kids[i], "names") : NULL;
+		    hosts->kids[i]->type == YN_MAP ? map_get(hosts->kids[i], "names") : NULL;
 
 		for (size_t j = 0; names && j < list_len(names); j++)
 			if (names->kids[j]->type == YN_SCALAR)
@@ -1645,7 +1667,7 @@ static void check_blocked(struct ctx *c, const struct ynode *hosts, const struct
 		if (blocked->kids[i]->type == YN_SCALAR)
 			occurrence_add(&o, blocked->kids[i]->text, blocked->kids[i],
 				       index_path(p, sizeof(p), "blocked", i))
-				->tag = 1;
+			    ->tag = 1;
 	occurrences_check(c, &o, repeated_name);
 }
 
@@ -1752,7 +1774,8 @@ static void parse_http(struct ctx *c, const struct ynode *list)
 	id->http = xcalloc(list_len(list), sizeof(*id->http));
 	id->n_http = list_len(list);
 	for (size_t i = 0; i < list_len(list); i++)
-		parse_http_rule(c, list->kids[i], index_path(p, sizeof(p), "http", i), &id->http[i]);
+		parse_http_rule(c, list->kids[i], index_path(p, sizeof(p), "http", i),
+				&id->http[i]);
 }
 
 static void parse_tools(struct ctx *c, const struct ynode *map)
@@ -1765,7 +1788,8 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 	if (!map || is_null(map) || !check_map(c, map, "tools", "a mapping (net_tools)", keys))
 		return;
 	n = map_get(map, "net_tools");
-	/* Read as text: unquoted 2.10 is a float to YAML, yet the digits are what the user meant. */
+	/* Read as text: unquoted 2.10 is a float to YAML, yet the digits are what the user meant.
+	 */
 	if (!n || !get_text(c, n, "tools.net_tools", "\"2.10\" or \"1.60\"", &s))
 		return;
 	if (strcmp(s, "2.10") == 0)
@@ -1773,16 +1797,17 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 	else if (strcmp(s, "1.60") == 0)
 		c->id->nettools = FN_NETTOOLS_1_60;
 	else
-		err(c, n, "tools.net_tools: %s is not a supported net-tools version (\"2.10\" or \"1.60\")",
+		err(c, n,
+		    "tools.net_tools: %s is not a supported net-tools version (\"2.10\" or "
+		    "\"1.60\")",
 		    SHOWN(s));
 }
 
 /* ---------------------------------------------------------------- top level */
 
-static const char *const top_keys[] = {"version", "hostname", "interfaces", "gateway",
-				       "routes",  "neighbors", "dns",	     "hosts",
-				       "blocked", "public_ip", "http",	     "tools",
-				       NULL};
+static const char *const top_keys[] = {
+    "version", "hostname", "interfaces", "gateway", "routes", "neighbors", "dns",
+    "hosts",   "blocked",  "public_ip",	 "http",    "tools",  NULL};
 
 static void parse_version(struct ctx *c, const struct ynode *root)
 {
@@ -1814,7 +1839,8 @@ static void parse_root(struct ctx *c, const struct ynode *root)
 	char what[SHOW_SIZE + 32];
 
 	if (root->type != YN_MAP) {
-		err(c, root, "the file must be a mapping (version, hostname, interfaces, ...), not %s",
+		err(c, root,
+		    "the file must be a mapping (version, hostname, interfaces, ...), not %s",
 		    describe(root, what, sizeof(what)));
 		parse_interfaces(c, NULL);
 		return;
@@ -1896,7 +1922,8 @@ struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, s
 	root = read_tree(&c);
 	if (!root) {
 		if (diags->n == first)
-			report(&c, 0, 0, "file is empty (expected version, hostname and interfaces)");
+			report(&c, 0, 0,
+			       "file is empty (expected version, hostname and interfaces)");
 		return NULL;
 	}
 	if (is_null(root) && diags->n == first) {
@@ -1925,7 +1952,8 @@ struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *dia
 
 	set_source(diags, path);
 	if (rc == -EFBIG) {
-		fn_diags_add(diags, 0, 0, "file is larger than 1 MiB, the limit for an identity file");
+		fn_diags_add(diags, 0, 0,
+			     "file is larger than 1 MiB, the limit for an identity file");
 		return NULL;
 	}
 	if (rc < 0) {

@@ -52,7 +52,7 @@ void fn_report_send(int fd, const struct fn_report *rep);
 void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint);
 /* The same with a formatted description (cut to fit) and no hint. */
 void fn_report_setf(struct fn_report *rep, int stage, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Enters a user namespace where the caller is root (for non-root callers). */
 int fn_userns_enter(const char **what, const char **hint);

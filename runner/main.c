@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"run", fn_cmd_run},
     {"show", fn_cmd_show},
     {"validate", fn_cmd_validate},
+    {"check", fn_cmd_check},
 };
 
 static void usage(FILE *out)
@@ -25,6 +26,7 @@ static void usage(FILE *out)
 	    "                   [--] COMMAND [ARG...]\n"
 	    "       fakenet show [--identity FILE] [PATH...]\n"
 	    "       fakenet validate FILE...\n"
+	    "       fakenet check [--identity FILE] [--probes FILE]... [--format text|tap|json]\n"
 	    "       fakenet --help | --version\n"
 	    "\n"
 	    "Runs COMMAND with a made-up network identity: /proc/net, /sys/class/net, /etc/hosts,\n"

@@ -36,7 +36,7 @@ teardown() {
 @test "check --format json parses and counts no failure" {
 	for f in identities/*.yaml; do
 		"$FAKENET" check --identity "$f" --format json >"$work/out.json"
-		python3 - "$work/out.json" <<-'PY'
+		"$PYTHON" - "$work/out.json" <<-'PY'
 		import json, sys
 		d = json.load(open(sys.argv[1]))
 		assert d["summary"]["fail"] == 0, d["summary"]
@@ -81,7 +81,7 @@ teardown() {
 @test "the built-in unfakeable probes are reported as such, not hidden and not failed" {
 	run "$FAKENET" check --identity identities/docker.yaml --format json
 	[ "$status" -eq 0 ]
-	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); u=[p["name"] for p in d["probes"] if p["verdict"]=="unfakeable"]; print(u); assert any("/proc/self/net" in n for n in u)' <<<"$output"
+	"$PYTHON" -c 'import json,sys; d=json.loads(sys.stdin.read()); u=[p["name"] for p in d["probes"] if p["verdict"]=="unfakeable"]; print(u); assert any("/proc/self/net" in n for n in u)' <<<"$output"
 }
 
 @test "probe file errors are FILE:LINE:COLUMN and exit 2" {

@@ -84,7 +84,10 @@ teardown() {
 	! grep -q fuse /proc/1/mountinfo
 	[ "$(grep -c . /proc/self/mountinfo)" -eq "$self_before" ]
 	[ "$(grep -c . /proc/1/mountinfo)" -eq "$init_before" ]
-	ls -A /tmp | diff "$tmp/tmp-before" -
+	# Nothing new in /tmp (others may remove their own files meanwhile).
+	ls -A /tmp | sort >"$tmp/tmp-after"
+	sort "$tmp/tmp-before" | comm -13 - "$tmp/tmp-after" >"$tmp/tmp-new"
+	[ ! -s "$tmp/tmp-new" ] || { cat "$tmp/tmp-new"; false; }
 }
 
 @test "a root target cannot undo or cover the view" {
@@ -139,7 +142,10 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
 
 @test "root without CAP_SYS_ADMIN falls back to a user namespace of its own" {
 	command -v setpriv >/dev/null || skip "no setpriv"
-	run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$F" run --shims none -- cat /etc/hostname
+	# In a user namespace the runner cannot rejoin its original pid namespace after creating the
+	# target's, and LeakSanitizer needs to fork at exit: no leak check for this one run.
+	ASAN_OPTIONS=detect_leaks=0 run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
+		"$F" run --shims none -- cat /etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "3f2a9c1b7d4e" ]
 }

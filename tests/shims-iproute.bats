@@ -31,8 +31,16 @@ setup_file() {
 	command -v ethtool >/dev/null || return 0
 	[ -x "$SHIMS/ip" ] || return 0
 	export NSP="fnip$$"
+	local pids="" pid
+	# In parallel: each namespace waits seconds for IPv6 duplicate address detection.
 	for id in $IDENTITIES; do
-		python3 "$NETNS_TOOL" up "$TOP/identities/$id.yaml" "$NSP-$id" >&2 || return 1
+		python3 "$NETNS_TOOL" up "$TOP/identities/$id.yaml" "$NSP-$id" >&2 &
+		pids="$pids $!"
+	done
+	for pid in $pids; do
+		wait "$pid" || return 1
+	done
+	for id in $IDENTITIES; do
 		for w in $(wireless_ifaces "$id"); do
 			ip -n "$NSP-$id" link set "$w" mode dormant
 		done

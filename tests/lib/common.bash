@@ -15,3 +15,7 @@ require_fakenet_env() {
 require_reference() {
 	[ -d "$FAKENET_REFERENCE/formats/raw" ] || skip "reference captures not found at $FAKENET_REFERENCE"
 }
+
+# Debian's interpreter, which has python3-yaml; a python3 earlier on PATH may lack it or start slowly.
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3

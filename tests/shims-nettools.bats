@@ -1,0 +1,307 @@
+#!/usr/bin/env bats
+# The net-tools shims (route, arp, ifconfig, netstat -r/-i) against the real net-tools 2.10 binaries
+# run in a network namespace built like each shipped identity (tests/lib/netns-from-identity.py),
+# with the identity's /etc/hosts (fakenet show) and a resolv.conf whose only server is 127.0.0.1,
+# so every reverse lookup the real tools do without -n fails at once on loopback. stdout, stderr
+# and the exit status must match. The 1.60 style is compared with the reference captures of real
+# 1.60 binaries ($FAKENET_REFERENCE/formats/raw/nettools160).
+#
+# Identities whose tools.net_tools is "1.60" are compared with 2.10 through a copy set to "2.10".
+#
+# What is masked, and why (everything a live kernel makes volatile):
+#  - traffic counters (packets, bytes and their unit; RX-OK/TX-OK): the kernel's veths count their
+#    own IPv6 and ARP traffic, the identity's counters stand still. Each field keeps its width.
+#  - the order of inet6 lines within one interface: /proc/net/if_inet6 is in a hash order salted
+#    per namespace, so any order is real.
+#  - the order of arp rows (not the header): the neighbour hash is seeded at random.
+#  - the Ref column of route -A inet6: reference counts move with traffic.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
+PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+
+setup_file() {
+	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
+	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
+	export NS_PREFIX="fnnt-$$"
+	export WORK
+	WORK=$(mktemp -d /tmp/fakenet-nettools.XXXXXX)
+	[ "$(id -u)" = 0 ] || return 0
+	"$PY" -c 'import yaml' 2>/dev/null || return 0
+	[ -x "$FAKENET" ] && [ -x "$SHIMS/route" ] || return 0
+	write_normalizer
+	local pids=() f name rc=0 p
+	for f in "$TOP"/identities/*.yaml; do
+		name=$(basename "$f" .yaml)
+		# The 2.10 binaries are the reference here, whatever style the identity asks for.
+		"$PY" -c 'import re, sys
+text = open(sys.argv[1]).read()
+text, n = re.subn(r"net_tools:\s*\"?[0-9.]+\"?", "net_tools: \"2.10\"", text)
+sys.stdout.write(text)' "$f" >"$WORK/$name.yaml"
+		mkdir -p "/etc/netns/$NS_PREFIX-$name"
+		"$FAKENET" show --identity "$f" /etc/hosts >"/etc/netns/$NS_PREFIX-$name/hosts"
+		echo "nameserver 127.0.0.1" >"/etc/netns/$NS_PREFIX-$name/resolv.conf"
+		"$PY" "$NETNS_TOOL" up "$f" "$NS_PREFIX-$name" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || rc=1
+	done
+	return $rc
+}
+
+teardown_file() {
+	local f name
+	for f in "$TOP"/identities/*.yaml; do
+		name=$(basename "$f" .yaml)
+		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$name" 2>/dev/null
+		rm -rf "/etc/netns/${NS_PREFIX:?}-$name"
+	done
+	rmdir /etc/netns 2>/dev/null
+	rm -rf "${WORK:?}"
+	true
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	[ -x "$FAKENET" ] || skip "no fakenet binary at $FAKENET"
+	[ -x "$SHIMS/route" ] || skip "no shims in $SHIMS"
+}
+
+write_normalizer() {
+	cat >"$WORK/normalize.py" <<'PY'
+import re, sys
+
+kind = sys.argv[1]
+lines = sys.stdin.read().split("\n")
+
+def mask_counters(l):
+    l = re.sub(r"((?:RX|TX) packets[ :])\d+", r"\1N", l)
+    l = re.sub(r"((?:RX |TX )?bytes[ :])\d+ \(\d+\.\d [A-Za-z]+\)", r"\1N (N)", l)
+    if re.match(r"^\S+ +\d+ +(\d+ +)?\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ [A-Za-z\[]", l):
+        # An interface table row: 2.10 has MTU RX-OK ... (9 numbers), 1.60 MTU Met RX-OK ... (10).
+        nums = list(re.finditer(r"\d+", l[5:]))
+        idx = (2, 6) if len(nums) == 10 else (1, 5)
+        chars = list(l)
+        for k in idx:
+            s, e = nums[k].start() + 5, nums[k].end() + 5
+            while s > 0 and chars[s - 1] == " ":
+                s -= 1
+            chars[s:e] = " " * (e - s - 1) + "N"
+        l = "".join(chars)
+    return l
+
+lines = [mask_counters(l) for l in lines]
+out, run = [], []
+for l in lines:
+    if re.match(r"^ +inet6 ", l):
+        run.append(l)
+        continue
+    out += sorted(run)
+    run = []
+    out.append(l)
+out += sorted(run)
+if kind == "arp":
+    head = [l for l in out if l.startswith("Address ")]
+    rest = sorted(l for l in out if l and not l.startswith("Address "))
+    out = head + rest + [""]
+elif kind == "route6":
+    out = [re.sub(r"^(\S+ +\S+ +\S+ +-?\d+ +)\d+", r"\1N", l) for l in out]
+sys.stdout.write("\n".join(out))
+PY
+}
+
+# Runs the shim as the real tool is run (argv[0] is the bare name, as a PATH lookup gives).
+ours() {
+	local id=$1
+	shift
+	FAKENET_IDENTITY=$id bash -c 'exec -a "$0" "$SHIMS/$0" "$@"' "$@"
+}
+
+# compare NAME KIND COMMAND...: one command, real (in the namespace) and ours, all three streams.
+compare() {
+	local name=$1 kind=$2 d="$WORK/cmp" rr=0 or=0
+	shift 2
+	ip netns exec "$NS_PREFIX-$name" "$@" >"$d.real.out" 2>"$d.real.err" || rr=$?
+	ours "$WORK/$name.yaml" "$@" >"$d.ours.out" 2>"$d.ours.err" || or=$?
+	"$PY" "$WORK/normalize.py" "$kind" <"$d.real.out" >"$d.real.norm"
+	"$PY" "$WORK/normalize.py" "$kind" <"$d.ours.out" >"$d.ours.norm"
+	if ! cmp -s "$d.real.norm" "$d.ours.norm"; then
+		echo "== $name: $* : stdout differs (real vs ours)"
+		diff "$d.real.norm" "$d.ours.norm" | head -20
+		return 1
+	fi
+	if ! cmp -s "$d.real.err" "$d.ours.err"; then
+		echo "== $name: $* : stderr differs"
+		diff "$d.real.err" "$d.ours.err" | head -10
+		return 1
+	fi
+	if [ "$rr" != "$or" ]; then
+		echo "== $name: $* : exit status $rr (real) vs $or (ours)"
+		return 1
+	fi
+}
+
+# yaml_get FILE EXPR: a value of the identity (python expression over `y`).
+yaml_get() {
+	"$PY" -c 'import sys, yaml
+y = yaml.safe_load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
+}
+
+# compare_all KIND COMMAND-LINE...: every command for every shipped identity; all failures listed.
+compare_all() {
+	local kind=$1 f name gw cmd failed=0 ifname
+	shift
+	for f in "$TOP"/identities/*.yaml; do
+		name=$(basename "$f" .yaml)
+		gw=$(yaml_get "$f" '(y.get("gateway") or {}).get("ip", "10.255.255.254")')
+		for cmd in "$@"; do
+			cmd=${cmd//@GW@/$gw}
+			if [[ $cmd == *@IF@* ]]; then
+				for ifname in lo $(yaml_get "$f" '[i["name"] for i in y["interfaces"]]'); do
+					# shellcheck disable=SC2086
+					compare "$name" "$kind" ${cmd//@IF@/$ifname} || failed=1
+				done
+				continue
+			fi
+			# shellcheck disable=SC2086
+			compare "$name" "$kind" $cmd || failed=1
+		done
+	done
+	return $failed
+}
+
+@test "route: every listing option matches net-tools 2.10 for every identity" {
+	compare_all plain "route" "route -n" "route -e" "route -ne" "route -ee" "route -nee" \
+		"route -neee" "route -4 -n" "route -n -A inet" "route -nN -v" "route -F -n" \
+		"route -C" "route -Cn" "route -Ce" "route -Cee"
+}
+
+@test "route -A inet6 (with and without -n) matches net-tools 2.10, reference counts masked" {
+	compare_all route6 "route -A inet6" "route -A inet6 -n" "route -6 -n" "route --inet6 -n" \
+		"route -nA inet6"
+}
+
+@test "route: usage, version and errors match net-tools 2.10" {
+	compare_all plain "route -x" "route -h" "route --help" "route -V" "route -A foo" \
+		"route -F -n foo" "route --bogus"
+}
+
+@test "arp: every listing option matches net-tools 2.10 for every identity (rows unordered)" {
+	compare_all arp "arp" "arp -n" "arp -e" "arp -a" "arp -an" "arp -na" "arp -e -a -n" \
+		"arp -v -n" "arp -an -v" "arp -i eth0" "arp -n -i eth0" "arp -a -i eth0" \
+		"arp -n -i eth9" "arp -a -i eth9" "arp -n @GW@" "arp -a @GW@" "arp @GW@" \
+		"arp -n @GW@ -i lo" "arp -n 10.99.99.99" "arp -an 10.99.99.99" "arp -n localhost" \
+		"arp -H ether -n" "arp -H ax25 -n" "arp -A inet -n"
+}
+
+@test "arp: usage, version and errors match net-tools 2.10" {
+	compare_all plain "arp -x" "arp -h" "arp -V" "arp -i" "arp -H foo" "arp -A inet6 -n" \
+		"arp -A foo" "arp -n no-such-host"
+}
+
+@test "ifconfig: every listing matches net-tools 2.10 for every identity, counters masked" {
+	compare_all plain "ifconfig" "ifconfig -a" "ifconfig -v" "ifconfig -s" "ifconfig -s -a" \
+		"ifconfig -a -s" "ifconfig @IF@" "ifconfig -a @IF@" "ifconfig -s @IF@" "ifconfig eth9" \
+		"ifconfig -s eth9"
+}
+
+@test "ifconfig: usage, version and errors match net-tools 2.10" {
+	compare_all plain "ifconfig -x" "ifconfig -as" "ifconfig --help" "ifconfig -h" \
+		"ifconfig -V" "ifconfig eth9 up"
+}
+
+@test "netstat -r and -i match net-tools 2.10 for every identity, counters masked" {
+	compare_all plain "netstat -r" "netstat -rn" "netstat -rne" "netstat -rnee" \
+		"netstat -nr -e -e" "netstat -rneee" "netstat --route -n" "netstat -r -n -4" \
+		"netstat -i" "netstat -ia" "netstat -in" "netstat -ie" "netstat -iea" "netstat -i -e" \
+		"netstat --interfaces"
+	compare_all route6 "netstat -rn -6" "netstat -rn -A inet6" "netstat -r -6"
+}
+
+@test "netstat hands everything else to the real netstat" {
+	compare_all plain "netstat -V" "netstat -ir" "netstat -is" "netstat --bogus"
+}
+
+@test "netstat without a real netstat to hand over to says so and fails" {
+	local shim
+	shim=$(readlink -f "$SHIMS/netstat")
+	run unshare -m sh -c 'mount -t tmpfs none /usr/sbin && mount -t tmpfs none /usr/bin &&
+		exec "$0" netstat -s' "$shim"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "netstat: this fakenet shim only knows -r and -i (no real netstat found)" ]
+}
+
+@test "changes (route add/del, arp -s/-d/-f, ifconfig IF ...) succeed silently and change nothing" {
+	local id="$TOP/identities/multi-nic.yaml" before cmd
+	before=$(ours "$id" route -n)
+	for cmd in "route add -net 10.0.0.0/8 gw 10.0.0.1" "route del default" "route -n flush" \
+		"arp -s 10.0.0.9 02:00:00:00:00:09" "arp -d 10.0.0.1" "arp -f" \
+		"ifconfig eth0 up" "ifconfig eth0 10.0.0.9 netmask 255.0.0.0" "ifconfig eth1 mtu 1400"; do
+		# shellcheck disable=SC2086
+		run ours "$id" $cmd
+		echo "$cmd: $status: $output"
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+	done
+	[ "$(ours "$id" route -n)" = "$before" ]
+}
+
+# The namespace of the reference captures (README §1), as an identity.
+write_capture_identity() {
+	cat >"$WORK/capture-$1.yaml" <<-YAML
+	version: 1
+	hostname: node1
+	interfaces:
+	  - {name: eth0, kind: veth, mac: "02:42:ac:12:00:02", addresses: [172.18.0.2/16], mtu: 1500, state: up}
+	  - {name: eth1, kind: veth, mac: "02:42:ac:13:00:05", addresses: [10.9.8.7/24], state: up}
+	gateway: {ip: 172.18.0.1, mac: "02:42:ac:12:00:01"}
+	dns: {nameservers: [127.0.0.1]}
+	tools: {net_tools: "$1"}
+	YAML
+}
+
+# compare_captures STYLE DIR FILE=COMMAND...
+compare_captures() {
+	local style=$1 dir=$2 spec file failed=0
+	shift 2
+	write_capture_identity "$style"
+	for spec in "$@"; do
+		file=${spec%%=*}
+		# shellcheck disable=SC2086
+		ours "$WORK/capture-$style.yaml" ${spec#*=} >"$WORK/cap.ours" 2>&1
+		"$PY" "$WORK/normalize.py" plain <"$WORK/cap.ours" >"$WORK/cap.ours.norm"
+		"$PY" "$WORK/normalize.py" plain <"$dir/$file" >"$WORK/cap.real.norm"
+		if ! cmp -s "$WORK/cap.real.norm" "$WORK/cap.ours.norm"; then
+			echo "== $style: ${spec#*=} differs from $file"
+			diff "$WORK/cap.real.norm" "$WORK/cap.ours.norm" | head -20
+			failed=1
+		fi
+	done
+	return $failed
+}
+
+@test "1.60 style matches the captures of the real net-tools 1.60 binaries, counters masked" {
+	local dir="${FAKENET_REFERENCE:-$TOP/../shared/reference}/formats/raw/nettools160"
+	[ -d "$dir" ] || skip "reference captures not found (set FAKENET_REFERENCE)"
+	compare_captures 1.60 "$dir" arp.out=arp arp_n.out="arp -n" arp_a.out="arp -a" \
+		arp_an.out="arp -an" ifconfig.out=ifconfig ifconfig_a.out="ifconfig -a" \
+		ifconfig_eth0.out="ifconfig eth0" ifconfig_lo.out="ifconfig lo" \
+		ifconfig_s.out="ifconfig -s" netstat_i.out="netstat -i" netstat_rn.out="netstat -rn" \
+		route.out=route route_n.out="route -n" route_ne.out="route -ne" \
+		route_nee.out="route -nee"
+}
+
+@test "2.10 style matches the reference captures of net-tools 2.10, counters masked" {
+	local dir="${FAKENET_REFERENCE:-$TOP/../shared/reference}/formats/raw/cmd"
+	[ -d "$dir" ] || skip "reference captures not found (set FAKENET_REFERENCE)"
+	compare_captures 2.10 "$dir" arp.out=arp arp_n.out="arp -n" arp_e.out="arp -e" \
+		arp_a.out="arp -a" arp_an.out="arp -an" ifconfig_eth0.out="ifconfig eth0" \
+		ifconfig_lo.out="ifconfig lo" ifconfig_s.out="ifconfig -s" netstat_i.out="netstat -i" \
+		netstat_r.out="netstat -r" netstat_rn.out="netstat -rn" route.out=route \
+		route_n.out="route -n" route_ne.out="route -ne" route_nee.out="route -nee"
+}

@@ -89,8 +89,8 @@ static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struc
 	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n) : 1;
 	if (n->type == FN_NODE_FILE)
 		st->st_size = file_size(n);
-	else if (n->type == FN_NODE_LINK)
-		st->st_size = (off_t)n->len;
+	else if (n->type == FN_NODE_LINK && n->style != FN_FILE_SYSFS)
+		st->st_size = (off_t)n->len; /* kernfs links report 0, other links their length */
 	st->st_blksize = 4096;
 	st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;
 }

@@ -29,9 +29,9 @@ struct scheme_port {
 };
 
 static const struct scheme_port default_ports[] = {
-	{"http", 80},   {"https", 443}, {"ftp", 21},   {"ftps", 990}, {"dict", 2628},
-	{"ldap", 389},  {"ldaps", 636}, {"imap", 143}, {"imaps", 993}, {"smtp", 25},
-	{"smtps", 465}, {"pop3", 110},  {"pop3s", 995}, {"gopher", 70}, {"telnet", 23},
+    {"http", 80},   {"https", 443}, {"ftp", 21},    {"ftps", 990},  {"dict", 2628},
+    {"ldap", 389},  {"ldaps", 636}, {"imap", 143},  {"imaps", 993}, {"smtp", 25},
+    {"smtps", 465}, {"pop3", 110},  {"pop3s", 995}, {"gopher", 70}, {"telnet", 23},
 };
 
 static unsigned scheme_default_port(const char *scheme)
@@ -112,7 +112,8 @@ static bool parse_port(const char *s, size_t len, unsigned *port)
 static bool host_chars_valid(const char *host)
 {
 	for (const char *c = host; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("-._:%", *c) && !((unsigned char)*c & 0x80))
+		if (!isalnum((unsigned char)*c) && !strchr("-._:%", *c) &&
+		    !((unsigned char)*c & 0x80))
 			return false;
 	return true;
 }
@@ -168,7 +169,8 @@ bool fn_url_parse(const char *given, struct fn_url *out)
 	bool ok;
 
 	memset(out, 0, sizeof(*out));
-	/* A "scheme" must be letters, digits, '+', '-', '.': else "://" belongs to something else. */
+	/* A "scheme" must be letters, digits, '+', '-', '.': else "://" belongs to something else.
+	 */
 	if (sep) {
 		if (sep == given)
 			return false;
@@ -256,8 +258,8 @@ bool fn_url_resolve(const struct fn_url *base, const char *location, struct fn_u
 			abs = xasprintf("%s%s", origin, location);
 		else /* relative to the base's directory */
 			abs = xasprintf("%s%.*s%s", origin,
-					(int)(strrchr(base->path, '/') - base->path + 1), base->path,
-					location);
+					(int)(strrchr(base->path, '/') - base->path + 1),
+					base->path, location);
 		free(origin);
 	}
 	ok = fn_url_parse(abs, out);
@@ -279,17 +281,12 @@ struct ip_echo {
 };
 
 static const struct ip_echo ip_echo_services[] = {
-	{"ipinfo.io", "/ip\0", false},
-	{"ifconfig.me", "/\0/ip\0", false},
-	{"api.ipify.org", "/\0", false},
-	{"api4.ipify.org", "/\0", false},
-	{"ipecho.net", "/plain\0", false},
-	{"ident.me", "/\0", false},
-	{"v4.ident.me", "/\0", false},
-	{"icanhazip.com", "/\0", true},
-	{"ipv4.icanhazip.com", "/\0", true},
-	{"checkip.amazonaws.com", "/\0", true},
-	{"ifconfig.co", "/ip\0", true},
+    {"ipinfo.io", "/ip\0", false},	 {"ifconfig.me", "/\0/ip\0", false},
+    {"api.ipify.org", "/\0", false},	 {"api4.ipify.org", "/\0", false},
+    {"ipecho.net", "/plain\0", false},	 {"ident.me", "/\0", false},
+    {"v4.ident.me", "/\0", false},	 {"icanhazip.com", "/\0", true},
+    {"ipv4.icanhazip.com", "/\0", true}, {"checkip.amazonaws.com", "/\0", true},
+    {"ifconfig.co", "/ip\0", true},
 };
 
 static const char *const ip_echo_headers[] = {"Content-Type: text/plain; charset=utf-8"};
@@ -320,7 +317,8 @@ static bool host_within(const char *host, const char *domain)
 		hl--;
 	if (host_equal(host, domain))
 		return true;
-	return hl > dl + 1 && host[hl - dl - 1] == '.' && strncasecmp(host + hl - dl, domain, dl) == 0;
+	return hl > dl + 1 && host[hl - dl - 1] == '.' &&
+	       strncasecmp(host + hl - dl, domain, dl) == 0;
 }
 
 static bool lookup_ip_echo(const struct fn_identity *id, const struct fn_url *url,
@@ -363,8 +361,8 @@ struct fn_http_rules *fn_http_rules_new(const struct fn_identity *id)
 		int err;
 		PCRE2_SIZE off;
 
-		r->code[i] = pcre2_compile((PCRE2_SPTR)id->http[i].url_pattern, PCRE2_ZERO_TERMINATED,
-					   0, &err, &off, NULL);
+		r->code[i] = pcre2_compile((PCRE2_SPTR)id->http[i].url_pattern,
+					   PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
 		if (!r->code[i]) {
 			PCRE2_UCHAR msg[256];
 
@@ -453,45 +451,45 @@ struct reason {
 };
 
 static const struct reason reasons[] = {
-	{100, "Continue"},
-	{101, "Switching Protocols"},
-	{200, "OK"},
-	{201, "Created"},
-	{202, "Accepted"},
-	{203, "Non-Authoritative Information"},
-	{204, "No Content"},
-	{205, "Reset Content"},
-	{206, "Partial Content"},
-	{300, "Multiple Choices"},
-	{301, "Moved Permanently"},
-	{302, "Found"},
-	{303, "See Other"},
-	{304, "Not Modified"},
-	{307, "Temporary Redirect"},
-	{308, "Permanent Redirect"},
-	{400, "Bad Request"},
-	{401, "Unauthorized"},
-	{402, "Payment Required"},
-	{403, "Forbidden"},
-	{404, "Not Found"},
-	{405, "Method Not Allowed"},
-	{406, "Not Acceptable"},
-	{407, "Proxy Authentication Required"},
-	{408, "Request Timeout"},
-	{409, "Conflict"},
-	{410, "Gone"},
-	{411, "Length Required"},
-	{413, "Payload Too Large"},
-	{414, "URI Too Long"},
-	{415, "Unsupported Media Type"},
-	{418, "I'm a teapot"},
-	{429, "Too Many Requests"},
-	{500, "Internal Server Error"},
-	{501, "Not Implemented"},
-	{502, "Bad Gateway"},
-	{503, "Service Unavailable"},
-	{504, "Gateway Timeout"},
-	{505, "HTTP Version Not Supported"},
+    {100, "Continue"},
+    {101, "Switching Protocols"},
+    {200, "OK"},
+    {201, "Created"},
+    {202, "Accepted"},
+    {203, "Non-Authoritative Information"},
+    {204, "No Content"},
+    {205, "Reset Content"},
+    {206, "Partial Content"},
+    {300, "Multiple Choices"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {307, "Temporary Redirect"},
+    {308, "Permanent Redirect"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {402, "Payment Required"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {406, "Not Acceptable"},
+    {407, "Proxy Authentication Required"},
+    {408, "Request Timeout"},
+    {409, "Conflict"},
+    {410, "Gone"},
+    {411, "Length Required"},
+    {413, "Payload Too Large"},
+    {414, "URI Too Long"},
+    {415, "Unsupported Media Type"},
+    {418, "I'm a teapot"},
+    {429, "Too Many Requests"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {504, "Gateway Timeout"},
+    {505, "HTTP Version Not Supported"},
 };
 
 const char *fn_http_reason(int status)

@@ -18,13 +18,13 @@
  * So `curl ipinfo.io/ip` and `wget ipinfo.io/ip` both match against "http://ipinfo.io/ip". */
 struct fn_url {
 	char *full;
-	char *scheme;   /* lowercase */
-	char *host;     /* as written, without the brackets of an IPv6 literal: "::1" */
-	unsigned port;  /* the explicit port, else the scheme's default (80, 443, 21, ...) */
-	bool has_port;  /* the URL named a port */
-	char *path;     /* "/ip": the path alone, without query or fragment */
-	char *query;    /* after '?', without it; NULL when absent */
-	char *request;  /* path plus "?query": what goes on the request line */
+	char *scheme;  /* lowercase */
+	char *host;    /* as written, without the brackets of an IPv6 literal: "::1" */
+	unsigned port; /* the explicit port, else the scheme's default (80, 443, 21, ...) */
+	bool has_port; /* the URL named a port */
+	char *path;    /* "/ip": the path alone, without query or fragment */
+	char *query;   /* after '?', without it; NULL when absent */
+	char *request; /* path plus "?query": what goes on the request line */
 };
 
 /* Parses and normalises a URL as given on a command line. False for an empty host or a bad port. */
@@ -35,9 +35,9 @@ bool fn_url_resolve(const struct fn_url *base, const char *location, struct fn_u
 
 /* Why the answer is what it is (for -v, logs and `fakenet check`). */
 enum fn_http_source {
-	FN_HTTP_FROM_RULE,      /* the identity's http: list */
-	FN_HTTP_FROM_BLOCKED,   /* a blocked: host or a subdomain of one */
-	FN_HTTP_FROM_IP_ECHO,   /* a built-in "what is my IP" service */
+	FN_HTTP_FROM_RULE,	/* the identity's http: list */
+	FN_HTTP_FROM_BLOCKED,	/* a blocked: host or a subdomain of one */
+	FN_HTTP_FROM_IP_ECHO,	/* a built-in "what is my IP" service */
 	FN_HTTP_FROM_UNMATCHED, /* nothing knows the URL: it does not resolve */
 };
 

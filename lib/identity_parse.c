@@ -1694,7 +1694,7 @@ static void check_pattern(struct ctx *c, const struct ynode *n, const char *path
 }
 
 static void parse_http_answer(struct ctx *c, const struct ynode *map, const char *path,
-			      struct fn_http_rule *h, bool *ok)
+			      struct fn_http_rule *h)
 {
 	const struct ynode *status = map_get(map, "status"), *body = map_get(map, "body");
 	char p[PATH_SIZE];
@@ -1704,16 +1704,10 @@ static void parse_http_answer(struct ctx *c, const struct ynode *map, const char
 	h->status = 200;
 	if (status && get_int(c, status, join(p, sizeof(p), path, "status"), 100, 599, &v))
 		h->status = (int)v;
-	else if (status)
-		*ok = false;
 	if (body && get_string(c, body, join(p, sizeof(p), path, "body"), &s))
 		h->body = xstrdup(s);
-	else if (body)
-		*ok = false;
 	h->headers = string_list(c, map_get(map, "headers"), join(p, sizeof(p), path, "headers"),
 				 "a list of 'Name: value' headers", check_header, &h->n_headers);
-	if (map_get(map, "headers") && h->n_headers != list_len(map_get(map, "headers")))
-		*ok = false;
 }
 
 static void refuse_with_fail(struct ctx *c, const struct ynode *map, const char *path,
@@ -1730,38 +1724,32 @@ static void refuse_with_fail(struct ctx *c, const struct ynode *map, const char 
 	}
 }
 
-static bool parse_http_rule(struct ctx *c, const struct ynode *map, const char *path,
+static void parse_http_rule(struct ctx *c, const struct ynode *map, const char *path,
 			    struct fn_http_rule *h)
 {
 	const struct ynode *url, *fail;
 	char p[PATH_SIZE];
 	const char *s;
-	bool ok = true;
 	int f;
 
 	h->loc.line = map->line;
 	h->loc.column = map->column;
 	if (!check_map(c, map, path, "a mapping (url, status, body, headers, fail)", http_keys))
-		return false;
+		return;
 	url = map_need(c, map, path, "url");
 	if (url && get_string(c, url, join(p, sizeof(p), path, "url"), &s)) {
 		h->url_pattern = xstrdup(s);
 		check_pattern(c, url, p, s);
 	}
 	fail = map_get(map, "fail");
-	if (fail) {
-		if (get_word(c, fail, join(p, sizeof(p), path, "fail"), fail_words, &f)) {
-			h->fail = (enum fn_http_fail)(FN_HTTP_REFUSED + f);
-			refuse_with_fail(c, map, path, fail);
-		}
-		h->status = 0;
-		h->body = xstrdup("");
-		return ok;
+	if (!fail) {
+		parse_http_answer(c, map, path, h);
+	} else if (get_word(c, fail, join(p, sizeof(p), path, "fail"), fail_words, &f)) {
+		h->fail = (enum fn_http_fail)(FN_HTTP_REFUSED + f);
+		refuse_with_fail(c, map, path, fail);
 	}
-	parse_http_answer(c, map, path, h, &ok);
 	if (!h->body)
 		h->body = xstrdup("");
-	return ok;
 }
 
 static void parse_http(struct ctx *c, const struct ynode *list)
@@ -1788,8 +1776,7 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 	if (!map || is_null(map) || !check_map(c, map, "tools", "a mapping (net_tools)", keys))
 		return;
 	n = map_get(map, "net_tools");
-	/* Read as text: unquoted 2.10 is a float to YAML, yet the digits are what the user meant.
-	 */
+	/* Read as text: unquoted 2.10 is a float to YAML, but the digits are what was meant. */
 	if (!n || !get_text(c, n, "tools.net_tools", "\"2.10\" or \"1.60\"", &s))
 		return;
 	if (strcmp(s, "2.10") == 0)

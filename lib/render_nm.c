@@ -18,10 +18,10 @@
 
 struct nm_dev {
 	const struct fn_iface *iface;
-	bool connected;  /* an up link: NM activated it (lo: "connected (externally)") */
+	bool connected;	 /* an up link: NM activated it (lo: "connected (externally)") */
 	bool is_default; /* holds the IPv4 default route */
-	bool has_dns;    /* NM hands the identity's nameservers out through this device */
-	char conn[40];   /* the active profile's name, "" when none */
+	bool has_dns;	 /* NM hands the identity's nameservers out through this device */
+	char conn[40];	 /* the active profile's name, "" when none */
 	int active_path; /* /org/freedesktop/NetworkManager/ActiveConnection/N */
 };
 
@@ -312,7 +312,7 @@ static void fields_free(struct nm_fields *f)
 }
 
 static void field_addf(struct nm_fields *f, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void field_addf(struct nm_fields *f, const char *name, const char *fmt, ...)
 {
@@ -358,9 +358,8 @@ static void ip_fields(struct nm_fields *f, const struct nm_view *v, const struct
 		if (!nm_route(d, r))
 			continue;
 		snprintf(name, sizeof(name), "%s.ROUTE[%d]", sec, ++k);
-		field_addf(f, name, "dst = %s/%u, nh = %s, mt = %u",
-			   fn_ip_format(&r->dst.ip, dst), r->dst.prefix,
-			   r->has_gw ? fn_ip_format(&r->gw, nh) : any, r->metric);
+		field_addf(f, name, "dst = %s/%u, nh = %s, mt = %u", fn_ip_format(&r->dst.ip, dst),
+			   r->dst.prefix, r->has_gw ? fn_ip_format(&r->gw, nh) : any, r->metric);
 	}
 	k = 0;
 	for (size_t i = 0; d->has_dns && i < v->id->n_nameservers; i++) {
@@ -386,8 +385,8 @@ static void device_fields(struct nm_fields *f, const struct nm_view *v, const st
 	field_add(f, "GENERAL.STATE", nmcli_state(d, true));
 	field_add(f, "GENERAL.CONNECTION", d->conn);
 	if (d->active_path)
-		field_addf(f, "GENERAL.CON-PATH", "/org/freedesktop/NetworkManager/ActiveConnection/%d",
-			   d->active_path);
+		field_addf(f, "GENERAL.CON-PATH",
+			   "/org/freedesktop/NetworkManager/ActiveConnection/%d", d->active_path);
 	else
 		field_add(f, "GENERAL.CON-PATH", "");
 	if (d->iface->kind == FN_KIND_VETH || d->iface->kind == FN_KIND_ETHERNET)
@@ -443,7 +442,8 @@ static int check_fields(const char *fields, const char *const *known, size_t n_k
 			const char *dot = strchr(known[i], '.');
 
 			ok = (strlen(known[i]) == len && strncmp(known[i], p, len) == 0) ||
-			     (dot && (size_t)(dot - known[i]) == len && strncmp(known[i], p, len) == 0);
+			     (dot && (size_t)(dot - known[i]) == len &&
+			      strncmp(known[i], p, len) == 0);
 		}
 		if (!ok) {
 			*err = xasprintf("Error: invalid field '%.*s'.", (int)len, p);
@@ -457,11 +457,11 @@ static int check_fields(const char *fields, const char *const *known, size_t n_k
 }
 
 static const char *const device_show_fields[] = {
-	"GENERAL.DEVICE",  "GENERAL.TYPE", "GENERAL.HWADDR", "GENERAL.MTU",
-	"GENERAL.STATE",   "GENERAL.CONNECTION", "GENERAL.CON-PATH", "WIRED-PROPERTIES.CARRIER",
-	"IP4.ADDRESS",     "IP4.GATEWAY",  "IP4.ROUTE",      "IP4.DNS",
-	"IP4.DOMAIN",      "IP6.ADDRESS",  "IP6.GATEWAY",    "IP6.ROUTE",
-	"IP6.DNS",
+    "GENERAL.DEVICE", "GENERAL.TYPE",	    "GENERAL.HWADDR",	"GENERAL.MTU",
+    "GENERAL.STATE",  "GENERAL.CONNECTION", "GENERAL.CON-PATH", "WIRED-PROPERTIES.CARRIER",
+    "IP4.ADDRESS",    "IP4.GATEWAY",	    "IP4.ROUTE",	"IP4.DNS",
+    "IP4.DOMAIN",     "IP6.ADDRESS",	    "IP6.GATEWAY",	"IP6.ROUTE",
+    "IP6.DNS",
 };
 
 /* -g and tabular -t escape the separator: ':' -> "\:", '\' -> "\\". */
@@ -488,7 +488,8 @@ static void print_fields(struct fn_buf *out, const struct nm_fields *f,
 
 			put_escaped(out, x->value);
 			while (i + 1 < f->n && base_len(f->v[i + 1].name) == bl &&
-			       strncmp(f->v[i + 1].name, x->name, bl) == 0 && strchr(x->name, '[')) {
+			       strncmp(f->v[i + 1].name, x->name, bl) == 0 &&
+			       strchr(x->name, '[')) {
 				fn_buf_puts(out, " | ");
 				put_escaped(out, f->v[++i].value);
 			}
@@ -600,8 +601,8 @@ static int table_print(const struct table *t, const struct fn_nmcli_fmt *fmt, st
 	}
 	for (size_t r = 0; r <= t->n_rows; r++) {
 		for (size_t k = 0; k < n; k++) {
-			const char *cell = r == 0 ? t->heads[cols[k]]
-						  : t->cells[(r - 1) * t->n_cols + cols[k]];
+			const char *cell =
+			    r == 0 ? t->heads[cols[k]] : t->cells[(r - 1) * t->n_cols + cols[k]];
 
 			fn_buf_printf(out, "%-*s%s", (int)width[k], cell[0] ? cell : "--",
 				      k + 1 < n ? "  " : " ");
@@ -637,7 +638,7 @@ int render_nmcli_general_status(const struct fn_identity *id, const struct fn_nm
 				struct fn_buf *out, char **err)
 {
 	static const char *const heads[] = {"STATE", "CONNECTIVITY", "WIFI-HW",
-					    "WIFI",  "WWAN-HW",      "WWAN"};
+					    "WIFI",  "WWAN-HW",	     "WWAN"};
 	struct table t = {heads, 6, NULL, 0};
 	struct nm_view v;
 	bool local = false, wifi = false, global;
@@ -652,7 +653,9 @@ int render_nmcli_general_status(const struct fn_identity *id, const struct fn_nm
 	const char *row[] = {global  ? "connected"
 			     : local ? "connected (local only)"
 				     : "disconnected",
-			     global ? "full" : local ? "limited" : "none",
+			     global  ? "full"
+			     : local ? "limited"
+				     : "none",
 			     wifi ? "enabled" : "missing",
 			     "enabled",
 			     "missing",
@@ -724,8 +727,9 @@ static void overview_routes(struct fn_buf *out, const struct nm_view *v, const s
 				      family == AF_INET ? '4' : '6', fn_ip_format(&r->gw, gw),
 				      r->metric);
 		else
-			fn_buf_printf(out, "\troute%c %s/%u metric %u\n", family == AF_INET ? '4' : '6',
-				      fn_ip_format(&r->dst.ip, dst), r->dst.prefix, r->metric);
+			fn_buf_printf(out, "\troute%c %s/%u metric %u\n",
+				      family == AF_INET ? '4' : '6', fn_ip_format(&r->dst.ip, dst),
+				      r->dst.prefix, r->metric);
 	}
 }
 
@@ -786,9 +790,10 @@ void render_nmcli_overview(const struct fn_identity *id, struct fn_buf *out)
 		}
 		fn_buf_printf(out, "\tinterface: %s\n\n", v.devs[i].iface->name);
 	}
-	fn_buf_puts(out, "Use \"nmcli device show\" to get complete information about known devices "
-			 "and\n\"nmcli connection show\" to get an overview on active connection "
-			 "profiles.\n\nConsult nmcli(1) and nmcli-examples(7) manual pages for "
-			 "complete usage details.\n");
+	fn_buf_puts(out,
+		    "Use \"nmcli device show\" to get complete information about known devices "
+		    "and\n\"nmcli connection show\" to get an overview on active connection "
+		    "profiles.\n\nConsult nmcli(1) and nmcli-examples(7) manual pages for "
+		    "complete usage details.\n");
 	view_free(&v);
 }

@@ -36,11 +36,6 @@ static void put_hex(struct fn_buf *out, const uint8_t *bytes, size_t n)
 
 /* ---- /proc/net/route ---- */
 
-#define FN_RTF_UP      0x0001
-#define FN_RTF_GATEWAY 0x0002
-#define FN_RTF_HOST    0x0004
-#define FN_RTF_REJECT  0x0200
-
 void render_proc_net_route(const struct fn_identity *id, struct fn_buf *out)
 {
 	struct fn_rtable t;
@@ -52,17 +47,11 @@ void render_proc_net_route(const struct fn_identity *id, struct fn_buf *out)
 	for (size_t i = 0; i < t.n; i++) {
 		const struct fn_rt *rt = &t.v[i];
 		struct fn_ip mask = fn_prefix_mask(AF_INET, rt->dst.prefix);
-		unsigned flags = FN_RTF_UP;
+		unsigned flags = fn_rt_rtf_flags(rt);
 		size_t start = out->len;
 
-		if (rt->type == FN_RT_BROADCAST || rt->type == FN_RT_MULTICAST || rt->local_table)
+		if (!fn_rt_in_proc_route(rt))
 			continue;
-		if (rt->type == FN_RT_UNREACHABLE)
-			flags |= FN_RTF_REJECT;
-		if (rt->has_gw)
-			flags |= FN_RTF_GATEWAY;
-		if (rt->dst.prefix == 32)
-			flags |= FN_RTF_HOST;
 		fn_buf_printf(out,
 			      "%s\t%08" PRIX32 "\t%08" PRIX32 "\t%04X\t%d\t%u\t%d\t%08" PRIX32
 			      "\t%d\t%u\t%u",
@@ -167,27 +156,6 @@ void render_proc_net_if_inet6(const struct fn_identity *id, struct fn_buf *out)
 
 /* ---- /proc/net/ipv6_route ---- */
 
-#define FN_RTF6_NONEXTHOP 0x00200000u
-#define FN_RTF6_LOCAL	  0x80000000u
-
-static unsigned ipv6_route_flags(const struct fn_rt *rt)
-{
-	switch (rt->type) {
-	case FN_RT_UNREACHABLE:
-		return FN_RTF6_NONEXTHOP | FN_RTF_REJECT;
-	case FN_RT_LOCAL:
-		return FN_RTF6_LOCAL | FN_RTF6_NONEXTHOP | FN_RTF_UP;
-	default:
-		return FN_RTF_UP | (rt->has_gw ? FN_RTF_GATEWAY : 0);
-	}
-}
-
-/* A live kernel's reference counts move with traffic; these are the values of a quiet one. */
-static unsigned ipv6_route_refcnt(const struct fn_rt *rt)
-{
-	return rt->type == FN_RT_LOCAL || rt->has_gw ? 2 : 1;
-}
-
 void render_proc_net_ipv6_route(const struct fn_identity *id, struct fn_buf *out)
 {
 	static const uint8_t zero[16];
@@ -202,8 +170,8 @@ void render_proc_net_ipv6_route(const struct fn_identity *id, struct fn_buf *out
 		put_hex(out, zero, 16);
 		fn_buf_puts(out, " 00 ");
 		put_hex(out, rt->has_gw ? rt->gw.bytes : zero, 16);
-		fn_buf_printf(out, " %08x %08x %08x %08x %8s\n", rt->metric, ipv6_route_refcnt(rt),
-			      0u, ipv6_route_flags(rt), iface_name(id, rt->ifindex));
+		fn_buf_printf(out, " %08x %08x %08x %08x %8s\n", rt->metric, fn_rt_ipv6_refcnt(rt),
+			      0u, fn_rt_rtf_flags(rt), iface_name(id, rt->ifindex));
 	}
 	fn_rtable_free(&t);
 }

@@ -68,6 +68,8 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 {
 	struct fn_node *n = new_node(vfs, name, FN_NODE_LINK, 0777);
 
+	/* Every link the tree holds is a sysfs one; callers may say otherwise. */
+	n->style = FN_FILE_SYSFS;
 	n->content = xstrdup(target);
 	n->len = strlen(target);
 	attach(dir, n);

@@ -223,10 +223,19 @@ static void extract_values(const struct fn_probe *p, const char *text, size_t le
 	size_t offset = 0;
 
 	if (!re) {
-		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
-			len--;
-		if (len)
-			push_value(seen, text, len, p);
+		/* Without a pattern, each non-empty line of the output is one value. */
+		for (const char *line = text, *end = text + len; line < end;) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+				n--;
+			if (n)
+				push_value(seen, line, n, p);
+			line += (nl ? (size_t)(nl - line) + 1 : n);
+			if (!nl)
+				break;
+		}
 		return;
 	}
 	md = pcre2_match_data_create_from_pattern(re, NULL);
@@ -571,7 +580,7 @@ int fn_cmd_check(int argc, char **argv)
 	struct fn_diags diags;
 	struct check_opts o;
 	struct result *res;
-	int status = 0, failed = 0;
+	int status = 0, failed = 0, bad;
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -582,11 +591,11 @@ int fn_cmd_check(int argc, char **argv)
 	fn_diags_free(&diags);
 	if (!id)
 		return 2;
-	res = NULL;
-	if (load_all_probes(&o, id, &probes) < 0)
-		goto usage_error;
+	/* Report every problem of every probe file in one pass before running anything. */
+	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));
-	if (expected_values(id, &probes, res) < 0)
+	bad |= expected_values(id, &probes, res);
+	if (bad)
 		goto usage_error;
 	out = run_battery(&o, &probes, &status);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 125) {

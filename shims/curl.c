@@ -15,11 +15,11 @@
 #include "shim.h"
 #include "util.h"
 
-#define CURL_VERSION "7.88.1"
+#define CURL_VERSION  "7.88.1"
 #define CURL_TRY_HELP "curl: try 'curl --help' or 'curl --manual' for more information\n"
 /* A fake transfer has no duration of its own; the meter's speeds are computed as if the body took
  * this long to arrive (a loopback-like 3 ms), so they look like a real fast transfer. */
-#define FAKE_TRANSFER_MS 3
+#define FAKE_TRANSFER_MS   3
 #define MAX_REDIRS_DEFAULT 50
 
 enum curl_rc {
@@ -70,7 +70,7 @@ struct transfer {
 	size_t content_type_len;
 	struct timespec start;
 	bool meter;
-	FILE *out;        /* where the body goes */
+	FILE *out;	  /* where the body goes */
 	bool out_is_file; /* -o/-O: the file is created on the first write */
 	const char *out_name;
 	bool out_opened;
@@ -140,8 +140,8 @@ static void meter_header(void)
 	      stderr);
 }
 
-static void meter_line(unsigned long long total, unsigned long long received, unsigned long long speed,
-		       unsigned long long current, long spent)
+static void meter_line(unsigned long long total, unsigned long long received,
+		       unsigned long long speed, unsigned long long current, long spent)
 {
 	char a[24], b[24], c[24], d[24], e[24], f[24], t[32];
 	int pct_total = total ? (int)(received * 100 / total) : 0;
@@ -221,18 +221,20 @@ static int fail_refused(const struct curl_opts *o, struct transfer *t)
 
 	if (o->verbose) {
 		trying_line(t);
-		fprintf(stderr, "* connect to %s port %u failed: Connection refused\n", t->remote_ip,
-			t->url.port);
-		fprintf(stderr,
-			"* Failed to connect to %s port %u after %ld ms: Couldn't connect to server\n",
-			t->url.host, t->url.port, ms);
+		fprintf(stderr, "* connect to %s port %u failed: Connection refused\n",
+			t->remote_ip, t->url.port);
+		fprintf(
+		    stderr,
+		    "* Failed to connect to %s port %u after %ld ms: Couldn't connect to server\n",
+		    t->url.host, t->url.port, ms);
 	}
 	if (t->meter)
 		meter_zero(0);
 	t->remote_ip[0] = '\0';
-	return transfer_fail(o, t, CURLE_COULDNT_CONNECT, true,
-			     "Failed to connect to %s port %u after %ld ms: Couldn't connect to server",
-			     t->url.host, t->url.port, ms);
+	return transfer_fail(
+	    o, t, CURLE_COULDNT_CONNECT, true,
+	    "Failed to connect to %s port %u after %ld ms: Couldn't connect to server", t->url.host,
+	    t->url.port, ms);
 }
 
 /* A host that never answers the SYN. The wait is the smaller of -m and --connect-timeout; with
@@ -270,12 +272,14 @@ static int fail_timeout(const struct curl_opts *o, struct transfer *t)
 	t->remote_ip[0] = '\0';
 	if (by_connect_timeout) {
 		if (o->verbose)
-			fprintf(stderr,
-				"* Failed to connect to %s port %u after %ld ms: Timeout was reached\n",
-				t->url.host, t->url.port, ms);
-		return transfer_fail(o, t, CURLE_OPERATION_TIMEDOUT, true,
-				     "Failed to connect to %s port %u after %ld ms: Timeout was reached",
-				     t->url.host, t->url.port, ms);
+			fprintf(
+			    stderr,
+			    "* Failed to connect to %s port %u after %ld ms: Timeout was reached\n",
+			    t->url.host, t->url.port, ms);
+		return transfer_fail(
+		    o, t, CURLE_OPERATION_TIMEDOUT, true,
+		    "Failed to connect to %s port %u after %ld ms: Timeout was reached",
+		    t->url.host, t->url.port, ms);
 	}
 	if (o->verbose)
 		fprintf(stderr, "* Connection timed out after %ld milliseconds\n", ms);
@@ -309,7 +313,8 @@ static void verbose_request(const struct curl_opts *o, const struct transfer *t)
 			t->url.port);
 	else
 		fprintf(stderr, "> Host: %s%s%s\r\n", v6 ? "[" : "", t->url.host, v6 ? "]" : "");
-	fprintf(stderr, "> User-Agent: %s\r\n", o->user_agent ? o->user_agent : "curl/" CURL_VERSION);
+	fprintf(stderr, "> User-Agent: %s\r\n",
+		o->user_agent ? o->user_agent : "curl/" CURL_VERSION);
 	fputs("> Accept: */*\r\n", stderr);
 	for (size_t i = 0; i < o->n_req_headers; i++)
 		fprintf(stderr, "> %s\r\n", o->req_headers[i]);
@@ -342,7 +347,8 @@ static size_t write_head(FILE *f, const char *prefix, const struct fn_http_answe
 	}
 	if (!fn_http_answer_header(a, "Content-Length", NULL)) {
 		if (bold)
-			w = fprintf(f, "%s\033[1mContent-Length\033[0m: %zu\r\n", prefix, a->body_len);
+			w = fprintf(f, "%s\033[1mContent-Length\033[0m: %zu\r\n", prefix,
+				    a->body_len);
 		else
 			w = fprintf(f, "%sContent-Length: %zu\r\n", prefix, a->body_len);
 		n += w > 0 ? (size_t)w : 0;
@@ -413,9 +419,9 @@ static int deliver(const struct curl_opts *o, struct transfer *t, const struct f
 
 static bool supported_scheme(const char *scheme)
 {
-	static const char *const known[] = {"http", "https", "ftp", "ftps", "dict", "ldap",
-					    "ldaps", "imap", "imaps", "smtp", "smtps", "pop3",
-					    "pop3s", "gopher", "telnet", "tftp", "scp", "sftp"};
+	static const char *const known[] = {"http",  "https",  "ftp",	 "ftps", "dict",  "ldap",
+					    "ldaps", "imap",   "imaps",	 "smtp", "smtps", "pop3",
+					    "pop3s", "gopher", "telnet", "tftp", "scp",	  "sftp"};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(known[i], scheme) == 0)
@@ -463,8 +469,8 @@ static int run_answers(const struct curl_opts *o, const struct fn_http_rules *ru
 		}
 		if (t->num_redirects >= o->max_redirs) {
 			t->http_code = a.status;
-			return transfer_fail(o, t, CURLE_TOO_MANY_REDIRECTS,
-					     false, "Maximum (%ld) redirects followed", o->max_redirs);
+			return transfer_fail(o, t, CURLE_TOO_MANY_REDIRECTS, false,
+					     "Maximum (%ld) redirects followed", o->max_redirs);
 		}
 		struct fn_url next;
 
@@ -519,7 +525,8 @@ static int transfer_one(const struct curl_opts *o, const struct fn_http_rules *r
 	return run_answers(o, rules, t);
 }
 
-/* ---- -w ---------------------------------------------------------------------------------------- */
+/* ---- -w ----------------------------------------------------------------------------------------
+ */
 
 static void write_var(const struct transfer *t, const char *name, size_t len)
 {
@@ -644,71 +651,71 @@ struct opt {
 };
 
 static const struct opt options[] = {
-	{'s', "silent", false, O_SILENT},
-	{'S', "show-error", false, O_SHOW_ERROR},
-	{'f', "fail", false, O_FAIL},
-	{0, "fail-with-body", false, O_FAIL_WITH_BODY},
-	{'L', "location", false, O_LOCATION},
-	{'o', "output", true, O_OUTPUT},
-	{'O', "remote-name", false, O_REMOTE_NAME},
-	{'w', "write-out", true, O_WRITE_OUT},
-	{'m', "max-time", true, O_MAX_TIME},
-	{0, "connect-timeout", true, O_CONNECT_TIMEOUT},
-	{'I', "head", false, O_HEAD},
-	{'i', "include", false, O_INCLUDE},
-	{'X', "request", true, O_REQUEST},
-	{'d', "data", true, O_DATA},
-	{0, "data-raw", true, O_DATA},
-	{0, "data-binary", true, O_DATA},
-	{0, "data-ascii", true, O_DATA},
-	{0, "data-urlencode", true, O_DATA},
-	{'H', "header", true, O_HEADER},
-	{'A', "user-agent", true, O_USER_AGENT},
-	{'v', "verbose", false, O_VERBOSE},
-	{0, "url", true, O_URL},
-	{0, "retry", true, O_RETRY},
-	{0, "retry-delay", true, O_NUM_IGNORED},
-	{0, "retry-max-time", true, O_NUM_IGNORED},
-	{0, "retry-connrefused", false, O_IGNORED},
-	{0, "retry-all-errors", false, O_IGNORED},
-	{0, "max-redirs", true, O_MAX_REDIRS},
-	{0, "progress-meter", false, O_NO_PROGRESS}, /* only its --no- form does anything */
-	{'V', "version", false, O_VERSION},
-	{'h', "help", false, O_HELP},
-	{'k', "insecure", false, O_IGNORED},
-	{'q', "disable", false, O_IGNORED},
-	{'4', "ipv4", false, O_IGNORED},
-	{'6', "ipv6", false, O_IGNORED},
-	{'g', "globoff", false, O_IGNORED},
-	{'G', "get", false, O_IGNORED},
-	{'n', "netrc", false, O_IGNORED},
-	{'N', "no-buffer", false, O_IGNORED},
-	{'Z', "parallel", false, O_IGNORED},
-	{'#', "progress-bar", false, O_IGNORED},
-	{0, "compressed", false, O_IGNORED},
-	{0, "http1.1", false, O_IGNORED},
-	{0, "http2", false, O_IGNORED},
-	{0, "tlsv1.2", false, O_IGNORED},
-	{0, "tlsv1.3", false, O_IGNORED},
-	{0, "ssl-no-revoke", false, O_IGNORED},
-	{'x', "proxy", true, O_IGNORED_ARG},
-	{0, "noproxy", true, O_IGNORED_ARG},
-	{'e', "referer", true, O_IGNORED_ARG},
-	{'b', "cookie", true, O_IGNORED_ARG},
-	{'c', "cookie-jar", true, O_IGNORED_ARG},
-	{'u', "user", true, O_IGNORED_ARG},
-	{'E', "cert", true, O_IGNORED_ARG},
-	{0, "cacert", true, O_IGNORED_ARG},
-	{0, "capath", true, O_IGNORED_ARG},
-	{0, "key", true, O_IGNORED_ARG},
-	{0, "resolve", true, O_IGNORED_ARG},
-	{0, "interface", true, O_IGNORED_ARG},
-	{'F', "form", true, O_IGNORED_ARG},
-	{'T', "upload-file", true, O_IGNORED_ARG},
-	{'K', "config", true, O_IGNORED_ARG},
-	{0, "keepalive-time", true, O_NUM_IGNORED},
-	{'y', "speed-time", true, O_NUM_IGNORED},
-	{'Y', "speed-limit", true, O_NUM_IGNORED},
+    {'s', "silent", false, O_SILENT},
+    {'S', "show-error", false, O_SHOW_ERROR},
+    {'f', "fail", false, O_FAIL},
+    {0, "fail-with-body", false, O_FAIL_WITH_BODY},
+    {'L', "location", false, O_LOCATION},
+    {'o', "output", true, O_OUTPUT},
+    {'O', "remote-name", false, O_REMOTE_NAME},
+    {'w', "write-out", true, O_WRITE_OUT},
+    {'m', "max-time", true, O_MAX_TIME},
+    {0, "connect-timeout", true, O_CONNECT_TIMEOUT},
+    {'I', "head", false, O_HEAD},
+    {'i', "include", false, O_INCLUDE},
+    {'X', "request", true, O_REQUEST},
+    {'d', "data", true, O_DATA},
+    {0, "data-raw", true, O_DATA},
+    {0, "data-binary", true, O_DATA},
+    {0, "data-ascii", true, O_DATA},
+    {0, "data-urlencode", true, O_DATA},
+    {'H', "header", true, O_HEADER},
+    {'A', "user-agent", true, O_USER_AGENT},
+    {'v', "verbose", false, O_VERBOSE},
+    {0, "url", true, O_URL},
+    {0, "retry", true, O_RETRY},
+    {0, "retry-delay", true, O_NUM_IGNORED},
+    {0, "retry-max-time", true, O_NUM_IGNORED},
+    {0, "retry-connrefused", false, O_IGNORED},
+    {0, "retry-all-errors", false, O_IGNORED},
+    {0, "max-redirs", true, O_MAX_REDIRS},
+    {0, "progress-meter", false, O_NO_PROGRESS}, /* only its --no- form does anything */
+    {'V', "version", false, O_VERSION},
+    {'h', "help", false, O_HELP},
+    {'k', "insecure", false, O_IGNORED},
+    {'q', "disable", false, O_IGNORED},
+    {'4', "ipv4", false, O_IGNORED},
+    {'6', "ipv6", false, O_IGNORED},
+    {'g', "globoff", false, O_IGNORED},
+    {'G', "get", false, O_IGNORED},
+    {'n', "netrc", false, O_IGNORED},
+    {'N', "no-buffer", false, O_IGNORED},
+    {'Z', "parallel", false, O_IGNORED},
+    {'#', "progress-bar", false, O_IGNORED},
+    {0, "compressed", false, O_IGNORED},
+    {0, "http1.1", false, O_IGNORED},
+    {0, "http2", false, O_IGNORED},
+    {0, "tlsv1.2", false, O_IGNORED},
+    {0, "tlsv1.3", false, O_IGNORED},
+    {0, "ssl-no-revoke", false, O_IGNORED},
+    {'x', "proxy", true, O_IGNORED_ARG},
+    {0, "noproxy", true, O_IGNORED_ARG},
+    {'e', "referer", true, O_IGNORED_ARG},
+    {'b', "cookie", true, O_IGNORED_ARG},
+    {'c', "cookie-jar", true, O_IGNORED_ARG},
+    {'u', "user", true, O_IGNORED_ARG},
+    {'E', "cert", true, O_IGNORED_ARG},
+    {0, "cacert", true, O_IGNORED_ARG},
+    {0, "capath", true, O_IGNORED_ARG},
+    {0, "key", true, O_IGNORED_ARG},
+    {0, "resolve", true, O_IGNORED_ARG},
+    {0, "interface", true, O_IGNORED_ARG},
+    {'F', "form", true, O_IGNORED_ARG},
+    {'T', "upload-file", true, O_IGNORED_ARG},
+    {'K', "config", true, O_IGNORED_ARG},
+    {0, "keepalive-time", true, O_NUM_IGNORED},
+    {'y', "speed-time", true, O_NUM_IGNORED},
+    {'Y', "speed-limit", true, O_NUM_IGNORED},
 };
 
 static const struct opt *find_short(char c)
@@ -833,7 +840,8 @@ static int apply(struct curl_opts *o, const struct opt *opt, bool negated, const
 		o->data = arg;
 		break;
 	case O_HEADER:
-		o->req_headers = xreallocarray(o->req_headers, o->n_req_headers + 1, sizeof(char *));
+		o->req_headers =
+		    xreallocarray(o->req_headers, o->n_req_headers + 1, sizeof(char *));
 		o->req_headers[o->n_req_headers++] = arg;
 		break;
 	case O_USER_AGENT:
@@ -848,7 +856,8 @@ static int apply(struct curl_opts *o, const struct opt *opt, bool negated, const
 		break;
 	case O_RETRY:
 	case O_NUM_IGNORED:
-		/* Failures here are deterministic, so a retry could only repeat them: counted, not done. */
+		/* Failures here are deterministic, so a retry could only repeat them: counted, not
+		 * done. */
 		if (parse_number(shown, arg, opt->id == O_NUM_IGNORED, &num) < 0)
 			return CURLE_USAGE;
 		break;
@@ -861,44 +870,46 @@ static int apply(struct curl_opts *o, const struct opt *opt, bool negated, const
 		o->no_progress = negated;
 		break;
 	case O_VERSION:
-		printf("curl " CURL_VERSION " (%s-pc-linux-gnu) libcurl/" CURL_VERSION
-		       " OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 "
-		       "libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 "
-		       "OpenLDAP/2.5.13\n"
-		       "Release-Date: 2023-02-20, security patched: 7.88.1-10+deb12u14\n"
-		       "Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps "
-		       "mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp\n"
-		       "Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 "
-		       "Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP "
-		       "UnixSockets zstd\n",
+		printf(
+		    "curl " CURL_VERSION " (%s-pc-linux-gnu) libcurl/" CURL_VERSION
+		    " OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 "
+		    "libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 "
+		    "OpenLDAP/2.5.13\n"
+		    "Release-Date: 2023-02-20, security patched: 7.88.1-10+deb12u14\n"
+		    "Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps "
+		    "mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp\n"
+		    "Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 "
+		    "Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP "
+		    "UnixSockets zstd\n",
 #if defined(__i386__)
-		       "i686"
+		    "i686"
 #elif defined(__aarch64__)
-		       "aarch64"
+		    "aarch64"
 #else
-		       "x86_64"
+		    "x86_64"
 #endif
 		);
 		return -1;
 	case O_HELP:
-		fputs("Usage: curl [options...] <url>\n"
-		      " -d, --data <data>          HTTP POST data\n"
-		      " -f, --fail                 Fail fast with no output on HTTP errors\n"
-		      " -h, --help <category>      Get help for commands\n"
-		      " -i, --include              Include protocol response headers in the output\n"
-		      " -o, --output <file>        Write to file instead of stdout\n"
-		      " -O, --remote-name          Write output to a file named as the remote file\n"
-		      " -s, --silent               Silent mode\n"
-		      " -T, --upload-file <file>   Transfer local FILE to destination\n"
-		      " -u, --user <user:password> Server user and password\n"
-		      " -A, --user-agent <name>    Send User-Agent <name> to server\n"
-		      " -v, --verbose              Make the operation more talkative\n"
-		      " -V, --version              Show version number and quit\n"
-		      "\n"
-		      "This is not the full help, this menu is stripped into categories.\n"
-		      "Use \"--help category\" to get an overview of all categories.\n"
-		      "For all options use the manual or \"--help all\".\n",
-		      stdout);
+		fputs(
+		    "Usage: curl [options...] <url>\n"
+		    " -d, --data <data>          HTTP POST data\n"
+		    " -f, --fail                 Fail fast with no output on HTTP errors\n"
+		    " -h, --help <category>      Get help for commands\n"
+		    " -i, --include              Include protocol response headers in the output\n"
+		    " -o, --output <file>        Write to file instead of stdout\n"
+		    " -O, --remote-name          Write output to a file named as the remote file\n"
+		    " -s, --silent               Silent mode\n"
+		    " -T, --upload-file <file>   Transfer local FILE to destination\n"
+		    " -u, --user <user:password> Server user and password\n"
+		    " -A, --user-agent <name>    Send User-Agent <name> to server\n"
+		    " -v, --verbose              Make the operation more talkative\n"
+		    " -V, --version              Show version number and quit\n"
+		    "\n"
+		    "This is not the full help, this menu is stripped into categories.\n"
+		    "Use \"--help category\" to get an overview of all categories.\n"
+		    "For all options use the manual or \"--help all\".\n",
+		    stdout);
 		return -1;
 	case O_IGNORED:
 	case O_IGNORED_ARG:

@@ -1,5 +1,6 @@
 /* nmcli (NetworkManager 1.42): device, general, connection and networking views of the identity,
- * rendered by lib/render_nm.c, with nmcli's -t/-g/-f output modes. Read-only: nothing is changed. */
+ * rendered by lib/render_nm.c, with nmcli's -t/-g/-f output modes. Read-only: nothing is changed.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,8 @@ static int cmd_device(const struct fn_identity *id, const struct fn_nmcli_fmt *f
 		return emit(&out, rc, err);
 	}
 	if (!abbrev(argv[0], "show")) {
-		fprintf(stderr, "Error: argument '%s' not understood. Try passing --help instead.\n",
+		fprintf(stderr,
+			"Error: argument '%s' not understood. Try passing --help instead.\n",
 			argv[0]);
 		return NMC_USAGE;
 	}
@@ -73,7 +75,8 @@ static int cmd_general(const struct fn_identity *id, const struct fn_nmcli_fmt *
 		return NMC_OK;
 	}
 	if (argc > 0 && !abbrev(argv[0], "status")) {
-		fprintf(stderr, "Error: argument '%s' not understood. Try passing --help instead.\n",
+		fprintf(stderr,
+			"Error: argument '%s' not understood. Try passing --help instead.\n",
 			argv[0]);
 		return NMC_USAGE;
 	}
@@ -90,7 +93,8 @@ static int cmd_connection(const struct fn_identity *id, const struct fn_nmcli_fm
 	int rc;
 
 	if (argc > 0 && !abbrev(argv[0], "show")) {
-		fprintf(stderr, "Error: argument '%s' not understood. Try passing --help instead.\n",
+		fprintf(stderr,
+			"Error: argument '%s' not understood. Try passing --help instead.\n",
 			argv[0]);
 		return NMC_USAGE;
 	}

@@ -1,4 +1,5 @@
-/* nm-tool (NetworkManager 0.9): the device report, rendered from the identity by lib/render_nm.c. */
+/* nm-tool (NetworkManager 0.9): the device report, rendered from the identity by lib/render_nm.c.
+ */
 #include <stdio.h>
 
 #include "render_nm.h"

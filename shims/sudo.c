@@ -11,23 +11,23 @@
 
 /* sudo 1.9.13p3 (Debian 12) usage(), as it wraps at 80 columns; printed on stderr, exit 1. */
 static const char sudo_usage[] =
-	"usage: sudo -h | -K | -k | -V\n"
-	"usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\n"
-	"usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user]\n"
-	"            [command [arg ...]]\n"
-	"usage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory] [-g\n"
-	"            group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user]\n"
-	"            [VAR=value] [-i | -s] [command [arg ...]]\n"
-	"usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group]\n"
-	"            [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] file ...\n";
+    "usage: sudo -h | -K | -k | -V\n"
+    "usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\n"
+    "usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user]\n"
+    "            [command [arg ...]]\n"
+    "usage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory] [-g\n"
+    "            group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user]\n"
+    "            [VAR=value] [-i | -s] [command [arg ...]]\n"
+    "usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group]\n"
+    "            [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] file ...\n";
 
 /* Short options that take an argument (sudo's getopt string), and the flags that take none. */
 static const char with_arg[] = "CDgpRrTtUuh";
 static const char flags[] = "ABbEHiKklNnPSsVve";
 
-static const char *const long_with_arg[] = {"--close-from", "--chdir", "--group", "--host",
-					    "--prompt", "--chroot", "--role", "--type",
-					    "--command-timeout", "--other-user", "--user"};
+static const char *const long_with_arg[] = {
+    "--close-from", "--chdir", "--group",	    "--host",	    "--prompt", "--chroot",
+    "--role",	    "--type",  "--command-timeout", "--other-user", "--user"};
 
 static bool long_takes_arg(const char *opt)
 {

@@ -25,23 +25,24 @@ enum wget_rc {
 };
 
 /* The meter's rate is computed as if the body took a loopback-like 3 ms to arrive. */
-#define FAKE_TRANSFER_MS 3
+#define FAKE_TRANSFER_MS     3
 #define MAX_REDIRECT_DEFAULT 20
 
 enum verbosity { V_QUIET, V_NO_VERBOSE, V_NORMAL };
 
 struct wget_opts {
 	enum verbosity verbosity;
-	const char *output;  /* -O */
-	double timeout;      /* -T / --connect-timeout; 0 = none */
-	long tries;          /* -t; 0 = unlimited */
+	const char *output; /* -O */
+	double timeout;	    /* -T / --connect-timeout; 0 = none */
+	long tries;	    /* -t; 0 = unlimited */
 	bool server_response;
 	long max_redirect;
 	const char **urls;
 	size_t n_urls;
 };
 
-/* ---- Log lines --------------------------------------------------------------------------------- */
+/* ---- Log lines ---------------------------------------------------------------------------------
+ */
 
 /* wget quotes names with gnulib's quote(): typographic quotes under a UTF-8 locale, else '...'. */
 static bool utf8_locale(void)
@@ -78,7 +79,7 @@ static const char *now_text(char buf[32])
 }
 
 static void log_msg(const struct wget_opts *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void log_msg(const struct wget_opts *o, const char *fmt, ...)
 {
@@ -102,9 +103,12 @@ static void rate_text(double bps, bool long_form, char *buf, size_t len)
 		bps /= 1024;
 		unit++;
 	}
-	snprintf(buf, len, long_form ? "%.*f %s" : "%.*f%s",
-		 bps >= 99.95 ? 0 : bps >= 9.995 ? 1 : 2, bps,
-		 long_form ? long_units[unit] : short_units[unit]);
+	/* The meter right-aligns the number in four columns: " 861K", "1.73M". */
+	snprintf(buf, len, long_form ? "%.*f %s" : "%4.*f%s",
+		 bps >= 99.95	? 0
+		 : bps >= 9.995 ? 1
+				: 2,
+		 bps, long_form ? long_units[unit] : short_units[unit]);
 }
 
 /* "Length: 11 [text/plain]"; sizes of 1 KiB and more get wget's rounded size in parentheses. */
@@ -157,7 +161,8 @@ static void log_dots(const struct wget_opts *o, size_t len, double bps)
 	log_msg(o, "\n");
 }
 
-/* ---- Files --------------------------------------------------------------------------------------- */
+/* ---- Files
+ * --------------------------------------------------------------------------------------- */
 
 /* wget never overwrites: "ip" exists, so the next download is "ip.1", then "ip.2". */
 static char *unique_name(const char *base)
@@ -180,7 +185,8 @@ static char *local_name(const struct fn_url *url)
 	return unique_name(*base ? base : "index.html");
 }
 
-/* ---- One URL ------------------------------------------------------------------------------------- */
+/* ---- One URL
+ * ------------------------------------------------------------------------------------- */
 
 static void log_connecting(const struct wget_opts *o, const struct fn_url *url, const char *ip,
 			   bool literal)
@@ -208,8 +214,9 @@ static int fail_timeout(const struct wget_opts *o, const struct fn_url *url, con
 			log_connecting(o, url, ip, literal);
 		}
 		if (n == 1 && o->timeout > 0) {
-			struct timespec ts = {(time_t)o->timeout,
-					      (long)((o->timeout - (double)(time_t)o->timeout) * 1e9)};
+			struct timespec ts = {
+			    (time_t)o->timeout,
+			    (long)((o->timeout - (double)(time_t)o->timeout) * 1e9)};
 
 			fflush(stderr);
 			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -247,8 +254,8 @@ static int save_body(const struct wget_opts *o, const struct fn_url *url,
 	if (to_stdout) {
 		log_msg(o, "Saving to: %sSTDOUT%s\n", lq(), rq());
 	} else {
-		/* -O opens (and truncates) its file once, as wget does; a -O file is appended to for
-		 * every further URL, which this single-shot writer does not need to model. */
+		/* -O opens (and truncates) its file once, as wget does; a -O file is appended to
+		 * for every further URL, which this single-shot writer does not need to model. */
 		f = fopen(name, "w");
 		if (!f) {
 			fprintf(stderr, "%s: %s\n", name, strerror(errno));
@@ -294,11 +301,13 @@ static int fetch(const struct wget_opts *o, const struct fn_http_rules *rules,
 		fn_http_fake_address(id, url->host, &addr);
 		fn_ip_format(&addr, ip);
 		if (a.fail == FN_HTTP_UNRESOLVABLE) {
-			log_msg(o, "Resolving %s (%s)... failed: Temporary failure in name resolution.\n",
-				url->host, url->host);
+			log_msg(
+			    o,
+			    "Resolving %s (%s)... failed: Temporary failure in name resolution.\n",
+			    url->host, url->host);
 			if (o->verbosity != V_QUIET)
-				fprintf(stderr, "wget: unable to resolve host address %s%s%s\n", lq(),
-					url->host, rq());
+				fprintf(stderr, "wget: unable to resolve host address %s%s%s\n",
+					lq(), url->host, rq());
 			return WGET_NETWORK;
 		}
 		if (!literal)
@@ -344,7 +353,8 @@ static int fetch(const struct wget_opts *o, const struct fn_http_rules *rules,
 	}
 }
 
-/* ---- Options ------------------------------------------------------------------------------------- */
+/* ---- Options
+ * ------------------------------------------------------------------------------------- */
 
 static void usage_hint(void)
 {
@@ -381,8 +391,18 @@ static bool parse_count(const char *opt, const char *arg, long *out)
 	return true;
 }
 
-enum wopt { W_QUIET, W_NV, W_VERBOSE, W_OUTPUT, W_TIMEOUT, W_TRIES, W_SERVER, W_MAXREDIR,
-	    W_IGNORED, W_IGNORED_ARG };
+enum wopt {
+	W_QUIET,
+	W_NV,
+	W_VERBOSE,
+	W_OUTPUT,
+	W_TIMEOUT,
+	W_TRIES,
+	W_SERVER,
+	W_MAXREDIR,
+	W_IGNORED,
+	W_IGNORED_ARG
+};
 
 struct wget_opt {
 	char shortname;
@@ -392,29 +412,29 @@ struct wget_opt {
 };
 
 static const struct wget_opt wget_options[] = {
-	{'q', "quiet", false, W_QUIET},
-	{0, "no-verbose", false, W_NV},
-	{'v', "verbose", false, W_VERBOSE},
-	{'O', "output-document", true, W_OUTPUT},
-	{'T', "timeout", true, W_TIMEOUT},
-	{0, "connect-timeout", true, W_TIMEOUT},
-	{0, "read-timeout", true, W_IGNORED_ARG},
-	{0, "dns-timeout", true, W_IGNORED_ARG},
-	{'t', "tries", true, W_TRIES},
-	{'S', "server-response", false, W_SERVER},
-	{0, "max-redirect", true, W_MAXREDIR},
-	{'U', "user-agent", true, W_IGNORED_ARG},
-	{0, "header", true, W_IGNORED_ARG},
-	{0, "post-data", true, W_IGNORED_ARG},
-	{0, "no-check-certificate", false, W_IGNORED},
-	{'4', "inet4-only", false, W_IGNORED},
-	{'6', "inet6-only", false, W_IGNORED},
-	{'c', "continue", false, W_IGNORED},
-	{0, "no-cache", false, W_IGNORED},
-	{0, "no-proxy", false, W_IGNORED},
-	{0, "retry-connrefused", false, W_IGNORED},
-	{'w', "wait", true, W_IGNORED_ARG},
-	{0, "waitretry", true, W_IGNORED_ARG},
+    {'q', "quiet", false, W_QUIET},
+    {0, "no-verbose", false, W_NV},
+    {'v', "verbose", false, W_VERBOSE},
+    {'O', "output-document", true, W_OUTPUT},
+    {'T', "timeout", true, W_TIMEOUT},
+    {0, "connect-timeout", true, W_TIMEOUT},
+    {0, "read-timeout", true, W_IGNORED_ARG},
+    {0, "dns-timeout", true, W_IGNORED_ARG},
+    {'t', "tries", true, W_TRIES},
+    {'S', "server-response", false, W_SERVER},
+    {0, "max-redirect", true, W_MAXREDIR},
+    {'U', "user-agent", true, W_IGNORED_ARG},
+    {0, "header", true, W_IGNORED_ARG},
+    {0, "post-data", true, W_IGNORED_ARG},
+    {0, "no-check-certificate", false, W_IGNORED},
+    {'4', "inet4-only", false, W_IGNORED},
+    {'6', "inet6-only", false, W_IGNORED},
+    {'c', "continue", false, W_IGNORED},
+    {0, "no-cache", false, W_IGNORED},
+    {0, "no-proxy", false, W_IGNORED},
+    {0, "retry-connrefused", false, W_IGNORED},
+    {'w', "wait", true, W_IGNORED_ARG},
+    {0, "waitretry", true, W_IGNORED_ARG},
 };
 
 static int apply_wget(struct wget_opts *o, const struct wget_opt *opt, const char *arg)
@@ -535,7 +555,8 @@ static int worse(int a, int b)
 
 static int wget_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 {
-	struct wget_opts o = {.verbosity = V_NORMAL, .tries = 20, .max_redirect = MAX_REDIRECT_DEFAULT};
+	struct wget_opts o = {
+	    .verbosity = V_NORMAL, .tries = 20, .max_redirect = MAX_REDIRECT_DEFAULT};
 	struct fn_http_rules *rules;
 	int rc = 0;
 
@@ -564,7 +585,8 @@ static int wget_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 		int one;
 
 		if (!fn_url_parse(o.urls[i], &url)) {
-			fprintf(stderr, "%s: Invalid URL %s: Invalid host name\n", o.urls[i], o.urls[i]);
+			fprintf(stderr, "%s: Invalid URL %s: Invalid host name\n", o.urls[i],
+				o.urls[i]);
 			rc = worse(rc, WGET_PARSE);
 			continue;
 		}

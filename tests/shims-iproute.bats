@@ -124,17 +124,21 @@ real_ip() { # NS ARGS...
 
 # Runs each command line of ip both ways and prints a diff for every mismatch.
 compare_ip() { # IDENTITY < command lines
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" args bad=0
-	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" args bad=0 rc
+	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake" view=cat
+	all_veth "$id" || view="physical_view $file"
 	while read -r args; do
 		[ -n "$args" ] || continue
 		# shellcheck disable=SC2086
-		real_ip "$ns" $args >"$r.raw" 2>"$r.err"
-		echo "rc=$?" >>"$r.err"
-		physical_view "$file" <"$r.raw" | mask_volatile "$args" >"$r.out"
+		rc=0
+		real_ip "$ns" $args </dev/null >"$r.raw" 2>"$r.err" || rc=$?
+		echo "rc=$rc" >>"$r.err"
+		$view <"$r.raw" | mask_volatile "$args" >"$r.out"
 		# shellcheck disable=SC2086
-		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args 2>"$f.err" | mask_volatile "$args" >"$f.out"
-		echo "rc=${PIPESTATUS[0]}" >>"$f.err"
+		rc=0
+		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args </dev/null >"$f.raw" 2>"$f.err" || rc=$?
+		echo "rc=$rc" >>"$f.err"
+		mask_volatile "$args" <"$f.raw" >"$f.out"
 		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
 			echo "^^^ $id: ip $args"
 			bad=1
@@ -257,7 +261,7 @@ addr show wlan0
 }
 
 compare_hostname() { # IDENTITY
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" name args bad=0
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" name args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	name=$(yaml_query "$file" 'd["hostname"]')
 	mkdir -p "/etc/netns/$ns"
@@ -267,12 +271,15 @@ compare_hostname() { # IDENTITY
 	for args in "" -s -f -d -i -I -A -a -y -b --fqdn --long --short --domain --ip-address \
 		--all-ip-addresses --all-fqdns --alias -V --version -h --help -Z -F "one two"; do
 		# shellcheck disable=SC2086
+		rc=0
 		ip netns exec "$ns" unshare -u sh -c 'hostname "$1" && shift && exec hostname "$@"' \
-			sh "$name" $args >"$r.out" 2>"$r.err"
-		echo "rc=$?" >>"$r.err"
+			sh "$name" $args </dev/null >"$r.out" 2>"$r.err" || rc=$?
+		echo "rc=$rc" >>"$r.err"
 		# shellcheck disable=SC2086
-		(cd "$SHIMS" && FAKENET_IDENTITY="$file" exec ./hostname $args) >"$f.out" 2>"$f.err"
-		echo "rc=$?" >>"$f.err"
+		rc=0
+		(cd "$SHIMS" && FAKENET_IDENTITY="$file" exec ./hostname $args) </dev/null >"$f.out" \
+			2>"$f.err" || rc=$?
+		echo "rc=$rc" >>"$f.err"
 		sed -i 's#^\./hostname:#hostname:#' "$f.err"
 		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
 			echo "^^^ $id: hostname $args"
@@ -303,7 +310,7 @@ compare_hostname() { # IDENTITY
 }
 
 compare_ethtool() { # IDENTITY
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" dev args bad=0
+	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" dev args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	for dev in lo $(yaml_query "$file" \
 		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind", "veth") == "veth")') eth9; do
@@ -312,11 +319,13 @@ compare_ethtool() { # IDENTITY
 				continue
 			fi
 			# shellcheck disable=SC2086
-			ip netns exec "$ns" ethtool $args >"$r.out" 2>"$r.err"
-			echo "rc=$?" >>"$r.err"
+			rc=0
+			ip netns exec "$ns" ethtool $args </dev/null >"$r.out" 2>"$r.err" || rc=$?
+			echo "rc=$rc" >>"$r.err"
 			# shellcheck disable=SC2086
-			FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args >"$f.out" 2>"$f.err"
-			echo "rc=$?" >>"$f.err"
+			rc=0
+			FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args </dev/null >"$f.out" 2>"$f.err" || rc=$?
+			echo "rc=$rc" >>"$f.err"
 			if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
 				echo "^^^ $id: ethtool $args"
 				bad=1
@@ -325,11 +334,13 @@ compare_ethtool() { # IDENTITY
 	done
 	for args in "" "-Q eth0" "--version"; do
 		# shellcheck disable=SC2086
-		ethtool $args >"$r.out" 2>"$r.err"
-		echo "rc=$?" >>"$r.err"
+		rc=0
+		ethtool $args </dev/null >"$r.out" 2>"$r.err" || rc=$?
+		echo "rc=$rc" >>"$r.err"
 		# shellcheck disable=SC2086
-		FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args >"$f.out" 2>"$f.err"
-		echo "rc=$?" >>"$f.err"
+		rc=0
+		FAKENET_IDENTITY="$file" "$SHIMS/ethtool" $args </dev/null >"$f.out" 2>"$f.err" || rc=$?
+		echo "rc=$rc" >>"$f.err"
 		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
 			echo "^^^ $id: ethtool $args"
 			bad=1

@@ -159,7 +159,8 @@ static int indexed_iface_fact(const struct fn_identity *id, const char *name, st
 
 /* all.ATTR: the attribute over every interface but lo (MACs of down interfaces too, addresses only
  * of up ones, as plain ifconfig lists them); all.ATTR_and_lo adds lo's. */
-static int all_of(const struct fn_identity *id, const char *attr, struct fn_strv *out)
+static int all_of(const struct fn_identity *id, const char *attr, bool with_down,
+		  struct fn_strv *out)
 {
 	static const char *const known[] = {"ipv4", "ipv6", "mac", "ipv4_cidr", "ipv6_cidr"};
 	size_t len = strlen(attr);
@@ -182,7 +183,7 @@ static int all_of(const struct fn_identity *id, const char *attr, struct fn_strv
 
 		if (iface->kind == FN_KIND_LOOPBACK && !with_lo)
 			continue;
-		if (strcmp(base, "mac") == 0 || iface->up)
+		if (strcmp(base, "mac") == 0 || iface->up || with_down)
 			iface_fact(iface, base, out);
 	}
 	return 0;
@@ -238,13 +239,20 @@ static void neighbor_fact(const struct fn_identity *id, bool mac, int family, st
 	free(table);
 }
 
-static void route_destinations(const struct fn_identity *id, struct fn_strv *out)
+/* The IPv4 routes route -n lists: their destinations, or the next hops of those with one. */
+static void route_fact(const struct fn_identity *id, bool via, struct fn_strv *out)
 {
 	struct fn_rtable t = {0};
 
 	fn_routes_ipv4(id, &t);
-	for (size_t i = 0; i < t.n; i++)
-		push_ip(out, &t.v[i].dst.ip);
+	for (size_t i = 0; i < t.n; i++) {
+		if (!fn_rt_in_proc_route(&t.v[i]))
+			continue;
+		if (!via)
+			push_ip(out, &t.v[i].dst.ip);
+		else if (t.v[i].has_gw)
+			push_ip(out, &t.v[i].gw);
+	}
 	fn_rtable_free(&t);
 }
 
@@ -369,7 +377,10 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 	else if (strcmp(name, "all.ipv4_and_global6") == 0)
 		all_global_addresses(id, out);
 	else if (strncmp(name, "all.", 4) == 0) {
-		if (all_of(id, name + 4, out) < 0)
+		if (all_of(id, name + 4, false, out) < 0)
+			goto unknown;
+	} else if (strncmp(name, "every.", 6) == 0) {
+		if (all_of(id, name + 6, true, out) < 0)
 			goto unknown;
 	} else if (strcmp(name, "neighbors.ip") == 0 || strcmp(name, "neighbors.mac") == 0)
 		neighbor_fact(id, name[10] == 'm', 0, out);
@@ -380,8 +391,8 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 
 		if (own)
 			push_ip(out, &own->ip);
-	} else if (strcmp(name, "routes.dst") == 0)
-		route_destinations(id, out);
+	} else if (strcmp(name, "routes.dst") == 0 || strcmp(name, "routes.via") == 0)
+		route_fact(id, name[7] == 'v', out);
 	else if (strcmp(name, "dns.nameservers") == 0)
 		for (size_t i = 0; i < id->n_nameservers; i++)
 			push_ip(out, &id->nameservers[i]);

@@ -24,9 +24,11 @@ char *fn_strv_join(const struct fn_strv *s, const char *sep);
  *   interfaces[IF].{mac,permanent_mac,mtu,state,operstate,ipv4,ipv4_cidr,netmask,broadcast,ipv6,
  *                   ipv6_cidr,ifindex,flags},
  *   all.{ipv4,ipv6,mac,ipv4_cidr,ipv6_cidr} over the interfaces but lo (MACs of every interface,
- *   addresses of the up ones), the same with "_and_lo" appended to include lo,
+ *   addresses of the up ones), the same with "_and_lo" appended to include lo; every.X is all.X
+ *   with the addresses of down interfaces too (what ip addr and the fib show),
  *   all.ipv4_and_global6 (what hostname -I lists),
- *   neighbors.ip, neighbors.ipv4, neighbors.mac, routes.dst (IPv4 destinations),
+ *   neighbors.ip, neighbors.ipv4, neighbors.mac, routes.dst (IPv4 destinations), routes.via
+ *   (IPv4 next hops),
  *   dns.nameservers, dns.search, hosts[NAME] (the address NAME resolves to), blocked,
  *   http[URL].body (what the fake curl prints for URL; nothing when it fails),
  *   const:TEXT (the one value TEXT). */

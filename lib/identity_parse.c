@@ -1,6 +1,6 @@
-/* Identity file reader: YAML text -> validated struct fn_identity. libyaml's event API builds a
- * small node tree (refusing anchors and aliases); a schema walk then checks every value and reports
- * all. */
+/* Identity reader, second step: the YAML node tree -> struct fn_identity. Checks each value's type
+ * and form, fills defaults and lo, and reports every problem; identity_validate.c checks what
+ * spans several values. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -8,71 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <yaml.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "identity.h"
+#include "identity_internal.h"
 #include "netaddr.h"
 #include "util.h"
 
 /* An identity is a few kilobytes; the limit keeps a stray log file or device out of the parser. */
 #define MAX_FILE_SIZE (1024 * 1024)
-/* The schema nests four levels deep; anything far deeper is not an identity. */
-#define MAX_DEPTH 32
-/* PCI device numbers given to ethernet/wireless NICs, in file order: 00:19.0 up to 00:1f.0. */
-#define FIRST_PCI_DEVICE 0x19
-#define LAST_PCI_DEVICE	 0x1f
-
-enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
-
-/* One YAML node. A mapping's kids alternate key, value. */
-struct ynode {
-	enum ynode_type type;
-	unsigned line, column;
-	char *text;
-	size_t len;
-	bool plain;
-	struct ynode **kids;
-	size_t n, cap;
-};
 
 /* What a plain scalar means under the YAML 1.2 core schema; quoted scalars are always strings. */
 enum scalar_kind { SK_NULL, SK_BOOL, SK_INT, SK_FLOAT, SK_STR };
 
-/* One occurrence of something that must be unique; sorted to find repeats in O(n log n). */
-struct occurrence {
-	const void *key;
-	const struct ynode *node; /* NULL for a built-in value */
-	size_t order;
-	char path[96];
-	const char *owner;
-	int tag;
-};
-
-struct occurrences {
-	struct occurrence *v;
-	size_t n, cap;
-	int (*cmp)(const void *a, const void *b);
-};
-
-struct ctx {
-	struct fn_diags *d;
-	struct fn_identity *id;
-	const char *buf;
-	size_t len;
-	unsigned next_pci;
-	struct occurrences ifnames, addresses; /* filled while reading interfaces */
-	/* An interface name or address did not parse: "no such interface" and "not in a connected
-	 * subnet" would then be guesses, so they are not reported. */
-	bool links_unknown;
-};
-
 /* ---------------------------------------------------------------- diagnostics */
 
-__attribute__((format(printf, 4, 5))) static void report(struct ctx *c, unsigned line,
-							 unsigned column, const char *fmt, ...)
+void ident_report(struct ctx *c, unsigned line, unsigned column, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -84,10 +36,7 @@ __attribute__((format(printf, 4, 5))) static void report(struct ctx *c, unsigned
 	free(msg);
 }
 
-#define err(c, node, ...) report((c), (node)->line, (node)->column, __VA_ARGS__)
-
-/* A value as it appears in a message: quoted, control bytes escaped, long ones cut. */
-static const char *show(const char *s, size_t len, char *buf, size_t size)
+const char *ident_show(const char *s, size_t len, char *buf, size_t size)
 {
 	size_t o = 0;
 
@@ -112,226 +61,6 @@ static const char *show(const char *s, size_t len, char *buf, size_t size)
 	buf[o++] = '\'';
 	buf[o] = '\0';
 	return buf;
-}
-
-#define SHOW_SIZE     80
-#define SHOWN(s)      show((s), strlen(s), (char[SHOW_SIZE]){0}, SHOW_SIZE)
-#define SHOWN_NODE(n) show((n)->text, (n)->len, (char[SHOW_SIZE]){0}, SHOW_SIZE)
-
-/* ---------------------------------------------------------------- YAML -> node tree */
-
-static void ynode_free(struct ynode *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->n; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->text);
-	free(n);
-}
-
-static struct ynode *ynode_new(enum ynode_type type, yaml_mark_t mark)
-{
-	struct ynode *n = xcalloc(1, sizeof(*n));
-
-	n->type = type;
-	n->line = (unsigned)mark.line + 1;
-	n->column = (unsigned)mark.column + 1;
-	return n;
-}
-
-static void ynode_append(struct ynode *parent, struct ynode *kid)
-{
-	if (parent->n == parent->cap) {
-		parent->cap = parent->cap ? parent->cap * 2 : 8;
-		parent->kids = xreallocarray(parent->kids, parent->cap, sizeof(*parent->kids));
-	}
-	parent->kids[parent->n++] = kid;
-}
-
-struct builder {
-	struct ynode *root;
-	struct ynode *open[MAX_DEPTH];
-	size_t depth;
-	unsigned documents;
-};
-
-enum step { STEP_MORE, STEP_DONE, STEP_FAILED };
-
-static void place(struct builder *b, struct ynode *n)
-{
-	if (b->depth)
-		ynode_append(b->open[b->depth - 1], n);
-	else if (!b->root)
-		b->root = n;
-	else
-		ynode_free(n);
-}
-
-/* Line and column (1-based, in characters) of a byte offset, for errors libyaml gives no mark. */
-static void offset_position(const char *buf, size_t len, size_t offset, unsigned *line,
-			    unsigned *column)
-{
-	*line = 1;
-	*column = 1;
-	for (size_t i = 0; i < offset && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
-			(*column)++;
-		}
-	}
-}
-
-/* The byte at a libyaml mark (whose column counts characters), or 0 past the end. */
-static char char_at(const char *buf, size_t len, yaml_mark_t mark)
-{
-	size_t i = 0, line = 0, column = 0;
-
-	for (; i < len && line < mark.line; i++)
-		if (buf[i] == '\n')
-			line++;
-	for (; i < len && buf[i] != '\n'; i++) {
-		if (((unsigned char)buf[i] & 0xc0) == 0x80)
-			continue;
-		if (column++ == mark.column)
-			return buf[i];
-	}
-	return 0;
-}
-
-static void report_yaml_error(struct ctx *c, const yaml_parser_t *p)
-{
-	unsigned line, column;
-
-	switch (p->error) {
-	case YAML_MEMORY_ERROR:
-		report(c, 0, 0, "out of memory while reading YAML");
-		return;
-	case YAML_READER_ERROR:
-		offset_position(c->buf, c->len, p->problem_offset, &line, &column);
-		if (!strstr(p->problem, "UTF-8"))
-			report(c, line, column, "not a text file: %s (U+%04X)", p->problem,
-			       (unsigned)p->problem_value);
-		else if (p->problem_value >= 0)
-			report(c, line, column, "not UTF-8 text: %s (byte 0x%02x)", p->problem,
-			       (unsigned)p->problem_value & 0xff);
-		else
-			report(c, line, column, "not UTF-8 text: %s", p->problem);
-		return;
-	default:
-		break;
-	}
-	line = (unsigned)p->problem_mark.line + 1;
-	column = (unsigned)p->problem_mark.column + 1;
-	if (char_at(c->buf, c->len, p->problem_mark) == '\t')
-		report(c, line, column, "YAML syntax error: %s (a tab; YAML indents with spaces)",
-		       p->problem);
-	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
-				p->context_mark.column != p->problem_mark.column))
-		report(c, line, column, "YAML syntax error: %s (%s started at line %u, column %u)",
-		       p->problem, p->context, (unsigned)p->context_mark.line + 1,
-		       (unsigned)p->context_mark.column + 1);
-	else
-		report(c, line, column, "YAML syntax error: %s",
-		       p->problem ? p->problem : "unknown");
-}
-
-static enum step refuse_anchor(struct ctx *c, const yaml_event_t *ev, const yaml_char_t *anchor,
-			       char sigil)
-{
-	report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-	       "anchors and aliases are not supported (found '%c%s')", sigil, (const char *)anchor);
-	return STEP_FAILED;
-}
-
-static enum step open_collection(struct ctx *c, struct builder *b, const yaml_event_t *ev,
-				 enum ynode_type type)
-{
-	struct ynode *n;
-
-	if (b->depth == MAX_DEPTH) {
-		report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		       "nesting is deeper than %d levels", MAX_DEPTH);
-		return STEP_FAILED;
-	}
-	n = ynode_new(type, ev->start_mark);
-	place(b, n);
-	b->open[b->depth++] = n;
-	return STEP_MORE;
-}
-
-static enum step take_event(struct ctx *c, struct builder *b, const yaml_event_t *ev)
-{
-	struct ynode *n;
-
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if (++b->documents == 1)
-			return STEP_MORE;
-		report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		       "a second YAML document starts here; an identity file holds exactly one");
-		return STEP_DONE;
-	case YAML_ALIAS_EVENT:
-		return refuse_anchor(c, ev, ev->data.alias.anchor, '*');
-	case YAML_SCALAR_EVENT:
-		if (ev->data.scalar.anchor)
-			return refuse_anchor(c, ev, ev->data.scalar.anchor, '&');
-		n = ynode_new(YN_SCALAR, ev->start_mark);
-		n->text = xmalloc(ev->data.scalar.length + 1);
-		memcpy(n->text, ev->data.scalar.value, ev->data.scalar.length);
-		n->text[ev->data.scalar.length] = '\0';
-		n->len = ev->data.scalar.length;
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		place(b, n);
-		return STEP_MORE;
-	case YAML_SEQUENCE_START_EVENT:
-		if (ev->data.sequence_start.anchor)
-			return refuse_anchor(c, ev, ev->data.sequence_start.anchor, '&');
-		return open_collection(c, b, ev, YN_SEQ);
-	case YAML_MAPPING_START_EVENT:
-		if (ev->data.mapping_start.anchor)
-			return refuse_anchor(c, ev, ev->data.mapping_start.anchor, '&');
-		return open_collection(c, b, ev, YN_MAP);
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		b->depth--;
-		return STEP_MORE;
-	case YAML_STREAM_END_EVENT:
-		return STEP_DONE;
-	default:
-		return STEP_MORE;
-	}
-}
-
-/* The first document as a tree, or NULL after reporting why there is none to check. */
-static struct ynode *read_tree(struct ctx *c)
-{
-	struct builder b = {0};
-	enum step step = STEP_MORE;
-	yaml_parser_t parser;
-
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)c->buf, c->len);
-	while (step == STEP_MORE) {
-		yaml_event_t ev;
-
-		if (!yaml_parser_parse(&parser, &ev)) {
-			report_yaml_error(c, &parser);
-			step = STEP_FAILED;
-			break;
-		}
-		step = take_event(c, &b, &ev);
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	if (step == STEP_FAILED) {
-		ynode_free(b.root);
-		return NULL;
-	}
-	return b.root;
 }
 
 /* ---------------------------------------------------------------- typed access */
@@ -422,7 +151,7 @@ static const char *describe(const struct ynode *n, char *buf, size_t size)
 		return "a mapping";
 	if (n->type == YN_SEQ)
 		return "a list";
-	show(n->text, n->len, shown, sizeof(shown));
+	ident_show(n->text, n->len, shown, sizeof(shown));
 	switch (scalar_kind(n)) {
 	case SK_NULL:
 		return "an empty value";
@@ -454,22 +183,19 @@ static void wrong_type(struct ctx *c, const struct ynode *n, const char *path, c
 		err(c, n, "%s: expected %s, got %s", path, want, describe(n, what, sizeof(what)));
 }
 
-/* Paths are short ("interfaces[3].addresses[0]"); a cut one still reads as a path. */
-static const char *join(char *buf, size_t size, const char *parent, const char *key)
+const char *ident_join(char *buf, size_t size, const char *parent, const char *key)
 {
 	if (snprintf(buf, size, "%s%s%s", parent, *parent ? "." : "", key) >= (int)size)
 		buf[size - 1] = '\0';
 	return buf;
 }
 
-static const char *index_path(char *buf, size_t size, const char *parent, size_t i)
+const char *ident_index_path(char *buf, size_t size, const char *parent, size_t i)
 {
 	if (snprintf(buf, size, "%s[%zu]", parent, i) >= (int)size)
 		buf[size - 1] = '\0';
 	return buf;
 }
-
-#define PATH_SIZE 96
 
 static bool get_string(struct ctx *c, const struct ynode *n, const char *path, const char **out)
 {
@@ -561,31 +287,10 @@ static bool get_list(struct ctx *c, const struct ynode *n, const char *path, con
 	return false;
 }
 
-static size_t list_len(const struct ynode *n)
-{
-	return n->type == YN_SEQ ? n->n : 0;
-}
-
-static const struct ynode *map_get(const struct ynode *map, const char *key)
-{
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YN_SCALAR && strcmp(map->kids[i]->text, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
-}
-
-static const struct ynode *map_key_node(const struct ynode *map, const char *key)
-{
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YN_SCALAR && strcmp(map->kids[i]->text, key) == 0)
-			return map->kids[i];
-	return NULL;
-}
-
 static const struct ynode *map_need(struct ctx *c, const struct ynode *map, const char *path,
 				    const char *key)
 {
-	const struct ynode *v = map_get(map, key);
+	const struct ynode *v = ident_map_get(map, key);
 
 	if (!v) {
 		if (*path)
@@ -630,7 +335,7 @@ static bool check_map(struct ctx *c, const struct ynode *n, const char *path, co
 			unknown_key(c, key, path, allowed);
 			continue;
 		}
-		first = map_key_node(n, key->text);
+		first = ident_map_key(n, key->text);
 		if (first != key)
 			err(c, key, "%s%sduplicate key '%s' (first at line %u)", path,
 			    *path ? ": " : "", key->text, first->line);
@@ -719,11 +424,6 @@ static bool ip_is_unicast(const struct fn_ip *ip)
 	if (ip->family == AF_INET)
 		return (ip->bytes[0] & 0xf0) != 0xe0 && fn_ip4_host(ip) != 0xffffffffu;
 	return ip->bytes[0] != 0xff;
-}
-
-static bool ip_is_link_local6(const struct fn_ip *ip)
-{
-	return ip->family == AF_INET6 && ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80;
 }
 
 /* Why `s` is not a host name of at most `max` characters, or NULL if it is one. */
@@ -827,80 +527,6 @@ static const char *header_problem(const char *s)
 	return NULL;
 }
 
-/* ---------------------------------------------------------------- duplicate finding */
-
-static int occurrence_cmp(const void *a, const void *b, void *arg)
-{
-	const struct occurrence *x = a, *y = b;
-	const struct occurrences *o = arg;
-	int r = o->cmp(x->key, y->key);
-
-	if (r)
-		return r;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static struct occurrence *occurrence_add(struct occurrences *o, const void *key,
-					 const struct ynode *node, const char *path)
-{
-	struct occurrence *e;
-
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 16;
-		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
-	}
-	e = &o->v[o->n];
-	memset(e, 0, sizeof(*e));
-	e->key = key;
-	e->node = node;
-	e->order = o->n++;
-	snprintf(e->path, sizeof(e->path), "%s", path);
-	return e;
-}
-
-/* Calls `repeat` for every occurrence after the first of its key, with that first one. */
-static void occurrences_check(struct ctx *c, struct occurrences *o,
-			      void (*repeat)(struct ctx *c, const struct occurrence *again,
-					     const struct occurrence *first))
-{
-	size_t start = 0;
-
-	if (o->n > 1)
-		qsort_r(o->v, o->n, sizeof(*o->v), occurrence_cmp, o);
-	for (size_t i = 1; i < o->n; i++) {
-		if (o->cmp(o->v[start].key, o->v[i].key) != 0)
-			start = i;
-		else
-			repeat(c, &o->v[i], &o->v[start]);
-	}
-	free(o->v);
-	o->v = NULL;
-	o->n = o->cap = 0;
-}
-
-static int cmp_string(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-static int cmp_string_nocase(const void *a, const void *b)
-{
-	return strcasecmp(a, b);
-}
-
-static int cmp_ip(const void *a, const void *b)
-{
-	return fn_ip_compare(a, b);
-}
-
-static void where(const struct occurrence *o, char *buf, size_t size)
-{
-	if (o->node)
-		snprintf(buf, size, "line %u", o->node->line);
-	else
-		snprintf(buf, size, "built in");
-}
-
 /* ---------------------------------------------------------------- interfaces */
 
 static const char *const iface_keys[] = {"name",
@@ -928,7 +554,7 @@ static void parse_iface_name(struct ctx *c, const struct ynode *map, const char 
 	char p[PATH_SIZE], why[80];
 	const char *s, *problem;
 
-	if (!n || !get_string(c, n, join(p, sizeof(p), path, "name"), &s)) {
+	if (!n || !get_string(c, n, ident_join(p, sizeof(p), path, "name"), &s)) {
 		c->links_unknown = true;
 		return;
 	}
@@ -939,25 +565,25 @@ static void parse_iface_name(struct ctx *c, const struct ynode *map, const char 
 		return;
 	}
 	snprintf(iface->name, sizeof(iface->name), "%s", s);
-	occurrence_add(&c->ifnames, iface->name, n, p);
+	ident_note(&c->ifnames, iface->name, n, p);
 }
 
 static void parse_iface_addresses(struct ctx *c, const struct ynode *map, const char *path,
 				  struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "addresses");
+	const struct ynode *n = ident_map_get(map, "addresses");
 	char p[PATH_SIZE], pi[PATH_SIZE], text[FN_IP_STRLEN];
 
-	join(p, sizeof(p), path, "addresses");
+	ident_join(p, sizeof(p), path, "addresses");
 	if (n && !get_list(c, n, p, "a list of addresses"))
 		c->links_unknown = true;
 	if (!n || n->type != YN_SEQ)
 		return;
-	iface->addrs = xcalloc(list_len(n), sizeof(*iface->addrs));
-	for (size_t i = 0; i < list_len(n); i++) {
+	iface->addrs = xcalloc(ident_list_len(n), sizeof(*iface->addrs));
+	for (size_t i = 0; i < ident_list_len(n); i++) {
 		struct fn_cidr *a = &iface->addrs[iface->n_addrs];
 
-		index_path(pi, sizeof(pi), p, i);
+		ident_index_path(pi, sizeof(pi), p, i);
 		if (!get_cidr(c, n->kids[i], pi, a)) {
 			c->links_unknown = true;
 			continue;
@@ -968,53 +594,42 @@ static void parse_iface_addresses(struct ctx *c, const struct ynode *map, const 
 			c->links_unknown = true;
 			continue;
 		}
-		occurrence_add(&c->addresses, &a->ip, n->kids[i], pi)->owner = iface->name;
+		ident_note(&c->addresses, &a->ip, n->kids[i], pi)->owner = iface->name;
 		iface->n_addrs++;
 	}
-}
-
-static bool has_ipv6_address(const struct fn_iface *iface)
-{
-	for (size_t i = 0; i < iface->n_addrs; i++)
-		if (iface->addrs[i].ip.family == AF_INET6)
-			return true;
-	return false;
 }
 
 static void parse_iface_mtu(struct ctx *c, const struct ynode *map, const char *path,
 			    struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "mtu");
+	const struct ynode *n = ident_map_get(map, "mtu");
 	char p[PATH_SIZE];
 	long long v;
 
 	iface->mtu = 1500;
-	if (!n || !get_int(c, n, join(p, sizeof(p), path, "mtu"), 68, 65535, &v))
+	if (!n || !get_int(c, n, ident_join(p, sizeof(p), path, "mtu"), 68, 65535, &v))
 		return;
 	iface->mtu = (unsigned)v;
-	if (v < 1280 && has_ipv6_address(iface))
-		err(c, n,
-		    "%s: %lld is below 1280, the minimum MTU for IPv6 (the interface has IPv6 "
-		    "addresses)",
-		    p, v);
+	ident_check_ipv6_mtu(c, n, p, iface);
 }
 
 static void parse_iface_counters(struct ctx *c, const struct ynode *map, const char *path,
 				 struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "counters");
+	const struct ynode *n = ident_map_get(map, "counters");
 	uint64_t *slots[] = {&iface->stats.rx_bytes, &iface->stats.rx_packets,
 			     &iface->stats.tx_bytes, &iface->stats.tx_packets};
 	char p[PATH_SIZE], pk[PATH_SIZE];
 	long long v;
 
-	join(p, sizeof(p), path, "counters");
+	ident_join(p, sizeof(p), path, "counters");
 	if (!n || is_null(n) || !check_map(c, n, p, "a mapping of counters", counter_keys))
 		return;
 	for (size_t i = 0; counter_keys[i]; i++) {
-		const struct ynode *k = map_get(n, counter_keys[i]);
+		const struct ynode *k = ident_map_get(n, counter_keys[i]);
 
-		if (k && get_int(c, k, join(pk, sizeof(pk), p, counter_keys[i]), 0, LLONG_MAX, &v))
+		if (k &&
+		    get_int(c, k, ident_join(pk, sizeof(pk), p, counter_keys[i]), 0, LLONG_MAX, &v))
 			*slots[i] = (uint64_t)v;
 	}
 }
@@ -1033,33 +648,28 @@ static void iface_defaults(struct fn_iface *iface)
 static void parse_iface_kind(struct ctx *c, const struct ynode *map, const char *path,
 			     struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "kind");
+	const struct ynode *n = ident_map_get(map, "kind");
 	char p[PATH_SIZE] = "";
 	int kind = 0;
 
 	if (n)
-		get_word(c, n, join(p, sizeof(p), path, "kind"), kind_words, &kind);
+		get_word(c, n, ident_join(p, sizeof(p), path, "kind"), kind_words, &kind);
 	iface->kind = kind == 0 ? FN_KIND_VETH : kind == 1 ? FN_KIND_ETHERNET : FN_KIND_WIRELESS;
 	iface_defaults(iface);
 	if (iface->kind == FN_KIND_VETH)
 		return;
-	if (c->next_pci > LAST_PCI_DEVICE) {
-		err(c, n, "%s: too many PCI interfaces (at most %d ethernet or wireless)", p,
-		    LAST_PCI_DEVICE - FIRST_PCI_DEVICE + 1);
-		return;
-	}
-	snprintf(iface->pci_slot, sizeof(iface->pci_slot), "0000:00:%02x.0", c->next_pci++);
+	ident_assign_pci_slot(c, n, p, iface);
 }
 
 static void parse_iface_link(struct ctx *c, const struct ynode *map, const char *path,
 			     struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "peer_ifindex");
+	const struct ynode *n = ident_map_get(map, "peer_ifindex");
 	char p[PATH_SIZE];
 	long long v;
 
 	iface->iflink = iface->ifindex;
-	if (!n || !get_int(c, n, join(p, sizeof(p), path, "peer_ifindex"), 1, INT_MAX, &v))
+	if (!n || !get_int(c, n, ident_join(p, sizeof(p), path, "peer_ifindex"), 1, INT_MAX, &v))
 		return;
 	if (iface->kind != FN_KIND_VETH) {
 		err(c, n, "%s: only a veth interface has a peer (this one is %s)", p,
@@ -1072,12 +682,12 @@ static void parse_iface_link(struct ctx *c, const struct ynode *map, const char 
 static void parse_iface_driver(struct ctx *c, const struct ynode *map, const char *path,
 			       struct fn_iface *iface)
 {
-	const struct ynode *n = map_get(map, "driver"), *sp = map_get(map, "speed");
+	const struct ynode *n = ident_map_get(map, "driver"), *sp = ident_map_get(map, "speed");
 	char p[PATH_SIZE];
 	const char *s;
 	long long v;
 
-	if (n && get_string(c, n, join(p, sizeof(p), path, "driver"), &s)) {
+	if (n && get_string(c, n, ident_join(p, sizeof(p), path, "driver"), &s)) {
 		if (!*s || strlen(s) >= sizeof(iface->driver) ||
 		    strspn(s,
 			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
@@ -1088,7 +698,7 @@ static void parse_iface_driver(struct ctx *c, const struct ynode *map, const cha
 		else
 			snprintf(iface->driver, sizeof(iface->driver), "%s", s);
 	}
-	if (sp && get_int(c, sp, join(p, sizeof(p), path, "speed"), -1, INT_MAX, &v)) {
+	if (sp && get_int(c, sp, ident_join(p, sizeof(p), path, "speed"), -1, INT_MAX, &v)) {
 		if (v == 0)
 			err(c, sp, "%s: 0 is not a speed (-1 for unknown, else Mb/s)", p);
 		else
@@ -1116,43 +726,25 @@ static void parse_iface(struct ctx *c, const struct ynode *map, const char *path
 	parse_iface_name(c, map, path, iface);
 	n = map_need(c, map, path, "mac");
 	if (n)
-		get_mac(c, n, join(p, sizeof(p), path, "mac"), false, &iface->mac);
+		get_mac(c, n, ident_join(p, sizeof(p), path, "mac"), false, &iface->mac);
 	iface->permanent_mac = iface->mac;
-	n = map_get(map, "permanent_mac");
+	n = ident_map_get(map, "permanent_mac");
 	if (n)
-		get_mac(c, n, join(p, sizeof(p), path, "permanent_mac"), false,
+		get_mac(c, n, ident_join(p, sizeof(p), path, "permanent_mac"), false,
 			&iface->permanent_mac);
 	parse_iface_addresses(c, map, path, iface);
 	parse_iface_mtu(c, map, path, iface);
-	n = map_get(map, "state");
-	if (n && get_word(c, n, join(p, sizeof(p), path, "state"), state_words, &state))
+	n = ident_map_get(map, "state");
+	if (n && get_word(c, n, ident_join(p, sizeof(p), path, "state"), state_words, &state))
 		iface->up = state == 0;
 	parse_iface_kind(c, map, path, iface);
-	n = map_get(map, "ipv6_link_local");
+	n = ident_map_get(map, "ipv6_link_local");
 	if (n)
-		get_bool(c, n, join(p, sizeof(p), path, "ipv6_link_local"),
+		get_bool(c, n, ident_join(p, sizeof(p), path, "ipv6_link_local"),
 			 &iface->ipv6_link_local);
 	parse_iface_link(c, map, path, iface);
 	parse_iface_driver(c, map, path, iface);
 	parse_iface_counters(c, map, path, iface);
-}
-
-static void repeated_ifname(struct ctx *c, const struct occurrence *again,
-			    const struct occurrence *first)
-{
-	err(c, again->node, "%s: duplicate interface name '%s' (first at line %u)", again->path,
-	    (const char *)again->key, first->node->line);
-}
-
-static void repeated_address(struct ctx *c, const struct occurrence *again,
-			     const struct occurrence *first)
-{
-	char text[FN_IP_STRLEN], at[32];
-
-	where(first, at, sizeof(at));
-	err(c, again->node, "%s: duplicate address %s (already on %s, %s)", again->path,
-	    fn_ip_format(again->key, text), first->owner[0] ? first->owner : "another interface",
-	    at);
 }
 
 static void setup_loopback(struct fn_iface *lo)
@@ -1188,7 +780,7 @@ static void parse_interface_list(struct ctx *c, const struct ynode *n)
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		c->id->ifaces[i + 1].ifindex = (int)i + 2;
-		parse_iface(c, n->kids[i], index_path(p, sizeof(p), "interfaces", i),
+		parse_iface(c, n->kids[i], ident_index_path(p, sizeof(p), "interfaces", i),
 			    &c->id->ifaces[i + 1]);
 	}
 }
@@ -1205,87 +797,9 @@ static void parse_interfaces(struct ctx *c, const struct ynode *n)
 	setup_loopback(&c->id->ifaces[0]);
 	lo = &c->id->ifaces[0];
 	for (size_t j = 0; j < lo->n_addrs; j++)
-		occurrence_add(&c->addresses, &lo->addrs[j].ip, NULL, "")->owner = "lo";
+		ident_note(&c->addresses, &lo->addrs[j].ip, NULL, "")->owner = "lo";
 	parse_interface_list(c, n);
-	occurrences_check(c, &c->ifnames, repeated_ifname);
-	occurrences_check(c, &c->addresses, repeated_address);
-}
-
-/* ---------------------------------------------------------------- on-link resolution */
-
-static bool on_link(const struct fn_iface *iface, const struct fn_ip *ip)
-{
-	if (iface->kind == FN_KIND_LOOPBACK)
-		return false;
-	if (ip_is_link_local6(ip) && iface->ipv6_link_local)
-		return true;
-	for (size_t j = 0; j < iface->n_addrs; j++)
-		if (fn_cidr_contains(&iface->addrs[j], ip))
-			return true;
-	return false;
-}
-
-/* The interface whose connected subnet holds `ip`, an up one first (as the kernel prefers). */
-static const struct fn_iface *iface_on_link(const struct fn_identity *id, const struct fn_ip *ip)
-{
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 1; i < id->n_ifaces; i++)
-			if (id->ifaces[i].up == (pass == 0) && on_link(&id->ifaces[i], ip))
-				return &id->ifaces[i];
-	return NULL;
-}
-
-static const struct fn_iface *iface_named(const struct fn_identity *id, const char *name)
-{
-	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (id->ifaces[i].name[0] && strcmp(id->ifaces[i].name, name) == 0)
-			return &id->ifaces[i];
-	return NULL;
-}
-
-static const struct fn_iface *get_dev(struct ctx *c, const struct ynode *map, const char *path)
-{
-	const struct ynode *n = map_get(map, "dev");
-	const struct fn_iface *iface;
-	char p[PATH_SIZE];
-	const char *s;
-
-	if (!n || !get_string(c, n, join(p, sizeof(p), path, "dev"), &s))
-		return NULL;
-	iface = iface_named(c->id, s);
-	if (!iface && !c->links_unknown)
-		err(c, n, "%s: there is no interface named %s", p, SHOWN(s));
-	return iface;
-}
-
-/* Resolves the interface an on-link address (a next hop, a neighbour) belongs to, or reports why
- * there is none. `dev` is the interface the file names, if any. */
-static int resolve_on_link(struct ctx *c, const struct ynode *n, const char *path,
-			   const struct fn_ip *ip, const struct fn_iface *dev, bool dev_given)
-{
-	const struct fn_iface *iface;
-	char text[FN_IP_STRLEN];
-
-	fn_ip_format(ip, text);
-	if (dev_given && !dev)
-		return 0;
-	if (ip_is_link_local6(ip) && !dev) {
-		err(c, n, "%s: %s is a link-local address; say which interface with 'dev'", path,
-		    text);
-		return 0;
-	}
-	if (dev && on_link(dev, ip))
-		return dev->ifindex;
-	iface = dev ? NULL : iface_on_link(c->id, ip);
-	if (iface)
-		return iface->ifindex;
-	if (c->links_unknown)
-		return 0;
-	if (dev)
-		err(c, n, "%s: %s is not in a connected subnet of %s", path, text, dev->name);
-	else
-		err(c, n, "%s: %s is not in the connected subnet of any interface", path, text);
-	return 0;
+	ident_check_interfaces_unique(c);
 }
 
 /* ---------------------------------------------------------------- gateway, routes, neighbours */
@@ -1296,51 +810,31 @@ static const char *const neighbor_keys[] = {"ip", "mac", "state", "dev", NULL};
 static const char *const nud_words[] = {"permanent",  "reachable", "stale", "delay", "probe",
 					"incomplete", "failed",	   "noarp", NULL};
 
-static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
+/* The interface `dev:` names, or NULL when there is none (reported) or no `dev:`. */
+static const struct fn_iface *get_dev(struct ctx *c, const struct ynode *map, const char *path)
 {
-	for (size_t i = 0; i < id->n_ifaces; i++)
-		for (size_t j = 0; j < id->ifaces[i].n_addrs; j++)
-			if (fn_ip_equal(&id->ifaces[i].addrs[j].ip, ip))
-				return true;
-	return false;
+	const struct ynode *n = ident_map_get(map, "dev");
+	char p[PATH_SIZE];
+	const char *s;
+
+	if (!n || !get_string(c, n, ident_join(p, sizeof(p), path, "dev"), &s))
+		return NULL;
+	return ident_find_dev(c, n, p, s);
 }
 
 static void parse_gateway(struct ctx *c, const struct ynode *map)
 {
 	struct fn_identity *id = c->id;
 	const struct ynode *ip = NULL, *mac = NULL;
-	const struct fn_iface *iface;
-	bool ok = true;
-	char text[FN_IP_STRLEN];
+	bool mac_ok;
 
 	if (is_null(map) || !check_map(c, map, "gateway", "a mapping (ip, mac)", gateway_keys))
 		return;
 	ip = map_need(c, map, "gateway", "ip");
 	mac = map_need(c, map, "gateway", "mac");
-	ok = mac && get_mac(c, mac, "gateway.mac", false, &id->gateway_mac);
-	if (!ip || !get_ip(c, ip, "gateway.ip", &id->gateway_ip))
-		return;
-	fn_ip_format(&id->gateway_ip, text);
-	if (id->gateway_ip.family != AF_INET) {
-		err(c, ip,
-		    "gateway.ip: %s is not an IPv4 address (the gateway is the IPv4 default route)",
-		    text);
-		return;
-	}
-	if (is_own_address(id, &id->gateway_ip)) {
-		err(c, ip, "gateway.ip: %s is an address of this machine", text);
-		return;
-	}
-	iface = iface_on_link(id, &id->gateway_ip);
-	if (!iface) {
-		if (!c->links_unknown)
-			err(c, ip,
-			    "gateway.ip: %s is not in the connected IPv4 subnet of any interface",
-			    text);
-		return;
-	}
-	id->gateway_ifindex = iface->ifindex;
-	id->has_gateway = ok;
+	mac_ok = mac && get_mac(c, mac, "gateway.mac", false, &id->gateway_mac);
+	if (ip && get_ip(c, ip, "gateway.ip", &id->gateway_ip))
+		ident_resolve_gateway(c, ip, mac_ok);
 }
 
 static void parse_route_to(struct ctx *c, const struct ynode *map, const char *path,
@@ -1350,7 +844,7 @@ static void parse_route_to(struct ctx *c, const struct ynode *map, const char *p
 	char p[PATH_SIZE], text[FN_IP_STRLEN];
 	struct fn_ip net;
 
-	if (!n || !get_cidr(c, n, join(p, sizeof(p), path, "to"), &r->to)) {
+	if (!n || !get_cidr(c, n, ident_join(p, sizeof(p), path, "to"), &r->to)) {
 		*ok = false;
 		return;
 	}
@@ -1376,16 +870,17 @@ static bool parse_route(struct ctx *c, const struct ynode *map, const char *path
 	if (!check_map(c, map, path, "a mapping (to, via, dev, metric)", route_keys))
 		return false;
 	parse_route_to(c, map, path, r, &ok);
-	via = map_get(map, "via");
+	via = ident_map_get(map, "via");
 	dev = get_dev(c, map, path);
-	if (map_get(map, "dev") && !dev)
+	if (ident_map_get(map, "dev") && !dev)
 		ok = false;
-	metric = map_get(map, "metric");
-	if (metric && get_int(c, metric, join(p, sizeof(p), path, "metric"), 0, UINT32_MAX, &v))
+	metric = ident_map_get(map, "metric");
+	if (metric &&
+	    get_int(c, metric, ident_join(p, sizeof(p), path, "metric"), 0, UINT32_MAX, &v))
 		r->metric = (unsigned)v;
 	else if (metric)
 		ok = false;
-	if (!via && !map_get(map, "dev")) {
+	if (!via && !ident_map_get(map, "dev")) {
 		err(c, map, "%s: a route needs 'via', 'dev' or both", path);
 		return false;
 	}
@@ -1393,16 +888,14 @@ static bool parse_route(struct ctx *c, const struct ynode *map, const char *path
 		r->ifindex = dev ? dev->ifindex : 0;
 		return ok;
 	}
-	join(p, sizeof(p), path, "via");
+	ident_join(p, sizeof(p), path, "via");
 	if (!get_ip(c, via, p, &r->via))
 		return false;
 	r->has_via = true;
-	if (ok && r->via.family != r->to.ip.family) {
-		err(c, via, "%s: %s is IPv%d but 'to' is IPv%d", p, SHOWN_NODE(via),
-		    r->via.family == AF_INET ? 4 : 6, r->to.ip.family == AF_INET ? 4 : 6);
+	if (ok && !ident_route_families_match(c, via, p, r))
 		return false;
-	}
-	r->ifindex = resolve_on_link(c, via, p, &r->via, dev, map_get(map, "dev") != NULL);
+	r->ifindex =
+	    ident_resolve_on_link(c, via, p, &r->via, dev, ident_map_get(map, "dev") != NULL);
 	return ok && r->ifindex;
 }
 
@@ -1412,13 +905,16 @@ static void parse_routes(struct ctx *c, const struct ynode *list)
 
 	if (!get_list(c, list, "routes", "a list of routes"))
 		return;
-	c->id->routes = xcalloc(list_len(list), sizeof(*c->id->routes));
-	for (size_t i = 0; i < list_len(list); i++) {
+	c->id->routes = xcalloc(ident_list_len(list), sizeof(*c->id->routes));
+	for (size_t i = 0; i < ident_list_len(list); i++) {
 		struct fn_route *r = &c->id->routes[c->id->n_routes];
 
-		if (parse_route(c, list->kids[i], index_path(p, sizeof(p), "routes", i), r))
-			c->id->n_routes++;
+		if (!parse_route(c, list->kids[i], ident_index_path(p, sizeof(p), "routes", i), r))
+			continue;
+		c->id->n_routes++;
+		ident_note(&c->routes, r, list->kids[i], p);
 	}
+	ident_check_routes_unique(c);
 }
 
 static bool parse_neighbor(struct ctx *c, const struct ynode *map, const char *path,
@@ -1434,76 +930,48 @@ static bool parse_neighbor(struct ctx *c, const struct ynode *map, const char *p
 	nb->loc.column = map->column;
 	if (!check_map(c, map, path, "a mapping (ip, mac, state, dev)", neighbor_keys))
 		return false;
-	state = map_get(map, "state");
-	if (state && !get_word(c, state, join(p, sizeof(p), path, "state"), nud_words, &st))
+	state = ident_map_get(map, "state");
+	if (state && !get_word(c, state, ident_join(p, sizeof(p), path, "state"), nud_words, &st))
 		ok = false;
 	nb->state = (enum fn_nud)st;
 	/* The kernel keeps no link-layer address for entries still resolving or given up on. */
 	lladdr_optional = nb->state == FN_NUD_INCOMPLETE || nb->state == FN_NUD_FAILED;
 	ip = map_need(c, map, path, "ip");
-	mac = lladdr_optional ? map_get(map, "mac") : map_need(c, map, path, "mac");
-	if (mac && !get_mac(c, mac, join(p, sizeof(p), path, "mac"), lladdr_optional, &nb->mac))
+	mac = lladdr_optional ? ident_map_get(map, "mac") : map_need(c, map, path, "mac");
+	if (mac &&
+	    !get_mac(c, mac, ident_join(p, sizeof(p), path, "mac"), lladdr_optional, &nb->mac))
 		ok = false;
 	dev = get_dev(c, map, path);
-	if (!ip || !get_ip(c, ip, join(p, sizeof(p), path, "ip"), &nb->ip))
+	if (!ip || !get_ip(c, ip, ident_join(p, sizeof(p), path, "ip"), &nb->ip))
 		return false;
 	*ip_node = ip;
-	nb->ifindex = resolve_on_link(c, ip, p, &nb->ip, dev, map_get(map, "dev") != NULL);
+	nb->ifindex =
+	    ident_resolve_on_link(c, ip, p, &nb->ip, dev, ident_map_get(map, "dev") != NULL);
 	return ok && nb->ifindex && (mac || lladdr_optional);
 }
 
-struct neighbor_key {
-	struct fn_ip ip;
-	int ifindex;
-};
-
-static int cmp_neighbor(const void *a, const void *b)
+/* The gateway's entry is noted first: it is there before any of `neighbors:`. */
+static void parse_neighbors(struct ctx *c, const struct ynode *list)
 {
-	const struct neighbor_key *x = a, *y = b;
-	int r = fn_ip_compare(&x->ip, &y->ip);
-
-	return r ? r : (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
-}
-
-static void repeated_neighbor(struct ctx *c, const struct occurrence *again,
-			      const struct occurrence *first)
-{
-	const struct neighbor_key *k = again->key;
-	char text[FN_IP_STRLEN];
-
-	err(c, again->node, "%s: %s already has a neighbour entry (%s, line %u)", again->path,
-	    fn_ip_format(&k->ip, text), first->tag ? "the gateway" : first->path,
-	    first->node->line);
-}
-
-static void parse_neighbors(struct ctx *c, const struct ynode *list, const struct ynode *gw_ip)
-{
-	struct occurrences o = {.cmp = cmp_neighbor};
-	struct neighbor_key *keys;
-	size_t nk = 0;
 	char p[PATH_SIZE], pip[PATH_SIZE];
 
 	if (!get_list(c, list, "neighbors", "a list of neighbours"))
 		return;
-	c->id->neighbors = xcalloc(list_len(list), sizeof(*c->id->neighbors));
-	keys = xcalloc(list_len(list) + 1, sizeof(*keys));
-	if (c->id->has_gateway && gw_ip) {
-		keys[nk] = (struct neighbor_key){c->id->gateway_ip, c->id->gateway_ifindex};
-		occurrence_add(&o, &keys[nk++], gw_ip, "gateway.ip")->tag = 1;
-	}
-	for (size_t i = 0; i < list_len(list); i++) {
+	c->id->neighbors = xcalloc(ident_list_len(list), sizeof(*c->id->neighbors));
+	if (c->id->has_gateway)
+		ident_note(&c->neighbors, &c->gateway_neighbor, c->gateway_ip_node, "gateway.ip")
+		    ->tag = 1;
+	for (size_t i = 0; i < ident_list_len(list); i++) {
 		struct fn_neighbor *nb = &c->id->neighbors[c->id->n_neighbors];
 		const struct ynode *ip_node = NULL;
 
-		index_path(p, sizeof(p), "neighbors", i);
+		ident_index_path(p, sizeof(p), "neighbors", i);
 		if (!parse_neighbor(c, list->kids[i], p, nb, &ip_node))
 			continue;
 		c->id->n_neighbors++;
-		keys[nk] = (struct neighbor_key){nb->ip, nb->ifindex};
-		occurrence_add(&o, &keys[nk++], ip_node, join(pip, sizeof(pip), p, "ip"));
+		ident_note(&c->neighbors, nb, ip_node, ident_join(pip, sizeof(pip), p, "ip"));
 	}
-	occurrences_check(c, &o, repeated_neighbor);
-	free(keys);
+	ident_check_neighbors_unique(c);
 }
 
 /* ---------------------------------------------------------------- names: dns, hosts, blocked */
@@ -1524,9 +992,9 @@ static char **string_list(struct ctx *c, const struct ynode *n, const char *path
 	*count = 0;
 	if (!n || !get_list(c, n, path, want))
 		return NULL;
-	v = xcalloc(list_len(n), sizeof(*v));
-	for (size_t i = 0; i < list_len(n); i++)
-		if (check(c, n->kids[i], index_path(p, sizeof(p), path, i), &s))
+	v = xcalloc(ident_list_len(n), sizeof(*v));
+	for (size_t i = 0; i < ident_list_len(n); i++)
+		if (check(c, n->kids[i], ident_index_path(p, sizeof(p), path, i), &s))
 			v[(*count)++] = xstrdup(s);
 	return v;
 }
@@ -1569,19 +1037,20 @@ static void parse_dns(struct ctx *c, const struct ynode *map)
 	if (is_null(map) ||
 	    !check_map(c, map, "dns", "a mapping (nameservers, search, options)", dns_keys))
 		return;
-	n = map_get(map, "nameservers");
+	n = ident_map_get(map, "nameservers");
 	if (n && get_list(c, n, "dns.nameservers", "a list of IP addresses")) {
-		id->nameservers = xcalloc(list_len(n), sizeof(*id->nameservers));
-		for (size_t i = 0; i < list_len(n); i++)
-			if (get_ip(c, n->kids[i], index_path(p, sizeof(p), "dns.nameservers", i),
+		id->nameservers = xcalloc(ident_list_len(n), sizeof(*id->nameservers));
+		for (size_t i = 0; i < ident_list_len(n); i++)
+			if (get_ip(c, n->kids[i],
+				   ident_index_path(p, sizeof(p), "dns.nameservers", i),
 				   &id->nameservers[id->n_nameservers]))
 				id->n_nameservers++;
 	}
-	id->dns_search = string_list(c, map_get(map, "search"), "dns.search",
+	id->dns_search = string_list(c, ident_map_get(map, "search"), "dns.search",
 				     "a list of domain names", check_dns_name, &id->n_dns_search);
 	id->dns_options =
-	    string_list(c, map_get(map, "options"), "dns.options", "a list of resolver options",
-			check_resolver_option, &id->n_dns_options);
+	    string_list(c, ident_map_get(map, "options"), "dns.options",
+			"a list of resolver options", check_resolver_option, &id->n_dns_options);
 }
 
 static bool parse_host_entry(struct ctx *c, const struct ynode *map, const char *path,
@@ -1595,17 +1064,17 @@ static bool parse_host_entry(struct ctx *c, const struct ynode *map, const char 
 		return false;
 	ip = map_need(c, map, path, "ip");
 	names = map_need(c, map, path, "names");
-	if (!ip || !get_ip(c, ip, join(p, sizeof(p), path, "ip"), &h->ip))
+	if (!ip || !get_ip(c, ip, ident_join(p, sizeof(p), path, "ip"), &h->ip))
 		ok = false;
 	if (!names)
 		return false;
-	join(p, sizeof(p), path, "names");
+	ident_join(p, sizeof(p), path, "names");
 	h->names = string_list(c, names, p, "a list of host names", check_dns_name, &h->n_names);
 	if (names->type == YN_SEQ && names->n == 0) {
 		err(c, names, "%s: at least one name is required", p);
 		return false;
 	}
-	return ok && h->n_names == list_len(names) && h->n_names > 0;
+	return ok && h->n_names == ident_list_len(names) && h->n_names > 0;
 }
 
 static void free_strings(struct fn_host_entry *h)
@@ -1623,52 +1092,16 @@ static void parse_hosts(struct ctx *c, const struct ynode *list)
 
 	if (!get_list(c, list, "hosts", "a list of host entries"))
 		return;
-	id->hosts = xcalloc(list_len(list), sizeof(*id->hosts));
-	for (size_t i = 0; i < list_len(list); i++) {
+	id->hosts = xcalloc(ident_list_len(list), sizeof(*id->hosts));
+	for (size_t i = 0; i < ident_list_len(list); i++) {
 		struct fn_host_entry *h = &id->hosts[id->n_hosts];
 
-		if (parse_host_entry(c, list->kids[i], index_path(p, sizeof(p), "hosts", i), h))
+		if (parse_host_entry(c, list->kids[i], ident_index_path(p, sizeof(p), "hosts", i),
+				     h))
 			id->n_hosts++;
 		else
 			free_strings(h);
 	}
-}
-
-static void repeated_name(struct ctx *c, const struct occurrence *again,
-			  const struct occurrence *first)
-{
-	/* tag 0: a hosts name (may repeat: one name, several addresses); tag 1: a blocked name. */
-	if (again->tag == 0)
-		return;
-	if (first->tag == 1)
-		err(c, again->node, "%s: '%s' is already blocked (line %u)", again->path,
-		    (const char *)again->key, first->node->line);
-	else
-		err(c, again->node, "%s: '%s' cannot be blocked: it has a hosts entry (line %u)",
-		    again->path, (const char *)again->key, first->node->line);
-}
-
-/* A blocked name must not also resolve through `hosts:`, nor be listed twice. Host names are
- * compared without case, as the resolver does. */
-static void check_blocked(struct ctx *c, const struct ynode *hosts, const struct ynode *blocked)
-{
-	struct occurrences o = {.cmp = cmp_string_nocase};
-	char p[PATH_SIZE];
-
-	for (size_t i = 0; hosts && i < list_len(hosts); i++) {
-		const struct ynode *names =
-		    hosts->kids[i]->type == YN_MAP ? map_get(hosts->kids[i], "names") : NULL;
-
-		for (size_t j = 0; names && j < list_len(names); j++)
-			if (names->kids[j]->type == YN_SCALAR)
-				occurrence_add(&o, names->kids[j]->text, names->kids[j], "");
-	}
-	for (size_t i = 0; blocked && i < list_len(blocked); i++)
-		if (blocked->kids[i]->type == YN_SCALAR)
-			occurrence_add(&o, blocked->kids[i]->text, blocked->kids[i],
-				       index_path(p, sizeof(p), "blocked", i))
-			    ->tag = 1;
-	occurrences_check(c, &o, repeated_name);
 }
 
 /* ---------------------------------------------------------------- http, tools */
@@ -1696,18 +1129,20 @@ static void check_pattern(struct ctx *c, const struct ynode *n, const char *path
 static void parse_http_answer(struct ctx *c, const struct ynode *map, const char *path,
 			      struct fn_http_rule *h)
 {
-	const struct ynode *status = map_get(map, "status"), *body = map_get(map, "body");
+	const struct ynode *status = ident_map_get(map, "status"),
+			   *body = ident_map_get(map, "body");
 	char p[PATH_SIZE];
 	const char *s;
 	long long v;
 
 	h->status = 200;
-	if (status && get_int(c, status, join(p, sizeof(p), path, "status"), 100, 599, &v))
+	if (status && get_int(c, status, ident_join(p, sizeof(p), path, "status"), 100, 599, &v))
 		h->status = (int)v;
-	if (body && get_string(c, body, join(p, sizeof(p), path, "body"), &s))
+	if (body && get_string(c, body, ident_join(p, sizeof(p), path, "body"), &s))
 		h->body = xstrdup(s);
-	h->headers = string_list(c, map_get(map, "headers"), join(p, sizeof(p), path, "headers"),
-				 "a list of 'Name: value' headers", check_header, &h->n_headers);
+	h->headers =
+	    string_list(c, ident_map_get(map, "headers"), ident_join(p, sizeof(p), path, "headers"),
+			"a list of 'Name: value' headers", check_header, &h->n_headers);
 }
 
 static void refuse_with_fail(struct ctx *c, const struct ynode *map, const char *path,
@@ -1716,7 +1151,7 @@ static void refuse_with_fail(struct ctx *c, const struct ynode *map, const char 
 	static const char *const answer_keys[] = {"status", "body", "headers", NULL};
 
 	for (size_t i = 0; answer_keys[i]; i++) {
-		const struct ynode *key = map_key_node(map, answer_keys[i]);
+		const struct ynode *key = ident_map_key(map, answer_keys[i]);
 
 		if (key)
 			err(c, key, "%s: '%s' cannot be combined with 'fail: %s'", path,
@@ -1737,14 +1172,14 @@ static void parse_http_rule(struct ctx *c, const struct ynode *map, const char *
 	if (!check_map(c, map, path, "a mapping (url, status, body, headers, fail)", http_keys))
 		return;
 	url = map_need(c, map, path, "url");
-	if (url && get_string(c, url, join(p, sizeof(p), path, "url"), &s)) {
+	if (url && get_string(c, url, ident_join(p, sizeof(p), path, "url"), &s)) {
 		h->url_pattern = xstrdup(s);
 		check_pattern(c, url, p, s);
 	}
-	fail = map_get(map, "fail");
+	fail = ident_map_get(map, "fail");
 	if (!fail) {
 		parse_http_answer(c, map, path, h);
-	} else if (get_word(c, fail, join(p, sizeof(p), path, "fail"), fail_words, &f)) {
+	} else if (get_word(c, fail, ident_join(p, sizeof(p), path, "fail"), fail_words, &f)) {
 		h->fail = (enum fn_http_fail)(FN_HTTP_REFUSED + f);
 		refuse_with_fail(c, map, path, fail);
 	}
@@ -1759,10 +1194,10 @@ static void parse_http(struct ctx *c, const struct ynode *list)
 
 	if (!get_list(c, list, "http", "a list of rules"))
 		return;
-	id->http = xcalloc(list_len(list), sizeof(*id->http));
-	id->n_http = list_len(list);
-	for (size_t i = 0; i < list_len(list); i++)
-		parse_http_rule(c, list->kids[i], index_path(p, sizeof(p), "http", i),
+	id->http = xcalloc(ident_list_len(list), sizeof(*id->http));
+	id->n_http = ident_list_len(list);
+	for (size_t i = 0; i < ident_list_len(list); i++)
+		parse_http_rule(c, list->kids[i], ident_index_path(p, sizeof(p), "http", i),
 				&id->http[i]);
 }
 
@@ -1775,7 +1210,7 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 	c->id->nettools = FN_NETTOOLS_2_10;
 	if (!map || is_null(map) || !check_map(c, map, "tools", "a mapping (net_tools)", keys))
 		return;
-	n = map_get(map, "net_tools");
+	n = ident_map_get(map, "net_tools");
 	/* Read as text: unquoted 2.10 is a float to YAML, but the digits are what was meant. */
 	if (!n || !get_text(c, n, "tools.net_tools", "\"2.10\" or \"1.60\"", &s))
 		return;
@@ -1821,8 +1256,7 @@ static void parse_public_ip(struct ctx *c, const struct ynode *n)
 
 static void parse_root(struct ctx *c, const struct ynode *root)
 {
-	const struct ynode *n, *gw;
-
+	const struct ynode *n;
 	char what[SHOW_SIZE + 32];
 
 	if (root->type != YN_MAP) {
@@ -1836,26 +1270,25 @@ static void parse_root(struct ctx *c, const struct ynode *root)
 	parse_version(c, root);
 	parse_hostname(c, root);
 	parse_interfaces(c, map_need(c, root, "", "interfaces"));
-	gw = map_get(root, "gateway");
-	if (gw)
-		parse_gateway(c, gw);
-	if ((n = map_get(root, "routes")))
+	if ((n = ident_map_get(root, "gateway")))
+		parse_gateway(c, n);
+	if ((n = ident_map_get(root, "routes")))
 		parse_routes(c, n);
-	if ((n = map_get(root, "neighbors")))
-		parse_neighbors(c, n, gw && gw->type == YN_MAP ? map_get(gw, "ip") : NULL);
-	if ((n = map_get(root, "dns")))
+	if ((n = ident_map_get(root, "neighbors")))
+		parse_neighbors(c, n);
+	if ((n = ident_map_get(root, "dns")))
 		parse_dns(c, n);
-	if ((n = map_get(root, "hosts")))
+	if ((n = ident_map_get(root, "hosts")))
 		parse_hosts(c, n);
-	if ((n = map_get(root, "blocked")))
+	if ((n = ident_map_get(root, "blocked")))
 		c->id->blocked = string_list(c, n, "blocked", "a list of host names",
 					     check_dns_name, &c->id->n_blocked);
-	check_blocked(c, map_get(root, "hosts"), map_get(root, "blocked"));
-	if ((n = map_get(root, "public_ip")))
+	ident_check_blocked(c, ident_map_get(root, "hosts"), ident_map_get(root, "blocked"));
+	if ((n = ident_map_get(root, "public_ip")))
 		parse_public_ip(c, n);
-	if ((n = map_get(root, "http")))
+	if ((n = ident_map_get(root, "http")))
 		parse_http(c, n);
-	parse_tools(c, map_get(root, "tools"));
+	parse_tools(c, ident_map_get(root, "tools"));
 }
 
 /* Diagnostics come from several passes; readers expect them in the order of the file. */
@@ -1892,36 +1325,35 @@ static void set_source(struct fn_diags *diags, const char *name)
 struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
 					    struct fn_diags *diags)
 {
-	struct ctx c = {.d = diags,
-			.buf = buf,
-			.len = len,
-			.next_pci = FIRST_PCI_DEVICE,
-			.ifnames.cmp = cmp_string,
-			.addresses.cmp = cmp_ip};
+	struct ctx c = {
+	    .d = diags,
+	    .buf = buf,
+	    .len = len,
+	};
 	size_t first = diags->n;
 	struct ynode *root;
 
 	set_source(diags, name);
 	if (len > MAX_FILE_SIZE) {
-		report(&c, 0, 0, "file is larger than 1 MiB, the limit for an identity file");
+		ident_report(&c, 0, 0, "file is larger than 1 MiB, the limit for an identity file");
 		return NULL;
 	}
-	root = read_tree(&c);
+	root = ident_read_tree(&c);
 	if (!root) {
 		if (diags->n == first)
-			report(&c, 0, 0,
-			       "file is empty (expected version, hostname and interfaces)");
+			ident_report(&c, 0, 0,
+				     "file is empty (expected version, hostname and interfaces)");
 		return NULL;
 	}
 	if (is_null(root) && diags->n == first) {
-		report(&c, 0, 0, "file is empty (expected version, hostname and interfaces)");
-		ynode_free(root);
+		ident_report(&c, 0, 0, "file is empty (expected version, hostname and interfaces)");
+		ident_tree_free(root);
 		return NULL;
 	}
 	c.id = xcalloc(1, sizeof(*c.id));
 	c.id->source = xstrdup(name);
 	parse_root(&c, root);
-	ynode_free(root);
+	ident_tree_free(root);
 	sort_diags(diags, first);
 	if (diags->n == first)
 		return c.id;

@@ -333,7 +333,8 @@ static void repeated_route(struct ctx *c, const struct occurrence *again,
 		snprintf(what, sizeof(what), "the default route of gateway, line %u",
 			 first->node->line);
 	} else {
-		iface = fn_identity_iface_by_index(c->id, ((const struct fn_rt *)first->key)->ifindex);
+		iface =
+		    fn_identity_iface_by_index(c->id, ((const struct fn_rt *)first->key)->ifindex);
 		snprintf(what, sizeof(what), "the connected route of %s, line %u", iface->name,
 			 iface->loc.line);
 	}
@@ -439,9 +440,8 @@ void ident_check_blocked(struct ctx *c, const struct ynode *hosts, const struct 
 	char p[PATH_SIZE];
 
 	for (size_t i = 0; hosts && i < ident_list_len(hosts); i++) {
-		const struct ynode *names = hosts->kids[i]->type == YN_MAP
-						? ident_map_get(hosts->kids[i], "names")
-						: NULL;
+		const struct ynode *names =
+		    hosts->kids[i]->type == YN_MAP ? ident_map_get(hosts->kids[i], "names") : NULL;
 
 		for (size_t j = 0; names && j < ident_list_len(names); j++)
 			if (names->kids[j]->type == YN_SCALAR)

@@ -104,10 +104,10 @@ static void report_yaml_error(struct ctx *c, const yaml_parser_t *p)
 		offset_position(c->buf, c->len, p->problem_offset, &line, &column);
 		if (!strstr(p->problem, "UTF-8"))
 			ident_report(c, line, column, "not a text file: %s (U+%04X)", p->problem,
-			       (unsigned)p->problem_value);
+				     (unsigned)p->problem_value);
 		else if (p->problem_value >= 0)
-			ident_report(c, line, column, "not UTF-8 text: %s (byte 0x%02x)", p->problem,
-			       (unsigned)p->problem_value & 0xff);
+			ident_report(c, line, column, "not UTF-8 text: %s (byte 0x%02x)",
+				     p->problem, (unsigned)p->problem_value & 0xff);
 		else
 			ident_report(c, line, column, "not UTF-8 text: %s", p->problem);
 		return;
@@ -117,23 +117,25 @@ static void report_yaml_error(struct ctx *c, const yaml_parser_t *p)
 	line = (unsigned)p->problem_mark.line + 1;
 	column = (unsigned)p->problem_mark.column + 1;
 	if (char_at(c->buf, c->len, p->problem_mark) == '\t')
-		ident_report(c, line, column, "YAML syntax error: %s (a tab; YAML indents with spaces)",
-		       p->problem);
+		ident_report(c, line, column,
+			     "YAML syntax error: %s (a tab; YAML indents with spaces)", p->problem);
 	else if (p->context && (p->context_mark.line != p->problem_mark.line ||
 				p->context_mark.column != p->problem_mark.column))
-		ident_report(c, line, column, "YAML syntax error: %s (%s started at line %u, column %u)",
-		       p->problem, p->context, (unsigned)p->context_mark.line + 1,
-		       (unsigned)p->context_mark.column + 1);
+		ident_report(c, line, column,
+			     "YAML syntax error: %s (%s started at line %u, column %u)", p->problem,
+			     p->context, (unsigned)p->context_mark.line + 1,
+			     (unsigned)p->context_mark.column + 1);
 	else
 		ident_report(c, line, column, "YAML syntax error: %s",
-		       p->problem ? p->problem : "unknown");
+			     p->problem ? p->problem : "unknown");
 }
 
 static enum step refuse_anchor(struct ctx *c, const yaml_event_t *ev, const yaml_char_t *anchor,
 			       char sigil)
 {
 	ident_report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-	       "anchors and aliases are not supported (found '%c%s')", sigil, (const char *)anchor);
+		     "anchors and aliases are not supported (found '%c%s')", sigil,
+		     (const char *)anchor);
 	return STEP_FAILED;
 }
 
@@ -143,8 +145,9 @@ static enum step open_collection(struct ctx *c, struct builder *b, const yaml_ev
 	struct ynode *n;
 
 	if (b->depth == MAX_DEPTH) {
-		ident_report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		       "nesting is deeper than %d levels", MAX_DEPTH);
+		ident_report(c, (unsigned)ev->start_mark.line + 1,
+			     (unsigned)ev->start_mark.column + 1,
+			     "nesting is deeper than %d levels", MAX_DEPTH);
 		return STEP_FAILED;
 	}
 	n = ynode_new(type, ev->start_mark);
@@ -161,8 +164,9 @@ static enum step take_event(struct ctx *c, struct builder *b, const yaml_event_t
 	case YAML_DOCUMENT_START_EVENT:
 		if (++b->documents == 1)
 			return STEP_MORE;
-		ident_report(c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		       "a second YAML document starts here; an identity file holds exactly one");
+		ident_report(
+		    c, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+		    "a second YAML document starts here; an identity file holds exactly one");
 		return STEP_DONE;
 	case YAML_ALIAS_EVENT:
 		return refuse_anchor(c, ev, ev->data.alias.anchor, '*');

@@ -73,7 +73,8 @@ static int show(struct fn_buf *b, bool ok)
 		fn_warn("Temporary failure in name resolution");
 		return 1;
 	}
-	fwrite(b->data, 1, b->len, stdout);
+	if (b->len) /* -d without a domain prints nothing at all */
+		fwrite(b->data, 1, b->len, stdout);
 	fn_buf_free(b);
 	return 0;
 }

@@ -131,32 +131,28 @@ static void log_length(const struct wget_opts *o, size_t len, const char *type, 
 	log_msg(o, "\n");
 }
 
-/* The dot meter of a non-terminal stderr: one dot per KiB, 50 per line in groups of ten. */
+/* The dot meter of a non-terminal stderr: one dot per KiB, 50 per line in groups of ten, the
+ * last line padded so that "100%" and the rate line up. (Bodies here are small: a body of 50 KiB
+ * or more gets wget's intermediate lines in the same shape, not verified against wget.) */
 static void log_dots(const struct wget_opts *o, size_t len, double bps)
 {
-	size_t kib = len / 1024, dots_on_line;
+	size_t kib = len / 1024;
 	char rate[32];
 
+	rate_text(bps, false, rate, sizeof(rate));
 	log_msg(o, "\n");
-	for (size_t line = 0; line * 50 <= kib; line++) {
-		size_t first = line * 50;
+	for (size_t first = 0;; first += 50) {
+		bool last = first + 50 >= kib;
+		size_t dots = last ? kib - first : 50;
 
-		if (line > 0 && first == kib && len % 1024 == 0 && kib > 0)
-			break;
 		log_msg(o, "%6zuK", first);
-		dots_on_line = kib - first < 50 ? kib - first : 50;
-		for (size_t d = 0; d < 50; d++) {
-			if (d % 10 == 0)
-				log_msg(o, " ");
-			log_msg(o, "%s", d < dots_on_line ? "." : " ");
+		for (size_t d = 0; d < 50; d++)
+			log_msg(o, "%s%s", d % 10 == 0 ? " " : "", d < dots ? "." : " ");
+		if (last) {
+			log_msg(o, "100%% %s=0s\n", rate);
+			break;
 		}
-		if (dots_on_line == 50 && first + 50 < kib) {
-			log_msg(o, " %3zu%% %s\n", len ? (first + 50) * 1024 * 100 / len : 100, "");
-			continue;
-		}
-		rate_text(bps, false, rate, sizeof(rate));
-		log_msg(o, "100%% %s=0s\n", rate);
-		break;
+		log_msg(o, " %2zu%% %s 0s\n", (first + 50) * 1024 * 100 / len, rate);
 	}
 	log_msg(o, "\n");
 }

@@ -79,30 +79,28 @@ all_veth() {
 		'all(i.get("kind", "veth") == "veth" for i in d["interfaces"])')" = True ]
 }
 
-# Rewrites the real output of ip for interfaces the namespace could only build as veths.
-physical_view() { # IDENTITY-FILE < real-output
-	python3 -c '
-import re, sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-kinds = {i["name"]: i.get("kind", "veth") for i in d["interfaces"]}
-cur = None
-for line in sys.stdin.read().split("\n"):
-    m = re.match(r"^(\d+: )(\S+?)(@if\d+)?(:| )", line)
-    b = re.match(r"^(\S+?)(@if\d+)?( +)(UP|DOWN|UNKNOWN) ", line)
-    if m:
-        cur = m.group(2)
-        if kinds.get(cur, "veth") != "veth" and m.group(3):
-            line = m.group(1) + m.group(2) + line[m.end(3):]
-    elif b:
-        cur = b.group(1)
-        if kinds.get(cur, "veth") != "veth" and b.group(2):
-            line = ("%-16s " % cur) + line[17:]
-    if cur and kinds.get(cur, "veth") != "veth":
-        line = line.replace(" link-netnsid 0", "")
-        if kinds[cur] == "ethernet":
-            line = line.replace("qdisc noqueue", "qdisc fq_codel")
-    sys.stdout.write(line + "\n")
-' "$1" | sed '$d'
+# Rewrites the real output of ip for the interfaces the namespace could only build as veths.
+physical_view() { # "NAME=KIND ..." < real-output
+	awk -v kinds="$1" '
+	BEGIN { n = split(kinds, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); kind[p[1]] = p[2] } }
+	{
+		if (match($0, /^[0-9]+: [^ :@]+(@if[0-9]+)?[: ]/)) {
+			head = substr($0, 1, RLENGTH); sub(/^[0-9]+: /, "", head); sub(/[@: ].*/, "", head)
+			cur = head
+			if (kind[cur] != "" && kind[cur] != "veth")
+				sub(/@if[0-9]+/, "")
+		} else if (match($0, /^[^ ]+ +(UP|DOWN|UNKNOWN) /)) {
+			name = $1; sub(/@if[0-9]+$/, "", name); cur = name
+			if (kind[cur] != "" && kind[cur] != "veth" && $1 != name)
+				$0 = sprintf("%-16s ", name) substr($0, 18)
+		}
+		if (kind[cur] != "" && kind[cur] != "veth") {
+			gsub(/ link-netnsid 0/, "")
+			if (kind[cur] == "ethernet")
+				gsub(/qdisc noqueue/, "qdisc fq_codel")
+		}
+		print
+	}'
 }
 
 mask_volatile() { # ARGS < output
@@ -125,15 +123,16 @@ real_ip() { # NS ARGS...
 # Runs each command line of ip both ways and prints a diff for every mismatch.
 compare_ip() { # IDENTITY < command lines
 	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" args bad=0 rc
-	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake" view=cat
-	all_veth "$id" || view="physical_view $file"
+	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake" kinds
+	kinds=$(yaml_query "$file" \
+		'" ".join("%s=%s" % (i["name"], i.get("kind", "veth")) for i in d["interfaces"])')
 	while read -r args; do
 		[ -n "$args" ] || continue
 		# shellcheck disable=SC2086
 		rc=0
 		real_ip "$ns" $args </dev/null >"$r.raw" 2>"$r.err" || rc=$?
 		echo "rc=$rc" >>"$r.err"
-		$view <"$r.raw" | mask_volatile "$args" >"$r.out"
+		physical_view "$kinds" <"$r.raw" | mask_volatile "$args" >"$r.out"
 		# shellcheck disable=SC2086
 		rc=0
 		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args </dev/null >"$f.raw" 2>"$f.err" || rc=$?

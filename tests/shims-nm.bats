@@ -5,6 +5,7 @@
 setup() {
 	TOP=${FAKENET_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	BUILD=${FAKENET_BUILD:-$TOP/build}
+	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || skip "no build directory (run make)"
 	SHIMS=$BUILD/shims
 	[ -x "$SHIMS/nm-tool" ] || skip "no $SHIMS/nm-tool (run make)"
 	REF=${FAKENET_REFERENCE:-$TOP/../shared/reference}

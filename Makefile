@@ -123,4 +123,7 @@ format-check:
 clean:
 	rm -rf build build-asan
 
+# Parts with build rules of their own (the preload library, cross builds).
+-include $(wildcard */part.mk)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -58,8 +58,19 @@ static void add_shim_dir(struct fn_fakefs *fs, struct fn_node *hdir,
 		fn_vfs_add_link(fs->vfs, bin, opts->shim_tools[i], opts->shim_path);
 }
 
-/* The hidden nodes: /proc/net's second name, the identity text, the shim links, and at the root
- * the link that is mounted over the target's /proc/net. */
+/* Mount points for the real tools: never read, only covered by a bind of the real binary. */
+static void add_real_dir(struct fn_fakefs *fs, struct fn_node *hdir,
+			 const struct fn_fakefs_opts *opts)
+{
+	struct fn_node *real = extra_node(fs, hdir, FN_FAKEFS_REAL, FN_NODE_DIR, 0555);
+
+	add_hidden(fs, hdir, FN_FAKEFS_REAL, real);
+	for (size_t i = 0; i < opts->n_real_tools; i++)
+		fn_vfs_add_file(fs->vfs, real, opts->real_tools[i], 0555, FN_FILE_STATIC, NULL, 0);
+}
+
+/* The hidden nodes: /proc/net's second name, the identity text, the shim links, the real tools'
+ * mount points, and at the root the link that is mounted over the target's /proc/net. */
 static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *opts)
 {
 	struct fn_node *hdir = fn_vfs_lookup(fs->vfs, FN_FAKEFS_HIDDEN_DIR);
@@ -83,6 +94,8 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 	}
 	if (opts->shim_path && opts->n_shim_tools)
 		add_shim_dir(fs, hdir, opts);
+	if (opts->n_real_tools)
+		add_real_dir(fs, hdir, opts);
 }
 
 struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts *opts)
@@ -90,9 +103,10 @@ struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts 
 	struct fn_fakefs *fs = xcalloc(1, sizeof(*fs));
 
 	fs->vfs = vfs;
-	fs->log = opts->log;
+	fs->log_fd = opts->log_fd;
 	fs->dev_fd = fs->mnt_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &fs->stamp);
+	fs->runner_ino = vfs->next_ino;
 	add_runner_nodes(fs, opts);
 	fs->n_ino = vfs->next_ino;
 	fs->by_ino = xcalloc(fs->n_ino, sizeof(*fs->by_ino));

@@ -14,6 +14,9 @@
 #define FN_FAKEFS_PROC_NET_ALIAS ".fakenet-proc-net"	  /* the tree's /proc/net directory */
 #define FN_FAKEFS_IDENTITY	 ".fakenet-identity.yaml" /* the identity's YAML text */
 #define FN_FAKEFS_BIN		 ".fakenet-bin"		  /* links to the shim, one per tool */
+/* Empty file nodes, one per real tool the shim covers: the runner binds the real binary onto its
+ * node before binding the shim over the real path, so pass-through shims can still run it. */
+#define FN_FAKEFS_REAL ".fakenet-real"
 /* At the root: a link to FN_FAKEFS_HIDDEN_DIR/FN_FAKEFS_PROC_NET_ALIAS, mounted over /proc/net. */
 #define FN_FAKEFS_PROC_NET_LINK "proc-net-link"
 
@@ -23,7 +26,10 @@ struct fn_fakefs_opts {
 	const char *shim_path; /* absolute path of fakenet-shim; NULL: no FN_FAKEFS_BIN */
 	const char *const *shim_tools;
 	size_t n_shim_tools;
-	FILE *log; /* one line per open of a served file; NULL: quiet */
+	const char *const *real_tools; /* names of the FN_FAKEFS_REAL nodes */
+	size_t n_real_tools;
+	int log_fd; /* audit log (O_APPEND): one "open" event per open of a served file; -1: quiet
+		     */
 };
 
 struct fn_fakefs;

@@ -26,7 +26,7 @@ struct fn_hidden {
 	struct fn_node *node;
 };
 
-#define FN_FAKEFS_MAX_HIDDEN 4
+#define FN_FAKEFS_MAX_HIDDEN 8
 
 struct fn_fakefs {
 	struct fn_vfs *vfs;
@@ -34,6 +34,7 @@ struct fn_fakefs {
 	unsigned long n_ino;
 	struct fn_node **extra; /* the extra nodes fakefs owns */
 	size_t n_extra;
+	unsigned long runner_ino; /* the runner's hidden nodes have inodes from here to n_ino */
 	struct fn_hidden hidden[FN_FAKEFS_MAX_HIDDEN];
 	size_t n_hidden;
 
@@ -44,7 +45,7 @@ struct fn_fakefs {
 	unsigned long pt_base;
 
 	struct timespec stamp; /* every node's times: the tree never changes */
-	FILE *log;
+	int log_fd;	       /* -1: no audit log */
 
 	struct fuse_session *se;
 	int dev_fd, mnt_fd;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "jsonl.h"
 #include "util.h"
 
 /* The tree never changes while mounted. */
@@ -306,19 +307,74 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 	fuse_reply_err(req, 0);
 }
 
-static void log_open(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino, const char *real)
+/* The path of a served entry as the target sees it: real entries are named under the tree
+ * directory that shows them ("/proc/net/tcp", not "/proc/4711/net/tcp"). */
+static char *view_path(const struct fn_fakefs *fs, fuse_ino_t ino)
 {
+	const struct fn_pt_entry *e = fn_pt_get(fs, ino);
 	struct fn_node *n = node_of(fs, ino);
-	char *path;
+	char *dir, *path;
 
-	if (!fs->log)
+	if (n)
+		return fn_vfs_path(n);
+	if (!e)
+		return NULL;
+	dir = view_path(fs, e->parent);
+	path = dir ? xasprintf("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, e->name) : NULL;
+	free(dir);
+	return path;
+}
+
+/* The reader's pid as the target sees it (the last NSpid entry: the pid namespace of the run),
+ * so it matches the pid a shim logs for itself; 0 when it cannot be told. */
+static pid_t target_pid(pid_t pid, char *comm, size_t comm_size)
+{
+	char path[64], *text = NULL, *line, *end;
+	pid_t inner = 0;
+	size_t len;
+
+	snprintf(comm, comm_size, "?");
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (pid > 0 && fn_read_file(path, &text, &len, 256) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(comm, comm_size, "%s", text);
+	}
+	free(text);
+	text = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pid <= 0 || fn_read_file(path, &text, &len, 1 << 16) != 0)
+		return 0;
+	line = strstr(text, "\nNSpid:");
+	if (line) {
+		end = line + 1 + strcspn(line + 1, "\n");
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		while (end > line && end[-1] >= '0' && end[-1] <= '9')
+			end--;
+		inner = (pid_t)atoi(end);
+	}
+	free(text);
+	return inner;
+}
+
+/* One "open" event of the audit log; a log that cannot be written never fails the open. The
+ * runner's own hidden files (the identity every shim reads) are fakenet's business, not the
+ * target's, and are left out. */
+static void log_open(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino)
+{
+	struct fn_jsonl j;
+	char comm[64];
+	char *path;
+	pid_t pid;
+
+	if (fs->log_fd < 0 || (ino >= fs->runner_ino && ino < fs->n_ino))
 		return;
-	path = n ? fn_vfs_path(n) : NULL;
-	fprintf(fs->log, "open pid=%d %s\n", (int)fuse_req_ctx(req)->pid,
-		path   ? path
-		: real ? real
-		       : "?");
-	fflush(fs->log);
+	pid = target_pid(fuse_req_ctx(req)->pid, comm, sizeof(comm));
+	path = view_path(fs, ino);
+	fn_jsonl_event(&j, "open", pid);
+	fn_jsonl_str(&j, "path", path ? path : "?");
+	fn_jsonl_str(&j, "command", comm);
+	(void)fn_jsonl_write(&j, fs->log_fd);
 	free(path);
 }
 
@@ -339,7 +395,7 @@ static void open_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
 		return (void)fuse_reply_err(req, -err);
 	}
 	snap->err = -err; /* other failures surface at read(), as the real file's would */
-	log_open(fs, req, ino, path);
+	log_open(fs, req, ino);
 	fi->fh = (uint64_t)(uintptr_t)snap;
 	fi->direct_io = 1;
 	fuse_reply_open(req, fi);
@@ -358,7 +414,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return open_real(fs, req, ino, fi);
 	if (n->type != FN_NODE_FILE)
 		return (void)fuse_reply_err(req, EISDIR);
-	log_open(fs, req, ino, NULL);
+	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust
 	 * st_size: direct I/O reads until the server says EOF. */

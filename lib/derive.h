@@ -177,3 +177,15 @@ bool fn_hosts_name_for(const struct fn_identity *id, const struct fn_ip *ip, cha
 bool fn_hosts_addr_for(const struct fn_identity *id, const char *name, int family, struct fn_ip *out);
 /* getnetbyaddr() through /etc/networks as Debian ships it (default, loopback, link-local), or NULL. */
 const char *fn_networks_name_for(const struct fn_ip *net);
+
+/* What ETHTOOL_GDRVINFO and ETHTOOL_GLINK report (derive_preload.c). */
+struct fn_drvinfo {
+	char driver[32], version[65], fw_version[32], bus_info[32];
+	unsigned n_stats;
+	bool supports_test, supports_eeprom, supports_regdump, supports_priv_flags;
+};
+
+/* False for lo, which has no driver information (ethtool -i: Operation not supported). */
+bool fn_iface_drvinfo(const struct fn_iface *iface, struct fn_drvinfo *out);
+/* ETHTOOL_GLINK: lo always has a link; any other interface has carrier while up. */
+bool fn_iface_has_carrier(const struct fn_iface *iface);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "facts.h"
+#include "jsonl.h"
 #include "probes.h"
 #include "check.h"
 #include "util.h"
@@ -52,7 +53,7 @@ struct check_opts {
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
-		     "                     [--format text|tap|json] [--net host]\n"
+		     "                     [--format text|tap|json] [--net host|isolated]\n"
 		     "Runs every probe inside the identity, as `fakenet run` would, and checks "
 		     "that each view\n"
 		     "agrees with the identity. Exit 0: all agree; 1: a probe disagrees; 2: usage "
@@ -228,7 +229,8 @@ static void extract_values(const struct fn_probe *p, const char *text, size_t le
 			const char *nl = memchr(line, '\n', (size_t)(end - line));
 			size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
 
-			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+			while (n &&
+			       (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 				n--;
 			if (n)
 				push_value(seen, line, n, p);
@@ -255,10 +257,16 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void sort_values(struct fn_strv *v)
+{
+	if (v->n)
+		qsort(v->v, v->n, sizeof(*v->v), compare_strings);
+}
+
 static bool same_values(struct fn_strv *a, struct fn_strv *b)
 {
-	qsort(a->v, a->n, sizeof(*a->v), compare_strings);
-	qsort(b->v, b->n, sizeof(*b->v), compare_strings);
+	sort_values(a);
+	sort_values(b);
 	if (a->n != b->n)
 		return false;
 	for (size_t i = 0; i < a->n; i++)
@@ -399,33 +407,6 @@ static void report_tap(const struct fn_probe_list *probes, const struct result *
 	}
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_strv(FILE *out, const struct fn_strv *v)
-{
-	fputc('[', out);
-	for (size_t i = 0; i < v->n; i++) {
-		if (i)
-			fputc(',', out);
-		json_string(out, v->v[i]);
-	}
-	fputc(']', out);
-}
-
 static void report_json(const struct fn_probe_list *probes, const struct result *res,
 			const char *net, FILE *out)
 {
@@ -434,7 +415,7 @@ static void report_json(const struct fn_probe_list *probes, const struct result 
 	for (size_t i = 0; i < probes->n; i++)
 		count[res[i].verdict]++;
 	fprintf(out, "{\"net\":");
-	json_string(out, net);
+	fn_json_fput_string(out, net);
 	fprintf(
 	    out,
 	    ",\"summary\":{\"ok\":%zu,\"fail\":%zu,\"skip\":%zu,\"unfakeable\":%zu},\"probes\":[",
@@ -443,21 +424,21 @@ static void report_json(const struct fn_probe_list *probes, const struct result 
 		const struct fn_probe *p = &probes->v[i];
 
 		fprintf(out, "%s\n{\"name\":", i ? "," : "");
-		json_string(out, p->name);
+		fn_json_fput_string(out, p->name);
 		fprintf(out, ",\"source\":");
-		json_string(out, probe_source(p));
+		fn_json_fput_string(out, probe_source(p));
 		fprintf(out, ",\"kind\":\"%s\",\"expect\":", p->run ? "run" : "read");
-		json_string(out, p->expect);
+		fn_json_fput_string(out, p->expect);
 		fprintf(out, ",\"expected\":");
-		json_strv(out, &res[i].expected);
+		fn_json_fput_strv(out, (const char *const *)res[i].expected.v, res[i].expected.n);
 		fprintf(out, ",\"seen\":");
-		json_strv(out, &res[i].seen);
+		fn_json_fput_strv(out, (const char *const *)res[i].seen.v, res[i].seen.n);
 		fprintf(out, ",\"verdict\":\"%s\",\"status\":%d,\"ms\":%.0f,\"origin\":",
 			verdict_json[res[i].verdict], res[i].status, res[i].ms);
-		json_string(out, p->origin);
+		fn_json_fput_string(out, p->origin);
 		if (res[i].note) {
 			fprintf(out, ",\"note\":");
-			json_string(out, res[i].note);
+			fn_json_fput_string(out, res[i].note);
 		}
 		fputc('}', out);
 	}
@@ -514,8 +495,8 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		fn_warn("check: --format must be text, tap or json, not '%s'", o->format);
 		return -1;
 	}
-	if (strcmp(o->net, "host") != 0) {
-		fn_warn("check: --net %s is not available; this build supports --net host", o->net);
+	if (strcmp(o->net, "host") != 0 && strcmp(o->net, "isolated") != 0) {
+		fn_warn("check: --net %s: expected host or isolated", o->net);
 		return -1;
 	}
 	return 0;

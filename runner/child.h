@@ -16,16 +16,32 @@ struct fn_overlay {
 
 #define FN_MAX_OVERLAYS 12
 
+/* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
+struct fn_tool_bind {
+	const char *target; /* the real file, symlinks resolved: "/usr/sbin/route" */
+	/* Where the real binary is bound first, before the shim covers it, so shims that pass a
+	 * call through can still run it: a hidden file node of the FUSE tree as the target sees it
+	 * ("/sys/class/net/.fakenet-real/route"). NULL when another bind of the tool exposes it. */
+	const char *real_node;
+};
+
 struct fn_child_plan {
 	int mnt_fd;	  /* the detached FUSE mount */
 	int dev_fd;	  /* /dev/fuse: the children close it */
 	int report_fd;	  /* write end of the report pipe (O_CLOEXEC) */
 	int runner_pidfd; /* to notice a runner that died before PR_SET_PDEATHSIG took hold */
 	const char *hostname;
+	bool isolated; /* --net isolated: join netns_fd and show its links in /sys */
+	int netns_fd;
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];
 	int n_overlays;
+	const char *shim_path; /* the shim bound over each tool_binds[].target */
+	const struct fn_tool_bind *tool_binds;
+	int n_tool_binds;
 	const char *path_env;	  /* PATH for the target; NULL: unchanged */
 	const char *identity_env; /* FAKENET_IDENTITY for the target; NULL: unchanged */
+	const char *real_dir_env; /* FAKENET_REAL_DIR for the target; NULL: unset */
+	const char *log_env;	  /* FAKENET_LOG for the target (absolute); NULL: unset */
 	char **argv;
 };
 
@@ -46,6 +62,8 @@ struct fn_report {
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
 /* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
+/* Exposes the real tools in the FUSE tree, then binds the shim read-only over each. */
+int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Sends `rep` to the runner (best effort: the runner also sees the exit status). */
 void fn_report_send(int fd, const struct fn_report *rep);
 /* Fills `rep` for a failed step; `hint` may be NULL. */

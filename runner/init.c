@@ -1,7 +1,7 @@
 /* Pid 1 of the target's pid namespace. It finishes the view (hostname, a fresh /proc, the
- * overlays), locks it, starts the target, forwards signals, and reaps every process of the
- * namespace: it exits only when nothing is left, with the target's status. When it exits the
- * kernel kills whatever remains, so nothing outlives the FUSE server. */
+ * overlays, the shims over the real tools), locks it, starts the target, forwards signals, and
+ * reaps every process of the namespace: it exits only when nothing is left, with the target's
+ * status. When it exits the kernel kills whatever remains, so nothing outlives the FUSE server. */
 #include <errno.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "netns.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -103,7 +104,11 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "sethostname", NULL);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail(plan, "mounting /proc for the new pid namespace", NULL);
-	if (fn_overlay_apply(plan, &rep) != 0) {
+	if (plan->isolated && fn_netns_join(plan->netns_fd, &rep) != 0) {
+		fn_report_send(plan->report_fd, &rep);
+		_exit(125);
+	}
+	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
@@ -127,6 +132,15 @@ __attribute__((noreturn)) static void exec_target(const struct fn_child_plan *pl
 		setenv("PATH", plan->path_env, 1);
 	if (plan->identity_env)
 		setenv("FAKENET_IDENTITY", plan->identity_env, 1);
+	/* The runner owns these inside a run: a value from outside would point elsewhere. */
+	if (plan->real_dir_env)
+		setenv("FAKENET_REAL_DIR", plan->real_dir_env, 1);
+	else
+		unsetenv("FAKENET_REAL_DIR");
+	if (plan->log_env)
+		setenv("FAKENET_LOG", plan->log_env, 1);
+	else
+		unsetenv("FAKENET_LOG");
 	execvp(plan->argv[0], plan->argv);
 	fn_report_set(&rep, FN_REPORT_EXEC, errno, plan->argv[0], NULL);
 	fn_report_send(plan->report_fd, &rep);

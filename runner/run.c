@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "cli.h"
+#include "netns.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
 
@@ -34,6 +36,7 @@ struct run_opts {
 	const char *identity;
 	const char *log;
 	const char *shims; /* none | all | a,b,c */
+	bool isolated;	    /* --net isolated */
 	char **argv;
 };
 
@@ -45,29 +48,42 @@ struct run {
 	size_t identity_len;
 	struct fn_vfs *vfs;
 	struct fn_fakefs *fs;
-	FILE *log;
+	int log_fd;
+	char *log_path; /* absolute, for the shims */
 	char *shim_path;
 	const char *tools[sizeof(default_tools) / sizeof(default_tools[0]) + 1];
 	size_t n_tools;
 	char *path_env;
+	/* Placement: the real tool files the shim covers, and the tools whose real binary stays
+	 * reachable under FN_FAKEFS_REAL. */
+	struct fn_tool_bind *binds;
+	size_t n_binds;
+	const char **real_tools;
+	size_t n_real_tools;
 	struct fn_child_plan plan;
+	struct fn_net net; /* --net isolated */
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: fakenet run [--identity FILE] [--net host] [--log FILE] [--shims "
-	      "none|all|LIST]\n"
-	      "                   [--] COMMAND [ARG...]\n"
-	      "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
-	      "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH.\n"
-	      "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
-	      "docker.yaml)\n"
-	      "  --net host       keep the host's network namespace (the only mode so far)\n"
-	      "  --log FILE       append one line per file the command opens in the view\n"
-	      "  --shims SPEC     none, all (default), or a comma list of tools (route,arp,...)\n"
-	      "Exits with COMMAND's status, 128+N if it died of signal N, 125 if fakenet failed,\n"
-	      "126 if COMMAND could not be executed, 127 if it was not found.\n",
-	      out);
+	fputs(
+	    "usage: fakenet run [--identity FILE] [--net host|isolated] [--log FILE] [--shims "
+	    "none|all|LIST]\n"
+	    "                   [--] COMMAND [ARG...]\n"
+	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
+	    "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH\n"
+	    "and bound over the real tools.\n"
+	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
+	    "docker.yaml)\n"
+	    "  --net MODE       host (default): the host's network; isolated: a namespace holding\n"
+	    "                   the identity in the kernel, no way out, a resolver of its own\n"
+	    "  --publish [ADDR:]PORT[:TARGET_PORT]  with isolated: ADDR:PORT (127.0.0.1) on the\n"
+	    "                   host reaches TARGET_PORT inside\n"
+	    "  --log FILE       append JSON Lines: every file opened in the view, every shim call\n"
+	    "  --shims SPEC     none, all (default), or a comma list of tools (route,arp,...)\n"
+	    "Exits with COMMAND's status, 128+N if it died of signal N, 125 if fakenet failed,\n"
+	    "126 if COMMAND could not be executed, 127 if it was not found.\n",
+	    out);
 }
 
 static int usage_error(const char *msg)
@@ -135,18 +151,25 @@ static int parse_args(struct run *r, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"identity", required_argument, NULL, 'i'}, {"net", required_argument, NULL, 'n'},
 	    {"log", required_argument, NULL, 'l'},	{"shims", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},		{0}};
+	    {"help", no_argument, NULL, 'h'},		{"publish", required_argument, NULL, 'p'},
+	    {0}};
 	int c;
 
 	r->opts.shims = "all";
+	fn_net_init(&r->net);
 	while ((c = getopt_long(argc, argv, "+i:n:l:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			r->opts.identity = optarg;
 			break;
 		case 'n':
-			if (strcmp(optarg, "host") != 0)
-				return usage_error("--net: only 'host' is supported");
+			if (strcmp(optarg, "host") != 0 && strcmp(optarg, "isolated") != 0)
+				return usage_error("--net: 'host' or 'isolated'");
+			r->opts.isolated = strcmp(optarg, "isolated") == 0;
+			break;
+		case 'p':
+			if (!fn_net_parse_publish(&r->net, optarg))
+				return usage_error("--publish: [ADDR:]PORT[:TARGET_PORT]");
 			break;
 		case 'l':
 			r->opts.log = optarg;
@@ -161,6 +184,8 @@ static int parse_args(struct run *r, int argc, char **argv)
 			return usage_error("bad option");
 		}
 	}
+	if (r->net.n_publish && !r->opts.isolated)
+		return usage_error("--publish needs --net isolated");
 	if (optind >= argc)
 		return usage_error("no COMMAND given");
 	r->opts.argv = argv + optind;
@@ -198,7 +223,9 @@ static void plan_overlays(struct run *r)
 					     {"etc/hostname", "/etc/hostname"},
 					     {"etc/resolv.conf", "/etc/resolv.conf"}};
 
-	if (tree_has(r->vfs, "/sys/devices/virtual/net"))
+	/* Isolated, the kernel shows the links itself (netns.c); fakefs keeps /sys/class/net, whose
+	 * links lead there, and what the kernel cannot show (a PCI NIC's device). */
+	if (tree_has(r->vfs, "/sys/devices/virtual/net") && !r->opts.isolated)
 		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
 			    false, true);
 	if (pci && pci->type == FN_NODE_DIR) {
@@ -209,7 +236,7 @@ static void plan_overlays(struct run *r)
 	}
 	if (tree_has(r->vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	if (tree_has(r->vfs, "/proc/net"))
+	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated)
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
 		char path[32];
@@ -218,6 +245,75 @@ static void plan_overlays(struct run *r)
 		if (tree_has(r->vfs, path))
 			add_overlay(plan, etc[i][0], etc[i][1], false, true, true);
 	}
+}
+
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether the real file `st` is already covered, or is the shim itself (an install that put
+ * links to the shim on PATH). */
+static bool already_covered(const struct run *r, const struct stat *st, const struct stat *shim)
+{
+	struct stat other;
+
+	if (same_inode(st, shim))
+		return true;
+	for (size_t i = 0; i < r->n_binds; i++)
+		if (stat(r->binds[i].target, &other) == 0 && same_inode(st, &other))
+			return true;
+	return false;
+}
+
+/* Every executable of the tool on the standard PATH, each inode once on its resolved path (on a
+ * merged-/usr system /sbin/route and /usr/sbin/route are one file). The first one found, the one
+ * a search of the standard PATH would run, is the one kept reachable for pass-through. */
+static void plan_tool(struct run *r, const char *tool, const struct stat *shim)
+{
+	char *dirs = xstrdup(DEFAULT_PATH), *save = NULL;
+	bool exposed = false;
+
+	for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *path = xasprintf("%s/%s", dir, tool);
+		char *real = realpath(path, NULL);
+		struct stat st;
+
+		free(path);
+		if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode) || access(real, X_OK) ||
+		    already_covered(r, &st, shim)) {
+			free(real);
+			continue;
+		}
+		r->binds = xreallocarray(r->binds, r->n_binds + 1, sizeof(*r->binds));
+		r->binds[r->n_binds].target = real;
+		r->binds[r->n_binds].real_node = NULL;
+		if (!exposed) {
+			r->binds[r->n_binds].real_node =
+			    xasprintf("%s/%s/%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_REAL, tool);
+			r->real_tools =
+			    xreallocarray(r->real_tools, r->n_real_tools + 1, sizeof(char *));
+			r->real_tools[r->n_real_tools++] = tool;
+			exposed = true;
+		}
+		r->n_binds++;
+	}
+	free(dirs);
+}
+
+static void plan_tool_binds(struct run *r)
+{
+	struct stat shim;
+
+	if (!r->shim_path || stat(r->shim_path, &shim) < 0)
+		return;
+	for (size_t i = 0; i < r->n_tools; i++)
+		plan_tool(r, r->tools[i], &shim);
+	r->plan.shim_path = r->shim_path;
+	r->plan.tool_binds = r->binds;
+	r->plan.n_tool_binds = (int)r->n_binds;
+	if (r->n_real_tools && tree_has(r->vfs, FN_FAKEFS_HIDDEN_DIR))
+		r->plan.real_dir_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL;
 }
 
 static void plan_environment(struct run *r)
@@ -231,8 +327,26 @@ static void plan_environment(struct run *r)
 	}
 	if (r->identity_text)
 		r->plan.identity_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY;
+	r->plan.log_env = r->log_path;
 	r->plan.hostname = r->id->hostname[0] ? r->id->hostname : NULL;
 	r->plan.argv = r->opts.argv;
+}
+
+/* The audit log: created 0600, appended to by fakefs and by every shim (which get its absolute
+ * path, as the target may change directory). */
+static int open_log(struct run *r)
+{
+	r->log_fd = open(r->opts.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (r->log_fd < 0) {
+		fn_warn_errno("run: cannot open the log file %s", r->opts.log);
+		return -1;
+	}
+	r->log_path = realpath(r->opts.log, NULL);
+	if (!r->log_path) {
+		fn_warn_errno("run: cannot resolve the log file %s", r->opts.log);
+		return -1;
+	}
+	return 0;
 }
 
 /* Everything that depends only on the identity and the options: no namespace is touched yet. */
@@ -243,13 +357,8 @@ static int prepare(struct run *r)
 	r->id = fn_cli_load_identity(r->opts.identity, &r->identity_text, &r->identity_len);
 	if (!r->id)
 		return FN_EXIT_OWN;
-	if (r->opts.log) {
-		r->log = fopen(r->opts.log, "ae");
-		if (!r->log) {
-			fn_warn_errno("cannot open log file %s", r->opts.log);
-			return FN_EXIT_OWN;
-		}
-	}
+	if (r->opts.log && open_log(r) < 0)
+		return FN_EXIT_OWN;
 	if (r->n_tools) {
 		r->shim_path = fn_shim_locate();
 		if (!r->shim_path)
@@ -258,13 +367,16 @@ static int prepare(struct run *r)
 	}
 	r->vfs = fn_vfs_build(r->id);
 	plan_overlays(r);
+	plan_tool_binds(r);
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;
 	fopts.identity_len = r->identity_len;
 	fopts.shim_path = r->shim_path;
 	fopts.shim_tools = r->tools;
 	fopts.n_shim_tools = r->n_tools;
-	fopts.log = r->log;
+	fopts.real_tools = r->real_tools;
+	fopts.n_real_tools = r->n_real_tools;
+	fopts.log_fd = r->log_fd;
 	r->fs = fn_fakefs_new(r->vfs, &fopts);
 	return -1;
 }
@@ -387,8 +499,22 @@ static int spawn_init(struct run *r, int report[2])
 	return outcome(report[0], wait_init(init));
 }
 
+/* The namespace is built while the runner has no thread, then joined by the init. */
+static int start_isolated(struct run *r)
+{
+	char what[160];
+	int err = fn_net_isolate(&r->net, r->id, what, sizeof(what));
+
+	if (err)
+		return setup_failed(what, -err, NULL);
+	r->plan.isolated = true;
+	r->plan.netns_fd = r->net.target_fd;
+	return -1;
+}
+
 static int run_target(struct run *r)
 {
+	char what[160];
 	int report[2], status;
 	sigset_t set;
 
@@ -396,9 +522,13 @@ static int run_target(struct run *r)
 	 * ever takes these signals. */
 	forwarded_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (r->opts.isolated && (status = start_isolated(r)) >= 0)
+		return status;
 	status = fn_fakefs_start(r->fs);
 	if (status)
 		return setup_failed("starting the FUSE thread", -status, NULL);
+	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
+		return setup_failed(what, -status, NULL);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
 		return setup_failed("pipe", errno, NULL);
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);
@@ -410,19 +540,27 @@ static int run_target(struct run *r)
 
 static void release(struct run *r)
 {
+	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
 	fn_vfs_free(r->vfs);
 	fn_identity_free(r->id);
 	free(r->identity_text);
 	free(r->shim_path);
 	free(r->path_env);
-	if (r->log)
-		fclose(r->log);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
+	free(r->log_path);
+	for (size_t i = 0; i < r->n_binds; i++) {
+		free((char *)r->binds[i].target);
+		free((char *)r->binds[i].real_node);
+	}
+	free(r->binds);
+	free(r->real_tools);
 }
 
 int fn_cmd_run(int argc, char **argv)
 {
-	struct run r = {0};
+	struct run r = {.log_fd = -1};
 	int status;
 
 	status = parse_args(&r, argc, argv);

@@ -439,6 +439,7 @@ static int run_answers(const struct curl_opts *o, const struct fn_http_rules *ru
 		const char *location;
 
 		fn_http_lookup(rules, &t->url, &a);
+		fn_shim_audit_http(&t->url, &a);
 		fn_http_fake_address(t->id, t->url.host, &ip);
 		fn_ip_format(&ip, t->remote_ip);
 		t->remote_port = t->url.port;

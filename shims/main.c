@@ -1,9 +1,12 @@
 /* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and
  * run the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "shim.h"
 #include "util.h"
@@ -30,6 +33,47 @@ static void list_tools(FILE *out)
 	fputc('\n', out);
 }
 
+static bool is_self(const char *path)
+{
+	struct stat self, st;
+
+	return stat("/proc/self/exe", &self) == 0 && stat(path, &st) == 0 &&
+	       self.st_dev == st.st_dev && self.st_ino == st.st_ino;
+}
+
+void fn_shim_exec_real(const char *tool, char **argv)
+{
+	const char *dir = getenv("FAKENET_REAL_DIR");
+	char *path;
+
+	if (!dir || dir[0] != '/' || strchr(tool, '/'))
+		return;
+	path = xasprintf("%s/%s", dir, tool);
+	if (access(path, X_OK) == 0 && !is_self(path)) {
+		fflush(stdout);
+		fn_shim_audit_exec(path);
+		execv(path, argv);
+	}
+	free(path);
+}
+
+/* Called by a name no tool answers to: the shim is bound over a real tool that other names link
+ * to (dnsdomainname -> hostname). The path it was run from names the tool it covers; the real one
+ * answers, under the name it was called by. */
+static void exec_covered_tool(char **argv)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *covered;
+
+	if (len <= 0)
+		return;
+	exe[len] = '\0';
+	covered = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	if (find_tool(covered))
+		fn_shim_exec_real(covered, argv);
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -49,7 +93,10 @@ int main(int argc, char **argv)
 		base = argv[0];
 	}
 	fn_progname = base;
+	fn_shim_audit_start(base, argc, argv);
 	tool = find_tool(base);
+	if (!tool)
+		exec_covered_tool(argv);
 	if (!tool) {
 		fn_warn("fakenet-shim has no tool named '%s'", base);
 		return 127;
@@ -68,6 +115,8 @@ int main(int argc, char **argv)
 	ctx.tool = base;
 	status = tool->main(&ctx, argc, argv);
 	fflush(stdout);
+	fflush(stderr);
+	fn_shim_audit_finish(status);
 	fn_identity_free(id);
 	return status;
 }

@@ -32,18 +32,21 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Runs the first real netstat that is not this binary (a link or bind mount of the shim is
- * skipped by inode); returns only when there is none. */
+/* Runs the real netstat: the one `fakenet run` keeps reachable (the shim is bound over the usual
+ * paths), else the first on the usual paths that is not this binary (a link or bind mount of the
+ * shim is skipped by inode); returns only when there is none. */
 static void exec_real_netstat(char **argv)
 {
 	struct stat self, st;
 
+	fn_shim_exec_real("netstat", argv);
 	if (stat("/proc/self/exe", &self) != 0)
 		memset(&self, 0, sizeof(self));
 	for (const char *const *p = real_netstat_paths; *p; p++) {
 		if (stat(*p, &st) != 0 || same_file(&st, &self) || access(*p, X_OK) != 0)
 			continue;
 		fflush(stdout);
+		fn_shim_audit_exec(*p);
 		execv(*p, argv);
 	}
 }

@@ -114,6 +114,7 @@ static int sudo_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 			return 0;
 		if (!mode.shell)
 			return usage();
+		fn_shim_audit_exec(shell && *shell ? shell : "/bin/sh");
 		execl(shell && *shell ? shell : "/bin/sh", shell && *shell ? shell : "/bin/sh",
 		      (char *)NULL);
 		fprintf(stderr, "sudo: unable to execute %s: %s\n", shell ? shell : "/bin/sh",
@@ -132,6 +133,7 @@ static int sudo_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	if (first >= argc)
 		return usage();
 	fflush(NULL);
+	fn_shim_audit_exec(argv[first]);
 	execvp(argv[first], argv + first);
 	if (errno == ENOENT) {
 		fprintf(stderr, "sudo: %s: command not found\n", argv[first]);

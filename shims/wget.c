@@ -294,6 +294,7 @@ static int fetch(const struct wget_opts *o, const struct fn_http_rules *rules,
 
 		log_msg(o, "--%s--  %s\n", now_text(date), url->full);
 		fn_http_lookup(rules, url, &a);
+		fn_shim_audit_http(url, &a);
 		fn_http_fake_address(id, url->host, &addr);
 		fn_ip_format(&addr, ip);
 		if (a.fail == FN_HTTP_UNRESOLVABLE) {

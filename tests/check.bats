@@ -46,13 +46,21 @@ teardown() {
 	done
 }
 
-@test "check under the 1.60 net-tools style passes too" {
-	sed 's/net_tools: "2.10"/net_tools: "1.60"/' identities/docker.yaml >"$work/docker160.yaml"
-	grep -q '"1.60"' "$work/docker160.yaml"
-	run "$FAKENET" check --identity "$work/docker160.yaml"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	grep -q 'HWaddr' <<<"$output"
+@test "check --format tap passes for every shipped identity under the other net-tools style too" {
+	for f in identities/*.yaml; do
+		if grep -q 'net_tools: "1.60"' "$f"; then
+			sed 's/net_tools: "1.60"/net_tools: "2.10"/' "$f" >"$work/other.yaml"
+			style=2.10
+		else
+			sed 's/net_tools: "2.10"/net_tools: "1.60"/' "$f" >"$work/other.yaml"
+			style=1.60
+		fi
+		grep -q "net_tools: \"$style\"" "$work/other.yaml"
+		run "$FAKENET" check --identity "$work/other.yaml" --format tap
+		echo "$f ($style): $output"
+		[ "$status" -eq 0 ]
+		if [ "$style" = 1.60 ]; then grep -q 'HWaddr' <<<"$output"; else grep -q 'ether' <<<"$output"; fi
+	done
 }
 
 @test "a probe with a wrong expectation fails, exit 1, and the text names both values" {

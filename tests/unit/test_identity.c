@@ -294,8 +294,8 @@ static void test_multi_nic(void **state)
 	assert_int_equal(id->hosts[1].n_names, 1);
 	assert_string_equal(id->hosts[1].names[0], "db6.internal");
 
-	assert_int_equal(id->n_blocked, 4);
-	assert_string_equal(id->blocked[3], "telemetry.example.net");
+	assert_int_equal(id->n_blocked, 3);
+	assert_string_equal(id->blocked[2], "webclinic.ahnlab.com");
 	assert_ip(&id->public_ip, "198.51.100.24");
 
 	assert_int_equal(id->n_http, 2);

@@ -1,0 +1,233 @@
+/* The resolver of --net isolated: answers on the identity's nameserver addresses from the
+ * identity's /etc/hosts (hosts entries, the machine's own name, blocked names as 127.0.0.1, exactly
+ * what a program reading /etc/hosts gets) and NXDOMAIN for every other name, at once, so nothing
+ * waits for a resolver timeout. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "derive.h"
+#include "netns.h"
+
+#define DNS_HDR	       12
+#define DNS_TYPE_A     1
+#define DNS_TYPE_AAAA  28
+#define DNS_CLASS_IN   1
+#define DNS_TTL	       60
+#define RCODE_NOERROR  0
+#define RCODE_FORMERR  1
+#define RCODE_NXDOMAIN 3
+#define RCODE_NOTIMP   4
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* The question's name as dotted text (lower case as written); returns the offset after QNAME, or
+ * 0 when the name is malformed or compressed (a question never needs compression). */
+static size_t read_qname(const uint8_t *q, size_t qlen, char *name, size_t len)
+{
+	size_t off = DNS_HDR, n = 0;
+
+	for (;;) {
+		unsigned label;
+
+		if (off >= qlen)
+			return 0;
+		label = q[off++];
+		if (label == 0)
+			break;
+		if (label > 63 || off + label > qlen || n + label + 2 > len)
+			return 0;
+		if (n)
+			name[n++] = '.';
+		memcpy(name + n, q + off, label);
+		n += label;
+		off += label;
+	}
+	name[n] = '\0';
+	return off;
+}
+
+/* Header of the answer: the query's id and RD, QR and AA and RA set, one question. */
+static void put_header(uint8_t *out, const uint8_t *q, unsigned rcode, unsigned answers)
+{
+	memset(out, 0, DNS_HDR);
+	out[0] = q[0];
+	out[1] = q[1];
+	out[2] = (uint8_t)(0x84 | (q[2] & 0x01)); /* QR, AA, RD as asked */
+	out[3] = (uint8_t)(0x80 | rcode);	  /* RA */
+	put16(out + 4, 1);
+	put16(out + 6, answers);
+}
+
+size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
+		     size_t outlen)
+{
+	char name[256];
+	size_t end, n;
+	unsigned qtype, rcode = RCODE_NOERROR, answers = 0;
+	struct fn_ip ip, other;
+	int family;
+
+	if (qlen < DNS_HDR || (q[2] & 0x80) || outlen < 512)
+		return 0; /* not a query: never answer an answer */
+	end = read_qname(q, qlen, name, sizeof(name));
+	if ((q[2] & 0x78) != 0 || get16(q + 4) != 1 || !end || end + 4 > qlen) {
+		if (end && end + 4 <= qlen && end + 4 <= outlen) {
+			memcpy(out, q, end + 4);
+			put_header(out, q, (q[2] & 0x78) ? RCODE_NOTIMP : RCODE_FORMERR, 0);
+			return end + 4;
+		}
+		put_header(out, q, RCODE_FORMERR, 0);
+		put16(out + 4, 0);
+		return DNS_HDR;
+	}
+	qtype = get16(q + end);
+	n = end + 4;
+	memcpy(out + DNS_HDR, q + DNS_HDR, n - DNS_HDR);
+	family = qtype == DNS_TYPE_AAAA ? AF_INET6 : AF_INET;
+	if (name[0] && name[strlen(name) - 1] == '.')
+		name[strlen(name) - 1] = '\0';
+	if ((qtype == DNS_TYPE_A || qtype == DNS_TYPE_AAAA) && get16(q + end + 2) == DNS_CLASS_IN &&
+	    fn_hosts_addr_for(id, name, family, &ip)) {
+		unsigned len = family == AF_INET ? 4 : 16;
+
+		put16(out + n, 0xc000 | DNS_HDR); /* the question's name */
+		put16(out + n + 2, qtype);
+		put16(out + n + 4, DNS_CLASS_IN);
+		put16(out + n + 6, 0);
+		put16(out + n + 8, DNS_TTL);
+		put16(out + n + 10, len);
+		memcpy(out + n + 12, ip.bytes, len);
+		n += 12 + len;
+		answers = 1;
+	} else if (!fn_hosts_addr_for(id, name, AF_INET, &other) &&
+		   !fn_hosts_addr_for(id, name, AF_INET6, &other)) {
+		rcode = RCODE_NXDOMAIN; /* a known name of another type gets an empty NOERROR */
+	}
+	put_header(out, q, rcode, answers);
+	return n;
+}
+
+static int bind_nameserver(const struct fn_ip *ip)
+{
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa = {0};
+	int one = 1, fd = socket(ip->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	socklen_t len;
+
+	if (fd < 0)
+		return -errno;
+	/* A nameserver that is another host's address is local only through the runner's table;
+	 * freebind lets the socket take it. */
+	if (ip->family == AF_INET) {
+		setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one));
+		sa.v4.sin_family = AF_INET;
+		sa.v4.sin_port = htons(53);
+		memcpy(&sa.v4.sin_addr, ip->bytes, 4);
+		len = sizeof(sa.v4);
+	} else {
+		setsockopt(fd, SOL_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+		sa.v6.sin6_family = AF_INET6;
+		sa.v6.sin6_port = htons(53);
+		memcpy(&sa.v6.sin6_addr, ip->bytes, 16);
+		len = sizeof(sa.v6);
+	}
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < id->n_nameservers && n < max; i++) {
+		int fd = bind_nameserver(&id->nameservers[i]);
+
+		if (fd == -EADDRINUSE)
+			continue; /* the same address twice */
+		if (fd < 0) {
+			while (n)
+				close(fds[--n]);
+			return fd;
+		}
+		fds[n++] = fd;
+	}
+	return (int)n;
+}
+
+struct dns_server {
+	const struct fn_identity *id;
+	struct pollfd p[FN_NET_MAX_DNS];
+	size_t n;
+};
+
+static void serve_one(const struct fn_identity *id, int fd)
+{
+	uint8_t q[1500], out[1500];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(fd, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	size_t len;
+
+	if (n <= 0)
+		return;
+	len = fn_dns_answer(id, q, (size_t)n, out, sizeof(out));
+	if (len)
+		sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, flen);
+}
+
+static void *dns_loop(void *arg)
+{
+	struct dns_server *s = arg;
+
+	for (;;) {
+		if (poll(s->p, s->n, -1) < 0)
+			continue;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->p[i].revents & POLLIN)
+				serve_one(s->id, s->p[i].fd);
+	}
+	return NULL;
+}
+
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n)
+{
+	static struct dns_server s;
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	if (n == 0)
+		return 0;
+	s.id = id;
+	s.n = n;
+	for (size_t i = 0; i < n; i++)
+		s.p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	err = pthread_create(&t, &attr, dns_loop, &s);
+	pthread_attr_destroy(&attr);
+	return -err;
+}

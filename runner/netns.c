@@ -1,0 +1,594 @@
+/* --net isolated: builds the identity's network namespace over rtnetlink (no `ip` needed on the
+ * target machine). Links are veth pairs whose peers sit, up and silent, in a second namespace only
+ * the runner holds, so both disappear with the runner. Egress is cut by routing policy: a rule
+ * after table local answers ENETUNREACH for every other destination at route lookup, so no packet
+ * is ever built (no nftables needed, nothing to leak past). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fib_rules.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/veth.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "derive.h"
+#include "netaddr.h"
+#include "netns.h"
+#include "rtnl.h"
+
+#define IPV6_START_WAIT_MS 8000
+
+void fn_net_init(struct fn_net *net)
+{
+	memset(net, 0, sizeof(*net));
+	net->host_fd = net->peer_fd = net->target_fd = -1;
+}
+
+bool fn_net_parse_publish(struct fn_net *net, const char *arg)
+{
+	struct fn_publish p = {.addr = "127.0.0.1"};
+	const char *ports = arg, *colon = strrchr(arg, ':');
+	unsigned long a, b = 0;
+	char *end;
+
+	if (net->n_publish == FN_NET_MAX_PUBLISH)
+		return false;
+	/* ADDR:PORT:TARGET, ADDR:PORT, PORT:TARGET or PORT: an address has a dot or brackets. */
+	if (colon && (strchr(arg, '.') || arg[0] == '[')) {
+		const char *first = strchr(arg, ':');
+		size_t alen;
+
+		if (arg[0] == '[') {
+			const char *close = strchr(arg, ']');
+
+			if (!close || close[1] != ':')
+				return false;
+			alen = (size_t)(close - arg - 1);
+			ports = close + 2;
+			if (alen >= sizeof(p.addr))
+				return false;
+			memcpy(p.addr, arg + 1, alen);
+			p.addr[alen] = '\0';
+		} else {
+			alen = (size_t)(first - arg);
+			if (alen >= sizeof(p.addr))
+				return false;
+			memcpy(p.addr, arg, alen);
+			p.addr[alen] = '\0';
+			ports = first + 1;
+		}
+	}
+	a = strtoul(ports, &end, 10);
+	if (*end == ':')
+		b = strtoul(end + 1, &end, 10);
+	else
+		b = a;
+	if (*end || a == 0 || a > 65535 || b == 0 || b > 65535)
+		return false;
+	p.port = (uint16_t)a;
+	p.target_port = (uint16_t)b;
+	net->publish[net->n_publish++] = p;
+	return true;
+}
+
+static int fail(char *what, size_t len, int err, const char *fmt, const char *arg)
+{
+	snprintf(what, len, fmt, arg);
+	return err;
+}
+
+static int write_sysctl(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int set_iface_sysctl(const char *iface, const char *key, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", iface, key);
+	return write_sysctl(path, value);
+}
+
+static int open_netns_self(void)
+{
+	return open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+}
+
+/* A new namespace for the calling thread, returned as an fd. */
+static int new_netns(void)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	return open_netns_self();
+}
+
+static int ip_len(const struct fn_ip *ip)
+{
+	return ip->family == AF_INET ? 4 : 16;
+}
+
+static int link_create(struct fn_rtnl *nl, const struct fn_iface *iface, int peer_ns)
+{
+	struct fn_nlmsg m;
+	struct ifinfomsg *ifi, *peer;
+	struct rtattr *info, *data, *pa;
+	char peer_name[IFNAMSIZ];
+
+	ifi = fn_nl_start(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = iface->ifindex;
+	fn_nl_put_str(&m, IFLA_IFNAME, iface->name);
+	fn_nl_put(&m, IFLA_ADDRESS, iface->mac.b, sizeof(iface->mac.b));
+	fn_nl_put_u32(&m, IFLA_MTU, iface->mtu);
+	info = fn_nl_nest_start(&m, IFLA_LINKINFO);
+	fn_nl_put_str(&m, IFLA_INFO_KIND, "veth");
+	data = fn_nl_nest_start(&m, IFLA_INFO_DATA);
+	pa = fn_nl_nest_start(&m, VETH_INFO_PEER);
+	peer = fn_nl_reserve(&m, sizeof(*peer));
+	peer->ifi_family = AF_UNSPEC;
+	peer->ifi_index = iface->iflink; /* what `ip link` shows after the @if */
+	snprintf(peer_name, sizeof(peer_name), "p%d", iface->ifindex);
+	fn_nl_put_str(&m, IFLA_IFNAME, peer_name);
+	fn_nl_put_u32(&m, IFLA_MTU, iface->mtu);
+	fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)peer_ns);
+	fn_nl_nest_end(&m, pa);
+	fn_nl_nest_end(&m, data);
+	fn_nl_nest_end(&m, info);
+	return fn_rtnl_talk(nl, &m);
+}
+
+/* No generated link-local address; must happen before the link first comes up. */
+static int link_addrgen_none(struct fn_rtnl *nl, int ifindex)
+{
+	struct fn_nlmsg m;
+	struct ifinfomsg *ifi = fn_nl_start(&m, RTM_NEWLINK, 0, sizeof(*ifi));
+	struct rtattr *spec, *inet6;
+
+	ifi->ifi_index = ifindex;
+	spec = fn_nl_nest_start(&m, IFLA_AF_SPEC);
+	inet6 = fn_nl_nest_start(&m, AF_INET6);
+	fn_nl_put_u8(&m, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	fn_nl_nest_end(&m, inet6);
+	fn_nl_nest_end(&m, spec);
+	return fn_rtnl_talk(nl, &m);
+}
+
+static int link_up(struct fn_rtnl *nl, int ifindex)
+{
+	struct fn_nlmsg m;
+	struct ifinfomsg *ifi = fn_nl_start(&m, RTM_NEWLINK, 0, sizeof(*ifi));
+
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return fn_rtnl_talk(nl, &m);
+}
+
+static int addr_add(struct fn_rtnl *nl, const struct fn_iface *iface, const struct fn_cidr *a)
+{
+	struct fn_nlmsg m;
+	struct ifaddrmsg *ifa =
+	    fn_nl_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa));
+	int len = ip_len(&a->ip);
+
+	ifa->ifa_family = (uint8_t)a->ip.family;
+	ifa->ifa_prefixlen = (uint8_t)a->prefix;
+	ifa->ifa_index = (uint32_t)iface->ifindex;
+	ifa->ifa_scope = (uint8_t)fn_addr_scope(a);
+	if (fn_iface_addr_nodad(iface, a))
+		ifa->ifa_flags = IFA_F_NODAD;
+	fn_nl_put(&m, IFA_LOCAL, a->ip.bytes, (size_t)len);
+	fn_nl_put(&m, IFA_ADDRESS, a->ip.bytes, (size_t)len);
+	if (fn_iface_addr_has_broadcast(iface, a)) {
+		struct fn_ip brd = fn_cidr_broadcast(a);
+
+		fn_nl_put(&m, IFA_BROADCAST, brd.bytes, 4);
+	}
+	return fn_rtnl_talk(nl, &m);
+}
+
+struct route_spec {
+	const struct fn_cidr *dst;
+	const struct fn_ip *gw; /* NULL: on link */
+	int ifindex;		/* 0: none */
+	unsigned metric;
+	unsigned table;
+	unsigned char type; /* RTN_* */
+};
+
+/* As `ip route add` makes it: proto boot, scope link without a gateway. */
+static int route_add(struct fn_rtnl *nl, const struct route_spec *r)
+{
+	struct fn_nlmsg m;
+	struct rtmsg *rt = fn_nl_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
+	int len = ip_len(&r->dst->ip);
+
+	rt->rtm_family = (uint8_t)r->dst->ip.family;
+	rt->rtm_dst_len = (uint8_t)r->dst->prefix;
+	rt->rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_type = r->type;
+	rt->rtm_scope = r->type == RTN_LOCAL ? RT_SCOPE_HOST
+			: r->gw		     ? RT_SCOPE_UNIVERSE
+					     : RT_SCOPE_LINK;
+	if (r->table >= 256)
+		fn_nl_put_u32(&m, RTA_TABLE, r->table);
+	if (r->dst->prefix)
+		fn_nl_put(&m, RTA_DST, r->dst->ip.bytes, (size_t)len);
+	if (r->gw)
+		fn_nl_put(&m, RTA_GATEWAY, r->gw->bytes, (size_t)len);
+	if (r->ifindex)
+		fn_nl_put_u32(&m, RTA_OIF, (uint32_t)r->ifindex);
+	if (r->metric)
+		fn_nl_put_u32(&m, RTA_PRIORITY, r->metric);
+	return fn_rtnl_talk(nl, &m);
+}
+
+static uint16_t nud_state(enum fn_nud s)
+{
+	static const uint16_t map[] = {
+	    [FN_NUD_PERMANENT] = NUD_PERMANENT, [FN_NUD_REACHABLE] = NUD_REACHABLE,
+	    [FN_NUD_STALE] = NUD_STALE,		[FN_NUD_DELAY] = NUD_DELAY,
+	    [FN_NUD_PROBE] = NUD_PROBE,		[FN_NUD_INCOMPLETE] = NUD_INCOMPLETE,
+	    [FN_NUD_FAILED] = NUD_FAILED,	[FN_NUD_NOARP] = NUD_NOARP,
+	};
+	return map[s];
+}
+
+static int neigh_add(struct fn_rtnl *nl, const struct fn_neighbor *n)
+{
+	struct fn_nlmsg m;
+	struct ndmsg *nd = fn_nl_start(&m, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*nd));
+
+	nd->ndm_family = (uint8_t)n->ip.family;
+	nd->ndm_ifindex = n->ifindex;
+	nd->ndm_state = nud_state(n->state);
+	fn_nl_put(&m, NDA_DST, n->ip.bytes, (size_t)ip_len(&n->ip));
+	/* The kernel keeps no address for entries still (or again) unresolved. */
+	if (n->state != FN_NUD_INCOMPLETE && n->state != FN_NUD_FAILED)
+		fn_nl_put(&m, NDA_LLADDR, n->mac.b, sizeof(n->mac.b));
+	return fn_rtnl_talk(nl, &m);
+}
+
+/* A policy rule: `to` (NULL: all) looked up in `table`, or `action` (FR_ACT_*) for everything. */
+static int rule_add(struct fn_rtnl *nl, int family, unsigned prio, const struct fn_ip *to,
+		    unsigned table, unsigned char action)
+{
+	struct fn_nlmsg m;
+	struct fib_rule_hdr *fr =
+	    fn_nl_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*fr));
+
+	fr->family = (uint8_t)family;
+	fr->action = action;
+	fn_nl_put_u32(&m, FRA_PRIORITY, prio);
+	if (to) {
+		fr->dst_len = (uint8_t)(ip_len(to) * 8);
+		fn_nl_put(&m, FRA_DST, to->bytes, (size_t)ip_len(to));
+	}
+	if (table) {
+		fr->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+		fn_nl_put_u32(&m, FRA_TABLE, table);
+	}
+	return fn_rtnl_talk(nl, &m);
+}
+
+struct ff00_probe {
+	int ifindex;
+	bool found;
+};
+
+static void saw_route(const struct nlmsghdr *h, void *arg)
+{
+	struct ff00_probe *p = arg;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	struct rtattr *tb[RTA_MAX + 1];
+
+	fn_nl_parse(h, sizeof(*rt), tb, RTA_MAX);
+	if (rt->rtm_dst_len != 8 || !tb[RTA_DST] || !tb[RTA_OIF])
+		return;
+	if (((uint8_t *)RTA_DATA(tb[RTA_DST]))[0] == 0xff &&
+	    *(int *)RTA_DATA(tb[RTA_OIF]) == p->ifindex)
+		p->found = true;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* IPv6 starts on a link (ff00::/8, its link-local address) when the kernel's link watcher
+ * processes the carrier event, asynchronously and at most once a second, in no promised order;
+ * one link at a time keeps the kernel's lists in ifindex order, as on a machine that brought its
+ * links up at boot. The target must not start before. */
+static void wait_ipv6_started(struct fn_rtnl *nl, int ifindex)
+{
+	long deadline = now_ms() + IPV6_START_WAIT_MS;
+
+	if (access("/proc/sys/net/ipv6", F_OK) != 0)
+		return;
+	for (;;) {
+		struct ff00_probe p = {.ifindex = ifindex};
+		struct fn_nlmsg m;
+		struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+
+		rt->rtm_family = AF_INET6;
+		if (fn_rtnl_dump(nl, &m, saw_route, &p) < 0 || p.found || now_ms() > deadline)
+			return;
+		usleep(10000);
+	}
+}
+
+/* `peer` is a socket in the peers' namespace: a peer must be up for its side to have carrier, and
+ * cannot be brought up while it is being created (its own peer does not exist yet). */
+static int build_links(struct fn_rtnl *nl, struct fn_rtnl *peer, const struct fn_identity *id,
+		       int peer_ns, char *what, size_t len)
+{
+	int err;
+
+	if ((err = link_up(nl, 1)))
+		return fail(what, len, err, "bringing up %s", "lo");
+	for (size_t i = 1; i < id->n_ifaces; i++) {
+		const struct fn_iface *f = &id->ifaces[i];
+
+		if ((err = link_create(nl, f, peer_ns)))
+			return fail(what, len, err, "creating the veth link %s", f->name);
+		if (!f->ipv6_link_local && (err = link_addrgen_none(nl, f->ifindex)))
+			return fail(what, len, err, "turning off the link-local address of %s",
+				    f->name);
+		/* An up link's addresses would finish duplicate address detection in a second
+		 * or two anyway; a down link's stay tentative, as the identity says. */
+		if (f->up)
+			set_iface_sysctl(f->name, "accept_dad", "0");
+		for (size_t k = 0; k < f->n_addrs; k++) {
+			char ip[FN_IP_STRLEN];
+
+			if ((err = addr_add(nl, f, &f->addrs[k])))
+				return fail(what, len, err, "adding the address %s",
+					    fn_ip_format(&f->addrs[k].ip, ip));
+		}
+	}
+	for (size_t i = 1; i < id->n_ifaces; i++) {
+		const struct fn_iface *f = &id->ifaces[i];
+
+		if ((err = link_up(peer, f->iflink)))
+			return fail(what, len, err, "bringing up the peer of %s", f->name);
+		if (!f->up)
+			continue;
+		if ((err = link_up(nl, f->ifindex)))
+			return fail(what, len, err, "bringing up %s", f->name);
+		wait_ipv6_started(nl, f->ifindex);
+	}
+	return 0;
+}
+
+static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, char *what, size_t len)
+{
+	struct fn_neighbor *neigh;
+	size_t n;
+	int err = 0;
+
+	if (id->has_gateway) {
+		struct fn_cidr any = {.ip.family = id->gateway_ip.family};
+		struct route_spec r = {&any, &id->gateway_ip, id->gateway_ifindex,
+				       0,    RT_TABLE_MAIN,   RTN_UNICAST};
+
+		if ((err = route_add(nl, &r)))
+			return fail(what, len, err, "adding the default route%s", "");
+	}
+	for (size_t i = 0; i < id->n_routes; i++) {
+		const struct fn_route *rt = &id->routes[i];
+		struct route_spec r = {&rt->to,	      rt->has_via ? &rt->via : NULL,
+				       rt->ifindex,   rt->metric,
+				       RT_TABLE_MAIN, RTN_UNICAST};
+		char ip[FN_IP_STRLEN];
+
+		if ((err = route_add(nl, &r)))
+			return fail(what, len, err, "adding the route to %s",
+				    fn_ip_format(&rt->to.ip, ip));
+	}
+	n = fn_neighbor_table(id, &neigh);
+	for (size_t i = 0; i < n && !err; i++) {
+		char ip[FN_IP_STRLEN];
+
+		if ((err = neigh_add(nl, &neigh[i])))
+			fail(what, len, err, "adding the neighbour %s",
+			     fn_ip_format(&neigh[i].ip, ip));
+	}
+	free(neigh);
+	return err;
+}
+
+static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
+{
+	if (ip->family == AF_INET && ip->bytes[0] == 127)
+		return true;
+	for (size_t i = 1; i < id->n_ifaces; i++)
+		for (size_t k = 0; k < id->ifaces[i].n_addrs; k++)
+			if (fn_ip_equal(&id->ifaces[i].addrs[k].ip, ip))
+				return true;
+	return false;
+}
+
+/* The resolver must be reachable on the identity's nameservers even when they are other hosts:
+ * each one becomes local through a table of its own, looked up before the egress rule. */
+static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, char *what,
+			     size_t len)
+{
+	for (size_t i = 0; i < id->n_nameservers; i++) {
+		const struct fn_ip *ns = &id->nameservers[i];
+		struct fn_cidr host = {.ip = *ns, .prefix = (unsigned)ip_len(ns) * 8};
+		struct route_spec r = {&host, NULL, 1, 0, FN_NET_DNS_TABLE, RTN_LOCAL};
+		char ip[FN_IP_STRLEN];
+		int err;
+
+		if (is_own_address(id, ns))
+			continue;
+		if ((err = route_add(nl, &r)) && err != -EEXIST)
+			return fail(what, len, err, "routing the resolver address %s",
+				    fn_ip_format(ns, ip));
+		err = rule_add(nl, ns->family, FN_NET_EGRESS_PRIO - 1, ns, FN_NET_DNS_TABLE,
+			       FR_ACT_TO_TBL);
+		if (err && err != -EEXIST)
+			return fail(what, len, err, "adding a rule for the resolver %s",
+				    fn_ip_format(ns, ip));
+	}
+	return 0;
+}
+
+static int block_egress(struct fn_rtnl *nl, char *what, size_t len)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+
+	for (size_t i = 0; i < 2; i++) {
+		int err =
+		    rule_add(nl, families[i], FN_NET_EGRESS_PRIO, NULL, 0, FR_ACT_UNREACHABLE);
+
+		/* No IPv6 in this kernel: nothing to block there. */
+		if (err && !(families[i] == AF_INET6 && err == -EAFNOSUPPORT))
+			return fail(what, len, err, "adding the egress rule%s", "");
+	}
+	return 0;
+}
+
+/* Everything done inside the target namespace by the calling thread. */
+static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct fn_identity *id,
+			char *what, size_t len)
+{
+	struct fn_rtnl nl;
+	int err = fn_rtnl_open(&nl);
+
+	if (err)
+		return fail(what, len, err, "opening rtnetlink%s", "");
+	err = build_links(&nl, peer, id, net->peer_fd, what, len);
+	if (!err)
+		err = build_routes(&nl, id, what, len);
+	if (!err)
+		err = route_nameservers(&nl, id, what, len);
+	if (!err)
+		err = block_egress(&nl, what, len);
+	fn_rtnl_close(&nl);
+	if (err)
+		return err;
+	err = fn_dns_open(id, net->dns_fds, FN_NET_MAX_DNS);
+	if (err < 0)
+		return fail(what, len, err, "opening the resolver's sockets%s", "");
+	net->n_dns = (size_t)err;
+	return 0;
+}
+
+/* The peers' namespace answers nothing: no addresses, and no IPv6 that would send router
+ * solicitations or DAD probes the identity's side would count as received. */
+static int quiet_peer_namespace(void)
+{
+	write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	return 0;
+}
+
+int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
+{
+	struct fn_rtnl peer = {.fd = -1};
+	int err = 0;
+
+	net->host_fd = open_netns_self();
+	if (net->host_fd < 0)
+		return fail(what, len, -errno, "opening the network namespace%s", "");
+	net->peer_fd = new_netns();
+	if (net->peer_fd < 0)
+		err = fail(what, len, net->peer_fd, "creating a network namespace%s", "");
+	else if (!quiet_peer_namespace() && (err = fn_rtnl_open(&peer)))
+		fail(what, len, err, "opening rtnetlink%s", "");
+	if (!err && (net->target_fd = new_netns()) < 0)
+		err = fail(what, len, net->target_fd, "creating a network namespace%s", "");
+	if (!err)
+		err = build_target(net, &peer, id, what, len);
+	fn_rtnl_close(&peer);
+	if (setns(net->host_fd, CLONE_NEWNET) < 0 && !err)
+		err = fail(what, len, -errno, "returning to the runner's network namespace%s", "");
+	return err;
+}
+
+int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
+{
+	int err = fn_dns_start(id, net->dns_fds, net->n_dns);
+
+	if (err)
+		return fail(what, len, err, "starting the resolver%s", "");
+	return fn_publish_start(net->publish, net->n_publish, net->target_fd, what, len);
+}
+
+void fn_net_release(struct fn_net *net)
+{
+	int *fds[] = {&net->host_fd, &net->peer_fd, &net->target_fd};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of
+ * the namespace that mounted it); /sys/class/net stays fakefs's, whose links point there and
+ * which also shows what the kernel cannot (a PCI NIC's device). */
+static int mount_kernel_links(struct fn_report *rep)
+{
+	int fs, mnt, tree, err = 0;
+
+	fs = fsopen("sysfs", FSOPEN_CLOEXEC);
+	if (fs < 0) {
+		fn_report_set(rep, FN_REPORT_SETUP, errno, "fsopen(sysfs)", NULL);
+		return -errno;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0) {
+		err = -errno;
+		close(fs);
+		fn_report_set(rep, FN_REPORT_SETUP, -err, "mounting a sysfs for the namespace",
+			      NULL);
+		return err;
+	}
+	close(fs);
+	tree = open_tree(mnt, "devices/virtual/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || move_mount(tree, "", AT_FDCWD, "/sys/devices/virtual/net",
+				   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		err = -errno;
+		fn_report_set(rep, FN_REPORT_SETUP, -err,
+			      "mounting the namespace's sysfs over /sys/devices/virtual/net", NULL);
+	}
+	if (tree >= 0)
+		close(tree);
+	close(mnt);
+	return err;
+}
+
+int fn_netns_join(int netns_fd, struct fn_report *rep)
+{
+	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+		fn_report_set(rep, FN_REPORT_SETUP, errno, "joining the isolated network namespace",
+			      NULL);
+		return -errno;
+	}
+	close(netns_fd);
+	return mount_kernel_links(rep);
+}

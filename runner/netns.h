@@ -1,0 +1,60 @@
+/* --net isolated: a network namespace that holds the identity in the kernel itself, so netlink,
+ * ioctl, /proc/net and a fresh sysfs all agree with it; nothing in it reaches beyond loopback and
+ * the identity's own addresses; a resolver answers from the identity. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "child.h"
+#include "identity.h"
+
+#define FN_NET_MAX_DNS	   8
+#define FN_NET_MAX_PUBLISH 8
+
+/* --publish [ADDR:]PORT[:TARGET_PORT]: host ADDR:PORT -> 127.0.0.1:TARGET_PORT in the namespace. */
+struct fn_publish {
+	char addr[64]; /* "127.0.0.1" unless given */
+	uint16_t port, target_port;
+};
+
+struct fn_net {
+	int host_fd;   /* the runner's own network namespace */
+	int peer_fd;   /* the namespace the veth peers live in, silent and unreachable */
+	int target_fd; /* the identity's namespace, joined by the init */
+	int dns_fds[FN_NET_MAX_DNS];
+	size_t n_dns;
+	struct fn_publish publish[FN_NET_MAX_PUBLISH];
+	size_t n_publish;
+};
+
+/* Routing table that holds the resolver's addresses when they are not the identity's own. */
+#define FN_NET_DNS_TABLE 2048
+/* Priority of the rule that makes every destination outside table local unreachable. */
+#define FN_NET_EGRESS_PRIO 32000
+
+void fn_net_init(struct fn_net *net);
+/* Parses a --publish argument; returns false when it is malformed. */
+bool fn_net_parse_publish(struct fn_net *net, const char *arg);
+/* Builds both namespaces from the identity, with no thread running yet. The calling thread ends
+ * in its own namespace again. Returns 0, or -errno with `what` describing the failing step. */
+int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
+/* Starts the resolver and the forwarders on threads of the runner. Returns 0 or -errno. */
+int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
+void fn_net_release(struct fn_net *net);
+
+/* In the init: join the namespace and mount the kernel's view of its links over
+ * /sys/devices/virtual/net. Returns 0, or -errno with `rep` filled. */
+int fn_netns_join(int netns_fd, struct fn_report *rep);
+
+/* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses in the calling
+ * thread's namespace; returns how many, or -errno. */
+int fn_dns_open(const struct fn_identity *id, int *fds, size_t max);
+/* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
+size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
+		     size_t outlen);
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n);
+
+/* The forwarders (publish.c): listen in the runner's namespace, connect inside `target_fd`. */
+int fn_publish_start(const struct fn_publish *p, size_t n, int target_fd, char *what, size_t len);

@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# The preload library (build/libfakenet-preload.so): what dynamically linked programs see through
+# it, compared with what the same programs see in a real network namespace configured like the
+# identity (tests/lib/netns-from-identity.py). No FUSE and no namespace is used for the preloaded
+# side.
+#
+# What is masked, and why:
+#  - ifconfig: the RX/TX packet and byte counters (the kernel's veths count their own IPv6
+#    traffic), and the order of inet6 lines within an interface (/proc/net/if_inet6 follows a hash
+#    salted per namespace, so any order is real).
+#  - ETHTOOL_GPERMADDR: a veth has no permanent address (all zero); the identity gives every
+#    interface one (`permanent_mac:`, default = mac), which is what ethtool -P must show.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
+PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+IDENTITIES="docker multi-nic"
+
+setup_file() {
+	export BUILD="${FAKENET_BUILD:-$TOP/build}"
+	export FAKENET="${FAKENET:-$BUILD/fakenet}"
+	export PRELOAD="$BUILD/libfakenet-preload.so"
+	export IFPROBE="$BUILD/tests/preload/ifprobe"
+	export NS_PREFIX="fnpre-$$"
+	[ "$(id -u)" = 0 ] || return 0
+	"$PY" -c 'import yaml' 2>/dev/null || return 0
+	local pids=() i rc=0 p
+	for i in $IDENTITIES; do
+		"$PY" "$NETNS_TOOL" up "$TOP/identities/$i.yaml" "$NS_PREFIX-$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || rc=1
+	done
+	return $rc
+}
+
+teardown_file() {
+	local i
+	for i in $IDENTITIES; do
+		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$i"
+	done
+}
+
+setup() {
+	[ -f "$PRELOAD" ] || skip "no $PRELOAD: run make"
+}
+
+need_netns() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	"$PY" -c 'import yaml' 2>/dev/null || skip "python3-yaml missing"
+	ip netns list | grep -q "^$NS_PREFIX-$1\b" || skip "namespace for $1 was not built"
+}
+
+# Runs a command under the preload with an identity of identities/.
+preloaded() {
+	local id=$1
+	shift
+	FAKENET_IDENTITY="$TOP/identities/$id.yaml" LD_PRELOAD="$PRELOAD" "$@"
+}
+
+in_netns() {
+	local id=$1
+	shift
+	ip netns exec "$NS_PREFIX-$id" "$@"
+}
+
+# ifconfig output with the volatile parts masked (see the header).
+mask_ifconfig() {
+	awk '
+	/^[^ ]/ || /^$/ { flush() }
+	/packets/ { sub(/packets [0-9]+  bytes [0-9]+ \([^)]*\)/, "packets N  bytes N") }
+	/^ +inet6 / { v6[n6++] = $0; next }
+	{ print }
+	function flush(  i, j, t) {
+		for (i = 0; i < n6; i++) for (j = i + 1; j < n6; j++) if (v6[j] < v6[i]) { t = v6[i]; v6[i] = v6[j]; v6[j] = t }
+		for (i = 0; i < n6; i++) print v6[i]
+		n6 = 0
+	}
+	END { flush() }'
+}
+
+gateway_of() {
+	"$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["gateway"]["ip"])' \
+		"$TOP/identities/$1.yaml"
+}
+
+probe_args() {
+	local gw
+	gw=$(gateway_of "$1")
+	echo "eth0:$gw $gw eth0:10.9.9.9 nosuch0:$gw"
+}
+
+@test "real ifconfig -a under the preload prints what it prints in the namespace (docker)" {
+	need_netns docker
+	expected=$(in_netns docker /sbin/ifconfig -a | mask_ifconfig)
+	actual=$(preloaded docker /sbin/ifconfig -a | mask_ifconfig)
+	[ -n "$expected" ]
+	diff -u <(echo "$expected") <(echo "$actual")
+}
+
+@test "real ifconfig -a under the preload prints what it prints in the namespace (multi-nic)" {
+	need_netns multi-nic
+	expected=$(in_netns multi-nic /sbin/ifconfig -a | mask_ifconfig)
+	actual=$(preloaded multi-nic /sbin/ifconfig -a | mask_ifconfig)
+	diff -u <(echo "$expected") <(echo "$actual")
+}
+
+@test "real ifconfig eth0 (one interface, by name) agrees" {
+	need_netns multi-nic
+	diff -u <(in_netns multi-nic /sbin/ifconfig eth1 | mask_ifconfig) \
+		<(preloaded multi-nic /sbin/ifconfig eth1 | mask_ifconfig)
+}
+
+@test "getifaddrs, if_nameindex and every interface ioctl agree with the kernel (docker)" {
+	need_netns docker
+	args=$(probe_args docker)
+	# shellcheck disable=SC2086
+	expected=$(in_netns docker "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR)
+	# shellcheck disable=SC2086
+	actual=$(preloaded docker "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR)
+	echo "$expected" | grep -q 'SIOCGARP eth0:.*flags=0x6'
+	diff -u <(echo "$expected") <(echo "$actual")
+}
+
+@test "getifaddrs, if_nameindex and every interface ioctl agree with the kernel (multi-nic)" {
+	need_netns multi-nic
+	args=$(probe_args multi-nic)
+	# shellcheck disable=SC2086
+	diff -u <(in_netns multi-nic "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR) \
+		<(preloaded multi-nic "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR)
+}
+
+@test "ETHTOOL_GPERMADDR gives the identity's permanent MAC" {
+	expected=$("$PY" -c 'import sys, yaml; i = yaml.safe_load(open(sys.argv[1]))["interfaces"][0]; print(i.get("permanent_mac", i["mac"]))' "$TOP/identities/multi-nic.yaml")
+	run preloaded multi-nic "$IFPROBE"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx "eth0 ETHTOOL_GPERMADDR: size=6 $expected"
+}
+
+@test "python3 reads /sys/class/net/*/address as in the namespace" {
+	need_netns multi-nic
+	script='import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]'
+	expected=$(in_netns multi-nic "$PY" -c "$script")
+	actual=$(preloaded multi-nic "$PY" -c "$script")
+	[ -n "$expected" ]
+	diff -u <(echo "$expected") <(echo "$actual")
+}
+
+@test "ls -l /sys/class/net shows the namespace's links" {
+	need_netns multi-nic
+	diff -u <(in_netns multi-nic ls /sys/class/net) <(preloaded multi-nic ls /sys/class/net)
+	diff -u <(in_netns multi-nic readlink /sys/class/net/eth2) \
+		<(preloaded multi-nic readlink /sys/class/net/eth2)
+	diff -u <(in_netns multi-nic realpath /sys/class/net/eth2/address) \
+		<(preloaded multi-nic realpath /sys/class/net/eth2/address)
+}
+
+@test "the real hostname and uname -n give the identity's hostname" {
+	expected=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
+	[ "$(preloaded multi-nic /bin/hostname)" = "$expected" ]
+	[ "$(preloaded multi-nic uname -n)" = "$expected" ]
+	[ "$(preloaded multi-nic cat /proc/sys/kernel/hostname)" = "$expected" ]
+}
+
+@test "cat /proc/net/route equals fakenet show and the kernel's" {
+	need_netns multi-nic
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	actual=$(preloaded multi-nic cat /proc/net/route)
+	diff -u <(FAKENET_IDENTITY="$TOP/identities/multi-nic.yaml" "$FAKENET" show /proc/net/route) \
+		<(echo "$actual")
+	diff -u <(in_netns multi-nic cat /proc/net/route) <(echo "$actual")
+	diff -u <(in_netns multi-nic cat /proc/self/net/route) \
+		<(preloaded multi-nic cat /proc/self/net/route)
+}
+
+@test "children inherit the view; the default identity is the embedded one" {
+	run env -u FAKENET_IDENTITY LD_PRELOAD="$PRELOAD" sh -c 'sh -c "cat /etc/hostname"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/docker.yaml")" ]
+}
+
+@test "/proc/net keeps the real files the identity does not define" {
+	run preloaded docker sh -c 'ls /proc/net; head -1 /proc/net/tcp'
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx route
+	echo "$output" | grep -qx tcp
+	echo "$output" | grep -q 'local_address'
+}
+
+@test "a host interface outside the identity does not exist in the view" {
+	run preloaded docker cat /sys/class/net/nosuch0/address
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'No such file or directory'
+	run preloaded docker sh -c 'echo 9000 > /sys/class/net/eth0/mtu'
+	[ "$status" -ne 0 ]
+}
+
+@test "a broken identity leaves the real view and says why" {
+	bad=$(mktemp)
+	printf 'version: 1\nhostname: [\n' >"$bad"
+	run env FAKENET_IDENTITY="$bad" LD_PRELOAD="$PRELOAD" cat /etc/hostname
+	rm -f "$bad"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q 'fakenet-preload:'
+	echo "$output" | grep -qxF "$(cat /etc/hostname)"
+}

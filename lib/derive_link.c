@@ -205,8 +205,12 @@ size_t fn_iface_addrs(const struct fn_iface *iface, int family, struct fn_cidr *
 {
 	size_t n = 0;
 
-	/* The kernel keeps an interface's IPv6 list sorted by scope: global before link-local. */
-	for (size_t i = 0; i < iface->n_addrs; i++) {
+	/* IPv4 keeps the order addresses were added in. IPv6 (ipv6_link_dev_addr) keeps the list
+	 * sorted by scope, global before link-local, and puts a new address before the older ones
+	 * of its scope: so the file's IPv6 addresses come newest first, then the link-local. */
+	for (size_t k = 0; k < iface->n_addrs; k++) {
+		size_t i = family == AF_INET6 ? iface->n_addrs - 1 - k : k;
+
 		if (iface->addrs[i].ip.family != family)
 			continue;
 		if (n < max)

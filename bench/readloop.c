@@ -1,5 +1,6 @@
-/* Times N open+read+close cycles of one file and prints the median-free mean in nanoseconds:
- * the same loop runs inside and outside fakenet so the two numbers compare like with like. */
+/* Times COUNT open+read+close cycles of one file, in batches of 100, and prints the median batch's
+ * mean in nanoseconds: the same loop runs inside and outside fakenet, and the median keeps a busy
+ * machine's stray pauses out of the comparison. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,29 +15,47 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+#define BATCH 100
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 int main(int argc, char **argv)
 {
-	char buf[65536];
-	long n;
-	double start;
+	static char buf[65536];
+	double *batches;
+	long n, nb;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: readloop FILE COUNT\n");
+	if (argc != 3 || (n = atol(argv[2])) < BATCH) {
+		fprintf(stderr, "usage: readloop FILE COUNT   (COUNT >= %d)\n", BATCH);
 		return 2;
 	}
-	n = atol(argv[2]);
-	start = now_ns();
-	for (long i = 0; i < n; i++) {
-		int fd = open(argv[1], O_RDONLY);
+	nb = n / BATCH;
+	batches = calloc((size_t)nb, sizeof(*batches));
+	if (!batches)
+		return 1;
+	for (long b = 0; b < nb; b++) {
+		double start = now_ns();
 
-		if (fd < 0) {
-			perror(argv[1]);
-			return 1;
+		for (int i = 0; i < BATCH; i++) {
+			int fd = open(argv[1], O_RDONLY);
+
+			if (fd < 0) {
+				perror(argv[1]);
+				return 1;
+			}
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
 		}
-		while (read(fd, buf, sizeof(buf)) > 0)
-			;
-		close(fd);
+		batches[b] = (now_ns() - start) / BATCH;
 	}
-	printf("%.0f\n", (now_ns() - start) / (double)n);
+	qsort(batches, (size_t)nb, sizeof(*batches), compare_doubles);
+	printf("%.0f\n", batches[nb / 2]);
+	free(batches);
 	return 0;
 }

@@ -464,10 +464,14 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, 0);
 }
 
-/* Keeps the request buffers small: nothing here is written and no file is large. */
+/* Keeps the request buffers small: nothing here is written and no file is large. Link targets
+ * never change, so the kernel may keep them: every walk through /proc/net or a sysfs link would
+ * otherwise ask the server again. */
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	conn->want &= ~(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
+	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
 	conn->max_write = 64 * 1024;
 	conn->max_readahead = 64 * 1024;
 }

@@ -44,6 +44,7 @@ struct result {
 struct check_opts {
 	const char *identity;
 	const char *net;
+	const char *backend;
 	const char *format;
 	const char **probe_files;
 	size_t n_probe_files;
@@ -54,6 +55,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
 		     "                     [--format text|tap|json] [--net host|isolated]\n"
+		     "                     [--backend auto|fuse|preload]\n"
 		     "Runs every probe inside the identity, as `fakenet run` would, and checks "
 		     "that each view\n"
 		     "agrees with the identity. Exit 0: all agree; 1: a probe disagrees; 2: usage "
@@ -98,7 +100,7 @@ static char *battery_script(const struct fn_probe_list *probes)
 
 static char **run_argv(const struct check_opts *o, char *script)
 {
-	char **argv = xcalloc(12, sizeof(*argv));
+	char **argv = xcalloc(14, sizeof(*argv));
 	size_t n = 0;
 
 	argv[n++] = "fakenet";
@@ -109,6 +111,10 @@ static char **run_argv(const struct check_opts *o, char *script)
 	}
 	argv[n++] = "--net";
 	argv[n++] = (char *)o->net;
+	if (o->backend) {
+		argv[n++] = "--backend";
+		argv[n++] = (char *)o->backend;
+	}
 	argv[n++] = "--";
 	argv[n++] = "/bin/sh";
 	argv[n++] = "-c";
@@ -448,13 +454,10 @@ static void report_json(const struct fn_probe_list *probes, const struct result 
 static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
 	static const struct option longopts[] = {
-	    {"identity", required_argument, NULL, 'i'},
-	    {"probes", required_argument, NULL, 'p'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"net", required_argument, NULL, 'n'},
-	    {"no-builtin", no_argument, NULL, 'B'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"identity", required_argument, NULL, 'i'}, {"probes", required_argument, NULL, 'p'},
+	    {"format", required_argument, NULL, 'f'},	{"net", required_argument, NULL, 'n'},
+	    {"backend", required_argument, NULL, 'b'},	{"no-builtin", no_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -475,6 +478,9 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 			break;
 		case 'n':
 			o->net = optarg;
+			break;
+		case 'b':
+			o->backend = optarg;
 			break;
 		case 'B':
 			o->builtin = false;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct fn_node;
+
 /* The views mounted over the target's paths: FUSE subtree -> real path. */
 struct fn_overlay {
 	const char *tree_path; /* relative to the FUSE root: "sys/class/net" */
@@ -42,6 +44,10 @@ struct fn_child_plan {
 	const char *identity_env; /* FAKENET_IDENTITY for the target; NULL: unchanged */
 	const char *real_dir_env; /* FAKENET_REAL_DIR for the target; NULL: unset */
 	const char *log_env;	  /* FAKENET_LOG for the target (absolute); NULL: unset */
+	/* The tree's /proc/net, and where /proc/net points in the target's view: procnet.c copies
+	 * it onto a tmpfs there. NULL: /proc/net stays on FUSE (with --log, to see every open). */
+	const struct fn_node *proc_net;
+	const char *proc_net_dir;
 	char **argv;
 };
 
@@ -62,6 +68,8 @@ struct fn_report {
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
 /* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
+/* Puts the fast, tmpfs-backed /proc/net in place (procnet.c); a no-op without plan->proc_net. */
+int fn_procnet_mount(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Exposes the real tools in the FUSE tree, then binds the shim read-only over each. */
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Sends `rep` to the runner (best effort: the runner also sees the exit status). */

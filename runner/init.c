@@ -108,7 +108,8 @@ static void build_view(const struct fn_child_plan *plan)
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0) {
+	if (fn_overlay_apply(plan, &rep) != 0 || fn_procnet_mount(plan, &rep) != 0 ||
+	    fn_tools_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}

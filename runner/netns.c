@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@
 #include "netns.h"
 #include "rtnl.h"
 
-#define IPV6_START_WAIT_MS 8000
+#define LINK_SETTLE_WAIT_MS 8000
 
 void fn_net_init(struct fn_net *net)
 {
@@ -288,14 +289,15 @@ static int rule_add(struct fn_rtnl *nl, int family, unsigned prio, const struct 
 	return fn_rtnl_talk(nl, &m);
 }
 
-struct ff00_probe {
+struct settle_probe {
 	int ifindex;
-	bool found;
+	bool multicast_route; /* ff00::/8 on the link: IPv6 has started there */
+	bool oper_up;	      /* the link watcher has set the operational state */
 };
 
 static void saw_route(const struct nlmsghdr *h, void *arg)
 {
-	struct ff00_probe *p = arg;
+	struct settle_probe *p = arg;
 	const struct rtmsg *rt = NLMSG_DATA(h);
 	struct rtattr *tb[RTA_MAX + 1];
 
@@ -304,7 +306,19 @@ static void saw_route(const struct nlmsghdr *h, void *arg)
 		return;
 	if (((uint8_t *)RTA_DATA(tb[RTA_DST]))[0] == 0xff &&
 	    *(int *)RTA_DATA(tb[RTA_OIF]) == p->ifindex)
-		p->found = true;
+		p->multicast_route = true;
+}
+
+static void saw_link(const struct nlmsghdr *h, void *arg)
+{
+	struct settle_probe *p = arg;
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	struct rtattr *tb[IFLA_MAX + 1];
+
+	fn_nl_parse(h, sizeof(*ifi), tb, IFLA_MAX);
+	if (ifi->ifi_index == p->ifindex && tb[IFLA_OPERSTATE] &&
+	    *(uint8_t *)RTA_DATA(tb[IFLA_OPERSTATE]) == IF_OPER_UP)
+		p->oper_up = true;
 }
 
 static long now_ms(void)
@@ -315,30 +329,38 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* IPv6 starts on a link (ff00::/8, its link-local address) when the kernel's link watcher
- * processes the carrier event, asynchronously and at most once a second, in no promised order;
- * one link at a time keeps the kernel's lists in ifindex order, as on a machine that brought its
- * links up at boot. The target must not start before. */
-static void wait_ipv6_started(struct fn_rtnl *nl, int ifindex)
+static bool link_settled(struct fn_rtnl *nl, int ifindex, bool ipv6)
 {
-	long deadline = now_ms() + IPV6_START_WAIT_MS;
+	struct settle_probe p = {.ifindex = ifindex};
+	struct fn_nlmsg m;
+	struct ifinfomsg *ifi = fn_nl_start(&m, RTM_GETLINK, 0, sizeof(*ifi));
+	struct rtmsg *rt;
 
-	if (access("/proc/sys/net/ipv6", F_OK) != 0)
-		return;
-	for (;;) {
-		struct ff00_probe p = {.ifindex = ifindex};
-		struct fn_nlmsg m;
-		struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
-
-		rt->rtm_family = AF_INET6;
-		if (fn_rtnl_dump(nl, &m, saw_route, &p) < 0 || p.found || now_ms() > deadline)
-			return;
-		usleep(10000);
-	}
+	ifi->ifi_family = AF_UNSPEC;
+	if (fn_rtnl_dump(nl, &m, saw_link, &p) < 0)
+		return true;
+	if (!ipv6)
+		return p.oper_up;
+	rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+	rt->rtm_family = AF_INET6;
+	if (fn_rtnl_dump(nl, &m, saw_route, &p) < 0)
+		return true;
+	return p.oper_up && p.multicast_route;
 }
 
-/* `peer` is a socket in the peers' namespace: a peer must be up for its side to have carrier, and
- * cannot be brought up while it is being created (its own peer does not exist yet). */
+/* A link comes up in steps the kernel's link watcher takes asynchronously, at most once a second
+ * and in no promised order: the operational state (`state UP`, not UNKNOWN) and the start of IPv6
+ * on it (ff00::/8, its link-local address). One link at a time keeps the kernel's lists in ifindex
+ * order, as on a machine that brought its links up at boot; the target starts only after. */
+static void wait_link_settled(struct fn_rtnl *nl, int ifindex)
+{
+	long deadline = now_ms() + LINK_SETTLE_WAIT_MS;
+	bool ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0;
+
+	while (!link_settled(nl, ifindex, ipv6) && now_ms() < deadline)
+		usleep(10000);
+}
+
 static int build_links(struct fn_rtnl *nl, struct fn_rtnl *peer, const struct fn_identity *id,
 		       int peer_ns, char *what, size_t len)
 {
@@ -375,7 +397,7 @@ static int build_links(struct fn_rtnl *nl, struct fn_rtnl *peer, const struct fn
 			continue;
 		if ((err = link_up(nl, f->ifindex)))
 			return fail(what, len, err, "bringing up %s", f->name);
-		wait_ipv6_started(nl, f->ifindex);
+		wait_link_settled(nl, f->ifindex);
 	}
 	return 0;
 }
@@ -582,6 +604,22 @@ static int mount_kernel_links(struct fn_report *rep)
 	return err;
 }
 
+/* The host's named namespaces (`ip netns add`) are not the target's business, and their entries
+ * would be dead files in a mount namespace copied before they were mounted. */
+static int hide_named_netns(struct fn_report *rep)
+{
+	struct stat st;
+
+	if (stat("/run/netns", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	if (mount("none", "/run/netns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") <
+	    0) {
+		fn_report_set(rep, FN_REPORT_SETUP, errno, "hiding /run/netns", NULL);
+		return -errno;
+	}
+	return 0;
+}
+
 int fn_netns_join(int netns_fd, struct fn_report *rep)
 {
 	if (setns(netns_fd, CLONE_NEWNET) < 0) {
@@ -590,5 +628,5 @@ int fn_netns_join(int netns_fd, struct fn_report *rep)
 		return -errno;
 	}
 	close(netns_fd);
-	return mount_kernel_links(rep);
+	return mount_kernel_links(rep) ? -1 : hide_named_netns(rep);
 }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "child.h"
 #include "cli.h"
 #include "netns.h"
@@ -36,7 +37,7 @@ struct run_opts {
 	const char *identity;
 	const char *log;
 	const char *shims; /* none | all | a,b,c */
-	bool isolated;	    /* --net isolated */
+	bool isolated;	   /* --net isolated */
 	char **argv;
 };
 
@@ -148,11 +149,13 @@ static int select_tools(struct run *r, char *spec)
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(struct run *r, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"identity", required_argument, NULL, 'i'}, {"net", required_argument, NULL, 'n'},
-	    {"log", required_argument, NULL, 'l'},	{"shims", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},		{"publish", required_argument, NULL, 'p'},
-	    {0}};
+	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
+					     {"net", required_argument, NULL, 'n'},
+					     {"log", required_argument, NULL, 'l'},
+					     {"shims", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {"publish", required_argument, NULL, 'p'},
+					     {0}};
 	int c;
 
 	r->opts.shims = "all";
@@ -236,8 +239,13 @@ static void plan_overlays(struct run *r)
 	}
 	if (tree_has(r->vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated)
+	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated) {
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
+		if (!r->opts.log) {
+			plan->proc_net = fn_vfs_lookup(r->vfs, "/proc/net");
+			plan->proc_net_dir = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS;
+		}
+	}
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
 		char path[32];
 
@@ -563,7 +571,9 @@ int fn_cmd_run(int argc, char **argv)
 	struct run r = {.log_fd = -1};
 	int status;
 
-	status = parse_args(&r, argc, argv);
+	status = fn_backend_dispatch(&argc, argv);
+	if (status < 0)
+		status = parse_args(&r, argc, argv);
 	if (status < 0)
 		status = prepare(&r);
 	if (status < 0)

@@ -205,3 +205,44 @@ probe_args() {
 	echo "$output" | grep -q 'fakenet-preload:'
 	echo "$output" | grep -qxF "$(cat /etc/hostname)"
 }
+
+@test "run --backend preload: no namespace, the view, the shims on PATH and run's exit codes" {
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	run "$FAKENET" run --backend preload -- sh -c 'cat /etc/hostname; command -v ifconfig; readlink /proc/self/ns/mnt; exit 3'
+	[ "$status" -eq 3 ]
+	[ "${lines[0]}" = "$(FAKENET_IDENTITY= "$FAKENET" show /etc/hostname)" ]
+	[ "${lines[1]}" = "$(dirname "$FAKENET")/shims/ifconfig" ] || [[ "${lines[1]}" == */libexec/fakenet/shims/ifconfig ]]
+	[ "${lines[2]}" = "$(readlink /proc/self/ns/mnt)" ]
+	run "$FAKENET" run --backend preload -- /nonexistent/cmd
+	[ "$status" -eq 127 ]
+	run "$FAKENET" run --backend bogus -- true
+	[ "$status" -eq 125 ]
+}
+
+@test "run --backend auto falls back to preload, once and saying why, where namespaces are refused" {
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	deny="$BUILD/tests/preload/deny-ns"
+	[ -x "$deny" ] || skip "no $deny"
+	run "$deny" unshare -m true
+	[ "$status" -ne 0 ]
+	run "$deny" "$FAKENET" run --backend auto --identity "$TOP/identities/multi-nic.yaml" -- \
+		sh -c 'cat /etc/hostname; sh -c "ifconfig eth1" | grep -c "10\.1\.0\.5 "'
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'preload backend')" -eq 1 ]
+	echo "$output" | grep -q 'using the preload backend (cannot create a mount namespace: Operation not permitted)'
+	echo "$output" | grep -qx db-gw-01
+	echo "$output" | grep -qx 1
+	run "$deny" "$FAKENET" run --backend fuse -- true
+	[ "$status" -eq 125 ]
+}
+
+@test "check --backend auto passes where namespaces are refused" {
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	deny="$BUILD/tests/preload/deny-ns"
+	[ -x "$deny" ] || skip "no $deny"
+	run "$deny" "$FAKENET" check --backend auto --format tap
+	echo "$output" | grep -v '^ok'
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^ok .*getent hosts ipinfo.io'
+	! echo "$output" | grep '^not ok' | grep -vq '# TODO'
+}

@@ -1,0 +1,210 @@
+/* Directories of the view: opendir lists the tree's children (plus, for /proc/net, the reader's
+ * real entries the tree does not define, as fakefs does). The DIR handle is our own; every other
+ * handle goes to libc. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "preload.h"
+#include "util.h"
+
+#define FAKE_DIR_MAGIC 0x666e6469u
+
+struct entry {
+	char *name;
+	unsigned char type;
+	ino_t ino;
+};
+
+struct fake_dir {
+	uint32_t magic;
+	struct entry *v;
+	size_t n, pos;
+	int fd; /* a real directory fd for dirfd(), registered under the virtual path */
+	struct dirent d;
+	struct dirent64 d64;
+};
+
+/* Open fake handles; while none is open, readdir() on real handles costs one load. */
+static int n_open;
+
+static bool is_fake(DIR *d)
+{
+	return __atomic_load_n(&n_open, __ATOMIC_RELAXED) > 0 && d &&
+	       ((struct fake_dir *)d)->magic == FAKE_DIR_MAGIC;
+}
+
+static void add(struct fake_dir *fd, const char *name, unsigned char type, ino_t ino)
+{
+	for (size_t i = 0; i < fd->n; i++)
+		if (strcmp(fd->v[i].name, name) == 0)
+			return;
+	fd->v = xreallocarray(fd->v, fd->n + 1, sizeof(*fd->v));
+	fd->v[fd->n++] = (struct entry){.name = xstrdup(name), .type = type, .ino = ino};
+}
+
+static unsigned char node_dtype(const struct fn_node *n)
+{
+	return n->type == FN_NODE_DIR ? DT_DIR : n->type == FN_NODE_LINK ? DT_LNK : DT_REG;
+}
+
+/* The real entries a passthrough directory adds after the synthetic ones. */
+static void add_real(struct fake_dir *fd, const struct fn_node *dir)
+{
+	const char *real = strstr(dir->passthrough, "%d") ? "/proc/self/net" : dir->passthrough;
+	DIR *d = FN_REAL(opendir)(real);
+	struct dirent64 *e;
+
+	if (!d)
+		return;
+	while ((e = FN_REAL(readdir64)(d)))
+		add(fd, e->d_name, e->d_type, e->d_ino);
+	FN_REAL(closedir)(d);
+}
+
+static DIR *fake_open(const struct fn_node *dir, int fd)
+{
+	struct fake_dir *d = xcalloc(1, sizeof(*d));
+
+	d->magic = FAKE_DIR_MAGIC;
+	d->fd = fd;
+	add(d, ".", DT_DIR, dir->ino);
+	add(d, "..", DT_DIR, dir->parent ? dir->parent->ino : dir->ino);
+	for (size_t i = 0; i < dir->n_children; i++)
+		add(d, dir->children[i]->name, node_dtype(dir->children[i]), dir->children[i]->ino);
+	if (dir->passthrough)
+		add_real(d, dir);
+	__atomic_add_fetch(&n_open, 1, __ATOMIC_RELAXED);
+	return (DIR *)d;
+}
+
+FN_EXPORT DIR *opendir(const char *path)
+{
+	static __thread struct fn_view v;
+	int fd;
+
+	fn_view_lookup(AT_FDCWD, path, true, &v);
+	switch (v.kind) {
+	case FN_VIEW_NONE:
+		return FN_REAL(opendir)(path);
+	case FN_VIEW_REAL:
+		return FN_REAL(opendir)(v.real);
+	case FN_VIEW_ERROR:
+		errno = v.err;
+		return NULL;
+	case FN_VIEW_HOSTNAME:
+		errno = ENOTDIR;
+		return NULL;
+	case FN_VIEW_NODE:
+		break;
+	}
+	if (v.node->type != FN_NODE_DIR) {
+		errno = ENOTDIR;
+		return NULL;
+	}
+	fd = fn_view_open(&v, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	return fake_open(v.node, fd);
+}
+
+FN_EXPORT DIR *fdopendir(int fd)
+{
+	const char *path = fn_view_fd_path(fd);
+	const struct fn_preload *st = path ? fn_preload_state() : NULL;
+	struct fn_node *n = st ? fn_vfs_lookup(st->vfs, path) : NULL;
+
+	if (!n || n->type != FN_NODE_DIR)
+		return FN_REAL(fdopendir)(fd);
+	return fake_open(n, fd);
+}
+
+static const struct entry *next(struct fake_dir *d)
+{
+	return d->pos < d->n ? &d->v[d->pos++] : NULL;
+}
+
+FN_EXPORT struct dirent *readdir(DIR *dir)
+{
+	struct fake_dir *d = (struct fake_dir *)dir;
+	const struct entry *e;
+
+	if (!is_fake(dir))
+		return FN_REAL(readdir)(dir);
+	e = next(d);
+	if (!e)
+		return NULL;
+	memset(&d->d, 0, sizeof(d->d));
+	d->d.d_ino = e->ino;
+	d->d.d_off = (off_t)d->pos;
+	d->d.d_reclen = sizeof(d->d);
+	d->d.d_type = e->type;
+	snprintf(d->d.d_name, sizeof(d->d.d_name), "%s", e->name);
+	return &d->d;
+}
+
+FN_EXPORT struct dirent64 *readdir64(DIR *dir)
+{
+	struct fake_dir *d = (struct fake_dir *)dir;
+	const struct entry *e;
+
+	if (!is_fake(dir))
+		return FN_REAL(readdir64)(dir);
+	e = next(d);
+	if (!e)
+		return NULL;
+	memset(&d->d64, 0, sizeof(d->d64));
+	d->d64.d_ino = e->ino;
+	d->d64.d_off = (off64_t)d->pos;
+	d->d64.d_reclen = sizeof(d->d64);
+	d->d64.d_type = e->type;
+	snprintf(d->d64.d_name, sizeof(d->d64.d_name), "%s", e->name);
+	return &d->d64;
+}
+
+FN_EXPORT int closedir(DIR *dir)
+{
+	struct fake_dir *d = (struct fake_dir *)dir;
+
+	if (!is_fake(dir))
+		return FN_REAL(closedir)(dir);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].name);
+	free(d->v);
+	close(d->fd);
+	d->magic = 0;
+	free(d);
+	__atomic_sub_fetch(&n_open, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+FN_EXPORT int dirfd(DIR *dir)
+{
+	return is_fake(dir) ? ((struct fake_dir *)dir)->fd : FN_REAL(dirfd)(dir);
+}
+
+FN_EXPORT void rewinddir(DIR *dir)
+{
+	if (is_fake(dir))
+		((struct fake_dir *)dir)->pos = 0;
+	else
+		FN_REAL(rewinddir)(dir);
+}
+
+FN_EXPORT long telldir(DIR *dir)
+{
+	return is_fake(dir) ? (long)((struct fake_dir *)dir)->pos : FN_REAL(telldir)(dir);
+}
+
+FN_EXPORT void seekdir(DIR *dir, long pos)
+{
+	if (is_fake(dir))
+		((struct fake_dir *)dir)->pos = (size_t)pos;
+	else
+		FN_REAL(seekdir)(dir, pos);
+}

@@ -1,0 +1,65 @@
+/* What the parts of the preload library share: the identity and the tree, loaded once, and the
+ * real libc functions each interposer falls back to. */
+#pragma once
+
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "identity.h"
+#include "vfs.h"
+
+/* The symbols a target may bind to; everything else in the library stays hidden. */
+#define FN_EXPORT __attribute__((visibility("default")))
+
+/* The next definition of a libc function, looked up on first use. */
+#define FN_REAL(name)                                                                              \
+	({                                                                                         \
+		static __typeof__(&name) real_;                                                    \
+		if (!real_)                                                                        \
+			real_ = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                        \
+		real_;                                                                             \
+	})
+
+struct fn_preload {
+	struct fn_identity *id;
+	struct fn_vfs *vfs;
+	long loaded_at; /* timestamps of the tree's nodes */
+};
+
+/* The loaded identity, or NULL when it could not be loaded (said once on stderr) or while it is
+ * being loaded (the loader's own file calls must reach the real files). */
+const struct fn_preload *fn_preload_state(void);
+
+/* How a path looks through the view. */
+enum fn_view_kind {
+	FN_VIEW_NONE,	  /* not ours: the real call with the caller's path */
+	FN_VIEW_NODE,	  /* a node of the tree */
+	FN_VIEW_REAL,	  /* a real file, reached by another path (passthrough or a link) */
+	FN_VIEW_ERROR,	  /* fails with `err` */
+	FN_VIEW_HOSTNAME, /* /proc/sys/kernel/hostname: the identity's UTS name */
+};
+
+struct fn_view {
+	enum fn_view_kind kind;
+	struct fn_node *node;
+	int err;
+	char real[4096];
+};
+
+/* Looks `path` (relative to dirfd) up through the view; `follow` says whether a final link is
+ * followed. */
+void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v);
+
+/* The stat of a virtual node (or of the hostname file when node is NULL). */
+void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
+/* Opens a virtual node as the target would; returns an fd or -1 with errno set. */
+int fn_view_open(const struct fn_view *v, int flags);
+
+/* Virtual directories opened as fds, so *at calls relative to them stay in the view. */
+void fn_view_fd_register(int fd, const char *path);
+const char *fn_view_fd_path(int fd);
+void fn_view_fd_forget(int fd);
+
+/* The content of /proc/sys/kernel/hostname and uname's nodename. */
+const char *fn_preload_hostname(void);

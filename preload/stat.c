@@ -1,0 +1,181 @@
+/* The stat family (stat, lstat, fstatat, statx, their 64-bit and old __xstat forms): a node of
+ * the view gets the attributes its kind has in procfs, sysfs or /etc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "preload.h"
+
+int __xstat(int ver, const char *path, struct stat *buf);
+int __lxstat(int ver, const char *path, struct stat *buf);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *buf, int flags);
+int __xstat64(int ver, const char *path, struct stat64 *buf);
+int __lxstat64(int ver, const char *path, struct stat64 *buf);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *buf, int flags);
+
+/* Fills `st` for a path in the view and returns 0/-1, or returns -2 for the real call with
+ * `*path`. */
+static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
+{
+	static __thread struct fn_view v;
+	const struct fn_preload *state;
+
+	fn_view_lookup(dirfd, *path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
+	switch (v.kind) {
+	case FN_VIEW_NONE:
+		return -2;
+	case FN_VIEW_REAL:
+		*path = v.real;
+		return -2;
+	case FN_VIEW_ERROR:
+		errno = v.err;
+		return -1;
+	case FN_VIEW_HOSTNAME:
+	case FN_VIEW_NODE:
+		break;
+	}
+	state = fn_preload_state();
+	fn_view_stat(state, v.kind == FN_VIEW_NODE ? v.node : NULL, st);
+	return 0;
+}
+
+static void to_stat64(const struct stat *in, struct stat64 *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->st_dev = in->st_dev;
+	out->st_ino = in->st_ino;
+	out->st_mode = in->st_mode;
+	out->st_nlink = in->st_nlink;
+	out->st_uid = in->st_uid;
+	out->st_gid = in->st_gid;
+	out->st_size = in->st_size;
+	out->st_blksize = in->st_blksize;
+	out->st_blocks = in->st_blocks;
+	out->st_atim = in->st_atim;
+	out->st_mtim = in->st_mtim;
+	out->st_ctim = in->st_ctim;
+}
+
+static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *out)
+{
+	struct stat st;
+	int r = view_stat(dirfd, path, flags, &st);
+
+	if (r == 0)
+		to_stat64(&st, out);
+	return r;
+}
+
+FN_EXPORT int stat(const char *path, struct stat *buf)
+{
+	int r = view_stat(AT_FDCWD, &path, 0, buf);
+
+	return r != -2 ? r : FN_REAL(stat)(path, buf);
+}
+
+FN_EXPORT int lstat(const char *path, struct stat *buf)
+{
+	int r = view_stat(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
+
+	return r != -2 ? r : FN_REAL(lstat)(path, buf);
+}
+
+FN_EXPORT int fstatat(int dirfd, const char *path, struct stat *buf, int flags)
+{
+	int r = view_stat(dirfd, &path, flags, buf);
+
+	return r != -2 ? r : FN_REAL(fstatat)(dirfd, path, buf, flags);
+}
+
+FN_EXPORT int stat64(const char *path, struct stat64 *buf)
+{
+	int r = view_stat64(AT_FDCWD, &path, 0, buf);
+
+	return r != -2 ? r : FN_REAL(stat64)(path, buf);
+}
+
+FN_EXPORT int lstat64(const char *path, struct stat64 *buf)
+{
+	int r = view_stat64(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
+
+	return r != -2 ? r : FN_REAL(lstat64)(path, buf);
+}
+
+FN_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *buf, int flags)
+{
+	int r = view_stat64(dirfd, &path, flags, buf);
+
+	return r != -2 ? r : FN_REAL(fstatat64)(dirfd, path, buf, flags);
+}
+
+/* Programs built against glibc before 2.33 call these instead. */
+FN_EXPORT int __xstat(int ver, const char *path, struct stat *buf)
+{
+	int r = view_stat(AT_FDCWD, &path, 0, buf);
+
+	return r != -2 ? r : FN_REAL(__xstat)(ver, path, buf);
+}
+
+FN_EXPORT int __lxstat(int ver, const char *path, struct stat *buf)
+{
+	int r = view_stat(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
+
+	return r != -2 ? r : FN_REAL(__lxstat)(ver, path, buf);
+}
+
+FN_EXPORT int __fxstatat(int ver, int dirfd, const char *path, struct stat *buf, int flags)
+{
+	int r = view_stat(dirfd, &path, flags, buf);
+
+	return r != -2 ? r : FN_REAL(__fxstatat)(ver, dirfd, path, buf, flags);
+}
+
+FN_EXPORT int __xstat64(int ver, const char *path, struct stat64 *buf)
+{
+	int r = view_stat64(AT_FDCWD, &path, 0, buf);
+
+	return r != -2 ? r : FN_REAL(__xstat64)(ver, path, buf);
+}
+
+FN_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *buf)
+{
+	int r = view_stat64(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
+
+	return r != -2 ? r : FN_REAL(__lxstat64)(ver, path, buf);
+}
+
+FN_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *buf, int flags)
+{
+	int r = view_stat64(dirfd, &path, flags, buf);
+
+	return r != -2 ? r : FN_REAL(__fxstatat64)(ver, dirfd, path, buf, flags);
+}
+
+static void to_statx(const struct stat *in, struct statx *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->stx_mask = STATX_BASIC_STATS;
+	out->stx_blksize = (unsigned)in->st_blksize;
+	out->stx_nlink = (unsigned)in->st_nlink;
+	out->stx_mode = (unsigned short)in->st_mode;
+	out->stx_ino = in->st_ino;
+	out->stx_size = (unsigned long long)in->st_size;
+	out->stx_blocks = (unsigned long long)in->st_blocks;
+	out->stx_atime.tv_sec = in->st_atim.tv_sec;
+	out->stx_mtime.tv_sec = in->st_mtim.tv_sec;
+	out->stx_ctime.tv_sec = in->st_ctim.tv_sec;
+	out->stx_dev_major = major(in->st_dev);
+	out->stx_dev_minor = minor(in->st_dev);
+}
+
+FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)
+{
+	struct stat st;
+	int r = (flags & AT_EMPTY_PATH) && !*path ? -2 : view_stat(dirfd, &path, flags, &st);
+
+	if (r == 0)
+		to_statx(&st, buf);
+	return r != -2 ? r : FN_REAL(statx)(dirfd, path, flags, mask, buf);
+}

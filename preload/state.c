@@ -1,0 +1,61 @@
+/* The preload library's one state: the identity ($FAKENET_IDENTITY, else the embedded default)
+ * and the same virtual tree fakefs serves, built on first use and kept for the process's life. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "preload.h"
+#include "util.h"
+
+static struct fn_preload state;
+static bool loaded;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static __thread bool loading;
+
+/* The real devices of the PCI root stay visible beside a fake NIC's slot, as under fakefs. */
+static void pass_real_pci_devices(struct fn_vfs *vfs)
+{
+	struct fn_node *pci = fn_vfs_lookup(vfs, "/sys/devices/pci0000:00");
+
+	if (pci && pci->type == FN_NODE_DIR && !pci->passthrough)
+		pci->passthrough = xstrdup("/sys/devices/pci0000:00");
+}
+
+static void load(void)
+{
+	struct fn_diags diags;
+
+	loading = true;
+	fn_progname = "fakenet-preload";
+	fn_diags_init(&diags, NULL);
+	state.id = fn_identity_resolve(NULL, &diags);
+	if (!state.id) {
+		fn_diags_print(&diags, stderr);
+		fn_warn("the identity could not be loaded; showing the real network");
+	} else {
+		state.vfs = fn_vfs_build(state.id);
+		pass_real_pci_devices(state.vfs);
+		state.loaded_at = (long)time(NULL);
+		loaded = true;
+	}
+	fn_diags_free(&diags);
+	loading = false;
+}
+
+const struct fn_preload *fn_preload_state(void)
+{
+	if (loading)
+		return NULL;
+	pthread_once(&once, load);
+	return loaded ? &state : NULL;
+}
+
+const char *fn_preload_hostname(void)
+{
+	const struct fn_preload *st = fn_preload_state();
+
+	return st && st->id->hostname[0] ? st->id->hostname : NULL;
+}

@@ -1,0 +1,266 @@
+/* The preload backend of `fakenet run`: no namespace and no mount, just the target exec'd with
+ * the preload library, the identity and the shims first on PATH. `--backend auto` picks it when a
+ * throwaway child cannot set up what the FUSE backend needs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+enum backend { BACKEND_AUTO, BACKEND_FUSE, BACKEND_PRELOAD };
+
+/* Options of run that take an argument, so the scan skips their values. */
+static bool takes_value(const char *opt)
+{
+	static const char *const with_value[] = {
+	    "--identity", "--net", "--log", "--shims", "--backend", "-i", "-n", "-l", "-s"};
+
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (strcmp(opt, with_value[i]) == 0)
+			return true;
+	return false;
+}
+
+static int parse_backend(const char *v, enum backend *out)
+{
+	if (strcmp(v, "auto") == 0)
+		*out = BACKEND_AUTO;
+	else if (strcmp(v, "fuse") == 0)
+		*out = BACKEND_FUSE;
+	else if (strcmp(v, "preload") == 0)
+		*out = BACKEND_PRELOAD;
+	else
+		return -1;
+	return 0;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+		i += takes_value(argv[i]);
+	}
+	return false;
+}
+
+/* Removes --backend VALUE / --backend=VALUE from the options (not from COMMAND's arguments). */
+static int take_option(int *argc, char **argv, enum backend *out)
+{
+	for (int i = 1; i < *argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+		const char *value = NULL;
+		int drop = 0;
+
+		if (strncmp(argv[i], "--backend=", 10) == 0) {
+			value = argv[i] + 10;
+			drop = 1;
+		} else if (strcmp(argv[i], "--backend") == 0 && i + 1 < *argc) {
+			value = argv[i + 1];
+			drop = 2;
+		} else if (strcmp(argv[i], "--backend") == 0) {
+			return -1;
+		} else {
+			i += takes_value(argv[i]);
+			continue;
+		}
+		if (parse_backend(value, out) < 0)
+			return -1;
+		memmove(&argv[i], &argv[i + drop], (size_t)(*argc - i - drop + 1) * sizeof(*argv));
+		*argc -= drop;
+		i--;
+	}
+	return 0;
+}
+
+/* What the FUSE backend needs, tried in a child that then exits: a mount namespace (through a
+ * user namespace where needed), a private /, and /dev/fuse. */
+static void probe_child(int fd)
+{
+	const char *what = "/dev/fuse";
+	int err = 0;
+
+	if (geteuid() != 0 ? unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0
+			   : unshare(CLONE_NEWNS) < 0 && unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		what = "cannot create a mount namespace", err = errno;
+	else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		what = "cannot make / private", err = errno;
+	else if (open("/dev/fuse", O_RDWR | O_CLOEXEC) < 0)
+		what = "cannot open /dev/fuse", err = errno;
+	dprintf(fd, "%d %s", err, what);
+	_exit(0);
+}
+
+static bool fuse_usable(char *why, size_t len)
+{
+	int p[2], status, err = EIO;
+	char buf[160] = "";
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return true;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		probe_child(p[1]);
+	}
+	close(p[1]);
+	n = pid > 0 ? read(p[0], buf, sizeof(buf) - 1) : -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (n <= 0)
+		return true; /* no answer: let the FUSE backend say what is wrong */
+	buf[n] = '\0';
+	err = atoi(buf);
+	snprintf(why, len, "%s: %s", strchr(buf, ' ') ? strchr(buf, ' ') + 1 : buf, strerror(err));
+	return err == 0;
+}
+
+/* A file shipped beside fakenet: build/NAME, or ../libexec/fakenet/NAME when installed. */
+static char *locate(const char *name)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *const rel[] = {"", "../libexec/fakenet/"};
+
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	slash[1] = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *path = xasprintf("%s%s%s", exe, rel[i], name);
+		char *real = realpath(path, NULL);
+
+		free(path);
+		if (real)
+			return real;
+	}
+	return NULL;
+}
+
+static void prepend_env(const char *name, const char *value, const char *sep, const char *fallback)
+{
+	const char *old = getenv(name);
+	char *v;
+
+	if (!old || !*old)
+		old = fallback;
+	v = old ? xasprintf("%s%s%s", value, sep, old) : xstrdup(value);
+	setenv(name, v, 1);
+	free(v);
+}
+
+struct preload_opts {
+	const char *identity, *shims;
+	char **argv;
+};
+
+static int parse_run_options(int argc, char **argv, struct preload_opts *o)
+{
+	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
+					     {"net", required_argument, NULL, 'n'},
+					     {"log", required_argument, NULL, 'l'},
+					     {"shims", required_argument, NULL, 's'},
+					     {0}};
+	int c;
+
+	o->shims = "all";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+i:n:l:s:", opts, NULL)) != -1) {
+		if (c == 'i')
+			o->identity = optarg;
+		else if (c == 's')
+			o->shims = optarg;
+		else if (c == 'l')
+			fn_warn("run: --log is not available with the preload backend; ignored");
+		else if (c == 'n' && strcmp(optarg, "host") != 0)
+			return -1;
+		else if (c == '?')
+			return -1;
+	}
+	if (optind >= argc)
+		return -1;
+	o->argv = argv + optind;
+	return 0;
+}
+
+/* Everything is checked before the exec, so a bad identity fails here and not in the target. */
+static int run_preload(int argc, char **argv)
+{
+	struct preload_opts o = {0};
+	struct fn_identity *id;
+	char *lib, *shims, *ident = NULL;
+
+	if (parse_run_options(argc, argv, &o) < 0) {
+		fn_warn("run: bad option or no COMMAND; try 'fakenet run --help'");
+		return FN_EXIT_OWN;
+	}
+	id = fn_cli_load_identity(o.identity, NULL, NULL);
+	if (!id)
+		return FN_EXIT_OWN;
+	fn_identity_free(id);
+	lib = locate("libfakenet-preload.so");
+	if (!lib) {
+		fn_warn("run: libfakenet-preload.so not found next to fakenet");
+		return FN_EXIT_OWN;
+	}
+	if (o.identity) {
+		ident = realpath(o.identity, NULL);
+		setenv("FAKENET_IDENTITY", ident ? ident : o.identity, 1);
+		free(ident);
+	}
+	prepend_env("LD_PRELOAD", lib, ":", NULL);
+	free(lib);
+	if (strcmp(o.shims, "none") != 0) {
+		if (strcmp(o.shims, "all") != 0)
+			fn_warn("run: the preload backend puts every shim on PATH, not only '%s'",
+				o.shims);
+		shims = locate("shims");
+		if (shims)
+			prepend_env("PATH", shims, ":", DEFAULT_PATH);
+		else
+			fn_warn("warning: the shims directory was not found next to fakenet; "
+				"running without shims");
+		free(shims);
+	}
+	execvp(o.argv[0], o.argv);
+	fn_warn_errno("%s", o.argv[0]);
+	return errno == ENOENT || errno == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
+}
+
+int fn_backend_dispatch(int *argc, char **argv)
+{
+	/* fuse stays the default so a missing capability is still an error that names its fix;
+	 * auto is asked for by name. */
+	enum backend b = BACKEND_FUSE;
+	char why[256];
+
+	if (take_option(argc, argv, &b) < 0) {
+		fn_warn("run: --backend must be auto, fuse or preload");
+		return FN_EXIT_OWN;
+	}
+	if (b == BACKEND_FUSE || wants_help(*argc, argv))
+		return -1;
+	if (b == BACKEND_AUTO) {
+		if (fuse_usable(why, sizeof(why)))
+			return -1;
+		fn_warn("using the preload backend (%s)", why);
+	}
+	return run_preload(*argc, argv);
+}

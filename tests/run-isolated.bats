@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# `fakenet run --net isolated`: the kernel itself holds the identity. Every expected value comes
+# from the real kernel: a namespace built from the same identity by tests/lib/netns-from-identity.py
+# (with `ip`, independently of our C code), read by the same real tools. Then: nothing leaves the
+# namespace, names resolve from the identity at once, --publish reaches a server inside, and a
+# killed runner leaves nothing behind.
+
+bats_require_minimum_version 1.5.0
+
+load lib/common
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	cc -O1 -o "$BATS_FILE_TMPDIR/getifaddrs" "$BATS_TEST_DIRNAME/lib/getifaddrs.c"
+}
+
+setup() {
+	require_fakenet_env
+	command -v ip >/dev/null || skip "no iproute2"
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	ref="fnt-ref-$$"
+	testhost="fnt-host-$$"
+	hostlink="fnth$$"
+	nap="1000.$$$RANDOM"
+	tmp=$(mktemp -d)
+}
+
+teardown() {
+	[ -n "${runner:-}" ] && kill -KILL "$runner" 2>/dev/null
+	pkill -KILL -f "sleep $nap" 2>/dev/null || true
+	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
+	ip netns del "$testhost" 2>/dev/null || true
+	ip link del "$hostlink" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+
+# What every view shows; run the same way in the reference namespace and in the target.
+views() {
+	cat <<SCRIPT
+echo '## ip addr'; ip addr
+echo '## ip -d link'; ip -d link
+echo '## ip route'; ip route
+echo '## ip -6 route'; ip -6 route
+echo '## ip route table local'; ip route show table local
+echo '## ip -6 route table local'; ip -6 route show table local
+echo '## ip neigh'; ip neigh | sort
+echo '## ifconfig -a'; ifconfig -a
+echo '## hostname -I'; hostname -I
+echo '## getifaddrs'; $BATS_FILE_TMPDIR/getifaddrs
+echo '## /proc/net/route'; cat /proc/net/route
+echo '## /proc/net/arp'; sort /proc/net/arp
+echo '## /proc/net/if_inet6'; sort /proc/net/if_inet6
+echo '## /proc/net/ipv6_route'; cat /proc/net/ipv6_route
+echo '## /sys/class/net'; ls /sys/class/net
+for d in /sys/class/net/*; do
+	echo "\$d \$(cat \$d/ifindex \$d/iflink \$d/address \$d/mtu \$d/operstate \$d/flags \$d/carrier 2>&1 | tr '\n' ' ')"
+done
+SCRIPT
+}
+
+# Values the kernel moves on its own: packet counters, neighbour states that decay, how `ip`
+# names the peers' namespace (named here, anonymous in the run), carrier flips.
+mask() {
+	sed -E -e 's/link-netns(id)? [^ ]+/link-netns X/' \
+		-e 's/\b(REACHABLE|STALE|DELAY|PROBE)\b/VALID/' \
+		-e 's/(packets|bytes|errors|dropped|overruns|frame|carrier|collisions) [0-9]+( \([^)]*\))?/\1 N/g' \
+		-e 's/(ipv6_route .*|^[0-9a-f]{32} [0-9a-f]{2} [0-9a-f]{32} [0-9a-f]{2} [0-9a-f]{32} [0-9a-f]{8}) [0-9a-f]{8} [0-9a-f]{8}/\1 REF USE/'
+}
+
+# An interface's IPv6 addresses come out of a hash table whose seed differs in every namespace:
+# ifconfig lists them in no order that two namespaces share.
+sort_inet6_runs() {
+	$PYTHON -c '
+import sys
+run = []
+for line in sys.stdin:
+    if line.lstrip().startswith("inet6 "):
+        run.append(line)
+        continue
+    sys.stdout.writelines(sorted(run) + [line])
+    run = []
+sys.stdout.writelines(sorted(run))'
+}
+
+parity() {
+	local identity=$1
+	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
+	ip netns exec "$ref" sh -c "$(views)" 2>&1 | mask | sort_inet6_runs >"$tmp/want"
+	"$FAKENET" run --identity "$identity" --net isolated --shims none -- sh -c "$(views)" 2>&1 |
+		mask | sort_inet6_runs >"$tmp/got"
+	diff -u "$tmp/want" "$tmp/got"
+}
+
+@test "isolated: ip, ifconfig, hostname -I, getifaddrs, /proc/net and sysfs agree with a kernel built like docker.yaml" {
+	parity "$top/identities/docker.yaml"
+}
+
+@test "isolated: the same for multi-nic.yaml (four links, one down, IPv6, routes, neighbours)" {
+	parity "$top/identities/multi-nic.yaml"
+}
+
+@test "isolated: the same for desktop.yaml (two PCI NICs on one subnet, a dev route)" {
+	parity "$top/identities/desktop.yaml"
+}
+
+@test "isolated: a PCI NIC keeps its device link, which the kernel cannot show" {
+	run "$FAKENET" run --identity "$top/identities/desktop.yaml" --net isolated --shims none -- \
+		sh -c 'readlink /sys/class/net/wlan0; cat /sys/class/net/wlan0/address; test -e /sys/class/net/wlan0/device && echo device'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == ../../devices/pci0000:00/*/net/wlan0 ]]
+	[ "${lines[1]}" = "7c:b2:7d:15:c3:4f" ]
+	[ "${lines[2]}" = "device" ]
+}
+
+@test "isolated: --net is refused for anything but host and isolated" {
+	run "$FAKENET" run --net bridged -- true
+	[ "$status" -eq 125 ]
+	run "$FAKENET" run --publish 8080 -- true
+	[ "$status" -eq 125 ]
+}
+
+# A host the test creates in a namespace of its own, reachable from the host side over a veth
+# (TEST-NET-1 addresses), with a TCP listener on 192.0.2.2:8080.
+make_test_host() {
+	ip netns add "$testhost"
+	ip netns exec "$testhost" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip link add "$hostlink" type veth peer name eth0 netns "$testhost"
+	sysctl -qw "net.ipv6.conf.$hostlink.disable_ipv6=1"
+	ip addr add 192.0.2.1/30 dev "$hostlink"
+	ip link set "$hostlink" up
+	ip -n "$testhost" addr add 192.0.2.2/30 dev eth0
+	ip -n "$testhost" link set lo up
+	ip -n "$testhost" link set eth0 up
+	ip netns exec "$testhost" $PYTHON -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.2", 8080)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.close()' &
+	# The test host answers from the host side: the setup works, so a failure inside is isolation.
+	for _ in $(seq 100); do
+		$PYTHON -c 'import socket; socket.create_connection(("192.0.2.2", 8080), 1).close()' 2>/dev/null && break
+		sleep 0.05
+	done
+	$PYTHON -c 'import socket; socket.create_connection(("192.0.2.2", 8080), 1).close()'
+}
+
+test_host_rx_packets() {
+	ip netns exec "$testhost" cat /sys/class/net/eth0/statistics/rx_packets
+}
+
+# Prints "DEST ERRNO-NAME MILLISECONDS" for each attempt (TCP connect, or UDP send for udp:).
+ATTEMPTS='
+import errno, socket, sys, time
+for dest in sys.argv[1:]:
+    udp = dest.startswith("udp:")
+    host, port = dest[4 if udp else 0:].rsplit(":", 1)
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
+    s.settimeout(5)
+    t = time.monotonic()
+    try:
+        if udp:
+            s.sendto(b"x", (host.strip("[]"), int(port)))
+        else:
+            s.connect((host.strip("[]"), int(port)))
+        result = "OK"
+    except OSError as e:
+        result = errno.errorcode.get(e.errno, str(e))
+    print(dest, result, "%.1f" % ((time.monotonic() - t) * 1000))
+'
+
+@test "isolated: connecting to a test host the host side reaches fails at once, and no packet arrives there" {
+	make_test_host
+	sleep 0.3
+	before=$(test_host_rx_packets)
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+		$PYTHON -c "$ATTEMPTS" 192.0.2.2:8080 udp:192.0.2.2:53 10.0.0.1:80 10.0.0.254:443 \
+		10.1.0.1:22 [2001:db8:0:1::1]:80 udp:[2001:db8::1]:53 8.8.8.8:53
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 8 ]
+	for line in "${lines[@]}"; do
+		set -- $line
+		[[ "$2" == ENETUNREACH || "$2" == ECONNREFUSED ]]
+		awk -v ms="$3" 'BEGIN { exit !(ms < 50) }'
+	done
+	[ "$(test_host_rx_packets)" -eq "$before" ]
+}
+
+@test "isolated: loopback and the identity's own addresses stay reachable" {
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+		$PYTHON -c '
+import socket, sys
+srv = socket.socket(); srv.bind(("0.0.0.0", 0)); srv.listen(4)
+port = srv.getsockname()[1]
+for host in ("127.0.0.1", "10.0.0.5", "10.1.0.5", "192.168.100.10"):
+    socket.create_connection((host, port), 1).close()
+    print(host, "OK")
+'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+# Asks the resolver of /etc/resolv.conf directly: "NAME TYPE RCODE ANSWER... MILLISECONDS".
+DNS_QUERY='
+import socket, struct, sys, time
+server = [l.split()[1] for l in open("/etc/resolv.conf") if l.startswith("nameserver")][0]
+for arg in sys.argv[1:]:
+    name, qtype = arg.split("/")
+    t = {"A": 1, "AAAA": 28}[qtype]
+    q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    q += struct.pack(">HH", t, 1)
+    s = socket.socket(socket.AF_INET6 if ":" in server else socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    start = time.monotonic()
+    s.sendto(q, (server, 53))
+    a = s.recv(1500)
+    ms = (time.monotonic() - start) * 1000
+    ident, flags, qd, an = struct.unpack(">HHHH", a[:8])
+    assert ident == 0x1234 and flags & 0x8000
+    off = len(q)
+    answers = []
+    for _ in range(an):
+        off += 2
+        rtype, _, _, rdlen = struct.unpack(">HHIH", a[off:off + 10])
+        rdata = a[off + 10:off + 10 + rdlen]
+        answers.append(socket.inet_ntop(socket.AF_INET if rtype == 1 else socket.AF_INET6, rdata))
+        off += 10 + rdlen
+    print(name, qtype, flags & 0xf, *answers, "%.1f" % ms)
+'
+
+@test "isolated: the resolver answers hosts entries, the machine's name and blocked names, and NXDOMAIN for the rest" {
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+		$PYTHON -c "$DNS_QUERY" db.internal/A db/A db6.internal/AAAA db-gw-01/A \
+		ispt.ahnlab.com/A nothing.example/A db.internal/AAAA www.example.com/AAAA
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Expected values: the hosts: and blocked: entries of multi-nic.yaml, its hostname on eth0's
+	# address; rcode 0 NOERROR, 3 NXDOMAIN.
+	[ "$(printf '%s\n' "${lines[@]}" | awk '{ $NF = ""; print }')" = "$(printf '%s \n' \
+		'db.internal A 0 10.0.0.20' 'db A 0 10.0.0.20' 'db6.internal AAAA 0 2001:db8:0:1::20' \
+		'db-gw-01 A 0 10.0.0.5' 'ispt.ahnlab.com A 0 127.0.0.1' 'nothing.example A 3' \
+		'db.internal AAAA 0' 'www.example.com AAAA 3')" ]
+	for line in "${lines[@]}"; do
+		awk -v ms="${line##* }" 'BEGIN { exit !(ms < 50) }'
+	done
+}
+
+@test "isolated: getent hosts finds a hosts entry and fails at once on an unknown name" {
+	for identity in docker.yaml multi-nic.yaml; do
+		run "$FAKENET" run --identity "$top/identities/$identity" --net isolated --shims none -- sh -c '
+			getent hosts ispt.ahnlab.com
+			start=$(date +%s%N)
+			getent hosts no-such-host.example.org; echo "status $?"
+			echo "ms $(( ($(date +%s%N) - start) / 1000000 ))"'
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "127.0.0.1       ispt.ahnlab.com" ]]
+		[ "${lines[1]}" = "status 2" ]
+		[ "${lines[2]#ms }" -lt 500 ]
+	done
+}

@@ -245,10 +245,71 @@ static void lookup_abs(const struct fn_preload *st, const char *path, bool follo
 	walk(st, n, &c, k, follow, depth, v);
 }
 
+/* Whether `p` begins with `lit`, compared a byte at a time so a short path is never read past
+ * its end; cheaper than strncmp for the few bytes compared on every open. */
+static inline bool begins(const char *p, const char *lit, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != lit[i])
+			return false;
+	return true;
+}
+
+#define BEGINS(p, lit) begins(p, lit, sizeof(lit) - 1)
+
 static bool maybe_in_view(const char *p)
 {
-	return strncmp(p, "/proc/", 6) == 0 || strncmp(p, "/sys/", 5) == 0 ||
-	       strncmp(p, "/etc/", 5) == 0;
+	return BEGINS(p, "/proc/") || BEGINS(p, "/sys/") || BEGINS(p, "/etc/");
+}
+
+/* Whether `p` starts with the components of `prefix` (followed by '/' or the end). */
+static inline bool under(const char *p, const char *prefix, size_t len)
+{
+	return begins(p, prefix, len) && (p[len] == '/' || p[len] == '\0');
+}
+
+#define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
+
+/* Whether a path under /proc, /sys or /etc may reach the tree; every program opens such paths
+ * all the time (/etc/passwd, /proc/self/maps), and those must not pay for lookup_abs. A path with
+ * "//", "/." or "/.." is left to lookup_abs, which normalises it. */
+static bool may_reach_tree(const char *p)
+{
+	const char *q;
+
+	switch (p[1]) {
+	case 'e':
+		if (UNDER(p, "/etc/hosts") || UNDER(p, "/etc/hostname") ||
+		    UNDER(p, "/etc/resolv.conf"))
+			return true;
+		break;
+	case 's':
+		if (UNDER(p, "/sys/class/net") || UNDER(p, "/sys/devices/virtual/net") ||
+		    UNDER(p, "/sys/devices/pci0000:00"))
+			return true;
+		break;
+	case 'p':
+		q = p + 6;
+		if (UNDER(q, "net") || UNDER(q, "sys/kernel/hostname"))
+			return true;
+		/* /proc/self/net, /proc/thread-self/net, /proc/PID/net */
+		if (BEGINS(q, "self/"))
+			q += 5;
+		else if (BEGINS(q, "thread-self/"))
+			q += 12;
+		else if (*q >= '0' && *q <= '9') {
+			while (*q >= '0' && *q <= '9')
+				q++;
+			q += *q == '/';
+		}
+		if (UNDER(q, "net"))
+			return true;
+		break;
+	}
+	for (q = strchr(p + 1, '/'); q; q = strchr(q + 1, '/'))
+		if (q[1] == '/' || q[1] == '.')
+			return true;
+	return false;
 }
 
 /* An absolute form of a path relative to dirfd, when that can be in the view. */
@@ -288,7 +349,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (path[0] != '/' && dirfd == AT_FDCWD && !cwd_may_be_in_view)
 		return;
-	if (path[0] == '/' && !maybe_in_view(path))
+	if (path[0] == '/' && (!maybe_in_view(path) || !may_reach_tree(path)))
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;

@@ -133,16 +133,17 @@ static int bind_nameserver(const struct fn_ip *ip)
 
 	if (fd < 0)
 		return -errno;
-	/* A nameserver that is another host's address is local only through the runner's table;
-	 * freebind lets the socket take it. */
+	/* A nameserver that is another host's address is local only through the runner's table:
+	 * binding it, and answering from it, takes a transparent socket (freebind would bind, but
+	 * its answers find no route from an address outside table local). */
 	if (ip->family == AF_INET) {
-		setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one));
+		setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
 		sa.v4.sin_family = AF_INET;
 		sa.v4.sin_port = htons(53);
 		memcpy(&sa.v4.sin_addr, ip->bytes, 4);
 		len = sizeof(sa.v4);
 	} else {
-		setsockopt(fd, SOL_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+		setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one));
 		sa.v6.sin6_family = AF_INET6;
 		sa.v6.sin6_port = htons(53);
 		memcpy(&sa.v6.sin6_addr, ip->bytes, 16);

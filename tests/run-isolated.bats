@@ -27,10 +27,14 @@ setup() {
 
 teardown() {
 	[ -n "${runner:-}" ] && kill -KILL "$runner" 2>/dev/null
+	if [ -n "${listener:-}" ]; then
+		kill -KILL "$listener" 2>/dev/null
+		wait "$listener" 2>/dev/null || true
+	fi
 	pkill -KILL -f "sleep $nap" 2>/dev/null || true
 	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
-	ip netns del "$testhost" 2>/dev/null || true
 	ip link del "$hostlink" 2>/dev/null || true
+	ip netns del "$testhost" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 
@@ -119,30 +123,32 @@ parity() {
 	[ "$status" -eq 125 ]
 }
 
-# A host the test creates in a namespace of its own, reachable from the host side over a veth
-# (TEST-NET-1 addresses), with a TCP listener on 192.0.2.2:8080.
+# A host the test creates in a namespace of its own, reachable from the host side over a veth in
+# 198.18.0.0/15 (the benchmarking range), with a TCP listener on 198.18.77.2:8080.
 make_test_host() {
+	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
 	ip netns add "$testhost"
 	ip netns exec "$testhost" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	ip link add "$hostlink" type veth peer name eth0 netns "$testhost"
 	sysctl -qw "net.ipv6.conf.$hostlink.disable_ipv6=1"
-	ip addr add 192.0.2.1/30 dev "$hostlink"
+	ip addr add 198.18.77.1/30 dev "$hostlink"
 	ip link set "$hostlink" up
-	ip -n "$testhost" addr add 192.0.2.2/30 dev eth0
+	ip -n "$testhost" addr add 198.18.77.2/30 dev eth0
 	ip -n "$testhost" link set lo up
 	ip -n "$testhost" link set eth0 up
 	ip netns exec "$testhost" $PYTHON -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.2", 8080)); s.listen(8)
+s.bind(("198.18.77.2", 8080)); s.listen(8)
 while True:
     c, _ = s.accept(); c.close()' &
+	listener=$!
 	# The test host answers from the host side: the setup works, so a failure inside is isolation.
 	for _ in $(seq 100); do
-		$PYTHON -c 'import socket; socket.create_connection(("192.0.2.2", 8080), 1).close()' 2>/dev/null && break
+		$PYTHON -c 'import socket; socket.create_connection(("198.18.77.2", 8080), 1).close()' 2>/dev/null && break
 		sleep 0.05
 	done
-	$PYTHON -c 'import socket; socket.create_connection(("192.0.2.2", 8080), 1).close()'
+	$PYTHON -c 'import socket; socket.create_connection(("198.18.77.2", 8080), 1).close()'
 }
 
 test_host_rx_packets() {
@@ -175,7 +181,7 @@ for dest in sys.argv[1:]:
 	sleep 0.3
 	before=$(test_host_rx_packets)
 	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
-		$PYTHON -c "$ATTEMPTS" 192.0.2.2:8080 udp:192.0.2.2:53 10.0.0.1:80 10.0.0.254:443 \
+		$PYTHON -c "$ATTEMPTS" 198.18.77.2:8080 udp:198.18.77.2:53 10.0.0.1:80 10.0.0.254:443 \
 		10.1.0.1:22 [2001:db8:0:1::1]:80 udp:[2001:db8::1]:53 8.8.8.8:53
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -261,4 +267,78 @@ for arg in sys.argv[1:]:
 		[ "${lines[1]}" = "status 2" ]
 		[ "${lines[2]#ms }" -lt 500 ]
 	done
+}
+
+@test "isolated: --publish makes a server inside reachable on the host's loopback" {
+	port=$((20000 + RANDOM % 20000))
+	echo "served from inside" >"$tmp/index.txt"
+	"$FAKENET" run --net isolated --shims none --publish "$port:8000" -- \
+		/usr/bin/python3 -m http.server 8000 --bind 127.0.0.1 --directory "$tmp" >/dev/null 2>&1 &
+	runner=$!
+	for _ in $(seq 100); do
+		curl -sf -o /dev/null "http://127.0.0.1:$port/index.txt" && break
+		sleep 0.05
+	done
+	run curl -sS "http://127.0.0.1:$port/index.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "served from inside" ]
+	# The server itself is in the namespace, not on the host.
+	run curl -sf -m 2 "http://127.0.0.1:8000/index.txt"
+	[ "$output" != "served from inside" ]
+	kill -TERM "$runner"
+	wait "$runner" || true
+}
+
+@test "isolated: --publish with an address and another port inside" {
+	port=$((20000 + RANDOM % 20000))
+	"$FAKENET" run --net isolated --shims none --publish "127.0.0.1:$port:7000" -- \
+		/usr/bin/python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 7000)); s.listen(1)
+c, _ = s.accept(); c.sendall(c.recv(100).upper()); c.close()' &
+	runner=$!
+	for _ in $(seq 100); do
+		out=$(printf 'hello' | $PYTHON -c '
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
+c.sendall(b"hello"); c.shutdown(socket.SHUT_WR); print(c.recv(100).decode())' "$port" 2>/dev/null) && [ -n "$out" ] && break
+		sleep 0.05
+	done
+	[ "$out" = "HELLO" ]
+	wait "$runner"
+}
+
+# The network namespaces a process holds, as inode numbers: its own and every namespace fd.
+netns_inodes_of() {
+	local pid=$1 self
+	self=$(readlink /proc/self/ns/net)
+	for f in /proc/"$pid"/ns/net /proc/"$pid"/fd/*; do
+		l=$(readlink "$f" 2>/dev/null) || continue
+		[[ "$l" == net:\[* && "$l" != "$self" ]] && echo "$l"
+	done | sort -u
+}
+
+@test "isolated: SIGKILL of the runner leaves no namespace, link, rule or process behind" {
+	links_before=$(ip -o link | cut -d: -f2 | sort)
+	"$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- sleep "$nap" &
+	runner=$!
+	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	target=$(pgrep -f "^sleep $nap")
+	# The runner holds the peers' namespace and the target's; the target sits in the latter.
+	held=$(netns_inodes_of "$runner")
+	[ "$(echo "$held" | wc -l)" -eq 2 ]
+	echo "$held" | grep -qxF "$(readlink /proc/"$target"/ns/net)"
+	kill -KILL "$runner"
+	wait "$runner" || true
+	for _ in $(seq 40); do pgrep -f "$nap" >/dev/null || break; sleep 0.05; done
+	run pgrep -f "$nap"
+	[ "$status" -eq 1 ]
+	# Nothing anywhere still holds either namespace: no process, no fd, no bind mount. Without a
+	# reference the kernel frees them, and with them their links and rules.
+	for ns in $held; do
+		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		[ -z "$output" ]
+		! grep -qF "$ns" /proc/self/mountinfo /proc/1/mountinfo
+	done
+	[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
 }

@@ -1,6 +1,18 @@
 # fakenet: plain GNU make with pkg-config. `make`, `make check`, `make check-asan`, `make bench`, `make install`.
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+# make ARCH=i386 (WebVM's architecture): the same build into build-i386/ with Debian's i686 cross
+# compiler and the i386 multiarch libraries (make deps-i386 installs them).
+ifeq ($(ARCH),i386)
+BUILD     ?= build-i386
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/i386-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+# libfuse3 insists on a 64-bit off_t; the preload library keeps the default so that its open and
+# open64 stay two symbols.
+FUSE_ARCH_CFLAGS := -D_FILE_OFFSET_BITS=64
+ifeq ($(origin CC),default)
+CC        := i686-linux-gnu-gcc
+endif
+endif
 BUILD     ?= build
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -10,7 +22,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(CFLAGS) $(SAN)
 LDFLAGS   ?=
 
-FUSE_CFLAGS   = $(shell $(PKG_CONFIG) --cflags fuse3)
+FUSE_CFLAGS   = $(shell $(PKG_CONFIG) --cflags fuse3) $(FUSE_ARCH_CFLAGS)
 FUSE_LIBS     = $(shell $(PKG_CONFIG) --libs fuse3)
 YAML_CFLAGS   = $(shell $(PKG_CONFIG) --cflags yaml-0.1)
 YAML_LIBS     = $(shell $(PKG_CONFIG) --libs yaml-0.1)

@@ -270,25 +270,33 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 
 #define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
 
-/* Whether a path under /proc, /sys or /etc may reach the tree; every program opens such paths
- * all the time (/etc/passwd, /proc/self/maps), and those must not pay for lookup_abs. A path with
- * "//", "/." or "/.." is left to lookup_abs, which normalises it. */
+/* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
+ * /proc/self/maps, libraries), and those must not pay for lookup_abs: the roots are matched here
+ * byte by byte, and only a path with "//", "/." or "/.." after its matched prefix is left to
+ * lookup_abs to normalise. Paths outside /proc, /sys and /etc are never looked up. */
 static bool may_reach_tree(const char *p)
 {
 	const char *q;
 
 	switch (p[1]) {
 	case 'e':
-		if (UNDER(p, "/etc/hosts") || UNDER(p, "/etc/hostname") ||
-		    UNDER(p, "/etc/resolv.conf"))
+		if (!BEGINS(p + 2, "tc/"))
+			return false;
+		q = p + 5;
+		if (UNDER(q, "hosts") || UNDER(q, "hostname") || UNDER(q, "resolv.conf"))
 			return true;
 		break;
 	case 's':
-		if (UNDER(p, "/sys/class/net") || UNDER(p, "/sys/devices/virtual/net") ||
-		    UNDER(p, "/sys/devices/pci0000:00"))
+		if (!BEGINS(p + 2, "ys/"))
+			return false;
+		q = p + 5;
+		if (UNDER(q, "class/net") || UNDER(q, "devices/virtual/net") ||
+		    UNDER(q, "devices/pci0000:00"))
 			return true;
 		break;
 	case 'p':
+		if (!BEGINS(p + 2, "roc/"))
+			return false;
 		q = p + 6;
 		if (UNDER(q, "net") || UNDER(q, "sys/kernel/hostname"))
 			return true;
@@ -305,9 +313,11 @@ static bool may_reach_tree(const char *p)
 		if (UNDER(q, "net"))
 			return true;
 		break;
+	default:
+		return false;
 	}
-	for (q = strchr(p + 1, '/'); q; q = strchr(q + 1, '/'))
-		if (q[1] == '/' || q[1] == '.')
+	for (q--; *q; q++)
+		if (q[0] == '/' && (q[1] == '/' || q[1] == '.'))
 			return true;
 	return false;
 }
@@ -349,7 +359,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (path[0] != '/' && dirfd == AT_FDCWD && !cwd_may_be_in_view)
 		return;
-	if (path[0] == '/' && (!maybe_in_view(path) || !may_reach_tree(path)))
+	if (path[0] == '/' && !may_reach_tree(path))
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;

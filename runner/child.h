@@ -35,6 +35,7 @@ struct fn_child_plan {
 	const char *hostname;
 	bool isolated; /* --net isolated: join netns_fd and show its links in /sys */
 	int netns_fd;
+	int connlog_fd; /* isolated with --log: where the audit filter's listener goes; -1: none */
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];
 	int n_overlays;
 	const char *shim_path; /* the shim bound over each tool_binds[].target */

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "derive.h"
+#include "jsonl.h"
+#include "netaddr.h"
 #include "netns.h"
 
 #define DNS_HDR	       12
@@ -179,11 +181,40 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
 
 struct dns_server {
 	const struct fn_identity *id;
+	int log_fd;
 	struct pollfd p[FN_NET_MAX_DNS];
 	size_t n;
 };
 
-static void serve_one(const struct fn_identity *id, int fd)
+/* One "dns" event: the question and what it got. Who asked is not known here (pid 0); the
+ * connection audit logs the asking process's sendto or connect to the resolver. */
+static void log_query(int log_fd, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen)
+{
+	static const char *const rcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					     "NOTIMP"};
+	char name[256], ip[FN_IP_STRLEN];
+	size_t end = read_qname(q, qlen, name, sizeof(name));
+	struct fn_jsonl j;
+	unsigned rcode = alen >= DNS_HDR ? a[3] & 0xf : 2;
+
+	if (!end || end + 4 > qlen)
+		return;
+	fn_jsonl_event(&j, "dns", 0);
+	fn_jsonl_str(&j, "name", name);
+	fn_jsonl_int(&j, "type", get16(q + end));
+	fn_jsonl_str(&j, "rcode", rcode < 5 ? rcodes[rcode] : "SERVFAIL");
+	if (alen >= DNS_HDR && get16(a + 6) == 1 && alen >= end + 4 + 12) {
+		struct fn_ip answer = {.family = get16(a + end + 14) == 4 ? AF_INET : AF_INET6};
+
+		memcpy(answer.bytes, a + end + 4 + 12, answer.family == AF_INET ? 4 : 16);
+		fn_jsonl_str(&j, "answer", fn_ip_format(&answer, ip));
+	} else {
+		fn_jsonl_null(&j, "answer");
+	}
+	fn_jsonl_write(&j, log_fd);
+}
+
+static void serve_one(const struct fn_identity *id, int fd, int log_fd)
 {
 	uint8_t q[1500], out[1500];
 	struct sockaddr_storage from;
@@ -196,6 +227,8 @@ static void serve_one(const struct fn_identity *id, int fd)
 	len = fn_dns_answer(id, q, (size_t)n, out, sizeof(out));
 	if (len)
 		sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, flen);
+	if (len && log_fd >= 0)
+		log_query(log_fd, q, (size_t)n, out, len);
 }
 
 static void *dns_loop(void *arg)
@@ -207,12 +240,12 @@ static void *dns_loop(void *arg)
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->p[i].revents & POLLIN)
-				serve_one(s->id, s->p[i].fd);
+				serve_one(s->id, s->p[i].fd, s->log_fd);
 	}
 	return NULL;
 }
 
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n)
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd)
 {
 	static struct dns_server s;
 	pthread_attr_t attr;
@@ -222,6 +255,7 @@ int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n)
 	if (n == 0)
 		return 0;
 	s.id = id;
+	s.log_fd = log_fd;
 	s.n = n;
 	for (size_t i = 0; i < n; i++)
 		s.p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};

@@ -104,7 +104,7 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "sethostname", NULL);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail(plan, "mounting /proc for the new pid namespace", NULL);
-	if (plan->isolated && fn_netns_join(plan->netns_fd, &rep) != 0) {
+	if (plan->isolated && fn_netns_join(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "netns.h"
 #include "util.h"
 
 struct command {
@@ -12,21 +13,23 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", fn_cmd_run},
-    {"show", fn_cmd_show},
-    {"validate", fn_cmd_validate},
-    {"check", fn_cmd_check},
+    {"run", fn_cmd_run},	 {"show", fn_cmd_show},		  {"validate", fn_cmd_validate},
+    {"check", fn_cmd_check},	 {"verify", fn_cmd_verify},	  {"log", fn_cmd_log},
+    {"install", fn_cmd_install}, {"uninstall", fn_cmd_uninstall},
 };
 
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host] [--log FILE] [--shims "
+	    "usage: fakenet run [--identity FILE] [--net host|isolated] [--log FILE] [--shims "
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
 	    "       fakenet show [--identity FILE] [PATH...]\n"
 	    "       fakenet validate FILE...\n"
 	    "       fakenet check [--identity FILE] [--probes FILE]... [--format text|tap|json]\n"
+	    "       fakenet verify [--pid PID]\n"
+	    "       fakenet log summarize FILE\n"
+	    "       fakenet install --root DIR [--identity FILE] | uninstall --root DIR\n"
 	    "       fakenet --help | --version\n"
 	    "\n"
 	    "Runs COMMAND with a made-up network identity: /proc/net, /sys/class/net, /etc/hosts,\n"

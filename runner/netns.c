@@ -10,6 +10,7 @@
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/veth.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@
 void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
-	net->host_fd = net->peer_fd = net->target_fd = -1;
+	net->peer_fd = net->target_fd = net->log_fd = -1;
+	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
 bool fn_net_parse_publish(struct fn_net *net, const char *arg)
@@ -111,12 +113,15 @@ static int open_netns_self(void)
 	return open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 }
 
-/* A new namespace for the calling thread, returned as an fd. */
+/* A new namespace for the calling thread, returned as an fd, or -errno. */
 static int new_netns(void)
 {
+	int fd;
+
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	return open_netns_self();
+	fd = open_netns_self();
+	return fd < 0 ? -errno : fd;
 }
 
 static int ip_len(const struct fn_ip *ip)
@@ -210,7 +215,8 @@ struct route_spec {
 	int ifindex;		/* 0: none */
 	unsigned metric;
 	unsigned table;
-	unsigned char type; /* RTN_* */
+	unsigned char type;	 /* RTN_* */
+	const struct fn_ip *src; /* preferred source; NULL: the kernel's choice */
 };
 
 /* As `ip route add` makes it: proto boot, scope link without a gateway. */
@@ -238,6 +244,8 @@ static int route_add(struct fn_rtnl *nl, const struct route_spec *r)
 		fn_nl_put_u32(&m, RTA_OIF, (uint32_t)r->ifindex);
 	if (r->metric)
 		fn_nl_put_u32(&m, RTA_PRIORITY, r->metric);
+	if (r->src)
+		fn_nl_put(&m, RTA_PREFSRC, r->src->bytes, (size_t)len);
 	return fn_rtnl_talk(nl, &m);
 }
 
@@ -410,17 +418,23 @@ static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, char *
 
 	if (id->has_gateway) {
 		struct fn_cidr any = {.ip.family = id->gateway_ip.family};
-		struct route_spec r = {&any, &id->gateway_ip, id->gateway_ifindex,
-				       0,    RT_TABLE_MAIN,   RTN_UNICAST};
+		struct route_spec r = {.dst = &any,
+				       .gw = &id->gateway_ip,
+				       .ifindex = id->gateway_ifindex,
+				       .table = RT_TABLE_MAIN,
+				       .type = RTN_UNICAST};
 
 		if ((err = route_add(nl, &r)))
 			return fail(what, len, err, "adding the default route%s", "");
 	}
 	for (size_t i = 0; i < id->n_routes; i++) {
 		const struct fn_route *rt = &id->routes[i];
-		struct route_spec r = {&rt->to,	      rt->has_via ? &rt->via : NULL,
-				       rt->ifindex,   rt->metric,
-				       RT_TABLE_MAIN, RTN_UNICAST};
+		struct route_spec r = {.dst = &rt->to,
+				       .gw = rt->has_via ? &rt->via : NULL,
+				       .ifindex = rt->ifindex,
+				       .metric = rt->metric,
+				       .table = RT_TABLE_MAIN,
+				       .type = RTN_UNICAST};
 		char ip[FN_IP_STRLEN];
 
 		if ((err = route_add(nl, &r)))
@@ -458,12 +472,19 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, c
 	for (size_t i = 0; i < id->n_nameservers; i++) {
 		const struct fn_ip *ns = &id->nameservers[i];
 		struct fn_cidr host = {.ip = *ns, .prefix = (unsigned)ip_len(ns) * 8};
-		struct route_spec r = {&host, NULL, 1, 0, FN_NET_DNS_TABLE, RTN_LOCAL};
+		struct route_spec r = {
+		    .dst = &host, .ifindex = 1, .table = FN_NET_DNS_TABLE, .type = RTN_LOCAL};
+		struct fn_rt via;
+		struct fn_ip src;
 		char ip[FN_IP_STRLEN];
 		int err;
 
 		if (is_own_address(id, ns))
 			continue;
+		/* A connected socket's source must be an address of this machine (the kernel checks
+		 * it again once chosen): the one the identity would use to reach that server. */
+		if (fn_route_lookup(id, ns, &via, &src))
+			r.src = &src;
 		if ((err = route_add(nl, &r)) && err != -EEXIST)
 			return fail(what, len, err, "routing the resolver address %s",
 				    fn_ip_format(ns, ip));
@@ -526,41 +547,76 @@ static int quiet_peer_namespace(void)
 	return 0;
 }
 
+struct isolate_job {
+	struct fn_net *net;
+	const struct fn_identity *id;
+	char *what;
+	size_t len;
+	int err;
+};
+
+/* Runs on a thread of its own: a thread's network namespace is its own, so the runner's other
+ * threads never leave theirs (a runner in a user namespace could not return to the host's). */
+static void *isolate_on_thread(void *arg)
+{
+	struct isolate_job *j = arg;
+	struct fn_rtnl peer = {.fd = -1};
+
+	j->net->peer_fd = new_netns();
+	if (j->net->peer_fd < 0) {
+		j->err =
+		    fail(j->what, j->len, j->net->peer_fd, "creating a network namespace%s", "");
+		return NULL;
+	}
+	quiet_peer_namespace();
+	if ((j->err = fn_rtnl_open(&peer))) {
+		fail(j->what, j->len, j->err, "opening rtnetlink%s", "");
+		return NULL;
+	}
+	j->net->target_fd = new_netns();
+	if (j->net->target_fd < 0)
+		j->err =
+		    fail(j->what, j->len, j->net->target_fd, "creating a network namespace%s", "");
+	else
+		j->err = build_target(j->net, &peer, j->id, j->what, j->len);
+	fn_rtnl_close(&peer);
+	return NULL;
+}
+
 int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	struct fn_rtnl peer = {.fd = -1};
-	int err = 0;
+	struct isolate_job job = {.net = net, .id = id, .what = what, .len = len};
+	pthread_t t;
+	int err;
 
-	net->host_fd = open_netns_self();
-	if (net->host_fd < 0)
-		return fail(what, len, -errno, "opening the network namespace%s", "");
-	net->peer_fd = new_netns();
-	if (net->peer_fd < 0)
-		err = fail(what, len, net->peer_fd, "creating a network namespace%s", "");
-	else if (!quiet_peer_namespace() && (err = fn_rtnl_open(&peer)))
-		fail(what, len, err, "opening rtnetlink%s", "");
-	if (!err && (net->target_fd = new_netns()) < 0)
-		err = fail(what, len, net->target_fd, "creating a network namespace%s", "");
-	if (!err)
-		err = build_target(net, &peer, id, what, len);
-	fn_rtnl_close(&peer);
-	if (setns(net->host_fd, CLONE_NEWNET) < 0 && !err)
-		err = fail(what, len, -errno, "returning to the runner's network namespace%s", "");
-	return err;
+	if (net->log_fd >= 0 && fn_connlog_supported() &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net->connlog_sock) < 0)
+		return fail(what, len, -errno, "socketpair%s", "");
+	err = pthread_create(&t, NULL, isolate_on_thread, &job);
+	if (err)
+		return fail(what, len, -err, "starting a thread%s", "");
+	pthread_join(t, NULL);
+	return job.err;
 }
 
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	int err = fn_dns_start(id, net->dns_fds, net->n_dns);
+	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->log_fd);
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");
+	if (net->connlog_sock[0] >= 0) {
+		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd);
+		if (err)
+			return fail(what, len, err, "starting the connection audit%s", "");
+		net->connlog_sock[0] = -1; /* the thread's now */
+	}
 	return fn_publish_start(net->publish, net->n_publish, net->target_fd, what, len);
 }
 
 void fn_net_release(struct fn_net *net)
 {
-	int *fds[] = {&net->host_fd, &net->peer_fd, &net->target_fd};
+	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -620,13 +676,15 @@ static int hide_named_netns(struct fn_report *rep)
 	return 0;
 }
 
-int fn_netns_join(int netns_fd, struct fn_report *rep)
+int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+	if (setns(plan->netns_fd, CLONE_NEWNET) < 0) {
 		fn_report_set(rep, FN_REPORT_SETUP, errno, "joining the isolated network namespace",
 			      NULL);
 		return -errno;
 	}
-	close(netns_fd);
-	return mount_kernel_links(rep) ? -1 : hide_named_netns(rep);
+	close(plan->netns_fd);
+	if (mount_kernel_links(rep) || hide_named_netns(rep))
+		return -1;
+	return plan->connlog_fd >= 0 ? fn_connlog_install(plan->connlog_fd, rep) : 0;
 }

@@ -20,13 +20,14 @@ struct fn_publish {
 };
 
 struct fn_net {
-	int host_fd;   /* the runner's own network namespace */
 	int peer_fd;   /* the namespace the veth peers live in, silent and unreachable */
 	int target_fd; /* the identity's namespace, joined by the init */
 	int dns_fds[FN_NET_MAX_DNS];
 	size_t n_dns;
 	struct fn_publish publish[FN_NET_MAX_PUBLISH];
 	size_t n_publish;
+	int log_fd;	     /* --log: connection attempts and DNS queries go there; -1: none */
+	int connlog_sock[2]; /* [1] goes to the init, which sends the audit filter's listener */
 };
 
 /* Routing table that holds the resolver's addresses when they are not the identity's own. */
@@ -37,16 +38,24 @@ struct fn_net {
 void fn_net_init(struct fn_net *net);
 /* Parses a --publish argument; returns false when it is malformed. */
 bool fn_net_parse_publish(struct fn_net *net, const char *arg);
-/* Builds both namespaces from the identity, with no thread running yet. The calling thread ends
- * in its own namespace again. Returns 0, or -errno with `what` describing the failing step. */
+/* Builds both namespaces from the identity (on a passing thread: the caller's namespace never
+ * changes). Returns 0, or -errno with `what` describing the failing step. */
 int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
 /* Starts the resolver and the forwarders on threads of the runner. Returns 0 or -errno. */
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
 void fn_net_release(struct fn_net *net);
 
-/* In the init: join the namespace and mount the kernel's view of its links over
- * /sys/devices/virtual/net. Returns 0, or -errno with `rep` filled. */
-int fn_netns_join(int netns_fd, struct fn_report *rep);
+/* In the init: join the namespace, mount the kernel's view of its links over
+ * /sys/devices/virtual/net and, with a log, install the connection audit. Returns 0, or -errno with
+ * `rep` filled. */
+int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep);
+
+/* The connection audit (connlog.c). In the init: installs the filter and sends its listener over
+ * `sock` (then closed). */
+int fn_connlog_install(int sock, struct fn_report *rep);
+/* In the runner: a thread that receives the listener on `sock` and logs every attempt. */
+int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd);
+bool fn_connlog_supported(void);
 
 /* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses in the calling
  * thread's namespace; returns how many, or -errno. */
@@ -54,7 +63,13 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max);
 /* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
 size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
 		     size_t outlen);
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n);
+/* Serves on a thread; with `log_fd` >= 0 writes a "dns" event per query. */
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd);
 
 /* The forwarders (publish.c): listen in the runner's namespace, connect inside `target_fd`. */
 int fn_publish_start(const struct fn_publish *p, size_t n, int target_fd, char *what, size_t len);
+
+/* `fakenet verify [--pid PID]` (verify.c). */
+int fn_cmd_verify(int argc, char **argv);
+/* `fakenet log summarize FILE` (logsum.c). */
+int fn_cmd_log(int argc, char **argv);

@@ -511,12 +511,15 @@ static int spawn_init(struct run *r, int report[2])
 static int start_isolated(struct run *r)
 {
 	char what[160];
-	int err = fn_net_isolate(&r->net, r->id, what, sizeof(what));
+	int err;
 
+	r->net.log_fd = r->log_fd;
+	err = fn_net_isolate(&r->net, r->id, what, sizeof(what));
 	if (err)
 		return setup_failed(what, -err, NULL);
 	r->plan.isolated = true;
 	r->plan.netns_fd = r->net.target_fd;
+	r->plan.connlog_fd = r->net.connlog_sock[1];
 	return -1;
 }
 

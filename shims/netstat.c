@@ -11,9 +11,17 @@
 #include "render_nettools.h"
 #include "shim.h"
 
-/* Where Debian, Fedora and older layouts install the real one. */
-static const char *const real_netstat_paths[] = {"/usr/bin/netstat", "/bin/netstat",
-						 "/usr/sbin/netstat", "/sbin/netstat", NULL};
+/* Where Debian, Fedora and older layouts install the real one, and where `fakenet install` keeps
+ * it when the shim takes its place. */
+static const char *const real_netstat_paths[] = {"/usr/bin/netstat",
+						 "/bin/netstat",
+						 "/usr/sbin/netstat",
+						 "/sbin/netstat",
+						 "/usr/bin/netstat.fakenet-orig",
+						 "/bin/netstat.fakenet-orig",
+						 "/usr/sbin/netstat.fakenet-orig",
+						 "/sbin/netstat.fakenet-orig",
+						 NULL};
 
 enum netstat_mode { MODE_NONE, MODE_ROUTE, MODE_IFACES };
 

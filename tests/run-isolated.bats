@@ -208,7 +208,7 @@ for host in ("127.0.0.1", "10.0.0.5", "10.1.0.5", "192.168.100.10"):
 	[ "${#lines[@]}" -eq 4 ]
 }
 
-# Asks the resolver of /etc/resolv.conf directly: "NAME TYPE RCODE ANSWER... MILLISECONDS".
+# Asks the first resolver of /etc/resolv.conf directly: "NAME TYPE RCODE ANSWER... MILLISECONDS".
 DNS_QUERY='
 import socket, struct, sys, time
 server = [l.split()[1] for l in open("/etc/resolv.conf") if l.startswith("nameserver")][0]
@@ -221,7 +221,9 @@ for arg in sys.argv[1:]:
     s = socket.socket(socket.AF_INET6 if ":" in server else socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(2)
     start = time.monotonic()
-    s.sendto(q, (server, 53))
+    # Connected, as the C library asks: the kernel then checks the source it picked.
+    s.connect((server, 53))
+    s.send(q)
     a = s.recv(1500)
     ms = (time.monotonic() - start) * 1000
     ident, flags, qd, an = struct.unpack(">HHHH", a[:8])
@@ -341,4 +343,110 @@ netns_inodes_of() {
 		! grep -qF "$ns" /proc/self/mountinfo /proc/1/mountinfo
 	done
 	[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
+}
+
+@test "isolated --log: every connection attempt and DNS query is a JSON line with its verdict" {
+	log="$tmp/audit.jsonl"
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none \
+		--log "$log" -- sh -c "$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 udp:[2001:db8::1]:53 10.0.0.5:9 \
+		>/dev/null; getent hosts nothing.example; exit 0"
+	[ "$status" -eq 0 ]
+	run $PYTHON -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "connect":
+        print(e["command"], e["call"], e["protocol"], e["address"], e["port"], e["verdict"])
+    elif e["event"] == "dns":
+        print("dns", e["name"], e["type"], e["rcode"], e["answer"])' "$log"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"python3 connect tcp 198.18.77.2 8080 refused"* ]]
+	[[ "$output" == *"python3 sendto udp 2001:db8::1 53 refused"* ]]
+	[[ "$output" == *"python3 connect tcp 10.0.0.5 9 allowed"* ]]
+	[[ "$output" == *"getent connect udp 10.0.0.2 53 resolver"* ]]
+	[[ "$output" == *"dns nothing.example 1 NXDOMAIN None"* ]]
+}
+
+@test "verify: holds inside an isolated run, and with --pid from outside" {
+	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
+	run "$F" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- "$F" verify
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not ok"* ]]
+	[[ "$output" == *"ok 9 - the resolver 10.0.0.3 answers at once"* ]]
+	"$F" run --net isolated --shims none -- sleep "$nap" &
+	runner=$!
+	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	run "$F" verify --pid "$(pgrep -f "^sleep $nap")"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok 8 - the resolver 127.0.0.11 answers at once"* ]]
+}
+
+@test "verify: fails when a root target removes the egress rule, and in a namespace that is not isolated" {
+	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
+	run "$F" run --net isolated --shims none -- sh -c "ip rule del prio 32000 && exec $F verify"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not ok 1 - IPv4: everything outside table local is unreachable # no egress rule"* ]]
+	# A bare network namespace (only lo, down): nothing is routable, yet no rule says so.
+	run unshare -n "$F" verify
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not ok 1 - IPv4"* ]]
+}
+
+@test "log summarize: files, shim calls, connection attempts and DNS queries, most frequent first" {
+	cat >"$tmp/log" <<'LOG'
+{"time":"2026-11-25T17:00:00.000Z","event":"open","pid":3,"path":"/proc/net/route","command":"route"}
+{"time":"2026-11-25T17:00:00.001Z","event":"open","pid":4,"path":"/proc/net/route","command":"astxdaemon"}
+{"time":"2026-11-25T17:00:00.002Z","event":"open","pid":4,"path":"/sys/class/net/eth0/address","command":"astxdaemon"}
+{"time":"2026-11-25T17:00:00.003Z","event":"shim","pid":5,"tool":"curl","argv":["curl","-s","ipinfo.io/ip"],"exit":6,"url":"http://ipinfo.io/ip","source":"blocked","rule":null,"result":"unresolvable","status":null}
+{"time":"2026-11-25T17:00:00.004Z","event":"connect","pid":4,"command":"astxdaemon","call":"connect","protocol":"tcp","address":"203.0.113.9","port":443,"verdict":"refused"}
+{"time":"2026-11-25T17:00:00.005Z","event":"connect","pid":6,"command":"nc","call":"connect","protocol":"tcp","address":"203.0.113.9","port":443,"verdict":"refused"}
+{"time":"2026-11-25T17:00:00.006Z","event":"connect","pid":4,"command":"astxdaemon","call":"sendto","protocol":"udp","address":"2001:db8::1","port":53,"verdict":"refused"}
+{"time":"2026-11-25T17:00:00.007Z","event":"dns","pid":0,"name":"ispt.ahnlab.com","type":1,"rcode":"NOERROR","answer":"127.0.0.1"}
+not json
+LOG
+	run "$FAKENET" log summarize "$tmp/log"
+	[ "$status" -eq 0 ]
+	[ "$output" = "Files of the view opened:
+      2  /proc/net/route  (route, astxdaemon)
+      1  /sys/class/net/eth0/address  (astxdaemon)
+
+Shim tools run:
+      1  curl http://ipinfo.io/ip
+
+Connection attempts:
+      2  refused   203.0.113.9:443/tcp  (astxdaemon, nc)
+      1  refused   [2001:db8::1]:53/udp  (astxdaemon)
+
+DNS queries:
+      1  ispt.ahnlab.com A NOERROR 127.0.0.1
+
+1 line(s) could not be read" ]
+	run "$FAKENET" log summarize "$tmp/missing"
+	[ "$status" -eq 1 ]
+	run "$FAKENET" log
+	[ "$status" -eq 2 ]
+}
+
+@test "isolated: root without CAP_SYS_ADMIN builds the namespace inside a user namespace of its own" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	ASAN_OPTIONS=detect_leaks=0 run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
+		"$FAKENET" run --net isolated --shims none -- sh -c 'ip -br addr show eth0; cat /sys/class/net/eth0/address
+			getent hosts no-such-host.example; echo "status $?"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "eth0@if2 "*" UP "*" 172.18.0.2/16 " ]]
+	[ "${lines[1]}" = "02:42:ac:12:00:02" ]
+	[ "${lines[2]}" = "status 2" ]
+}
+
+@test "check --net isolated: every probe, the kernel's own answers included, agrees" {
+	run "$FAKENET" check --net isolated --format tap
+	echo "$output" | grep -v '^ok' || true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not ok"* ]]
 }

@@ -1,0 +1,269 @@
+/* fakenet verify [--pid PID]: does a running --net isolated environment still hold? Checks, from
+ * inside its network namespace, that the egress rule is in place with nothing before it but table
+ * local and the resolver's own rules, that no destination outside is routable, and that every
+ * nameserver of its resolv.conf answers at once. TAP on stdout; exit 0 when all hold. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/fib_rules.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "netaddr.h"
+#include "netns.h"
+#include "rtnl.h"
+#include "util.h"
+
+#define RESOLVER_WAIT_MS 300
+
+struct tap {
+	int n, failed;
+};
+
+static void report(struct tap *t, bool ok, const char *what, const char *why)
+{
+	t->n++;
+	if (!ok)
+		t->failed++;
+	printf("%s %d - %s%s%s\n", ok ? "ok" : "not ok", t->n, what, ok || !why ? "" : " # ",
+	       ok || !why ? "" : why);
+}
+
+struct rule_scan {
+	bool egress; /* the unreachable rule at FN_NET_EGRESS_PRIO */
+	bool leak;   /* some rule before it could route elsewhere */
+	char leak_text[96];
+};
+
+static void saw_rule(const struct nlmsghdr *h, void *arg)
+{
+	struct rule_scan *s = arg;
+	const struct fib_rule_hdr *fr = NLMSG_DATA(h);
+	struct rtattr *tb[FRA_MAX + 1];
+	unsigned prio = 0, table = fr->table;
+
+	fn_nl_parse(h, sizeof(*fr), tb, FRA_MAX);
+	if (tb[FRA_PRIORITY])
+		prio = *(unsigned *)RTA_DATA(tb[FRA_PRIORITY]);
+	if (tb[FRA_TABLE])
+		table = *(unsigned *)RTA_DATA(tb[FRA_TABLE]);
+	if (prio == FN_NET_EGRESS_PRIO && fr->action == FR_ACT_UNREACHABLE)
+		s->egress = true;
+	if (prio >= FN_NET_EGRESS_PRIO)
+		return;
+	/* Before the egress rule only table local, and single resolver addresses in ours. */
+	if (fr->action == FR_ACT_TO_TBL && table == RT_TABLE_LOCAL)
+		return;
+	if (fr->action == FR_ACT_TO_TBL && table == FN_NET_DNS_TABLE &&
+	    fr->dst_len == (fr->family == AF_INET ? 32 : 128))
+		return;
+	s->leak = true;
+	snprintf(s->leak_text, sizeof(s->leak_text), "rule %u (action %u, table %u) comes first",
+		 prio, fr->action, table);
+}
+
+static void check_rules(struct tap *t, struct fn_rtnl *nl, int family, const char *name)
+{
+	struct rule_scan s = {0};
+	struct fn_nlmsg m;
+	struct fib_rule_hdr *fr = fn_nl_start(&m, RTM_GETRULE, 0, sizeof(*fr));
+	char what[80];
+	int err;
+
+	fr->family = (uint8_t)family;
+	err = fn_rtnl_dump(nl, &m, saw_rule, &s);
+	snprintf(what, sizeof(what), "%s: everything outside table local is unreachable", name);
+	if (err)
+		report(t, false, what, strerror(-err));
+	else if (!s.egress)
+		report(t, false, what, "no egress rule");
+	else
+		report(t, !s.leak, what, s.leak_text);
+}
+
+/* A connected UDP socket asks the kernel for a route without sending anything. */
+static void check_no_route(struct tap *t, const char *dest)
+{
+	struct fn_ip ip;
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa = {0};
+	socklen_t len;
+	char what[96];
+	int fd, err = 0;
+
+	if (!fn_ip_parse(dest, &ip))
+		return;
+	if (ip.family == AF_INET) {
+		sa.v4.sin_family = AF_INET;
+		sa.v4.sin_port = htons(443);
+		memcpy(&sa.v4.sin_addr, ip.bytes, 4);
+		len = sizeof(sa.v4);
+	} else {
+		sa.v6.sin6_family = AF_INET6;
+		sa.v6.sin6_port = htons(443);
+		memcpy(&sa.v6.sin6_addr, ip.bytes, 16);
+		len = sizeof(sa.v6);
+	}
+	snprintf(what, sizeof(what), "no route to %s", dest);
+	fd = socket(ip.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		report(t, errno == EAFNOSUPPORT, what, strerror(errno));
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, len) < 0)
+		err = errno;
+	close(fd);
+	report(t, err == ENETUNREACH || err == EHOSTUNREACH || err == EACCES, what,
+	       err ? strerror(err) : "routable");
+}
+
+/* One query for a name under .invalid; any answer (NXDOMAIN included) in time will do. */
+static bool resolver_answers(const struct fn_ip *ip, char *why, size_t len)
+{
+	static const uint8_t query[] = {0x66, 0x6e, 0x01, 0x00, 0,   1,	  0,   0,   0,	 0, 0,
+					0,    6,    'f',  'a',	'k', 'e', 'n', 'e', 't', 7, 'i',
+					'n',  'v',  'a',  'l',	'i', 'd', 0,   0,   1,	 0, 1};
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa = {0};
+	uint8_t answer[512];
+	struct pollfd p;
+	int fd = socket(ip->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = false;
+
+	if (fd < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		return false;
+	}
+	if (ip->family == AF_INET) {
+		sa.v4.sin_family = AF_INET;
+		sa.v4.sin_port = htons(53);
+		memcpy(&sa.v4.sin_addr, ip->bytes, 4);
+	} else {
+		sa.v6.sin6_family = AF_INET6;
+		sa.v6.sin6_port = htons(53);
+		memcpy(&sa.v6.sin6_addr, ip->bytes, 16);
+	}
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (connect(fd, (struct sockaddr *)&sa,
+		    ip->family == AF_INET ? sizeof(sa.v4) : sizeof(sa.v6)) < 0 ||
+	    send(fd, query, sizeof(query), 0) < 0)
+		snprintf(why, len, "%s", strerror(errno));
+	else if (poll(&p, 1, RESOLVER_WAIT_MS) <= 0)
+		snprintf(why, len, "no answer in %d ms", RESOLVER_WAIT_MS);
+	else if (recv(fd, answer, sizeof(answer), 0) < 4 || answer[0] != query[0] ||
+		 answer[1] != query[1] || !(answer[2] & 0x80))
+		snprintf(why, len, "%s", "not an answer");
+	else
+		ok = true;
+	close(fd);
+	return ok;
+}
+
+static void check_resolvers(struct tap *t, const char *resolv_conf)
+{
+	FILE *f = fopen(resolv_conf, "re");
+	char line[256];
+	int seen = 0;
+
+	if (!f) {
+		report(t, false, "the resolver answers", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char addr[64], what[128], why[64] = "";
+		struct fn_ip ip;
+
+		if (sscanf(line, "nameserver %63s", addr) != 1 || !fn_ip_parse(addr, &ip))
+			continue;
+		seen++;
+		snprintf(what, sizeof(what), "the resolver %s answers at once", addr);
+		report(t, resolver_answers(&ip, why, sizeof(why)), what, why);
+	}
+	fclose(f);
+	if (!seen)
+		report(t, false, "the resolver answers", "no nameserver in resolv.conf");
+}
+
+static void usage(FILE *out)
+{
+	fputs(
+	    "usage: fakenet verify [--pid PID]\n"
+	    "Checks that a --net isolated environment holds: the egress rules are in place, no\n"
+	    "destination outside is routable, the resolver answers at once. PID is any process\n"
+	    "inside (root needed to enter its namespace); without it, the caller's own network.\n"
+	    "Prints TAP; exits 0 when everything holds, 1 when something does not, 2 on errors.\n",
+	    out);
+}
+
+static int enter_netns_of(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		fn_warn_errno("verify: entering the network namespace of %d", pid);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int fn_cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"pid", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const char *const outside[] = {"1.1.1.1", "8.8.8.8", "198.18.0.1",
+					      "2001:4860:4860::8888", "2606:4700::1111"};
+	char resolv_conf[64] = "/etc/resolv.conf";
+	struct tap t = {0};
+	struct fn_rtnl nl;
+	pid_t pid = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (c != 'p' || (pid = (pid_t)atoi(optarg)) <= 0) {
+			usage(stderr);
+			return FN_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return FN_EXIT_USAGE;
+	}
+	if (pid) {
+		snprintf(resolv_conf, sizeof(resolv_conf), "/proc/%d/root/etc/resolv.conf", pid);
+		if (enter_netns_of(pid) < 0)
+			return FN_EXIT_USAGE;
+	}
+	if (fn_rtnl_open(&nl) < 0) {
+		fn_warn_errno("verify: rtnetlink");
+		return FN_EXIT_USAGE;
+	}
+	check_rules(&t, &nl, AF_INET, "IPv4");
+	check_rules(&t, &nl, AF_INET6, "IPv6");
+	fn_rtnl_close(&nl);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		check_no_route(&t, outside[i]);
+	check_resolvers(&t, resolv_conf);
+	printf("1..%d\n", t.n);
+	return t.failed ? 1 : 0;
+}

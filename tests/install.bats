@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# fakenet install / uninstall on a small image tree: a dash with its libraries (so the launcher
+# and ld.so.preload can run under chroot), tiny scripts standing in for route, ifconfig, curl and
+# netstat, and /etc files with resolv.conf as a symlink. Expected values come from the identity's
+# YAML (read with python3-yaml), never from fakenet's own output; uninstall must give back the
+# tree's listing (types, modes, owners, sizes, mtimes, link targets, checksums) byte for byte.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+IDENTITY="$TOP/identities/multi-nic.yaml"
+
+setup() {
+	BUILD="${FAKENET_BUILD:-$TOP/build}"
+	FAKENET="${FAKENET:-$BUILD/fakenet}"
+	[ -x "$FAKENET" ] || skip "no $FAKENET: run make"
+	[ -f "$BUILD/libfakenet-preload.so" ] || skip "no preload library: run make"
+	WORK=$(mktemp -d)
+	ROOT="$WORK/root"
+	make_tree "$ROOT"
+}
+
+teardown() {
+	[ -n "${WORK:-}" ] && chattr -i "$ROOT/usr/bin/curl" 2>/dev/null
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+
+yaml() {
+	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+		"$IDENTITY" "$1"
+}
+
+# A binary and the libraries it loads, at the same paths inside the tree.
+copy_with_libs() {
+	local root=$1 f lib
+	for f in "${@:2}"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -p "$f" "$root$f"
+		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$lib")"
+			[ -e "$root$lib" ] || cp -pL "$lib" "$root$lib"
+		done
+	done
+}
+
+make_tree() {
+	local r=$1
+	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,run}
+	copy_with_libs "$r" /bin/dash
+	copy_with_libs "$r" "$BUILD/libfakenet-preload.so" # its libraries, as an image has them
+	rm -f "$r$BUILD/libfakenet-preload.so"
+	rmdir -p "$r$(dirname "$BUILD/libfakenet-preload.so")" 2>/dev/null || true
+	ln -s dash "$r/bin/sh"
+	printf '#!/bin/sh\necho real route "$@"\n' >"$r/usr/sbin/route"
+	printf '#!/bin/sh\necho real ifconfig "$@"\n' >"$r/sbin/ifconfig"
+	printf '#!/bin/sh\necho real curl "$@"\n' >"$r/usr/bin/curl"
+	printf '#!/bin/sh\necho real netstat "$@"\n' >"$r/usr/bin/netstat"
+	chmod 755 "$r"/usr/sbin/route "$r"/sbin/ifconfig "$r"/usr/bin/curl "$r"/usr/bin/netstat
+	printf '127.0.0.1\tlocalhost\n' >"$r/etc/hosts"
+	echo image-host >"$r/etc/hostname"
+	echo 'nameserver 192.0.2.53' >"$r/run/stub-resolv.conf"
+	ln -s ../run/stub-resolv.conf "$r/etc/resolv.conf"
+	# Old, distinct times: a restore by copy instead of rename would show.
+	find "$r" -exec touch -h -d '2020-01-02 03:04:05.123456789' {} +
+}
+
+listing() {
+	(cd "$1" && find . -printf '%p %y %M %U:%G %s %T@ %l\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort -k2)
+}
+
+@test "install puts every part in place; uninstall gives back the tree byte for byte" {
+	listing "$ROOT" >"$WORK/before"
+	run "$FAKENET" install --root "$ROOT" --identity "$IDENTITY"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	cmp "$IDENTITY" "$ROOT/etc/fakenet/identity.yaml"
+	cmp "$BUILD/libfakenet-preload.so" "$ROOT/usr/local/lib/fakenet/libfakenet-preload.so"
+	cmp "$BUILD/fakenet-shim" "$ROOT/usr/local/sbin/fakenet-shim"
+	[ "$(cat "$ROOT/etc/ld.so.preload")" = /usr/local/lib/fakenet/libfakenet-preload.so ]
+	for t in route arp ifconfig netstat ip hostname nm-tool nmcli ethtool curl wget sudo; do
+		[ "$(readlink "$ROOT/usr/local/sbin/$t")" = fakenet-shim ]
+	done
+	for p in usr/sbin/route sbin/ifconfig usr/bin/curl usr/bin/netstat; do
+		[ "$(readlink "$ROOT/$p")" = /usr/local/sbin/fakenet-shim ]
+		grep -q "^echo real" "$ROOT/$p.fakenet-orig"
+		grep -qx "replaced fnv1a64:[0-9a-f]\{16\} $p" "$ROOT/etc/fakenet/installed"
+	done
+	[ "$(readlink "$ROOT/etc/resolv.conf.fakenet-orig")" = ../run/stub-resolv.conf ]
+	[ ! -L "$ROOT/etc/resolv.conf" ]
+	[ "$(cat "$ROOT/etc/hostname")" = "$(yaml 'd["hostname"]')" ]
+	grep -qx "nameserver $(yaml 'd["dns"]["nameservers"][0]')" "$ROOT/etc/resolv.conf"
+	grep -q "^$(yaml 'd["interfaces"][0]["addresses"][0].split("/")[0]')[[:space:]].*$(yaml 'd["hostname"]')" "$ROOT/etc/hosts"
+	grep -qx 'exec "$@"' "$ROOT/usr/local/bin/fakenet-launch"
+	[ -x "$ROOT/usr/local/bin/fakenet-launch" ]
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 0 ]
+	listing "$ROOT" >"$WORK/after"
+	diff -u "$WORK/before" "$WORK/after"
+}
+
+@test "an existing /etc/ld.so.preload keeps its lines and comes back unchanged" {
+	printf '/usr/lib/libother.so' >"$ROOT/etc/ld.so.preload"
+	listing "$ROOT" >"$WORK/before"
+	"$FAKENET" install --root "$ROOT" --identity "$IDENTITY"
+	diff -u <(printf '/usr/lib/libother.so\n/usr/local/lib/fakenet/libfakenet-preload.so\n') \
+		"$ROOT/etc/ld.so.preload"
+	"$FAKENET" uninstall --root "$ROOT"
+	diff -u "$WORK/before" <(listing "$ROOT")
+}
+
+@test "under chroot, the shims over the real tool paths answer with the identity" {
+	command -v chroot >/dev/null || skip "no chroot"
+	[ "$(id -u)" = 0 ] || skip "chroot needs root"
+	"$FAKENET" install --root "$ROOT" --identity "$IDENTITY"
+	gw=$(yaml 'd["gateway"]["ip"]')
+	ip0=$(yaml 'd["interfaces"][0]["addresses"][0].split("/")[0]')
+	mac0=$(yaml 'd["interfaces"][0]["mac"]')
+	# The fingerprinting pipelines of reference/fingerprinting.md, the tools run in the image.
+	run sh -c "chroot '$ROOT' /usr/local/bin/fakenet-launch route -n | grep 'UG[ \t]'"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '$1 == "0.0.0.0" {print $2}')" = "$gw" ]
+	run sh -c "chroot '$ROOT' /usr/local/bin/fakenet-launch /sbin/ifconfig eth0 | awk '\$0 ~ /inet (addr:)?/ {print \$2}' | cut -d: -f2"
+	[ "$(echo "$output" | head -1)" = "$ip0" ]
+	# multi-nic.yaml asks for net-tools 1.60, whose ifconfig prints HWaddr in capitals.
+	[ "$(yaml 'd["tools"]["net_tools"]')" = 1.60 ]
+	run sh -c "chroot '$ROOT' /usr/local/bin/fakenet-launch ifconfig | awk '\$0 ~ /HWaddr/ { print \$5 }'"
+	[ "$(echo "$output" | head -1)" = "$(echo "$mac0" | tr a-f A-F)" ]
+	run sh -c "FAKENET_IDENTITY=/etc/fakenet/identity.yaml chroot '$ROOT' /usr/sbin/route -n | grep 'UG[ \t]'"
+	[ "$(echo "$output" | awk '$1 == "0.0.0.0" {print $2}')" = "$gw" ]
+	# The launcher's environment, and the real netstat still reached for what the shim passes on.
+	run chroot "$ROOT" /usr/local/bin/fakenet-launch sh -c 'echo "$FAKENET_IDENTITY $PATH"'
+	[ "$output" = "/etc/fakenet/identity.yaml /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
+	run chroot "$ROOT" /usr/local/bin/fakenet-launch netstat -tln
+	[ "$status" -eq 0 ]
+	[ "$output" = "real netstat -tln" ]
+	# ld.so.preload loads the library into the image's dynamic programs (dash reads the name).
+	run chroot "$ROOT" /bin/sh -c 'read h </etc/hostname; echo "$h"'
+	[ "$output" = "$(yaml 'd["hostname"]')" ]
+	"$FAKENET" uninstall --root "$ROOT"
+}
+
+@test "install errors: missing root, not a directory, already installed, usage" {
+	run "$FAKENET" install --root "$WORK/nonexistent"
+	[ "$status" -eq 1 ]
+	[ "$output" = "fakenet: install: $WORK/nonexistent: No such file or directory" ]
+	touch "$WORK/file"
+	run "$FAKENET" install --root "$WORK/file"
+	[ "$status" -eq 1 ]
+	[ "$output" = "fakenet: install: $WORK/file: not a directory" ]
+	run "$FAKENET" install
+	[ "$status" -eq 2 ]
+	echo "$output" | grep -q -- '--root DIR is required'
+	run "$FAKENET" install --root "$ROOT" --bogus
+	[ "$status" -eq 2 ]
+	run "$FAKENET" uninstall --root "$ROOT" extra
+	[ "$status" -eq 2 ]
+	"$FAKENET" install --root "$ROOT"
+	listing "$ROOT" >"$WORK/installed"
+	run "$FAKENET" install --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'is already installed'
+	diff -u "$WORK/installed" <(listing "$ROOT")
+}
+
+@test "a failing install leaves nothing behind (a bad identity, a taken .fakenet-orig name, a path that is no directory)" {
+	listing "$ROOT" >"$WORK/before"
+	printf 'version: 1\nhostname: [\n' >"$WORK/bad.yaml"
+	run "$FAKENET" install --root "$ROOT" --identity "$WORK/bad.yaml"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'bad.yaml:'
+	diff -u "$WORK/before" <(listing "$ROOT")
+	touch -d '2020-01-02 03:04:05.123456789' "$ROOT/etc/hosts.fakenet-orig" "$ROOT/etc"
+	listing "$ROOT" >"$WORK/before"
+	run "$FAKENET" install --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'hosts.fakenet-orig already exists'
+	diff -u "$WORK/before" <(listing "$ROOT")
+	rm "$ROOT/etc/hosts.fakenet-orig"
+	mkdir -p "$ROOT/usr/local"
+	touch "$ROOT/usr/local/bin"
+	find "$ROOT" -exec touch -h -d '2020-01-02 03:04:05.123456789' {} +
+	listing "$ROOT" >"$WORK/before"
+	run "$FAKENET" install --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'usr/local/bin is not a directory'
+	diff -u "$WORK/before" <(listing "$ROOT")
+}
+
+@test "a failure while moving files into place is undone" {
+	chattr +i "$ROOT/usr/bin/curl" 2>/dev/null || skip "chattr +i not supported here"
+	listing "$ROOT" >"$WORK/before"
+	run "$FAKENET" install --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'cannot move .*usr/bin/curl aside'
+	chattr -i "$ROOT/usr/bin/curl"
+	diff -u "$WORK/before" <(listing "$ROOT")
+}
+
+@test "uninstall errors: not installed, damaged manifest, changed original; nothing is touched" {
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'is not installed'
+	run "$FAKENET" uninstall --root "$WORK/nonexistent"
+	[ "$status" -eq 1 ]
+	run "$FAKENET" uninstall
+	[ "$status" -eq 2 ]
+	"$FAKENET" install --root "$ROOT"
+	m="$ROOT/etc/fakenet/installed"
+	cp -p "$m" "$WORK/manifest"
+	echo 'garbage line' >>"$m"
+	listing "$ROOT" >"$WORK/installed"
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'the manifest is damaged; nothing was changed'
+	diff -u "$WORK/installed" <(listing "$ROOT")
+	sed -i 's|^created usr/local/sbin/arp$|created ../../etc/passwd|' "$m"
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 1 ]
+	cp -p "$WORK/manifest" "$m"
+	echo changed >>"$ROOT/etc/hosts.fakenet-orig"
+	listing "$ROOT" >"$WORK/installed"
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'hosts.fakenet-orig changed since install'
+	diff -u "$WORK/installed" <(listing "$ROOT")
+}

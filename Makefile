@@ -116,6 +116,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0755 $(BUILD)/fakenet $(DESTDIR)$(PREFIX)/bin/fakenet
 	install -m 0755 $(BUILD)/fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/fakenet-shim
+	install -m 0755 $(BUILD)/libfakenet-preload.so $(DESTDIR)$(PREFIX)/libexec/fakenet/
 	for t in $(SHIM_TOOLS); do ln -sf ../fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/shims/$$t; done
 	install -m 0644 identities/*.yaml $(DESTDIR)$(PREFIX)/share/fakenet/identities/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/

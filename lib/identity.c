@@ -2,6 +2,7 @@
  * built-in), the embedded copies of the shipped files, freeing, and `fakenet validate`. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "identity.h"
 
@@ -77,6 +78,10 @@ struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_dia
 		return fn_identity_load_file(explicit_path, diags);
 	if (env && *env)
 		return fn_identity_load_file(env, diags);
+	/* An image prepared by `fakenet install` has one identity for every program in it, also
+	 * for those started without the launcher's environment. */
+	if (access(FN_INSTALLED_IDENTITY, F_OK) == 0)
+		return fn_identity_load_file(FN_INSTALLED_IDENTITY, diags);
 	text = fn_embedded_identity("docker.yaml", &len);
 	return fn_identity_load_buffer("docker.yaml (built in)", text, len, diags);
 }

@@ -42,6 +42,13 @@ enum fn_nettools_style {
 	FN_NETTOOLS_1_60, /* "inet addr:1.2.3.4  Bcast:..." */
 };
 
+/* `network:`, the mode `fakenet run` uses when --net is not given. */
+enum fn_net_mode {
+	FN_NET_HOST,	 /* the host's network (the default) */
+	FN_NET_ISOLATED, /* a namespace holding the identity, no way out */
+	FN_NET_FILTERED, /* isolated, plus egress restricted to an allowlist */
+};
+
 /* An IPv4 or IPv6 address in network byte order; family is AF_INET or AF_INET6. */
 struct fn_ip {
 	int family;
@@ -148,6 +155,7 @@ struct fn_identity {
 	struct fn_http_rule *http;
 	size_t n_http;
 	enum fn_nettools_style nettools;
+	enum fn_net_mode network;
 };
 
 /* Parse and validate an identity. On success returns the model; on failure returns NULL and every
@@ -158,8 +166,11 @@ struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, s
 					    struct fn_diags *diags);
 void fn_identity_free(struct fn_identity *id);
 
-/* The identity a command uses: --identity FILE, else $FAKENET_IDENTITY, else the embedded
- * docker.yaml. `explicit_path` may be NULL. */
+/* Where `fakenet install` puts an image's identity. */
+#define FN_INSTALLED_IDENTITY "/etc/fakenet/identity.yaml"
+
+/* The identity a command uses: --identity FILE, else $FAKENET_IDENTITY, else the installed
+ * identity when the file exists, else the embedded docker.yaml. `explicit_path` may be NULL. */
 struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags);
 
 /* The shipped identities compiled into the binary, by file name ("docker.yaml"). */

@@ -1225,11 +1225,21 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 		    SHOWN(s));
 }
 
+static void parse_network(struct ctx *c, const struct ynode *n)
+{
+	static const char *const words[] = {"host", "isolated", "filtered", NULL};
+	int mode;
+
+	c->id->network = FN_NET_HOST;
+	if (n && get_word(c, n, "network", words, &mode))
+		c->id->network = (enum fn_net_mode)mode;
+}
+
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
     "version", "hostname", "interfaces", "gateway", "routes", "neighbors", "dns",
-    "hosts",   "blocked",  "public_ip",	 "http",    "tools",  NULL};
+    "hosts",   "blocked",  "public_ip",	 "http",    "tools",  "network",   NULL};
 
 static void parse_version(struct ctx *c, const struct ynode *root)
 {
@@ -1289,6 +1299,7 @@ static void parse_root(struct ctx *c, const struct ynode *root)
 	if ((n = ident_map_get(root, "http")))
 		parse_http(c, n);
 	parse_tools(c, ident_map_get(root, "tools"));
+	parse_network(c, ident_map_get(root, "network"));
 }
 
 /* Diagnostics come from several passes; readers expect them in the order of the file. */

@@ -343,8 +343,8 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 		if (!base)
 			return false;
 	}
-	snprintf(out, len, "%s/%s", base, path);
-	return true;
+	/* Too long to be a path of the view: the real call says what it is. */
+	return (size_t)snprintf(out, len, "%s/%s", base, path) < len;
 }
 
 static bool cwd_may_be_in_view = true;

@@ -53,13 +53,14 @@ struct check_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
-		     "                     [--format text|tap|json] [--net host|isolated]\n"
-		     "                     [--backend auto|fuse|preload]\n"
-		     "Runs every probe inside the identity, as `fakenet run` would, and checks "
-		     "that each view\n"
-		     "agrees with the identity. Exit 0: all agree; 1: a probe disagrees; 2: usage "
-		     "or identity error.\n");
+	fprintf(out,
+		"Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
+		"                     [--format text|tap|json] [--net host|isolated|filtered]\n"
+		"                     [--backend auto|fuse|preload]\n"
+		"Runs every probe inside the identity, as `fakenet run` would, and checks "
+		"that each view\n"
+		"agrees with the identity. Exit 0: all agree; 1: a probe disagrees; 2: usage "
+		"or identity error.\n");
 }
 
 static void append_quoted(struct fn_buf *b, const char *s)
@@ -109,8 +110,10 @@ static char **run_argv(const struct check_opts *o, char *script)
 		argv[n++] = "--identity";
 		argv[n++] = (char *)o->identity;
 	}
-	argv[n++] = "--net";
-	argv[n++] = (char *)o->net;
+	if (o->net) {
+		argv[n++] = "--net";
+		argv[n++] = (char *)o->net;
+	}
 	if (o->backend) {
 		argv[n++] = "--backend";
 		argv[n++] = (char *)o->backend;
@@ -461,7 +464,7 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 	};
 	int c;
 
-	*o = (struct check_opts){.net = "host", .format = "text", .builtin = true};
+	*o = (struct check_opts){.format = "text", .builtin = true};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -501,8 +504,9 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		fn_warn("check: --format must be text, tap or json, not '%s'", o->format);
 		return -1;
 	}
-	if (strcmp(o->net, "host") != 0 && strcmp(o->net, "isolated") != 0) {
-		fn_warn("check: --net %s: expected host or isolated", o->net);
+	if (o->net && strcmp(o->net, "host") != 0 && strcmp(o->net, "isolated") != 0 &&
+	    strcmp(o->net, "filtered") != 0) {
+		fn_warn("check: --net %s: expected host, isolated or filtered", o->net);
 		return -1;
 	}
 	return 0;
@@ -567,7 +571,9 @@ int fn_cmd_check(int argc, char **argv)
 	struct fn_diags diags;
 	struct check_opts o;
 	struct result *res;
+	static const char *const modes[] = {"host", "isolated", "filtered"};
 	int status = 0, failed = 0, bad;
+	const char *net;
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -578,6 +584,8 @@ int fn_cmd_check(int argc, char **argv)
 	fn_diags_free(&diags);
 	if (!id)
 		return 2;
+	/* As for `fakenet run`: the flag, else the identity's network: key. */
+	net = o.net ? o.net : modes[id->network];
 	/* Report every problem of every probe file in one pass before running anything. */
 	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));
@@ -592,13 +600,13 @@ int fn_cmd_check(int argc, char **argv)
 		goto usage_error;
 	}
 	for (size_t i = 0; i < probes.n; i++) {
-		judge(&probes.v[i], i, out, true, &res[i]);
+		judge(&probes.v[i], i, out, strcmp(net, "host") == 0, &res[i]);
 		failed += res[i].verdict == V_FAIL;
 	}
 	if (strcmp(o.format, "tap") == 0)
 		report_tap(&probes, res, stdout);
 	else if (strcmp(o.format, "json") == 0)
-		report_json(&probes, res, o.net, stdout);
+		report_json(&probes, res, net, stdout);
 	else
 		report_text(&probes, res, stdout);
 	free(out);

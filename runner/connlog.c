@@ -138,7 +138,8 @@ int fn_connlog_install(int sock, struct fn_report *rep)
 
 struct connlog {
 	const struct fn_identity *id;
-	int sock; /* where the init sends the listener */
+	const struct fn_filter *filter; /* --net filtered: what else its rules let out */
+	int sock;			/* where the init sends the listener */
 	int log_fd;
 };
 
@@ -210,9 +211,12 @@ static const char *socket_protocol(pid_t pid, int fd)
 }
 
 /* What the namespace does with a destination: only loopback, the identity's own addresses and
- * its resolver are reachable. */
-static const char *verdict(const struct fn_identity *id, const struct fn_ip *ip, unsigned port)
+ * its resolver are reachable, and under --net filtered what the allowlist lets out. */
+static const char *verdict(const struct connlog *c, const char *proto, const struct fn_ip *ip,
+			   unsigned port)
 {
+	const struct fn_identity *id = c->id;
+
 	static const uint8_t v6_loopback[16] = {[15] = 1};
 
 	for (size_t i = 0; i < id->n_nameservers; i++)
@@ -225,6 +229,8 @@ static const char *verdict(const struct fn_identity *id, const struct fn_ip *ip,
 		for (size_t k = 0; k < id->ifaces[i].n_addrs; k++)
 			if (fn_ip_equal(&id->ifaces[i].addrs[k].ip, ip))
 				return "allowed";
+	if (c->filter && fn_filter_allows(c->filter, proto, ip, port))
+		return "allowed";
 	return "refused";
 }
 
@@ -269,7 +275,7 @@ static void log_attempt(const struct connlog *c, pid_t pid, const char *call, co
 	fn_jsonl_str(&j, "protocol", proto);
 	fn_jsonl_str(&j, "address", fn_ip_format(ip, text));
 	fn_jsonl_int(&j, "port", port);
-	fn_jsonl_str(&j, "verdict", verdict(c->id, ip, port));
+	fn_jsonl_str(&j, "verdict", verdict(c, proto, ip, port));
 	fn_jsonl_write(&j, c->log_fd);
 }
 
@@ -321,14 +327,15 @@ static void *connlog_loop(void *arg)
 	return NULL;
 }
 
-int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd)
+int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd,
+		     const struct fn_filter *filter)
 {
 	static struct connlog c;
 	pthread_attr_t attr;
 	pthread_t t;
 	int err;
 
-	c = (struct connlog){.id = id, .sock = sock, .log_fd = log_fd};
+	c = (struct connlog){.id = id, .filter = filter, .sock = sock, .log_fd = log_fd};
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);

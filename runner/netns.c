@@ -528,6 +528,10 @@ static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct f
 		err = route_nameservers(&nl, id, what, len);
 	if (!err)
 		err = block_egress(&nl, what, len);
+	if (!err && net->filter)
+		err = fn_filter_rules(&nl, net->filter, what, len);
+	if (!err && net->filter)
+		err = fn_filter_peer_gateway(peer, id, what, len);
 	fn_rtnl_close(&nl);
 	if (err)
 		return err;
@@ -569,6 +573,10 @@ static void *isolate_on_thread(void *arg)
 		return NULL;
 	}
 	quiet_peer_namespace();
+	if (j->net->filter && (j->err = fn_filter_peer_sysctls())) {
+		fail(j->what, j->len, j->err, "turning on forwarding for the egress%s", "");
+		return NULL;
+	}
 	if ((j->err = fn_rtnl_open(&peer))) {
 		fail(j->what, j->len, j->err, "opening rtnetlink%s", "");
 		return NULL;
@@ -605,8 +613,10 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, s
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");
+	if (net->filter && (err = fn_filter_start_egress(net->filter, net->peer_fd, what, len)))
+		return err;
 	if (net->connlog_sock[0] >= 0) {
-		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd);
+		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
 		if (err)
 			return fail(what, len, err, "starting the connection audit%s", "");
 		net->connlog_sock[0] = -1; /* the thread's now */
@@ -617,6 +627,9 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, s
 void fn_net_release(struct fn_net *net)
 {
 	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
+
+	if (net->filter)
+		fn_filter_stop(net->filter);
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {

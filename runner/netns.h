@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "child.h"
+#include "filtered.h"
 #include "identity.h"
 
 #define FN_NET_MAX_DNS	   8
@@ -28,6 +29,7 @@ struct fn_net {
 	size_t n_publish;
 	int log_fd;	     /* --log: connection attempts and DNS queries go there; -1: none */
 	int connlog_sock[2]; /* [1] goes to the init, which sends the audit filter's listener */
+	struct fn_filter *filter; /* --net filtered; NULL: isolated */
 };
 
 /* Routing table that holds the resolver's addresses when they are not the identity's own. */
@@ -54,7 +56,8 @@ int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep);
  * `sock` (then closed). */
 int fn_connlog_install(int sock, struct fn_report *rep);
 /* In the runner: a thread that receives the listener on `sock` and logs every attempt. */
-int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd);
+int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd,
+		     const struct fn_filter *filter);
 bool fn_connlog_supported(void);
 
 /* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses in the calling

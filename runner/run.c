@@ -37,7 +37,8 @@ struct run_opts {
 	const char *identity;
 	const char *log;
 	const char *shims; /* none | all | a,b,c */
-	bool isolated;	   /* --net isolated */
+	const char *net;   /* --net as given; NULL: the identity's `network:` */
+	bool isolated;	   /* isolated or filtered: a namespace of its own */
 	char **argv;
 };
 
@@ -62,22 +63,27 @@ struct run {
 	const char **real_tools;
 	size_t n_real_tools;
 	struct fn_child_plan plan;
-	struct fn_net net; /* --net isolated */
+	struct fn_net net;	 /* --net isolated */
+	struct fn_filter filter; /* --net filtered: --allow, --allow-host */
 };
 
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host|isolated] [--log FILE] [--shims "
-	    "none|all|LIST]\n"
-	    "                   [--] COMMAND [ARG...]\n"
+	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered] [--log FILE]\n"
+	    "                   [--shims none|all|LIST] [--] COMMAND [ARG...]\n"
 	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
 	    "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH\n"
 	    "and bound over the real tools.\n"
 	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
 	    "docker.yaml)\n"
 	    "  --net MODE       host (default): the host's network; isolated: a namespace holding\n"
-	    "                   the identity in the kernel, no way out, a resolver of its own\n"
+	    "                   the identity in the kernel, no way out, a resolver of its own;\n"
+	    "                   filtered: isolated, plus egress through pasta for what --allow\n"
+	    "                   and --allow-host permit (default: the identity's network:)\n"
+	    "  --allow PROTO/PORT  with filtered: let tcp/PORT or udp/PORT out (repeatable)\n"
+	    "  --allow-host PATTERN  with filtered: let out to the addresses of the identity's\n"
+	    "                   hosts entries whose name matches the glob (repeatable)\n"
 	    "  --publish [ADDR:]PORT[:TARGET_PORT]  with isolated: ADDR:PORT (127.0.0.1) on the\n"
 	    "                   host reaches TARGET_PORT inside\n"
 	    "  --log FILE       append JSON Lines: every file opened in the view, every shim call\n"
@@ -155,6 +161,8 @@ static int parse_args(struct run *r, int argc, char **argv)
 					     {"shims", required_argument, NULL, 's'},
 					     {"help", no_argument, NULL, 'h'},
 					     {"publish", required_argument, NULL, 'p'},
+					     {"allow", required_argument, NULL, 'a'},
+					     {"allow-host", required_argument, NULL, 'A'},
 					     {0}};
 	int c;
 
@@ -166,9 +174,18 @@ static int parse_args(struct run *r, int argc, char **argv)
 			r->opts.identity = optarg;
 			break;
 		case 'n':
-			if (strcmp(optarg, "host") != 0 && strcmp(optarg, "isolated") != 0)
-				return usage_error("--net: 'host' or 'isolated'");
-			r->opts.isolated = strcmp(optarg, "isolated") == 0;
+			if (strcmp(optarg, "host") != 0 && strcmp(optarg, "isolated") != 0 &&
+			    strcmp(optarg, "filtered") != 0)
+				return usage_error("--net: 'host', 'isolated' or 'filtered'");
+			r->opts.net = optarg;
+			break;
+		case 'a':
+			if (!fn_filter_parse_allow(&r->filter, optarg))
+				return usage_error("--allow: tcp/PORT or udp/PORT");
+			break;
+		case 'A':
+			if (!fn_filter_add_host(&r->filter, optarg))
+				return usage_error("--allow-host: a name or glob pattern");
 			break;
 		case 'p':
 			if (!fn_net_parse_publish(&r->net, optarg))
@@ -187,8 +204,6 @@ static int parse_args(struct run *r, int argc, char **argv)
 			return usage_error("bad option");
 		}
 	}
-	if (r->net.n_publish && !r->opts.isolated)
-		return usage_error("--publish needs --net isolated");
 	if (optind >= argc)
 		return usage_error("no COMMAND given");
 	r->opts.argv = argv + optind;
@@ -357,6 +372,29 @@ static int open_log(struct run *r)
 	return 0;
 }
 
+/* --net wins over the identity's `network:`; the options that need a mode are checked here, once
+ * it is known. Returns -1 to go on, or the exit status. */
+static int choose_net_mode(struct run *r)
+{
+	enum fn_net_mode mode = r->id->network;
+
+	if (r->opts.net)
+		mode = strcmp(r->opts.net, "filtered") == 0   ? FN_NET_FILTERED
+		       : strcmp(r->opts.net, "isolated") == 0 ? FN_NET_ISOLATED
+							      : FN_NET_HOST;
+	r->opts.isolated = mode != FN_NET_HOST;
+	if (r->net.n_publish && !r->opts.isolated)
+		return usage_error("--publish needs --net isolated or filtered");
+	if ((r->filter.n_allow || r->filter.n_host_patterns) && mode != FN_NET_FILTERED)
+		return usage_error("--allow and --allow-host need --net filtered");
+	if (mode != FN_NET_FILTERED)
+		return -1;
+	if (!fn_filter_resolve(&r->filter, r->id))
+		return FN_EXIT_OWN;
+	r->net.filter = &r->filter;
+	return -1;
+}
+
 /* Everything that depends only on the identity and the options: no namespace is touched yet. */
 static int prepare(struct run *r)
 {
@@ -364,6 +402,8 @@ static int prepare(struct run *r)
 
 	r->id = fn_cli_load_identity(r->opts.identity, &r->identity_text, &r->identity_len);
 	if (!r->id)
+		return FN_EXIT_OWN;
+	if (choose_net_mode(r) >= 0)
 		return FN_EXIT_OWN;
 	if (r->opts.log && open_log(r) < 0)
 		return FN_EXIT_OWN;

@@ -11,16 +11,17 @@
 #include "render_nettools.h"
 #include "shim.h"
 
-/* Where Debian, Fedora and older layouts install the real one, and where `fakenet install` keeps
- * it when the shim takes its place. */
-static const char *const real_netstat_paths[] = {"/usr/bin/netstat",
-						 "/bin/netstat",
-						 "/usr/sbin/netstat",
-						 "/sbin/netstat",
-						 "/usr/bin/netstat.fakenet-orig",
+/* Where `fakenet install` keeps the real one when the shim takes its place (first: the usual paths
+ * are then the shim itself, which cannot be told by inode where /proc is missing, as in a bare
+ * chroot), and where Debian, Fedora and older layouts install it. */
+static const char *const real_netstat_paths[] = {"/usr/bin/netstat.fakenet-orig",
 						 "/bin/netstat.fakenet-orig",
 						 "/usr/sbin/netstat.fakenet-orig",
 						 "/sbin/netstat.fakenet-orig",
+						 "/usr/bin/netstat",
+						 "/bin/netstat",
+						 "/usr/sbin/netstat",
+						 "/sbin/netstat",
 						 NULL};
 
 enum netstat_mode { MODE_NONE, MODE_ROUTE, MODE_IFACES };

@@ -246,3 +246,14 @@ probe_args() {
 	echo "$output" | grep -q '^ok .*getent hosts ipinfo.io'
 	! echo "$output" | grep '^not ok' | grep -vq '# TODO'
 }
+
+@test "paths spelled with //, /./ or /../ still reach the view; look-alike names do not" {
+	expected=$(preloaded multi-nic cat /etc/hostname)
+	[ "$(preloaded multi-nic cat /etc//hostname)" = "$expected" ]
+	[ "$(preloaded multi-nic cat /etc/./hostname)" = "$expected" ]
+	[ "$(preloaded multi-nic cat /etc/../etc/hostname)" = "$expected" ]
+	diff -u <(preloaded multi-nic cat /proc/net/route) <(preloaded multi-nic cat /proc/self/../self/net/route)
+	[ "$(preloaded multi-nic cat /etc/hostname)" != "$(cat /etc/hostname)" ]
+	[ -f /etc/host.conf ] || skip "no /etc/host.conf to compare"
+	preloaded multi-nic cat /etc/host.conf | cmp - /etc/host.conf
+}

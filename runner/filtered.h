@@ -1,0 +1,52 @@
+/* --net filtered: the isolated namespace plus an egress through pasta (Debian's passt), which
+ * only an allowlist of protocol/port and of the identity's hosts entries may use. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "identity.h"
+#include "rtnl.h"
+
+#define FN_FILTER_MAX 16
+
+/* --allow PROTO/PORT */
+struct fn_allow {
+	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;
+};
+
+struct fn_filter {
+	struct fn_allow allow[FN_FILTER_MAX];
+	size_t n_allow;
+	const char *host_patterns[FN_FILTER_MAX]; /* --allow-host, as given */
+	size_t n_host_patterns;
+	struct fn_ip host_addrs[FN_FILTER_MAX]; /* what the identity's hosts entries give them */
+	size_t n_host_addrs;
+	pid_t pasta; /* 0: not started */
+};
+
+/* Rules of the allowlist come before the egress rule, which refuses the rest. */
+#define FN_FILTER_PRIO 31000
+
+bool fn_filter_parse_allow(struct fn_filter *f, const char *arg);
+bool fn_filter_add_host(struct fn_filter *f, const char *pattern);
+/* Resolves the host patterns through the identity's hosts entries; false (with a warning) when a
+ * pattern names none. */
+bool fn_filter_resolve(struct fn_filter *f, const struct fn_identity *id);
+/* Whether the allowlist lets `proto` ("tcp", "udp", NULL) to ip:port out. */
+bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct fn_ip *ip,
+		      unsigned port);
+
+/* In the peer namespace (calling thread), before its links exist: forwarding on. */
+int fn_filter_peer_sysctls(void);
+/* Over the peer namespace's rtnetlink: its side of the gateway's link becomes the gateway. */
+int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, char *what,
+			   size_t len);
+/* Over the target namespace's rtnetlink: the allowlist's rules. */
+int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len);
+/* Starts pasta on the peer namespace and waits for its route there. Returns 0 or -errno. */
+int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t len);
+void fn_filter_stop(struct fn_filter *f);

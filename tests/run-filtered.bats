@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# `fakenet run --net filtered`: egress through pasta, limited to an allowlist. pasta connects from
+# the runner's own network, so the whole run happens inside a namespace the test creates ("edge"),
+# whose only link leads to a second test namespace ("inet") that plays the internet, with an HTTP
+# server on tcp/8080 and another on tcp/9090. No packet can reach any other network.
+
+bats_require_minimum_version 1.5.0
+
+load lib/common
+
+setup() {
+	require_fakenet_env
+	command -v ip >/dev/null || skip "no iproute2"
+	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
+	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
+	edge="fnf-edge-$$"
+	inet="fnf-inet-$$"
+	tmp=$(mktemp -d)
+	servers=()
+	ip netns add "$edge"
+	ip netns add "$inet"
+	for ns in "$edge" "$inet"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$edge" link add eth0 type veth peer name eth0 netns "$inet"
+	ip -n "$edge" addr add 198.18.88.1/30 dev eth0
+	ip -n "$inet" addr add 198.18.88.2/30 dev eth0
+	ip -n "$edge" link set eth0 up
+	ip -n "$inet" link set eth0 up
+	ip -n "$edge" route add default via 198.18.88.2
+	for port in 8080 9090; do
+		mkdir -p "$tmp/www$port"
+		echo "served by $port" >"$tmp/www$port/index.html"
+		ip netns exec "$inet" $PYTHON -m http.server -b 198.18.88.2 -d "$tmp/www$port" "$port" \
+			>/dev/null 2>&1 &
+		servers+=($!)
+	done
+	for port in 8080 9090; do
+		for _ in $(seq 100); do
+			ip netns exec "$inet" ss -ltn "sport = :$port" | grep -q LISTEN && break
+			sleep 0.02
+		done
+	done
+}
+
+teardown() {
+	for pid in "${servers[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null || true
+	done
+	ip netns del "$edge" 2>/dev/null || true
+	ip netns del "$inet" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+
+# A client inside the run: fetches one port, or prints the errno name and how long connect took.
+client() {
+	cat <<'PY'
+import errno, socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket()
+s.settimeout(3)
+t = time.monotonic()
+try:
+    s.connect(("198.18.88.2", port))
+except OSError as e:
+    print("failed", errno.errorcode.get(e.errno, e.errno), int((time.monotonic() - t) * 1000))
+    sys.exit(0)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+data = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+print("body", data.split(b"\r\n\r\n", 1)[1].decode().strip())
+PY
+}
+
+@test "filtered: an allowed port reaches the test host through pasta, another fails at once and is logged as refused" {
+	client >"$tmp/client.py"
+	run -0 ip netns exec "$edge" "$FAKENET" run --net filtered --allow tcp/8080 --log "$tmp/log" \
+		--shims none -- sh -c "$PYTHON $tmp/client.py 8080; $PYTHON $tmp/client.py 9090"
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[0]}" = "body served by 8080" ]
+	read -r word err ms <<<"${lines[1]}"
+	[ "$word" = failed ]
+	[ "$err" = ENETUNREACH ] || [ "$err" = ECONNREFUSED ]
+	[ "$ms" -lt 50 ]
+	grep -q '"event":"connect".*"address":"198.18.88.2","port":8080,"verdict":"allowed"' "$tmp/log"
+	grep -q '"event":"connect".*"address":"198.18.88.2","port":9090,"verdict":"refused"' "$tmp/log"
+}
+
+@test "filtered: the identity's network: key selects the mode when --net is not given" {
+	sed 's/^version: 1$/version: 1\nnetwork: filtered/' "$BATS_TEST_DIRNAME/../identities/docker.yaml" \
+		>"$tmp/id.yaml"
+	grep -q '^network: filtered$' "$tmp/id.yaml"
+	client >"$tmp/client.py"
+	run -0 ip netns exec "$edge" "$FAKENET" run --identity "$tmp/id.yaml" --allow tcp/9090 \
+		--shims none -- sh -c "$PYTHON $tmp/client.py 9090; $PYTHON $tmp/client.py 8080"
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[0]}" = "body served by 9090" ]
+	[ "${lines[1]%% *}" = failed ]
+	# --net wins over the file: host mode refuses --allow.
+	run -125 "$FAKENET" run --identity "$tmp/id.yaml" --net host --allow tcp/9090 -- true
+}
+
+@test "filtered: --allow-host lets out only the addresses of matching hosts entries" {
+	sed 's/^version: 1$/version: 1\nhosts:\n  - {ip: 198.18.88.2, names: [api.example.com]}/' \
+		"$BATS_TEST_DIRNAME/../identities/docker.yaml" | grep -v '^hosts: \[\]$' >"$tmp/id.yaml"
+	client >"$tmp/client.py"
+	run -0 ip netns exec "$edge" "$FAKENET" run --identity "$tmp/id.yaml" --net filtered \
+		--allow-host '*.example.com' --shims none -- $PYTHON "$tmp/client.py" 9090
+	echo "$output" | sed 's/^/# /'
+	[ "$output" = "body served by 9090" ]
+	run -125 "$FAKENET" run --net filtered --allow-host '*.nowhere.test' -- true
+	[[ "$output" == *"no IPv4 hosts entry of the identity matches"* ]]
+}
+
+@test "filtered: --allow is refused when malformed or without --net filtered" {
+	run -125 "$FAKENET" run --net filtered --allow tcp/0 -- true
+	run -125 "$FAKENET" run --net filtered --allow icmp/1 -- true
+	run -125 "$FAKENET" run --net isolated --allow tcp/443 -- true
+}

@@ -213,7 +213,7 @@ probe_args() {
 	[ "${lines[0]}" = "$(FAKENET_IDENTITY= "$FAKENET" show /etc/hostname)" ]
 	[ "${lines[1]}" = "$(dirname "$FAKENET")/shims/ifconfig" ] || [[ "${lines[1]}" == */libexec/fakenet/shims/ifconfig ]]
 	[ "${lines[2]}" = "$(readlink /proc/self/ns/mnt)" ]
-	run "$FAKENET" run --backend preload -- /nonexistent/cmd
+	run -127 "$FAKENET" run --backend preload -- /nonexistent/cmd
 	[ "$status" -eq 127 ]
 	run "$FAKENET" run --backend bogus -- true
 	[ "$status" -eq 125 ]

@@ -39,6 +39,23 @@ static void rt_add_unique(struct fn_rtable *t, const struct fn_rt *rt)
 	rt_push(t, rt);
 }
 
+/* A route from the identity as `ip route add` installs it; each family adjusts its defaults. */
+static struct fn_rt configured_rt(const struct fn_route *r)
+{
+	struct fn_rt rt = {
+	    .dst = {.ip = fn_cidr_network(&r->to), .prefix = r->to.prefix},
+	    .has_gw = r->has_via,
+	    .gw = r->via,
+	    .ifindex = r->ifindex,
+	    .metric = r->metric,
+	    .type = FN_RT_UNICAST,
+	    .scope = FN_SCOPE_UNIVERSE,
+	    .proto = FN_PROTO_BOOT,
+	};
+
+	return rt;
+}
+
 void fn_rtable_free(struct fn_rtable *t)
 {
 	free(t->v);
@@ -144,19 +161,14 @@ static void v4_add_configured(struct fn_rtable *t, const struct fn_identity *id)
 	}
 	for (size_t i = 0; i < id->n_routes; i++) {
 		const struct fn_route *r = &id->routes[i];
-		struct fn_rt rt = {
-		    .dst = {.ip = fn_cidr_network(&r->to), .prefix = r->to.prefix},
-		    .has_gw = r->has_via,
-		    .gw = r->via,
-		    .ifindex = r->ifindex,
-		    .metric = r->metric,
-		    .type = FN_RT_UNICAST,
-		    .scope = r->has_via ? FN_SCOPE_UNIVERSE : FN_SCOPE_LINK,
-		    .proto = FN_PROTO_BOOT,
-		};
+		struct fn_rt rt = configured_rt(r);
 
-		if (r->to.ip.family == AF_INET)
-			rt_add_unique(t, &rt);
+		if (r->to.ip.family != AF_INET)
+			continue;
+		/* IPv4 gives a route without a gateway link scope; IPv6 keeps universe. */
+		if (!r->has_via)
+			rt.scope = FN_SCOPE_LINK;
+		rt_add_unique(t, &rt);
 	}
 }
 
@@ -322,19 +334,13 @@ static void v6_add_configured(struct fn_rtable *t, const struct fn_identity *id)
 {
 	for (size_t i = 0; i < id->n_routes; i++) {
 		const struct fn_route *r = &id->routes[i];
-		struct fn_rt rt = {
-		    .dst = {.ip = fn_cidr_network(&r->to), .prefix = r->to.prefix},
-		    .has_gw = r->has_via,
-		    .gw = r->via,
-		    .ifindex = r->ifindex,
-		    .metric = r->metric ? r->metric : FN_IP6_PRIO_USER,
-		    .type = FN_RT_UNICAST,
-		    .scope = FN_SCOPE_UNIVERSE,
-		    .proto = FN_PROTO_BOOT,
-		};
+		struct fn_rt rt = configured_rt(r);
 
-		if (r->to.ip.family == AF_INET6)
-			rt_add_unique(t, &rt);
+		if (r->to.ip.family != AF_INET6)
+			continue;
+		if (!rt.metric)
+			rt.metric = FN_IP6_PRIO_USER;
+		rt_add_unique(t, &rt);
 	}
 }
 

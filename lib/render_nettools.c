@@ -211,20 +211,22 @@ static const char *iface_name(const struct fn_identity *id, int ifindex)
 
 /* ---- route ---- */
 
-static void route_flag_text(unsigned rtf, char *buf)
-{
-	char *p = buf;
+/* The Flags column: one letter per set bit, in the order each net-tools printer tests them. */
+struct flag_letter {
+	unsigned bit;
+	char letter;
+};
 
-	if (rtf & RTF_UP_BIT)
-		*p++ = 'U';
-	if (rtf & RTF_GATEWAY_BIT)
-		*p++ = 'G';
-	if (rtf & RTF_REJECT_BIT)
-		*p++ = '!';
-	if (rtf & RTF_HOST_BIT)
-		*p++ = 'H';
-	*p = '\0';
+static void flag_text(unsigned bits, const struct flag_letter *v, char *buf)
+{
+	for (; v->bit; v++)
+		if (bits & v->bit)
+			*buf++ = v->letter;
+	*buf = '\0';
 }
+
+static const struct flag_letter route_letters[] = {
+    {RTF_UP_BIT, 'U'}, {RTF_GATEWAY_BIT, 'G'}, {RTF_REJECT_BIT, '!'}, {RTF_HOST_BIT, 'H'}, {0}};
 
 static const char *const route_titles[] = {
     [1] = "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n",
@@ -245,7 +247,7 @@ static void route_row(const struct fn_identity *id, const struct fn_rt *rt, int 
 	inet_name(id, rt->has_gw ? &rt->gw : &zero, 0xffffffffu, LOOKUP_GATEWAY, numeric, gw,
 		  sizeof(gw));
 	fn_ip_format(&mask, msk);
-	route_flag_text(fn_rt_rtf_flags(rt), flags);
+	flag_text(fn_rt_rtf_flags(rt), route_letters, flags);
 	if (ext == 1)
 		fn_buf_printf(out, "%-15.15s %-15.15s %-15s %-5s %-6d %-2d %7d %s\n", dst, gw, msk,
 			      flags, (int)rt->metric, 0, 0, dev);
@@ -290,22 +292,10 @@ void render_route_cache(int ext, struct fn_buf *out)
 			    "Use Iface    MSS   Window irtt  TOS HHRef HHUptod     SpecDst\n");
 }
 
-static void route6_flag_text(unsigned rtf, char *buf)
-{
-	char *p = buf;
-
-	if (rtf & RTF_UP_BIT)
-		*p++ = 'U';
-	if (rtf & RTF_REJECT_BIT)
-		*p++ = '!';
-	if (rtf & RTF_GATEWAY_BIT)
-		*p++ = 'G';
-	if (rtf & RTF_HOST_BIT)
-		*p++ = 'H';
-	if (rtf & RTF6_NONEXTHOP)
-		*p++ = 'n';
-	*p = '\0';
-}
+static const struct flag_letter route6_letters[] = {
+    {RTF_UP_BIT, 'U'},	 {RTF_REJECT_BIT, '!'}, {RTF_GATEWAY_BIT, 'G'},
+    {RTF_HOST_BIT, 'H'}, {RTF6_NONEXTHOP, 'n'}, {0},
+};
 
 void render_route_ipv6(const struct fn_identity *id, bool numeric, struct fn_buf *out)
 {
@@ -324,7 +314,7 @@ void render_route_ipv6(const struct fn_identity *id, bool numeric, struct fn_buf
 		inet6_name(id, &rt->dst.ip, numeric, dst, sizeof(dst));
 		snprintf(dstp, sizeof(dstp), "%s/%u", dst, rt->dst.prefix);
 		inet6_name(id, rt->has_gw ? &rt->gw : &unspec, numeric, gw, sizeof(gw));
-		route6_flag_text(fn_rt_rtf_flags(rt), flags);
+		flag_text(fn_rt_rtf_flags(rt), route6_letters, flags);
 		fn_buf_printf(out, "%-30s %-26s %-4s %-3d %-1d %6d %s\n", dstp, gw, flags,
 			      (int)rt->metric, (int)fn_rt_ipv6_refcnt(rt), 0,
 			      iface_name(id, rt->ifindex));
@@ -334,16 +324,8 @@ void render_route_ipv6(const struct fn_identity *id, bool numeric, struct fn_buf
 
 /* ---- arp ---- */
 
-static void arp_flag_text(unsigned atf, char *buf)
-{
-	buf[0] = '\0';
-	if (atf & ATF_COM_BIT)
-		strcat(buf, "C");
-	if (atf & ATF_PERM_BIT)
-		strcat(buf, "M");
-	if (atf & ATF_PUBL_BIT)
-		strcat(buf, "P");
-}
+static const struct flag_letter arp_letters[] = {
+    {ATF_COM_BIT, 'C'}, {ATF_PERM_BIT, 'M'}, {ATF_PUBL_BIT, 'P'}, {0}};
 
 static void arp_row_linux(const char *name, const char *mac, unsigned atf, const char *dev,
 			  bool *header, struct fn_buf *out)
@@ -355,7 +337,7 @@ static void arp_row_linux(const char *name, const char *mac, unsigned atf, const
 			    "Address                  HWtype  HWaddress           Flags Mask     "
 			    "       Iface\n");
 	*header = true;
-	arp_flag_text(atf, flags);
+	flag_text(atf, arp_letters, flags);
 	fn_buf_printf(out, "%-23.23s  ", name);
 	if (atf & ATF_COM_BIT)
 		fn_buf_printf(out, "%-8.8s%-20.20s", "ether", mac);

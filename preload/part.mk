@@ -6,6 +6,9 @@ PIC_DIR      := $(BUILD)/pic
 PRELOAD_OBJ  := $(PRELOAD_SRC:%.c=$(PIC_DIR)/%.o) $(LIB_SRC:%.c=$(PIC_DIR)/%.o) \
 		$(PIC_DIR)/lib/embedded_identities.o
 PIC_CFLAGS   := -fPIC -fvisibility=hidden
+# The library goes into programs that were not built with a sanitizer (cat, python3, ifconfig), where
+# an ASan runtime cannot load; so even the sanitizer build makes it, and its test programs, without.
+PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLAGS))
 
 # libyaml and libpcre2 are linked dynamically: Debian's static archives are not built as PIC,
 # so they cannot go into a shared object. The library then needs libyaml-0-2 and libpcre2-8-0
@@ -16,18 +19,18 @@ all: $(BUILD)/libfakenet-preload.so $(BUILD)/tests/preload/ifprobe $(BUILD)/test
 
 $(PIC_DIR)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(PIC_CFLAGS) $(YAML_CFLAGS) $(PCRE_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(PRELOAD_CFLAGS) $(PIC_CFLAGS) $(YAML_CFLAGS) $(PCRE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(PIC_DIR)/lib/embedded_identities.o: lib/embedded_identities.S $(wildcard identities/*.yaml)
 	@mkdir -p $(@D)
 	$(CC) $(PIC_CFLAGS) -c -I. $< -o $@
 
 $(BUILD)/libfakenet-preload.so: $(PRELOAD_OBJ) preload/exports.map
-	$(CC) $(ALL_CFLAGS) $(PIC_CFLAGS) -shared -Wl,-z,defs -Wl,--as-needed \
+	$(CC) $(PRELOAD_CFLAGS) $(PIC_CFLAGS) -shared -Wl,-z,defs -Wl,--as-needed \
 		-Wl,--version-script=preload/exports.map $(LDFLAGS) -o $@ \
 		$(PRELOAD_OBJ) $(PRELOAD_LIBS)
 
 # Built without the preload and without fakenet's lib: it must see only what libc tells it.
 $(BUILD)/tests/preload/%: tests/preload/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(CC) $(PRELOAD_CFLAGS) -o $@ $<

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "child.h"
 #include "cli.h"
 #include "util.h"
 
@@ -129,31 +130,6 @@ static bool fuse_usable(char *why, size_t len)
 	return err == 0;
 }
 
-/* A file shipped beside fakenet: build/NAME, or ../libexec/fakenet/NAME when installed. */
-static char *locate(const char *name)
-{
-	char exe[PATH_MAX], *slash;
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *const rel[] = {"", "../libexec/fakenet/"};
-
-	if (len <= 0)
-		return NULL;
-	exe[len] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	slash[1] = '\0';
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		char *path = xasprintf("%s%s%s", exe, rel[i], name);
-		char *real = realpath(path, NULL);
-
-		free(path);
-		if (real)
-			return real;
-	}
-	return NULL;
-}
-
 static void prepend_env(const char *name, const char *value, const char *sep, const char *fallback)
 {
 	const char *old = getenv(name);
@@ -215,7 +191,7 @@ static int run_preload(int argc, char **argv)
 	if (!id)
 		return FN_EXIT_OWN;
 	fn_identity_free(id);
-	lib = locate("libfakenet-preload.so");
+	lib = fn_shipped_locate("libfakenet-preload.so", F_OK);
 	if (!lib) {
 		fn_warn("run: libfakenet-preload.so not found next to fakenet");
 		return FN_EXIT_OWN;
@@ -231,7 +207,7 @@ static int run_preload(int argc, char **argv)
 		if (strcmp(o.shims, "all") != 0)
 			fn_warn("run: the preload backend puts every shim on PATH, not only '%s'",
 				o.shims);
-		shims = locate("shims");
+		shims = fn_shipped_locate("shims", F_OK);
 		if (shims)
 			prepend_env("PATH", shims, ":", DEFAULT_PATH);
 		else

@@ -3,7 +3,6 @@
  * those drivers report (bus-info is the identity's PCI slot, version the running kernel's). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "derive.h"
@@ -34,34 +33,30 @@ static int show_permaddr(const struct fn_iface *iface)
 	return 0;
 }
 
-static const char *kernel_release(struct utsname *u)
+static const char *yes_no(bool b)
 {
-	return uname(u) == 0 ? u->release : "";
+	return b ? "yes" : "no";
 }
 
 static int show_driver(const struct fn_iface *iface)
 {
-	struct utsname u;
-	bool pci = iface->kind == FN_KIND_ETHERNET || iface->kind == FN_KIND_WIRELESS;
-	bool e1000e = iface->kind == FN_KIND_ETHERNET;
+	struct fn_drvinfo d;
 
-	if (iface->kind == FN_KIND_LOOPBACK) {
+	if (!fn_iface_drvinfo(iface, &d)) {
 		fprintf(stderr, "Cannot get driver information: Operation not supported\n");
 		return EXIT_DRVINFO_FAILED;
 	}
-	printf("driver: %s\n", iface->driver);
-	/* veth names its own version; in-tree PCI drivers leave it to the core (the kernel's). */
-	printf("version: %s\n", pci ? kernel_release(&u) : "1.0");
-	printf("firmware-version: %s\n", !pci	  ? ""
-					 : e1000e ? "0.4-4"
-						  : "36.ca7b901d.0 8265-36.ucode");
+	printf("driver: %s\n", d.driver);
+	printf("version: %s\n", d.version);
+	printf("firmware-version: %s\n", d.fw_version);
 	printf("expansion-rom-version: \n");
-	printf("bus-info: %s\n", pci ? iface->pci_slot : "");
+	printf("bus-info: %s\n", d.bus_info);
+	/* e1000e and iwlwifi keep statistics too; the derived n_stats only counts veth's. */
 	printf("supports-statistics: yes\n");
-	printf("supports-test: %s\n", e1000e ? "yes" : "no");
-	printf("supports-eeprom-access: %s\n", e1000e ? "yes" : "no");
-	printf("supports-register-dump: %s\n", e1000e ? "yes" : "no");
-	printf("supports-priv-flags: %s\n", e1000e ? "yes" : "no");
+	printf("supports-test: %s\n", yes_no(d.supports_test));
+	printf("supports-eeprom-access: %s\n", yes_no(d.supports_eeprom));
+	printf("supports-register-dump: %s\n", yes_no(d.supports_regdump));
+	printf("supports-priv-flags: %s\n", yes_no(d.supports_priv_flags));
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #  - ETHTOOL_GPERMADDR: a veth has no permanent address (all zero); the identity gives every
 #    interface one (`permanent_mac:`, default = mac), which is what ethtool -P must show.
 
+bats_require_minimum_version 1.5.0
+
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
 PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)

@@ -124,3 +124,4 @@ PY
 	run -125 "$FAKENET" run --net filtered --allow icmp/1 -- true
 	run -125 "$FAKENET" run --net isolated --allow tcp/443 -- true
 }
+

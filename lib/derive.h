@@ -174,8 +174,10 @@ unsigned fn_rt_ipv6_refcnt(const struct fn_rt *rt);
  * of the first line holding `ip`. */
 bool fn_hosts_name_for(const struct fn_identity *id, const struct fn_ip *ip, char *buf, size_t len);
 /* gethostbyname() through the identity's /etc/hosts only: the first line naming `name`. */
-bool fn_hosts_addr_for(const struct fn_identity *id, const char *name, int family, struct fn_ip *out);
-/* getnetbyaddr() through /etc/networks as Debian ships it (default, loopback, link-local), or NULL. */
+bool fn_hosts_addr_for(const struct fn_identity *id, const char *name, int family,
+		       struct fn_ip *out);
+/* getnetbyaddr() through /etc/networks as Debian ships it (default, loopback, link-local), or NULL.
+ */
 const char *fn_networks_name_for(const struct fn_ip *net);
 
 /* What ETHTOOL_GDRVINFO and ETHTOOL_GLINK report (derive_preload.c). */

@@ -22,19 +22,11 @@ static int view_open(int dirfd, const char **path, int flags)
 {
 	static __thread struct fn_view v;
 
-	fn_view_lookup(dirfd, *path, !(flags & O_NOFOLLOW), &v);
-	switch (v.kind) {
-	case FN_VIEW_NONE:
+	switch (fn_view_route(dirfd, path, !(flags & O_NOFOLLOW), &v)) {
+	case 0:
 		return -2;
-	case FN_VIEW_REAL:
-		*path = v.real;
-		return -2;
-	case FN_VIEW_ERROR:
-		errno = v.err;
+	case -1:
 		return -1;
-	case FN_VIEW_NODE:
-	case FN_VIEW_HOSTNAME:
-		break;
 	}
 	return fn_view_open(&v, flags);
 }
@@ -176,19 +168,11 @@ static int view_access(int dirfd, const char **path, int how, int flags)
 {
 	static __thread struct fn_view v;
 
-	fn_view_lookup(dirfd, *path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
-	switch (v.kind) {
-	case FN_VIEW_NONE:
+	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
+	case 0:
 		return -2;
-	case FN_VIEW_REAL:
-		*path = v.real;
-		return -2;
-	case FN_VIEW_ERROR:
-		errno = v.err;
+	case -1:
 		return -1;
-	case FN_VIEW_HOSTNAME:
-	case FN_VIEW_NODE:
-		break;
 	}
 	if (how & W_OK) {
 		errno = EROFS;
@@ -222,19 +206,11 @@ static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len
 	static __thread struct fn_view v;
 	size_t n;
 
-	fn_view_lookup(dirfd, *path, false, &v);
-	switch (v.kind) {
-	case FN_VIEW_NONE:
+	switch (fn_view_route(dirfd, path, false, &v)) {
+	case 0:
 		return -2;
-	case FN_VIEW_REAL:
-		*path = v.real;
-		return -2;
-	case FN_VIEW_ERROR:
-		errno = v.err;
+	case -1:
 		return -1;
-	case FN_VIEW_HOSTNAME:
-	case FN_VIEW_NODE:
-		break;
 	}
 	if (v.kind != FN_VIEW_NODE || v.node->type != FN_NODE_LINK) {
 		errno = EINVAL;

@@ -50,6 +50,10 @@ struct fn_view {
 /* Looks `path` (relative to dirfd) up through the view; `follow` says whether a final link is
  * followed. */
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v);
+/* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind NODE or HOSTNAME),
+ * 0 when the real call must run with `*path` (redirected into the real tree where needed), -1 with
+ * errno set when the view refuses it. */
+int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v);
 
 /* The stat of a virtual node (or of the hostname file when node is NULL). */
 void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);

@@ -22,19 +22,11 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 	static __thread struct fn_view v;
 	const struct fn_preload *state;
 
-	fn_view_lookup(dirfd, *path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
-	switch (v.kind) {
-	case FN_VIEW_NONE:
+	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
+	case 0:
 		return -2;
-	case FN_VIEW_REAL:
-		*path = v.real;
-		return -2;
-	case FN_VIEW_ERROR:
-		errno = v.err;
+	case -1:
 		return -1;
-	case FN_VIEW_HOSTNAME:
-	case FN_VIEW_NODE:
-		break;
 	}
 	state = fn_preload_state();
 	fn_view_stat(state, v.kind == FN_VIEW_NODE ? v.node : NULL, st);

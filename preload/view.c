@@ -519,3 +519,22 @@ void fn_view_fd_forget(int fd)
 	fd_paths[fd] = NULL;
 	pthread_mutex_unlock(&fd_lock);
 }
+
+int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)
+{
+	fn_view_lookup(dirfd, *path, follow, v);
+	switch (v->kind) {
+	case FN_VIEW_NONE:
+		return 0;
+	case FN_VIEW_REAL:
+		*path = v->real;
+		return 0;
+	case FN_VIEW_ERROR:
+		errno = v->err;
+		return -1;
+	case FN_VIEW_HOSTNAME:
+	case FN_VIEW_NODE:
+		break;
+	}
+	return 1;
+}

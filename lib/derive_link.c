@@ -11,9 +11,10 @@
 /* IFF_LOWER_UP lives in linux/if.h, which clashes with net/if.h. */
 #define FN_IFF_LOWER_UP 0x10000
 
-static bool has_carrier(const struct fn_iface *iface)
+/* The loopback driver turns its carrier on once and for all; other links have one while up. */
+bool fn_iface_has_carrier(const struct fn_iface *iface)
 {
-	return iface->up;
+	return iface->kind == FN_KIND_LOOPBACK || iface->up;
 }
 
 unsigned fn_iface_sysfs_flags(const struct fn_iface *iface)
@@ -29,7 +30,7 @@ unsigned fn_iface_ioctl_flags(const struct fn_iface *iface)
 {
 	unsigned flags = fn_iface_sysfs_flags(iface);
 
-	if (iface->up && has_carrier(iface))
+	if (iface->up && fn_iface_has_carrier(iface))
 		flags |= IFF_RUNNING | FN_IFF_LOWER_UP;
 	return flags;
 }
@@ -122,7 +123,7 @@ void fn_iface_carrier_counts(const struct fn_iface *iface, unsigned *up, unsigne
 	bool ever_off = iface->kind != FN_KIND_LOOPBACK;
 
 	*down = ever_off ? 1 : 0;
-	*up = ever_off && has_carrier(iface) ? 1 : 0;
+	*up = ever_off && fn_iface_has_carrier(iface) ? 1 : 0;
 }
 
 /* One plausible device per driver, with the IDs lspci shows for it: the on-board Intel Ethernet

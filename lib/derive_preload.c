@@ -39,8 +39,3 @@ bool fn_iface_drvinfo(const struct fn_iface *iface, struct fn_drvinfo *out)
 	    out->supports_priv_flags = iface->kind == FN_KIND_ETHERNET;
 	return true;
 }
-
-bool fn_iface_has_carrier(const struct fn_iface *iface)
-{
-	return iface->kind == FN_KIND_LOOPBACK || iface->up;
-}

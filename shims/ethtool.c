@@ -127,7 +127,7 @@ static int show_settings(const struct fn_iface *iface)
 		settings_veth(iface);
 	else if (iface->kind == FN_KIND_ETHERNET)
 		settings_e1000e(iface);
-	printf("\tLink detected: %s\n", iface->up ? "yes" : "no");
+	printf("\tLink detected: %s\n", fn_iface_has_carrier(iface) ? "yes" : "no");
 	return 0;
 }
 

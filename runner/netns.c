@@ -1,8 +1,8 @@
 /* --net isolated: builds the identity's network namespace over rtnetlink (no `ip` needed on the
  * target machine). Links are veth pairs whose peers sit, up and silent, in a second namespace only
- * the runner holds, so both disappear with the runner. Egress is cut by routing policy: a rule
- * after table local answers ENETUNREACH for every other destination at route lookup, so no packet
- * is ever built (no nftables needed, nothing to leak past). */
+ * the runner holds, so both disappear with the runner. Egress is cut twice: a routing rule after
+ * table local answers ENETUNREACH for every other destination at route lookup, so no packet is
+ * built, and an nftables table (nftables.c) rejects whatever still reaches the output hook. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fib_rules.h>
@@ -24,6 +24,7 @@
 #include "derive.h"
 #include "netaddr.h"
 #include "netns.h"
+#include "nftables.h"
 #include "rtnl.h"
 
 #define LINK_SETTLE_WAIT_MS 8000
@@ -530,6 +531,9 @@ static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct f
 		err = block_egress(&nl, what, len);
 	if (!err && net->filter)
 		err = fn_filter_rules(&nl, net->filter, what, len);
+	if (!err && (err = fn_nft_install(net->filter)))
+		fail(what, len, err, "installing the nftables egress filter%s",
+		     err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
 	if (!err && net->filter)
 		err = fn_filter_peer_gateway(peer, id, what, len);
 	fn_rtnl_close(&nl);

@@ -10,10 +10,15 @@
 
 int fn_rtnl_open(struct fn_rtnl *nl)
 {
+	return fn_netlink_open(nl, NETLINK_ROUTE);
+}
+
+int fn_netlink_open(struct fn_rtnl *nl, int protocol)
+{
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 
 	nl->seq = 1;
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
 	if (nl->fd < 0)
 		return -errno;
 	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {

@@ -21,6 +21,8 @@ struct fn_nlmsg {
 
 /* Opens a socket in the calling thread's network namespace. Returns -errno. */
 int fn_rtnl_open(struct fn_rtnl *nl);
+/* The same for another netlink family (NETLINK_NETFILTER). */
+int fn_netlink_open(struct fn_rtnl *nl, int protocol);
 void fn_rtnl_close(struct fn_rtnl *nl);
 
 /* Starts a request of `type` with `flags` (NLM_F_REQUEST|NLM_F_ACK are added) and a zeroed family

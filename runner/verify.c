@@ -1,7 +1,8 @@
-/* fakenet verify [--pid PID]: does a running --net isolated environment still hold? Checks, from
- * inside its network namespace, that the egress rule is in place with nothing before it but table
- * local and the resolver's own rules, that no destination outside is routable, and that every
- * nameserver of its resolv.conf answers at once. TAP on stdout; exit 0 when all hold. */
+/* fakenet verify [--pid PID]: does a running --net isolated (or filtered) environment still hold?
+ * Checks, from inside its network namespace, that the egress rule is in place with nothing before
+ * it but table local, the resolver's own rules and a filtered run's allowlist, that the nftables
+ * chain is hooked, that no destination outside is routable, and that every nameserver of its
+ * resolv.conf answers at once. TAP on stdout; exit 0 when all hold. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "cli.h"
 #include "netaddr.h"
 #include "netns.h"
+#include "nftables.h"
 #include "rtnl.h"
 #include "util.h"
 
@@ -37,10 +39,19 @@ static void report(struct tap *t, bool ok, const char *what, const char *why)
 }
 
 struct rule_scan {
-	bool egress; /* the unreachable rule at FN_NET_EGRESS_PRIO */
-	bool leak;   /* some rule before it could route elsewhere */
+	bool egress;	  /* the unreachable rule at FN_NET_EGRESS_PRIO */
+	bool leak;	  /* some rule before it could route elsewhere */
+	unsigned allowed; /* --net filtered: its allowlist's rules, each with a selector */
 	char leak_text[96];
 };
+
+/* An allowlist rule of --net filtered leads to table main only for one port or one host. */
+static bool is_allowlist_rule(const struct fib_rule_hdr *fr, struct rtattr **tb, unsigned prio,
+			      unsigned table)
+{
+	return prio == FN_FILTER_PRIO && fr->action == FR_ACT_TO_TBL && table == RT_TABLE_MAIN &&
+	       fr->family == AF_INET && (fr->dst_len == 32 || tb[FRA_DPORT_RANGE]);
+}
 
 static void saw_rule(const struct nlmsghdr *h, void *arg)
 {
@@ -64,6 +75,10 @@ static void saw_rule(const struct nlmsghdr *h, void *arg)
 	if (fr->action == FR_ACT_TO_TBL && table == FN_NET_DNS_TABLE &&
 	    fr->dst_len == (fr->family == AF_INET ? 32 : 128))
 		return;
+	if (is_allowlist_rule(fr, tb, prio, table)) {
+		s->allowed++;
+		return;
+	}
 	s->leak = true;
 	snprintf(s->leak_text, sizeof(s->leak_text), "rule %u (action %u, table %u) comes first",
 		 prio, fr->action, table);
@@ -74,18 +89,37 @@ static void check_rules(struct tap *t, struct fn_rtnl *nl, int family, const cha
 	struct rule_scan s = {0};
 	struct fn_nlmsg m;
 	struct fib_rule_hdr *fr = fn_nl_start(&m, RTM_GETRULE, 0, sizeof(*fr));
-	char what[80];
+	char what[128];
 	int err;
 
 	fr->family = (uint8_t)family;
 	err = fn_rtnl_dump(nl, &m, saw_rule, &s);
-	snprintf(what, sizeof(what), "%s: everything outside table local is unreachable", name);
+	if (s.allowed)
+		snprintf(
+		    what, sizeof(what),
+		    "%s: everything outside table local is unreachable but %u allowlist rule%s",
+		    name, s.allowed, s.allowed == 1 ? "" : "s");
+	else
+		snprintf(what, sizeof(what), "%s: everything outside table local is unreachable",
+			 name);
 	if (err)
 		report(t, false, what, strerror(-err));
 	else if (!s.egress)
 		report(t, false, what, "no egress rule");
 	else
 		report(t, !s.leak, what, s.leak_text);
+}
+
+static void check_nftables(struct tap *t)
+{
+	static const char what[] =
+	    "nftables: table inet " FN_NFT_TABLE " drops what leaves by any link but lo";
+	int found = fn_nft_present();
+
+	if (found < 0)
+		report(t, false, what, strerror(-found));
+	else
+		report(t, found, what, "no such chain hooked on output with policy drop");
 }
 
 /* A connected UDP socket asks the kernel for a route without sending anything. */
@@ -104,12 +138,12 @@ static void check_no_route(struct tap *t, const char *dest)
 		return;
 	if (ip.family == AF_INET) {
 		sa.v4.sin_family = AF_INET;
-		sa.v4.sin_port = htons(443);
+		sa.v4.sin_port = htons(9);
 		memcpy(&sa.v4.sin_addr, ip.bytes, 4);
 		len = sizeof(sa.v4);
 	} else {
 		sa.v6.sin6_family = AF_INET6;
-		sa.v6.sin6_port = htons(443);
+		sa.v6.sin6_port = htons(9);
 		memcpy(&sa.v6.sin6_addr, ip.bytes, 16);
 		len = sizeof(sa.v6);
 	}
@@ -261,6 +295,7 @@ int fn_cmd_verify(int argc, char **argv)
 	check_rules(&t, &nl, AF_INET, "IPv4");
 	check_rules(&t, &nl, AF_INET6, "IPv6");
 	fn_rtnl_close(&nl);
+	check_nftables(&t);
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
 		check_no_route(&t, outside[i]);
 	check_resolvers(&t, resolv_conf);

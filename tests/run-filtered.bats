@@ -125,3 +125,59 @@ PY
 	run -125 "$FAKENET" run --net isolated --allow tcp/443 -- true
 }
 
+
+# Counts, in the test host's namespace, TCP packets that arrive for `port`.
+count_arrivals() {
+	ip netns exec "$inet" nft add table inet fncount
+	ip netns exec "$inet" nft add chain inet fncount in '{ type filter hook input priority 0; }'
+	ip netns exec "$inet" nft add rule inet fncount in tcp dport "$1" counter
+}
+
+arrivals() {
+	ip netns exec "$inet" nft list chain inet fncount in | awk '/counter/ { print $(NF - 2) }'
+}
+
+@test "filtered: verify holds with the allowlist; nftables still refuses once a root target drops the routing rule" {
+	command -v nft >/dev/null || skip "no nft (Debian package nftables) to count arrivals"
+	client >"$tmp/client.py"
+	count_arrivals 9090
+	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
+	run ip netns exec "$edge" "$F" run --net filtered --allow tcp/8080 --shims none -- \
+		sh -c "$F verify; echo verify=\$?; ip rule del prio 32000 && $PYTHON $tmp/client.py 9090 &&
+		$PYTHON $tmp/client.py 8080"
+	echo "$output" | sed 's/^/# /'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok 1 - IPv4: everything outside table local is unreachable but 1 allowlist rule"* ]]
+	[[ "$output" == *"ok 3 - nftables: table inet fakenet drops what leaves by any link but lo"* ]]
+	[[ "$output" == *"verify=0"* ]]
+	read -r word err ms < <(grep '^failed' <<<"$output")
+	[ "$word" = failed ]
+	[ "$err" = ECONNREFUSED ]
+	[ "$ms" -lt 50 ]
+	[ "${lines[-1]}" = "body served by 8080" ]
+	[ "$(arrivals)" -eq 0 ]
+}
+
+@test "filtered: SIGKILL of the runner leaves no pasta, namespace or process behind" {
+	nap=$((4000 + RANDOM))
+	ip netns exec "$edge" "$FAKENET" run --net filtered --allow tcp/8080 --shims none -- \
+		sleep "$nap" &
+	runner=$!
+	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	pgrep -f "^sleep $nap"
+	# Debian's pasta may exec a CPU-specific build (pasta.avx2): match the command line.
+	pasta=$(pgrep -P "$runner" -f 'pasta')
+	[ -n "$pasta" ]
+	held=$(ls -l /proc/"$runner"/fd | grep -o 'net:\[[0-9]*\]' | sort -u)
+	[ -n "$held" ]
+	kill -KILL "$runner"
+	wait "$runner" || true
+	for _ in $(seq 40); do kill -0 "$pasta" 2>/dev/null || pgrep -f "^sleep $nap" >/dev/null || break; sleep 0.05; done
+	! kill -0 "$pasta" 2>/dev/null
+	run pgrep -f "^sleep $nap"
+	[ "$status" -eq 1 ]
+	for ns in $held; do
+		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		[ -z "$output" ]
+	done
+}

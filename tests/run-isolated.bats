@@ -12,6 +12,7 @@ load lib/common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	cc -O1 -o "$BATS_FILE_TMPDIR/getifaddrs" "$BATS_TEST_DIRNAME/lib/getifaddrs.c"
+	cc -O1 -o "$BATS_FILE_TMPDIR/no-nftables" "$BATS_TEST_DIRNAME/lib/no-nftables.c"
 }
 
 setup() {
@@ -194,6 +195,59 @@ for dest in sys.argv[1:]:
 	[ "$(test_host_rx_packets)" -eq "$before" ]
 }
 
+@test "isolated: the nftables table is the ruleset the real nft builds from its written form" {
+	command -v nft >/dev/null || skip "no nft (Debian package nftables) to compare with"
+	# The filter as fakenet(1) documents it, loaded by the real nft into a scratch namespace.
+	ip netns add "$testhost"
+	ip netns exec "$testhost" nft -f - <<'NFT'
+table inet fakenet {
+	chain egress {
+		type filter hook output priority 0; policy drop;
+		oif "lo" accept
+		ip6 daddr ff02::/16 accept
+		meta l4proto tcp counter reject with tcp reset
+		counter reject with icmpx type host-unreachable
+	}
+}
+NFT
+	ip netns exec "$testhost" nft list ruleset >"$tmp/expected"
+	run -0 "$FAKENET" run --net isolated --shims none -- nft list ruleset
+	diff -u "$tmp/expected" - <<<"$output"
+}
+
+@test "isolated: with the routing rule deleted by a root target, nftables still refuses at once and nothing arrives" {
+	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
+	make_test_host
+	sleep 0.3
+	before=$(test_host_rx_packets)
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+		sh -c "ip rule del prio 32000 && ip -6 rule del prio 32000 &&
+		$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 10.0.0.1:80 [2001:db8:0:1::1]:80 &&
+		nft list chain inet fakenet egress"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for line in "${lines[@]:0:3}"; do
+		set -- $line
+		[ "$2" = ECONNREFUSED ]
+		awk -v ms="$3" 'BEGIN { exit !(ms < 50) }'
+	done
+	# Each SYN met the reset rule's counter, not the wire.
+	[[ "$output" == *"meta l4proto tcp counter packets 3 "* ]]
+	[ "$(test_host_rx_packets)" -eq "$before" ]
+}
+
+@test "isolated: without nf_tables in the kernel the run stops before the target, saying why, and leaves nothing" {
+	links_before=$(ip -o link | cut -d: -f2 | sort)
+	run -125 "$BATS_FILE_TMPDIR/no-nftables" "$FAKENET" run --net isolated --shims none -- \
+		touch "$tmp/ran"
+	echo "$output"
+	[ "$output" = "fakenet: installing the nftables egress filter (this kernel has no nf_tables): Protocol not supported" ]
+	[ ! -e "$tmp/ran" ]
+	[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
+	run pgrep -f "$FAKENET run --net isolated"
+	[ "$status" -eq 1 ]
+}
+
 @test "isolated: loopback and the identity's own addresses stay reachable" {
 	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
 		$PYTHON -c '
@@ -374,14 +428,14 @@ for line in open(sys.argv[1]):
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"not ok"* ]]
-	[[ "$output" == *"ok 9 - the resolver 10.0.0.3 answers at once"* ]]
+	[[ "$output" == *"ok 10 - the resolver 10.0.0.3 answers at once"* ]]
 	"$F" run --net isolated --shims none -- sleep "$nap" &
 	runner=$!
 	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
 	run "$F" verify --pid "$(pgrep -f "^sleep $nap")"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ok 8 - the resolver 127.0.0.11 answers at once"* ]]
+	[[ "$output" == *"ok 9 - the resolver 127.0.0.11 answers at once"* ]]
 }
 
 @test "verify: fails when a root target removes the egress rule, and in a namespace that is not isolated" {

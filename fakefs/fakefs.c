@@ -201,9 +201,13 @@ int fn_fakefs_mount(struct fn_fakefs *fs, const char **what)
 		return -errno;
 	}
 	err = create_mount(fs, what);
-	if (!err)
-		err = open_session(fs, what);
-	return err;
+	if (err) {
+		/* The caller may try again from a user namespace. */
+		close(fs->dev_fd);
+		fs->dev_fd = -1;
+		return err;
+	}
+	return open_session(fs, what);
 }
 
 int fn_fakefs_mount_fd(const struct fn_fakefs *fs)

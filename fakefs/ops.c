@@ -120,6 +120,15 @@ static void reply_entry(fuse_req_t req, const struct stat *st, double ttl)
 	fuse_reply_entry(req, &e);
 }
 
+/* An absent name in a directory of the tree stays absent: the kernel may remember that, which
+ * spares a round trip for every PATH search that passes the shims' directory. */
+static void reply_absent(fuse_req_t req)
+{
+	struct fuse_entry_param e = {.ino = 0, .entry_timeout = TTL_TREE};
+
+	fuse_reply_entry(req, &e);
+}
+
 static struct fn_node *hidden_child(const struct fn_fakefs *fs, fuse_ino_t parent, const char *name)
 {
 	for (size_t i = 0; i < fs->n_hidden; i++)
@@ -135,8 +144,10 @@ static void lookup_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t parent,
 	size_t len;
 	int err;
 
-	if (!fn_pt_dir_has_real(fs, parent) || strchr(name, '/'))
+	if (strchr(name, '/'))
 		return (void)fuse_reply_err(req, ENOENT);
+	if (!fn_pt_dir_has_real(fs, parent))
+		return reply_absent(req);
 	err = fn_pt_real_path(fs, parent, fuse_req_ctx(req)->pid, path, sizeof(path));
 	len = strlen(path);
 	if (err || len + strlen(name) + 2 > sizeof(path))

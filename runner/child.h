@@ -25,6 +25,8 @@ struct fn_tool_bind {
 	 * call through can still run it: a hidden file node of the FUSE tree as the target sees it
 	 * ("/sys/class/net/.fakenet-real/route"). NULL when another bind of the tool exposes it. */
 	const char *real_node;
+	dev_t dev; /* the real file's identity: each one is bound once */
+	ino_t ino;
 };
 
 struct fn_child_plan {

@@ -119,16 +119,9 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "dropping CAP_SYS_ADMIN", NULL);
 }
 
-__attribute__((noreturn)) static void exec_target(const struct fn_child_plan *plan)
+/* The init's own environment is the target's: the init runs nothing else. */
+static void target_environment(const struct fn_child_plan *plan)
 {
-	struct fn_report rep;
-	sigset_t none;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != 1)
-		_exit(125);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (plan->path_env)
 		setenv("PATH", plan->path_env, 1);
 	if (plan->identity_env)
@@ -142,10 +135,34 @@ __attribute__((noreturn)) static void exec_target(const struct fn_child_plan *pl
 		setenv("FAKENET_LOG", plan->log_env, 1);
 	else
 		unsetenv("FAKENET_LOG");
+}
+
+/* Runs in a vfork child, sharing the init's memory until the exec: system calls, and a report
+ * built on this stack, nothing that allocates or locks. */
+__attribute__((noreturn)) static void exec_target(const struct fn_child_plan *plan)
+{
+	struct fn_report rep;
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != 1)
+		_exit(125);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(plan->argv[0], plan->argv);
 	fn_report_set(&rep, FN_REPORT_EXEC, errno, plan->argv[0], NULL);
 	fn_report_send(plan->report_fd, &rep);
 	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
+}
+
+/* vfork: no copy of the init's memory for a child that only execs. */
+static pid_t spawn_target(const struct fn_child_plan *plan)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		exec_target(plan);
+	return pid;
 }
 
 static int encode_status(int status)
@@ -190,11 +207,10 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 
 	die_with_runner(plan);
 	build_view(plan);
-	target = fork();
+	target_environment(plan);
+	target = spawn_target(plan);
 	if (target < 0)
-		fail(plan, "fork", NULL);
-	if (target == 0)
-		exec_target(plan);
+		fail(plan, "vfork", NULL);
 	close(plan->report_fd);
 	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
 	sigemptyset(&set);

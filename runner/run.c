@@ -279,12 +279,10 @@ static bool same_inode(const struct stat *a, const struct stat *b)
  * links to the shim on PATH). */
 static bool already_covered(const struct run *r, const struct stat *st, const struct stat *shim)
 {
-	struct stat other;
-
 	if (same_inode(st, shim))
 		return true;
 	for (size_t i = 0; i < r->n_binds; i++)
-		if (stat(r->binds[i].target, &other) == 0 && same_inode(st, &other))
+		if (r->binds[i].dev == st->st_dev && r->binds[i].ino == st->st_ino)
 			return true;
 	return false;
 }
@@ -298,19 +296,22 @@ static void plan_tool(struct run *r, const char *tool, const struct stat *shim)
 	bool exposed = false;
 
 	for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *path = xasprintf("%s/%s", dir, tool);
-		char *real = realpath(path, NULL);
+		char *path = xasprintf("%s/%s", dir, tool), *real = NULL;
 		struct stat st;
 
+		/* Most directories lack most tools: one stat says so before any resolving. */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			real = realpath(path, NULL);
 		free(path);
-		if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode) || access(real, X_OK) ||
-		    already_covered(r, &st, shim)) {
+		if (!real || access(real, X_OK) || already_covered(r, &st, shim)) {
 			free(real);
 			continue;
 		}
 		r->binds = xreallocarray(r->binds, r->n_binds + 1, sizeof(*r->binds));
 		r->binds[r->n_binds].target = real;
 		r->binds[r->n_binds].real_node = NULL;
+		r->binds[r->n_binds].dev = st.st_dev;
+		r->binds[r->n_binds].ino = st.st_ino;
 		if (!exposed) {
 			r->binds[r->n_binds].real_node =
 			    xasprintf("%s/%s/%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_REAL, tool);
@@ -443,23 +444,42 @@ static const char *fuse_hint(int err)
 	return err == ENOENT || err == EACCES || err == EPERM || err == ENODEV ? HINT_FUSE : NULL;
 }
 
-/* The runner's own private mount namespace, holding the FUSE connection. Nothing is ever attached
- * in it (the mount stays detached), and it vanishes with the runner. */
-static int enter_namespaces(struct run *r)
+/* A user namespace of the runner's own, with a mount namespace it owns, so that it may mount
+ * FUSE. Nothing is ever attached there (the mount stays detached). Root lands here only for
+ * want of CAP_SYS_ADMIN, which is what its message names. */
+static int enter_own_namespaces(void)
 {
 	const char *what = NULL, *hint = NULL;
 	int err;
 
-	if (geteuid() != 0 && (err = fn_userns_enter(&what, &hint)))
-		return setup_failed(what, -err, hint);
-	/* Root without CAP_SYS_ADMIN (a container without --cap-add SYS_ADMIN) can still get it
-	 * in a user namespace of its own, if those are allowed. */
-	if (unshare(CLONE_NEWNS) < 0 && (errno != EPERM || geteuid() != 0 ||
-					 fn_userns_enter(&what, &hint) || unshare(CLONE_NEWNS) < 0))
-		return setup_failed("cannot create a mount namespace", EPERM, HINT_CAPS);
+	if ((err = fn_userns_enter(&what, &hint)))
+		return geteuid() == 0
+			   ? setup_failed("cannot create a mount namespace", EPERM, HINT_CAPS)
+			   : setup_failed(what, -err, hint);
+	if (unshare(CLONE_NEWNS) < 0)
+		return setup_failed("cannot create a mount namespace", errno, HINT_CAPS);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return setup_failed("making / private", errno, NULL);
+	return -1;
+}
+
+/* The FUSE mount is made detached, so root needs no namespace for it: every mount namespace
+ * costs its copy and, at exit, its teardown, and the init makes the one the target sees. Root
+ * without CAP_SYS_ADMIN (a container without --cap-add SYS_ADMIN) can still get it in a user
+ * namespace of its own, if those are allowed. */
+static int enter_namespaces(struct run *r)
+{
+	const char *what = NULL;
+	int err, status;
+
+	if (geteuid() != 0 && (status = enter_own_namespaces()) >= 0)
+		return status;
 	err = fn_fakefs_mount(r->fs, &what);
+	if (err == -EPERM && geteuid() == 0) {
+		if ((status = enter_own_namespaces()) >= 0)
+			return status;
+		err = fn_fakefs_mount(r->fs, &what);
+	}
 	if (err)
 		return setup_failed(what, -err, fuse_hint(-err));
 	return -1;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "jsonl.h"
+#include "procinfo.h"
 #include "netaddr.h"
 #include "netns.h"
 
@@ -144,42 +145,6 @@ struct connlog {
 };
 
 /* The pid as the command sees it: the last NSpid of /proc/PID/status. */
-static pid_t inner_pid(pid_t pid)
-{
-	char path[64], line[256];
-	pid_t inner = pid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return pid;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "NSpid:", 6) == 0) {
-			char *last = strrchr(line, '\t');
-
-			inner = last ? (pid_t)atoi(last + 1) : pid;
-			break;
-		}
-	fclose(f);
-	return inner;
-}
-
-static void read_comm(pid_t pid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	buf[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 /* The socket's protocol, from a copy of the caller's descriptor. */
 static const char *socket_protocol(pid_t pid, int fd)
 {
@@ -268,8 +233,8 @@ static void log_attempt(const struct connlog *c, pid_t pid, const char *call, co
 	struct fn_jsonl j;
 	char comm[32], text[FN_IP_STRLEN];
 
-	read_comm(pid, comm, sizeof(comm));
-	fn_jsonl_event(&j, "connect", inner_pid(pid));
+	fn_proc_comm(pid, comm, sizeof(comm));
+	fn_jsonl_event(&j, "connect", fn_proc_inner_pid(pid));
 	fn_jsonl_str(&j, "command", comm);
 	fn_jsonl_str(&j, "call", call);
 	fn_jsonl_str(&j, "protocol", proto);

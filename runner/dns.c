@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "derive.h"
+#include "asker.h"
 #include "jsonl.h"
 #include "netaddr.h"
 #include "netns.h"
@@ -182,13 +183,14 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
 struct dns_server {
 	const struct fn_identity *id;
 	int log_fd;
+	int diag_fd; /* sock_diag in the namespace: who asked, for the log */
 	struct pollfd p[FN_NET_MAX_DNS];
 	size_t n;
 };
 
-/* One "dns" event: the question and what it got. Who asked is not known here (pid 0); the
- * connection audit logs the asking process's sendto or connect to the resolver. */
-static void log_query(int log_fd, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen)
+/* One "dns" event: who asked (`pid` and `comm`, 0 when unknown), the question and what it got. */
+static void log_query(const struct dns_server *s, pid_t pid, const char *comm, const uint8_t *q,
+		      size_t qlen, const uint8_t *a, size_t alen)
 {
 	static const char *const rcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
 					     "NOTIMP"};
@@ -199,7 +201,11 @@ static void log_query(int log_fd, const uint8_t *q, size_t qlen, const uint8_t *
 
 	if (!end || end + 4 > qlen)
 		return;
-	fn_jsonl_event(&j, "dns", 0);
+	fn_jsonl_event(&j, "dns", pid);
+	if (pid)
+		fn_jsonl_str(&j, "command", comm);
+	else
+		fn_jsonl_null(&j, "command");
 	fn_jsonl_str(&j, "name", name);
 	fn_jsonl_int(&j, "type", get16(q + end));
 	fn_jsonl_str(&j, "rcode", rcode < 5 ? rcodes[rcode] : "SERVFAIL");
@@ -211,24 +217,30 @@ static void log_query(int log_fd, const uint8_t *q, size_t qlen, const uint8_t *
 	} else {
 		fn_jsonl_null(&j, "answer");
 	}
-	fn_jsonl_write(&j, log_fd);
+	fn_jsonl_write(&j, s->log_fd);
 }
 
-static void serve_one(const struct fn_identity *id, int fd, int log_fd)
+static void serve_one(const struct dns_server *s, int fd)
 {
 	uint8_t q[1500], out[1500];
 	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
 	ssize_t n = recvfrom(fd, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	char comm[32] = "";
+	pid_t pid = 0;
 	size_t len;
 
 	if (n <= 0)
 		return;
-	len = fn_dns_answer(id, q, (size_t)n, out, sizeof(out));
+	len = fn_dns_answer(s->id, q, (size_t)n, out, sizeof(out));
+	/* Before the answer, while the asker still waits on its socket: a resolver closes it as
+	 * soon as it has the reply. Only --log pays this walk of /proc. */
+	if (len && s->log_fd >= 0)
+		pid = fn_asker_find(s->diag_fd, &from, comm, sizeof(comm));
 	if (len)
 		sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, flen);
-	if (len && log_fd >= 0)
-		log_query(log_fd, q, (size_t)n, out, len);
+	if (len && s->log_fd >= 0)
+		log_query(s, pid, comm, q, (size_t)n, out, len);
 }
 
 static void *dns_loop(void *arg)
@@ -240,12 +252,12 @@ static void *dns_loop(void *arg)
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->p[i].revents & POLLIN)
-				serve_one(s->id, s->p[i].fd, s->log_fd);
+				serve_one(s, s->p[i].fd);
 	}
 	return NULL;
 }
 
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd)
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd, int diag_fd)
 {
 	static struct dns_server s;
 	pthread_attr_t attr;
@@ -256,6 +268,7 @@ int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log
 		return 0;
 	s.id = id;
 	s.log_fd = log_fd;
+	s.diag_fd = diag_fd;
 	s.n = n;
 	for (size_t i = 0; i < n; i++)
 		s.p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};

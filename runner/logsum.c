@@ -256,7 +256,7 @@ static void add_event(struct summary *s, const struct event *e)
 							   : (type ? type : "?"),
 			 field(e, "rcode") ? field(e, "rcode") : "?", answer ? " " : "",
 			 answer ? answer : "");
-		count(s, S_DNS, what, NULL);
+		count(s, S_DNS, what, cmd);
 	}
 }
 

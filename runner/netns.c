@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asker.h"
 #include "derive.h"
 #include "netaddr.h"
 #include "netns.h"
@@ -32,7 +33,7 @@
 void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
-	net->peer_fd = net->target_fd = net->log_fd = -1;
+	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
@@ -543,6 +544,9 @@ static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct f
 	if (err < 0)
 		return fail(what, len, err, "opening the resolver's sockets%s", "");
 	net->n_dns = (size_t)err;
+	/* Without it the resolver's events only lack who asked. */
+	if (net->log_fd >= 0)
+		net->diag_fd = fn_asker_open();
 	return 0;
 }
 
@@ -613,7 +617,7 @@ int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what,
 
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->log_fd);
+	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->log_fd, net->diag_fd);
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");

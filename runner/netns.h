@@ -28,6 +28,7 @@ struct fn_net {
 	struct fn_publish publish[FN_NET_MAX_PUBLISH];
 	size_t n_publish;
 	int log_fd;	     /* --log: connection attempts and DNS queries go there; -1: none */
+	int diag_fd;	     /* --log: sock_diag in the identity's namespace, for the resolver */
 	int connlog_sock[2]; /* [1] goes to the init, which sends the audit filter's listener */
 	struct fn_filter *filter; /* --net filtered; NULL: isolated */
 };
@@ -66,8 +67,9 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max);
 /* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
 size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
 		     size_t outlen);
-/* Serves on a thread; with `log_fd` >= 0 writes a "dns" event per query. */
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd);
+/* Serves on a thread; with `log_fd` >= 0 writes a "dns" event per query, naming the asking
+ * process through `diag_fd` (fn_asker_open in the namespace; -1: unnamed). */
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd, int diag_fd);
 
 /* The forwarders (publish.c): listen in the runner's namespace, connect inside `target_fd`. */
 int fn_publish_start(const struct fn_publish *p, size_t n, int target_fd, char *what, size_t len);

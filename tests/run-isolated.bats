@@ -412,14 +412,23 @@ for line in open(sys.argv[1]):
     if e["event"] == "connect":
         print(e["command"], e["call"], e["protocol"], e["address"], e["port"], e["verdict"])
     elif e["event"] == "dns":
-        print("dns", e["name"], e["type"], e["rcode"], e["answer"])' "$log"
+        print("dns", e["name"], e["type"], e["rcode"], e["answer"], e["command"], e["pid"])' "$log"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"python3 connect tcp 198.18.77.2 8080 refused"* ]]
 	[[ "$output" == *"python3 sendto udp 2001:db8::1 53 refused"* ]]
 	[[ "$output" == *"python3 connect tcp 10.0.0.5 9 allowed"* ]]
 	[[ "$output" == *"getent connect udp 10.0.0.2 53 resolver"* ]]
-	[[ "$output" == *"dns nothing.example 1 NXDOMAIN None"* ]]
+	# Who asked: the resolver names the process the connection audit saw connect to it.
+	getent_pid=$($PYTHON -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "connect" and e["command"] == "getent":
+        print(e["pid"]); break' "$log")
+	[ -n "$getent_pid" ] && [ "$getent_pid" -gt 1 ]
+	[[ "$output" == *"dns nothing.example 1 NXDOMAIN None getent $getent_pid"* ]]
+	! grep -q '"event":"dns","pid":0' "$log"
 }
 
 @test "verify: holds inside an isolated run, and with --pid from outside" {
@@ -461,6 +470,7 @@ for line in open(sys.argv[1]):
 {"time":"2026-11-25T17:00:00.005Z","event":"connect","pid":6,"command":"nc","call":"connect","protocol":"tcp","address":"203.0.113.9","port":443,"verdict":"refused"}
 {"time":"2026-11-25T17:00:00.006Z","event":"connect","pid":4,"command":"astxdaemon","call":"sendto","protocol":"udp","address":"2001:db8::1","port":53,"verdict":"refused"}
 {"time":"2026-11-25T17:00:00.007Z","event":"dns","pid":0,"name":"ispt.ahnlab.com","type":1,"rcode":"NOERROR","answer":"127.0.0.1"}
+{"time":"2026-11-25T17:00:00.008Z","event":"dns","pid":4,"command":"astxdaemon","name":"ispt.ahnlab.com","type":1,"rcode":"NOERROR","answer":"127.0.0.1"}
 not json
 LOG
 	run "$FAKENET" log summarize "$tmp/log"
@@ -477,7 +487,7 @@ Connection attempts:
       1  refused   [2001:db8::1]:53/udp  (astxdaemon)
 
 DNS queries:
-      1  ispt.ahnlab.com A NOERROR 127.0.0.1
+      2  ispt.ahnlab.com A NOERROR 127.0.0.1  (astxdaemon)
 
 1 line(s) could not be read" ]
 	run "$FAKENET" log summarize "$tmp/missing"

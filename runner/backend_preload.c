@@ -86,11 +86,12 @@ static int take_option(int *argc, char **argv, enum backend *out)
 }
 
 /* What the FUSE backend needs, tried in a child that then exits: a mount namespace (through a
- * user namespace where needed), a private /, and /dev/fuse. */
+ * user namespace where needed), a private /, /dev/fuse, and the mount API it mounts with (absent
+ * before Linux 5.2 and in syscall emulators such as qemu-user). */
 static void probe_child(int fd)
 {
 	const char *what = "/dev/fuse";
-	int err = 0;
+	int err = 0, fs;
 
 	if (geteuid() != 0 ? unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0
 			   : unshare(CLONE_NEWNS) < 0 && unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
@@ -99,6 +100,8 @@ static void probe_child(int fd)
 		what = "cannot make / private", err = errno;
 	else if (open("/dev/fuse", O_RDWR | O_CLOEXEC) < 0)
 		what = "cannot open /dev/fuse", err = errno;
+	else if ((fs = fsopen("fuse", FSOPEN_CLOEXEC)) < 0)
+		what = "cannot use fsopen", err = errno;
 	dprintf(fd, "%d %s", err, what);
 	_exit(0);
 }

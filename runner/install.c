@@ -289,8 +289,8 @@ static void note_dir(struct plan *p, const char *rel)
 			free(dir);
 			return;
 		}
-	if (p->n_dirs == MAX_ITEMS || fstatat(p->root, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISDIR(st.st_mode)) {
+	/* Followed: in a merged-/usr image, sbin/route changes usr/sbin (sbin is a link to it). */
+	if (p->n_dirs == MAX_ITEMS || fstatat(p->root, dir, &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
 		free(dir);
 		return;
 	}
@@ -413,7 +413,7 @@ static void undo(struct plan *p)
 	for (size_t i = 0; i < p->n_dirs; i++) {
 		struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, p->dir_mtime[i]};
 
-		utimensat(p->root, p->dirs[i], t, AT_SYMLINK_NOFOLLOW);
+		utimensat(p->root, p->dirs[i], t, 0);
 	}
 }
 
@@ -675,10 +675,12 @@ static int check_entry(int root, const char *root_path, const struct entry *e, s
 	char sum[32], *orig;
 	int rc = 0;
 
-	if (e->kind == ENTRY_DIR || e->kind == ENTRY_MTIME)
-		return fstatat(root, e->rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)
-			   ? 0
-			   : -1;
+	if (e->kind == ENTRY_DIR || e->kind == ENTRY_MTIME) {
+		/* An mtime entry may name a link to a directory (sbin in a merged-/usr image). */
+		int flags = e->kind == ENTRY_MTIME ? 0 : AT_SYMLINK_NOFOLLOW;
+
+		return fstatat(root, e->rel, &st, flags) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+	}
 	if (!exists_at(root, e->rel)) {
 		fn_warn("uninstall: %s/%s:%zu: %s is missing", root_path, MANIFEST, line, e->rel);
 		return -1;
@@ -751,7 +753,7 @@ static int undo_entry(int root, const char *root_path, const struct entry *e)
 	case ENTRY_MTIME: {
 		struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, e->mtime};
 
-		rc = utimensat(root, e->rel, t, AT_SYMLINK_NOFOLLOW);
+		rc = utimensat(root, e->rel, t, 0);
 		break;
 	}
 	case ENTRY_DIR:

@@ -71,7 +71,7 @@ setup() {
 
 write_normalizer() {
 	cat >"$WORK/normalize.py" <<'PY'
-import re, sys
+import difflib, re, sys
 
 
 def mask_counters(l):

@@ -26,7 +26,8 @@ enum backend { BACKEND_AUTO, BACKEND_FUSE, BACKEND_PRELOAD };
 static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
-	    "--identity", "--net", "--log", "--shims", "--backend", "-i", "-n", "-l", "-s"};
+	    "--identity",   "--net",	 "--log", "--shims", "--backend", "--allow",
+	    "--allow-host", "--publish", "-i",	  "-n",	     "-l",	  "-s"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -156,6 +157,9 @@ static int parse_run_options(int argc, char **argv, struct preload_opts *o)
 					     {"net", required_argument, NULL, 'n'},
 					     {"log", required_argument, NULL, 'l'},
 					     {"shims", required_argument, NULL, 's'},
+					     {"allow", required_argument, NULL, 'a'},
+					     {"allow-host", required_argument, NULL, 'a'},
+					     {"publish", required_argument, NULL, 'a'},
 					     {0}};
 	int c;
 
@@ -168,9 +172,12 @@ static int parse_run_options(int argc, char **argv, struct preload_opts *o)
 			o->shims = optarg;
 		else if (c == 'l')
 			fn_warn("run: --log is not available with the preload backend; ignored");
-		else if (c == 'n' && strcmp(optarg, "host") != 0)
-			return -1;
-		else if (c == '?')
+		else if ((c == 'n' && strcmp(optarg, "host") != 0) || c == 'a') {
+			/* The network modes build namespaces, which this backend has none of. */
+			fn_warn("run: --net, --allow, --allow-host and --publish need the FUSE "
+				"backend (--backend fuse)");
+			return -2;
+		} else if (c == '?')
 			return -1;
 	}
 	if (optind >= argc)
@@ -186,7 +193,10 @@ static int run_preload(int argc, char **argv)
 	struct fn_identity *id;
 	char *lib, *shims, *ident = NULL;
 
-	if (parse_run_options(argc, argv, &o) < 0) {
+	switch (parse_run_options(argc, argv, &o)) {
+	case -2:
+		return FN_EXIT_OWN;
+	case -1:
 		fn_warn("run: bad option or no COMMAND; try 'fakenet run --help'");
 		return FN_EXIT_OWN;
 	}

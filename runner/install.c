@@ -16,6 +16,7 @@
 #include "child.h"
 #include "cli.h"
 #include "render.h"
+#include "rootpath.h"
 #include "util.h"
 
 #define ORIG_SUFFIX ".fakenet-orig"
@@ -64,6 +65,9 @@ struct plan {
 	struct item items[MAX_ITEMS];
 	size_t n;
 	bool made_dir[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	/* own_dirs and the manifest, resolved inside the tree (rootpath.h) */
+	char *own_rel[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	char *manifest_rel;
 	/* The existing directories install changes, with their mtimes, which uninstall puts back
 	 * once their entries are as they were. */
 	char *dirs[MAX_ITEMS];
@@ -129,19 +133,34 @@ static char *suffixed(const char *rel, const char *suffix)
 	return xasprintf("%s%s", rel, suffix);
 }
 
+/* Every path install touches goes through here first: a link in the image, even an absolute one,
+ * must lead to the image's own file, never the host's. */
+static char *in_root(int root, const char *root_path, const char *rel)
+{
+	char *resolved = fn_root_resolve(root, rel);
+
+	if (!resolved)
+		fn_die(1, "%s/%s: %s", root_path, rel, strerror(errno));
+	return resolved;
+}
+
 static struct item *add_item(struct plan *p, const char *rel, enum item_kind kind, char *content,
 			     size_t len, mode_t mode)
 {
+	char *resolved = in_root(p->root, p->root_path, rel);
 	struct item *it;
 
 	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->items[i].rel, rel) == 0)
+		if (strcmp(p->items[i].rel, resolved) == 0) {
+			free(resolved);
+			free(content);
 			return NULL;
+		}
 	if (p->n == MAX_ITEMS)
 		fn_die(1, "install: too many paths");
 	it = &p->items[p->n++];
 	memset(it, 0, sizeof(*it));
-	it->rel = xstrdup(rel);
+	it->rel = resolved;
 	it->kind = kind;
 	it->content = content;
 	it->len = len;
@@ -178,7 +197,8 @@ static void add_preload_registration(struct plan *p)
 	struct fn_buf b;
 	char *old = NULL;
 	size_t len = 0;
-	int fd = openat(p->root, "etc/ld.so.preload", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char *rel = in_root(p->root, p->root_path, "etc/ld.so.preload");
+	int fd = openat(p->root, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	fn_buf_init(&b);
 	if (fd >= 0) {
@@ -196,7 +216,8 @@ static void add_preload_registration(struct plan *p)
 	free(old);
 	fn_buf_puts(&b, PRELOAD_LIB "\n");
 	old = fn_buf_steal(&b, &len);
-	add_item(p, "etc/ld.so.preload", ITEM_FILE, old, len, 0644);
+	add_item(p, rel, ITEM_FILE, old, len, 0644);
+	free(rel);
 }
 
 /* A real tool is covered where it is, unless a real sudo (the shim's sudo does not elevate) or a
@@ -209,10 +230,12 @@ static void add_tool_links(struct plan *p)
 	bool real_sudo = false;
 
 	for (size_t d = 0; d < sizeof(tool_dirs) / sizeof(tool_dirs[0]); d++) {
-		char *rel = xasprintf("%s/sudo", tool_dirs[d]);
+		char *name = xasprintf("%s/sudo", tool_dirs[d]),
+		     *rel = in_root(p->root, p->root_path, name);
 
 		real_sudo |= exists_at(p->root, rel);
 		free(rel);
+		free(name);
 	}
 	for (size_t t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
 		bool is_sudo = strcmp(tools[t], "sudo") == 0;
@@ -227,7 +250,10 @@ static void add_tool_links(struct plan *p)
 			struct stat st;
 			bool dup = false;
 
-			rel = xasprintf("%s/%s", tool_dirs[d], tools[t]);
+			char *name = xasprintf("%s/%s", tool_dirs[d], tools[t]);
+
+			rel = in_root(p->root, p->root_path, name);
+			free(name);
 			if (fstatat(p->root, rel, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 				for (size_t i = 0; i < n_seen; i++)
 					dup |= seen_dev[i] == st.st_dev && seen_ino[i] == st.st_ino;
@@ -289,8 +315,10 @@ static void note_dir(struct plan *p, const char *rel)
 			free(dir);
 			return;
 		}
-	/* Followed: in a merged-/usr image, sbin/route changes usr/sbin (sbin is a link to it). */
-	if (p->n_dirs == MAX_ITEMS || fstatat(p->root, dir, &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
+	/* Items are resolved (in_root): their directory is never a link, even where the image
+	 * links sbin to usr/sbin. */
+	if (p->n_dirs == MAX_ITEMS || fstatat(p->root, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode)) {
 		free(dir);
 		return;
 	}
@@ -301,10 +329,10 @@ static void note_dir(struct plan *p, const char *rel)
 static void note_dirs(struct plan *p)
 {
 	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
-		note_dir(p, own_dirs[i]);
+		note_dir(p, p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++)
 		note_dir(p, p->items[i].rel);
-	note_dir(p, MANIFEST);
+	note_dir(p, p->manifest_rel);
 }
 
 static int make_dirs(struct plan *p)
@@ -312,14 +340,14 @@ static int make_dirs(struct plan *p)
 	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++) {
 		struct stat st;
 
-		if (fstatat(p->root, own_dirs[i], &st, 0) == 0) {
+		if (fstatat(p->root, p->own_rel[i], &st, 0) == 0) {
 			if (S_ISDIR(st.st_mode))
 				continue;
-			fn_warn("install: %s/%s is not a directory", p->root_path, own_dirs[i]);
+			fn_warn("install: %s/%s is not a directory", p->root_path, p->own_rel[i]);
 			return -1;
 		}
-		if (mkdirat(p->root, own_dirs[i], 0755) < 0) {
-			fn_warn_errno("install: cannot create %s/%s", p->root_path, own_dirs[i]);
+		if (mkdirat(p->root, p->own_rel[i], 0755) < 0) {
+			fn_warn_errno("install: cannot create %s/%s", p->root_path, p->own_rel[i]);
 			return -1;
 		}
 		p->made_dir[i] = true;
@@ -409,11 +437,11 @@ static void undo(struct plan *p)
 	}
 	for (size_t i = sizeof(own_dirs) / sizeof(own_dirs[0]); i-- > 0;)
 		if (p->made_dir[i])
-			unlinkat(p->root, own_dirs[i], AT_REMOVEDIR);
+			unlinkat(p->root, p->own_rel[i], AT_REMOVEDIR);
 	for (size_t i = 0; i < p->n_dirs; i++) {
 		struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, p->dir_mtime[i]};
 
-		utimensat(p->root, p->dirs[i], t, 0);
+		utimensat(p->root, p->dirs[i], t, AT_SYMLINK_NOFOLLOW);
 	}
 }
 
@@ -426,7 +454,7 @@ static char *manifest_text(const struct plan *p, size_t *len)
 	fn_buf_puts(&b, MANIFEST_V "\n");
 	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
 		if (p->made_dir[i])
-			fn_buf_printf(&b, "dir %s\n", own_dirs[i]);
+			fn_buf_printf(&b, "dir %s\n", p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct item *it = &p->items[i];
 
@@ -449,6 +477,9 @@ static void free_plan(struct plan *p)
 	}
 	for (size_t i = 0; i < p->n_dirs; i++)
 		free(p->dirs[i]);
+	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+		free(p->own_rel[i]);
+	free(p->manifest_rel);
 	if (p->root >= 0)
 		close(p->root);
 }
@@ -537,7 +568,7 @@ static int do_install(struct plan *p)
 		if (stage(p, &p->items[i]) < 0)
 			goto fail;
 	text = manifest_text(p, &len);
-	manifest = add_item(p, MANIFEST, ITEM_FILE, text, len, 0644);
+	manifest = add_item(p, p->manifest_rel, ITEM_FILE, text, len, 0644);
 	if (stage(p, manifest) < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n; i++)
@@ -606,7 +637,10 @@ int fn_cmd_install(int argc, char **argv)
 	p.root = open_root("install", root);
 	if (p.root < 0)
 		return 1;
-	if (exists_at(p.root, MANIFEST)) {
+	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+		p.own_rel[i] = in_root(p.root, root, own_dirs[i]);
+	p.manifest_rel = in_root(p.root, root, MANIFEST);
+	if (exists_at(p.root, p.manifest_rel)) {
 		fn_warn("install: %s is already installed (%s/%s); run fakenet uninstall first",
 			root, root, MANIFEST);
 		free_plan(&p);
@@ -669,18 +703,32 @@ static int parse_entry(char *line, struct entry *e)
 }
 
 /* Every entry is checked before anything is touched: a damaged manifest changes nothing. */
+/* install recorded resolved paths: one that now leads through a link was changed since, and
+ * following it could leave the tree. */
+static bool resolves_to_itself(int root, const char *root_path, const struct entry *e, size_t line)
+{
+	char *resolved = fn_root_resolve(root, e->rel);
+	bool same = resolved && strcmp(resolved, e->rel) == 0;
+
+	if (!same)
+		fn_warn("uninstall: %s/%s:%zu: %s now leads through a link", root_path, MANIFEST,
+			line, e->rel);
+	free(resolved);
+	return same;
+}
+
 static int check_entry(int root, const char *root_path, const struct entry *e, size_t line)
 {
 	struct stat st;
 	char sum[32], *orig;
 	int rc = 0;
 
-	if (e->kind == ENTRY_DIR || e->kind == ENTRY_MTIME) {
-		/* An mtime entry may name a link to a directory (sbin in a merged-/usr image). */
-		int flags = e->kind == ENTRY_MTIME ? 0 : AT_SYMLINK_NOFOLLOW;
-
-		return fstatat(root, e->rel, &st, flags) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-	}
+	if (!resolves_to_itself(root, root_path, e, line))
+		return -1;
+	if (e->kind == ENTRY_DIR || e->kind == ENTRY_MTIME)
+		return fstatat(root, e->rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)
+			   ? 0
+			   : -1;
 	if (!exists_at(root, e->rel)) {
 		fn_warn("uninstall: %s/%s:%zu: %s is missing", root_path, MANIFEST, line, e->rel);
 		return -1;
@@ -703,18 +751,24 @@ static int check_entry(int root, const char *root_path, const struct entry *e, s
 static int load_manifest(int root, const char *root_path, char **text, struct entry **out,
 			 size_t *n)
 {
-	char *path = xasprintf("/proc/self/fd/%d/%s", root, MANIFEST), *save = NULL, *line;
+	char *rel = fn_root_resolve(root, MANIFEST), *save = NULL, *line, *path;
+	int fd = rel ? openat(root, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
 	size_t len, lineno = 1, cap = 0;
 	struct entry *v = NULL;
+	int err;
 
+	free(rel);
 	*n = 0;
-	if (fn_read_file(path, text, &len, 1u << 20) != 0) {
+	path = xasprintf("/proc/self/fd/%d", fd);
+	err = fd < 0 ? -1 : fn_read_file(path, text, &len, 1u << 20);
+	free(path);
+	if (fd >= 0)
+		close(fd);
+	if (err != 0) {
 		fn_warn("uninstall: %s is not installed (no %s/%s)", root_path, root_path,
 			MANIFEST);
-		free(path);
 		return -1;
 	}
-	free(path);
 	line = strtok_r(*text, "\n", &save);
 	if (!line || strcmp(line, MANIFEST_V) != 0)
 		goto damaged;
@@ -753,7 +807,7 @@ static int undo_entry(int root, const char *root_path, const struct entry *e)
 	case ENTRY_MTIME: {
 		struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, e->mtime};
 
-		rc = utimensat(root, e->rel, t, 0);
+		rc = utimensat(root, e->rel, t, AT_SYMLINK_NOFOLLOW);
 		break;
 	}
 	case ENTRY_DIR:
@@ -783,7 +837,7 @@ int fn_cmd_uninstall(int argc, char **argv)
 {
 	const char *root_path = NULL;
 	struct entry *v = NULL;
-	char *text = NULL;
+	char *text = NULL, *manifest;
 	size_t n = 0;
 	int root,
 	    rc = parse_root_options("uninstall", argc, argv, &root_path, NULL, uninstall_usage);
@@ -801,10 +855,12 @@ int fn_cmd_uninstall(int argc, char **argv)
 	rc = 0;
 	/* The manifest goes first (it lives in a directory install made), then the rest newest
 	 * first, so directories empty out before they are removed. */
-	if (unlinkat(root, MANIFEST, 0) < 0) {
+	manifest = fn_root_resolve(root, MANIFEST);
+	if (!manifest || unlinkat(root, manifest, 0) < 0) {
 		fn_warn_errno("uninstall: %s/%s", root_path, MANIFEST);
 		rc = 1;
 	}
+	free(manifest);
 	/* Files first, then the directories they were in, then those directories' times. */
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = n; rc == 0 && i-- > 0;)

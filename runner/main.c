@@ -21,7 +21,8 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host|isolated] [--log FILE] [--shims "
+	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered]\n"
+	    "                   [--backend auto|fuse|preload] [--log FILE] [--shims "
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
 	    "       fakenet show [--identity FILE] [PATH...]\n"
@@ -35,8 +36,8 @@ static void usage(FILE *out)
 	    "Runs COMMAND with a made-up network identity: /proc/net, /sys/class/net, /etc/hosts,\n"
 	    "/etc/resolv.conf, the hostname and the network tools all show the identity's "
 	    "machine.\n"
-	    "The identity is --identity FILE, else $FAKENET_IDENTITY, else the built-in "
-	    "docker.yaml.\n"
+	    "The identity is --identity FILE, else $FAKENET_IDENTITY, else\n"
+	    "/etc/fakenet/identity.yaml if it exists, else the built-in docker.yaml.\n"
 	    "`fakenet COMMAND --help` describes each command.\n",
 	    out);
 }

@@ -70,8 +70,10 @@ struct run {
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered] [--log FILE]\n"
-	    "                   [--shims none|all|LIST] [--] COMMAND [ARG...]\n"
+	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered]\n"
+	    "                   [--backend auto|fuse|preload] [--log FILE] [--shims "
+	    "none|all|LIST]\n"
+	    "                   [--] COMMAND [ARG...]\n"
 	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
 	    "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH\n"
 	    "and bound over the real tools.\n"
@@ -86,6 +88,9 @@ static void usage(FILE *out)
 	    "                   hosts entries whose name matches the glob (repeatable)\n"
 	    "  --publish [ADDR:]PORT[:TARGET_PORT]  with isolated: ADDR:PORT (127.0.0.1) on the\n"
 	    "                   host reaches TARGET_PORT inside\n"
+	    "  --backend B      fuse (default): namespaces and FUSE; preload: no privilege, an\n"
+	    "                   LD_PRELOAD library and the shims on PATH; auto: fuse where it\n"
+	    "                   can be set up, else preload, saying why\n"
 	    "  --log FILE       append JSON Lines: every file opened in the view, every shim call\n"
 	    "  --shims SPEC     none, all (default), or a comma list of tools (route,arp,...)\n"
 	    "Exits with COMMAND's status, 128+N if it died of signal N, 125 if fakenet failed,\n"

@@ -230,3 +230,51 @@ listing() {
 	echo "$output" | grep -q 'hosts.fakenet-orig changed since install'
 	diff -u "$WORK/installed" <(listing "$ROOT")
 }
+
+@test "links in the image, absolute or relative, never lead install or uninstall out of the tree" {
+	# The image's /sbin is an absolute link. The same absolute path exists on this machine as a
+	# decoy with its own tool: install must change the image's copy, never the decoy.
+	decoy="$WORK/decoy-sbin"
+	mkdir -p "$decoy" "$ROOT$decoy"
+	printf '#!/bin/sh\necho decoy arp\n' >"$decoy/arp"
+	printf '#!/bin/sh\necho image arp\n' >"$ROOT$decoy/arp"
+	chmod 755 "$decoy/arp" "$ROOT$decoy/arp"
+	mv "$ROOT/sbin/ifconfig" "$ROOT/usr/sbin/ifconfig"
+	rmdir "$ROOT/sbin"
+	ln -s "$decoy" "$ROOT/sbin"
+	# The image's /bin climbs with .. past its root: as under chroot, .. stops there. Out of
+	# the tree the same link would reach a second decoy.
+	mkdir -p "$WORK/decoy-bin" "$ROOT/decoy-bin"
+	printf '#!/bin/sh\necho decoy wget\n' >"$WORK/decoy-bin/wget"
+	printf '#!/bin/sh\necho image wget\n' >"$ROOT/decoy-bin/wget"
+	chmod 755 "$WORK/decoy-bin/wget" "$ROOT/decoy-bin/wget"
+	rm -rf "$ROOT/bin" && ln -s ../decoy-bin "$ROOT/bin"
+	find "$ROOT" -exec touch -h -d '2020-01-02 03:04:05.123456789' {} +
+	before=$(listing "$ROOT")
+	decoy_before=$(listing "$decoy"; listing "$WORK/decoy-bin")
+	run "$FAKENET" install --root "$ROOT" --identity "$IDENTITY"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(listing "$decoy"; listing "$WORK/decoy-bin")" = "$decoy_before" ]
+	[ "$(readlink "$ROOT$decoy/arp")" = /usr/local/sbin/fakenet-shim ]
+	[ "$(readlink "$ROOT/decoy-bin/wget")" = /usr/local/sbin/fakenet-shim ]
+	# The manifest names the paths the links led to, inside the tree.
+	grep -qx "replaced [^ ]* ${decoy#/}/arp" "$ROOT/etc/fakenet/installed"
+	! grep -q ' sbin/arp$' "$ROOT/etc/fakenet/installed"
+	run "$FAKENET" uninstall --root "$ROOT"
+	[ "$status" -eq 0 ]
+	[ "$(listing "$ROOT")" = "$before" ]
+	[ "$(listing "$decoy"; listing "$WORK/decoy-bin")" = "$decoy_before" ]
+}
+
+@test "a link loop in the image stops install before anything changes" {
+	rm -rf "$ROOT/sbin"
+	ln -s sbin2 "$ROOT/sbin"
+	ln -s sbin "$ROOT/sbin2"
+	before=$(listing "$ROOT")
+	run "$FAKENET" install --root "$ROOT" --identity "$IDENTITY"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$ROOT/sbin/"*": Too many levels of symbolic links"* ]]
+	[ "$(listing "$ROOT")" = "$before" ]
+}

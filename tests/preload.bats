@@ -219,6 +219,13 @@ probe_args() {
 	[ "$status" -eq 127 ]
 	run "$FAKENET" run --backend bogus -- true
 	[ "$status" -eq 125 ]
+	# The network modes build namespaces: refused by name, and the command never runs.
+	for opt in "--net isolated" "--net filtered" "--allow tcp/443" "--publish 8080"; do
+		run "$FAKENET" run $opt --backend preload -- touch "$BATS_TEST_TMPDIR/ran"
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"need the FUSE backend (--backend fuse)"* ]]
+		[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	done
 }
 
 @test "run --backend auto falls back to preload, once and saying why, where namespaces are refused" {

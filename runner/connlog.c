@@ -1,9 +1,10 @@
-/* The connection audit of --net isolated --log: every connect(), and every sendto() with an
- * address, made by anything in the namespace is stopped for a moment by a seccomp filter the init
- * installs (SECCOMP_RET_USER_NOTIF); a thread of the runner reads the destination from the
- * caller's memory, lets the call go on unchanged, and writes one JSON line with what the kernel
- * will answer. Nothing is decided here: the namespace's routing does that. sendmsg() and
- * sendmmsg() are not watched (a connected socket's datagrams are logged at its connect()). */
+/* The connection audit of --net isolated --log: every connect(), every sendto() with an address
+ * and every sendmsg() and sendmmsg() made by anything in the namespace is stopped for a moment by
+ * a seccomp filter the init installs (SECCOMP_RET_USER_NOTIF); a thread of the runner reads the
+ * destinations from the caller's memory, lets the call go on unchanged, and writes one JSON line
+ * per destination with what the kernel will answer. Nothing is decided here: the namespace's
+ * routing and nftables do that. A message without an address (a connected socket's) is logged at
+ * the socket's connect(). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/audit.h>
@@ -45,7 +46,8 @@ bool fn_connlog_supported(void)
 #endif
 }
 
-/* connect(fd, addr, len) and sendto(fd, buf, n, flags, addr, len) with addr != NULL. */
+/* connect(fd, addr, len), sendto(fd, buf, n, flags, addr, len) with addr != NULL, and every
+ * sendmsg() and sendmmsg(), whose addresses sit in memory the filter cannot read. */
 static int install_filter(void)
 {
 #ifdef AUDIT_ARCH_SELF
@@ -54,7 +56,9 @@ static int install_filter(void)
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_SELF, 1, 0),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 6, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 8, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmsg, 7, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmmsg, 6, 0),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendto, 1, 0),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(4)),
@@ -74,67 +78,68 @@ static int install_filter(void)
 #endif
 }
 
-static int send_fd(int sock, int fd)
-{
-	char data = 'L';
-	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} c = {0};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = c.buf,
-			     .msg_controllen = sizeof(c.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
-}
-
-static int recv_fd(int sock)
-{
-	char data;
-	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} c;
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = c.buf,
-			     .msg_controllen = sizeof(c.buf)};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
+/* The listener cannot travel by SCM_RIGHTS: that is a sendmsg(), which the new filter holds until
+ * the listener is read, by the runner, which waits for it. The init writes the descriptor's number
+ * instead, the runner takes the descriptor with pidfd_getfd(2) and answers, and only then does
+ * the init close its copy. */
 int fn_connlog_install(int sock, struct fn_report *rep)
 {
-	int listener = install_filter(), err;
+	int listener = install_filter(), err = 0;
+	char ack;
 
 	if (listener < 0) {
 		fn_report_set(rep, FN_REPORT_SETUP, errno, "installing the connection audit filter",
 			      NULL);
+		close(sock);
 		return -errno;
 	}
-	err = send_fd(sock, listener);
+	if (write(sock, &listener, sizeof(listener)) != (ssize_t)sizeof(listener) ||
+	    read(sock, &ack, 1) != 1)
+		err = errno ? -errno : -EPIPE;
 	close(listener);
 	close(sock);
 	if (err)
 		fn_report_set(rep, FN_REPORT_SETUP, -err,
 			      "handing the connection audit to the runner", NULL);
 	return err;
+}
+
+/* The init's pid, which the runner learns from fork() after the audit thread has started. */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t init_known = PTHREAD_COND_INITIALIZER;
+static pid_t init_pid;
+
+void fn_connlog_set_init(pid_t pid)
+{
+	pthread_mutex_lock(&init_lock);
+	init_pid = pid;
+	pthread_cond_broadcast(&init_known);
+	pthread_mutex_unlock(&init_lock);
+}
+
+/* The listener, taken from the init's descriptors; -1 when the init is gone. */
+static int take_listener(int sock)
+{
+	int remote, pidfd, fd;
+	pid_t pid;
+
+	if (read(sock, &remote, sizeof(remote)) != (ssize_t)sizeof(remote))
+		return -1;
+	pthread_mutex_lock(&init_lock);
+	while (!init_pid)
+		pthread_cond_wait(&init_known, &init_lock);
+	pid = init_pid;
+	pthread_mutex_unlock(&init_lock);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -1;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, remote, 0);
+	close(pidfd);
+	if (write(sock, "k", 1) != 1 && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
 struct connlog {
@@ -144,7 +149,6 @@ struct connlog {
 	int log_fd;
 };
 
-/* The pid as the command sees it: the last NSpid of /proc/PID/status. */
 /* The socket's protocol, from a copy of the caller's descriptor. */
 static const char *socket_protocol(pid_t pid, int fd)
 {
@@ -227,6 +231,71 @@ static bool read_address(pid_t pid, uint64_t addr, uint64_t len, struct fn_ip *i
 	return false; /* AF_UNIX and the rest: not the network */
 }
 
+#define MAX_DESTINATIONS 16 /* of one sendmmsg(); more are not read */
+
+struct destination {
+	struct fn_ip ip;
+	unsigned port;
+};
+
+static bool read_memory(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {.iov_base = buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+
+	return addr && process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
+}
+
+/* The destinations of one call, read from the caller's memory: none for an unconnected
+ * family, a message without an address, or memory that cannot be read. */
+static size_t read_destinations(const struct seccomp_notif *req, struct destination *d)
+{
+	const __u64 *a = req->data.args;
+	size_t n = 0;
+
+	switch (req->data.nr) {
+	case __NR_connect:
+		return read_address(req->pid, a[1], a[2], &d->ip, &d->port) ? 1 : 0;
+	case __NR_sendto:
+		return read_address(req->pid, a[4], a[5], &d->ip, &d->port) ? 1 : 0;
+	case __NR_sendmsg: {
+		struct msghdr m;
+
+		return read_memory(req->pid, a[1], &m, sizeof(m)) &&
+			       read_address(req->pid, (uintptr_t)m.msg_name, m.msg_namelen, &d->ip,
+					    &d->port)
+			   ? 1
+			   : 0;
+	}
+	case __NR_sendmmsg:
+		for (__u64 i = 0; i < a[2] && i < MAX_DESTINATIONS; i++) {
+			struct mmsghdr m;
+
+			if (!read_memory(req->pid, a[1] + i * sizeof(m), &m, sizeof(m)))
+				break;
+			if (read_address(req->pid, (uintptr_t)m.msg_hdr.msg_name,
+					 m.msg_hdr.msg_namelen, &d[n].ip, &d[n].port))
+				n++;
+		}
+		return n;
+	}
+	return 0;
+}
+
+static const char *call_name(int nr)
+{
+	switch (nr) {
+	case __NR_connect:
+		return "connect";
+	case __NR_sendto:
+		return "sendto";
+	case __NR_sendmsg:
+		return "sendmsg";
+	default:
+		return "sendmmsg";
+	}
+}
+
 static void log_attempt(const struct connlog *c, pid_t pid, const char *call, const char *proto,
 			const struct fn_ip *ip, unsigned port)
 {
@@ -250,7 +319,7 @@ static void *connlog_loop(void *arg)
 	struct seccomp_notif_sizes sizes;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	int fd = recv_fd(c->sock);
+	int fd = take_listener(c->sock);
 
 	close(c->sock);
 	if (fd < 0 || syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -259,9 +328,8 @@ static void *connlog_loop(void *arg)
 	resp = calloc(1, sizes.seccomp_notif_resp > sizeof(*resp) ? sizes.seccomp_notif_resp
 								  : sizeof(*resp));
 	for (;;) {
-		struct fn_ip ip;
-		unsigned port = 0;
-		bool is_connect, seen;
+		struct destination d[MAX_DESTINATIONS];
+		size_t n;
 		const char *proto = NULL;
 
 		memset(req, 0, sizes.seccomp_notif);
@@ -270,21 +338,19 @@ static void *connlog_loop(void *arg)
 				continue;
 			break; /* every process of the namespace has gone */
 		}
-		is_connect = req->data.nr == __NR_connect;
-		seen = read_address(req->pid, req->data.args[is_connect ? 1 : 4],
-				    req->data.args[is_connect ? 2 : 5], &ip, &port);
-		if (seen)
+		n = read_destinations(req, d);
+		if (n)
 			proto = socket_protocol(req->pid, (int)req->data.args[0]);
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		/* What was read belongs to the call only if it is still waiting. */
-		if (seen && ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
-			seen = false;
+		if (n && ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+			n = 0;
 		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
-		if (seen)
-			log_attempt(c, req->pid, is_connect ? "connect" : "sendto", proto, &ip,
-				    port);
+		for (size_t i = 0; i < n; i++)
+			log_attempt(c, req->pid, call_name(req->data.nr), proto, &d[i].ip,
+				    d[i].port);
 	}
 	free(req);
 	free(resp);

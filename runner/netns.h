@@ -56,10 +56,12 @@ int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep);
 /* The connection audit (connlog.c). In the init: installs the filter and sends its listener over
  * `sock` (then closed). */
 int fn_connlog_install(int sock, struct fn_report *rep);
-/* In the runner: a thread that receives the listener on `sock` and logs every attempt. */
+/* In the runner: a thread that takes the listener announced on `sock` and logs every attempt. */
 int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd,
 		     const struct fn_filter *filter);
 bool fn_connlog_supported(void);
+/* In the runner, right after forking the init: whose descriptor the audit thread takes. */
+void fn_connlog_set_init(pid_t pid);
 
 /* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses in the calling
  * thread's namespace; returns how many, or -errno. */

@@ -555,6 +555,8 @@ static int spawn_init(struct run *r, int report[2])
 	init = fork();
 	if (init < 0)
 		return setup_failed("fork", errno, NULL);
+	if (init > 0 && r->plan.isolated && r->plan.connlog_fd >= 0)
+		fn_connlog_set_init(init);
 	/* Back to our own pid namespace for later children: once the init is gone, its namespace
 	 * takes no new processes, and sanitizers fork at exit. */
 	if (init > 0 && own_pidns >= 0)

@@ -13,6 +13,7 @@ setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	cc -O1 -o "$BATS_FILE_TMPDIR/getifaddrs" "$BATS_TEST_DIRNAME/lib/getifaddrs.c"
 	cc -O1 -o "$BATS_FILE_TMPDIR/no-nftables" "$BATS_TEST_DIRNAME/lib/no-nftables.c"
+	cc -O1 -o "$BATS_FILE_TMPDIR/sendmmsg" "$BATS_TEST_DIRNAME/lib/sendmmsg.c"
 }
 
 setup() {
@@ -459,6 +460,35 @@ for line in open(sys.argv[1]):
 	[ -n "$getent_pid" ] && [ "$getent_pid" -gt 1 ]
 	[[ "$output" == *"dns nothing.example 1 NXDOMAIN None getent $getent_pid"* ]]
 	! grep -q '"event":"dns","pid":0' "$log"
+}
+
+@test "isolated --log: sendmsg and sendmmsg destinations are logged, one line each, and the calls still fail" {
+	log="$tmp/audit.jsonl"
+	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none \
+		--log "$log" -- sh -c "$PYTHON -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendmsg([b\"x\"], [], 0, (\"198.18.5.5\", 5353))
+except OSError as e:
+    print(\"sendmsg\", e.errno)
+'; $BATS_FILE_TMPDIR/sendmmsg 10.0.0.5:7 198.18.6.6:123 10.1.0.5:9"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The kernel's answers: the unreachable one is refused; sendmmsg stops at it.
+	[ "${lines[0]}" = "sendmsg 101" ]
+	[ "${lines[1]}" = "sent 1" ]
+	run $PYTHON -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "connect":
+        print(e["command"], e["call"], e["protocol"], e["address"], e["port"], e["verdict"])' "$log"
+	echo "$output"
+	[ "$output" = "python3 sendmsg udp 198.18.5.5 5353 refused
+sendmmsg sendmmsg udp 10.0.0.5 7 allowed
+sendmmsg sendmmsg udp 198.18.6.6 123 refused
+sendmmsg sendmmsg udp 10.1.0.5 9 allowed" ]
 }
 
 @test "verify: holds inside an isolated run, and with --pid from outside" {

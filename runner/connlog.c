@@ -296,15 +296,22 @@ static const char *call_name(int nr)
 	}
 }
 
-static void log_attempt(const struct connlog *c, pid_t pid, const char *call, const char *proto,
+/* Who made a call, read while the call is held: once it goes on, the process may be gone. */
+struct caller {
+	pid_t pid; /* as the target's pid namespace numbers it */
+	char comm[32];
+	const char *proto;
+};
+
+static void log_attempt(const struct connlog *c, const struct caller *who, const char *call,
 			const struct fn_ip *ip, unsigned port)
 {
+	const char *proto = who->proto;
 	struct fn_jsonl j;
-	char comm[32], text[FN_IP_STRLEN];
+	char text[FN_IP_STRLEN];
 
-	fn_proc_comm(pid, comm, sizeof(comm));
-	fn_jsonl_event(&j, "connect", fn_proc_inner_pid(pid));
-	fn_jsonl_str(&j, "command", comm);
+	fn_jsonl_event(&j, "connect", who->pid);
+	fn_jsonl_str(&j, "command", who->comm);
 	fn_jsonl_str(&j, "call", call);
 	fn_jsonl_str(&j, "protocol", proto);
 	fn_jsonl_str(&j, "address", fn_ip_format(ip, text));
@@ -329,8 +336,8 @@ static void *connlog_loop(void *arg)
 								  : sizeof(*resp));
 	for (;;) {
 		struct destination d[MAX_DESTINATIONS];
+		struct caller who = {0};
 		size_t n;
-		const char *proto = NULL;
 
 		memset(req, 0, sizes.seccomp_notif);
 		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
@@ -339,8 +346,11 @@ static void *connlog_loop(void *arg)
 			break; /* every process of the namespace has gone */
 		}
 		n = read_destinations(req, d);
-		if (n)
-			proto = socket_protocol(req->pid, (int)req->data.args[0]);
+		if (n) {
+			who.proto = socket_protocol(req->pid, (int)req->data.args[0]);
+			who.pid = fn_proc_inner_pid(req->pid);
+			fn_proc_comm(req->pid, who.comm, sizeof(who.comm));
+		}
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -349,8 +359,7 @@ static void *connlog_loop(void *arg)
 			n = 0;
 		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
 		for (size_t i = 0; i < n; i++)
-			log_attempt(c, req->pid, call_name(req->data.nr), proto, &d[i].ip,
-				    d[i].port);
+			log_attempt(c, &who, call_name(req->data.nr), &d[i].ip, d[i].port);
 	}
 	free(req);
 	free(resp);

@@ -227,7 +227,7 @@ static int allow_rule(struct fn_rtnl *nl, unsigned prio, const struct fn_allow *
 	return fn_rtnl_talk(nl, &m);
 }
 
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len)
+int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg)
 {
 	size_t n_ports = f->n_allow ? f->n_allow : 1,
 	       n_hosts = f->n_host_patterns ? f->n_host_addrs : 1;
@@ -236,15 +236,29 @@ int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, s
 		return 0;
 	for (size_t i = 0; i < n_ports; i++)
 		for (size_t k = 0; k < n_hosts; k++) {
-			int err = allow_rule(nl, FN_FILTER_PRIO, f->n_allow ? &f->allow[i] : NULL,
-					     f->n_host_patterns ? &f->host_addrs[k] : NULL);
+			int err = each(f->n_allow ? &f->allow[i] : NULL,
+				       f->n_host_patterns ? &f->host_addrs[k] : NULL, arg);
 
-			if (err && err != -EEXIST) {
-				snprintf(what, len, "adding an allowlist rule");
+			if (err)
 				return err;
-			}
 		}
 	return 0;
+}
+
+static int add_allow_rule(const struct fn_allow *a, const struct fn_ip *to, void *nl)
+{
+	int err = allow_rule(nl, FN_FILTER_PRIO, a, to);
+
+	return err == -EEXIST ? 0 : err;
+}
+
+int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len)
+{
+	int err = fn_filter_each_pair(f, add_allow_rule, nl);
+
+	if (err)
+		snprintf(what, len, "adding an allowlist rule");
+	return err;
 }
 
 /* pasta joins the peer namespace through the descriptor it inherits; as root it would otherwise

@@ -45,6 +45,10 @@ int fn_filter_peer_sysctls(void);
 /* Over the peer namespace's rtnetlink: its side of the gateway's link becomes the gateway. */
 int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, char *what,
 			   size_t len);
+/* Calls `each` for every (port, host) pair the allowlist lets out: a NULL port or host means any.
+ * No pair at all without --allow and --allow-host. Stops at, and returns, the first non-zero. */
+typedef int fn_filter_pair_fn(const struct fn_allow *port, const struct fn_ip *host, void *arg);
+int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg);
 /* Over the target namespace's rtnetlink: the allowlist's rules. */
 int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len);
 /* Starts pasta on the peer namespace and waits for its route there. Returns 0 or -errno. */

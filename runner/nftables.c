@@ -227,35 +227,28 @@ static void add_local_accepts(struct batch *b)
 	rule_end(b, &m, x);
 }
 
-/* One rule per (port, host) pair of the allowlist, IPv4 only as the egress is. */
-static void add_allowlist(struct batch *b, const struct fn_filter *f)
+/* One rule per (port, host) pair of the allowlist, the pairs the routing rules use too; IPv4
+ * only, as the egress is. */
+static int add_allow_pair(const struct fn_allow *port, const struct fn_ip *host, void *arg)
 {
-	size_t n_ports = f->n_allow ? f->n_allow : 1,
-	       n_hosts = f->n_host_patterns ? f->n_host_addrs : 1;
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(&m);
 
-	if (f->n_allow == 0 && f->n_host_patterns == 0)
-		return;
-	for (size_t i = 0; i < n_ports; i++)
-		for (size_t k = 0; k < n_hosts; k++) {
-			struct fn_nlmsg m;
-			struct rtattr *x = rule_begin(&m);
+	match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV4);
+	if (port) {
+		uint16_t be_port = htons(port->port);
 
-			match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV4);
-			if (f->n_allow) {
-				uint16_t port = htons(f->allow[i].port);
-
-				match_meta_u8(&m, NFT_META_L4PROTO, f->allow[i].proto);
-				load_payload(&m, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFFSET,
-					     sizeof(port));
-				cmp_eq(&m, &port, sizeof(port));
-			}
-			if (f->n_host_patterns) {
-				load_payload(&m, NFT_PAYLOAD_NETWORK_HEADER, IPV4_DADDR_OFFSET, 4);
-				cmp_eq(&m, f->host_addrs[k].bytes, 4);
-			}
-			verdict_accept(&m);
-			rule_end(b, &m, x);
-		}
+		match_meta_u8(&m, NFT_META_L4PROTO, port->proto);
+		load_payload(&m, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFFSET, sizeof(be_port));
+		cmp_eq(&m, &be_port, sizeof(be_port));
+	}
+	if (host) {
+		load_payload(&m, NFT_PAYLOAD_NETWORK_HEADER, IPV4_DADDR_OFFSET, 4);
+		cmp_eq(&m, host->bytes, 4);
+	}
+	verdict_accept(&m);
+	rule_end(arg, &m, x);
+	return 0;
 }
 
 static void add_rejects(struct batch *b)
@@ -358,7 +351,7 @@ int fn_nft_install(const struct fn_filter *filter)
 	add_table_and_chain(&b);
 	add_local_accepts(&b);
 	if (filter)
-		add_allowlist(&b, filter);
+		fn_filter_each_pair(filter, add_allow_pair, &b);
 	add_rejects(&b);
 	batch_mark(&b, NFNL_MSG_BATCH_END);
 	if ((err = b.failed)) {

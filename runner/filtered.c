@@ -22,7 +22,6 @@
 #include "netaddr.h"
 #include "util.h"
 
-#define EGRESS_IFNAME	"fnegress"
 #define EGRESS_WAIT_MS	3000
 #define EGRESS_POLL_US	10000
 #define PASTA_NOT_FOUND 127
@@ -127,6 +126,8 @@ static bool host_allowed(const struct fn_filter *f, const struct fn_ip *ip)
 bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct fn_ip *ip,
 		      unsigned port)
 {
+	if (ip->family == AF_INET && f->open)
+		return true;
 	if (ip->family != AF_INET || (f->n_allow == 0 && f->n_host_patterns == 0))
 		return false;
 	return port_allowed(f, proto, port) && host_allowed(f, ip);
@@ -180,7 +181,7 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, c
 
 	if (!id->has_gateway || id->gateway_ip.family != AF_INET ||
 	    !(sub = gateway_subnet(id, &f))) {
-		snprintf(what, len, "--net filtered needs an IPv4 gateway in the identity");
+		snprintf(what, len, "--net nat and filtered need an IPv4 gateway in the identity");
 		return -EINVAL;
 	}
 	/* The identity's neighbour entry names the gateway's MAC: frames must be for this link. */
@@ -232,6 +233,8 @@ int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void
 	size_t n_ports = f->n_allow ? f->n_allow : 1,
 	       n_hosts = f->n_host_patterns ? f->n_host_addrs : 1;
 
+	if (f->open)
+		return each(NULL, NULL, arg);
 	if (f->n_allow == 0 && f->n_host_patterns == 0)
 		return 0;
 	for (size_t i = 0; i < n_ports; i++)
@@ -278,7 +281,7 @@ static __attribute__((noreturn)) void exec_pasta(int peer_fd, pid_t runner)
 	snprintf(ns, sizeof(ns), "/proc/self/fd/%d", fd);
 	execlp("pasta", "pasta", "-f", "-q", "-4", "--config-net", "--no-map-gw", "--netns-only",
 	       "--runas", "0", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "-I",
-	       EGRESS_IFNAME, "--netns", ns, (char *)NULL);
+	       FN_FILTER_EGRESS_IFNAME, "--netns", ns, (char *)NULL);
 	_exit(errno == ENOENT ? PASTA_NOT_FOUND : 126);
 }
 
@@ -342,21 +345,27 @@ static void *wait_egress(void *arg)
 	return NULL;
 }
 
-int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t len)
+int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, char *what, size_t len)
 {
-	struct wait_job j = {.peer_fd = peer_fd};
 	pid_t runner = getpid();
-	pthread_t t;
-	int err;
 
 	f->pasta = fork();
 	if (f->pasta < 0) {
+		f->pasta = 0;
 		snprintf(what, len, "fork");
 		return -errno;
 	}
 	if (f->pasta == 0)
 		exec_pasta(peer_fd, runner);
-	j.pasta = f->pasta;
+	return 0;
+}
+
+int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t len)
+{
+	struct wait_job j = {.peer_fd = peer_fd, .pasta = f->pasta};
+	pthread_t t;
+	int err;
+
 	if ((err = pthread_create(&t, NULL, wait_egress, &j))) {
 		snprintf(what, len, "starting a thread");
 		return -err;
@@ -365,7 +374,8 @@ int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t 
 	if (j.err == -ECHILD) {
 		f->pasta = 0;
 		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == PASTA_NOT_FOUND) {
-			snprintf(what, len, "--net filtered needs pasta (Debian package passt)");
+			snprintf(what, len, "--net %s needs pasta (Debian package passt)",
+				 f->open ? "nat" : "filtered");
 			return -ENOENT;
 		}
 		snprintf(what, len, "pasta exited (status %d) before its tap was up",

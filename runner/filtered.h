@@ -26,7 +26,7 @@ struct fn_filter {
 	size_t n_host_patterns;
 	struct fn_ip host_addrs[FN_FILTER_MAX]; /* what the identity's hosts entries give them */
 	size_t n_host_addrs;
-	bool open; /* --net nat: every IPv4 destination */
+	bool open;   /* --net nat: every IPv4 destination */
 	pid_t pasta; /* 0: not started */
 };
 

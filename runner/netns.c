@@ -396,8 +396,8 @@ struct gateway {
 	int sk;
 };
 
-static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw,
-		       const struct fn_identity *id, int peer_ns, char *what, size_t len)
+static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const struct fn_identity *id,
+		       int peer_ns, char *what, size_t len)
 {
 	int err;
 
@@ -542,8 +542,8 @@ static int block_egress(struct fn_rtnl *nl, char *what, size_t len)
 }
 
 /* Everything done over the target namespace's rtnetlink and nfnetlink. */
-static int build_kernel_state(struct fn_net *net, struct gateway *gw,
-			      const struct fn_identity *id, char *what, size_t len)
+static int build_kernel_state(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
+			      char *what, size_t len)
 {
 	struct fn_rtnl nl;
 	int err = fn_rtnl_open(&nl), sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -624,8 +624,7 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 		return fail(j->what, j->len, err, "turning on forwarding for the egress%s", "");
 	if (j->net->filter &&
 	    (err = fn_nft_install_gateway(j->net->filter, FN_FILTER_EGRESS_IFNAME)))
-		return fail(j->what, j->len, err,
-			    "installing the gateway's nftables filter%s",
+		return fail(j->what, j->len, err, "installing the gateway's nftables filter%s",
 			    err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
 	if ((err = fn_rtnl_open(&gw->nl)))
 		return fail(j->what, j->len, err, "opening rtnetlink%s", "");

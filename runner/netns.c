@@ -701,7 +701,7 @@ int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what,
 
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->log_fd, net->diag_fd);
+	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->nat, net->log_fd, net->diag_fd);
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");
@@ -713,7 +713,7 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, s
 			return fail(what, len, err, "starting the connection audit%s", "");
 		net->connlog_sock[0] = -1; /* the thread's now */
 	}
-	return fn_publish_start(net->publish, net->n_publish, net->target_fd, what, len);
+	return fn_publish_start(net->publish, net->n_publish, net->nat, net->target_fd, what, len);
 }
 
 void fn_net_release(struct fn_net *net)

@@ -30,7 +30,9 @@ struct fn_net {
 	int log_fd;	     /* --log: connection attempts and DNS queries go there; -1: none */
 	int diag_fd;	     /* --log: sock_diag in the identity's namespace, for the resolver */
 	int connlog_sock[2]; /* [1] goes to the init, which sends the audit filter's listener */
-	struct fn_filter *filter; /* --net filtered; NULL: isolated */
+	struct fn_filter *filter; /* --net filtered and nat; NULL: isolated */
+	bool nat; /* --net nat: the target's ports follow onto the host's 127.0.0.1; names the
+		     identity does not know go to the host's resolver */
 };
 
 /* Routing table that holds the resolver's addresses when they are not the identity's own. */
@@ -69,12 +71,16 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max);
 /* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
 size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
 		     size_t outlen);
-/* Serves on a thread; with `log_fd` >= 0 writes a "dns" event per query, naming the asking
- * process through `diag_fd` (fn_asker_open in the namespace; -1: unnamed). */
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd, int diag_fd);
+/* Serves on a thread; with `forward_unknown`, names the identity does not know go to the host's
+ * resolver. With `log_fd` >= 0 writes a "dns" event per query, naming the asking process through
+ * `diag_fd` (fn_asker_open in the namespace; -1: unnamed). */
+int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, bool forward_unknown,
+		 int log_fd, int diag_fd);
 
-/* The forwarders (publish.c): listen in the runner's namespace, connect inside `target_fd`. */
-int fn_publish_start(const struct fn_publish *p, size_t n, int target_fd, char *what, size_t len);
+/* The forwarders (publish.c): listen in the runner's namespace, connect inside `target_fd`; with
+ * `follow`, also on 127.0.0.1 for every port the target listens on. */
+int fn_publish_start(const struct fn_publish *p, size_t n, bool follow, int target_fd, char *what,
+		     size_t len);
 
 /* `fakenet verify [--pid PID]` (verify.c). */
 int fn_cmd_verify(int argc, char **argv);

@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "child.h"
 #include "cli.h"
+#include "netmode.h"
 #include "netns.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
@@ -38,7 +39,7 @@ struct run_opts {
 	const char *log;
 	const char *shims; /* none | all | a,b,c */
 	const char *net;   /* --net as given; NULL: the identity's `network:` */
-	bool isolated;	   /* isolated or filtered: a namespace of its own */
+	bool isolated;	   /* isolated, filtered or nat: a namespace of its own */
 	char **argv;
 };
 
@@ -63,14 +64,14 @@ struct run {
 	const char **real_tools;
 	size_t n_real_tools;
 	struct fn_child_plan plan;
-	struct fn_net net;	 /* --net isolated */
-	struct fn_filter filter; /* --net filtered: --allow, --allow-host */
+	struct fn_net net;	 /* --net isolated, filtered, nat */
+	struct fn_filter filter; /* --net filtered: --allow, --allow-host; nat: open */
 };
 
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered]\n"
+	    "usage: fakenet run [--identity FILE] [--net nat|host|isolated|filtered]\n"
 	    "                   [--backend auto|fuse|preload] [--log FILE] [--shims "
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
@@ -79,14 +80,16 @@ static void usage(FILE *out)
 	    "and bound over the real tools.\n"
 	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
 	    "docker.yaml)\n"
-	    "  --net MODE       host (default): the host's network; isolated: a namespace holding\n"
-	    "                   the identity in the kernel, no way out, a resolver of its own;\n"
-	    "                   filtered: isolated, plus egress through pasta for what --allow\n"
-	    "                   and --allow-host permit (default: the identity's network:)\n"
+	    "  --net MODE       nat: a namespace holding the identity in the kernel, connected\n"
+	    "                   through its gateway (pasta), ports it listens on reachable on the\n"
+	    "                   host's 127.0.0.1; isolated: the same with no way out; filtered:\n"
+	    "                   nat for what --allow and --allow-host permit only; host: the\n"
+	    "                   host's network; auto: nat where possible, else host, saying why\n"
+	    "                   (default: the identity's network:, else auto)\n"
 	    "  --allow PROTO/PORT  with filtered: let tcp/PORT or udp/PORT out (repeatable)\n"
 	    "  --allow-host PATTERN  with filtered: let out to the addresses of the identity's\n"
 	    "                   hosts entries whose name matches the glob (repeatable)\n"
-	    "  --publish [ADDR:]PORT[:TARGET_PORT]  with isolated: ADDR:PORT (127.0.0.1) on the\n"
+	    "  --publish [ADDR:]PORT[:TARGET_PORT]  not with host: ADDR:PORT (127.0.0.1) on the\n"
 	    "                   host reaches TARGET_PORT inside\n"
 	    "  --backend B      fuse (default): namespaces and FUSE; preload: no privilege, an\n"
 	    "                   LD_PRELOAD library and the shims on PATH; auto: fuse where it\n"
@@ -169,6 +172,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 					     {"allow", required_argument, NULL, 'a'},
 					     {"allow-host", required_argument, NULL, 'A'},
 					     {0}};
+	enum fn_net_mode mode;
 	int c;
 
 	r->opts.shims = "all";
@@ -179,9 +183,9 @@ static int parse_args(struct run *r, int argc, char **argv)
 			r->opts.identity = optarg;
 			break;
 		case 'n':
-			if (strcmp(optarg, "host") != 0 && strcmp(optarg, "isolated") != 0 &&
-			    strcmp(optarg, "filtered") != 0)
-				return usage_error("--net: 'host', 'isolated' or 'filtered'");
+			if (!fn_net_mode_parse(optarg, &mode))
+				return usage_error(
+				    "--net: 'nat', 'host', 'isolated', 'filtered' or 'auto'");
 			r->opts.net = optarg;
 			break;
 		case 'a':
@@ -385,14 +389,18 @@ static int choose_net_mode(struct run *r)
 	enum fn_net_mode mode = r->id->network;
 
 	if (r->opts.net)
-		mode = strcmp(r->opts.net, "filtered") == 0   ? FN_NET_FILTERED
-		       : strcmp(r->opts.net, "isolated") == 0 ? FN_NET_ISOLATED
-							      : FN_NET_HOST;
-	r->opts.isolated = mode != FN_NET_HOST;
-	if (r->net.n_publish && !r->opts.isolated)
-		return usage_error("--publish needs --net isolated or filtered");
+		fn_net_mode_parse(r->opts.net, &mode);
 	if ((r->filter.n_allow || r->filter.n_host_patterns) && mode != FN_NET_FILTERED)
 		return usage_error("--allow and --allow-host need --net filtered");
+	mode = fn_net_mode_resolve(mode, false);
+	r->opts.isolated = mode != FN_NET_HOST;
+	if (r->net.n_publish && !r->opts.isolated)
+		return usage_error("--publish needs a network namespace (not --net host)");
+	if (mode == FN_NET_NAT) {
+		r->filter.open = true;
+		r->net.filter = &r->filter;
+		r->net.nat = true;
+	}
 	if (mode != FN_NET_FILTERED)
 		return -1;
 	if (!fn_filter_resolve(&r->filter, r->id))

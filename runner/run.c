@@ -387,12 +387,17 @@ static int open_log(struct run *r)
 static int choose_net_mode(struct run *r)
 {
 	enum fn_net_mode mode = r->id->network;
+	const char *why;
 
 	if (r->opts.net)
 		fn_net_mode_parse(r->opts.net, &mode);
 	if ((r->filter.n_allow || r->filter.n_host_patterns) && mode != FN_NET_FILTERED)
 		return usage_error("--allow and --allow-host need --net filtered");
 	mode = fn_net_mode_resolve(mode, false);
+	if ((mode == FN_NET_NAT || mode == FN_NET_FILTERED) && (why = fn_net_egress_missing())) {
+		fn_warn("run: --net %s cannot run here: %s", fn_net_mode_names[mode], why);
+		return FN_EXIT_OWN;
+	}
 	r->opts.isolated = mode != FN_NET_HOST;
 	if (r->net.n_publish && !r->opts.isolated)
 		return usage_error("--publish needs a network namespace (not --net host)");

@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <linux/fib_rules.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -312,26 +315,52 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* On a thread of its own, which joins the peer namespace: pasta's default route there is the
- * sign that its tap is configured. */
+/* The namespace's IPv4 route changes as they happen, so the wait below needs no polling. */
+static int open_route_events(void)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV4_ROUTE};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static bool has_default_route(struct fn_rtnl *nl)
+{
+	struct route_probe p = {0};
+	struct fn_nlmsg m;
+	struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+
+	rt->rtm_family = AF_INET;
+	return fn_rtnl_dump(nl, &m, saw_default, &p) == 0 && p.found;
+}
+
+/* On a thread of its own, which joins the gateway namespace: pasta's default route there is the
+ * sign that its tap is configured. Wakes on a route change or pasta's exit (a pidfd), else every
+ * EGRESS_POLL_US where either cannot be had. */
 static void *wait_egress(void *arg)
 {
 	struct wait_job *j = arg;
 	long deadline = now_ms() + EGRESS_WAIT_MS;
 	struct fn_rtnl nl;
+	int events, pidfd;
 
 	if (setns(j->peer_fd, CLONE_NEWNET) < 0 || (j->err = fn_rtnl_open(&nl))) {
 		j->err = j->err ? j->err : -errno;
 		return NULL;
 	}
+	events = open_route_events(); /* before the first look: no change goes unseen */
+	pidfd = (int)syscall(SYS_pidfd_open, j->pasta, 0);
 	j->err = -ETIMEDOUT;
 	while (now_ms() < deadline) {
-		struct route_probe p = {0};
-		struct fn_nlmsg m;
-		struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+		struct pollfd p[2] = {{.fd = events, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
+		char drain[4096];
 
-		rt->rtm_family = AF_INET;
-		if (fn_rtnl_dump(&nl, &m, saw_default, &p) == 0 && p.found) {
+		if (has_default_route(&nl)) {
 			j->err = 0;
 			break;
 		}
@@ -339,8 +368,16 @@ static void *wait_egress(void *arg)
 			j->err = -ECHILD;
 			break;
 		}
-		usleep(EGRESS_POLL_US);
+		poll(p, 2,
+		     events >= 0 && pidfd >= 0 ? (int)(deadline - now_ms())
+					       : EGRESS_POLL_US / 1000);
+		while (events >= 0 && recv(events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
 	}
+	if (events >= 0)
+		close(events);
+	if (pidfd >= 0)
+		close(pidfd);
 	fn_rtnl_close(&nl);
 	return NULL;
 }

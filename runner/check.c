@@ -590,7 +590,7 @@ int fn_cmd_check(int argc, char **argv)
 	mode = id->network;
 	if (o.net)
 		fn_net_mode_parse(o.net, &mode);
-	net = fn_net_mode_names[fn_net_mode_resolve(mode, true)];
+	net = fn_net_mode_names[fn_net_mode_resolve(mode, id, true)];
 	/* Report every problem of every probe file in one pass before running anything. */
 	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));

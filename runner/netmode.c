@@ -3,6 +3,7 @@
  * the views; the preload backend (backend_preload.c) covers a machine without FUSE namespaces. */
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,15 +97,23 @@ const char *fn_net_egress_missing(void)
 	return NULL;
 }
 
-enum fn_net_mode fn_net_mode_resolve(enum fn_net_mode mode, bool quiet)
+enum fn_net_mode fn_net_mode_resolve(enum fn_net_mode mode, const struct fn_identity *id,
+				     bool quiet)
 {
 	const char *why;
 
 	if (mode != FN_NET_AUTO)
 		return mode;
-	if (!(why = fn_net_egress_missing()))
-		return FN_NET_NAT;
-	if (!quiet)
-		fn_warn("network mode host: %s, so nat cannot run", why);
-	return FN_NET_HOST;
+	if ((why = fn_net_egress_missing())) {
+		if (!quiet)
+			fn_warn("network mode host: %s, so nat cannot run", why);
+		return FN_NET_HOST;
+	}
+	if (!id->has_gateway || id->gateway_ip.family != AF_INET) {
+		if (!quiet)
+			fn_warn("network mode isolated: the identity has no IPv4 gateway for nat "
+				"to lead out through");
+		return FN_NET_ISOLATED;
+	}
+	return FN_NET_NAT;
 }

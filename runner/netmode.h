@@ -11,6 +11,8 @@
 bool fn_net_mode_parse(const char *s, enum fn_net_mode *out);
 /* Why nat and filtered cannot run here (no namespaces, no /dev/net/tun, no pasta), or NULL. */
 const char *fn_net_egress_missing(void);
-/* The mode a run gets for `mode`: auto becomes nat, or host with one line on stderr unless
- * `quiet`. */
-enum fn_net_mode fn_net_mode_resolve(enum fn_net_mode mode, bool quiet);
+/* The mode a run of `id` gets for `mode`: auto becomes nat; isolated for an identity without an
+ * IPv4 gateway (nat would have no way out); host where nat cannot run. A fallback says so in one
+ * line on stderr unless `quiet`. */
+enum fn_net_mode fn_net_mode_resolve(enum fn_net_mode mode, const struct fn_identity *id,
+				     bool quiet);

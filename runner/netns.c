@@ -1,8 +1,11 @@
-/* --net isolated: builds the identity's network namespace over rtnetlink (no `ip` needed on the
- * target machine). Links are veth pairs whose peers sit, up and silent, in a second namespace only
- * the runner holds, so both disappear with the runner. Egress is cut twice: a routing rule after
- * table local answers ENETUNREACH for every other destination at route lookup, so no packet is
- * built, and an nftables table (nftables.c) rejects whatever still reaches the output hook. */
+/* --net isolated, nat and filtered: builds the identity's network namespace over rtnetlink (no `ip`
+ * needed on the target machine). Links are veth pairs whose peers sit in a second namespace only
+ * the runner holds (the gateway namespace), so both disappear with the runner. Under isolated the
+ * peers are silent and egress is cut twice: a routing rule after table local answers ENETUNREACH
+ * for every other destination at route lookup, so no packet is built, and an nftables table
+ * (nftables.c) rejects whatever still reaches the output hook. Under nat and filtered the
+ * allowlist's rules come first (filtered.c), and the gateway namespace forwards to pasta under a
+ * policy of its own, out of the target's reach. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fib_rules.h>

@@ -1,6 +1,7 @@
-/* --net isolated: a network namespace that holds the identity in the kernel itself, so netlink,
- * ioctl, /proc/net and a fresh sysfs all agree with it; nothing in it reaches beyond loopback and
- * the identity's own addresses; a resolver answers from the identity. */
+/* The namespace modes: a network namespace that holds the identity in the kernel itself, so
+ * netlink, ioctl, /proc/net and a fresh sysfs all agree with it; a resolver answers from the
+ * identity. Under isolated nothing in it reaches beyond loopback and the identity's own addresses;
+ * under nat (and filtered, for its allowlist) the identity's gateway leads out through pasta. */
 #pragma once
 
 #include <stdbool.h>

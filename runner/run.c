@@ -393,7 +393,7 @@ static int choose_net_mode(struct run *r)
 		fn_net_mode_parse(r->opts.net, &mode);
 	if ((r->filter.n_allow || r->filter.n_host_patterns) && mode != FN_NET_FILTERED)
 		return usage_error("--allow and --allow-host need --net filtered");
-	mode = fn_net_mode_resolve(mode, false);
+	mode = fn_net_mode_resolve(mode, r->id, false);
 	if ((mode == FN_NET_NAT || mode == FN_NET_FILTERED) && (why = fn_net_egress_missing())) {
 		fn_warn("run: --net %s cannot run here: %s", fn_net_mode_names[mode], why);
 		return FN_EXIT_OWN;

@@ -293,3 +293,20 @@ processes_in() {
 		'$FAKENET' run --net nat --shims none -- true"
 	[ "$output" = "fakenet: run: --net nat cannot run here: no pasta on PATH (Debian package passt)" ]
 }
+
+@test "nat: an identity without an IPv4 gateway gets isolated by default, saying why once" {
+	cat >"$tmp/nogw.yaml" <<'YAML'
+version: 1
+hostname: nogw
+interfaces:
+  - {name: eth0, mac: "02:00:00:00:00:01", addresses: [10.9.9.9/24]}
+YAML
+	run -0 --separate-stderr in_edge run --identity "$tmp/nogw.yaml" --shims none -- \
+		sh -c 'ip route; curl -sS --max-time 3 http://198.18.66.2:8080/ || echo unreachable'
+	[ "$stderr" = "fakenet: network mode isolated: the identity has no IPv4 gateway for nat to lead out through" ]
+	[ "${lines[0]}" = "10.9.9.0/24 dev eth0 proto kernel scope link src 10.9.9.9 " ]
+	[ "${lines[-1]}" = unreachable ]
+	# Asked for explicitly, nat says what it needs.
+	run -125 in_edge run --identity "$tmp/nogw.yaml" --net nat --shims none -- true
+	[[ "$output" == *"need an IPv4 gateway in the identity"* ]]
+}

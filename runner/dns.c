@@ -165,12 +165,16 @@ static int bind_nameserver(const struct fn_ip *ip)
 	return fd;
 }
 
-int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
+int fn_dns_open(const struct fn_identity *id, fn_dns_want_fn *want, void *arg, int *fds, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < id->n_nameservers && n < max; i++) {
-		int fd = bind_nameserver(&id->nameservers[i]);
+		int fd;
+
+		if (!want(&id->nameservers[i], arg))
+			continue;
+		fd = bind_nameserver(&id->nameservers[i]);
 
 		if (fd == -EADDRINUSE)
 			continue; /* the same address twice */

@@ -496,10 +496,39 @@ static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
 	return false;
 }
 
-/* The resolver must be reachable on the identity's nameservers even when they are other hosts:
- * each one becomes local through a table of its own, looked up before the egress rule. */
-static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, char *what,
-			     size_t len)
+/* Which run a nameserver filter is asked about. */
+struct isolate_ctx {
+	const struct fn_net *net;
+	const struct fn_identity *id;
+};
+
+/* With a gateway namespace, an IPv4 nameserver that is another host's address answers there, out
+ * of the target's sight, as a real server on the link or behind the gateway would. */
+static bool served_by_gateway(const struct fn_net *net, const struct fn_identity *id,
+			      const struct fn_ip *ns)
+{
+	return net->filter && ns->family == AF_INET && !is_own_address(id, ns);
+}
+
+static bool want_in_target(const struct fn_ip *ns, void *arg)
+{
+	const struct isolate_ctx *c = arg;
+
+	return !served_by_gateway(c->net, c->id, ns);
+}
+
+static bool want_in_gateway(const struct fn_ip *ns, void *arg)
+{
+	const struct isolate_ctx *c = arg;
+
+	return served_by_gateway(c->net, c->id, ns);
+}
+
+/* The resolver must be reachable on the identity's nameservers even when they are other hosts,
+ * through a table of its own looked up before the egress rule: there each one is local, or, when
+ * the gateway namespace serves it, routed the way the identity routes it. */
+static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
+			     const struct fn_identity *id, char *what, size_t len)
 {
 	for (size_t i = 0; i < id->n_nameservers; i++) {
 		const struct fn_ip *ns = &id->nameservers[i];
@@ -517,6 +546,11 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, c
 		 * it again once chosen): the one the identity would use to reach that server. */
 		if (fn_route_lookup(id, ns, &via, &src))
 			r.src = &src;
+		if (served_by_gateway(net, id, ns) && r.src) {
+			r.type = RTN_UNICAST;
+			r.ifindex = via.ifindex;
+			r.gw = via.has_gw ? &via.gw : NULL;
+		}
 		if ((err = route_add(nl, &r)) && err != -EEXIST)
 			return fail(what, len, err, "routing the resolver address %s",
 				    fn_ip_format(ns, ip));
@@ -563,7 +597,7 @@ static int build_kernel_state(struct fn_net *net, struct gateway *gw, const stru
 	if (!err)
 		err = build_routes(&nl, id, what, len);
 	if (!err)
-		err = route_nameservers(&nl, id, what, len);
+		err = route_nameservers(&nl, net, id, what, len);
 	if (!err)
 		err = block_egress(&nl, what, len);
 	if (!err && net->filter)
@@ -585,10 +619,11 @@ static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_
 
 	if (err)
 		return err;
-	err = fn_dns_open(id, net->dns_fds, FN_NET_MAX_DNS);
+	err = fn_dns_open(id, want_in_target, &(struct isolate_ctx){net, id},
+			  net->dns_fds + net->n_dns, FN_NET_MAX_DNS - net->n_dns);
 	if (err < 0)
 		return fail(what, len, err, "opening the resolver's sockets%s", "");
-	net->n_dns = (size_t)err;
+	net->n_dns += (size_t)err;
 	/* Without it the resolver's events only lack who asked. */
 	if (net->log_fd >= 0)
 		net->diag_fd = fn_asker_open();
@@ -613,6 +648,41 @@ struct isolate_job {
 	int ready; /* written once the gateway namespace exists (or could not be made) */
 };
 
+/* The gateway namespace's own addresses for the nameservers it serves, on its loopback (which
+ * answers ARP for them on any link), and the resolver's sockets there. */
+static int serve_nameservers_here(struct isolate_job *j, struct gateway *gw)
+{
+	struct isolate_ctx c = {j->net, j->id};
+	int err;
+
+	if ((err = link_up(&gw->nl, 1)))
+		return fail(j->what, j->len, err, "bringing up %s", "lo");
+	for (size_t i = 0; i < j->id->n_nameservers; i++) {
+		const struct fn_ip *ns = &j->id->nameservers[i];
+		struct fn_nlmsg m;
+		struct ifaddrmsg *ifa;
+		char ip[FN_IP_STRLEN];
+
+		if (!served_by_gateway(j->net, j->id, ns))
+			continue;
+		ifa = fn_nl_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*ifa));
+		ifa->ifa_family = AF_INET;
+		ifa->ifa_prefixlen = 32;
+		ifa->ifa_scope = RT_SCOPE_HOST;
+		ifa->ifa_index = 1;
+		fn_nl_put(&m, IFA_LOCAL, ns->bytes, 4);
+		if ((err = fn_rtnl_talk(&gw->nl, &m)))
+			return fail(j->what, j->len, err,
+				    "giving the gateway the resolver address %s",
+				    fn_ip_format(ns, ip));
+	}
+	err = fn_dns_open(j->id, want_in_gateway, &c, j->net->dns_fds, FN_NET_MAX_DNS);
+	if (err < 0)
+		return fail(j->what, j->len, err, "opening the resolver's sockets%s", "");
+	j->net->n_dns = (size_t)err;
+	return 0;
+}
+
 /* The gateway namespace, the calling thread's from now on: with an egress, it forwards, and its
  * own filter decides what may leave. */
 static int build_gateway(struct isolate_job *j, struct gateway *gw)
@@ -634,7 +704,7 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (gw->sk < 0)
 		return fail(j->what, j->len, -errno, "opening a socket%s", "");
-	return 0;
+	return j->net->filter ? serve_nameservers_here(j, gw) : 0;
 }
 
 /* Runs on a thread of its own: a thread's network namespace is its own, so the runner's other

@@ -66,9 +66,11 @@ bool fn_connlog_supported(void);
 /* In the runner, right after forking the init: whose descriptor the audit thread takes. */
 void fn_connlog_set_init(pid_t pid);
 
-/* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses in the calling
- * thread's namespace; returns how many, or -errno. */
-int fn_dns_open(const struct fn_identity *id, int *fds, size_t max);
+/* The resolver (dns.c). Opens UDP sockets on the identity's nameserver addresses that `want`
+ * takes, in the calling thread's namespace; returns how many, or -errno. */
+typedef bool fn_dns_want_fn(const struct fn_ip *ns, void *arg);
+int fn_dns_open(const struct fn_identity *id, fn_dns_want_fn *want, void *arg, int *fds,
+		size_t max);
 /* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
 size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
 		     size_t outlen);

@@ -416,6 +416,20 @@ static void accept_loopback_in(struct batch *b)
 	rule_end(b, &m, x);
 }
 
+/* The resolver on the nameservers the gateway namespace serves. */
+static void accept_dns_in(struct batch *b)
+{
+	uint16_t be_port = htons(53);
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	match_meta_u8(&m, NFT_META_L4PROTO, IPPROTO_UDP);
+	load_payload(&m, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFFSET, sizeof(be_port));
+	cmp_eq(&m, &be_port, sizeof(be_port));
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
 int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress)
 {
 	struct batch b = {.seq = 1};
@@ -425,6 +439,7 @@ int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress)
 	add_chain(&b, FN_NFT_GW_INPUT, NF_INET_LOCAL_IN);
 	accept_loopback_in(&b);
 	accept_iifname(&b, egress);
+	accept_dns_in(&b);
 	add_chain(&b, FN_NFT_GW_FORWARD, NF_INET_FORWARD);
 	accept_iifname(&b, egress);
 	fn_filter_each_pair(filter, add_allow_pair, &b);

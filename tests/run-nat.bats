@@ -310,3 +310,13 @@ YAML
 	run -125 in_edge run --identity "$tmp/nogw.yaml" --net nat --shims none -- true
 	[[ "$output" == *"need an IPv4 gateway in the identity"* ]]
 }
+
+@test "nat: the gateway answers ARP: a flushed neighbour entry is learned again with the gateway's MAC" {
+	run -0 in_edge run --shims none -- sh -c '
+		ip neigh del 172.18.0.1 dev eth0; ip neigh show 172.18.0.1
+		curl -sS --max-time 5 -o /dev/null http://198.18.66.2:8080/ && echo reached
+		ip neigh show 172.18.0.1'
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[0]}" = reached ]
+	[[ "${lines[1]}" == "172.18.0.1 dev eth0 lladdr 02:42:ac:12:00:01 REACHABLE"* ]]
+}

@@ -127,6 +127,7 @@ host_facts() {
 
 parity() {
 	local identity=$1
+	command -v busybox >/dev/null || skip "no busybox (Debian package busybox-static)"
 	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
 	ip netns exec "$ref" sh -c "$(probes)" 2>&1 | mask | sort_inet6_runs >"$tmp/want"
 	in_edge run --identity "$identity" --shims none -- sh -c "$(probes)" 2>&1 | mask |

@@ -73,21 +73,6 @@ mask() {
 		-e 's/(ipv6_route .*|^[0-9a-f]{32} [0-9a-f]{2} [0-9a-f]{32} [0-9a-f]{2} [0-9a-f]{32} [0-9a-f]{8}) [0-9a-f]{8} [0-9a-f]{8}/\1 REF USE/'
 }
 
-# An interface's IPv6 addresses come out of a hash table whose seed differs in every namespace:
-# ifconfig lists them in no order that two namespaces share.
-sort_inet6_runs() {
-	$PYTHON -c '
-import sys
-run = []
-for line in sys.stdin:
-    if line.lstrip().startswith("inet6 "):
-        run.append(line)
-        continue
-    sys.stdout.writelines(sorted(run) + [line])
-    run = []
-sys.stdout.writelines(sorted(run))'
-}
-
 parity() {
 	local identity=$1
 	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"

@@ -30,19 +30,7 @@ setup() {
 	nap="1000.$$$RANDOM"
 	tmp=$(mktemp -d)
 	servers=()
-	ip netns add "$edge"
-	ip netns add "$inet"
-	for ns in "$edge" "$inet"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
-		ip -n "$ns" link set lo up
-	done
-	ip -n "$edge" link add eth0 type veth peer name eth0 netns "$inet"
-	ip -n "$edge" addr add 198.18.66.1/30 dev eth0
-	ip -n "$inet" addr add 198.18.66.2/30 dev eth0
-	ip -n "$edge" link set eth0 up
-	ip -n "$inet" link set eth0 up
-	ip -n "$edge" route add default via 198.18.66.2
+	make_edge_and_inet "$edge" "$inet" 198.18.66
 	# `ip netns exec` puts this file over /etc/resolv.conf: the host resolver is the test's.
 	mkdir -p "/etc/netns/$edge"
 	echo "nameserver 198.18.66.2" >"/etc/netns/$edge/resolv.conf"
@@ -100,21 +88,6 @@ mask() {
 		-e 's/\b(REACHABLE|STALE|DELAY|PROBE|PERMANENT)\b/VALID/' \
 		-e 's/(packets|bytes|errors|dropped|overruns|frame|carrier|collisions):? ?[0-9]+( \([^)]*\))?/\1 N/g' \
 		-e 's/(RX|TX) bytes:N/\1 bytes N/'
-}
-
-# An interface's IPv6 addresses come out of a hash table whose seed differs in every namespace:
-# ifconfig lists them in no order that two namespaces share.
-sort_inet6_runs() {
-	$PYTHON -c '
-import sys
-run = []
-for line in sys.stdin:
-    if line.lstrip().startswith("inet6 "):
-        run.append(line)
-        continue
-    sys.stdout.writelines(sorted(run) + [line])
-    run = []
-sys.stdout.writelines(sorted(run))'
 }
 
 # The host's own MACs and IPv4 addresses and its hostname: none may show inside.

@@ -276,7 +276,7 @@ interfaces:
   - {name: eth0, mac: "02:00:00:00:00:01", addresses: [10.9.9.9/24]}
 YAML
 	run -0 --separate-stderr in_edge run --identity "$tmp/nogw.yaml" --shims none -- \
-		sh -c 'ip route; curl -sS --max-time 3 http://198.18.66.2:8080/ || echo unreachable'
+		sh -c 'ip route; curl -s --max-time 3 http://198.18.66.2:8080/ || echo unreachable'
 	[ "$stderr" = "fakenet: network mode isolated: the identity has no IPv4 gateway for nat to lead out through" ]
 	[ "${lines[0]}" = "10.9.9.0/24 dev eth0 proto kernel scope link src 10.9.9.9 " ]
 	[ "${lines[-1]}" = unreachable ]

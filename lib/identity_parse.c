@@ -778,7 +778,7 @@ static void parse_interface_list(struct ctx *c, const struct ynode *n)
 		err(c, n, "interfaces: at least one interface is required");
 		return;
 	}
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && i < FN_MAX_IFACES; i++) {
 		c->id->ifaces[i + 1].ifindex = (int)i + 2;
 		parse_iface(c, n->kids[i], ident_index_path(p, sizeof(p), "interfaces", i),
 			    &c->id->ifaces[i + 1]);
@@ -791,6 +791,13 @@ static void parse_interfaces(struct ctx *c, const struct ynode *n)
 {
 	size_t count = n && n->type == YN_SEQ ? n->n : 0;
 	const struct fn_iface *lo;
+
+	if (count > FN_MAX_IFACES) {
+		err(c, n->kids[FN_MAX_IFACES],
+		    "interfaces[%d]: an identity has at most %d interfaces (the limit)",
+		    FN_MAX_IFACES, FN_MAX_IFACES);
+		count = FN_MAX_IFACES;
+	}
 
 	c->id->ifaces = xcalloc(count + 1, sizeof(*c->id->ifaces));
 	c->id->n_ifaces = count + 1;

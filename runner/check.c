@@ -24,8 +24,10 @@
 #include "check.h"
 #include "util.h"
 
-/* A battery that has not finished by then is stuck; the runner is killed and with it everything. */
+/* A battery that has not finished by then is stuck; the runner is killed and with it everything.
+ * Big identities expand into many probes, each given a little more time. */
 #define CHECK_TIMEOUT_MS 120000
+#define PROBE_TIMEOUT_MS 100
 /* The shell's exit status a probe uses to say its source does not exist here. */
 #define PROBE_SKIP_STATUS 77
 
@@ -173,7 +175,8 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 			 int *status)
 {
 	char *script = battery_script(probes), **argv = run_argv(o);
-	double deadline = now_ms() + CHECK_TIMEOUT_MS;
+	double budget = CHECK_TIMEOUT_MS + (double)probes->n * PROBE_TIMEOUT_MS,
+	       deadline = now_ms() + budget;
 	int pipefd[2], in = script_fd(script);
 	struct fn_buf out;
 	pid_t pid;
@@ -199,8 +202,8 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, left) == 0) {
-			fn_warn("check: the probes did not finish within %d s; stopped them",
-				CHECK_TIMEOUT_MS / 1000);
+			fn_warn("check: the probes did not finish within %.0f s; stopped them",
+				budget / 1000);
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -321,19 +324,30 @@ static bool same_values(struct fn_strv *a, struct fn_strv *b)
 	return true;
 }
 
-/* Finds probe i's record in the battery output: its text, exit status and elapsed time. */
-static bool find_record(const char *out, size_t i, const char **text, size_t *len, int *status,
-			double *ms)
+/* Where each probe's record starts in the battery output (after its RS + index line), found in one
+ * pass: looking each one up from the start would be quadratic in the number of probes. */
+static const char **index_records(const char *out, size_t n)
 {
-	char tag[32];
-	const char *start, *end;
+	const char **starts = xcalloc(n ? n : 1, sizeof(*starts));
+
+	for (const char *p = strchr(out, '\036'); p; p = strchr(p + 1, '\036')) {
+		char *end;
+		unsigned long i = strtoul(p + 1, &end, 10);
+
+		if (end != p + 1 && *end == '\n' && i < n && !starts[i])
+			starts[i] = end + 1;
+	}
+	return starts;
+}
+
+/* Probe i's record from its start: its text, exit status and elapsed time. */
+static bool find_record(const char *start, const char **text, size_t *len, int *status, double *ms)
+{
+	const char *end;
 	double t0, t1;
 
-	snprintf(tag, sizeof(tag), "\036%zu\n", i);
-	start = strstr(out, tag);
 	if (!start)
 		return false;
-	start += strlen(tag);
 	end = strchr(start, '\037');
 	if (!end || sscanf(end + 1, "%d %lf %lf", status, &t0, &t1) != 3)
 		return false;
@@ -343,15 +357,14 @@ static bool find_record(const char *out, size_t i, const char **text, size_t *le
 	return true;
 }
 
-static void judge(const struct fn_probe *p, size_t index, const char *out, bool host_net,
-		  struct result *r)
+static void judge(const struct fn_probe *p, const char *record, bool host_net, struct result *r)
 {
 	pcre2_code *re = NULL;
 	const char *text;
 	size_t len;
 
 	r->status = -1;
-	if (!find_record(out, index, &text, &len, &r->status, &r->ms)) {
+	if (!find_record(record, &text, &len, &r->status, &r->ms)) {
 		r->verdict = V_FAIL;
 		r->note = xstrdup("the probe did not run to its end");
 		return;
@@ -610,7 +623,7 @@ int fn_cmd_check(int argc, char **argv)
 	struct result *res;
 	static const char *const modes[] = {"host", "isolated", "filtered"};
 	int status = 0, failed = 0, bad;
-	const char *net;
+	const char *net, **records;
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -636,10 +649,12 @@ int fn_cmd_check(int argc, char **argv)
 		free(out);
 		goto usage_error;
 	}
+	records = index_records(out, probes.n);
 	for (size_t i = 0; i < probes.n; i++) {
-		judge(&probes.v[i], i, out, strcmp(net, "host") == 0, &res[i]);
+		judge(&probes.v[i], records[i], strcmp(net, "host") == 0, &res[i]);
 		failed += res[i].verdict == V_FAIL;
 	}
+	free(records);
 	if (strcmp(o.format, "tap") == 0)
 		report_tap(&probes, res, stdout);
 	else if (strcmp(o.format, "json") == 0)

@@ -21,6 +21,7 @@ static struct {
 	size_t rule;
 	enum fn_http_fail fail;
 	int status;
+	char *error; /* a rule that exhausted its match budget */
 } audit;
 
 void fn_shim_audit_start(const char *tool, int argc, char **argv)
@@ -41,6 +42,13 @@ void fn_shim_audit_http(const struct fn_url *url, const struct fn_http_answer *a
 	audit.rule = a->rule_index;
 	audit.fail = a->fail;
 	audit.status = a->status;
+	free(audit.error);
+	audit.error = NULL;
+	if (a->budget_exhausted) {
+		char why[160];
+
+		audit.error = xstrdup(fn_http_budget_error(a, why, sizeof(why)));
+	}
 }
 
 static const char *source_name(enum fn_http_source s)
@@ -86,6 +94,8 @@ static void add_http(struct fn_jsonl *j)
 		fn_jsonl_int(j, "status", audit.status);
 	else
 		fn_jsonl_null(j, "status");
+	if (audit.error)
+		fn_jsonl_str(j, "error", audit.error);
 }
 
 /* Writes the event; `exec` names the program the call handed over to (exit is then null). */
@@ -122,6 +132,7 @@ static void audit_free(void)
 		free(audit.argv[i]);
 	free(audit.argv);
 	free(audit.url);
+	free(audit.error);
 	memset(&audit, 0, sizeof(audit));
 }
 

@@ -296,3 +296,29 @@ x: ' '' >"$work/deep.yaml"
 	[ "$status" -eq 1 ]
 	grep -Eq "^$work/deep.yaml:2:[0-9]+: error: nesting is deeper than" <<<"$output"
 }
+
+@test "hostile values reach the views and the log as data" {
+	hostile_identity
+	touch "$work/.stamp"
+	run "$FAKENET" run --identity "$work/hostile.yaml" --log "$work/log.out" -- sh -c '
+		ifconfig "a;id>pwn1" | head -1
+		cat "/sys/class/net/q'"'"'\"\`>pwn3\`/address"
+		grep ^options /etc/resolv.conf
+		curl -si http://ipinfo.io/ip'
+	echo "$output"
+	assert_nothing_created
+	[ "$status" -eq 0 ]
+	grep -q '^a;id>pwn1: flags=' <<<"$output"
+	grep -qx '02:42:ac:12:03:02' <<<"$output"
+	grep -qxF "options ndots:1;touch\${IFS}pwn4 '\$(touch\${IFS}pwn5)'" <<<"$output"
+	grep -qxF "X-Q: \$(touch pwn7);'\"\`id\`" <<<"${output//$'\r'/}"
+	grep -qF "\$(touch pwn6)'\";\\E" <<<"$output"
+	# Every event is one JSON object, and the shims' argv comes back byte for byte.
+	"$PYTHON" - "$work/log.out" <<-'PY'
+	import json, sys
+	events = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+	argvs = [e["argv"] for e in events if e.get("event") == "shim"]
+	print(argvs)
+	assert ["ifconfig", "a;id>pwn1"] in argvs, argvs
+	PY
+}

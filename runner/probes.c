@@ -1,4 +1,5 @@
-/* Probe file parsing (libyaml document API) and expansion of foreach and {placeholders}. */
+/* Probe file parsing (a bounded pass over libyaml's events, then its document API) and expansion of
+ * foreach and {placeholders}. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -318,12 +319,8 @@ static int report_yaml_error(const yaml_parser_t *parser, struct fn_diags *diags
 	return -1;
 }
 
-static int refuse_event(const yaml_event_t *ev, struct fn_diags *diags, const char *what)
-{
-	fn_diags_add(diags, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
-		     what, MAX_DEPTH);
-	return -1;
-}
+/* An event's place in the file, 1-based line and column. */
+#define EVENT_AT(ev) (unsigned)(ev).start_mark.line + 1, (unsigned)(ev).start_mark.column + 1
 
 /* One pass over the events before the document is built: syntax errors, nesting deeper than
  * MAX_DEPTH and scalars holding a NUL (which C strings would silently cut) stop it at once. */
@@ -342,16 +339,20 @@ static int check_events(const char *text, size_t len, struct fn_diags *diags)
 			break;
 		}
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > MAX_DEPTH)
-				rc = refuse_event(&ev, diags,
-						  "nesting is deeper than %d levels, the limit "
-						  "for a probe file");
+			if (++depth > MAX_DEPTH) {
+				fn_diags_add(diags, EVENT_AT(ev),
+					     "nesting is deeper than %d levels, the limit for a "
+					     "probe file",
+					     MAX_DEPTH);
+				rc = -1;
+			}
 		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
 			   ev.type == YAML_MAPPING_END_EVENT) {
 			depth--;
 		} else if (ev.type == YAML_SCALAR_EVENT &&
 			   strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
-			rc = refuse_event(&ev, diags, "a string contains a NUL character");
+			fn_diags_add(diags, EVENT_AT(ev), "a string contains a NUL character");
+			rc = -1;
 		} else if (ev.type == YAML_STREAM_END_EVENT) {
 			rc = 0;
 		}

@@ -483,7 +483,7 @@ static bool get_host_name(struct ctx *c, const struct ynode *n, const char *path
 	return false;
 }
 
-/* Linux's dev_valid_name() plus the names this model keeps for itself. */
+/* Linux's dev_valid_name() plus the names this model keeps for itself or the tools cannot take. */
 static const char *ifname_problem(const char *s, char *buf, size_t size)
 {
 	size_t len = strlen(s);
@@ -499,12 +499,18 @@ static const char *ifname_problem(const char *s, char *buf, size_t size)
 		return "'lo' is the loopback interface, which is always present";
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return "'.' and '..' are not interface names";
+	/* The kernel takes it, but no tool can name it: `ifconfig -a` lists every interface. */
+	if (s[0] == '-')
+		return "it starts with '-', which ifconfig, ethtool and arp would read as an "
+		       "option";
 	for (const char *p = s; *p; p++) {
 		if (*p == '/' || *p == ':') {
 			snprintf(buf, size, "it contains '%c'", *p);
 			return buf;
 		}
-		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20)
+		/* The kernel's isspace() also counts byte 0xa0 (Latin-1 no-break space). */
+		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p == 0xa0)
 			return "it contains whitespace";
 	}
 	return NULL;

@@ -189,21 +189,28 @@ slow_rules_identity() {
 		sed -n '/^http:/q;p' "$FAKENET_TOP/identities/docker.yaml"
 		echo "http:"
 		for i in $(seq 50); do echo "  - {url: '^http://(a|aa)+(?#$i)\$', body: slow}"; done
-		echo "  - {url: '^http://a+b\$', body: \"fast\\n\"}"
+		echo "  - {url: '^http://a+b/\$', body: \"fast\\n\"}"
 	} >"$work/slow.yaml"
 	url=http://$(printf 'a%.0s' $(seq 60))b
 }
 
 @test "defect 6: curl -m 1 and wget -T 1 hold whatever the patterns" {
 	slow_rules_identity
-	for tool in "curl -s -m 1" "curl -s --max-time 1" "wget -q -O- -T 1"; do
+	for tool in "28 curl -s -m 1" "28 curl -s --max-time 1" "28 curl -s --connect-timeout 1" \
+		"4 wget -q -O- -T 1"; do
 		start=$(date +%s%N)
-		run "$FAKENET" run --identity "$work/slow.yaml" -- $tool "$url"
+		run "$FAKENET" run --identity "$work/slow.yaml" -- ${tool#* } "$url"
 		ms=$((($(date +%s%N) - start) / 1000000))
 		echo "$tool: $status in $ms ms: $output"
+		# A timeout, as against a silent host, once the limit has passed (curl 28, wget 4).
+		[ "$status" -eq "${tool%% *}" ]
 		# The run itself costs a few hundred ms; the patterns alone took 8 s before.
 		[ "$ms" -lt 4000 ]
 	done
+	# Without a limit every rule is tried to its budget: the last one answers.
+	run "$FAKENET" run --identity "$work/slow.yaml" -- curl -s "$url"
+	[ "$status" -eq 0 ]
+	[ "$output" = fast ]
 }
 
 @test "defect 6: a rule that exhausts its budget is an error on stderr with -v and in --log" {

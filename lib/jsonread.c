@@ -169,6 +169,16 @@ static bool read_string(struct cursor *c, char **out)
 				goto bad;
 			continue;
 		}
+		if (*u >= 0x20 && *u < 0x80) {
+			/* A run of plain ASCII in one append. */
+			const char *from = c->p;
+
+			while (c->p < c->end && (unsigned char)*c->p >= 0x20 &&
+			       (unsigned char)*c->p < 0x80 && *c->p != '"' && *c->p != '\\')
+				c->p++;
+			fn_buf_append(&b, from, (size_t)(c->p - from));
+			continue;
+		}
 		if (*u < 0x20) {
 			fail(c, "control character in a string");
 			goto bad;

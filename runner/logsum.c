@@ -18,6 +18,7 @@
 /* A tally: one line of the summary, how often, and by which commands. */
 struct tally {
 	int section;
+	size_t hash;
 	char *what;
 	unsigned count;
 	char commands[96];
@@ -41,14 +42,14 @@ static size_t hash(int section, const char *what)
 	return (size_t)h;
 }
 
-static size_t *slot_of(struct summary *s, int section, const char *what)
+static size_t *slot_of(struct summary *s, int section, size_t h, const char *what)
 {
-	size_t mask = s->n_slots - 1, i = hash(section, what) & mask;
+	size_t mask = s->n_slots - 1, i = h & mask;
 
 	for (;; i = (i + 1) & mask) {
 		struct tally *t = s->slots[i] ? &s->v[s->slots[i] - 1] : NULL;
 
-		if (!t || (t->section == section && strcmp(t->what, what) == 0))
+		if (!t || (t->hash == h && t->section == section && strcmp(t->what, what) == 0))
 			return &s->slots[i];
 	}
 }
@@ -62,22 +63,22 @@ static void grow_slots(struct summary *s)
 	s->n_slots = s->n_slots ? 2 * s->n_slots : 64;
 	s->slots = xcalloc(s->n_slots, sizeof(*s->slots));
 	for (size_t i = 0; i < s->n; i++)
-		*slot_of(s, s->v[i].section, s->v[i].what) = i + 1;
+		*slot_of(s, s->v[i].section, s->v[i].hash, s->v[i].what) = i + 1;
 }
 
 static struct tally *find_or_add(struct summary *s, int section, const char *what)
 {
-	size_t *slot;
+	size_t h = hash(section, what), *slot;
 
 	grow_slots(s);
-	slot = slot_of(s, section, what);
+	slot = slot_of(s, section, h, what);
 	if (*slot)
 		return &s->v[*slot - 1];
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 32;
 		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 	}
-	s->v[s->n] = (struct tally){.section = section, .what = xstrdup(what)};
+	s->v[s->n] = (struct tally){.section = section, .hash = h, .what = xstrdup(what)};
 	*slot = ++s->n;
 	return &s->v[s->n - 1];
 }

@@ -64,22 +64,16 @@ size_t fn_utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* A code point (already checked: no surrogate, at most U+10FFFF) as UTF-8. */
 static void put_utf8(struct fn_buf *b, uint32_t cp)
 {
 	char out[4];
-	size_t n;
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
 
-	if (cp < 0x80) {
-		out[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	} else {
-		out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		out[2] = (char)(0x80 | (cp >> 6 & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	}
+	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+		out[i] = (char)(0x80 | (cp & 0x3f));
+	out[0] = (char)(lead[n] | cp);
 	fn_buf_append(b, out, n);
 }
 

@@ -20,7 +20,7 @@ struct fn_auditsock {
 	int tree_fd;   /* the socket as a detached mount, for the init to bind (then closed) */
 	int wake[2];   /* the runner writes to stop the thread */
 	int log_fd;
-	char dir[32];  /* the socket's temporary name, until the init removes it */
+	char dir[32]; /* the socket's temporary name, until the init removes it */
 	char path[40];
 	pthread_t thread;
 	bool running;

@@ -147,8 +147,9 @@ static void add_event(struct summary *s, const struct fn_json_object *e)
 		const char *answer = fn_json_scalar(e, "answer");
 
 		snprintf(what, sizeof(what), "%s %s %s%s%s", fn_json_scalar(e, "name"),
-			 dns_type(fn_json_scalar(e, "type")), or_unknown(fn_json_scalar(e, "rcode")),
-			 answer ? " " : "", answer ? answer : "");
+			 dns_type(fn_json_scalar(e, "type")),
+			 or_unknown(fn_json_scalar(e, "rcode")), answer ? " " : "",
+			 answer ? answer : "");
 		count(s, S_DNS, what, cmd);
 	}
 }

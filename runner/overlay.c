@@ -135,7 +135,8 @@ int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 	if (unlink(plan->log_sock_path) == 0)
 		rmdir(plan->log_sock_dir);
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the audit socket onto %s", node);
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the audit socket onto %s",
+			       node);
 	return err;
 }
 

@@ -52,7 +52,7 @@ struct run {
 	struct fn_vfs *vfs;
 	struct fn_fakefs *fs;
 	int log_fd;
-	char *log_path; /* absolute: the file the init covers (NULL: not covered) */
+	char *log_path;		   /* absolute: the file the init covers (NULL: not covered) */
 	struct fn_auditsock audit; /* where the shims' events arrive */
 	char *shim_path;
 	const char *tools[sizeof(default_tools) / sizeof(default_tools[0]) + 1];

@@ -28,8 +28,7 @@ static int read_n(const char *text, size_t len, struct fn_json_object *obj, cons
 	return rc;
 }
 
-static int read_s(const char *text, struct fn_json_object *obj, const char **error,
-		  size_t *offset)
+static int read_s(const char *text, struct fn_json_object *obj, const char **error, size_t *offset)
 {
 	return read_n(text, strlen(text), obj, error, offset);
 }
@@ -116,7 +115,7 @@ static void bad_surrogates(void **state)
 static void raw_bytes_must_be_utf8(void **state)
 {
 	refused("{\"s\":\"\xff\"}", "invalid UTF-8 in a string");
-	refused("{\"s\":\"\xc0\xaf\"}", "invalid UTF-8 in a string");	     /* overlong */
+	refused("{\"s\":\"\xc0\xaf\"}", "invalid UTF-8 in a string");	  /* overlong */
 	refused("{\"s\":\"\xed\xa0\x80\"}", "invalid UTF-8 in a string"); /* surrogate */
 	refused("{\"s\":\"\x01\"}", "control character in a string");
 	/* A sequence cut by the end of the text. */
@@ -128,9 +127,9 @@ static void nesting_is_skipped_then_capped(void **state)
 	struct fn_json_object obj;
 	char deep[256], *p = deep;
 
-	assert_int_equal(read_s("{\"o\":{\"a\":[1,{\"b\":[]}]},\"m\":[\"x\",2],\"k\":\"v\"}", &obj,
-				NULL, NULL),
-			 0);
+	assert_int_equal(
+	    read_s("{\"o\":{\"a\":[1,{\"b\":[]}]},\"m\":[\"x\",2],\"k\":\"v\"}", &obj, NULL, NULL),
+	    0);
 	assert_int_equal(fn_json_member(&obj, "o")->type, FN_JSON_OTHER);
 	assert_int_equal(fn_json_member(&obj, "m")->type, FN_JSON_OTHER);
 	assert_null(fn_json_member(&obj, "m")->strv);

@@ -6,8 +6,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
-# The code under test: lib/ and the two runner files the targets reach (probes, log summary).
-FUZZ_UNITS   := $(LIB_SRC) runner/probes.c runner/logsum.c
+# The code under test: lib/ and the runner files the targets reach (probes, log summary, the
+# audit socket's event reader and the /proc lookups it links with).
+FUZZ_UNITS   := $(LIB_SRC) runner/probes.c runner/logsum.c runner/auditsock.c runner/procinfo.c
 FUZZ_OBJ     := $(FUZZ_UNITS:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/embedded.o
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -Irunner -O1 -g $(FUZZ_SAN) \
@@ -32,7 +33,8 @@ $(FUZZ_DIR)/obj/embedded.o: lib/embedded_identities.S runner/embedded_probes.S \
 	ld -r -o $@ $(FUZZ_DIR)/obj/embedded_identities.o $(FUZZ_DIR)/obj/embedded_probes.o
 
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(YAML_LIBS) $(PCRE_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(YAML_LIBS) $(PCRE_LIBS) \
+		-lpthread
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BIN)

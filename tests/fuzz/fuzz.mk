@@ -14,8 +14,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 FUZZ_CFLAGS   = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -Irunner -O1 -g $(FUZZ_SAN) \
 		$(YAML_CFLAGS) $(PCRE_CFLAGS)
 
-# Only native, unsanitized builds make them (they carry their own sanitizers), and only with clang.
-ifeq ($(ARCH)$(SAN),)
+# Native builds make them (also make check-asan: they carry their own sanitizers), with clang.
+ifeq ($(ARCH),)
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
 all: $(FUZZ_BIN)
 endif

@@ -8,10 +8,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Largest event a shim may send; a longer one is logged as an error with its sender. */
-#define FN_AUDITSOCK_MAX_EVENT (4 * 1024 * 1024)
+/* Largest event a shim may send; a longer one is logged as an error with its sender. With the
+ * connection limit this bounds what a hostile target can make the runner hold (64 MiB). */
+#define FN_AUDITSOCK_MAX_EVENT (1024 * 1024)
 /* Connections open at once; past it the oldest is dropped (and logged as dropped). */
-#define FN_AUDITSOCK_MAX_CLIENTS 256
+#define FN_AUDITSOCK_MAX_CLIENTS 64
 
 struct fn_auditsock_client;
 

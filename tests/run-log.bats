@@ -211,6 +211,39 @@ PY
 	! grep -q injected "$work/log"
 }
 
+@test "idle connections and oversized events cannot keep shims from being logged" {
+	cat >"$work/flood.py" <<'PY'
+import os, socket, subprocess
+def connect():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect("/sys/class/net/.fakenet-log")
+    return s
+idle = [connect() for _ in range(100)]
+subprocess.run(["route", "-n"], stdout=subprocess.DEVNULL, check=True)
+big = connect()
+big.sendall(b'{"tool":"' + b"x" * (1 << 20) + b'"}')
+big.shutdown(socket.SHUT_WR)
+big.recv(1)
+print(os.getpid())
+PY
+	run "$F" run --log "$work/log" -- "$PY" "$work/flood.py"
+	[ "$status" -eq 0 ]
+	pid=$output
+	run "$PY" - "$work/log" "$pid" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+pid = int(sys.argv[2])
+route = [e for e in events if e.get("tool") == "route"]
+assert len(route) == 1 and route[0]["exit"] == 0, events
+errors = [e["error"] for e in events if e["pid"] == pid]
+assert errors.count("event too long") == 1, errors
+assert errors.count("dropped: too many connections open at once") >= 36, errors
+print("ok")
+PY
+	echo "$output"
+	[ "$output" = ok ]
+}
+
 @test "a log in a missing directory: 125 and a clear message before anything starts" {
 	run --separate-stderr "$F" run --log "$work/missing/log" -- touch "$work/started"
 	[ "$status" -eq 125 ]

@@ -14,7 +14,7 @@ run_corpus() {
 	case $fuzz in *i386*) skip "the fuzz targets are built for the native architecture only" ;; esac
 	[ -x "$bin" ]
 	[ "$(find "$corpus" -type f | wc -l)" -gt 0 ]
-	run "$bin" -runs=0 -timeout=10 "$corpus"
+	run "$bin" -runs=0 -timeout=10 -artifact_prefix="$BATS_TEST_TMPDIR/" "$corpus"
 	[ "$status" -eq 0 ] || { echo "$output" | tail -n 40; false; }
 	[[ "$output" == *"Done "*" runs in "* ]]
 }

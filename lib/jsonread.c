@@ -326,6 +326,7 @@ static void member_clear(struct fn_json_member *m)
 static bool read_array(struct cursor *c, struct fn_json_member *m)
 {
 	const char *from = c->p;
+	size_t cap = 0;
 
 	m->type = FN_JSON_STRV;
 	c->p++;
@@ -339,7 +340,10 @@ static bool read_array(struct cursor *c, struct fn_json_member *m)
 			return fail(c, "too many items in an array");
 		if (!read_string(c, &s))
 			return false;
-		m->strv = xreallocarray(m->strv, m->n_strv + 1, sizeof(char *));
+		if (m->n_strv == cap) {
+			cap = cap ? 2 * cap : 8;
+			m->strv = xreallocarray(m->strv, cap, sizeof(char *));
+		}
 		m->strv[m->n_strv++] = s;
 		skip_ws(c);
 		if (at(c, ',')) {

@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 
-#define FN_JSON_MAX_DEPTH   32	 /* nested arrays/objects, the outer object included */
-#define FN_JSON_MAX_MEMBERS 64	 /* members kept; more is an error */
-#define FN_JSON_MAX_ITEMS   4096 /* strings kept in one array; more is an error */
+#define FN_JSON_MAX_DEPTH   32	      /* nested arrays/objects, the outer object included */
+#define FN_JSON_MAX_MEMBERS 64	      /* members kept; more is an error */
+#define FN_JSON_MAX_ITEMS   (1 << 20) /* strings kept in one array (an argv); more is an error */
 
 enum fn_json_type {
 	FN_JSON_STRING, /* text: the decoded UTF-8 */

@@ -106,6 +106,16 @@ PY
 	grep -q '"event":"shim",.*"tool":"route","argv":\["route","-n"\],"exit":0' "$work/log"
 }
 
+@test "a shim call with 5,000 arguments is logged with every one of them" {
+	run "$F" run --log "$work/log" -- sh -c 'route $(seq 5000) >/dev/null 2>&1; exit 0'
+	[ "$status" -eq 0 ]
+	run "$PY" -c 'import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if "\"shim\"" in l]
+assert len(e) == 1 and e[0]["argv"] == ["route"] + [str(i) for i in range(1, 5001)], e
+print("ok")' "$work/log"
+	[ "$output" = ok ]
+}
+
 @test "the target cannot read, forge, truncate, move or remove the log, nor find its name" {
 	echo '{"event":"earlier"}' >"$work/log"
 	cat >"$work/script" <<'SCRIPT'

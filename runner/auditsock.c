@@ -1,6 +1,6 @@
-/* The runner's end of the audit event channel. The socket is created in a private temporary
- * directory, cloned as a detached mount for the init to bind onto a hidden node of the view, and
- * unlinked at once: nothing reaches it but that bind. A thread accepts connections, reads one
+/* The runner's end of the audit event channel. The socket is created in a private tmpfs that is
+ * never attached, and cloned as a detached mount for the init to bind onto a hidden node of the
+ * view: nothing reaches it but that bind. A thread accepts connections, reads one
  * event per connection to its end, looks up the sender's pid in the run's pid namespace while the
  * sender still waits for the answer, writes the event and answers. */
 #include <errno.h>
@@ -96,34 +96,49 @@ void fn_auditsock_record(int log_fd, pid_t pid, uid_t uid, const char *payload, 
 	fn_json_object_free(&obj);
 }
 
-/* The socket file in a fresh 0700 directory, then cloned. Its name stays until the init has
- * bound the clone (a mount of an unlinked file cannot be attached); the init then removes it. */
+/* A private tmpfs, never attached anywhere: the socket's name exists only in it, so no directory
+ * of the host ever holds it and nothing is left behind, even when the runner is killed. */
+static int private_tmpfs(const char **what)
+{
+	int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt;
+
+	if (fsfd < 0) {
+		*what = "fsopen(\"tmpfs\") for the audit socket";
+		return -errno;
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOEXEC)) < 0) {
+		*what = "creating a tmpfs for the audit socket";
+		mnt = -errno;
+	}
+	close(fsfd);
+	return mnt;
+}
+
+/* The socket bound in the private tmpfs (reached through its descriptor), open to every uid, and
+ * cloned as a mount of that one file for the init to bind. */
 static int bind_and_clone(struct fn_auditsock *a, const char **what)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int err = 0;
+	int mnt = private_tmpfs(what), err = 0;
 
-	if (!mkdtemp(a->dir)) {
-		*what = "creating a directory for the audit socket";
-		a->dir[0] = '\0';
-		return -errno;
-	}
-	snprintf(a->path, sizeof(a->path), "%s/s", a->dir);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", a->path);
+	if (mnt < 0)
+		return mnt;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/log", mnt);
 	if (bind(a->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		*what = "binding the audit socket";
 		err = -errno;
-	} else if (chmod(addr.sun_path, 0666) < 0) {
+	} else if (fchmodat(mnt, "log", 0666, 0) < 0) {
 		*what = "opening the audit socket to every user";
 		err = -errno;
 	} else if (listen(a->listen_fd, 128) < 0) {
 		*what = "listening on the audit socket";
 		err = -errno;
-	} else if ((a->tree_fd = open_tree(AT_FDCWD, addr.sun_path,
-					   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0) {
+	} else if ((a->tree_fd = open_tree(mnt, "log", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0) {
 		*what = "cloning the audit socket";
 		err = -errno;
 	}
+	close(mnt);
 	return err;
 }
 
@@ -131,7 +146,6 @@ void fn_auditsock_init(struct fn_auditsock *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->listen_fd = a->tree_fd = a->wake[0] = a->wake[1] = a->log_fd = -1;
-	snprintf(a->dir, sizeof(a->dir), "/tmp/.fakenet-XXXXXX");
 }
 
 int fn_auditsock_open(struct fn_auditsock *a, int log_fd, const char **what)
@@ -304,11 +318,6 @@ void fn_auditsock_stop(struct fn_auditsock *a)
 		client_close(a, a->n_clients - 1);
 	free(a->clients);
 	a->clients = NULL;
-	/* The init removes the name once the socket is bound; this is for a run that failed
-	 * before. */
-	if (a->path[0] && unlink(a->path) == 0)
-		rmdir(a->dir);
-	a->path[0] = '\0';
 	close_fd(&a->listen_fd);
 	close_fd(&a->tree_fd);
 	close_fd(&a->wake[0]);

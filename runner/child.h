@@ -49,8 +49,6 @@ struct fn_child_plan {
 	/* --log: the runner's audit socket as a detached mount, bound onto the view's hidden
 	 * node for the shims (-1: none), and the log file to cover (NULL: none). */
 	int log_sock_tree;
-	const char *log_sock_path; /* its name outside, removed once bound */
-	const char *log_sock_dir;
 	const char *log_mask;
 	/* Descriptors only the runner may hold (the log, the audit socket): the init closes its
 	 * copies first, so no process inside can reach them through /proc/1/fd. */

@@ -131,9 +131,6 @@ int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 		  ? -errno
 		  : 0;
 	close(plan->log_sock_tree);
-	/* Bound: the socket needs no other name now. */
-	if (unlink(plan->log_sock_path) == 0)
-		rmdir(plan->log_sock_dir);
 	if (err)
 		fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the audit socket onto %s",
 			       node);

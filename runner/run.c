@@ -614,8 +614,6 @@ static int start_audit(struct run *r)
 	if (err)
 		return setup_failed(what ? what : "starting the audit thread", -err, NULL);
 	r->plan.log_sock_tree = r->audit.tree_fd;
-	r->plan.log_sock_path = r->audit.path;
-	r->plan.log_sock_dir = r->audit.dir;
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.listen_fd;
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.wake[0];
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.wake[1];

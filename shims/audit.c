@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -102,8 +103,13 @@ static int audit_connect(void)
 				   .sun_path = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_LOG};
 	struct timeval tv = {.tv_sec = AUDIT_TIMEOUT_MS / 1000,
 			     .tv_usec = AUDIT_TIMEOUT_MS % 1000 * 1000};
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct stat st;
+	int fd;
 
+	/* Outside `fakenet run --log` there is no socket there: no socket is opened either. */
+	if (stat(addr.sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	/* SO_SNDTIMEO bounds connect() too: a runner that stopped reading cannot hang a tool. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http_rules.h"
 #include "identity.h"
 
 const char *const fn_net_mode_names[FN_NET_N_MODES + 1] = {
@@ -119,6 +120,9 @@ int fn_identity_validate_files(char **paths, size_t n, FILE *err)
 		if (!id)
 			status = 1;
 		fn_diags_print(&diags, err);
+		/* Only validate pays for trying the patterns; loading an identity never does. */
+		if (id)
+			fn_http_warn_budget(id, paths[i], err);
 		fn_diags_free(&diags);
 		fn_identity_free(id);
 	}

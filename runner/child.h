@@ -52,7 +52,7 @@ struct fn_child_plan {
 	const char *log_mask;
 	/* Descriptors only the runner may hold (the log, the audit socket): the init closes its
 	 * copies first, so no process inside can reach them through /proc/1/fd. */
-	int runner_fds[4];
+	int runner_fds[64];
 	int n_runner_fds;
 	/* The tree's /proc/net, and where /proc/net points in the target's view: procnet.c copies
 	 * it onto a tmpfs there. NULL: /proc/net stays on FUSE (with --log, to see every open). */

@@ -384,10 +384,10 @@ static void *dns_loop(void *arg)
 	return NULL;
 }
 
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, bool forward_unknown,
-		 int log_fd, int diag_fd)
+int fn_dns_start(const struct fn_identity *id, struct fn_net *net)
 {
 	static struct dns_server s;
+	size_t n = net->n_dns;
 	pthread_attr_t attr;
 	pthread_t t;
 	int err;
@@ -395,16 +395,18 @@ int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, bool fo
 	if (n == 0)
 		return 0;
 	s.id = id;
-	s.log_fd = log_fd;
-	s.diag_fd = diag_fd;
+	s.log_fd = net->log_fd;
+	s.diag_fd = net->diag_fd;
 	s.n = n;
 	for (size_t i = 0; i < n; i++)
-		s.p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		s.p[i] = (struct pollfd){.fd = net->dns_fds[i], .events = POLLIN};
 	/* This thread is in the runner's namespace: the host's resolver is reachable from here. */
-	s.upstream = forward_unknown ? open_upstream() : -1;
+	s.upstream = net->nat ? open_upstream() : -1;
 	s.next_id = (uint16_t)now_ms();
-	if (s.upstream >= 0)
+	if (s.upstream >= 0) {
 		s.p[n] = (struct pollfd){.fd = s.upstream, .events = POLLIN};
+		fn_net_hold(net, s.upstream);
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);

@@ -39,7 +39,7 @@
 void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
-	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = -1;
+	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
@@ -627,6 +627,8 @@ static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_
 	/* Without it the resolver's events only lack who asked. */
 	if (net->log_fd >= 0)
 		net->diag_fd = fn_asker_open();
+	if (net->nat)
+		net->follow_diag_fd = fn_asker_open();
 	return 0;
 }
 
@@ -772,21 +774,42 @@ int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what,
 	return job.err;
 }
 
+void fn_net_hold(struct fn_net *net, int fd)
+{
+	if (fd >= 0 && net->n_held < FN_NET_MAX_HELD)
+		net->held[net->n_held++] = fd;
+}
+
+/* What fn_net_isolate opened for the runner; the init keeps target_fd (its netns_fd) and the
+ * audit's connlog_sock[1]. */
+static void hold_own(struct fn_net *net)
+{
+	fn_net_hold(net, net->peer_fd);
+	fn_net_hold(net, net->diag_fd);
+	fn_net_hold(net, net->follow_diag_fd);
+	for (size_t i = 0; i < net->n_dns; i++)
+		fn_net_hold(net, net->dns_fds[i]);
+}
+
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->nat, net->log_fd, net->diag_fd);
+	int err = fn_dns_start(id, net);
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");
 	if (net->filter && (err = fn_filter_wait_egress(net->filter, net->peer_fd, what, len)))
 		return err;
 	if (net->connlog_sock[0] >= 0) {
+		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
 		if (err)
 			return fail(what, len, err, "starting the connection audit%s", "");
 		net->connlog_sock[0] = -1; /* the thread's now */
 	}
-	return fn_publish_start(net->publish, net->n_publish, net->nat, net->target_fd, what, len);
+	if ((err = fn_publish_start(net, what, len)))
+		return err;
+	hold_own(net);
+	return 0;
 }
 
 void fn_net_release(struct fn_net *net)

@@ -286,8 +286,6 @@ static void *forward_loop(void *arg)
 	/* Only this thread moves: the runner's other threads stay where they are. */
 	if (setns(f->target_ns, CLONE_NEWNET) < 0)
 		return NULL;
-	if (f->follow)
-		f->diag_fd = fn_asker_open();
 	for (;;) {
 		if (f->follow && f->diag_fd >= 0)
 			follow_ports(f);
@@ -360,20 +358,26 @@ static int start_detached(void *(*fn)(void *), void *arg)
 	return err;
 }
 
-int fn_publish_start(const struct fn_publish *pub, size_t n, bool follow, int target_fd, char *what,
-		     size_t len)
+int fn_publish_start(struct fn_net *net, char *what, size_t len)
 {
 	static struct forwarder f;
+	const struct fn_publish *pub = net->publish;
+	size_t n = net->n_publish;
+	bool follow = net->nat && net->follow_diag_fd >= 0;
 	int err;
 
 	if (n == 0 && !follow)
 		return 0;
-	f.target_ns = target_fd;
+	f.target_ns = net->target_fd;
 	f.follow = follow;
-	f.diag_fd = -1;
+	f.diag_fd = net->follow_diag_fd;
 	if (follow && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, f.maker) < 0) {
 		snprintf(what, len, "socketpair");
 		return -errno;
+	}
+	if (follow) {
+		fn_net_hold(net, f.maker[0]);
+		fn_net_hold(net, f.maker[1]);
 	}
 	if (follow && (err = start_detached(maker_loop, &f.maker[1]))) {
 		snprintf(what, len, "starting the port follower");
@@ -387,6 +391,7 @@ int fn_publish_start(const struct fn_publish *pub, size_t n, bool follow, int ta
 				 pub[i].port);
 			return fd;
 		}
+		fn_net_hold(net, fd);
 		f.listen_fds[f.n] = fd;
 		f.target_ports[f.n++] = pub[i].target_port;
 	}

@@ -633,6 +633,15 @@ static int start_audit(struct run *r)
 	return -1;
 }
 
+/* The namespaces' and the resolver's descriptors stay the runner's: the init closes its copies. */
+static void hold_net_fds(struct run *r)
+{
+	size_t max = sizeof(r->plan.runner_fds) / sizeof(r->plan.runner_fds[0]);
+
+	for (size_t i = 0; i < r->net.n_held && (size_t)r->plan.n_runner_fds < max - 4; i++)
+		r->plan.runner_fds[r->plan.n_runner_fds++] = r->net.held[i];
+}
+
 static int run_target(struct run *r)
 {
 	char what[160];
@@ -652,6 +661,7 @@ static int run_target(struct run *r)
 		return status;
 	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
 		return setup_failed(what, -status, NULL);
+	hold_net_fds(r);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
 		return setup_failed("pipe", errno, NULL);
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);

@@ -294,3 +294,10 @@ YAML
 	[ "${lines[0]}" = reached ]
 	[[ "${lines[1]}" == "172.18.0.1 dev eth0 lladdr 02:42:ac:12:00:01 REACHABLE"* ]]
 }
+
+@test "nat: the init holds none of the runner's sockets or namespaces (nothing to take through /proc/1/fd)" {
+	port=$((20000 + RANDOM % 20000))
+	run -0 in_edge run --publish "127.0.0.1:$port:80" --shims none -- \
+		sh -c 'ls -l /proc/1/fd | grep -c -e "socket:" -e "net:"'
+	[ "$output" = 0 ]
+}

@@ -126,7 +126,6 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_vfs *vfs, bool isola
 	}
 }
 
-
 static bool same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -134,7 +133,8 @@ static bool same_inode(const struct stat *a, const struct stat *b)
 
 /* Whether the real file `st` is already covered, or is the shim itself (an install that put
  * links to the shim on PATH). */
-static bool already_covered(const struct fn_tool_plan *tp, const struct stat *st, const struct stat *shim)
+static bool already_covered(const struct fn_tool_plan *tp, const struct stat *st,
+			    const struct stat *shim)
 {
 	if (same_inode(st, shim))
 		return true;

@@ -9,7 +9,7 @@
 #include "child.h"
 #include "vfs.h"
 
-#define FN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define FN_DEFAULT_PATH	  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define FN_MAX_SHIM_TOOLS 16
 
 /* The shim's tools and where they go. */

@@ -23,8 +23,8 @@
 #include "../fakefs/fakefs.h"
 #include "util.h"
 
-#define HINT_FUSE    "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
-#define HINT_CAPS    "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
+#define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
+#define HINT_CAPS "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 

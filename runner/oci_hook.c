@@ -92,7 +92,10 @@ static int load_from_file(struct hook *h)
 	int err = fn_read_file(path, &h->text, &h->len, IDENTITY_MAX);
 
 	if (err) {
-		char *msg = xasprintf("%s: %s", path, strerror(-err));
+		char *msg = strchr(value, '/') ? xasprintf("%s: %s", path, strerror(-err))
+					       : xasprintf("%s: %s, and no shipped identity "
+							   "(docker, desktop, multi-nic) has that name",
+							   path, strerror(-err));
 
 		annotation_error(h, "%s", msg);
 		free(msg);
@@ -110,23 +113,20 @@ static int load_from_file(struct hook *h)
 	return h->id ? 0 : -1;
 }
 
-/* A value with a slash is a file (relative to the bundle); any other is a shipped identity. */
+/* A shipped identity's name (docker, docker.yaml, ...), else a file, relative to the bundle. */
 static int load_identity(struct hook *h)
 {
 	const char *value = h->c.identity;
 	struct fn_diags diags;
-	const char *text;
+	const char *text = strchr(value, '/') ? NULL : fn_embedded_identity(value, &h->len);
 
-	if (strchr(value, '/'))
-		return load_from_file(h);
-	text = fn_embedded_identity(value, &h->len);
-	if (!value[0] || !text) {
-		annotation_error(h,
-				 "'%s' is neither a path nor a shipped identity (docker, desktop, "
-				 "multi-nic)",
-				 value);
+	if (!value[0]) {
+		annotation_error(h, "%s", "empty: name a file or a shipped identity (docker, "
+					  "desktop, multi-nic)");
 		return -1;
 	}
+	if (!text)
+		return load_from_file(h);
 	h->text = xstrndup(text, h->len);
 	fn_diags_init(&diags, value);
 	h->id = fn_identity_load_buffer(value, h->text, h->len, &diags);

@@ -66,10 +66,8 @@ teardown() {
 # runtime's record of the container.
 host_state() {
 	grep -E "fuse\.fakenet|$BATS_TEST_TMPDIR" /proc/self/mountinfo | grep -v " $ROOT " | cut -d' ' -f5- || true
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2>/dev/null)" != "$FAKENET" ] || tr '\0' ' ' <"$p/cmdline"
-	done
+	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$FAKENET" \
+		-exec sh -c 'tr "\0" " " <"${1%/exe}/cmdline"; echo' sh {} \; 2>/dev/null
 	grep -a "@fakenet-oci/$ID" /proc/net/unix || true
 	runc list -q | grep -x "$ID" || true
 }
@@ -227,7 +225,7 @@ for stage in ("createRuntime", "poststop"):
 	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" list -q
 	[ -z "$output" ]
 	assert_nothing_left
-	FAKENET_RUNTIME=/nonexistent/runc run "$RUNTIME" list
+	FAKENET_RUNTIME=/nonexistent/runc run -127 "$RUNTIME" list
 	[ "$status" -eq 127 ]
 }
 

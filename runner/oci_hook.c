@@ -92,10 +92,11 @@ static int load_from_file(struct hook *h)
 	int err = fn_read_file(path, &h->text, &h->len, IDENTITY_MAX);
 
 	if (err) {
-		char *msg = strchr(value, '/') ? xasprintf("%s: %s", path, strerror(-err))
-					       : xasprintf("%s: %s, and no shipped identity "
-							   "(docker, desktop, multi-nic) has that name",
-							   path, strerror(-err));
+		char *msg = strchr(value, '/')
+				? xasprintf("%s: %s", path, strerror(-err))
+				: xasprintf("%s: %s, and no shipped identity "
+					    "(docker, desktop, multi-nic) has that name",
+					    path, strerror(-err));
 
 		annotation_error(h, "%s", msg);
 		free(msg);
@@ -121,8 +122,9 @@ static int load_identity(struct hook *h)
 	const char *text = strchr(value, '/') ? NULL : fn_embedded_identity(value, &h->len);
 
 	if (!value[0]) {
-		annotation_error(h, "%s", "empty: name a file or a shipped identity (docker, "
-					  "desktop, multi-nic)");
+		annotation_error(h, "%s",
+				 "empty: name a file or a shipped identity (docker, "
+				 "desktop, multi-nic)");
 		return -1;
 	}
 	if (!text)

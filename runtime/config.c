@@ -97,8 +97,7 @@ static int plan_edit(const struct fn_jdoc *config, const char *fakenet, struct e
 		add(e, hooks->end - 1, fn_buf_steal(&missing, NULL));
 		return 0;
 	}
-	add(e, config->end - 1,
-	    xasprintf("%s\"hooks\":{%s}", config->n ? "," : "", missing.data));
+	add(e, config->end - 1, xasprintf("%s\"hooks\":{%s}", config->n ? "," : "", missing.data));
 	fn_buf_free(&missing);
 	return 0;
 }

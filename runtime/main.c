@@ -50,7 +50,8 @@ static bool is_self(const char *path)
 static char *find_runc(void)
 {
 	const char *env = getenv("PATH");
-	char *dirs = xstrdup(env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	char *dirs = xstrdup(
+	    env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	char *save = NULL, *found = NULL;
 
 	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {

@@ -12,9 +12,10 @@
 
 #include "jsondoc.h"
 
-static const char state[] = "{\"ociVersion\": \"1.0.2\", \"id\": \"c1\", \"status\": \"creating\",\n"
-			    " \"pid\": 4242, \"bundle\": \"/b\", \"annotations\": {\"a\": \"x\", "
-			    "\"io.fakenet.identity\": \"docker\"}}";
+static const char state[] =
+    "{\"ociVersion\": \"1.0.2\", \"id\": \"c1\", \"status\": \"creating\",\n"
+    " \"pid\": 4242, \"bundle\": \"/b\", \"annotations\": {\"a\": \"x\", "
+    "\"io.fakenet.identity\": \"docker\"}}";
 
 static void test_members_and_spans(void **unused)
 {
@@ -57,8 +58,9 @@ static void test_last_duplicate_wins(void **unused)
 
 static void test_string_escapes(void **unused)
 {
-	static const char text[] = "[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", "
-				   "\"\\ud83d\\ude00\", \"caf\xc3\xa9\", true, false, null, -1.5e+3]";
+	static const char text[] =
+	    "[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", "
+	    "\"\\ud83d\\ude00\", \"caf\xc3\xa9\", true, false, null, -1.5e+3]";
 	struct fn_jdoc doc;
 	const char *error;
 	size_t offset;
@@ -111,9 +113,8 @@ static void test_errors_say_where(void **unused)
 		const char *error = NULL;
 		size_t offset = 99;
 
-		assert_int_equal(fn_jdoc_parse(bad[i].text, strlen(bad[i].text), &doc, &error,
-					       &offset),
-				 -1);
+		assert_int_equal(
+		    fn_jdoc_parse(bad[i].text, strlen(bad[i].text), &doc, &error, &offset), -1);
 		assert_non_null(error);
 		if (offset != bad[i].offset)
 			fail_msg("'%s': stopped at %zu, not %zu (%s)", bad[i].text, offset,

@@ -17,27 +17,6 @@
 
 #define EXIT_OWN 125
 
-/* fakenet beside this program (build/ or bin/). */
-static char *locate_fakenet(void)
-{
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash, *path;
-
-	if (len <= 0)
-		return NULL;
-	exe[len] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	path = xasprintf("%s/fakenet", exe);
-	if (access(path, X_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
 static bool is_self(const char *path)
 {
 	struct stat self, st;
@@ -91,7 +70,7 @@ int main(int argc, char **argv)
 	fn_progname = "fakenet-runtime";
 	fn_runtime_parse(argc, argv, &a);
 	if (a.wants_hook) {
-		char *fakenet = locate_fakenet();
+		char *fakenet = fn_shipped_locate("fakenet", X_OK);
 
 		if (!fakenet) {
 			fn_warn("fakenet not found next to fakenet-runtime");

@@ -135,10 +135,7 @@ section() {
 }
 
 fact() {
-	"$PYTHON" -c 'import sys, yaml
-y = yaml.safe_load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$IDENTITY" "$1"
+	identity_fact "$IDENTITY" "$1"
 }
 
 # The counters of the kernel's veth move with its own traffic; everything else must agree.

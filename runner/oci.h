@@ -29,8 +29,9 @@ struct fn_oci_container {
 int fn_oci_container_read(int fd, struct fn_oci_container *c);
 void fn_oci_container_free(struct fn_oci_container *c);
 
-/* The abstract socket the container's server listens on; poststop connects to it. */
-void fn_oci_socket_name(const char *id, char *buf, size_t size, size_t *len);
+/* The abstract socket the container's server listens on (named for its id and bundle); poststop
+ * connects to it. */
+void fn_oci_socket_name(const struct fn_oci_container *c, char *buf, size_t size, size_t *len);
 
 /* What the server needs to place the view in the container. */
 struct fn_oci_place {
@@ -49,6 +50,7 @@ int fn_oci_place_view(const struct fn_oci_place *p, struct fn_report *rep);
 struct fn_fakefs;
 /* Starts the server process for the container (detached from the hook) and waits until the view
  * is in place; returns 0, or the hook's exit status having said why. */
-int fn_oci_serve(struct fn_fakefs *fs, const struct fn_oci_place *place, const char *id);
+int fn_oci_serve(struct fn_fakefs *fs, const struct fn_oci_place *place,
+		 const struct fn_oci_container *c);
 /* poststop: ends the container's server, if any, and waits for it to be gone. */
-int fn_oci_stop(const char *id);
+int fn_oci_stop(const struct fn_oci_container *c);

@@ -215,7 +215,7 @@ static int create_runtime(struct hook *h)
 	place.pid = h->c.pid;
 	place.rootfs = h->c.rootfs;
 	place.bin_dir = h->bin_dir;
-	return fn_oci_serve(h->fs, &place, h->c.id);
+	return fn_oci_serve(h->fs, &place, &h->c);
 }
 
 static void release(struct hook *h)
@@ -238,7 +238,7 @@ static int run_hook(void)
 	if (fn_oci_container_read(0, &h.c))
 		return FN_EXIT_OWN;
 	if (strcmp(h.c.status, "stopped") == 0)
-		status = fn_oci_stop(h.c.id);
+		status = fn_oci_stop(&h.c);
 	else if (h.c.identity)
 		status = create_runtime(&h);
 	release(&h);

@@ -28,7 +28,7 @@
 struct server {
 	struct fn_fakefs *fs;
 	const struct fn_oci_place *place;
-	const char *id;
+	const struct fn_oci_container *c;
 	int report_fd;
 	int pidfd;  /* the container's init */
 	int listen; /* poststop's way in */
@@ -40,13 +40,13 @@ __attribute__((noreturn)) static void fail(struct server *s, struct fn_report *r
 	_exit(FN_EXIT_OWN);
 }
 
-static int listen_socket(const char *id)
+static int listen_socket(const struct fn_oci_container *c)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	size_t len;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	fn_oci_socket_name(id, addr.sun_path, sizeof(addr.sun_path), &len);
+	fn_oci_socket_name(c, addr.sun_path, sizeof(addr.sun_path), &len);
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&addr,
@@ -97,10 +97,10 @@ static void setup(struct server *s)
 			       (int)s->place->pid);
 		fail(s, &rep);
 	}
-	s->listen = listen_socket(s->id);
+	s->listen = listen_socket(s->c);
 	if (s->listen < 0) {
 		fn_report_setf(&rep, FN_REPORT_SETUP, -s->listen,
-			       "the server socket of container %s", s->id);
+			       "the server socket of container %s", s->c->id);
 		fail(s, &rep);
 	}
 	if ((err = fn_fakefs_mount(s->fs, &what)) || (err = fn_fakefs_start(s->fs))) {
@@ -167,9 +167,10 @@ __attribute__((noreturn)) static void server_main(struct server *s)
 	live(s);
 }
 
-int fn_oci_serve(struct fn_fakefs *fs, const struct fn_oci_place *place, const char *id)
+int fn_oci_serve(struct fn_fakefs *fs, const struct fn_oci_place *place,
+		 const struct fn_oci_container *c)
 {
-	struct server s = {.fs = fs, .place = place, .id = id, .pidfd = -1, .listen = -1};
+	struct server s = {.fs = fs, .place = place, .c = c, .pidfd = -1, .listen = -1};
 	struct fn_report rep;
 	int report[2], status;
 	pid_t first;
@@ -210,7 +211,7 @@ static bool wait_gone(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-int fn_oci_stop(const char *id)
+int fn_oci_stop(const struct fn_oci_container *c)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct ucred cred;
@@ -218,7 +219,7 @@ int fn_oci_stop(const char *id)
 	size_t len;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), pidfd = -1;
 
-	fn_oci_socket_name(id, addr.sun_path, sizeof(addr.sun_path), &len);
+	fn_oci_socket_name(c, addr.sun_path, sizeof(addr.sun_path), &len);
 	if (fd < 0)
 		return 0;
 	/* No server: the container never got the view, or its server is already gone. */

@@ -154,7 +154,7 @@ void fn_oci_container_free(struct fn_oci_container *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* FNV-1a: ids too long for a socket name are named by their hash. */
+/* FNV-1a: the bundle, and ids too long for a socket name, are named by their hash. */
 static unsigned long long fnv1a(const char *s)
 {
 	unsigned long long h = 0xcbf29ce484222325ull;
@@ -164,13 +164,15 @@ static unsigned long long fnv1a(const char *s)
 	return h;
 }
 
-void fn_oci_socket_name(const char *id, char *buf, size_t size, size_t *len)
+void fn_oci_socket_name(const struct fn_oci_container *c, char *buf, size_t size, size_t *len)
 {
 	int n;
 
-	if (strlen(id) <= 80)
-		n = snprintf(buf, size, "%cfakenet-oci/%s", 0, id);
+	/* The bundle too: runtimes with separate state roots may reuse an id. */
+	if (strlen(c->id) <= 64)
+		n = snprintf(buf, size, "%cfakenet-oci/%s/%016llx", 0, c->id, fnv1a(c->bundle));
 	else
-		n = snprintf(buf, size, "%cfakenet-oci/#%016llx", 0, fnv1a(id));
+		n = snprintf(buf, size, "%cfakenet-oci/#%016llx/%016llx", 0, fnv1a(c->id),
+			     fnv1a(c->bundle));
 	*len = (size_t)n;
 }

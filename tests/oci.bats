@@ -8,6 +8,7 @@
 # (tests/lib/netns-from-identity.py). Afterwards nothing of the container may be left on the host.
 
 load lib/common
+bats_require_minimum_version 1.5.0
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
@@ -67,7 +68,7 @@ teardown() {
 host_state() {
 	grep -E "fuse\.fakenet|$BATS_TEST_TMPDIR" /proc/self/mountinfo | grep -v " $ROOT " | cut -d' ' -f5- || true
 	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$FAKENET" \
-		-exec sh -c 'tr "\0" " " <"${1%/exe}/cmdline"; echo' sh {} \; 2>/dev/null
+		-exec sh -c 'tr "\0" " " <"${1%/exe}/cmdline"; echo' sh {} \; 2>/dev/null || true
 	grep -a "@fakenet-oci/$ID" /proc/net/unix || true
 	runc list -q | grep -x "$ID" || true
 }

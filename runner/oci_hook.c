@@ -199,6 +199,7 @@ static int create_runtime(struct hook *h)
 		return FN_EXIT_OWN;
 	}
 	h->vfs = fn_vfs_build(h->id);
+	h->plan.log_sock_tree = -1; /* no audit log in a container */
 	fn_plan_overlays(&h->plan, h->vfs, false, false);
 	if (plan_tools(h))
 		return FN_EXIT_OWN;

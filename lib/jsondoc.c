@@ -1,10 +1,10 @@
-/* The JSON document reader: recursive descent over RFC 8259, bounded in depth, every string
- * decoded to UTF-8 (escapes and surrogate pairs checked), every value's span kept. */
+/* The JSON document reader: recursive descent over RFC 8259, bounded in depth, every value's span
+ * kept; strings (UTF-8 and escapes checked) and numbers are read by jsonread.c's scanner. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "jsondoc.h"
+#include "jsonread.h"
 #include "util.h"
 
 struct reader {
@@ -31,161 +31,22 @@ static bool peek(struct reader *r, char c)
 	return r->pos < r->len && r->s[r->pos] == c;
 }
 
-static int hex4(struct reader *r, unsigned *out)
-{
-	*out = 0;
-	for (int i = 0; i < 4; i++, r->pos++) {
-		char c = r->pos < r->len ? r->s[r->pos] : '\0';
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-						    : 16u;
-
-		if (d == 16)
-			return fail(r, "bad \\u escape");
-		*out = *out << 4 | d;
-	}
-	return 0;
-}
-
-static void put_utf8(struct fn_buf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	fn_buf_append(b, u, n);
-}
-
-/* \uXXXX, with a high surrogate taking the low one that must follow. NUL is refused: the
- * decoded text is a C string. */
-static int unicode_escape(struct reader *r, struct fn_buf *b)
-{
-	unsigned cp, lo;
-
-	if (hex4(r, &cp))
-		return -1;
-	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return fail(r, "lone low surrogate");
-	if (cp >= 0xd800 && cp <= 0xdbff) {
-		if (r->pos + 2 > r->len || r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u')
-			return fail(r, "high surrogate without its low half");
-		r->pos += 2;
-		if (hex4(r, &lo))
-			return -1;
-		if (lo < 0xdc00 || lo > 0xdfff)
-			return fail(r, "high surrogate without its low half");
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-	}
-	if (cp == 0)
-		return fail(r, "\\u0000 in a string");
-	put_utf8(b, cp);
-	return 0;
-}
-
-static int escape(struct reader *r, struct fn_buf *b)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *hit;
-
-	if (r->pos >= r->len)
-		return fail(r, "unterminated string");
-	if (r->s[r->pos] == 'u') {
-		r->pos++;
-		return unicode_escape(r, b);
-	}
-	hit = r->s[r->pos] ? strchr(from, r->s[r->pos]) : NULL;
-	if (!hit)
-		return fail(r, "bad escape");
-	fn_buf_append(b, &to[hit - from], 1);
-	r->pos++;
-	return 0;
-}
-
-/* The string at r->pos (its opening quote); *out gets the decoded text. */
+/* Strings and numbers are read as the audit log's reader reads them (jsonread.c). */
 static int string(struct reader *r, char **out)
 {
-	struct fn_buf b;
+	const char *error = NULL;
 
-	fn_buf_init(&b);
-	fn_buf_append(&b, "", 0);
-	r->pos++;
-	for (;;) {
-		unsigned char c;
-
-		if (r->pos >= r->len) {
-			fn_buf_free(&b);
-			return fail(r, "unterminated string");
-		}
-		c = (unsigned char)r->s[r->pos];
-		if (c == '"')
-			break;
-		if (c < 0x20) {
-			fn_buf_free(&b);
-			return fail(r, "control character in a string");
-		}
-		r->pos++;
-		if (c != '\\') {
-			fn_buf_append(&b, (const char *)&c, 1);
-			continue;
-		}
-		if (escape(r, &b)) {
-			fn_buf_free(&b);
-			return -1;
-		}
-	}
-	r->pos++;
-	*out = fn_buf_steal(&b, NULL);
+	if (fn_json_scan_string(r->s, r->len, &r->pos, out, &error))
+		return fail(r, error);
 	return 0;
-}
-
-static bool digits(struct reader *r)
-{
-	size_t from = r->pos;
-
-	while (r->pos < r->len && r->s[r->pos] >= '0' && r->s[r->pos] <= '9')
-		r->pos++;
-	return r->pos > from;
 }
 
 static int number(struct reader *r)
 {
-	if (peek(r, '-'))
-		r->pos++;
-	if (peek(r, '0'))
-		r->pos++;
-	else if (!digits(r))
-		return fail(r, "bad number");
-	if (peek(r, '.')) {
-		r->pos++;
-		if (!digits(r))
-			return fail(r, "bad number");
-	}
-	if (peek(r, 'e') || peek(r, 'E')) {
-		r->pos++;
-		if (peek(r, '+') || peek(r, '-'))
-			r->pos++;
-		if (!digits(r))
-			return fail(r, "bad number");
-	}
+	const char *error = NULL;
+
+	if (fn_json_scan_number(r->s, r->len, &r->pos, &error))
+		return fail(r, error);
 	return 0;
 }
 

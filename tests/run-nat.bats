@@ -107,8 +107,7 @@ parity() {
 		sort_inet6_runs >"$tmp/got"
 	diff -u "$tmp/want" "$tmp/got"
 	# The static program's nodename and python's hostname are the identity's.
-	host=$($PYTHON -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' \
-		"$identity")
+	host=$(identity_fact "$identity" 'y["hostname"]')
 	in_edge run --identity "$identity" --shims none -- sh -c \
 		"$BATS_FILE_TMPDIR/ifprobe-static | grep nodename; $PYTHON -c 'import socket; print(socket.gethostname())'" \
 		>"$tmp/names"

@@ -54,3 +54,12 @@ for line in sys.stdin:
     run = []
 sys.stdout.writelines(sorted(run))'
 }
+
+# identity_fact FILE EXPR: a value of an identity file (a python expression over `y`, the parsed
+# YAML), one item per line: expected values from the identity itself, never from fakenet.
+identity_fact() {
+	"$PYTHON" -c 'import sys, yaml
+y = yaml.safe_load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
+}

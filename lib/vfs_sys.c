@@ -203,7 +203,11 @@ static void add_link_state_attrs(struct fn_vfs *vfs, struct fn_node *dir,
 		attr_error(vfs, dir, "testing", RO, EINVAL);
 	}
 	if (settings) {
-		attr(vfs, dir, "speed", RO, "%d\n", iface->speed);
+		int speed;
+		bool full;
+
+		fn_iface_link_speed(iface, &speed, &full);
+		attr(vfs, dir, "speed", RO, "%d\n", speed);
 		attr(vfs, dir, "duplex", RO, "%s\n", fn_iface_duplex(iface));
 	} else {
 		attr_error(vfs, dir, "speed", RO, EINVAL);
@@ -406,4 +410,25 @@ void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 	sys_dir(vfs, "devices/virtual/net");
 	for (size_t i = 0; i < id->n_ifaces; i++)
 		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
+}
+
+const char *const fn_vfs_pci_dirs[] = {"sys/devices/pci0000:00", "sys/bus/pci/devices",
+				       "sys/bus/pci/drivers", NULL};
+
+size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; fn_vfs_pci_dirs[i]; i++) {
+		char *path = xasprintf("/%s", fn_vfs_pci_dirs[i]);
+		struct fn_node *dir = fn_vfs_lookup(vfs, path);
+
+		if (dir && dir->type == FN_NODE_DIR) {
+			if (!dir->passthrough)
+				dir->passthrough = xstrdup(path);
+			n++;
+		}
+		free(path);
+	}
+	return n;
 }

@@ -532,7 +532,7 @@ static const char *header_problem(const char *s)
 static const char *const iface_keys[] = {
     "name",   "mac",   "permanent_mac",	  "addresses", "mtu",
     "state",  "kind",  "ipv6_link_local", "ipv6_dad",  "peer_ifindex",
-    "driver", "speed", "counters",	  NULL};
+    "driver", "speed", "counters",	  "pci",       NULL};
 static const char *const kind_words[] = {"veth", "ethernet", "wireless", NULL};
 static const char *const state_words[] = {"up", "down", NULL};
 static const char *const counter_keys[] = {"rx_bytes", "rx_packets", "tx_bytes", "tx_packets",

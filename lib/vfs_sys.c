@@ -432,3 +432,35 @@ size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs)
 	}
 	return n;
 }
+
+void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	static const char *const kernel_attrs[] = {"statistics", "speed", "duplex"};
+
+	for (size_t i = 0; i < id->n_ifaces; i++) {
+		const struct fn_iface *iface = &id->ifaces[i];
+		char devpath[SYSFS_PATH_MAX], *path;
+		struct fn_node *dev;
+
+		if (iface->kind != FN_KIND_ETHERNET && iface->kind != FN_KIND_WIRELESS)
+			continue;
+		path =
+		    xasprintf("/sys/%s", fn_iface_sysfs_devpath(iface, devpath, sizeof(devpath)));
+		dev = fn_vfs_lookup(vfs, path);
+		free(path);
+		for (size_t k = 0; dev && k < sizeof(kernel_attrs) / sizeof(kernel_attrs[0]); k++) {
+			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
+
+			if (!n)
+				continue;
+			/* devices/pci0000:00/SLOT/net/NAME -> devices/virtual/net/NAME */
+			free(n->content);
+			n->content = xasprintf("../../../../virtual/net/%s/%s", iface->name,
+					       kernel_attrs[k]);
+			n->len = strlen(n->content);
+			n->type = FN_NODE_LINK;
+			n->mode = 0777;
+			n->read_errno = 0;
+		}
+	}
+}

@@ -418,6 +418,8 @@ static int prepare(struct run *r)
 				"shims");
 	}
 	r->vfs = fn_vfs_build(r->id);
+	if (r->opts.isolated)
+		fn_vfs_sys_follow_kernel(r->vfs, r->id);
 	plan_overlays(r);
 	plan_tool_binds(r);
 	plan_environment(r);

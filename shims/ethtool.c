@@ -18,8 +18,11 @@
 #define EXIT_NO_STATS	    94
 #define EXIT_NO_STRINGS	    96
 
-static int bad_command_line(void)
+static int bad_command_line(const struct fn_shim_ctx *ctx, char **argv)
 {
+	/* Where the kernel holds the identity, the real ethtool answers what the shim does not. */
+	if (ctx->kernel_mode)
+		fn_shim_exec_real("ethtool", argv);
 	fprintf(stderr, "ethtool: bad command line argument(s)\n"
 			"For more information run ethtool -h\n");
 	return 1;
@@ -217,12 +220,12 @@ static int ethtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	if (argc == 3) {
 		mode = parse_mode(argv[1]);
 		if (!mode)
-			return bad_command_line();
+			return bad_command_line(ctx, argv);
 		name = argv[2];
 	} else if (argc == 2 && argv[1][0] != '-') {
 		name = argv[1];
 	} else {
-		return bad_command_line();
+		return bad_command_line(ctx, argv);
 	}
 	iface = fn_identity_iface_by_name(ctx->id, name);
 	if (!iface)

@@ -427,8 +427,10 @@ static int set_family(const char *name, struct fn_ip_opts *o)
 	return 0;
 }
 
-/* Global options, as ip.c tests them (first prefix match wins). Returns -1 to go on, else
- * the exit status. */
+#define UNKNOWN_OPTION (-2)
+
+/* Global options, as ip.c tests them (first prefix match wins). Returns -1 to go on,
+ * UNKNOWN_OPTION, else the exit status. */
 static int parse_option(char *opt, int *argc, char ***argv, struct fn_ip_opts *o)
 {
 	if (opt[1] == '-')
@@ -480,11 +482,21 @@ static int parse_option(char *opt, int *argc, char ***argv, struct fn_ip_opts *o
 		return 255;
 	} else if (matches(opt, "-Numeric") || matches(opt, "-all"))
 		;
-	else {
-		fprintf(stderr, "Option \"%s\" is unknown, try \"ip -help\".\n", (*argv)[0]);
-		return 255;
-	}
+	else
+		return UNKNOWN_OPTION;
 	return -1;
+}
+
+/* An option or object the shim does not know: where the kernel holds the identity, the real ip
+ * answers it (from the same kernel); elsewhere it is refused as ip refuses what it does not know.
+ */
+static int not_ours(const struct fn_shim_ctx *ctx, char **all, const char *fmt, const char *arg,
+		    int status)
+{
+	if (ctx->kernel_mode)
+		fn_shim_exec_real("ip", all);
+	fprintf(stderr, fmt, arg);
+	return status;
 }
 
 static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
@@ -496,6 +508,7 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	    "sr",	 "nexthop",  "mptcp",  "ioam",	"stats", NULL};
 	const struct fn_identity *id = ctx->id;
 	struct fn_ip_opts o = {.family = AF_UNSPEC, .nud = -1};
+	char **all = argv;
 	const char *object;
 
 	argc--;
@@ -503,6 +516,9 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	while (argc > 0 && argv[0][0] == '-' && argv[0][1]) {
 		int rc = parse_option(argv[0], &argc, &argv, &o);
 
+		if (rc == UNKNOWN_OPTION)
+			return not_ours(ctx, all, "Option \"%s\" is unknown, try \"ip -help\".\n",
+					argv[0], 255);
 		if (rc >= 0)
 			return rc;
 		argc--;
@@ -534,8 +550,7 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	/* Objects the identity has nothing to say about: an empty listing, like a fresh netns. */
 	if (matches_any(object, quiet_objects))
 		return argc > 0 && is_change(argv[0]) ? refuse_change() : 0;
-	fprintf(stderr, "Object \"%s\" is unknown, try \"ip help\".\n", object);
-	return 1;
+	return not_ours(ctx, all, "Object \"%s\" is unknown, try \"ip help\".\n", object, 1);
 }
 
 FN_SHIM_TOOL(ip_tool, {.name = "ip", .main = ip_main, .needs_identity = true});

@@ -64,6 +64,9 @@ struct fn_nic_model {
 /* The model behind a PCI interface: the one with the identity's `pci:` vendor and device among its
  * driver's, else the driver's usual one, else the usual one of its kind (e1000e, iwlwifi). */
 const struct fn_nic_model *fn_iface_nic_model(const struct fn_iface *iface);
+/* A wireless interface that is up is associated with its access point; the signal it hears, in
+ * dBm. False for any other interface, or one not associated. */
+bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm);
 /* The driver's ethtool statistics (ethtool -S) as names and values, in the driver's order: up to
  * `max` written to `names`/`values` (either may be NULL); returns how many the driver has. */
 size_t fn_iface_ethtool_stats(const struct fn_iface *iface, const char **names,

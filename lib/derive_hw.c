@@ -1,6 +1,7 @@
 /* The hardware behind an interface: which PCI function a driver sits on (IDs as lspci shows them),
  * the firmware it reports and the statistics it keeps, so that no view pairs a driver with another
  * vendor's device (r8169 on an Intel ID) or a firmware with another card. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -225,11 +226,20 @@ static const char *const veth_stats[] = {"peer_ifindex",
 					 "tx_queue_0_xdp_xmit_errors",
 					 NULL};
 
+bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm)
+{
+	if (iface->kind != FN_KIND_WIRELESS || !iface->up)
+		return false;
+	*dbm = -55; /* a good signal, a room away from the access point */
+	return true;
+}
+
 /* The value a counter has: the identity's traffic where the driver counts it, the link's facts
  * for the few that are not counters, else nothing happened. */
 static unsigned long long stat_value(const struct fn_iface *iface, const char *name)
 {
 	const struct fn_iface_stats *s = &iface->stats;
+	int dbm;
 
 	if (strcmp(name, "peer_ifindex") == 0)
 		return (unsigned long long)iface->iflink;
@@ -243,7 +253,7 @@ static unsigned long long stat_value(const struct fn_iface *iface, const char *n
 		return s->rx_bytes;
 	if (strcmp(name, "tx_bytes") == 0 || strcmp(name, "tx_queue_0_bytes") == 0)
 		return s->tx_bytes;
-	if (iface->kind != FN_KIND_WIRELESS || !iface->up)
+	if (!fn_iface_wireless_signal(iface, &dbm))
 		return 0;
 	if (strcmp(name, "sta_state") == 0)
 		return 4; /* IEEE80211_STA_AUTHORIZED */
@@ -252,7 +262,7 @@ static unsigned long long stat_value(const struct fn_iface *iface, const char *n
 	if (strcmp(name, "rxrate") == 0)
 		return 780000000;
 	if (strcmp(name, "signal") == 0)
-		return 201; /* -55 dBm as an unsigned byte */
+		return (uint8_t)dbm; /* mac80211 reports the dBm as an unsigned byte */
 	if (strcmp(name, "channel") == 0)
 		return 5180;
 	return 0;

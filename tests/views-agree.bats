@@ -170,3 +170,25 @@ YAML
 	[ "$status" -eq 255 ]
 	[ "$output" = 'Option "-tshort" is unknown, try "ip -help".' ]
 }
+
+@test "/proc/net/wireless lists a wireless link as cfg80211 does, with the signal ethtool -S reports" {
+	run "$FAKENET" run --identity "$top/identities/desktop.yaml" -- sh -c \
+		'cat /proc/net/wireless; ethtool -S wlan0 | grep -w signal; ethtool -S eth0 | grep -cw signal || true'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The header and the line layout of net/wireless/wext-proc.c (WIRELESS_EXT 22).
+	[ "${lines[0]}" = "Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE" ]
+	[ "${lines[1]}" = " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22" ]
+	local fields quality level
+	read -r -a fields <<<"${lines[2]}"
+	quality=${fields[2]%.} level=${fields[3]%.}
+	# The kernel's seq_printf format, with noise invalid (0 read as dBm, not updated).
+	[ "${lines[2]}" = "$(printf '%6s: %04x  %3d%c  %3d%c  %3d%c  %6d %6d %6d %6d %6d   %6d' \
+		wlan0 0 "$quality" . "$level" . -256 ' ' 0 0 0 0 0 0)" ]
+	# cfg80211_wireless_stats: quality is the signal clamped to -110..-40, plus 110.
+	[ "$quality" -eq $((level < -110 ? 0 : level > -40 ? 70 : level + 110)) ]
+	# mac80211 puts the same dBm in ethtool -S as an unsigned byte.
+	[ "${lines[3]}" = "     signal: $((level & 255))" ]
+	[ "${lines[4]}" = 0 ]
+	[ "${#lines[@]}" -eq 5 ]
+}

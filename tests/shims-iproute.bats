@@ -24,6 +24,8 @@ NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
 # The shipped identities, and the held-out ones of tests/identities.
 IDENTITIES="docker desktop multi-nic lab office"
 JSON_VIEW="$TOP/tests/lib/ip-json-view.py"
+# The distribution's python3 (python3-yaml): a pyenv shim first on PATH can take seconds to start.
+PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
 identity_file() { # NAME
 	if [ -f "$TOP/identities/$1.yaml" ]; then
@@ -37,14 +39,14 @@ setup_file() {
 	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
 	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
 	[ "$(id -u)" = 0 ] || return 0
-	python3 -c 'import yaml' 2>/dev/null || return 0
+	"$PY" -c 'import yaml' 2>/dev/null || return 0
 	command -v ethtool >/dev/null || return 0
 	[ -x "$SHIMS/ip" ] || return 0
 	export NSP="fnip$$"
 	local pids="" pid
 	# In parallel: each namespace waits seconds for IPv6 duplicate address detection.
 	for id in $IDENTITIES; do
-		python3 "$NETNS_TOOL" up "$(identity_file "$id")" "$NSP-$id" >&2 &
+		"$PY" "$NETNS_TOOL" up "$(identity_file "$id")" "$NSP-$id" >&2 &
 		pids="$pids $!"
 	done
 	for pid in $pids; do
@@ -61,7 +63,7 @@ setup_file() {
 teardown_file() {
 	[ -n "${NSP:-}" ] || return 0
 	for id in $IDENTITIES; do
-		python3 "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
+		"$PY" "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
 		rm -rf "/etc/netns/$NSP-$id"
 	done
 	true
@@ -69,14 +71,14 @@ teardown_file() {
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
 	command -v ethtool >/dev/null || skip "ethtool is not installed (Debian package ethtool)"
 	[ -x "$SHIMS/ip" ] || skip "no shims in $SHIMS"
 	[ "${READY:-}" = 1 ] || skip "namespaces were not built"
 }
 
 yaml_query() { # FILE PYTHON-EXPRESSION-OF-d
-	python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
 wireless_ifaces() {
@@ -148,7 +150,7 @@ compare_ip() { # IDENTITY < command lines
 		real_ip "$ns" $args </dev/null >"$r.raw" 2>"$r.err" || rc=$?
 		echo "rc=$rc" >>"$r.err"
 		if is_json "$args"; then
-			python3 "$JSON_VIEW" --kinds "$kinds" <"$r.raw" >"$r.out"
+			"$PY" "$JSON_VIEW" --kinds "$kinds" <"$r.raw" >"$r.out"
 		else
 			physical_view "$kinds" <"$r.raw" | mask_volatile "$args" >"$r.out"
 		fi
@@ -157,7 +159,7 @@ compare_ip() { # IDENTITY < command lines
 		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args </dev/null >"$f.raw" 2>"$f.err" || rc=$?
 		echo "rc=$rc" >>"$f.err"
 		if is_json "$args"; then
-			python3 "$JSON_VIEW" <"$f.raw" >"$f.out"
+			"$PY" "$JSON_VIEW" <"$f.raw" >"$f.out"
 		else
 			mask_volatile "$args" <"$f.raw" >"$f.out"
 		fi

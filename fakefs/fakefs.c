@@ -69,6 +69,18 @@ static void add_real_dir(struct fn_fakefs *fs, struct fn_node *hdir,
 		fn_vfs_add_file(fs->vfs, real, opts->real_tools[i], 0555, FN_FILE_STATIC, NULL, 0);
 }
 
+/* Empty files, only ever covered by the runner's binds. */
+static void add_log_nodes(struct fn_fakefs *fs, struct fn_node *hdir)
+{
+	struct fn_node *n = extra_node(fs, hdir, FN_FAKEFS_LOG, FN_NODE_FILE, 0666);
+
+	n->content = xstrdup("");
+	add_hidden(fs, hdir, FN_FAKEFS_LOG, n);
+	n = extra_node(fs, hdir, FN_FAKEFS_LOG_MASK, FN_NODE_FILE, 0444);
+	n->content = xstrdup("");
+	add_hidden(fs, hdir, FN_FAKEFS_LOG_MASK, n);
+}
+
 /* The hidden nodes: /proc/net's second name, the identity text, the shim links, the real tools'
  * mount points, and at the root the link that is mounted over the target's /proc/net. */
 static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *opts)
@@ -96,6 +108,8 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 		add_shim_dir(fs, hdir, opts);
 	if (opts->n_real_tools)
 		add_real_dir(fs, hdir, opts);
+	if (opts->log_nodes)
+		add_log_nodes(fs, hdir);
 }
 
 struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts *opts)

@@ -26,7 +26,7 @@ struct fn_hidden {
 	struct fn_node *node;
 };
 
-#define FN_FAKEFS_MAX_HIDDEN 8
+#define FN_FAKEFS_MAX_HIDDEN 12
 
 struct fn_fakefs {
 	struct fn_vfs *vfs;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http_rules.h"
 #include "identity.h"
 
 extern const char fn_embedded_docker_yaml[], fn_embedded_docker_yaml_end[];
@@ -115,6 +116,9 @@ int fn_identity_validate_files(char **paths, size_t n, FILE *err)
 		if (!id)
 			status = 1;
 		fn_diags_print(&diags, err);
+		/* Only validate pays for trying the patterns; loading an identity never does. */
+		if (id)
+			fn_http_warn_budget(id, paths[i], err);
 		fn_diags_free(&diags);
 		fn_identity_free(id);
 	}

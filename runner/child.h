@@ -46,7 +46,14 @@ struct fn_child_plan {
 	const char *path_env;	  /* PATH for the target; NULL: unchanged */
 	const char *identity_env; /* FAKENET_IDENTITY for the target; NULL: unchanged */
 	const char *real_dir_env; /* FAKENET_REAL_DIR for the target; NULL: unset */
-	const char *log_env;	  /* FAKENET_LOG for the target (absolute); NULL: unset */
+	/* --log: the runner's audit socket as a detached mount, bound onto the view's hidden
+	 * node for the shims (-1: none), and the log file to cover (NULL: none). */
+	int log_sock_tree;
+	const char *log_mask;
+	/* Descriptors only the runner may hold (the log, the audit socket): the init closes its
+	 * copies first, so no process inside can reach them through /proc/1/fd. */
+	int runner_fds[4];
+	int n_runner_fds;
 	/* The tree's /proc/net, and where /proc/net points in the target's view: procnet.c copies
 	 * it onto a tmpfs there. NULL: /proc/net stays on FUSE (with --log, to see every open). */
 	const struct fn_node *proc_net;
@@ -73,6 +80,9 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Puts the fast, tmpfs-backed /proc/net in place (procnet.c); a no-op without plan->proc_net. */
 int fn_procnet_mount(const struct fn_child_plan *plan, struct fn_report *rep);
+/* The audit log's binds: the empty read-only mask over the log file and the runner's socket onto
+ * its hidden node. */
+int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Exposes the real tools in the FUSE tree, then binds the shim read-only over each. */
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Sends `rep` to the runner (best effort: the runner also sees the exit status). */

@@ -109,7 +109,7 @@ static void build_view(const struct fn_child_plan *plan)
 		_exit(125);
 	}
 	if (fn_overlay_apply(plan, &rep) != 0 || fn_procnet_mount(plan, &rep) != 0 ||
-	    fn_tools_apply(plan, &rep) != 0) {
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
@@ -131,10 +131,8 @@ static void target_environment(const struct fn_child_plan *plan)
 		setenv("FAKENET_REAL_DIR", plan->real_dir_env, 1);
 	else
 		unsetenv("FAKENET_REAL_DIR");
-	if (plan->log_env)
-		setenv("FAKENET_LOG", plan->log_env, 1);
-	else
-		unsetenv("FAKENET_LOG");
+	/* The log is the runner's alone: no name of it reaches the target. */
+	unsetenv("FAKENET_LOG");
 }
 
 /* Runs in a vfork child, sharing the init's memory until the exec: system calls, and a report
@@ -205,6 +203,8 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 	sigset_t set;
 	pid_t target;
 
+	for (int i = 0; i < plan->n_runner_fds; i++)
+		close(plan->runner_fds[i]);
 	die_with_runner(plan);
 	build_view(plan);
 	target_environment(plan);

@@ -71,15 +71,30 @@ static int populate(int dir, const struct fn_node *proc_net)
 	return err ? err : add_real_links(dir, proc_net);
 }
 
+/* What the rendered files take on a tmpfs, which counts whole pages, plus a few for the directory:
+ * the mount is sized to what the identity renders, so whatever validates fits. */
+static size_t tmpfs_bytes(const struct fn_node *proc_net)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t bytes = 16 * page;
+
+	for (size_t i = 0; i < proc_net->n_children; i++)
+		if (proc_net->children[i]->type == FN_NODE_FILE)
+			bytes += (proc_net->children[i]->len + page - 1) / page * page;
+	return bytes;
+}
+
 /* A detached tmpfs: built through its fd, made read-only, then put where /proc/net points. */
-static int make_tmpfs(int *mnt)
+static int make_tmpfs(size_t bytes, int *mnt)
 {
 	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), err = 0;
+	char size[32];
 
 	if (fs < 0)
 		return -errno;
+	snprintf(size, sizeof(size), "%zu", bytes);
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "1m", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		err = -errno;
 	else if ((*mnt = fsmount(fs, FSMOUNT_CLOEXEC,
@@ -96,7 +111,7 @@ int fn_procnet_mount(const struct fn_child_plan *plan, struct fn_report *rep)
 
 	if (!plan->proc_net || !plan->proc_net_dir)
 		return 0;
-	err = make_tmpfs(&mnt);
+	err = make_tmpfs(tmpfs_bytes(plan->proc_net), &mnt);
 	if (!err)
 		err = populate(mnt, plan->proc_net);
 	if (!err && mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)

@@ -185,6 +185,20 @@ static void link_brief(struct fn_jw *w, const struct fn_iface *iface)
 	put_flags(w, iface);
 }
 
+/* `show up` filters a link after ip has opened its object: a link that is down stays as {}. */
+static bool empty_when_down(struct fn_jw *w, const struct fn_ip_opts *o, const struct fn_iface *dev,
+			    const struct fn_iface *iface)
+{
+	struct fn_ip_opts any_state = *o;
+
+	any_state.up_only = false;
+	if (!o->up_only || iface->up || !fn_ip_link_selected(&any_state, dev, iface))
+		return false;
+	fn_jw_start_object(w);
+	fn_jw_end_object(w);
+	return true;
+}
+
 void render_ip_link_json(const struct fn_identity *id, const struct fn_ip_opts *o,
 			 const struct fn_iface *dev, struct fn_buf *out)
 {
@@ -194,7 +208,7 @@ void render_ip_link_json(const struct fn_identity *id, const struct fn_ip_opts *
 	for (size_t i = 0; i < id->n_ifaces; i++) {
 		const struct fn_iface *iface = &id->ifaces[i];
 
-		if (!fn_ip_link_selected(o, dev, iface))
+		if (empty_when_down(&w, o, dev, iface) || !fn_ip_link_selected(o, dev, iface))
 			continue;
 		fn_jw_start_object(&w);
 		if (o->brief) {
@@ -290,7 +304,8 @@ void render_ip_addr_json(const struct fn_identity *id, const struct fn_ip_opts *
 
 	begin(&w, o, out);
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (fn_ip_link_selected(o, dev, &id->ifaces[i]))
+		if (!empty_when_down(&w, o, dev, &id->ifaces[i]) &&
+		    fn_ip_link_selected(o, dev, &id->ifaces[i]))
 			addr_one(&w, &id->ifaces[i], o, !dev && o->family == AF_INET6);
 	finish(&w);
 }

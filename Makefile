@@ -34,6 +34,7 @@ LIB_SRC    := $(sort $(wildcard lib/*.c))
 FAKEFS_SRC := $(sort $(wildcard fakefs/*.c))
 RUNNER_SRC := $(sort $(wildcard runner/*.c))
 SHIM_SRC   := $(sort $(wildcard shims/*.c))
+RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 
@@ -41,6 +42,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lib/embedded_identities.o
 FAKEFS_OBJ := $(FAKEFS_SRC:%.c=$(BUILD)/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/runner/embedded_probes.o
 SHIM_OBJ   := $(SHIM_SRC:%.c=$(BUILD)/%.o)
+RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
@@ -59,7 +61,7 @@ RUNNER_STATIC ?= -static-pie -Wl,--no-warnings
 .PHONY: all deps check check-asan bench install uninstall run clean format format-check
 
 
-all: $(BUILD)/fakenet $(BUILD)/fakenet-shim shim-links $(UNIT_BIN)
+all: $(BUILD)/fakenet $(BUILD)/fakenet-shim $(BUILD)/fakenet-runtime shim-links $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -84,6 +86,11 @@ $(BUILD)/fakenet: $(RUNNER_OBJ) $(FAKEFS_OBJ) $(BUILD)/libfakenet.a
 
 $(BUILD)/fakenet-shim: $(SHIM_OBJ) $(BUILD)/libfakenet.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,$(SHIM_STATIC)) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+
+# The runc-compatible wrapper that adds fakenet's OCI hook to a bundle (runtime/): static too, as
+# engines run it with whatever environment they have.
+$(BUILD)/fakenet-runtime: $(RUNTIME_OBJ) $(BUILD)/libfakenet.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,-static) -o $@ $^
 
 .PHONY: shim-links
 shim-links: $(BUILD)/fakenet-shim
@@ -123,8 +130,11 @@ run: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/fakenet/shims \
 		$(DESTDIR)$(PREFIX)/share/fakenet/identities $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/containers/oci/hooks.d
 	install -m 0755 $(BUILD)/fakenet $(DESTDIR)$(PREFIX)/bin/fakenet
+	install -m 0755 $(BUILD)/fakenet-runtime $(DESTDIR)$(PREFIX)/bin/fakenet-runtime
+	$(BUILD)/fakenet oci-hook --hooks-json --path $(PREFIX)/bin/fakenet \
+		>$(DESTDIR)$(PREFIX)/share/containers/oci/hooks.d/fakenet.json
 	install -m 0755 $(BUILD)/fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/fakenet-shim
 	install -m 0755 $(BUILD)/libfakenet-preload.so $(DESTDIR)$(PREFIX)/libexec/fakenet/
 	for t in $(SHIM_TOOLS); do ln -sf ../fakenet-shim $(DESTDIR)$(PREFIX)/libexec/fakenet/shims/$$t; done
@@ -133,7 +143,8 @@ install: all
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/fakenet
+	rm -f $(DESTDIR)$(PREFIX)/bin/fakenet $(DESTDIR)$(PREFIX)/bin/fakenet-runtime
+	rm -f $(DESTDIR)$(PREFIX)/share/containers/oci/hooks.d/fakenet.json
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/fakenet $(DESTDIR)$(PREFIX)/share/fakenet
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/fakenet*.1 $(DESTDIR)$(PREFIX)/share/man/man5/fakenet*.5
 

@@ -108,6 +108,10 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 		add_shim_dir(fs, hdir, opts);
 	if (opts->n_real_tools)
 		add_real_dir(fs, hdir, opts);
+	if (opts->shim_node) {
+		n = extra_node(fs, hdir, FN_FAKEFS_SHIM, FN_NODE_FILE, 0555);
+		add_hidden(fs, hdir, FN_FAKEFS_SHIM, n);
+	}
 	if (opts->log_nodes)
 		add_log_nodes(fs, hdir);
 }
@@ -227,6 +231,13 @@ int fn_fakefs_mount(struct fn_fakefs *fs, const char **what)
 int fn_fakefs_mount_fd(const struct fn_fakefs *fs)
 {
 	return fs->mnt_fd;
+}
+
+void fn_fakefs_drop_mount(struct fn_fakefs *fs)
+{
+	if (fs->mnt_fd >= 0)
+		close(fs->mnt_fd);
+	fs->mnt_fd = -1;
 }
 
 int fn_fakefs_dev_fd(const struct fn_fakefs *fs)

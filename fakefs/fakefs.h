@@ -17,6 +17,9 @@
 /* Empty file nodes, one per real tool the shim covers: the runner binds the real binary onto its
  * node before binding the shim over the real path, so pass-through shims can still run it. */
 #define FN_FAKEFS_REAL ".fakenet-real"
+/* An empty file node the OCI hook binds the shim onto in a container, whose tree has no copy of
+ * it; FN_FAKEFS_BIN's links then lead there. */
+#define FN_FAKEFS_SHIM ".fakenet-shim"
 /* The audit log's two mount points (`fakenet run --log`): the runner's event socket is bound onto
  * FN_FAKEFS_LOG, where every shim finds it, and FN_FAKEFS_LOG_MASK (empty, read-only) is bound over
  * the log file itself, so nothing inside can read, write, truncate or remove it. */
@@ -33,6 +36,7 @@ struct fn_fakefs_opts {
 	size_t n_shim_tools;
 	const char *const *real_tools; /* names of the FN_FAKEFS_REAL nodes */
 	size_t n_real_tools;
+	bool shim_node; /* add FN_FAKEFS_SHIM */
 	int log_fd; /* audit log (O_APPEND): one "open" event per open of a served file; -1: quiet
 		     */
 	bool log_nodes; /* add FN_FAKEFS_LOG and FN_FAKEFS_LOG_MASK */
@@ -48,6 +52,9 @@ struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts 
 int fn_fakefs_mount(struct fn_fakefs *fs, const char **what);
 /* The detached mount (O_CLOEXEC); valid after fn_fakefs_mount. */
 int fn_fakefs_mount_fd(const struct fn_fakefs *fs);
+/* Closes the detached mount: from then on only the clones of it placed elsewhere keep the
+ * filesystem alive, and when the last of them goes the connection ends. */
+void fn_fakefs_drop_mount(struct fn_fakefs *fs);
 /* The /dev/fuse fd, for children that must close it. */
 int fn_fakefs_dev_fd(const struct fn_fakefs *fs);
 

@@ -71,6 +71,8 @@ char *fn_buf_steal(struct fn_buf *b, size_t *len)
 	char *p;
 
 	reserve(b, 0);
+	/* An empty buffer has no text yet: its first allocation is terminated here. */
+	b->data[b->len] = '\0';
 	p = b->data;
 	if (len)
 		*len = b->len;

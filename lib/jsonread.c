@@ -235,6 +235,33 @@ static bool read_number(struct cursor *c, char **out)
 	return true;
 }
 
+/* A token read on its own, for readers of other shapes (jsondoc.c). */
+static int scan(const char *text, size_t len, size_t *pos, char **out, const char **error,
+		bool (*read)(struct cursor *, char **))
+{
+	struct cursor c = {.start = text, .p = text + *pos, .end = text + len};
+	bool ok = read(&c, out);
+
+	*pos = (size_t)(c.p - text);
+	if (!ok)
+		*error = c.error;
+	return ok ? 0 : -1;
+}
+
+int fn_json_scan_string(const char *text, size_t len, size_t *pos, char **out, const char **error)
+{
+	return scan(text, len, pos, out, error, read_string);
+}
+
+int fn_json_scan_number(const char *text, size_t len, size_t *pos, const char **error)
+{
+	char *number = NULL;
+	int err = scan(text, len, pos, &number, error, read_number);
+
+	free(number);
+	return err;
+}
+
 static bool literal(struct cursor *c, const char *word)
 {
 	size_t n = strlen(word);

@@ -49,3 +49,9 @@ const char *fn_json_scalar(const struct fn_json_object *obj, const char *key);
 /* The length of the valid UTF-8 sequence at s (at most `avail` bytes are read), or 0 when there is
  * none: overlong forms, surrogates and values past U+10FFFF are invalid too. */
 size_t fn_utf8_len(const unsigned char *s, size_t avail);
+
+/* One token at text[*pos], for readers of other shapes (lib/jsondoc.c): a string (its opening
+ * quote at *pos), decoded into *out, or a number. Returns 0 with *pos just past it, or -1 with
+ * *error a static description and *pos where reading stopped. */
+int fn_json_scan_string(const char *text, size_t len, size_t *pos, char **out, const char **error);
+int fn_json_scan_number(const char *text, size_t len, size_t *pos, const char **error);

@@ -1,6 +1,7 @@
 /* Allocation, messages and file reading used across the tree. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,4 +178,30 @@ int fn_read_file(const char *path, char **out, size_t *len, size_t max_len)
 	if (len)
 		*len = used;
 	return 0;
+}
+
+char *fn_shipped_locate(const char *name, int mode)
+{
+	static const char *const rel[] = {"", "../libexec/fakenet/"};
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	slash[1] = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *path = xasprintf("%s%s%s", exe, rel[i], name);
+		char *real = realpath(path, NULL);
+
+		free(path);
+		if (real && access(real, mode) == 0)
+			return real;
+		free(real);
+	}
+	return NULL;
 }

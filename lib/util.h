@@ -26,3 +26,7 @@ __attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
 
 /* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
 int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);
+
+/* Locates NAME shipped beside the running executable (build/NAME or ../libexec/fakenet/NAME),
+ * accessible with access(2) `mode`; NULL if absent (caller frees). */
+char *fn_shipped_locate(const char *name, int mode);

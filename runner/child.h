@@ -95,8 +95,5 @@ void fn_report_setf(struct fn_report *rep, int stage, int err, const char *fmt, 
 
 /* Enters a user namespace where the caller is root (for non-root callers). */
 int fn_userns_enter(const char **what, const char **hint);
-/* Locates NAME shipped beside the running executable (build/NAME or ../libexec/fakenet/NAME),
- * accessible with access(2) `mode`; NULL if absent (caller frees). */
-char *fn_shipped_locate(const char *name, int mode);
 /* Locates fakenet-shim next to the running executable; NULL if absent (caller frees). */
 char *fn_shim_locate(void);

@@ -20,6 +20,7 @@ int fn_cmd_show(int argc, char **argv);
 int fn_cmd_validate(int argc, char **argv);
 int fn_cmd_install(int argc, char **argv);
 int fn_cmd_uninstall(int argc, char **argv);
+int fn_cmd_oci_hook(int argc, char **argv);
 
 /* Loads the identity a command uses (--identity, else $FAKENET_IDENTITY, else the embedded
  * default), printing its diagnostics on failure. With `text`, also returns the YAML text it came

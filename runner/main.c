@@ -15,7 +15,7 @@ struct command {
 static const struct command commands[] = {
     {"run", fn_cmd_run},	 {"show", fn_cmd_show},		  {"validate", fn_cmd_validate},
     {"check", fn_cmd_check},	 {"verify", fn_cmd_verify},	  {"log", fn_cmd_log},
-    {"install", fn_cmd_install}, {"uninstall", fn_cmd_uninstall},
+    {"install", fn_cmd_install}, {"uninstall", fn_cmd_uninstall}, {"oci-hook", fn_cmd_oci_hook},
 };
 
 static void usage(FILE *out)
@@ -31,6 +31,7 @@ static void usage(FILE *out)
 	    "       fakenet verify [--pid PID]\n"
 	    "       fakenet log summarize FILE\n"
 	    "       fakenet install --root DIR [--identity FILE] | uninstall --root DIR\n"
+	    "       fakenet oci-hook [--hooks-json [--path FILE]]\n"
 	    "       fakenet --help | --version\n"
 	    "\n"
 	    "Runs COMMAND with a made-up network identity: /proc/net, /sys/class/net, /etc/hosts,\n"

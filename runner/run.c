@@ -20,17 +20,12 @@
 #include "cli.h"
 #include "auditsock.h"
 #include "netns.h"
+#include "plan.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
 
-#define HINT_FUSE    "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
-#define HINT_CAPS    "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* The tools the shim answers to by default; sudo only when asked for by name. */
-static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
-					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "curl",	   "wget"};
+#define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
+#define HINT_CAPS "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -55,15 +50,8 @@ struct run {
 	char *log_path;		   /* absolute: the file the init covers (NULL: not covered) */
 	struct fn_auditsock audit; /* where the shims' events arrive */
 	char *shim_path;
-	const char *tools[sizeof(default_tools) / sizeof(default_tools[0]) + 1];
-	size_t n_tools;
 	char *path_env;
-	/* Placement: the real tool files the shim covers, and the tools whose real binary stays
-	 * reachable under FN_FAKEFS_REAL. */
-	struct fn_tool_bind *binds;
-	size_t n_binds;
-	const char **real_tools;
-	size_t n_real_tools;
+	struct fn_tool_plan tools; /* the shim's tools and the real ones it covers */
 	struct fn_child_plan plan;
 	struct fn_net net;	 /* --net isolated */
 	struct fn_filter filter; /* --net filtered: --allow, --allow-host */
@@ -104,59 +92,6 @@ static int usage_error(const char *msg)
 {
 	fn_warn("run: %s; try 'fakenet run --help'", msg);
 	return FN_EXIT_OWN;
-}
-
-static bool known_tool(const char *name)
-{
-	if (strcmp(name, "sudo") == 0)
-		return true;
-	for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
-		if (strcmp(name, default_tools[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool real_tool_exists(const char *name)
-{
-	char *path = xstrdup(DEFAULT_PATH), *save = NULL;
-	bool found = false;
-
-	for (char *dir = strtok_r(path, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *candidate = xasprintf("%s/%s", dir, name);
-
-		found = access(candidate, X_OK) == 0;
-		free(candidate);
-	}
-	free(path);
-	return found;
-}
-
-/* Fills r->tools from --shims; returns -1 for an unknown tool name. */
-static int select_tools(struct run *r, char *spec)
-{
-	char *save = NULL;
-
-	if (strcmp(spec, "none") == 0)
-		return 0;
-	if (strcmp(spec, "all") == 0) {
-		for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
-			r->tools[r->n_tools++] = default_tools[i];
-		/* A real sudo keeps its own policy; where there is none, the shim lets scripts
-		 * that say `sudo nm-tool` work. */
-		if (!real_tool_exists("sudo"))
-			r->tools[r->n_tools++] = "sudo";
-		return 0;
-	}
-	for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!known_tool(t)) {
-			fn_warn("run: --shims: no shim for '%s'", t);
-			return -1;
-		}
-		if (r->n_tools < sizeof(r->tools) / sizeof(r->tools[0]))
-			r->tools[r->n_tools++] = t;
-	}
-	return 0;
 }
 
 /* Returns -1 to go on, or the exit status. */
@@ -214,120 +149,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("no COMMAND given");
 	r->opts.argv = argv + optind;
-	return select_tools(r, (char *)r->opts.shims) ? FN_EXIT_OWN : -1;
-}
-
-static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
-			bool nofollow, bool read_only, bool optional)
-{
-	if (plan->n_overlays == FN_MAX_OVERLAYS)
-		return;
-	plan->overlays[plan->n_overlays++] = (struct fn_overlay){
-	    .tree_path = tree_path,
-	    .target = target,
-	    .nofollow = nofollow,
-	    .read_only = read_only,
-	    .optional = optional,
-	};
-}
-
-static bool tree_has(const struct fn_vfs *vfs, const char *path)
-{
-	return fn_vfs_lookup(vfs, path) != NULL;
-}
-
-/* Which real paths get which part of the tree. A fake PCI NIC lives under
- * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
- * binding just those entries needs real ones of that name, so the three directories are overlaid
- * whole instead, passing the real devices and drivers through so nothing real disappears. */
-static void plan_overlays(struct run *r)
-{
-	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
-						  "/sys/bus/pci/drivers"};
-	struct fn_child_plan *plan = &r->plan;
-	static const char *const etc[][2] = {{"etc/hosts", "/etc/hosts"},
-					     {"etc/hostname", "/etc/hostname"},
-					     {"etc/resolv.conf", "/etc/resolv.conf"}};
-
-	/* Isolated, the kernel shows the links itself (netns.c); fakefs keeps /sys/class/net, whose
-	 * links lead there, and what the kernel cannot show (a PCI NIC's device). */
-	if (tree_has(r->vfs, "/sys/devices/virtual/net") && !r->opts.isolated)
-		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
-			    false, true);
-	if (fn_vfs_pass_real_pci(r->vfs))
-		for (size_t i = 0; fn_vfs_pci_dirs[i]; i++)
-			add_overlay(plan, fn_vfs_pci_dirs[i], pci_targets[i], false, false, true);
-	if (tree_has(r->vfs, "/sys/class/net"))
-		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated) {
-		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-		if (!r->opts.log) {
-			plan->proc_net = fn_vfs_lookup(r->vfs, "/proc/net");
-			plan->proc_net_dir = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS;
-		}
-	}
-	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/%s", etc[i][0]);
-		if (tree_has(r->vfs, path))
-			add_overlay(plan, etc[i][0], etc[i][1], false, true, true);
-	}
-}
-
-static bool same_inode(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* Whether the real file `st` is already covered, or is the shim itself (an install that put
- * links to the shim on PATH). */
-static bool already_covered(const struct run *r, const struct stat *st, const struct stat *shim)
-{
-	if (same_inode(st, shim))
-		return true;
-	for (size_t i = 0; i < r->n_binds; i++)
-		if (r->binds[i].dev == st->st_dev && r->binds[i].ino == st->st_ino)
-			return true;
-	return false;
-}
-
-/* Every executable of the tool on the standard PATH, each inode once on its resolved path (on a
- * merged-/usr system /sbin/route and /usr/sbin/route are one file). The first one found, the one
- * a search of the standard PATH would run, is the one kept reachable for pass-through. */
-static void plan_tool(struct run *r, const char *tool, const struct stat *shim)
-{
-	char *dirs = xstrdup(DEFAULT_PATH), *save = NULL;
-	bool exposed = false;
-
-	for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *path = xasprintf("%s/%s", dir, tool), *real = NULL;
-		struct stat st;
-
-		/* Most directories lack most tools: one stat says so before any resolving. */
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			real = realpath(path, NULL);
-		free(path);
-		if (!real || access(real, X_OK) || already_covered(r, &st, shim)) {
-			free(real);
-			continue;
-		}
-		r->binds = xreallocarray(r->binds, r->n_binds + 1, sizeof(*r->binds));
-		r->binds[r->n_binds].target = real;
-		r->binds[r->n_binds].real_node = NULL;
-		r->binds[r->n_binds].dev = st.st_dev;
-		r->binds[r->n_binds].ino = st.st_ino;
-		if (!exposed) {
-			r->binds[r->n_binds].real_node =
-			    xasprintf("%s/%s/%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_REAL, tool);
-			r->real_tools =
-			    xreallocarray(r->real_tools, r->n_real_tools + 1, sizeof(char *));
-			r->real_tools[r->n_real_tools++] = tool;
-			exposed = true;
-		}
-		r->n_binds++;
-	}
-	free(dirs);
+	return fn_plan_select_tools(&r->tools, (char *)r->opts.shims) ? FN_EXIT_OWN : -1;
 }
 
 static void plan_tool_binds(struct run *r)
@@ -336,22 +158,17 @@ static void plan_tool_binds(struct run *r)
 
 	if (!r->shim_path || stat(r->shim_path, &shim) < 0)
 		return;
-	for (size_t i = 0; i < r->n_tools; i++)
-		plan_tool(r, r->tools[i], &shim);
 	r->plan.shim_path = r->shim_path;
-	r->plan.tool_binds = r->binds;
-	r->plan.n_tool_binds = (int)r->n_binds;
-	if (r->n_real_tools && tree_has(r->vfs, FN_FAKEFS_HIDDEN_DIR))
-		r->plan.real_dir_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL;
+	fn_plan_tool_binds(&r->tools, &r->plan, r->vfs, &shim);
 }
 
 static void plan_environment(struct run *r)
 {
 	const char *path = getenv("PATH");
 
-	if (r->n_tools && r->shim_path) {
+	if (r->tools.n_tools && r->shim_path) {
 		r->path_env = xasprintf("%s/%s:%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_BIN,
-					path && *path ? path : DEFAULT_PATH);
+					path && *path ? path : FN_DEFAULT_PATH);
 		r->plan.path_env = r->path_env;
 	}
 	if (r->identity_text)
@@ -418,7 +235,7 @@ static int prepare(struct run *r)
 		return FN_EXIT_OWN;
 	if (r->opts.log && open_log(r) < 0)
 		return FN_EXIT_OWN;
-	if (r->n_tools) {
+	if (r->tools.n_tools) {
 		r->shim_path = fn_shim_locate();
 		if (!r->shim_path)
 			fn_warn("warning: fakenet-shim not found next to fakenet; running without "
@@ -427,18 +244,18 @@ static int prepare(struct run *r)
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
 		fn_vfs_sys_follow_kernel(r->vfs, r->id);
-	plan_overlays(r);
+	fn_plan_overlays(&r->plan, r->vfs, r->opts.isolated, !r->opts.log);
 	plan_tool_binds(r);
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;
 	fopts.identity_len = r->identity_len;
 	fopts.shim_path = r->shim_path;
-	fopts.shim_tools = r->tools;
-	fopts.n_shim_tools = r->n_tools;
-	fopts.real_tools = r->real_tools;
-	fopts.n_real_tools = r->n_real_tools;
+	fopts.shim_tools = r->tools.tools;
+	fopts.n_shim_tools = r->tools.n_tools;
+	fopts.real_tools = r->tools.real_tools;
+	fopts.n_real_tools = r->tools.n_real_tools;
 	fopts.log_fd = r->log_fd;
-	fopts.log_nodes = r->log_fd >= 0 && tree_has(r->vfs, FN_FAKEFS_HIDDEN_DIR);
+	fopts.log_nodes = r->log_fd >= 0 && fn_vfs_lookup(r->vfs, FN_FAKEFS_HIDDEN_DIR);
 	if (!fopts.log_nodes) {
 		free(r->log_path);
 		r->log_path = NULL;
@@ -665,12 +482,7 @@ static void release(struct run *r)
 	if (r->log_fd >= 0)
 		close(r->log_fd);
 	free(r->log_path);
-	for (size_t i = 0; i < r->n_binds; i++) {
-		free((char *)r->binds[i].target);
-		free((char *)r->binds[i].real_node);
-	}
-	free(r->binds);
-	free(r->real_tools);
+	fn_tool_plan_free(&r->tools);
 }
 
 int fn_cmd_run(int argc, char **argv)

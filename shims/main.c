@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../fakefs/fakefs.h"
 #include "kernel.h"
 #include "shim.h"
 #include "util.h"
@@ -75,6 +76,20 @@ static void exec_covered_tool(char **argv)
 		fn_shim_exec_real(covered, argv);
 }
 
+/* A container started by an engine gets the view from the OCI hook, which cannot set the
+ * environment: the view itself carries the identity and the real tools under their hidden names. */
+static void environment_from_view(void)
+{
+	static const char *const vars[][2] = {
+	    {"FAKENET_IDENTITY", FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY},
+	    {"FAKENET_REAL_DIR", FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL},
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (!getenv(vars[i][0]) && access(vars[i][1], F_OK) == 0)
+			setenv(vars[i][0], vars[i][1], 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -94,6 +109,7 @@ int main(int argc, char **argv)
 		base = argv[0];
 	}
 	fn_progname = base;
+	environment_from_view();
 	fn_shim_audit_start(base, argc, argv);
 	tool = find_tool(base);
 	if (!tool)

@@ -1,6 +1,7 @@
 /* libFuzzer target: the URL parser and rule matcher of the curl and wget shims. The input is a URL
  * and, after the first newline, a redirect Location; both are looked up against an identity whose
- * http: rules and blocked: hosts cover each kind of answer. */
+ * http: rules and blocked: hosts cover each kind of answer, one rule a backtracking pattern that
+ * can exhaust its match budget. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,13 @@ static const struct fn_http_rules *rules(void)
 static void lookup(const struct fn_url *u)
 {
 	struct fn_http_answer a;
+	char error[256];
 	size_t len;
 
 	fn_http_lookup(rules(), u, &a);
 	(void)fn_http_answer_header(&a, "Location", &len);
+	if (a.budget_exhausted)
+		(void)fn_http_budget_error(&a, error, sizeof(error));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

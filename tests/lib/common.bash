@@ -19,3 +19,12 @@ require_reference() {
 # Debian's interpreter, which has python3-yaml; a python3 earlier on PATH may lack it or start slowly.
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
+
+# identity_fact FILE EXPR: a value of an identity file (a python expression over `y`, the parsed
+# YAML), one item per line: expected values from the identity itself, never from fakenet.
+identity_fact() {
+	"$PYTHON" -c 'import sys, yaml
+y = yaml.safe_load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
+}

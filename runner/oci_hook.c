@@ -1,0 +1,284 @@
+/* `fakenet oci-hook`: the OCI runtime hook (createRuntime and poststop, told apart by the state's
+ * status) and `--hooks-json`, the hooks.d file that has Podman and CRI-O run it for containers
+ * with the io.fakenet.identity annotation. Everything that can fail because of the annotation or
+ * the identity fails before the server starts, so a bad annotation leaves nothing behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../fakefs/fakefs.h"
+#include "cli.h"
+#include "diag.h"
+#include "jsonl.h"
+#include "oci.h"
+#include "plan.h"
+#include "util.h"
+
+#define IDENTITY_MAX (1u << 20)
+#define SHIM_NODE    FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_SHIM
+
+/* One container's hook run, released in one place. */
+struct hook {
+	struct fn_oci_container c;
+	struct fn_identity *id;
+	char *text;
+	size_t len;
+	struct fn_vfs *vfs;
+	struct fn_fakefs *fs;
+	struct fn_child_plan plan;
+	struct fn_tool_plan tools;
+	char *shim_path;
+	char *bin_dir;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: fakenet oci-hook               (run by the container runtime)\n"
+	      "       fakenet oci-hook --hooks-json [--path FILE]\n"
+	      "The OCI hook that gives a container the identity its annotation\n"
+	      "io.fakenet.identity=FILE names (a host path, or a shipped identity: docker,\n"
+	      "desktop, multi-nic). Register it for the createRuntime and poststop stages; it\n"
+	      "reads the container's state on stdin. A container without the annotation is\n"
+	      "left alone.\n"
+	      "  --hooks-json  print the hooks.d file (schema 1.0.0) for Podman and CRI-O\n"
+	      "  --path FILE   the fakenet that file runs (default: this one)\n",
+	      out);
+}
+
+static int print_hooks_json(const char *path)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (!path) {
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0) {
+			fn_warn_errno("oci-hook: cannot tell where this fakenet is");
+			return FN_EXIT_OWN;
+		}
+		self[n] = '\0';
+		path = self;
+	}
+	fputs("{\n  \"version\": \"1.0.0\",\n  \"hook\": {\n    \"path\": ", stdout);
+	fn_json_fput_string(stdout, path);
+	fputs(",\n    \"args\": [\"fakenet\", \"oci-hook\"]\n  },\n"
+	      "  \"when\": {\n    \"annotations\": {\n"
+	      "      \"^io\\\\.fakenet\\\\.identity$\": \".+\"\n    }\n  },\n"
+	      "  \"stages\": [\"createRuntime\", \"poststop\"]\n}\n",
+	      stdout);
+	return ferror(stdout) ? FN_EXIT_OWN : 0;
+}
+
+/* Messages about the annotation name where it is: the value's place in config.json. */
+static void annotation_error(const struct hook *h, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "fakenet: %s:%d:%d: error: annotation %s: ", h->c.config_path,
+		h->c.ann_line, h->c.ann_column, FN_OCI_ANNOTATION);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+}
+
+static int load_from_file(struct hook *h)
+{
+	const char *value = h->c.identity;
+	char *path = value[0] == '/' ? xstrdup(value) : xasprintf("%s/%s", h->c.bundle, value);
+	struct fn_diags diags;
+	int err = fn_read_file(path, &h->text, &h->len, IDENTITY_MAX);
+
+	if (err) {
+		char *msg = strchr(value, '/')
+				? xasprintf("%s: %s", path, strerror(-err))
+				: xasprintf("%s: %s, and no shipped identity "
+					    "(docker, desktop, multi-nic) has that name",
+					    path, strerror(-err));
+
+		annotation_error(h, "%s", msg);
+		free(msg);
+		free(path);
+		return -1;
+	}
+	fn_diags_init(&diags, path);
+	h->id = fn_identity_load_buffer(path, h->text, h->len, &diags);
+	if (!h->id) {
+		fn_diags_print(&diags, stderr);
+		annotation_error(h, "%s is not a valid identity", path);
+	}
+	fn_diags_free(&diags);
+	free(path);
+	return h->id ? 0 : -1;
+}
+
+/* A shipped identity's name (docker, docker.yaml, ...), else a file, relative to the bundle. */
+static int load_identity(struct hook *h)
+{
+	const char *value = h->c.identity;
+	struct fn_diags diags;
+	const char *text = strchr(value, '/') ? NULL : fn_embedded_identity(value, &h->len);
+
+	if (!value[0]) {
+		annotation_error(h, "%s",
+				 "empty: name a file or a shipped identity (docker, "
+				 "desktop, multi-nic)");
+		return -1;
+	}
+	if (!text)
+		return load_from_file(h);
+	h->text = xstrndup(text, h->len);
+	fn_diags_init(&diags, value);
+	h->id = fn_identity_load_buffer(value, h->text, h->len, &diags);
+	if (!h->id)
+		fn_diags_print(&diags, stderr);
+	fn_diags_free(&diags);
+	return h->id ? 0 : -1;
+}
+
+/* The first directory of the standard PATH the image has: absent tools appear there. */
+static char *find_bin_dir(void)
+{
+	char *dirs = xstrdup(FN_DEFAULT_PATH), *save = NULL, *found = NULL;
+
+	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if (stat(d, &st) == 0 && S_ISDIR(st.st_mode))
+			found = realpath(d, NULL);
+	}
+	free(dirs);
+	return found;
+}
+
+/* The tools are planned inside the image as the container will see it: chrooted into the rootfs
+ * through the init's root, then back. */
+static int plan_tools(struct hook *h)
+{
+	char *inside = xasprintf("/proc/%d/root%s", (int)h->c.pid, h->c.rootfs);
+	int host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), err = 0;
+	struct stat shim;
+
+	if (host_root < 0 || stat(h->shim_path, &shim) < 0 || chroot(inside) < 0 ||
+	    chdir("/") < 0) {
+		fn_warn_errno("oci-hook: cannot look into the container's root %s", h->c.rootfs);
+		err = -1;
+	} else {
+		fn_plan_select_tools(&h->tools, (char *)"all");
+		h->plan.shim_path = SHIM_NODE;
+		fn_plan_tool_binds(&h->tools, &h->plan, h->vfs, &shim);
+		h->bin_dir = find_bin_dir();
+		if (fchdir(host_root) < 0 || chroot(".") < 0) {
+			fn_warn_errno("oci-hook: cannot return to the host's root");
+			err = -1;
+		}
+	}
+	if (host_root >= 0)
+		close(host_root);
+	free(inside);
+	return err;
+}
+
+static int create_runtime(struct hook *h)
+{
+	struct fn_fakefs_opts fopts = {.log_fd = -1, .shim_node = true};
+	struct fn_oci_place place = {0};
+
+	if (load_identity(h))
+		return FN_EXIT_OWN;
+	if (h->c.pid <= 0 || !h->c.rootfs) {
+		fn_warn("oci-hook: the container has no pid or no root yet: register the hook "
+			"for createRuntime");
+		return FN_EXIT_OWN;
+	}
+	h->shim_path = fn_shim_locate();
+	if (!h->shim_path) {
+		fn_warn("oci-hook: fakenet-shim not found next to fakenet");
+		return FN_EXIT_OWN;
+	}
+	h->vfs = fn_vfs_build(h->id);
+	h->plan.log_sock_tree = -1; /* no audit log in a container */
+	fn_plan_overlays(&h->plan, h->vfs, false, false);
+	if (plan_tools(h))
+		return FN_EXIT_OWN;
+	fopts.identity_text = h->text;
+	fopts.identity_len = h->len;
+	fopts.shim_path = SHIM_NODE;
+	fopts.shim_tools = h->tools.tools;
+	fopts.n_shim_tools = h->tools.n_tools;
+	fopts.real_tools = h->tools.real_tools;
+	fopts.n_real_tools = h->tools.n_real_tools;
+	h->fs = fn_fakefs_new(h->vfs, &fopts);
+	place.plan = &h->plan;
+	place.shim_host_path = h->shim_path;
+	place.pid = h->c.pid;
+	place.rootfs = h->c.rootfs;
+	place.bin_dir = h->bin_dir;
+	return fn_oci_serve(h->fs, &place, &h->c);
+}
+
+static void release(struct hook *h)
+{
+	fn_fakefs_free(h->fs);
+	fn_vfs_free(h->vfs);
+	fn_identity_free(h->id);
+	free(h->text);
+	free(h->shim_path);
+	free(h->bin_dir);
+	fn_tool_plan_free(&h->tools);
+	fn_oci_container_free(&h->c);
+}
+
+static int run_hook(void)
+{
+	struct hook h = {0};
+	int status = 0;
+
+	if (fn_oci_container_read(0, &h.c))
+		return FN_EXIT_OWN;
+	if (strcmp(h.c.status, "stopped") == 0)
+		status = fn_oci_stop(&h.c);
+	else if (h.c.identity)
+		status = create_runtime(&h);
+	release(&h);
+	return status;
+}
+
+int fn_cmd_oci_hook(int argc, char **argv)
+{
+	static const struct option opts[] = {{"hooks-json", no_argument, NULL, 'j'},
+					     {"path", required_argument, NULL, 'p'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *path = NULL;
+	bool json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'p':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return FN_EXIT_USAGE;
+		}
+	}
+	if (optind < argc || (path && !json)) {
+		usage(stderr);
+		return FN_EXIT_USAGE;
+	}
+	if (path && path[0] != '/') {
+		fn_warn("oci-hook: --path must be absolute");
+		return FN_EXIT_USAGE;
+	}
+	return json ? print_hooks_json(path) : run_hook();
+}

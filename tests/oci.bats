@@ -1,0 +1,303 @@
+#!/usr/bin/env bats
+# Containers started by the real runc (and Podman where it runs) get the identity through
+# `fakenet oci-hook`: registered from `--hooks-json` as Podman would, or added to the bundle by
+# `fakenet-runtime`. The rootfs is a pristine Debian 12 minbase tree (no net-tools, no iproute2,
+# no curl; tools/minbase-root builds it once outside the repository), layered under a writable
+# overlay per test as engines do. Expected values come from the identity YAML and from the real
+# kernel and the real ifconfig in a network namespace built like the identity
+# (tests/lib/netns-from-identity.py). Afterwards nothing of the container may be left on the host.
+
+load lib/common
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
+IDENTITY="$TOP/identities/docker.yaml"
+
+setup_file() {
+	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
+	FAKENET=$(realpath "$FAKENET")
+	export RUNTIME="${FAKENET%/*}/fakenet-runtime"
+	export NS="fnt-oci-$$"
+	export FILE_TMP
+	FILE_TMP=$(mktemp -d /tmp/fakenet-oci.XXXXXX)
+	[ "$(id -u)" = 0 ] && command -v runc >/dev/null && "$PYTHON" -c 'import yaml' 2>/dev/null ||
+		return 0
+	# The tree, built on first use (a few minutes); a failure is reported by each test.
+	"$TOP/tools/minbase-root" >"$FILE_TMP/minbase" 2>"$FILE_TMP/minbase.err" || true
+	"$PYTHON" "$NETNS_TOOL" up "$IDENTITY" "$NS" >/dev/null 2>"$FILE_TMP/netns.err" || true
+}
+
+teardown_file() {
+	"$PYTHON" "$NETNS_TOOL" down "$NS" 2>/dev/null || true
+	rm -rf "${FILE_TMP:?}"
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root: runc and FUSE"
+	command -v runc >/dev/null || skip "runc is not installed (tools/install-deps)"
+	[ -c /dev/fuse ] || skip "no /dev/fuse on this machine"
+	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	[ -x "$FAKENET" ] && [ -x "$RUNTIME" ] || {
+		echo "missing $FAKENET or $RUNTIME: run make" >&2
+		return 1
+	}
+	MINBASE=$(cat "$FILE_TMP/minbase")
+	[ -d "$MINBASE/usr/bin" ] || {
+		cat "$FILE_TMP/minbase.err" >&2
+		echo "tools/minbase-root could not build the minbase tree" >&2
+		return 1
+	}
+	ID="fnt-oci-$$-$BATS_TEST_NUMBER"
+	BUNDLE="$BATS_TEST_TMPDIR/bundle"
+	ROOT="$BATS_TEST_TMPDIR/root"
+	mkdir -p "$BUNDLE" "$ROOT" "$BATS_TEST_TMPDIR/upper" "$BATS_TEST_TMPDIR/work"
+	# The engine's layering: the image read-only below, the container's writes above.
+	mount -t overlay overlay -o "lowerdir=$MINBASE,upperdir=$BATS_TEST_TMPDIR/upper,workdir=$BATS_TEST_TMPDIR/work" "$ROOT"
+	host_state >"$BATS_TEST_TMPDIR/before"
+}
+
+teardown() {
+	runc delete -f "$ID" >/dev/null 2>&1 || true
+	umount "$ROOT" 2>/dev/null || true
+}
+
+# What a container could leave on the host: fakenet's FUSE mounts and any mount under this test's
+# directory (the rootfs overlay itself aside), processes of this fakenet, its server sockets, and the
+# runtime's record of the container.
+host_state() {
+	grep -E "fuse\.fakenet|$BATS_TEST_TMPDIR" /proc/self/mountinfo | grep -v " $ROOT " | cut -d' ' -f5- || true
+	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$FAKENET" \
+		-exec sh -c 'tr "\0" " " <"${1%/exe}/cmdline"; echo' sh {} \; 2>/dev/null || true
+	grep -a "@fakenet-oci/$ID" /proc/net/unix || true
+	runc list -q | grep -x "$ID" || true
+}
+
+# The container's namespaces (recorded inside as /ns) must be held by no process afterwards.
+assert_nothing_left() {
+	host_state >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ -s "$ROOT/ns" ] || return 0
+	local held
+	held=$(find /proc/[0-9]*/ns -type l -exec readlink {} + 2>/dev/null | sort -u |
+		grep -Fxf "$ROOT/ns" || true)
+	[ -z "$held" ] || {
+		echo "namespaces of the container still held: $held"
+		return 1
+	}
+}
+
+# make_bundle MODE [ANNOTATION]: config.json from `runc spec`, with the engine's own /etc/hosts,
+# resolv.conf and hostname bound in as Docker and Podman do; MODE hooks: the hooks.d file turned
+# into config.json hooks as Podman does (for a matching annotation); plain: no hooks.
+make_bundle() {
+	local mode=$1 annotation=${2-}
+	printf '127.0.0.1\tlocalhost\n' >"$BUNDLE/hosts"
+	printf 'nameserver 192.0.2.53\n' >"$BUNDLE/resolv.conf"
+	echo engine-host >"$BUNDLE/hostname"
+	"$FAKENET" oci-hook --hooks-json >"$BUNDLE/hooks.json"
+	(cd "$BUNDLE" && runc spec)
+	"$PYTHON" - "$BUNDLE" "$ROOT" "$mode" "$annotation" "$SCRIPT" <<'EOF'
+import json, re, sys
+bundle, root, mode, annotation, script = sys.argv[1:]
+c = json.load(open(bundle + "/config.json"))
+c["root"] = {"path": root, "readonly": False}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", script]
+for f in ("hosts", "resolv.conf", "hostname"):
+    c["mounts"].append({"destination": "/etc/" + f, "type": "bind",
+                        "source": bundle + "/" + f, "options": ["rbind", "ro"]})
+if annotation:
+    c["annotations"] = {"io.fakenet.identity": annotation}
+if mode == "hooks":
+    hd = json.load(open(bundle + "/hooks.json"))
+    assert hd["version"] == "1.0.0"
+    ann = c.get("annotations", {})
+    if any(re.search(k, a) and re.search(v, ann[a])
+           for k, v in hd["when"]["annotations"].items() for a in ann):
+        for stage in hd["stages"]:
+            c.setdefault("hooks", {}).setdefault(stage, []).append(hd["hook"])
+json.dump(c, open(bundle + "/config.json", "w"), indent="\t")
+EOF
+}
+
+# What the tests look at inside, and the container's namespaces for assert_nothing_left.
+SCRIPT='readlink /proc/self/ns/mnt /proc/self/ns/net /proc/self/ns/pid /proc/self/ns/uts >/ns
+echo "== mac"; cat /sys/class/net/eth0/address
+echo "== route"; cat /proc/net/route
+echo "== hosts"; cat /etc/hosts
+echo "== ifconfig"; ifconfig
+echo "== hostname"; hostname; /usr/bin/hostname
+exit 7'
+
+# section NAME: that part of $output.
+section() {
+	printf '%s\n' "$output" | awk -v want="== $1" '/^== / { on = ($0 == want); next } on'
+}
+
+fact() {
+	identity_fact "$IDENTITY" "$1"
+}
+
+# The counters of the kernel's veth move with its own traffic; everything else must agree.
+mask_counters() {
+	sed -E 's/(packets|bytes|errors|dropped|overruns|frame|carrier|collisions) [0-9]+/\1 N/g; s/\([0-9.]+ [KMGT]?i?B\)/(N)/g'
+}
+
+# The identity as the container shows it, against the YAML and the kernel's own namespace.
+assert_identity_view() {
+	[ "$(section mac)" = "$(fact 'y["interfaces"][0]["mac"]')" ]
+	ip netns exec "$NS" cat /proc/net/route >"$BATS_TEST_TMPDIR/route.kernel"
+	section route | diff -u "$BATS_TEST_TMPDIR/route.kernel" -
+	local host
+	for host in $(fact 'y["blocked"]'); do
+		section hosts | grep -qE "^[0-9a-f.:]+[[:space:]].*\\b$host\\b" || {
+			echo "blocked host $host not in /etc/hosts"
+			return 1
+		}
+	done
+	ip netns exec "$NS" ifconfig | mask_counters >"$BATS_TEST_TMPDIR/ifconfig.real"
+	section ifconfig | mask_counters | diff -u "$BATS_TEST_TMPDIR/ifconfig.real" -
+	# hostname is in the image: the shim answers over it, by name and by its path.
+	[ "$(section hostname)" = "$(printf '%s\n%s' "$(fact 'y["hostname"]')" "$(fact 'y["hostname"]')")" ]
+}
+
+@test "oci-hook --hooks-json: a hooks.d file (schema 1.0.0) running this fakenet for the annotation" {
+	run "$FAKENET" oci-hook --hooks-json
+	[ "$status" -eq 0 ]
+	printf '%s' "$output" | "$PYTHON" -c 'import json, re, sys
+h = json.load(sys.stdin)
+assert h["version"] == "1.0.0", h
+assert h["hook"]["path"] == sys.argv[1], h
+assert h["hook"]["args"][1:] == ["oci-hook"], h
+(k, v), = h["when"]["annotations"].items()
+assert re.search(k, "io.fakenet.identity") and not re.search(k, "io.fakenet.identityX")
+assert re.search(v, "docker") and not re.search(v, "")
+assert set(h["stages"]) == {"createRuntime", "poststop"}, h' "$FAKENET"
+	run "$FAKENET" oci-hook --hooks-json --path /opt/fakenet/bin/fakenet
+	[[ "$output" == *'"path": "/opt/fakenet/bin/fakenet"'* ]]
+	run "$FAKENET" oci-hook --hooks-json --path relative/fakenet
+	[ "$status" -eq 2 ]
+}
+
+@test "runc with the hooks as Podman adds them: the identity inside, exit 7 kept, nothing left" {
+	make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	assert_identity_view
+	assert_nothing_left
+}
+
+@test "fakenet-runtime: a bundle without hooks gets them, runc runs it, nothing left" {
+	make_bundle plain "$IDENTITY"
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" --log "$BATS_TEST_TMPDIR/runc.log" run --bundle="$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	assert_identity_view
+	# Only the hooks were added; everything else is as the engine wrote it.
+	"$PYTHON" -c 'import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+hooks = b.pop("hooks")
+assert a == b
+for stage in ("createRuntime", "poststop"):
+    assert [h["path"] for h in hooks[stage]] == [sys.argv[3]], hooks' "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json" "$FAKENET"
+	assert_nothing_left
+}
+
+@test "fakenet-runtime: hooks already there are not added twice; other commands pass through" {
+	make_bundle hooks docker
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	# The created container keeps create's stdout open until it runs: a file, not a pipe.
+	"$RUNTIME" --root "$BATS_TEST_TMPDIR/state" create -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/create.out"
+		return 1
+	}
+	cmp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" state "$ID"
+	[[ "$output" == *'"status": "created"'* ]]
+	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" delete -f "$ID"
+	[ "$status" -eq 0 ]
+	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" list -q
+	[ -z "$output" ]
+	assert_nothing_left
+	FAKENET_RUNTIME=/nonexistent/runc run -127 "$RUNTIME" list
+	[ "$status" -eq 127 ]
+}
+
+@test "a container without the annotation is left alone, by the hooks and by fakenet-runtime" {
+	SCRIPT='ls /sys/class/net; cat /proc/net/route; grep -c fuse /proc/self/mountinfo; command -v ifconfig; hostname; exit 3'
+	make_bundle hooks ""
+	! grep -q hooks "$BUNDLE/config.json"
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	run "$RUNTIME" run -b "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	cmp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+	# The runtime's own view: lo alone, the kernel's empty route table, no FUSE, no ifconfig in
+	# the image, the hostname runc's config sets.
+	[ "$output" = "$(printf 'lo\n%s\n0\nrunc' "$(head -1 /proc/net/route)")" ]
+	assert_nothing_left
+}
+
+# bad_annotation VALUE: the container does not start, the message says where, nothing is left.
+bad_annotation() {
+	make_bundle hooks "$1"
+	run runc run -b "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"should not run"* ]]
+	local line
+	line=$(grep -n '"io.fakenet.identity"' "$BUNDLE/config.json" | cut -d: -f1)
+	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation io.fakenet.identity"* ]]
+	assert_nothing_left
+}
+
+@test "bad annotation: a missing file fails the start, located, and leaves nothing" {
+	SCRIPT='echo should not run'
+	bad_annotation "$BATS_TEST_TMPDIR/missing.yaml"
+	[[ "$output" == *"$BATS_TEST_TMPDIR/missing.yaml: No such file or directory"* ]]
+}
+
+@test "bad annotation: an invalid identity fails with the identity's FILE:LINE:COLUMN" {
+	SCRIPT='echo should not run'
+	printf 'version: 1\nhostname: ok\ninterfaces:\n  - name: eth0\n    mac: 02:42:zz:00:00:01\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	bad_annotation "$BATS_TEST_TMPDIR/bad.yaml"
+	[[ "$output" == *"$BATS_TEST_TMPDIR/bad.yaml:5:10:"* ]]
+}
+
+@test "bad annotation: a name that is no shipped identity and no file" {
+	SCRIPT='echo should not run'
+	bad_annotation no-such-identity
+	[[ "$output" == *"no shipped identity"* ]]
+}
+
+@test "bad annotation through fakenet-runtime: the same located failure, nothing left" {
+	SCRIPT='echo should not run'
+	make_bundle plain "$BATS_TEST_TMPDIR/missing.yaml"
+	run "$RUNTIME" run -b "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$BUNDLE/config.json:"*"$BATS_TEST_TMPDIR/missing.yaml: No such file or directory"* ]]
+	assert_nothing_left
+}
+
+@test "podman run --rootfs --hooks-dir --annotation: the identity inside, exit 7 kept, nothing left" {
+	command -v podman >/dev/null || skip "podman is not installed (apt-get install podman)"
+	make_bundle plain ""
+	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
+	"$FAKENET" oci-hook --hooks-json >"$BATS_TEST_TMPDIR/hooks.d/fakenet.json"
+	# Podman raises RLIMIT_NOFILE and RLIMIT_NPROC by default, which needs CAP_SYS_RESOURCE;
+	# where that is withheld (as in a container), lower limits are asked for instead.
+	run podman --hooks-dir "$BATS_TEST_TMPDIR/hooks.d" run --rm --name "$ID" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--annotation io.fakenet.identity=docker --rootfs "$ROOT" sh -c "$SCRIPT"
+	echo "$output"
+	[[ "$output" != *"cannot set up namespace"* ]] || skip "podman cannot create its namespaces here: $output"
+	[ "$status" -eq 7 ]
+	# Podman sets the kernel hostname itself (--hostname); the hostname tools answer the identity.
+	assert_identity_view
+	assert_nothing_left
+}

@@ -31,6 +31,10 @@ struct fn_mac fn_iface_hw_broadcast(const struct fn_iface *iface);
 /* Whether the driver answers ethtool link settings: veth and PCI ethernet do; lo and cfg80211
  * wireless do not, so their sysfs speed/duplex fail with EINVAL and ethtool shows no speed. */
 bool fn_iface_has_link_settings(const struct fn_iface *iface);
+/* The link settings the driver reports (ETHTOOL_GLINKSETTINGS), the one source of sysfs speed and
+ * duplex, ethtool's Speed/Duplex, nm-tool's Speed and the preload's ethtool ioctl. False when the
+ * driver has none (lo, wireless); `speed` is Mb/s or -1 when unknown, with duplex unknown. */
+bool fn_iface_link_speed(const struct fn_iface *iface, int *speed, bool *full_duplex);
 /* "full" or "unknown" (no known speed) as sysfs duplex and ethtool report it. */
 const char *fn_iface_duplex(const struct fn_iface *iface);
 /* Carrier transitions since the device was created: a link gets carrier off when created and on
@@ -45,8 +49,28 @@ struct fn_pci_ids {
 	unsigned irq;
 };
 
-/* False for lo and veth, which sit on no bus. */
+/* False for lo and veth, which sit on no bus. The identity's `pci:` IDs, else those of the model
+ * of its driver (derive_hw.c). */
 bool fn_iface_pci_ids(const struct fn_iface *iface, struct fn_pci_ids *ids);
+
+/* A NIC model a driver drives (derive_hw.c): its PCI function and what the driver reports. */
+struct fn_nic_model {
+	const char *driver;
+	struct fn_pci_ids pci;
+	const char *fw;		  /* ethtool -i firmware-version */
+	const char *const *stats; /* ethtool -S names, NULL-terminated */
+};
+
+/* The model behind a PCI interface: the one with the identity's `pci:` vendor and device among its
+ * driver's, else the driver's usual one, else the usual one of its kind (e1000e, iwlwifi). */
+const struct fn_nic_model *fn_iface_nic_model(const struct fn_iface *iface);
+/* A wireless interface that is up is associated with its access point; the signal it hears, in
+ * dBm. False for any other interface, or one not associated. */
+bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm);
+/* The driver's ethtool statistics (ethtool -S) as names and values, in the driver's order: up to
+ * `max` written to `names`/`values` (either may be NULL); returns how many the driver has. */
+size_t fn_iface_ethtool_stats(const struct fn_iface *iface, const char **names,
+			      unsigned long long *values, size_t max);
 
 /* The broadcast address of an IPv4 prefix (/31 and /32 have none: returns 0.0.0.0). */
 struct fn_ip fn_cidr_broadcast(const struct fn_cidr *c);
@@ -138,6 +162,11 @@ const struct fn_iface *fn_iface_for_address(const struct fn_identity *id, const 
 const struct fn_cidr *fn_identity_host_address(const struct fn_identity *id);
 
 /* What iproute2, ethtool and sysfs show beyond addresses (derive_iproute.c). */
+/* The interface flags as `ip` names them, in its order ("NO-CARRIER" first for an up link without
+ * carrier, then "BROADCAST", "MULTICAST", "UP", "LOWER_UP", ...). Returns the count. */
+#define FN_LINK_FLAG_WORDS_MAX 16
+size_t fn_iface_link_flag_words(const struct fn_iface *iface,
+				const char *words[FN_LINK_FLAG_WORDS_MAX]);
 /* The root qdisc `ip link` names: noqueue (lo, veth, mac80211 wireless with its own queues),
  * fq_codel (a PCI NIC under systemd's net.core.default_qdisc), noop (never brought up). */
 const char *fn_iface_qdisc(const struct fn_iface *iface);
@@ -154,8 +183,9 @@ unsigned fn_iface_num_queues(const struct fn_iface *iface);
 /* rtnetlink address scope of an address on an interface (FN_SCOPE_HOST for 127/8 and ::1,
  * FN_SCOPE_LINK for fe80::/10, else FN_SCOPE_UNIVERSE). */
 enum fn_rt_scope fn_addr_scope(const struct fn_cidr *addr);
-/* IFA_F_NODAD: container runtimes add a veth's static IPv6 addresses without duplicate address
- * detection; a PCI NIC's addresses went through DAD. Never for link-local or IPv4. */
+/* IFA_F_NODAD: a global IPv6 address added without duplicate address detection, which only an
+ * admin's (or a runtime's) explicit choice does (`ipv6_dad: false`). Never for link-local or IPv4.
+ */
 bool fn_iface_addr_nodad(const struct fn_iface *iface, const struct fn_cidr *addr);
 /* Whether the kernel holds a broadcast address for this IPv4 address (not on lo, not /31, /32). */
 bool fn_iface_addr_has_broadcast(const struct fn_iface *iface, const struct fn_cidr *addr);

@@ -1,10 +1,41 @@
 /* Link facts that iproute2, ethtool and sysfs report beyond addresses and routes: qdisc, link
  * mode, carrier history, MTU range, queue count, address scope and flags. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/sysinfo.h>
 
 #include "derive.h"
 #include "netaddr.h"
+
+#define FN_IFF_LOWER_UP 0x10000
+#define FN_IFF_DORMANT	0x20000
+
+/* iproute2's print order for interface flags (ip/ipaddress.c: print_link_flags). */
+static const struct {
+	unsigned bit;
+	const char *name;
+} link_flag_names[] = {
+    {IFF_LOOPBACK, "LOOPBACK"},	   {IFF_BROADCAST, "BROADCAST"},   {IFF_POINTOPOINT, "POINTOPOINT"},
+    {IFF_MULTICAST, "MULTICAST"},  {IFF_NOARP, "NOARP"},	   {IFF_ALLMULTI, "ALLMULTI"},
+    {IFF_PROMISC, "PROMISC"},	   {IFF_NOTRAILERS, "NOTRAILERS"}, {IFF_DEBUG, "DEBUG"},
+    {IFF_MASTER, "MASTER"},	   {IFF_SLAVE, "SLAVE"},	   {IFF_UP, "UP"},
+    {FN_IFF_LOWER_UP, "LOWER_UP"}, {FN_IFF_DORMANT, "DORMANT"},
+};
+
+size_t fn_iface_link_flag_words(const struct fn_iface *iface,
+				const char *words[FN_LINK_FLAG_WORDS_MAX])
+{
+	unsigned flags = fn_iface_ioctl_flags(iface);
+	size_t n = 0;
+
+	/* An administratively up link without carrier. */
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		words[n++] = "NO-CARRIER";
+	for (size_t i = 0; i < sizeof(link_flag_names) / sizeof(link_flag_names[0]); i++)
+		if (flags & link_flag_names[i].bit)
+			words[n++] = link_flag_names[i].name;
+	return n;
+}
 
 const char *fn_iface_qdisc(const struct fn_iface *iface)
 {
@@ -83,7 +114,7 @@ enum fn_rt_scope fn_addr_scope(const struct fn_cidr *addr)
 
 bool fn_iface_addr_nodad(const struct fn_iface *iface, const struct fn_cidr *addr)
 {
-	return iface->kind == FN_KIND_VETH && addr->ip.family == AF_INET6 &&
+	return !iface->ipv6_dad && addr->ip.family == AF_INET6 &&
 	       fn_addr_scope(addr) == FN_SCOPE_UNIVERSE;
 }
 

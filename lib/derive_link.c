@@ -113,9 +113,28 @@ bool fn_iface_has_link_settings(const struct fn_iface *iface)
 	return iface->kind == FN_KIND_VETH || iface->kind == FN_KIND_ETHERNET;
 }
 
+bool fn_iface_link_speed(const struct fn_iface *iface, int *speed, bool *full_duplex)
+{
+	*speed = -1;
+	*full_duplex = false;
+	if (!fn_iface_has_link_settings(iface))
+		return false;
+	/* veth makes its speed up and reports it whatever the link; a PHY knows one only once it
+	 * has negotiated, which needs the link up. */
+	if (iface->kind != FN_KIND_VETH && !iface->up)
+		return true;
+	*speed = iface->speed > 0 ? iface->speed : -1;
+	*full_duplex = *speed > 0;
+	return true;
+}
+
 const char *fn_iface_duplex(const struct fn_iface *iface)
 {
-	return iface->speed > 0 ? "full" : "unknown";
+	int speed;
+	bool full;
+
+	fn_iface_link_speed(iface, &speed, &full);
+	return full ? "full" : "unknown";
 }
 
 void fn_iface_carrier_counts(const struct fn_iface *iface, unsigned *up, unsigned *down)
@@ -124,47 +143,6 @@ void fn_iface_carrier_counts(const struct fn_iface *iface, unsigned *up, unsigne
 
 	*down = ever_off ? 1 : 0;
 	*up = ever_off && fn_iface_has_carrier(iface) ? 1 : 0;
-}
-
-/* One plausible device per driver, with the IDs lspci shows for it: the on-board Intel Ethernet
- * Connection (7) I219-LM as HP ships it, and an Intel Wi-Fi 6 AX200NGW card. */
-static bool pci_ids_for_driver(const char *driver, struct fn_pci_ids *ids)
-{
-	memset(ids, 0, sizeof(*ids));
-	ids->vendor = 0x8086;
-	if (strcmp(driver, "e1000e") == 0) {
-		ids->device = 0x15bb;
-		ids->subsystem_vendor = 0x103c;
-		ids->subsystem_device = 0x83e2;
-		ids->class_code = 0x020000;
-		ids->revision = 0x10;
-		ids->irq = 16;
-		return true;
-	}
-	if (strcmp(driver, "iwlwifi") == 0) {
-		ids->device = 0x2723;
-		ids->subsystem_vendor = 0x8086;
-		ids->subsystem_device = 0x0084;
-		ids->class_code = 0x028000;
-		ids->revision = 0x1a;
-		ids->irq = 17;
-		return true;
-	}
-	return false;
-}
-
-bool fn_iface_pci_ids(const struct fn_iface *iface, struct fn_pci_ids *ids)
-{
-	const char *fallback;
-
-	if (iface->kind == FN_KIND_ETHERNET)
-		fallback = "e1000e";
-	else if (iface->kind == FN_KIND_WIRELESS)
-		fallback = "iwlwifi";
-	else
-		return false;
-	/* A driver we hold no IDs for still sits on a PCI function of its kind. */
-	return pci_ids_for_driver(iface->driver, ids) || pci_ids_for_driver(fallback, ids);
 }
 
 struct fn_ip fn_cidr_broadcast(const struct fn_cidr *c)

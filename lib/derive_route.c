@@ -477,12 +477,17 @@ size_t fn_neighbor_table(const struct fn_identity *id, struct fn_neighbor **out)
 	if (id->has_gateway) {
 		v[k].ip = id->gateway_ip;
 		v[k].mac = id->gateway_mac;
-		v[k].state = FN_NUD_PERMANENT;
+		v[k].state = id->gateway_state;
 		v[k].ifindex = id->gateway_ifindex;
 		k++;
 	}
+	/* A dump walks the ARP table before the NDP one. */
 	for (size_t i = 0; i < id->n_neighbors; i++)
-		v[k++] = id->neighbors[i];
+		if (id->neighbors[i].ip.family == AF_INET)
+			v[k++] = id->neighbors[i];
+	for (size_t i = 0; i < id->n_neighbors; i++)
+		if (id->neighbors[i].ip.family != AF_INET)
+			v[k++] = id->neighbors[i];
 	*out = v;
 	return n;
 }

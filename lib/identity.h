@@ -96,9 +96,12 @@ struct fn_iface {
 	unsigned mtu;	      /* default 1500 (lo 65536) */
 	bool up;	      /* state: up | down */
 	bool ipv6_link_local; /* derive fe80::EUI-64 (default true; lo never) */
-	char driver[32];      /* `driver:`; default veth / e1000e / iwlwifi / (none for lo) */
-	char pci_slot[16];    /* ethernet/wireless: "0000:00:XX.Y", derived from position */
-	int speed;	      /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
+	bool ipv6_dad;	   /* global IPv6 addresses went through DAD (default true; else nodad) */
+	char driver[32];   /* `driver:`; default veth / e1000e / iwlwifi / (none for lo) */
+	char pci_slot[16]; /* ethernet/wireless: "0000:00:XX.Y", derived from position */
+	/* `pci:` (ethernet/wireless): the function's IDs; 0 where the driver's default applies. */
+	unsigned pci_vendor, pci_device, pci_subsystem_vendor, pci_subsystem_device;
+	int speed; /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
 	struct fn_iface_stats stats;
 	struct fn_loc loc;
 };
@@ -144,6 +147,8 @@ struct fn_identity {
 	bool has_gateway;
 	struct fn_ip gateway_ip;
 	struct fn_mac gateway_mac;
+	enum fn_nud
+	    gateway_state;	 /* `gateway.state`, default reachable (learned, not set by hand) */
 	int gateway_ifindex;	 /* the interface whose connected subnet holds the gateway */
 	struct fn_route *routes; /* `routes:` only; connected and default routes are derived */
 	size_t n_routes;

@@ -535,23 +535,16 @@ static const char *header_problem(const char *s)
 
 /* ---------------------------------------------------------------- interfaces */
 
-static const char *const iface_keys[] = {"name",
-					 "mac",
-					 "permanent_mac",
-					 "addresses",
-					 "mtu",
-					 "state",
-					 "kind",
-					 "ipv6_link_local",
-					 "peer_ifindex",
-					 "driver",
-					 "speed",
-					 "counters",
-					 NULL};
+static const char *const iface_keys[] = {
+    "name",   "mac",   "permanent_mac",	  "addresses", "mtu",
+    "state",  "kind",  "ipv6_link_local", "ipv6_dad",  "peer_ifindex",
+    "driver", "speed", "counters",	  "pci",       NULL};
 static const char *const kind_words[] = {"veth", "ethernet", "wireless", NULL};
 static const char *const state_words[] = {"up", "down", NULL};
 static const char *const counter_keys[] = {"rx_bytes", "rx_packets", "tx_bytes", "tx_packets",
 					   NULL};
+static const char *const pci_keys[] = {"vendor", "device", "subsystem_vendor", "subsystem_device",
+				       NULL};
 
 static void parse_iface_name(struct ctx *c, const struct ynode *map, const char *path,
 			     struct fn_iface *iface)
@@ -640,6 +633,58 @@ static void parse_iface_counters(struct ctx *c, const struct ynode *map, const c
 	}
 }
 
+/* A 16-bit PCI ID as lspci writes it: hexadecimal, "8086" or "0x8086" (never read as decimal). */
+static bool get_pci_id(struct ctx *c, const struct ynode *n, const char *path, unsigned *out)
+{
+	const char *s, *hex;
+	char *end;
+	unsigned long v;
+
+	if (!get_text(c, n, path, "a PCI ID (4 hexadecimal digits)", &s))
+		return false;
+	hex = strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0 ? s + 2 : s;
+	v = strtoul(hex, &end, 16);
+	if (!*hex || *end || strlen(hex) > 4 || !isxdigit((unsigned char)*hex) || v == 0 ||
+	    v == 0xffff) {
+		err(c, n, "%s: %s is not a PCI ID (4 hexadecimal digits, not 0000 or ffff)", path,
+		    SHOWN(s));
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+/* `pci: {vendor, device, subsystem_vendor, subsystem_device}`: vendor and device together. */
+static void parse_iface_pci(struct ctx *c, const struct ynode *map, const char *path,
+			    struct fn_iface *iface)
+{
+	const struct ynode *n = ident_map_get(map, "pci");
+	unsigned *slots[] = {&iface->pci_vendor, &iface->pci_device, &iface->pci_subsystem_vendor,
+			     &iface->pci_subsystem_device};
+	unsigned v[4] = {0};
+	char p[PATH_SIZE], pk[PATH_SIZE];
+	bool ok = true;
+
+	ident_join(p, sizeof(p), path, "pci");
+	if (!n || !check_map(c, n, p, "a mapping of PCI IDs (vendor, device, ...)", pci_keys))
+		return;
+	if (iface->kind != FN_KIND_ETHERNET && iface->kind != FN_KIND_WIRELESS) {
+		err(c, n, "%s: only an ethernet or wireless interface sits on a PCI bus", p);
+		return;
+	}
+	for (size_t i = 0; pci_keys[i]; i++) {
+		const struct ynode *k =
+		    i < 2 ? map_need(c, n, p, pci_keys[i]) : ident_map_get(n, pci_keys[i]);
+
+		if (!k)
+			ok = ok && i >= 2;
+		else if (!get_pci_id(c, k, ident_join(pk, sizeof(pk), p, pci_keys[i]), &v[i]))
+			ok = false;
+	}
+	for (size_t i = 0; ok && i < 4; i++)
+		*slots[i] = v[i];
+}
+
 static void iface_defaults(struct fn_iface *iface)
 {
 	static const char *const drivers[] = {
@@ -723,6 +768,7 @@ static void parse_iface(struct ctx *c, const struct ynode *map, const char *path
 	iface->loc.column = map->column;
 	iface->up = true;
 	iface->ipv6_link_local = true;
+	iface->ipv6_dad = true;
 	if (!check_map(c, map, path, "a mapping (name, mac, addresses, ...)", iface_keys)) {
 		c->links_unknown = true;
 		iface_defaults(iface);
@@ -748,9 +794,13 @@ static void parse_iface(struct ctx *c, const struct ynode *map, const char *path
 	if (n)
 		get_bool(c, n, ident_join(p, sizeof(p), path, "ipv6_link_local"),
 			 &iface->ipv6_link_local);
+	n = ident_map_get(map, "ipv6_dad");
+	if (n)
+		get_bool(c, n, ident_join(p, sizeof(p), path, "ipv6_dad"), &iface->ipv6_dad);
 	parse_iface_link(c, map, path, iface);
 	parse_iface_driver(c, map, path, iface);
 	parse_iface_counters(c, map, path, iface);
+	parse_iface_pci(c, map, path, iface);
 }
 
 static void setup_loopback(struct fn_iface *lo)
@@ -817,7 +867,7 @@ static void parse_interfaces(struct ctx *c, const struct ynode *n)
 
 /* ---------------------------------------------------------------- gateway, routes, neighbours */
 
-static const char *const gateway_keys[] = {"ip", "mac", NULL};
+static const char *const gateway_keys[] = {"ip", "mac", "state", NULL};
 static const char *const route_keys[] = {"to", "via", "dev", "metric", NULL};
 static const char *const neighbor_keys[] = {"ip", "mac", "state", "dev", NULL};
 static const char *const nud_words[] = {"permanent",  "reachable", "stale", "delay", "probe",
@@ -835,14 +885,32 @@ static const struct fn_iface *get_dev(struct ctx *c, const struct ynode *map, co
 	return ident_find_dev(c, n, p, s);
 }
 
+/* The gateway's neighbour entry: learned (reachable) unless the file says otherwise. Its MAC is
+ * known, so it is never an entry still resolving or given up on (incomplete, failed). */
+static void parse_gateway_state(struct ctx *c, const struct ynode *map)
+{
+	static const char *const words[] = {"permanent", "reachable", "stale", "delay",
+					    "probe",	 "noarp",     NULL};
+	static const enum fn_nud states[] = {FN_NUD_PERMANENT, FN_NUD_REACHABLE, FN_NUD_STALE,
+					     FN_NUD_DELAY,     FN_NUD_PROBE,	 FN_NUD_NOARP};
+	const struct ynode *n = ident_map_get(map, "state");
+	int st = 1;
+
+	if (n)
+		get_word(c, n, "gateway.state", words, &st);
+	c->id->gateway_state = states[st];
+}
+
 static void parse_gateway(struct ctx *c, const struct ynode *map)
 {
 	struct fn_identity *id = c->id;
 	const struct ynode *ip = NULL, *mac = NULL;
 	bool mac_ok;
 
-	if (is_null(map) || !check_map(c, map, "gateway", "a mapping (ip, mac)", gateway_keys))
+	if (is_null(map) ||
+	    !check_map(c, map, "gateway", "a mapping (ip, mac, state)", gateway_keys))
 		return;
+	parse_gateway_state(c, map);
 	ip = map_need(c, map, "gateway", "ip");
 	mac = map_need(c, map, "gateway", "mac");
 	mac_ok = mac && get_mac(c, mac, "gateway.mac", false, &id->gateway_mac);

@@ -13,6 +13,8 @@ void render_proc_net_if_inet6(const struct fn_identity *id, struct fn_buf *out);
 void render_proc_net_ipv6_route(const struct fn_identity *id, struct fn_buf *out);
 void render_proc_net_fib_trie(const struct fn_identity *id, struct fn_buf *out);
 void render_proc_net_dev_mcast(const struct fn_identity *id, struct fn_buf *out);
+/* /proc/net/wireless (render_wireless.c) */
+void render_proc_net_wireless(const struct fn_identity *id, struct fn_buf *out);
 
 /* /etc (render_etc.c) */
 void render_etc_hosts(const struct fn_identity *id, struct fn_buf *out);

@@ -10,48 +10,35 @@
 #include "netaddr.h"
 #include "render_iproute.h"
 
-#define FN_IFF_LOWER_UP 0x10000
-#define FN_IFF_DORMANT	0x20000
-#define MAX_ADDRS	64
-
-/* iproute2's print order for interface flags (ip/ipaddress.c: print_link_flags). */
-static const struct {
-	unsigned bit;
-	const char *name;
-} link_flag_names[] = {
-    {IFF_LOOPBACK, "LOOPBACK"},	   {IFF_BROADCAST, "BROADCAST"},   {IFF_POINTOPOINT, "POINTOPOINT"},
-    {IFF_MULTICAST, "MULTICAST"},  {IFF_NOARP, "NOARP"},	   {IFF_ALLMULTI, "ALLMULTI"},
-    {IFF_PROMISC, "PROMISC"},	   {IFF_NOTRAILERS, "NOTRAILERS"}, {IFF_DEBUG, "DEBUG"},
-    {IFF_MASTER, "MASTER"},	   {IFF_SLAVE, "SLAVE"},	   {IFF_UP, "UP"},
-    {FN_IFF_LOWER_UP, "LOWER_UP"}, {FN_IFF_DORMANT, "DORMANT"},
-};
+#define MAX_ADDRS FN_IP_MAX_ADDRS
 
 static void put_link_flags(const struct fn_iface *iface, struct fn_buf *out)
 {
-	unsigned flags = fn_iface_ioctl_flags(iface);
-	bool first = true;
+	const char *words[FN_LINK_FLAG_WORDS_MAX];
+	size_t n = fn_iface_link_flag_words(iface, words);
 
 	fn_buf_puts(out, "<");
-	/* An administratively up link without carrier. */
-	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
-		fn_buf_puts(out, "NO-CARRIER");
-		first = false;
-	}
-	for (size_t i = 0; i < sizeof(link_flag_names) / sizeof(link_flag_names[0]); i++) {
-		if (!(flags & link_flag_names[i].bit))
-			continue;
-		fn_buf_printf(out, "%s%s", first ? "" : ",", link_flag_names[i].name);
-		first = false;
-	}
+	for (size_t i = 0; i < n; i++)
+		fn_buf_printf(out, "%s%s", i ? "," : "", words[i]);
 	fn_buf_puts(out, ">");
+}
+
+const char *fn_ip_operstate(const struct fn_iface *iface, char *buf, size_t len)
+{
+	const char *state = fn_iface_operstate(iface);
+	size_t i = 0;
+
+	for (; state[i] && i + 1 < len; i++)
+		buf[i] = (char)toupper((unsigned char)state[i]);
+	buf[i] = '\0';
+	return buf;
 }
 
 static void put_operstate(const struct fn_iface *iface, struct fn_buf *out)
 {
-	const char *state = fn_iface_operstate(iface);
+	char state[16];
 
-	for (const char *p = state; *p; p++)
-		fn_buf_printf(out, "%c", toupper((unsigned char)*p));
+	fn_buf_puts(out, fn_ip_operstate(iface, state, sizeof(state)));
 }
 
 static bool is_veth(const struct fn_iface *iface)
@@ -74,7 +61,7 @@ static void put_ifname(const struct fn_iface *iface, bool inet6_dump, struct fn_
 		fn_buf_printf(out, "@if%d", iface->iflink);
 }
 
-static const char *scope_name(enum fn_rt_scope scope)
+const char *fn_ip_scope_name(enum fn_rt_scope scope)
 {
 	switch (scope) {
 	case FN_SCOPE_HOST:
@@ -92,6 +79,31 @@ static size_t iface_addrs(const struct fn_iface *iface, int family, struct fn_ci
 	size_t n = fn_iface_addrs(iface, family, out, MAX_ADDRS);
 
 	return n < MAX_ADDRS ? n : MAX_ADDRS;
+}
+
+bool fn_ip_link_selected(const struct fn_ip_opts *o, const struct fn_iface *dev,
+			 const struct fn_iface *iface)
+{
+	if (dev && dev != iface)
+		return false;
+	if (o->up_only && !iface->up)
+		return false;
+	/* Of the kinds an identity knows, only a veth has an IFLA_INFO_KIND. */
+	return !o->kind || (iface->kind == FN_KIND_VETH && strcmp(o->kind, "veth") == 0);
+}
+
+bool fn_ip_addr_selected(const struct fn_ip_opts *o, const struct fn_cidr *a)
+{
+	return !o->scope_given || fn_addr_scope(a) == (enum fn_rt_scope)o->scope;
+}
+
+size_t fn_ip_addrs_selected(const struct fn_ip_opts *o, const struct fn_cidr *addrs, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += fn_ip_addr_selected(o, &addrs[i]);
+	return k;
 }
 
 /* The detail words of -d after the link/ether line's addresses. */
@@ -277,7 +289,7 @@ void render_ip_link(const struct fn_identity *id, const struct fn_ip_opts *o,
 		    const struct fn_iface *dev, struct fn_buf *out)
 {
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		if ((!dev || dev == &id->ifaces[i]) && (!o->up_only || id->ifaces[i].up))
+		if (fn_ip_link_selected(o, dev, &id->ifaces[i]))
 			render_link_one(&id->ifaces[i], o, out);
 }
 
@@ -295,7 +307,7 @@ static void put_addr_words(const struct fn_iface *iface, const struct fn_cidr *a
 
 		fn_buf_printf(out, "brd %s ", fn_ip_format(&brd, ip));
 	}
-	fn_buf_printf(out, "scope %s ", scope_name(fn_addr_scope(a)));
+	fn_buf_printf(out, "scope %s ", fn_ip_scope_name(fn_addr_scope(a)));
 	if (a->ip.family == AF_INET) {
 		if (fn_iface_addr_secondary(iface, a))
 			fn_buf_puts(out, "secondary ");
@@ -304,11 +316,13 @@ static void put_addr_words(const struct fn_iface *iface, const struct fn_cidr *a
 	}
 	if (fn_iface_addr_nodad(iface, a))
 		fn_buf_puts(out, "nodad ");
+	if (fn_iface_addr_tentative(iface, a))
+		fn_buf_puts(out, "tentative ");
 }
 
 static const char lifetime_line[] = "       valid_lft forever preferred_lft forever";
 
-static size_t addrs_of(const struct fn_iface *iface, int family, struct fn_cidr *out)
+size_t fn_ip_addrs_of(const struct fn_iface *iface, int family, struct fn_cidr *out)
 {
 	size_t n = 0, n6;
 
@@ -321,22 +335,27 @@ static size_t addrs_of(const struct fn_iface *iface, int family, struct fn_cidr 
 	return n;
 }
 
-static void render_addr_brief(const struct fn_iface *iface, const struct fn_cidr *addrs, size_t n,
-			      bool inet6_dump, struct fn_buf *out)
+static void render_addr_brief(const struct fn_iface *iface, const struct fn_ip_opts *o,
+			      const struct fn_cidr *addrs, size_t n, bool inet6_dump,
+			      struct fn_buf *out)
 {
 	char ip[FN_IP_STRLEN];
 
 	put_brief_name(iface, inet6_dump, out);
 	put_brief_state(iface, out);
 	for (size_t i = 0; i < n; i++)
-		fn_buf_printf(out, "%s/%u ", fn_ip_format(&addrs[i].ip, ip), addrs[i].prefix);
+		if (fn_ip_addr_selected(o, &addrs[i]))
+			fn_buf_printf(out, "%s/%u ", fn_ip_format(&addrs[i].ip, ip),
+				      addrs[i].prefix);
 	fn_buf_puts(out, "\n");
 }
 
-static void render_addr_oneline(const struct fn_iface *iface, const struct fn_cidr *addrs, size_t n,
-				struct fn_buf *out)
+static void render_addr_oneline(const struct fn_iface *iface, const struct fn_ip_opts *o,
+				const struct fn_cidr *addrs, size_t n, struct fn_buf *out)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!fn_ip_addr_selected(o, &addrs[i]))
+			continue;
 		fn_buf_printf(out, "%d: %s    ", iface->ifindex, iface->name);
 		put_addr_words(iface, &addrs[i], out);
 		fn_buf_printf(out, "\\%s\n", lifetime_line);
@@ -349,17 +368,17 @@ static void render_addr_one(const struct fn_iface *iface, const struct fn_ip_opt
 			    bool inet6_dump, struct fn_buf *out)
 {
 	struct fn_cidr addrs[MAX_ADDRS];
-	size_t n = addrs_of(iface, o->family, addrs);
+	size_t n = fn_ip_addrs_of(iface, o->family, addrs);
 
-	/* With a family filter, ip hides interfaces that have no address of that family. */
-	if (o->family != AF_UNSPEC && n == 0)
+	/* With a family or scope filter, ip hides interfaces that have no address passing it. */
+	if ((o->family != AF_UNSPEC || o->scope_given) && fn_ip_addrs_selected(o, addrs, n) == 0)
 		return;
 	if (o->brief) {
-		render_addr_brief(iface, addrs, n, inet6_dump, out);
+		render_addr_brief(iface, o, addrs, n, inet6_dump, out);
 		return;
 	}
 	if (o->oneline) {
-		render_addr_oneline(iface, addrs, n, out);
+		render_addr_oneline(iface, o, addrs, n, out);
 		return;
 	}
 	put_link_head(iface, false, inet6_dump, out);
@@ -374,6 +393,8 @@ static void render_addr_one(const struct fn_iface *iface, const struct fn_ip_opt
 	}
 	fn_buf_puts(out, "\n");
 	for (size_t i = 0; i < n; i++) {
+		if (!fn_ip_addr_selected(o, &addrs[i]))
+			continue;
 		fn_buf_puts(out, "    ");
 		put_addr_words(iface, &addrs[i], out);
 		fn_buf_printf(out, "\n%s\n", lifetime_line);
@@ -388,18 +409,18 @@ void render_ip_addr(const struct fn_identity *id, const struct fn_ip_opts *o,
 		    const struct fn_iface *dev, struct fn_buf *out)
 {
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		if ((!dev || dev == &id->ifaces[i]) && (!o->up_only || id->ifaces[i].up))
+		if (fn_ip_link_selected(o, dev, &id->ifaces[i]))
 			render_addr_one(&id->ifaces[i], o, !dev && o->family == AF_INET6, out);
 }
 
-static const char *iface_name(const struct fn_identity *id, int ifindex)
+const char *fn_ip_iface_name(const struct fn_identity *id, int ifindex)
 {
 	const struct fn_iface *iface = fn_identity_iface_by_index(id, ifindex);
 
 	return iface ? iface->name : "?";
 }
 
-static const char *proto_name(enum fn_rt_proto proto)
+const char *fn_ip_proto_name(enum fn_rt_proto proto)
 {
 	switch (proto) {
 	case FN_PROTO_KERNEL:
@@ -410,7 +431,7 @@ static const char *proto_name(enum fn_rt_proto proto)
 	}
 }
 
-static const char *route_type_name(enum fn_rt_type type)
+const char *fn_ip_route_type_name(enum fn_rt_type type)
 {
 	switch (type) {
 	case FN_RT_LOCAL:
@@ -437,7 +458,7 @@ static void put_route(const struct fn_identity *id, const struct fn_rt *rt,
 	unsigned host_len = v6 ? 128 : 32;
 
 	if (o->details || rt->type != FN_RT_UNICAST)
-		fn_buf_printf(out, "%s ", route_type_name(rt->type));
+		fn_buf_printf(out, "%s ", fn_ip_route_type_name(rt->type));
 	if (rt->dst.prefix == 0)
 		fn_buf_puts(out, "default ");
 	else if (rt->dst.prefix == host_len)
@@ -447,11 +468,11 @@ static void put_route(const struct fn_identity *id, const struct fn_rt *rt,
 	if (rt->has_gw)
 		fn_buf_printf(out, "via %s ", fn_ip_format(&rt->gw, ip));
 	if (!dev)
-		fn_buf_printf(out, "dev %s ", iface_name(id, rt->ifindex));
+		fn_buf_printf(out, "dev %s ", fn_ip_iface_name(id, rt->ifindex));
 	if (rt->proto != FN_PROTO_BOOT || o->details)
-		fn_buf_printf(out, "proto %s ", proto_name(rt->proto));
+		fn_buf_printf(out, "proto %s ", fn_ip_proto_name(rt->proto));
 	if (rt->scope != FN_SCOPE_UNIVERSE || o->details)
-		fn_buf_printf(out, "scope %s ", scope_name(rt->scope));
+		fn_buf_printf(out, "scope %s ", fn_ip_scope_name(rt->scope));
 	if (rt->has_src && !v6)
 		fn_buf_printf(out, "src %s ", fn_ip_format(&rt->src, ip));
 	if (v6) {
@@ -463,6 +484,16 @@ static void put_route(const struct fn_identity *id, const struct fn_rt *rt,
 	fn_buf_puts(out, "\n");
 }
 
+bool fn_ip_route_selected(const struct fn_rt *rt, bool default_only, const struct fn_iface *dev)
+{
+	/* The IPv6 null entry shows in /proc/net/ipv6_route but never in a dump. */
+	if (rt->local_table || rt->type == FN_RT_UNREACHABLE)
+		return false;
+	if (default_only && rt->dst.prefix != 0)
+		return false;
+	return !dev || rt->ifindex == dev->ifindex;
+}
+
 void render_ip_route(const struct fn_identity *id, const struct fn_ip_opts *o, bool default_only,
 		     const struct fn_iface *dev, struct fn_buf *out)
 {
@@ -472,24 +503,33 @@ void render_ip_route(const struct fn_identity *id, const struct fn_ip_opts *o, b
 		fn_routes_ipv6(id, &t);
 	else
 		fn_routes_ipv4(id, &t);
-	for (size_t i = 0; i < t.n; i++) {
-		const struct fn_rt *rt = &t.v[i];
-
-		/* The IPv6 null entry shows in /proc/net/ipv6_route but never in a dump. */
-		if (rt->local_table || rt->type == FN_RT_UNREACHABLE)
-			continue;
-		if (default_only && rt->dst.prefix != 0)
-			continue;
-		if (dev && rt->ifindex != dev->ifindex)
-			continue;
-		put_route(id, rt, o, dev, out);
-	}
+	for (size_t i = 0; i < t.n; i++)
+		if (fn_ip_route_selected(&t.v[i], default_only, dev))
+			put_route(id, &t.v[i], o, dev, out);
 	fn_rtable_free(&t);
 }
 
-static bool nud_has_lladdr(enum fn_nud state)
+bool fn_ip_nud_has_lladdr(enum fn_nud state)
 {
 	return state != FN_NUD_INCOMPLETE && state != FN_NUD_FAILED;
+}
+
+unsigned fn_ip_neigh_refcnt(enum fn_nud state)
+{
+	return state == FN_NUD_REACHABLE || state == FN_NUD_DELAY || state == FN_NUD_PROBE ||
+	       state == FN_NUD_INCOMPLETE;
+}
+
+bool fn_ip_neigh_selected(const struct fn_ip_opts *o, const struct fn_neighbor *nb,
+			  const struct fn_iface *dev)
+{
+	if (o->family != AF_UNSPEC && nb->ip.family != o->family)
+		return false;
+	if (dev && nb->ifindex != dev->ifindex)
+		return false;
+	if (o->to_given && !fn_cidr_contains(&o->to, &nb->ip))
+		return false;
+	return o->nud < 0 || nb->state == (enum fn_nud)o->nud;
 }
 
 void render_ip_neigh(const struct fn_identity *id, const struct fn_ip_opts *o,
@@ -502,16 +542,16 @@ void render_ip_neigh(const struct fn_identity *id, const struct fn_ip_opts *o,
 	for (size_t i = 0; i < n; i++) {
 		const struct fn_neighbor *nb = &table[i];
 
-		if (o->family != AF_UNSPEC && nb->ip.family != o->family)
-			continue;
-		if (dev && nb->ifindex != dev->ifindex)
+		if (!fn_ip_neigh_selected(o, nb, dev))
 			continue;
 		fn_buf_printf(out, "%s ", fn_ip_format(&nb->ip, ip));
 		if (!dev)
-			fn_buf_printf(out, "dev %s ", iface_name(id, nb->ifindex));
-		if (nud_has_lladdr(nb->state))
+			fn_buf_printf(out, "dev %s ", fn_ip_iface_name(id, nb->ifindex));
+		if (fn_ip_nud_has_lladdr(nb->state))
 			fn_buf_printf(out, "lladdr %s ", fn_mac_format(&nb->mac, false, mac));
 		/* A fake table never ages: every timer reads zero. */
+		if (o->stats && fn_ip_neigh_refcnt(nb->state))
+			fn_buf_printf(out, " ref %u", fn_ip_neigh_refcnt(nb->state));
 		if (o->stats)
 			fn_buf_puts(out, " used 0/0/0probes 0 ");
 		fn_buf_printf(out, "%s \n", fn_nud_name(nb->state));
@@ -520,7 +560,7 @@ void render_ip_neigh(const struct fn_identity *id, const struct fn_ip_opts *o,
 }
 
 /* The kernel answers for its own addresses from table local, through lo. */
-static bool is_local_address(const struct fn_identity *id, const struct fn_ip *dst)
+bool fn_ip_is_local_address(const struct fn_identity *id, const struct fn_ip *dst)
 {
 	struct fn_cidr addrs[MAX_ADDRS];
 
@@ -564,7 +604,7 @@ bool render_ip_route_get(const struct fn_identity *id, const struct fn_ip *dst, 
 	struct fn_ip src;
 	char ip[FN_IP_STRLEN];
 
-	if (is_local_address(id, dst))
+	if (fn_ip_is_local_address(id, dst))
 		return route_get_local(id, dst, uid, out);
 	if (!fn_route_lookup(id, dst, &rt, &src))
 		return false;
@@ -574,13 +614,13 @@ bool render_ip_route_get(const struct fn_identity *id, const struct fn_ip *dst, 
 		if (rt.has_gw)
 			fn_buf_printf(out, "via %s ", fn_ip_format(&rt.gw, ip));
 		fn_buf_printf(out, "dev %s proto %s src %s metric %u pref medium\n",
-			      iface_name(id, rt.ifindex), proto_name(rt.proto),
+			      fn_ip_iface_name(id, rt.ifindex), fn_ip_proto_name(rt.proto),
 			      fn_ip_format(&src, ip), rt.metric);
 		return true;
 	}
 	if (rt.has_gw)
 		fn_buf_printf(out, "via %s ", fn_ip_format(&rt.gw, ip));
-	fn_buf_printf(out, "dev %s src %s uid %u \n    cache \n", iface_name(id, rt.ifindex),
+	fn_buf_printf(out, "dev %s src %s uid %u \n    cache \n", fn_ip_iface_name(id, rt.ifindex),
 		      fn_ip_format(&src, ip), (unsigned)uid);
 	return true;
 }

@@ -228,6 +228,8 @@ static void nmt_device(struct fn_buf *out, const struct nm_view *v, const struct
 	const struct fn_iface *iface = d->iface;
 	bool wireless = iface->kind == FN_KIND_WIRELESS;
 	char mac[FN_MAC_STRLEN], speed[32];
+	int mbps;
+	bool full;
 
 	nmt_header(out, d);
 	nmt_string(out, "Type", wireless ? "802.11 WiFi" : "Wired");
@@ -238,8 +240,8 @@ static void nmt_device(struct fn_buf *out, const struct nm_view *v, const struct
 	fn_buf_puts(out, "\n  Capabilities:\n");
 	if (!wireless)
 		nmt_string(out, "  Carrier Detect", "yes");
-	if (iface->speed > 0 && fn_iface_has_link_settings(iface)) {
-		snprintf(speed, sizeof(speed), "%d Mb/s", iface->speed);
+	if (fn_iface_link_speed(iface, &mbps, &full) && mbps > 0) {
+		snprintf(speed, sizeof(speed), "%d Mb/s", mbps);
 		nmt_string(out, "  Speed", speed);
 	}
 	if (wireless) {

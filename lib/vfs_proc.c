@@ -19,7 +19,16 @@ static const struct {
     {"ipv6_route", render_proc_net_ipv6_route},
     {"fib_trie", render_proc_net_fib_trie},
     {"dev_mcast", render_proc_net_dev_mcast},
+    {"wireless", render_proc_net_wireless},
 };
+
+static bool has_wireless(const struct fn_identity *id)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
+			return true;
+	return false;
+}
 
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
@@ -35,6 +44,10 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		struct fn_buf b;
 		size_t len;
 		char *text;
+
+		/* Without a wireless link the kernel's own file (if its config has one) shows. */
+		if (proc_net_files[i].render == render_proc_net_wireless && !has_wireless(id))
+			continue;
 
 		fn_buf_init(&b);
 		proc_net_files[i].render(id, &b);

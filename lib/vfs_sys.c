@@ -203,7 +203,11 @@ static void add_link_state_attrs(struct fn_vfs *vfs, struct fn_node *dir,
 		attr_error(vfs, dir, "testing", RO, EINVAL);
 	}
 	if (settings) {
-		attr(vfs, dir, "speed", RO, "%d\n", iface->speed);
+		int speed;
+		bool full;
+
+		fn_iface_link_speed(iface, &speed, &full);
+		attr(vfs, dir, "speed", RO, "%d\n", speed);
 		attr(vfs, dir, "duplex", RO, "%s\n", fn_iface_duplex(iface));
 	} else {
 		attr_error(vfs, dir, "speed", RO, EINVAL);
@@ -406,4 +410,57 @@ void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 	sys_dir(vfs, "devices/virtual/net");
 	for (size_t i = 0; i < id->n_ifaces; i++)
 		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
+}
+
+const char *const fn_vfs_pci_dirs[] = {"sys/devices/pci0000:00", "sys/bus/pci/devices",
+				       "sys/bus/pci/drivers", NULL};
+
+size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; fn_vfs_pci_dirs[i]; i++) {
+		char *path = xasprintf("/%s", fn_vfs_pci_dirs[i]);
+		struct fn_node *dir = fn_vfs_lookup(vfs, path);
+
+		if (dir && dir->type == FN_NODE_DIR) {
+			if (!dir->passthrough)
+				dir->passthrough = xstrdup(path);
+			n++;
+		}
+		free(path);
+	}
+	return n;
+}
+
+void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	static const char *const kernel_attrs[] = {"statistics", "speed", "duplex"};
+
+	for (size_t i = 0; i < id->n_ifaces; i++) {
+		const struct fn_iface *iface = &id->ifaces[i];
+		char devpath[SYSFS_PATH_MAX], *path;
+		struct fn_node *dev;
+
+		if (iface->kind != FN_KIND_ETHERNET && iface->kind != FN_KIND_WIRELESS)
+			continue;
+		path =
+		    xasprintf("/sys/%s", fn_iface_sysfs_devpath(iface, devpath, sizeof(devpath)));
+		dev = fn_vfs_lookup(vfs, path);
+		free(path);
+		for (size_t k = 0; dev && k < sizeof(kernel_attrs) / sizeof(kernel_attrs[0]); k++) {
+			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
+
+			if (!n)
+				continue;
+			/* devices/pci0000:00/SLOT/net/NAME -> devices/virtual/net/NAME */
+			free(n->content);
+			n->content = xasprintf("../../../../virtual/net/%s/%s", iface->name,
+					       kernel_attrs[k]);
+			n->len = strlen(n->content);
+			n->type = FN_NODE_LINK;
+			n->mode = 0777;
+			n->read_errno = 0;
+		}
+	}
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "derive.h"
+#include "ethtool_link.h"
 #include "preload.h"
 
 static bool is_ours(unsigned long req)
@@ -158,7 +159,7 @@ static int ethtool(const struct fn_iface *iface, void *data)
 		return 0;
 	}
 	}
-	return -2;
+	return fn_preload_ethtool_link(iface, cmd, data);
 }
 
 /* SIOCGARP: the neighbour table entry for an IPv4 address on the named device (the kernel

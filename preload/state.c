@@ -15,15 +15,6 @@ static bool loaded;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static __thread bool loading;
 
-/* The real devices of the PCI root stay visible beside a fake NIC's slot, as under fakefs. */
-static void pass_real_pci_devices(struct fn_vfs *vfs)
-{
-	struct fn_node *pci = fn_vfs_lookup(vfs, "/sys/devices/pci0000:00");
-
-	if (pci && pci->type == FN_NODE_DIR && !pci->passthrough)
-		pci->passthrough = xstrdup("/sys/devices/pci0000:00");
-}
-
 static void load(void)
 {
 	struct fn_diags diags;
@@ -37,7 +28,7 @@ static void load(void)
 		fn_warn("the identity could not be loaded; showing the real network");
 	} else {
 		state.vfs = fn_vfs_build(state.id);
-		pass_real_pci_devices(state.vfs);
+		fn_vfs_pass_real_pci(state.vfs);
 		state.loaded_at = (long)time(NULL);
 		loaded = true;
 	}

@@ -20,8 +20,15 @@
 /* The places the tree covers; under each, a name the tree lacks does not exist unless the
  * directory passes a real one through. */
 static const char *const owned_roots[] = {
-    "/proc/net",  "/sys/class/net", "/sys/devices/virtual/net", "/sys/devices/pci0000:00",
-    "/etc/hosts", "/etc/hostname",  "/etc/resolv.conf",
+    "/proc/net",
+    "/sys/class/net",
+    "/sys/devices/virtual/net",
+    "/sys/devices/pci0000:00",
+    "/sys/bus/pci/devices",
+    "/sys/bus/pci/drivers",
+    "/etc/hosts",
+    "/etc/hostname",
+    "/etc/resolv.conf",
 };
 
 static char *fd_paths[MAX_FDS];
@@ -291,7 +298,8 @@ static bool may_reach_tree(const char *p)
 			return false;
 		q = p + 5;
 		if (UNDER(q, "class/net") || UNDER(q, "devices/virtual/net") ||
-		    UNDER(q, "devices/pci0000:00"))
+		    UNDER(q, "devices/pci0000:00") || UNDER(q, "bus/pci/devices") ||
+		    UNDER(q, "bus/pci/drivers"))
 			return true;
 		break;
 	case 'p':

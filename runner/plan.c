@@ -86,13 +86,14 @@ static bool tree_has(const struct fn_vfs *vfs, const char *path)
 }
 
 /* Which real paths get which part of the tree. A fake PCI NIC lives under
- * /sys/devices/pci0000:00/SLOT; binding just SLOT needs a real directory of that name, so the
- * whole pci0000:00 directory is overlaid instead, and it passes the real devices through so
- * nothing real disappears. */
+ * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
+ * binding just those entries needs real ones of that name, so the three directories are overlaid
+ * whole instead, passing the real devices and drivers through so nothing real disappears. */
 void fn_plan_overlays(struct fn_child_plan *plan, struct fn_vfs *vfs, bool isolated,
 		      bool fast_proc_net)
 {
-	struct fn_node *pci = fn_vfs_lookup(vfs, "/sys/devices/pci0000:00");
+	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
+						  "/sys/bus/pci/drivers"};
 	static const char *const etc[][2] = {{"etc/hosts", "/etc/hosts"},
 					     {"etc/hostname", "/etc/hostname"},
 					     {"etc/resolv.conf", "/etc/resolv.conf"}};
@@ -102,12 +103,9 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_vfs *vfs, bool isola
 	if (tree_has(vfs, "/sys/devices/virtual/net") && !isolated)
 		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
 			    false, true);
-	if (pci && pci->type == FN_NODE_DIR) {
-		if (!pci->passthrough)
-			pci->passthrough = xstrdup("/sys/devices/pci0000:00");
-		add_overlay(plan, "sys/devices/pci0000:00", "/sys/devices/pci0000:00", false, false,
-			    true);
-	}
+	if (fn_vfs_pass_real_pci(vfs))
+		for (size_t i = 0; fn_vfs_pci_dirs[i]; i++)
+			add_overlay(plan, fn_vfs_pci_dirs[i], pci_targets[i], false, false, true);
 	if (tree_has(vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
 	if (tree_has(vfs, "/proc/net") && !isolated) {

@@ -255,6 +255,8 @@ static int prepare(struct run *r)
 				"shims");
 	}
 	r->vfs = fn_vfs_build(r->id);
+	if (r->opts.isolated)
+		fn_vfs_sys_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, r->vfs, r->opts.isolated, !r->opts.log);
 	plan_tool_binds(r);
 	plan_environment(r);

@@ -2,19 +2,27 @@
  * interfaces. veth output matches the real tool on a veth; e1000e/iwlwifi output follows what
  * those drivers report (bus-info is the identity's PCI slot, version the running kernel's). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "derive.h"
+#include "ethtool_k.h"
 #include "netaddr.h"
 #include "shim.h"
+#include "util.h"
 
 /* ethtool's exit codes for failed requests (EX_OSERR, EX_PROTOCOL... from sysexits.h). */
 #define EXIT_DRVINFO_FAILED 71
 #define EXIT_NO_DATA	    75
+#define EXIT_NO_STATS	    94
+#define EXIT_NO_STRINGS	    96
 
-static int bad_command_line(void)
+static int bad_command_line(const struct fn_shim_ctx *ctx, char **argv)
 {
+	/* Where the kernel holds the identity, the real ethtool answers what the shim does not. */
+	if (ctx->kernel_mode)
+		fn_shim_exec_real("ethtool", argv);
 	fprintf(stderr, "ethtool: bad command line argument(s)\n"
 			"For more information run ethtool -h\n");
 	return 1;
@@ -62,11 +70,15 @@ static int show_driver(const struct fn_iface *iface)
 
 static void print_speed(const struct fn_iface *iface)
 {
-	if (iface->speed > 0 && iface->up) {
-		printf("\tSpeed: %dMb/s\n\tDuplex: Full\n", iface->speed);
-		return;
-	}
-	printf("\tSpeed: Unknown!\n\tDuplex: Unknown! (255)\n");
+	int speed;
+	bool full;
+
+	fn_iface_link_speed(iface, &speed, &full);
+	if (speed > 0)
+		printf("\tSpeed: %dMb/s\n", speed);
+	else
+		printf("\tSpeed: Unknown!\n");
+	printf(full ? "\tDuplex: Full\n" : "\tDuplex: Unknown! (255)\n");
 }
 
 /* A veth reports a fixed speed and nothing about modes (veth_get_link_ksettings). */
@@ -81,8 +93,7 @@ static void settings_veth(const struct fn_iface *iface)
 	       "\tAdvertised pause frame use: No\n"
 	       "\tAdvertised auto-negotiation: No\n"
 	       "\tAdvertised FEC modes: Not reported\n");
-	/* veth answers 10000Mb/s Full whether or not the link is up. */
-	printf("\tSpeed: %dMb/s\n\tDuplex: Full\n", iface->speed > 0 ? iface->speed : 10000);
+	print_speed(iface);
 	printf("\tAuto-negotiation: off\n"
 	       "\tPort: Twisted Pair\n"
 	       "\tPHYAD: 0\n"
@@ -131,6 +142,28 @@ static int show_settings(const struct fn_iface *iface)
 	return 0;
 }
 
+/* ETHTOOL_GSTATS: the driver's counters; lo keeps none. */
+static int show_stats(const struct fn_iface *iface)
+{
+	size_t n = fn_iface_ethtool_stats(iface, NULL, NULL, 0);
+	const char **names;
+	unsigned long long *values;
+
+	if (n == 0) {
+		fprintf(stderr, "no stats available\n");
+		return EXIT_NO_STATS;
+	}
+	names = xcalloc(n, sizeof(*names));
+	values = xcalloc(n, sizeof(*values));
+	fn_iface_ethtool_stats(iface, names, values, n);
+	printf("NIC statistics:\n");
+	for (size_t i = 0; i < n; i++)
+		printf("     %s: %llu\n", names[i], values[i]);
+	free(names);
+	free(values);
+	return 0;
+}
+
 /* What ethtool prints when the kernel knows no such device, per request. */
 static int no_such_device(char mode)
 {
@@ -141,6 +174,13 @@ static int no_such_device(char mode)
 	case 'i':
 		fprintf(stderr, "Cannot get driver information: No such device\n");
 		return EXIT_DRVINFO_FAILED;
+	case 'S':
+		fprintf(stderr, "Cannot get stats strings information: No such device\n");
+		return EXIT_NO_STRINGS;
+	case 'k':
+		fprintf(stderr, "netlink error: no device matches name (offset 24)\n"
+				"netlink error: No such device\n");
+		return 1;
 	default:
 		/* One failed netlink request per settings group (link modes, info, WoL, debug,
 		 * link state), then the summary. */
@@ -159,6 +199,11 @@ static char parse_mode(const char *arg)
 		return 'P';
 	if (strcmp(arg, "-i") == 0 || strcmp(arg, "--driver") == 0)
 		return 'i';
+	if (strcmp(arg, "-S") == 0 || strcmp(arg, "--statistics") == 0)
+		return 'S';
+	if (strcmp(arg, "-k") == 0 || strcmp(arg, "--show-features") == 0 ||
+	    strcmp(arg, "--show-offload") == 0)
+		return 'k';
 	return 0;
 }
 
@@ -175,12 +220,12 @@ static int ethtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	if (argc == 3) {
 		mode = parse_mode(argv[1]);
 		if (!mode)
-			return bad_command_line();
+			return bad_command_line(ctx, argv);
 		name = argv[2];
 	} else if (argc == 2 && argv[1][0] != '-') {
 		name = argv[1];
 	} else {
-		return bad_command_line();
+		return bad_command_line(ctx, argv);
 	}
 	iface = fn_identity_iface_by_name(ctx->id, name);
 	if (!iface)
@@ -190,6 +235,10 @@ static int ethtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 		return show_permaddr(iface);
 	case 'i':
 		return show_driver(iface);
+	case 'S':
+		return show_stats(iface);
+	case 'k':
+		return fn_ethtool_show_features(iface);
 	default:
 		return show_settings(iface);
 	}

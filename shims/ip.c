@@ -3,11 +3,13 @@
  * identity is fixed; other users get the kernel's "Operation not permitted", as with real ip. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netaddr.h"
 #include "render_iproute.h"
+#include "render_iproute_json.h"
 #include "shim.h"
 
 /* iproute2's matches(): `arg` is a non-empty prefix of `word`. */
@@ -64,15 +66,75 @@ static int unknown_command(const char *arg, const char *object)
 	return 255;
 }
 
-/* `[dev] IFNAME [up]` after `show`: the one device named, or NULL for all. */
+static int incomplete(void)
+{
+	fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
+	return 255;
+}
+
+/* rtnl_rtscope_a2n with Debian's /etc/iproute2/rt_scopes: a name or a number. */
+static bool parse_scope(const char *arg, unsigned *scope)
+{
+	static const struct {
+		const char *name;
+		unsigned value;
+	} names[] = {{"global", 0}, {"nowhere", 255}, {"host", 254}, {"link", 253}, {"site", 200}};
+	char *end;
+	unsigned long v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(arg, names[i].name) == 0) {
+			*scope = names[i].value;
+			return true;
+		}
+	v = strtoul(arg, &end, 0);
+	if (!*arg || *end || v > 255)
+		return false;
+	*scope = (unsigned)v;
+	return true;
+}
+
+/* `scope S` and `type T` among the selectors of addr/link show; returns -1 when argv[*i] is
+ * neither, else 0 or the exit status of a usage error. */
+static int parse_link_selector(int argc, char **argv, int *i, struct fn_ip_opts *o)
+{
+	bool scope = strcmp(argv[*i], "scope") == 0, type = strcmp(argv[*i], "type") == 0;
+
+	if (!scope && !type)
+		return -1;
+	if (++*i >= argc)
+		return incomplete();
+	if (type) {
+		o->kind = argv[*i];
+		return 0;
+	}
+	/* "all" lifts the filter; nowhere (255) is what it leaves behind. */
+	if (strcmp(argv[*i], "all") == 0)
+		return 0;
+	if (!parse_scope(argv[*i], &o->scope)) {
+		fprintf(stderr, "Error: argument \"%s\" is wrong: invalid \"scope\"\n\n", argv[*i]);
+		return 255;
+	}
+	o->scope_given = true;
+	return 0;
+}
+
+/* `[dev] IFNAME [up] [scope S] [type T]` after `show`: the one device named, or NULL for all. */
 static int parse_dev_filter(const struct fn_identity *id, int argc, char **argv,
-			    const struct fn_iface **dev, bool *up_only)
+			    const struct fn_iface **dev, struct fn_ip_opts *o)
 {
 	const char *name = NULL;
 
 	for (int i = 0; i < argc; i++) {
+		int rc = parse_link_selector(argc, argv, &i, o);
+
+		if (rc >= 0) {
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (strcmp(argv[i], "up") == 0) {
-			*up_only = true;
+			o->up_only = true;
 			continue;
 		}
 		if (strcmp(argv[i], "dev") == 0) {
@@ -108,7 +170,7 @@ static int show_links(const struct fn_identity *id, struct fn_ip_opts *o, int ar
 {
 	const struct fn_iface *dev = NULL;
 	struct fn_buf b;
-	int rc = parse_dev_filter(id, argc, argv, &dev, &o->up_only);
+	int rc = parse_dev_filter(id, argc, argv, &dev, o);
 
 	if (rc)
 		return rc;
@@ -170,7 +232,8 @@ static int route_get(const struct fn_identity *id, const struct fn_ip_opts *o, i
 		return 1;
 	}
 	fn_buf_init(&b);
-	if (!render_ip_route_get(id, &dst, getuid(), &b)) {
+	if (!(o->json ? render_ip_route_get_json(id, o, &dst, getuid(), &b)
+		      : render_ip_route_get(id, &dst, getuid(), &b))) {
 		fn_buf_free(&b);
 		fprintf(stderr, "RTNETLINK answers: Network is unreachable\n");
 		return 2;
@@ -203,12 +266,85 @@ static int do_route(const struct fn_identity *id, const struct fn_ip_opts *o, in
 		if (strcmp(argv[i], "default") == 0)
 			default_only = true;
 	fn_buf_init(&b);
-	render_ip_route(id, o, default_only, dev, &b);
+	if (o->json)
+		render_ip_route_json(id, o, default_only, dev, &b);
+	else
+		render_ip_route(id, o, default_only, dev, &b);
 	print(&b);
 	return 0;
 }
 
-static int do_neigh(const struct fn_identity *id, const struct fn_ip_opts *o, int argc, char **argv)
+/* get_prefix(): an address, ADDR/LEN, or default/all/any; of the -4/-6 family when one is set. */
+static int parse_neigh_prefix(const char *arg, const struct fn_ip_opts *o, struct fn_cidr *to)
+{
+	bool any =
+	    strcmp(arg, "default") == 0 || strcmp(arg, "all") == 0 || strcmp(arg, "any") == 0;
+
+	if (any) {
+		memset(to, 0, sizeof(*to));
+		to->ip.family = o->family;
+	} else if (strchr(arg, '/') ? !fn_cidr_parse(arg, to) : !fn_ip_parse(arg, &to->ip)) {
+		fprintf(stderr, "Error: %s prefix is expected rather than \"%s\".\n",
+			o->family == AF_INET	? "inet"
+			: o->family == AF_INET6 ? "inet6"
+						: "any valid",
+			arg);
+		return 1;
+	} else if (!strchr(arg, '/')) {
+		to->prefix = to->ip.family == AF_INET ? 32 : 128;
+	}
+	if (o->family != AF_UNSPEC && to->ip.family != AF_UNSPEC && to->ip.family != o->family) {
+		fprintf(stderr, "Error: %s prefix is expected rather than \"%s\".\n",
+			o->family == AF_INET ? "inet" : "inet6", arg);
+		return 1;
+	}
+	return 0;
+}
+
+/* nud_state_a2n(), plus "all". */
+static int parse_nud(const char *arg, struct fn_ip_opts *o)
+{
+	static const char *const names[] = {"permanent",  "reachable", "stale", "delay", "probe",
+					    "incomplete", "failed",    "noarp", NULL};
+
+	if (strcmp(arg, "all") == 0)
+		return 0;
+	for (int i = 0; names[i]; i++)
+		if (strcmp(arg, names[i]) == 0) {
+			o->nud = i;
+			return 0;
+		}
+	fprintf(stderr, "Error: argument \"%s\" is wrong: nud state is bad\n", arg);
+	return 255;
+}
+
+/* The selectors of `ip neigh show`: dev IF, [to] PREFIX, nud STATE. */
+static int parse_neigh_selectors(const struct fn_identity *id, int argc, char **argv,
+				 struct fn_ip_opts *o, const struct fn_iface **dev)
+{
+	int rc = find_dev_arg(id, argc, argv, dev);
+
+	for (int i = 0; !rc && i < argc; i++) {
+		const char *word = argv[i];
+
+		if (strcmp(word, "dev") == 0 || strcmp(word, "to") == 0 ||
+		    strcmp(word, "nud") == 0) {
+			if (++i >= argc)
+				return incomplete();
+		}
+		if (strcmp(word, "dev") == 0)
+			continue;
+		if (strcmp(word, "nud") == 0) {
+			rc = parse_nud(argv[i], o);
+			continue;
+		}
+		rc = parse_neigh_prefix(argv[i], o, &o->to);
+		o->to_given = o->to.ip.family != AF_UNSPEC;
+	}
+	return rc;
+}
+
+static int do_neigh(const struct fn_identity *id, struct fn_ip_opts *o, int argc, char **argv)
 {
 	const struct fn_iface *dev = NULL;
 	struct fn_buf b;
@@ -222,16 +358,14 @@ static int do_neigh(const struct fn_identity *id, const struct fn_ip_opts *o, in
 		argc--;
 		argv++;
 	}
-	rc = find_dev_arg(id, argc, argv, &dev);
+	rc = parse_neigh_selectors(id, argc, argv, o, &dev);
 	if (rc)
 		return rc;
-	if (argc > 0 && strcmp(argv[0], "dev") != 0) {
-		fprintf(stderr, "Error: any valid prefix is expected rather than \"%s\".\n",
-			argv[0]);
-		return 1;
-	}
 	fn_buf_init(&b);
-	render_ip_neigh(id, o, dev, &b);
+	if (o->json)
+		render_ip_neigh_json(id, o, dev, &b);
+	else
+		render_ip_neigh(id, o, dev, &b);
 	print(&b);
 	return 0;
 }
@@ -243,6 +377,14 @@ static int do_rule(const struct fn_ip_opts *o, int argc, char **argv)
 		return refuse_change();
 	if (argc > 0 && !is_show(argv[0]))
 		return unknown_command(argv[0], "rule");
+	if (o->json) {
+		struct fn_buf b;
+
+		fn_buf_init(&b);
+		render_ip_rule_json(o, &b);
+		print(&b);
+		return 0;
+	}
 	printf("0:\tfrom all lookup local\n32766:\tfrom all lookup main\n");
 	if (o->family != AF_INET6)
 		printf("32767:\tfrom all lookup default\n");
@@ -285,8 +427,10 @@ static int set_family(const char *name, struct fn_ip_opts *o)
 	return 0;
 }
 
-/* Global options, as ip.c tests them (first prefix match wins). Returns -1 to go on, else
- * the exit status. */
+#define UNKNOWN_OPTION (-2)
+
+/* Global options, as ip.c tests them (first prefix match wins). Returns -1 to go on,
+ * UNKNOWN_OPTION, else the exit status. */
 static int parse_option(char *opt, int *argc, char ***argv, struct fn_ip_opts *o)
 {
 	if (opt[1] == '-')
@@ -326,6 +470,10 @@ static int parse_option(char *opt, int *argc, char ***argv, struct fn_ip_opts *o
 		return 255;
 	} else if (matches(opt, "-brief"))
 		o->brief = true;
+	else if (matches(opt, "-json"))
+		o->json = true;
+	else if (matches(opt, "-pretty"))
+		o->pretty = true;
 	else if (matches(opt, "-color") || strncmp(opt, "-color=", 7) == 0 ||
 		 strncmp(opt, "-c=", 3) == 0)
 		; /* colour is only for terminals; scripts read plain text */
@@ -334,11 +482,21 @@ static int parse_option(char *opt, int *argc, char ***argv, struct fn_ip_opts *o
 		return 255;
 	} else if (matches(opt, "-Numeric") || matches(opt, "-all"))
 		;
-	else {
-		fprintf(stderr, "Option \"%s\" is unknown, try \"ip -help\".\n", (*argv)[0]);
-		return 255;
-	}
+	else
+		return UNKNOWN_OPTION;
 	return -1;
+}
+
+/* An option or object the shim does not know: where the kernel holds the identity, the real ip
+ * answers it (from the same kernel); elsewhere it is refused as ip refuses what it does not know.
+ */
+static int not_ours(const struct fn_shim_ctx *ctx, char **all, const char *fmt, const char *arg,
+		    int status)
+{
+	if (ctx->kernel_mode)
+		fn_shim_exec_real("ip", all);
+	fprintf(stderr, fmt, arg);
+	return status;
 }
 
 static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
@@ -349,7 +507,8 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	    "monitor",	 "xfrm",     "mroute", "mrule", "netns", "netconf",    "vrf",
 	    "sr",	 "nexthop",  "mptcp",  "ioam",	"stats", NULL};
 	const struct fn_identity *id = ctx->id;
-	struct fn_ip_opts o = {.family = AF_UNSPEC};
+	struct fn_ip_opts o = {.family = AF_UNSPEC, .nud = -1};
+	char **all = argv;
 	const char *object;
 
 	argc--;
@@ -357,6 +516,9 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	while (argc > 0 && argv[0][0] == '-' && argv[0][1]) {
 		int rc = parse_option(argv[0], &argc, &argv, &o);
 
+		if (rc == UNKNOWN_OPTION)
+			return not_ours(ctx, all, "Option \"%s\" is unknown, try \"ip -help\".\n",
+					argv[0], 255);
 		if (rc >= 0)
 			return rc;
 		argc--;
@@ -370,7 +532,8 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	argc--;
 	argv++;
 	if (matches(object, "address"))
-		return do_links(id, &o, argc, argv, "address", render_ip_addr);
+		return do_links(id, &o, argc, argv, "address",
+				o.json ? render_ip_addr_json : render_ip_addr);
 	if (matches(object, "route"))
 		return do_route(id, &o, argc, argv);
 	if (matches(object, "rule"))
@@ -378,7 +541,8 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	if (matches(object, "neighbor") || matches(object, "neighbour"))
 		return do_neigh(id, &o, argc, argv);
 	if (matches(object, "link"))
-		return do_links(id, &o, argc, argv, "link", render_ip_link);
+		return do_links(id, &o, argc, argv, "link",
+				o.json ? render_ip_link_json : render_ip_link);
 	if (matches(object, "help")) {
 		usage();
 		return 255;
@@ -386,8 +550,7 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	/* Objects the identity has nothing to say about: an empty listing, like a fresh netns. */
 	if (matches_any(object, quiet_objects))
 		return argc > 0 && is_change(argv[0]) ? refuse_change() : 0;
-	fprintf(stderr, "Object \"%s\" is unknown, try \"ip help\".\n", object);
-	return 1;
+	return not_ours(ctx, all, "Object \"%s\" is unknown, try \"ip help\".\n", object, 1);
 }
 
 FN_SHIM_TOOL(ip_tool, {.name = "ip", .main = ip_main, .needs_identity = true});

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../fakefs/fakefs.h"
+#include "kernel.h"
 #include "shim.h"
 #include "util.h"
 
@@ -126,6 +127,9 @@ int main(int argc, char **argv)
 			return 125;
 		}
 		fn_diags_free(&diags);
+		ctx.kernel_mode = fn_shim_kernel_holds(id);
+		if (ctx.kernel_mode)
+			fn_shim_adopt_kernel_links(id);
 	}
 	ctx.id = id;
 	ctx.tool = base;

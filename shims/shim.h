@@ -8,6 +8,8 @@
 struct fn_shim_ctx {
 	const struct fn_identity *id; /* NULL for tools that do not need it (sudo) */
 	const char *tool;	      /* the name it was called by */
+	bool kernel_mode; /* the kernel holds the identity (kernel.h): unknown options go to the
+			     real tool */
 };
 
 struct fn_shim_tool {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # /proc/net as fakenet renders it (`fakenet show`), compared byte for byte with the kernel's own
-# files in a real network namespace built like each shipped identity
-# (tests/lib/netns-from-identity.py).
+# files in a real network namespace built like each shipped identity and each held-out one of
+# tests/identities (tests/lib/netns-from-identity.py).
 #
 # What is masked, and why:
 #  - dev: the counters (the kernel's veths count their own IPv6/ARP traffic). Each row must still be
@@ -25,7 +25,7 @@ setup_file() {
 	"$PY" -c 'import yaml' 2>/dev/null || return 0
 	# The namespaces are independent: build them side by side (each waits ~2 s for IPv6 DAD).
 	local pids=() f
-	for f in "$TOP"/identities/*.yaml; do
+	for f in "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml; do
 		"$PY" "$NETNS_TOOL" up "$f" "$NS_PREFIX-$(basename "$f" .yaml)" &
 		pids+=($!)
 	done
@@ -38,7 +38,7 @@ setup_file() {
 
 teardown_file() {
 	local f
-	for f in "$TOP"/identities/*.yaml; do
+	for f in "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml; do
 		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$(basename "$f" .yaml)" 2>/dev/null
 	done
 	true
@@ -73,7 +73,7 @@ normalize() {
 # Compares one /proc/net file for every shipped identity; prints a diff per identity that differs.
 compare_all() {
 	local file=$1 f ns failed=0
-	for f in "$TOP"/identities/*.yaml; do
+	for f in "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml; do
 		ns="$NS_PREFIX-$(basename "$f" .yaml)"
 		ip netns exec "$ns" cat "/proc/net/$file" | normalize "$file" >"$BATS_TEST_TMPDIR/kernel"
 		"$FAKENET" show --identity "$f" "/proc/net/$file" | normalize "$file" \

@@ -94,6 +94,10 @@ parity() {
 	parity "$top/identities/desktop.yaml"
 }
 
+@test "isolated: the same for the held-out lab.yaml (DAD, nodad, a down link's tentative address, a learned gateway)" {
+	parity "$top/tests/identities/lab.yaml"
+}
+
 @test "isolated: a PCI NIC keeps its device link, which the kernel cannot show" {
 	run "$FAKENET" run --identity "$top/identities/desktop.yaml" --net isolated --shims none -- \
 		sh -c 'readlink /sys/class/net/wlan0; cat /sys/class/net/wlan0/address; test -e /sys/class/net/wlan0/device && echo device'

@@ -21,20 +21,32 @@
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-IDENTITIES="docker desktop multi-nic"
+# The shipped identities, and the held-out ones of tests/identities.
+IDENTITIES="docker desktop multi-nic lab office"
+JSON_VIEW="$TOP/tests/lib/ip-json-view.py"
+# The distribution's python3 (python3-yaml): a pyenv shim first on PATH can take seconds to start.
+PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+
+identity_file() { # NAME
+	if [ -f "$TOP/identities/$1.yaml" ]; then
+		echo "$TOP/identities/$1.yaml"
+	else
+		echo "$TOP/tests/identities/$1.yaml"
+	fi
+}
 
 setup_file() {
 	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
 	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
 	[ "$(id -u)" = 0 ] || return 0
-	python3 -c 'import yaml' 2>/dev/null || return 0
+	"$PY" -c 'import yaml' 2>/dev/null || return 0
 	command -v ethtool >/dev/null || return 0
 	[ -x "$SHIMS/ip" ] || return 0
 	export NSP="fnip$$"
 	local pids="" pid
 	# In parallel: each namespace waits seconds for IPv6 duplicate address detection.
 	for id in $IDENTITIES; do
-		python3 "$NETNS_TOOL" up "$TOP/identities/$id.yaml" "$NSP-$id" >&2 &
+		"$PY" "$NETNS_TOOL" up "$(identity_file "$id")" "$NSP-$id" >&2 &
 		pids="$pids $!"
 	done
 	for pid in $pids; do
@@ -51,7 +63,7 @@ setup_file() {
 teardown_file() {
 	[ -n "${NSP:-}" ] || return 0
 	for id in $IDENTITIES; do
-		python3 "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
+		"$PY" "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
 		rm -rf "/etc/netns/$NSP-$id"
 	done
 	true
@@ -59,23 +71,23 @@ teardown_file() {
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
 	command -v ethtool >/dev/null || skip "ethtool is not installed (Debian package ethtool)"
 	[ -x "$SHIMS/ip" ] || skip "no shims in $SHIMS"
 	[ "${READY:-}" = 1 ] || skip "namespaces were not built"
 }
 
 yaml_query() { # FILE PYTHON-EXPRESSION-OF-d
-	python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
 wireless_ifaces() {
-	yaml_query "$TOP/identities/$1.yaml" \
+	yaml_query "$(identity_file "$1")" \
 		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind") == "wireless")'
 }
 
 all_veth() {
-	[ "$(yaml_query "$TOP/identities/$1.yaml" \
+	[ "$(yaml_query "$(identity_file "$1")" \
 		'all(i.get("kind", "veth") == "veth" for i in d["interfaces"])')" = True ]
 }
 
@@ -114,6 +126,11 @@ mask_volatile() { # ARGS < output
 	esac
 }
 
+is_json() { # ARGS
+	case " $1 " in *" -j "* | *" -json "* | *" -j -p "*) return 0 ;; esac
+	return 1
+}
+
 real_ip() { # NS ARGS...
 	local ns=$1
 	shift
@@ -122,7 +139,7 @@ real_ip() { # NS ARGS...
 
 # Runs each command line of ip both ways and prints a diff for every mismatch.
 compare_ip() { # IDENTITY < command lines
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" args bad=0 rc
+	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake" kinds
 	kinds=$(yaml_query "$file" \
 		'" ".join("%s=%s" % (i["name"], i.get("kind", "veth")) for i in d["interfaces"])')
@@ -132,12 +149,20 @@ compare_ip() { # IDENTITY < command lines
 		rc=0
 		real_ip "$ns" $args </dev/null >"$r.raw" 2>"$r.err" || rc=$?
 		echo "rc=$rc" >>"$r.err"
-		physical_view "$kinds" <"$r.raw" | mask_volatile "$args" >"$r.out"
+		if is_json "$args"; then
+			"$PY" "$JSON_VIEW" --kinds "$kinds" <"$r.raw" >"$r.out"
+		else
+			physical_view "$kinds" <"$r.raw" | mask_volatile "$args" >"$r.out"
+		fi
 		# shellcheck disable=SC2086
 		rc=0
 		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args </dev/null >"$f.raw" 2>"$f.err" || rc=$?
 		echo "rc=$rc" >>"$f.err"
-		mask_volatile "$args" <"$f.raw" >"$f.out"
+		if is_json "$args"; then
+			"$PY" "$JSON_VIEW" <"$f.raw" >"$f.out"
+		else
+			mask_volatile "$args" <"$f.raw" >"$f.out"
+		fi
 		if ! diff -u "$r.out" "$f.out" || ! diff -u "$r.err" "$f.err"; then
 			echo "^^^ $id: ip $args"
 			bad=1
@@ -217,17 +242,97 @@ rule
 -6 rule
 -V'
 
+# Selectors: a neighbour by address or prefix, addresses by scope, links by type.
+IP_SELECTOR_COMMANDS='neigh show 172.18.0.1
+neigh show 10.0.0.0/8
+neigh show to 192.168.0.0/16
+neigh show 192.168.0.0/16 dev eth0
+-6 neigh show 2001:db8::/32
+-4 neigh show 2001:db8::1
+-6 neigh show 10.0.0.1
+neigh show foo
+neigh show to
+neigh show nud permanent
+neigh show dev eth0 nud permanent
+neigh show nud bogus
+addr show scope global
+-6 addr show scope global
+addr show scope link
+addr show scope host
+-4 addr show scope link
+addr show scope 253
+addr show scope all
+addr show scope foo
+addr show scope
+-br addr show scope global
+-o addr show scope global
+addr show dev eth0 scope link
+link show type bridge
+link show type'
+
+# iproute2 6.1's JSON, compared through tests/lib/ip-json-view.py.
+IP_JSON_COMMANDS='-j addr
+-j link
+-json link
+-j route
+-j -6 route
+-j -d route
+-j route show default
+-j neigh
+-j -s neigh
+-j -6 neigh
+-j -s link
+-j -s -s link
+-j -s addr
+-j -br addr
+-j -br link
+-j -6 addr
+-j -4 addr
+-j addr show eth0
+-j -6 addr show eth0
+-j link show up
+-j link show eth9
+-j route get 8.8.8.8
+-j route get 127.0.0.1
+-j -6 route get ::1
+-j rule
+-j -6 rule
+-j -p addr
+-j -p route
+-j -p -s link
+-j -p neigh
+-j addr show scope global
+-j -6 addr show scope global
+-j neigh show dev eth0
+-j neigh show nud permanent'
+
 IP_DETAIL_COMMANDS='-d link
 -d addr
--d link show eth0'
+-d link show eth0
+-j -d link
+-j -d addr
+link show type veth
+addr show type veth
+-br link show type veth
+-j link show type veth
+-j addr show up
+-j -br link show up'
+
+# Not compared: `neigh show nud noarp|all`, which lists the kernel's multicast entries
+# (ff02::1:ffXX:XXXX ...) that fakenet does not model.
+
+# All the lists, for one identity.
+ip_commands() {
+	printf '%s\n%s\n%s\n' "$IP_COMMANDS" "$IP_SELECTOR_COMMANDS" "$IP_JSON_COMMANDS"
+}
 
 @test "ip matches iproute2 on the docker identity" {
-	printf '%s\n%s\n' "$IP_COMMANDS" "$IP_DETAIL_COMMANDS" | compare_ip docker
+	{ ip_commands; echo "$IP_DETAIL_COMMANDS"; } | compare_ip docker
 }
 
 @test "ip matches iproute2 on the multi-nic identity (down interface, IPv6 globals, routes)" {
-	printf '%s\n%s\n%s\n' "$IP_COMMANDS" "$IP_DETAIL_COMMANDS" \
-		'route get 10.200.0.1
+	{ ip_commands; echo "$IP_DETAIL_COMMANDS"; } | compare_ip multi-nic
+	printf '%s\n' 'route get 10.200.0.1
 route get 10.1.0.99
 route get 10.0.0.5
 route get 2001:db8:0:2::77
@@ -240,9 +345,51 @@ link show eth3
 
 @test "ip matches iproute2 on the desktop identity (PCI ethernet and wireless)" {
 	all_veth desktop && skip "desktop.yaml has no PCI interface any more"
-	printf '%s\n' "$IP_COMMANDS" 'link show wlan0
+	{ ip_commands; echo 'link show wlan0
 addr show wlan0
--br link show wlan0' | compare_ip desktop
+-j link show wlan0
+-br link show wlan0'; } | compare_ip desktop
+}
+
+@test "ip matches iproute2 on the held-out lab identity (DAD, nodad, tentative, IPv6 neighbours)" {
+	{ ip_commands; echo "$IP_DETAIL_COMMANDS"; echo 'neigh show 2001:db8:50::1
+-6 neigh show 2001:db8:50::/48
+neigh show 10.20.0.9
+addr show eth2
+-j addr show eth2
+-j -6 addr show scope global
+addr show dev eth1 scope global
+route get 2001:db8:50::99
+-j route get 2001:db8:50::99
+-j route get fd00:20::7'; } | compare_ip lab
+}
+
+@test "ip matches iproute2 on the held-out office identity (static gateway entry, r8169 and igb NICs)" {
+	{ ip_commands; echo 'link show enp3s0
+-j link show enp3s0
+neigh show 10.4.0.1
+-j neigh show 10.4.0.1'; } | compare_ip office
+}
+
+# The layout of -j and -j -p byte for byte (only the counters masked), where the namespace's veths
+# are the identity's own kind.
+@test "ip -j and -j -p are laid out byte for byte as iproute2 lays them out" {
+	local ns="$NSP-lab" file args bad=0
+	file=$(identity_file lab)
+	for args in "-j addr" "-j -p addr" "-j -p -s -s link" "-j -p -d link" "-j -p route" \
+		"-j -p -6 route" "-j -p rule" "-j -p route get 8.8.8.8" "-j -p neigh show nud permanent" \
+		"-j -p addr show scope global" "-j -p -br addr" "-j -p link show type bridge"; do
+		# shellcheck disable=SC2086
+		real_ip "$ns" $args 2>&1 | sed -E 's/"(bytes|packets)": ?[0-9]+/"\1":N/g' >"$BATS_TEST_TMPDIR/real"
+		# shellcheck disable=SC2086
+		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args 2>&1 |
+			sed -E 's/"(bytes|packets)": ?[0-9]+/"\1":N/g' >"$BATS_TEST_TMPDIR/fake"
+		if ! diff -u "$BATS_TEST_TMPDIR/real" "$BATS_TEST_TMPDIR/fake"; then
+			echo "^^^ ip $args"
+			bad=1
+		fi
+	done
+	return $bad
 }
 
 @test "ip changes nothing and says nothing for root" {
@@ -260,7 +407,7 @@ addr show wlan0
 }
 
 compare_hostname() { # IDENTITY
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" name args bad=0 rc
+	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" name args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	name=$(yaml_query "$file" 'd["hostname"]')
 	mkdir -p "/etc/netns/$ns"
@@ -309,11 +456,12 @@ compare_hostname() { # IDENTITY
 }
 
 compare_ethtool() { # IDENTITY
-	local id=$1 file="$TOP/identities/$1.yaml" ns="$NSP-$1" dev args bad=0 rc
+	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" dev args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	for dev in lo $(yaml_query "$file" \
 		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind", "veth") == "veth")') eth9; do
-		for args in "$dev" "-i $dev" "--driver $dev" "-P $dev"; do
+		for args in "$dev" "-i $dev" "--driver $dev" "-P $dev" "-S $dev" "--statistics $dev" \
+			"-k $dev" "--show-features $dev"; do
 			if [ "$args" = "-P $dev" ] && [ "$dev" != lo ] && [ "$dev" != eth9 ]; then
 				continue
 			fi
@@ -354,4 +502,8 @@ compare_ethtool() { # IDENTITY
 
 @test "ethtool matches ethtool 6.1 on veths: multi-nic (an interface left down)" {
 	compare_ethtool multi-nic
+}
+
+@test "ethtool matches ethtool 6.1 on veths: the held-out lab identity" {
+	compare_ethtool lab
 }

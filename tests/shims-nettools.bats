@@ -263,7 +263,8 @@ compare_all() {
 	[ "$(ours "$id" route -n)" = "$before" ]
 }
 
-# The namespace of the reference captures (README §1), as an identity.
+# The namespace of the reference captures (README §1), as an identity: its gateway entry was added
+# by hand (`nud permanent`, "CM").
 write_capture_identity() {
 	cat >"$WORK/capture-$1.yaml" <<-YAML
 	version: 1
@@ -271,7 +272,7 @@ write_capture_identity() {
 	interfaces:
 	  - {name: eth0, kind: veth, mac: "02:42:ac:12:00:02", addresses: [172.18.0.2/16], mtu: 1500, state: up}
 	  - {name: eth1, kind: veth, mac: "02:42:ac:13:00:05", addresses: [10.9.8.7/24], state: up}
-	gateway: {ip: 172.18.0.1, mac: "02:42:ac:12:00:01"}
+	gateway: {ip: 172.18.0.1, mac: "02:42:ac:12:00:01", state: permanent}
 	dns: {nameservers: [127.0.0.1]}
 	tools: {net_tools: "$1"}
 	YAML

@@ -48,8 +48,8 @@ class Iface:
         self.up = spec.get("state", "up") == "up"
         self.link_local = spec.get("ipv6_link_local", True)
         self.addrs = [ipaddress.ip_interface(a) for a in spec.get("addresses", [])]
-        # Container runtimes add a veth's addresses without DAD; a NIC's go through it.
-        self.nodad = spec.get("kind", "veth") == "veth"
+        # Addresses go through DAD, as `ip addr add` does, unless the identity says otherwise.
+        self.nodad = not spec.get("ipv6_dad", True)
         self.peer = "p%d" % index
 
     def holds(self, addr):
@@ -109,7 +109,9 @@ def configure_routes(ns, ident, ifaces):
     if gw:
         dev = iface_for(ifaces, gw["ip"])
         ip(ns, "route", "add", "default", "via", gw["ip"], "dev", dev)
-        ip(ns, "neigh", "replace", gw["ip"], "lladdr", gw["mac"], "dev", dev, "nud", "permanent")
+        # A machine learns its gateway's address (reachable, then stale): not a static entry.
+        ip(ns, "neigh", "replace", gw["ip"], "lladdr", gw["mac"], "dev", dev, "nud",
+           gw.get("state", "reachable"))
     for r in ident.get("routes") or []:
         args = ["route", "add", r["to"]]
         if "via" in r:

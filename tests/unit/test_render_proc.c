@@ -18,33 +18,36 @@
 #include "identity.h"
 #include "render.h"
 
-/* eth0 holds a /31 and a /32, the 15-character link is down (with a secondary address), eth2 has
- * no link-local address; four routes share the key 10.9.0.0. */
-static const char edge_yaml[] = "version: 1\n"
-				"hostname: edge\n"
-				"interfaces:\n"
-				"  - name: eth0\n"
-				"    mac: 02:00:00:00:00:01\n"
-				"    addresses: [10.0.0.1/31, 192.0.2.5/32, 2001:db8::1/64]\n"
-				"  - name: abcdefghijklmno\n"
-				"    mac: 02:00:00:00:00:02\n"
-				"    addresses: [10.5.0.1/24, 10.5.0.2/24, 2001:db8:5::1/64]\n"
-				"    state: down\n"
-				"  - name: eth2\n"
-				"    mac: 02:00:00:00:00:03\n"
-				"    addresses: [10.7.0.1/24, 2001:db8:7::1/64, 2001:db8:7::2/64]\n"
-				"    ipv6_link_local: false\n"
-				"gateway: {ip: 10.0.0.0, mac: 02:00:00:00:00:aa}\n"
-				"routes:\n"
-				"  - {to: 10.9.0.0/16, via: 10.0.0.0, metric: 5}\n"
-				"  - {to: 10.9.0.0/16, via: 10.0.0.0, metric: 1}\n"
-				"  - {to: 10.9.0.0/24, dev: eth0}\n"
-				"  - {to: 10.9.0.0/16, dev: eth0, metric: 3}\n"
-				"neighbors:\n"
-				"  - {ip: 10.7.0.9, mac: 02:00:00:00:00:09, state: delay}\n"
-				"  - {ip: 10.7.0.11, mac: 02:00:00:00:00:0b, state: noarp}\n"
-				"  - {ip: 10.7.0.12, mac: 02:00:00:00:00:0c, state: incomplete}\n"
-				"dns: {nameservers: [127.0.0.1]}\n";
+/* eth0 holds a /31 and a /32, the 15-character link is down (with a secondary address, its IPv6
+ * address added without DAD), eth2 has no link-local address; four routes share the key 10.9.0.0;
+ * the gateway's entry is a static one. */
+static const char edge_yaml[] =
+    "version: 1\n"
+    "hostname: edge\n"
+    "interfaces:\n"
+    "  - name: eth0\n"
+    "    mac: 02:00:00:00:00:01\n"
+    "    addresses: [10.0.0.1/31, 192.0.2.5/32, 2001:db8::1/64]\n"
+    "  - name: abcdefghijklmno\n"
+    "    mac: 02:00:00:00:00:02\n"
+    "    addresses: [10.5.0.1/24, 10.5.0.2/24, 2001:db8:5::1/64]\n"
+    "    state: down\n"
+    "    ipv6_dad: false\n"
+    "  - name: eth2\n"
+    "    mac: 02:00:00:00:00:03\n"
+    "    addresses: [10.7.0.1/24, 2001:db8:7::1/64, 2001:db8:7::2/64]\n"
+    "    ipv6_link_local: false\n"
+    "gateway: {ip: 10.0.0.0, mac: 02:00:00:00:00:aa, state: permanent}\n"
+    "routes:\n"
+    "  - {to: 10.9.0.0/16, via: 10.0.0.0, metric: 5}\n"
+    "  - {to: 10.9.0.0/16, via: 10.0.0.0, metric: 1}\n"
+    "  - {to: 10.9.0.0/24, dev: eth0}\n"
+    "  - {to: 10.9.0.0/16, dev: eth0, metric: 3}\n"
+    "neighbors:\n"
+    "  - {ip: 10.7.0.9, mac: 02:00:00:00:00:09, state: delay}\n"
+    "  - {ip: 10.7.0.11, mac: 02:00:00:00:00:0b, state: noarp}\n"
+    "  - {ip: 10.7.0.12, mac: 02:00:00:00:00:0c, state: incomplete}\n"
+    "dns: {nameservers: [127.0.0.1]}\n";
 
 static const char lonely_yaml[] =
     "version: 1\n"

@@ -3,6 +3,7 @@
  * reaps every process of the namespace: it exits only when nothing is left, with the target's
  * status. When it exits the kernel kills whatever remains, so nothing outlives the FUSE server. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -108,40 +109,58 @@ static void build_view(const struct fn_child_plan *plan)
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_procnet_mount(plan, &rep) != 0 ||
-	    fn_tools_apply(plan, &rep) != 0) {
+	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
 	close(plan->mnt_fd);
 	close(plan->dev_fd);
+	if (plan->staging_fd >= 0)
+		close(plan->staging_fd);
 	if (drop_sys_admin() < 0)
 		fail(plan, "dropping CAP_SYS_ADMIN", NULL);
 }
 
-/* The init's own environment is the target's: the init runs nothing else. */
+/* Removes every variable whose name starts with `prefix`. */
+static void unset_prefixed(const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	for (size_t i = 0; environ[i];) {
+		const char *eq = strchr(environ[i], '=');
+		char name[256];
+
+		if (strncmp(environ[i], prefix, len) != 0 || !eq ||
+		    (size_t)(eq - environ[i]) >= sizeof(name)) {
+			i++;
+			continue;
+		}
+		memcpy(name, environ[i], (size_t)(eq - environ[i]));
+		name[eq - environ[i]] = '\0';
+		unsetenv(name); /* shifts the rest down: look at index i again */
+	}
+}
+
+/* The init's own environment is the target's: the init runs nothing else. No variable is named
+ * FAKENET*: the shims find the identity and the real tools in the view itself, and "_" (the path
+ * of the program the shell started, fakenet) goes, as a container's pid 1 has none. */
 static void target_environment(const struct fn_child_plan *plan)
 {
+	unset_prefixed("FAKENET");
+	unsetenv("_");
 	if (plan->path_env)
 		setenv("PATH", plan->path_env, 1);
-	if (plan->identity_env)
-		setenv("FAKENET_IDENTITY", plan->identity_env, 1);
-	/* The runner owns these inside a run: a value from outside would point elsewhere. */
-	if (plan->real_dir_env)
-		setenv("FAKENET_REAL_DIR", plan->real_dir_env, 1);
-	else
-		unsetenv("FAKENET_REAL_DIR");
 	if (plan->log_env)
 		setenv("FAKENET_LOG", plan->log_env, 1);
-	else
-		unsetenv("FAKENET_LOG");
 }
 
 /* Runs in a vfork child, sharing the init's memory until the exec: system calls, and a report
  * built on this stack, nothing that allocates or locks. */
-__attribute__((noreturn)) static void exec_target(const struct fn_child_plan *plan)
+/* Set by the vfork child when the exec fails; the parent reads it once the child is gone. */
+static volatile int exec_errno;
+
+__attribute__((noreturn)) static void exec_target(char **argv)
 {
-	struct fn_report rep;
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -149,19 +168,18 @@ __attribute__((noreturn)) static void exec_target(const struct fn_child_plan *pl
 		_exit(125);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(plan->argv[0], plan->argv);
-	fn_report_set(&rep, FN_REPORT_EXEC, errno, plan->argv[0], NULL);
-	fn_report_send(plan->report_fd, &rep);
+	execvp(argv[0], argv);
+	exec_errno = errno;
 	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
 }
 
 /* vfork: no copy of the init's memory for a child that only execs. */
-static pid_t spawn_target(const struct fn_child_plan *plan)
+static pid_t spawn_target(char **argv)
 {
 	pid_t pid = vfork();
 
 	if (pid == 0)
-		exec_target(plan);
+		exec_target(argv);
 	return pid;
 }
 
@@ -199,19 +217,28 @@ static void relay(const siginfo_t *si, pid_t target, bool target_alive)
 	kill(target_alive ? target : -1, si->si_signo);
 }
 
-__attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
+/* Runs the command, relays signals and reaps until nothing is left; exits with its status. */
+__attribute__((noreturn)) static void supervise(char **argv, int report_fd)
 {
 	int target_status = 125;
 	sigset_t set;
 	pid_t target;
 
-	die_with_runner(plan);
-	build_view(plan);
-	target_environment(plan);
-	target = spawn_target(plan);
-	if (target < 0)
-		fail(plan, "vfork", NULL);
-	close(plan->report_fd);
+	exec_errno = 0;
+	target = spawn_target(argv);
+	if (target < 0 || exec_errno) {
+		int err = target < 0 ? errno : exec_errno;
+		struct fn_report rep;
+
+		fn_report_set(&rep, FN_REPORT_EXEC, err, target < 0 ? "vfork" : argv[0], NULL);
+		if (report_fd >= 0)
+			fn_report_send(report_fd, &rep);
+		else
+			dprintf(2, "fakenet: %s: %s\n", rep.what, strerror(err));
+		_exit(target < 0 ? 125 : err == ENOENT || err == ENOTDIR ? 127 : 126);
+	}
+	if (report_fd >= 0)
+		close(report_fd);
 	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -229,4 +256,29 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 		if (!reap(target, &target_status, &target_alive))
 			_exit(target_status);
 	}
+}
+
+/* Pid 1 shows what `docker run --init` shows: /sbin/docker-init -- COMMAND, its executable at that
+ * path (a copy in the staging tmpfs, which no mount shows), not fakenet and its options. The
+ * report pipe closes with the exec; from there an exec failure is told on stderr. Should the exec
+ * fail, this process supervises as it is. */
+static void become_docker_init(const struct fn_child_plan *plan)
+{
+	if (plan->init_fd < 0 || !plan->init_argv)
+		return;
+	syscall(SYS_execveat, plan->init_fd, "", plan->init_argv, environ, AT_EMPTY_PATH);
+}
+
+__attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
+{
+	die_with_runner(plan);
+	build_view(plan);
+	target_environment(plan);
+	become_docker_init(plan);
+	supervise(plan->argv, plan->report_fd);
+}
+
+__attribute__((noreturn)) void fn_pid1_main(char **argv)
+{
+	supervise(argv, -1);
 }

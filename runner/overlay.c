@@ -80,11 +80,14 @@ int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 	return 0;
 }
 
-/* Clones the file at `src` onto `where`, read-only. */
-static int bind_file(const char *src, const char *where, unsigned attrs)
+/* The shim copy at the same path in the staging tmpfs goes over the real file, read-only: mountinfo
+ * names the covered path and a tmpfs, and the real file stays reachable to the shims only through
+ * the view's hidden node, which no mount shows. */
+static int bind_shim(int staging, const char *where)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | attrs};
-	int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	int tree = open_tree(staging, where + 1, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	int err = 0;
 
 	if (tree < 0)
@@ -96,29 +99,12 @@ static int bind_file(const char *src, const char *where, unsigned attrs)
 	return err;
 }
 
-/* The real binary goes onto its hidden node before the shim covers it: afterwards no path leads
- * to it any more. Without its node (no /sys/class/net view) the tool is still covered and its
- * shim falls back to its own search. */
-static void expose_real(const struct fn_tool_bind *b)
-{
-	int err;
-
-	if (!b->real_node)
-		return;
-	err = bind_file(b->target, b->real_node, 0);
-	if (err)
-		dprintf(2, "fakenet: warning: cannot keep the real %s reachable at %s: %s\n",
-			b->target, b->real_node, strerror(-err));
-}
-
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	for (int i = 0; i < plan->n_tool_binds; i++) {
+	for (int i = 0; plan->staging_fd >= 0 && i < plan->n_tool_binds; i++) {
 		const struct fn_tool_bind *b = &plan->tool_binds[i];
-		int err;
+		int err = bind_shim(plan->staging_fd, b->target);
 
-		expose_real(b);
-		err = bind_file(plan->shim_path, b->target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 		if (err) {
 			fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the shim over %s",
 				       b->target);

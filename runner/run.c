@@ -1,9 +1,11 @@
 /* fakenet run: build the view from the identity, serve it over FUSE from a thread, and run the
  * command as the child of a pid-1 init in fresh pid, mount and UTS namespaces. Everything that can
  * fail because of the identity happens before any namespace is touched. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "child.h"
 #include "cli.h"
 #include "netns.h"
+#include "staging.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
 
@@ -57,11 +60,18 @@ struct run {
 	size_t n_tools;
 	char *path_env;
 	/* Placement: the real tool files the shim covers, and the tools whose real binary stays
-	 * reachable under FN_FAKEFS_REAL. */
+	 * reachable to the shims under FN_FAKEFS_REAL (name and the host's file). */
 	struct fn_tool_bind *binds;
 	size_t n_binds;
 	const char **real_tools;
+	const char **real_paths;
 	size_t n_real_tools;
+	/* Tools the host lacks: the shim answers for them in /usr/local/sbin. */
+	struct fn_node **added_tools;
+	size_t n_added_tools;
+	struct fn_staging staging;
+	char **device_roots; /* the /sys/devices/TOP paths overlaid (their tree paths point in) */
+	size_t n_device_roots;
 	struct fn_child_plan plan;
 	struct fn_net net;	 /* --net isolated */
 	struct fn_filter filter; /* --net filtered: --allow, --allow-host */
@@ -75,9 +85,10 @@ static void usage(FILE *out)
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
 	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
-	    "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH\n"
-	    "and bound over the real tools.\n"
-	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
+	    "/etc/resolv.conf and the hostname show the identity, with the shims bound over the\n"
+	    "real tools.\n"
+	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else\n"
+	    "                   /etc/fakenet/identity.yaml if it exists, else built-in "
 	    "docker.yaml)\n"
 	    "  --net MODE       host (default): the host's network; isolated: a namespace holding\n"
 	    "                   the identity in the kernel, no way out, a resolver of its own;\n"
@@ -234,6 +245,65 @@ static bool tree_has(const struct fn_vfs *vfs, const char *path)
 	return fn_vfs_lookup(vfs, path) != NULL;
 }
 
+static bool has_overlay(const struct fn_child_plan *plan, const char *target)
+{
+	for (int i = 0; i < plan->n_overlays; i++)
+		if (strcmp(plan->overlays[i].target, target) == 0)
+			return true;
+	return false;
+}
+
+/* Overlays /sys/devices/TOP with a view that passes the real devices through: the tree's own
+ * devices (a fake PCI NIC) appear there, and the host's network devices below it (their net/
+ * and ieee80211/ directories, with the host's MACs) do not (fakefs/passthrough.c). */
+static void overlay_device_root(struct run *r, const char *top)
+{
+	char *path = xasprintf("/sys/devices/%s", top);
+	struct fn_node *dir;
+	struct stat st;
+
+	if (has_overlay(&r->plan, path) || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(path);
+		return;
+	}
+	dir = fn_vfs_mkdir_p(r->vfs, path);
+	if (!dir->passthrough)
+		dir->passthrough = xstrdup(path);
+	r->device_roots = xreallocarray(r->device_roots, r->n_device_roots + 1, sizeof(char *));
+	r->device_roots[r->n_device_roots++] = path;
+	add_overlay(&r->plan, path + 1, path, false, false, true);
+}
+
+/* The top directory under /sys/devices of each of the host's non-virtual network devices, read
+ * from where /sys/class/net links ("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"). */
+static void hide_host_devices(struct run *r)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char link[PATH_MAX], target[PATH_MAX], *top, *end;
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/sys/class/net/%s", e->d_name);
+		n = e->d_name[0] == '.' ? -1 : readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		top = strstr(target, "devices/");
+		if (!top)
+			continue;
+		top += strlen("devices/");
+		end = strchr(top, '/');
+		if (end)
+			*end = '\0';
+		if (strcmp(top, "virtual") != 0)
+			overlay_device_root(r, top);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Which real paths get which part of the tree. A fake PCI NIC lives under
  * /sys/devices/pci0000:00/SLOT; binding just SLOT needs a real directory of that name, so the
  * whole pci0000:00 directory is overlaid instead, and it passes the real devices through so
@@ -251,21 +321,15 @@ static void plan_overlays(struct run *r)
 	if (tree_has(r->vfs, "/sys/devices/virtual/net") && !r->opts.isolated)
 		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
 			    false, true);
-	if (pci && pci->type == FN_NODE_DIR) {
-		if (!pci->passthrough)
-			pci->passthrough = xstrdup("/sys/devices/pci0000:00");
-		add_overlay(plan, "sys/devices/pci0000:00", "/sys/devices/pci0000:00", false, false,
-			    true);
-	}
+	if (pci && pci->type == FN_NODE_DIR)
+		overlay_device_root(r, "pci0000:00");
+	hide_host_devices(r);
 	if (tree_has(r->vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated) {
+	/* Served by FUSE, whose files are sized as procfs sizes them (0); a faster tmpfs copy
+	 * would give them sizes and blocks, which the kernel's never have. */
+	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated)
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-		if (!r->opts.log) {
-			plan->proc_net = fn_vfs_lookup(r->vfs, "/proc/net");
-			plan->proc_net_dir = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS;
-		}
-	}
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
 		char path[32];
 
@@ -292,6 +356,23 @@ static bool already_covered(const struct run *r, const struct stat *st, const st
 	return false;
 }
 
+/* A tool the host lacks is answered in /usr/local/sbin, a directory on every standard PATH that
+ * the view passes through with the shim added, so no PATH entry of fakenet's own is needed. */
+static void add_missing_tool(struct run *r, const char *tool)
+{
+	struct fn_node *dir = fn_vfs_mkdir_p(r->vfs, "/usr/local/sbin"), *n;
+	struct stat st;
+
+	if (!dir->passthrough && stat("/usr/local/sbin", &st) == 0 && S_ISDIR(st.st_mode))
+		dir->passthrough = xstrdup("/usr/local/sbin");
+	if (fn_vfs_child(dir, tool))
+		return;
+	n = fn_vfs_add_file(r->vfs, dir, tool, 0755, FN_FILE_STATIC, NULL, 0);
+	n->passthrough = xstrdup(r->shim_path);
+	r->added_tools = xreallocarray(r->added_tools, r->n_added_tools + 1, sizeof(*n));
+	r->added_tools[r->n_added_tools++] = n;
+}
+
 /* Every executable of the tool on the standard PATH, each inode once on its resolved path (on a
  * merged-/usr system /sbin/route and /usr/sbin/route are one file). The first one found, the one
  * a search of the standard PATH would run, is the one kept reachable for pass-through. */
@@ -314,20 +395,22 @@ static void plan_tool(struct run *r, const char *tool, const struct stat *shim)
 		}
 		r->binds = xreallocarray(r->binds, r->n_binds + 1, sizeof(*r->binds));
 		r->binds[r->n_binds].target = real;
-		r->binds[r->n_binds].real_node = NULL;
 		r->binds[r->n_binds].dev = st.st_dev;
 		r->binds[r->n_binds].ino = st.st_ino;
 		if (!exposed) {
-			r->binds[r->n_binds].real_node =
-			    xasprintf("%s/%s/%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_REAL, tool);
 			r->real_tools =
 			    xreallocarray(r->real_tools, r->n_real_tools + 1, sizeof(char *));
-			r->real_tools[r->n_real_tools++] = tool;
+			r->real_paths =
+			    xreallocarray(r->real_paths, r->n_real_tools + 1, sizeof(char *));
+			r->real_tools[r->n_real_tools] = tool;
+			r->real_paths[r->n_real_tools++] = real;
 			exposed = true;
 		}
 		r->n_binds++;
 	}
 	free(dirs);
+	if (!exposed)
+		add_missing_tool(r, tool);
 }
 
 static void plan_tool_binds(struct run *r)
@@ -338,25 +421,50 @@ static void plan_tool_binds(struct run *r)
 		return;
 	for (size_t i = 0; i < r->n_tools; i++)
 		plan_tool(r, r->tools[i], &shim);
-	r->plan.shim_path = r->shim_path;
 	r->plan.tool_binds = r->binds;
 	r->plan.n_tool_binds = (int)r->n_binds;
-	if (r->n_real_tools && tree_has(r->vfs, FN_FAKEFS_HIDDEN_DIR))
-		r->plan.real_dir_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL;
+	if (r->n_added_tools)
+		add_overlay(&r->plan, "usr/local/sbin", "/usr/local/sbin", false, true, true);
+}
+
+static bool path_has(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	for (const char *p = path; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (strncmp(p, dir, len) == 0 && (p[len] == ':' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* pid 1's argv, as `docker run --init` shows it: /sbin/docker-init -- COMMAND ARG... */
+static char **init_argv(char **argv)
+{
+	size_t n = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = xcalloc(n + 3, sizeof(*v));
+	v[0] = FN_STAGING_INIT;
+	v[1] = "--";
+	memcpy(v + 2, argv, n * sizeof(*v));
+	return v;
 }
 
 static void plan_environment(struct run *r)
 {
 	const char *path = getenv("PATH");
 
-	if (r->n_tools && r->shim_path) {
-		r->path_env = xasprintf("%s/%s:%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_BIN,
-					path && *path ? path : DEFAULT_PATH);
+	if (!path || !*path)
+		path = DEFAULT_PATH;
+	/* Only where a PATH lacks the directory the missing tools are added to. */
+	if (r->n_added_tools && !path_has(path, "/usr/local/sbin")) {
+		r->path_env = xasprintf("/usr/local/sbin:%s", path);
 		r->plan.path_env = r->path_env;
 	}
-	if (r->identity_text)
-		r->plan.identity_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY;
 	r->plan.log_env = r->log_path;
+	r->plan.init_argv = init_argv(r->opts.argv);
 	r->plan.hostname = r->id->hostname[0] ? r->id->hostname : NULL;
 	r->plan.argv = r->opts.argv;
 }
@@ -425,10 +533,8 @@ static int prepare(struct run *r)
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;
 	fopts.identity_len = r->identity_len;
-	fopts.shim_path = r->shim_path;
-	fopts.shim_tools = r->tools;
-	fopts.n_shim_tools = r->n_tools;
 	fopts.real_tools = r->real_tools;
+	fopts.real_paths = r->real_paths;
 	fopts.n_real_tools = r->n_real_tools;
 	fopts.log_fd = r->log_fd;
 	r->fs = fn_fakefs_new(r->vfs, &fopts);
@@ -590,6 +696,39 @@ static int start_isolated(struct run *r)
 	return -1;
 }
 
+/* The staging tmpfs: made once the runner may mount (after enter_namespaces). The shims, bound
+ * from it, may see the view's hidden nodes. */
+static int build_staging(struct run *r)
+{
+	const char **covered = xcalloc(r->n_binds + 1, sizeof(*covered));
+	const char *what = NULL;
+	int err;
+
+	for (size_t i = 0; i < r->n_binds; i++)
+		covered[i] = r->binds[i].target;
+	err = fn_staging_build(&r->staging, r->shim_path, covered, r->n_binds, &what);
+	free(covered);
+	if (err)
+		return setup_failed(what, -err, NULL);
+	if (r->staging.shim_ino)
+		fn_fakefs_allow_exe(r->fs, r->staging.shim_dev, r->staging.shim_ino);
+	r->plan.staging_fd = r->staging.mnt_fd;
+	r->plan.init_fd = r->staging.init_fd;
+	return -1;
+}
+
+/* The shims the view itself serves in /usr/local/sbin run as files of the FUSE mount. Its device
+ * is known once the server answers. */
+static void allow_added_tools(struct run *r)
+{
+	struct stat st;
+
+	if (!r->n_added_tools || fstat(fn_fakefs_mount_fd(r->fs), &st) < 0)
+		return;
+	for (size_t i = 0; i < r->n_added_tools; i++)
+		fn_fakefs_allow_exe(r->fs, st.st_dev, r->added_tools[i]->ino);
+}
+
 static int run_target(struct run *r)
 {
 	char what[160];
@@ -602,9 +741,12 @@ static int run_target(struct run *r)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (r->opts.isolated && (status = start_isolated(r)) >= 0)
 		return status;
+	if ((status = build_staging(r)) >= 0)
+		return status;
 	status = fn_fakefs_start(r->fs);
 	if (status)
 		return setup_failed("starting the FUSE thread", -status, NULL);
+	allow_added_tools(r);
 	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
 		return setup_failed(what, -status, NULL);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -620,6 +762,13 @@ static void release(struct run *r)
 {
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
+	fn_staging_release(&r->staging);
+	free(r->plan.init_argv);
+	free(r->added_tools);
+	free(r->real_paths);
+	for (size_t i = 0; i < r->n_device_roots; i++)
+		free(r->device_roots[i]);
+	free(r->device_roots);
 	fn_vfs_free(r->vfs);
 	fn_identity_free(r->id);
 	free(r->identity_text);
@@ -628,17 +777,17 @@ static void release(struct run *r)
 	if (r->log_fd >= 0)
 		close(r->log_fd);
 	free(r->log_path);
-	for (size_t i = 0; i < r->n_binds; i++) {
+	for (size_t i = 0; i < r->n_binds; i++)
 		free((char *)r->binds[i].target);
-		free((char *)r->binds[i].real_node);
-	}
 	free(r->binds);
 	free(r->real_tools);
 }
 
 int fn_cmd_run(int argc, char **argv)
 {
-	struct run r = {.log_fd = -1};
+	struct run r = {.log_fd = -1,
+			.staging = {.mnt_fd = -1, .init_fd = -1},
+			.plan = {.staging_fd = -1, .init_fd = -1}};
 	int status;
 
 	status = fn_backend_dispatch(&argc, argv);

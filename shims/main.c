@@ -1,4 +1,4 @@
-/* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and
+/* Entry point of fakenet-shim: load the identity as every part of fakenet looks it up and
  * run the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
 #include <libgen.h>
 #include <limits.h>
@@ -43,9 +43,12 @@ static bool is_self(const char *path)
 
 void fn_shim_exec_real(const char *tool, char **argv)
 {
+	/* Inside `fakenet run` the real tools are in the view, where only a shim finds them. */
 	const char *dir = getenv("FAKENET_REAL_DIR");
 	char *path;
 
+	if (!dir || !*dir)
+		dir = FN_RUN_REAL_DIR;
 	if (!dir || dir[0] != '/' || strchr(tool, '/'))
 		return;
 	path = xasprintf("%s/%s", dir, tool);

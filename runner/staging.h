@@ -1,0 +1,24 @@
+/* The staging tmpfs (staging.c): the shim copies the view binds over the real tools, and pid 1's
+ * executable. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Where pid 1's executable sits in the staging tmpfs, and so what /proc/1/exe shows: the path
+ * `docker run --init` gives it. */
+#define FN_STAGING_INIT "/sbin/docker-init"
+
+struct fn_staging {
+	int mnt_fd;	/* the detached tmpfs; -1: none */
+	int init_fd;	/* O_PATH of FN_STAGING_INIT inside it */
+	dev_t shim_dev; /* the shim copy's identity (0: no shim) */
+	ino_t shim_ino;
+};
+
+/* Fills a new detached tmpfs: pid 1's executable (a copy of the running one) and, at each of the
+ * `covered` absolute paths, a hard link of one copy of `shim` (NULL: none). On failure returns
+ * -errno and points *what at the step; the caller releases `st` either way. */
+int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
+		     size_t n_covered, const char **what);
+void fn_staging_release(struct fn_staging *st);

@@ -33,7 +33,7 @@ static int make_read_only(int tree)
 	return mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ? -errno : 0;
 }
 
-static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *rep)
+static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, struct fn_report *rep)
 {
 	unsigned flags =
 	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->nofollow ? AT_SYMLINK_NOFOLLOW : 0);
@@ -52,7 +52,8 @@ static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *r
 		fn_report_setf(rep, FN_REPORT_SETUP, -err, "cannot overlay %s", o->target);
 		return err;
 	}
-	tree = open_tree(mnt_fd, o->tree_path, flags);
+	tree = o->staged ? open_tree(staging_fd, o->target + 1, flags)
+			 : open_tree(mnt_fd, o->tree_path, flags);
 	if (tree < 0) {
 		err = -errno;
 		fn_report_setf(rep, FN_REPORT_SETUP, -err, "open_tree of the FUSE view %s",
@@ -72,7 +73,7 @@ static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *r
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 {
 	for (int i = 0; i < plan->n_overlays; i++) {
-		int err = apply_one(plan->mnt_fd, &plan->overlays[i], rep);
+		int err = apply_one(plan->mnt_fd, plan->staging_fd, &plan->overlays[i], rep);
 
 		if (err)
 			return err;

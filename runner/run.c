@@ -70,6 +70,8 @@ struct run {
 	struct fn_node **added_tools;
 	size_t n_added_tools;
 	struct fn_staging staging;
+	struct fn_staged_file *staged; /* the /etc files put in the staging tmpfs */
+	size_t n_staged;
 	char **device_roots; /* the /sys/devices/TOP paths overlaid (their tree paths point in) */
 	size_t n_device_roots;
 	struct fn_child_plan plan;
@@ -304,6 +306,24 @@ static void hide_host_devices(struct run *r)
 		closedir(d);
 }
 
+/* An /etc file of the view. Without --log, which must see every open, it is a file of the staging
+ * tmpfs at its own path, bound read-only as a container runtime binds its /etc/hosts: tmpfs in
+ * mountinfo, blocks as on a disk, and no FUSE round trip. */
+static void plan_etc_file(struct run *r, const char *tree_path, const char *target)
+{
+	struct fn_node *n = fn_vfs_lookup(r->vfs, target);
+
+	if (!n)
+		return;
+	add_overlay(&r->plan, tree_path, target, false, true, true);
+	if (r->opts.log || n->type != FN_NODE_FILE)
+		return;
+	r->plan.overlays[r->plan.n_overlays - 1].staged = true;
+	r->staged = xreallocarray(r->staged, r->n_staged + 1, sizeof(*r->staged));
+	r->staged[r->n_staged++] =
+	    (struct fn_staged_file){.path = target, .content = n->content, .len = n->len};
+}
+
 /* Which real paths get which part of the tree. A fake PCI NIC lives under
  * /sys/devices/pci0000:00/SLOT; binding just SLOT needs a real directory of that name, so the
  * whole pci0000:00 directory is overlaid instead, and it passes the real devices through so
@@ -330,13 +350,8 @@ static void plan_overlays(struct run *r)
 	 * would give them sizes and blocks, which the kernel's never have. */
 	if (tree_has(r->vfs, "/proc/net") && !r->opts.isolated)
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/%s", etc[i][0]);
-		if (tree_has(r->vfs, path))
-			add_overlay(plan, etc[i][0], etc[i][1], false, true, true);
-	}
+	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++)
+		plan_etc_file(r, etc[i][0], etc[i][1]);
 }
 
 static bool same_inode(const struct stat *a, const struct stat *b)
@@ -706,7 +721,8 @@ static int build_staging(struct run *r)
 
 	for (size_t i = 0; i < r->n_binds; i++)
 		covered[i] = r->binds[i].target;
-	err = fn_staging_build(&r->staging, r->shim_path, covered, r->n_binds, &what);
+	err = fn_staging_build(&r->staging, r->shim_path, covered, r->n_binds, r->staged,
+			       r->n_staged, &what);
 	free(covered);
 	if (err)
 		return setup_failed(what, -err, NULL);
@@ -765,6 +781,7 @@ static void release(struct run *r)
 	fn_staging_release(&r->staging);
 	free(r->plan.init_argv);
 	free(r->added_tools);
+	free(r->staged);
 	free(r->real_paths);
 	for (size_t i = 0; i < r->n_device_roots; i++)
 		free(r->device_roots[i]);

@@ -1,7 +1,8 @@
 /* The staging tmpfs: a detached tmpfs the runner fills before the init is forked, holding what the
- * target's view runs from: the shim, once per path it covers (hard links of one file), and pid 1's
- * executable as /sbin/docker-init. Binds from it show in mountinfo as tmpfs paths that are the
- * covered paths themselves, and /proc/1/exe reads /sbin/docker-init: nothing names fakenet. */
+ * target's view runs from: the shim, once per path it covers (hard links of one file), pid 1's
+ * executable as /sbin/docker-init, and the static /etc files. Binds from it show in mountinfo as
+ * tmpfs paths that are the covered paths themselves, and /proc/1/exe reads /sbin/docker-init:
+ * nothing names fakenet. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -68,6 +69,32 @@ static int copy_path(int dir, const char *rel, const char *src_path)
 	return err;
 }
 
+static int write_file(int dir, const struct fn_staged_file *f)
+{
+	const char *rel = f->path + 1;
+	size_t done = 0;
+	int out, err;
+
+	if ((err = make_parents(dir, rel)))
+		return err;
+	out = openat(dir, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0)
+		return -errno;
+	while (done < f->len) {
+		ssize_t n = write(out, f->content + done, f->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	close(out);
+	return err;
+}
+
 static int make_tmpfs(void)
 {
 	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt = -1;
@@ -85,7 +112,8 @@ static int make_tmpfs(void)
 }
 
 int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
-		     size_t n_covered, const char **what)
+		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,
+		     const char **what)
 {
 	const char *first = NULL;
 	struct stat sb;
@@ -119,6 +147,10 @@ int fn_staging_build(struct fn_staging *st, const char *shim, const char *const 
 		st->shim_dev = sb.st_dev;
 		st->shim_ino = sb.st_ino;
 	}
+	*what = "writing the view's /etc files";
+	for (size_t i = 0; i < n_files; i++)
+		if ((err = write_file(st->mnt_fd, &files[i])))
+			return err;
 	return 0;
 }
 

@@ -9,6 +9,13 @@
  * `docker run --init` gives it. */
 #define FN_STAGING_INIT "/sbin/docker-init"
 
+/* A static file put in the staging tmpfs at `path` (absolute, as the target sees it). */
+struct fn_staged_file {
+	const char *path;
+	const char *content;
+	size_t len;
+};
+
 struct fn_staging {
 	int mnt_fd;	/* the detached tmpfs; -1: none */
 	int init_fd;	/* O_PATH of FN_STAGING_INIT inside it */
@@ -16,9 +23,10 @@ struct fn_staging {
 	ino_t shim_ino;
 };
 
-/* Fills a new detached tmpfs: pid 1's executable (a copy of the running one) and, at each of the
- * `covered` absolute paths, a hard link of one copy of `shim` (NULL: none). On failure returns
- * -errno and points *what at the step; the caller releases `st` either way. */
+/* Fills a new detached tmpfs: pid 1's executable (a copy of the running one), at each of the
+ * `covered` absolute paths a hard link of one copy of `shim` (NULL: none), and the `files`. On
+ * failure returns -errno and points *what at the step; the caller releases `st` either way. */
 int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
-		     size_t n_covered, const char **what);
+		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,
+		     const char **what);
 void fn_staging_release(struct fn_staging *st);

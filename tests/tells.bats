@@ -57,6 +57,8 @@ host_macs() {
 	run "$F" run --identity "$docker" -- cat /proc/self/mountinfo
 	[ "$status" -eq 0 ]
 	! grep -i fakenet <<<"$output"
+	# /etc/hosts is bound as a container runtime binds it: a file of a tmpfs, at its own path.
+	grep -E '^[0-9]+ [0-9]+ [0-9:]+ /etc/hosts /etc/hosts ro,.* - tmpfs tmpfs ' <<<"$output"
 	# The shim still covers ip, from a path that is the covered one.
 	if [ -x /usr/bin/ip ] || [ -x /usr/sbin/ip ]; then
 		grep -E ' (/usr)?/s?bin/ip (/usr)?/s?bin/ip ' <<<"$output"

@@ -43,7 +43,7 @@ struct fn_child_plan {
 	 * the same path inside it, and pid 1's executable. -1: none. */
 	int staging_fd;
 	int init_fd;	  /* O_PATH of pid 1's executable in the staging tmpfs; -1: none */
-	char **init_argv; /* pid 1's argv: FN_STAGING_INIT, "--", the command */
+	char **init_argv; /* pid 1's argv: FN_PID1_PATH, "--", the command */
 	const struct fn_tool_bind *tool_binds;
 	int n_tool_binds;
 	const char *path_env; /* PATH for the target; NULL: unchanged */
@@ -66,8 +66,6 @@ struct fn_report {
 
 /* The pid-1 process of the new pid namespace: builds the view, runs and reaps. Never returns. */
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
-/* The same init after its exec as FN_STAGING_INIT (argv: the command): runs and reaps. */
-__attribute__((noreturn)) void fn_pid1_main(char **argv);
 /* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Binds the shim read-only over each real tool, from the staging tmpfs. */

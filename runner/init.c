@@ -19,9 +19,8 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "pid1.h"
 #include "netns.h"
-
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint)
 {
@@ -154,114 +153,9 @@ static void target_environment(const struct fn_child_plan *plan)
 		setenv("FAKENET_LOG", plan->log_env, 1);
 }
 
-/* Runs in a vfork child, sharing the init's memory until the exec: system calls, and a report
- * built on this stack, nothing that allocates or locks. */
-/* Set by the vfork child when the exec fails; the parent reads it once the child is gone. */
-static volatile int exec_errno;
-
-__attribute__((noreturn)) static void exec_target(char **argv)
-{
-	sigset_t none;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != 1)
-		_exit(125);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(argv[0], argv);
-	exec_errno = errno;
-	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
-}
-
-/* vfork: no copy of the init's memory for a child that only execs. */
-static pid_t spawn_target(char **argv)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		exec_target(argv);
-	return pid;
-}
-
-static int encode_status(int status)
-{
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Reaps what has exited; returns false once no process is left in the namespace. */
-static bool reap(pid_t target, int *target_status, bool *target_alive)
-{
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-
-		if (pid == 0)
-			return true;
-		if (pid < 0)
-			return errno != ECHILD;
-		if (pid == target) {
-			*target_status = encode_status(status);
-			*target_alive = false;
-		}
-	}
-}
-
-/* Signals typed at the terminal reach the target directly (same process group); only signals
- * sent with kill() are relayed, so none arrives twice. */
-static void relay(const siginfo_t *si, pid_t target, bool target_alive)
-{
-	if (si->si_code == SI_KERNEL)
-		return;
-	kill(target_alive ? target : -1, si->si_signo);
-}
-
-/* Runs the command, relays signals and reaps until nothing is left; exits with its status. */
-__attribute__((noreturn)) static void supervise(char **argv, int report_fd)
-{
-	int target_status = 125;
-	sigset_t set;
-	pid_t target;
-
-	exec_errno = 0;
-	target = spawn_target(argv);
-	if (target < 0 || exec_errno) {
-		int err = target < 0 ? errno : exec_errno;
-		struct fn_report rep;
-
-		fn_report_set(&rep, FN_REPORT_EXEC, err, target < 0 ? "vfork" : argv[0], NULL);
-		if (report_fd >= 0)
-			fn_report_send(report_fd, &rep);
-		else
-			dprintf(2, "fakenet: %s: %s\n", rep.what, strerror(err));
-		_exit(target < 0 ? 125 : err == ENOENT || err == ENOTDIR ? 127 : 126);
-	}
-	if (report_fd >= 0)
-		close(report_fd);
-	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	for (bool target_alive = true;;) {
-		siginfo_t si;
-
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			relay(&si, target, target_alive);
-			continue;
-		}
-		if (!reap(target, &target_status, &target_alive))
-			_exit(target_status);
-	}
-}
-
 /* Pid 1 shows what `docker run --init` shows: /sbin/docker-init -- COMMAND, its executable at that
- * path (a copy in the staging tmpfs, which no mount shows), not fakenet and its options. The
- * report pipe closes with the exec; from there an exec failure is told on stderr. Should the exec
- * fail, this process supervises as it is. */
+ * path (a file of the staging tmpfs, which no mount shows), not fakenet and its options. Should
+ * the exec fail, this process supervises as it is. */
 static void become_docker_init(const struct fn_child_plan *plan)
 {
 	if (plan->init_fd < 0 || !plan->init_argv)
@@ -275,10 +169,6 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 	build_view(plan);
 	target_environment(plan);
 	become_docker_init(plan);
-	supervise(plan->argv, plan->report_fd);
-}
-
-__attribute__((noreturn)) void fn_pid1_main(char **argv)
-{
-	supervise(argv, -1);
+	close(plan->report_fd);
+	fn_pid1_supervise(plan->argv);
 }

@@ -1,14 +1,11 @@
 /* fakenet: dispatch to the subcommand; each lives in its own file. */
 #include <stdio.h>
-#include <stdbool.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
-#include "child.h"
 #include "cli.h"
 #include "netns.h"
-#include "staging.h"
+#include "pid1.h"
 #include "util.h"
 
 struct command {
@@ -46,17 +43,11 @@ static void usage(FILE *out)
 	    out);
 }
 
-/* The init of `fakenet run` re-executes itself as /sbin/docker-init -- COMMAND (init.c). */
-static bool is_docker_init(int argc, char **argv)
-{
-	return getpid() == 1 && argc >= 3 && strcmp(argv[0], FN_STAGING_INIT) == 0 &&
-	       strcmp(argv[1], "--") == 0;
-}
-
 int main(int argc, char **argv)
 {
-	if (is_docker_init(argc, argv))
-		fn_pid1_main(argv + 2);
+	/* The init of `fakenet run` may re-execute this file as /sbin/docker-init (init.c). */
+	if (fn_pid1_requested(argc, argv))
+		fn_pid1_supervise(argv + 2);
 	if (argc < 2) {
 		usage(stderr);
 		return FN_EXIT_USAGE;

@@ -21,6 +21,7 @@
 #include "child.h"
 #include "cli.h"
 #include "netns.h"
+#include "pid1.h"
 #include "staging.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
@@ -461,7 +462,7 @@ static char **init_argv(char **argv)
 	while (argv[n])
 		n++;
 	v = xcalloc(n + 3, sizeof(*v));
-	v[0] = FN_STAGING_INIT;
+	v[0] = FN_PID1_PATH;
 	v[1] = "--";
 	memcpy(v + 2, argv, n * sizeof(*v));
 	return v;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pid1.h"
 #include "staging.h"
 
 /* Creates the directories of `rel` ("usr/sbin/route": usr and usr/sbin) under `dir`. */
@@ -124,12 +125,6 @@ int fn_staging_build(struct fn_staging *st, const char *shim, const char *const 
 	st->mnt_fd = make_tmpfs();
 	if (st->mnt_fd < 0)
 		return st->mnt_fd;
-	*what = "copying pid 1's executable";
-	if ((err = copy_path(st->mnt_fd, FN_STAGING_INIT + 1, "/proc/self/exe")))
-		return err;
-	st->init_fd = openat(st->mnt_fd, FN_STAGING_INIT + 1, O_PATH | O_CLOEXEC);
-	if (st->init_fd < 0)
-		return -errno;
 	*what = "copying the shim";
 	for (size_t i = 0; shim && i < n_covered; i++) {
 		const char *rel = covered[i] + 1; /* covered paths are absolute */
@@ -147,6 +142,17 @@ int fn_staging_build(struct fn_staging *st, const char *shim, const char *const 
 		st->shim_dev = sb.st_dev;
 		st->shim_ino = sb.st_ino;
 	}
+	*what = "placing pid 1's executable";
+	if (first && !(err = make_parents(st->mnt_fd, FN_PID1_PATH + 1)) &&
+	    linkat(st->mnt_fd, first, st->mnt_fd, FN_PID1_PATH + 1, 0) < 0)
+		err = -errno;
+	else if (!first)
+		err = copy_path(st->mnt_fd, FN_PID1_PATH + 1, "/proc/self/exe");
+	if (err)
+		return err;
+	st->init_fd = openat(st->mnt_fd, FN_PID1_PATH + 1, O_PATH | O_CLOEXEC);
+	if (st->init_fd < 0)
+		return -errno;
 	*what = "writing the view's /etc files";
 	for (size_t i = 0; i < n_files; i++)
 		if ((err = write_file(st->mnt_fd, &files[i])))

@@ -5,10 +5,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Where pid 1's executable sits in the staging tmpfs, and so what /proc/1/exe shows: the path
- * `docker run --init` gives it. */
-#define FN_STAGING_INIT "/sbin/docker-init"
-
 /* A static file put in the staging tmpfs at `path` (absolute, as the target sees it). */
 struct fn_staged_file {
 	const char *path;
@@ -18,13 +14,14 @@ struct fn_staged_file {
 
 struct fn_staging {
 	int mnt_fd;	/* the detached tmpfs; -1: none */
-	int init_fd;	/* O_PATH of FN_STAGING_INIT inside it */
+	int init_fd;	/* O_PATH of pid 1's executable (FN_PID1_PATH) inside it */
 	dev_t shim_dev; /* the shim copy's identity (0: no shim) */
 	ino_t shim_ino;
 };
 
-/* Fills a new detached tmpfs: pid 1's executable (a copy of the running one), at each of the
- * `covered` absolute paths a hard link of one copy of `shim` (NULL: none), and the `files`. On
+/* Fills a new detached tmpfs: at each of the `covered` absolute paths a hard link of one copy of
+ * `shim` (NULL: none), pid 1's executable at FN_PID1_PATH (another link of the shim, else a copy
+ * of the running executable: both can be pid 1), and the `files`. On
  * failure returns -errno and points *what at the step; the caller releases `st` either way. */
 int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
 		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pid1.h"
 #include "shim.h"
 #include "util.h"
 
@@ -86,6 +87,9 @@ int main(int argc, char **argv)
 	struct fn_diags diags;
 	int status;
 
+	/* The shim's copy in a run is also pid 1's executable (runner/staging.c). */
+	if (fn_pid1_requested(argc, argv))
+		fn_pid1_supervise(argv + 2);
 	if (strcmp(base, "fakenet-shim") == 0) {
 		if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 			list_tools(argc < 2 ? stderr : stdout);

@@ -138,15 +138,16 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/fakenet*.1 $(DESTDIR)$(PREFIX)/share/man/man5/fakenet*.5
 
 format:
-	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
+	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
 
 format-check:
-	clang-format --dry-run -Werror $(wildcard */*.c */*.h tests/unit/*.c)
+	clang-format --dry-run -Werror $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf build build-asan
 
 # Parts with build rules of their own (the preload library, cross builds).
 -include $(wildcard */part.mk)
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -64,8 +64,20 @@ static void add_real_dir(struct fn_fakefs *fs, struct fn_node *hdir,
 	}
 }
 
-/* The hidden nodes: /proc/net's second name, the identity text, the real tools, and at the root
- * the link that is mounted over the target's /proc/net. */
+/* Empty files, only ever covered by the runner's binds. */
+static void add_log_nodes(struct fn_fakefs *fs, struct fn_node *hdir)
+{
+	struct fn_node *n = extra_node(fs, hdir, FN_FAKEFS_LOG, FN_NODE_FILE, 0666);
+
+	n->content = xstrdup("");
+	add_hidden(fs, hdir, FN_FAKEFS_LOG, n, false);
+	n = extra_node(fs, hdir, FN_FAKEFS_LOG_MASK, FN_NODE_FILE, 0444);
+	n->content = xstrdup("");
+	add_hidden(fs, hdir, FN_FAKEFS_LOG_MASK, n, false);
+}
+
+/* The hidden nodes: /proc/net's second name, the identity text, the real tools, the log's mount
+ * points, and at the root the link that is mounted over the target's /proc/net. */
 static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *opts)
 {
 	struct fn_node *hdir = fn_vfs_lookup(fs->vfs, FN_FAKEFS_HIDDEN_DIR);
@@ -89,6 +101,8 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 	}
 	if (opts->n_real_tools)
 		add_real_dir(fs, hdir, opts);
+	if (opts->log_nodes)
+		add_log_nodes(fs, hdir);
 }
 
 void fn_fakefs_allow_exe(struct fn_fakefs *fs, dev_t dev, ino_t ino)

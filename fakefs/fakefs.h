@@ -17,6 +17,11 @@
 /* The real tools the shim covers, one file per tool (shims only): each serves the real binary's
  * bytes from the host's file, so no mount shows where it went. */
 #define FN_FAKEFS_REAL FN_RUN_REAL_NAME
+/* The audit log's two mount points (`fakenet run --log`): the runner's event socket is bound onto
+ * FN_FAKEFS_LOG, where every shim finds it, and FN_FAKEFS_LOG_MASK (empty, read-only) is bound over
+ * the log file itself, so nothing inside can read, write, truncate or remove it. */
+#define FN_FAKEFS_LOG	   ".log"
+#define FN_FAKEFS_LOG_MASK ".log-mask"
 /* At the root: a link to FN_FAKEFS_HIDDEN_DIR/FN_FAKEFS_PROC_NET_ALIAS, mounted over /proc/net. */
 #define FN_FAKEFS_PROC_NET_LINK "proc-net-link"
 
@@ -28,6 +33,7 @@ struct fn_fakefs_opts {
 	size_t n_real_tools;
 	int log_fd; /* audit log (O_APPEND): one "open" event per open of a served file; -1: quiet
 		     */
+	bool log_nodes; /* add FN_FAKEFS_LOG and FN_FAKEFS_LOG_MASK */
 };
 
 struct fn_fakefs;

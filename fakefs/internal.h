@@ -36,7 +36,7 @@ struct fn_exe_id {
 
 #define FN_FAKEFS_MAX_EXE 4
 
-#define FN_FAKEFS_MAX_HIDDEN 8
+#define FN_FAKEFS_MAX_HIDDEN 12
 
 struct fn_fakefs {
 	struct fn_vfs *vfs;

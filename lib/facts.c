@@ -131,15 +131,25 @@ static int iface_fact(const struct fn_iface *iface, const char *attr, struct fn_
 	return 0;
 }
 
+/* The last "]." of s: interface names may hold "]." themselves, attribute names never do. */
+static const char *last_close(const char *s)
+{
+	const char *found = NULL;
+
+	for (const char *p = strstr(s, "]."); p; p = strstr(p + 1, "]."))
+		found = p;
+	return found;
+}
+
 /* "interfaces[eth0].mac" -> iface eth0, attr "mac". */
 static int indexed_iface_fact(const struct fn_identity *id, const char *name, struct fn_strv *out,
 			      char **why)
 {
-	const char *open = name + strlen("interfaces["), *close = strchr(open, ']');
+	const char *open = name + strlen("interfaces["), *close = last_close(open);
 	const struct fn_iface *iface;
 	char ifname[FN_IFNAMSIZ];
 
-	if (!close || close[1] != '.' || (size_t)(close - open) >= sizeof(ifname)) {
+	if (!close || (size_t)(close - open) >= sizeof(ifname)) {
 		*why = xasprintf("'%s': expected interfaces[NAME].ATTRIBUTE", name);
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "buf.h"
 #include "http_rules.h"
@@ -19,6 +20,8 @@ struct fn_http_rules {
 	const struct fn_identity *id;
 	pcre2_code **code; /* one per http: rule; NULL when the pattern did not compile */
 	pcre2_match_data *match;
+	pcre2_match_context *budget; /* FN_HTTP_MATCH_BUDGET */
+	double deadline;	     /* CLOCK_MONOTONIC seconds; 0: none */
 };
 
 /* ---- URLs ---------------------------------------------------------------------------------- */
@@ -351,6 +354,22 @@ static bool lookup_ip_echo(const struct fn_identity *id, const struct fn_url *ur
 
 /* ---- Rules ----------------------------------------------------------------------------------- */
 
+static pcre2_match_context *budget_context(void)
+{
+	pcre2_match_context *m = pcre2_match_context_create(NULL);
+
+	pcre2_set_match_limit(m, FN_HTTP_MATCH_BUDGET);
+	pcre2_set_depth_limit(m, FN_HTTP_MATCH_BUDGET);
+	return m;
+}
+
+/* A match that ran out of budget: PCRE2's limits, not an answer. */
+static bool out_of_budget(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	       rc == PCRE2_ERROR_HEAPLIMIT;
+}
+
 struct fn_http_rules *fn_http_rules_new(const struct fn_identity *id)
 {
 	struct fn_http_rules *r = xcalloc(1, sizeof(*r));
@@ -372,7 +391,21 @@ struct fn_http_rules *fn_http_rules_new(const struct fn_identity *id)
 		}
 	}
 	r->match = pcre2_match_data_create(1, NULL);
+	r->budget = budget_context();
 	return r;
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fn_http_rules_set_deadline(struct fn_http_rules *r, double seconds)
+{
+	r->deadline = seconds > 0 ? monotonic_now() + seconds : 0;
 }
 
 void fn_http_rules_free(struct fn_http_rules *r)
@@ -383,6 +416,7 @@ void fn_http_rules_free(struct fn_http_rules *r)
 		pcre2_code_free(r->code[i]);
 	free(r->code);
 	pcre2_match_data_free(r->match);
+	pcre2_match_context_free(r->budget);
 	free(r);
 }
 
@@ -401,9 +435,24 @@ void fn_http_lookup(const struct fn_http_rules *r, const struct fn_url *url,
 	out->body = "";
 	for (size_t i = 0; i < id->n_http; i++) {
 		const struct fn_http_rule *rule = &id->http[i];
+		int rc;
 
-		if (!r->code[i] || pcre2_match(r->code[i], (PCRE2_SPTR)url->full, strlen(url->full),
-					       0, 0, r->match, NULL) < 0)
+		if (r->deadline && monotonic_now() >= r->deadline) {
+			out->source = FN_HTTP_FROM_RULE;
+			out->rule_index = i;
+			out->fail = FN_HTTP_TIMEOUT;
+			out->out_of_time = true;
+			return;
+		}
+		if (!r->code[i])
+			continue;
+		rc = pcre2_match(r->code[i], (PCRE2_SPTR)url->full, strlen(url->full), 0, 0,
+				 r->match, r->budget);
+		if (out_of_budget(rc) && !out->budget_exhausted) {
+			out->budget_exhausted = true;
+			out->exhausted_rule = i;
+		}
+		if (rc < 0)
 			continue;
 		out->source = FN_HTTP_FROM_RULE;
 		out->rule_index = i;
@@ -521,4 +570,82 @@ void fn_http_fake_address(const struct fn_identity *id, const char *host, struct
 	*out = fn_ip4_from_host((198u << 24) | (18u << 16) | (h & 0x1ffff));
 	if (out->bytes[3] == 0 || out->bytes[3] == 255)
 		out->bytes[3] = 1;
+}
+
+const char *fn_http_budget_error(const struct fn_http_answer *a, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "http[%zu].url: the pattern exhausted its match budget (%d steps) on this URL; "
+		 "taken as no match",
+		 a->exhausted_rule, FN_HTTP_MATCH_BUDGET);
+	return buf;
+}
+
+/* A URL that makes a backtracking pattern try every way to split a run of one character: the
+ * character repeated, then one that ends the run. */
+static void budget_probe_url(char c, char *buf, size_t size)
+{
+	size_t n = strlen("http://");
+
+	memcpy(buf, "http://", n);
+	while (n + 2 < size)
+		buf[n++] = c;
+	buf[n++] = c == '!' ? '~' : '!';
+	buf[n] = '\0';
+}
+
+/* Whether `code` runs out of budget on a run of `c` (once per character: `tried`). */
+static bool exhausts_on(const pcre2_code *code, unsigned char c, char *tried, pcre2_match_data *md,
+			pcre2_match_context *budget, char *url, size_t size)
+{
+	if (c >= 128 || tried[c] || !isprint(c) || c == '\\')
+		return false;
+	tried[c] = 1;
+	budget_probe_url((char)c, url, size);
+	return out_of_budget(pcre2_match(code, (PCRE2_SPTR)url, strlen(url), 0, 0, md, budget));
+}
+
+/* Whether `code` runs out of budget on one of the probe URLs: runs of 'a' (for '.' and classes)
+ * and of each character the pattern names. The URL is left in `url`. */
+static bool exhausts_budget(const pcre2_code *code, const char *pattern, pcre2_match_data *md,
+			    pcre2_match_context *budget, char *url, size_t size)
+{
+	char tried[128] = {0};
+
+	if (exhausts_on(code, 'a', tried, md, budget, url, size))
+		return true;
+	for (const char *p = pattern; *p; p++)
+		if (exhausts_on(code, (unsigned char)*p, tried, md, budget, url, size))
+			return true;
+	return false;
+}
+
+size_t fn_http_warn_budget(const struct fn_identity *id, const char *file, FILE *out)
+{
+	pcre2_match_context *budget = budget_context();
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	size_t warned = 0;
+	char url[72];
+
+	for (size_t i = 0; i < id->n_http; i++) {
+		const struct fn_http_rule *rule = &id->http[i];
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)rule->url_pattern,
+						 PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+
+		if (code &&
+		    exhausts_budget(code, rule->url_pattern, md, budget, url, sizeof(url))) {
+			fprintf(
+			    out,
+			    "%s:%u:%u: warning: http[%zu].url: the pattern exhausts its match "
+			    "budget (%d steps) on '%s'; curl and wget then take it as no match\n",
+			    file, rule->loc.line, rule->loc.column, i, FN_HTTP_MATCH_BUDGET, url);
+			warned++;
+		}
+		pcre2_code_free(code);
+	}
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(budget);
+	return warned;
 }

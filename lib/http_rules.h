@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "identity.h"
 #include "netaddr.h"
@@ -52,7 +53,17 @@ struct fn_http_answer {
 	const char *const *headers;
 	size_t n_headers;
 	char body_store[FN_IP_STRLEN + 1]; /* an IP-echo body: the address, maybe "\n" */
+	/* A rule whose pattern ran out of its match budget on this URL (taken as no match; the
+	 * first such rule is named), and whether the lookup ran out of the caller's time (then the
+	 * answer is a timeout). */
+	bool budget_exhausted, out_of_time;
+	size_t exhausted_rule;
 };
+
+/* The match budget of one http: pattern on one URL, in PCRE2 match steps (its match limit; the
+ * depth limit is the same): about 20 ms of backtracking. A pattern that needs more is not matched,
+ * and the lookup says so. */
+#define FN_HTTP_MATCH_BUDGET 1000000
 
 /* The identity's http: patterns compiled once, plus the model they came from. */
 struct fn_http_rules;
@@ -61,6 +72,14 @@ struct fn_http_rules;
  * refused it) is reported with fn_warn and never matches. */
 struct fn_http_rules *fn_http_rules_new(const struct fn_identity *id);
 void fn_http_rules_free(struct fn_http_rules *rules);
+/* Lookups stop trying patterns `seconds` from now (curl -m, wget -T) and answer a timeout; 0 or
+ * less lifts the limit. */
+void fn_http_rules_set_deadline(struct fn_http_rules *rules, double seconds);
+/* "http[N].url: ..." for an answer with budget_exhausted, for -v and the log. */
+const char *fn_http_budget_error(const struct fn_http_answer *a, char *buf, size_t size);
+/* Tries every http: pattern on URLs built to make backtracking patterns blow up, and prints
+ * "FILE:LINE:COLUMN: warning: ..." for each that exhausts its budget; returns how many did. */
+size_t fn_http_warn_budget(const struct fn_identity *id, const char *file, FILE *out);
 
 /* The answer for one URL. Order: the http: rules in file order (first match wins), then blocked:
  * hosts (the host equals a blocked name or ends in "." + it: unresolvable), then the built-in

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http_rules.h"
 #include "identity.h"
 #include "util.h"
 
@@ -151,6 +152,9 @@ int fn_identity_validate_files(char **paths, size_t n, FILE *err)
 		if (!id)
 			status = 1;
 		fn_diags_print(&diags, err);
+		/* Only validate pays for trying the patterns; loading an identity never does. */
+		if (id)
+			fn_http_warn_budget(id, paths[i], err);
 		fn_diags_free(&diags);
 		fn_identity_free(id);
 	}

@@ -11,6 +11,10 @@
 #include "diag.h"
 
 #define FN_IFNAMSIZ 16
+/* The most interfaces an identity may list (lo not counted): `fakenet check` runs a dozen probes
+ * per interface, each reading views that grow with the count, so far more would not check in
+ * reasonable time. */
+#define FN_MAX_IFACES 256
 
 enum fn_iface_kind {
 	FN_KIND_LOOPBACK, /* lo: implicit, always ifindex 1 */

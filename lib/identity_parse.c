@@ -483,7 +483,7 @@ static bool get_host_name(struct ctx *c, const struct ynode *n, const char *path
 	return false;
 }
 
-/* Linux's dev_valid_name() plus the names this model keeps for itself. */
+/* Linux's dev_valid_name() plus the names this model keeps for itself or the tools cannot take. */
 static const char *ifname_problem(const char *s, char *buf, size_t size)
 {
 	size_t len = strlen(s);
@@ -499,12 +499,18 @@ static const char *ifname_problem(const char *s, char *buf, size_t size)
 		return "'lo' is the loopback interface, which is always present";
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return "'.' and '..' are not interface names";
+	/* The kernel takes it, but no tool can name it: `ifconfig -a` lists every interface. */
+	if (s[0] == '-')
+		return "it starts with '-', which ifconfig, ethtool and arp would read as an "
+		       "option";
 	for (const char *p = s; *p; p++) {
 		if (*p == '/' || *p == ':') {
 			snprintf(buf, size, "it contains '%c'", *p);
 			return buf;
 		}
-		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20)
+		/* The kernel's isspace() also counts byte 0xa0 (Latin-1 no-break space). */
+		if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p == 0xa0)
 			return "it contains whitespace";
 	}
 	return NULL;
@@ -778,7 +784,7 @@ static void parse_interface_list(struct ctx *c, const struct ynode *n)
 		err(c, n, "interfaces: at least one interface is required");
 		return;
 	}
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < n->n && i < FN_MAX_IFACES; i++) {
 		c->id->ifaces[i + 1].ifindex = (int)i + 2;
 		parse_iface(c, n->kids[i], ident_index_path(p, sizeof(p), "interfaces", i),
 			    &c->id->ifaces[i + 1]);
@@ -791,6 +797,13 @@ static void parse_interfaces(struct ctx *c, const struct ynode *n)
 {
 	size_t count = n && n->type == YN_SEQ ? n->n : 0;
 	const struct fn_iface *lo;
+
+	if (count > FN_MAX_IFACES) {
+		err(c, n->kids[FN_MAX_IFACES],
+		    "interfaces[%d]: an identity has at most %d interfaces (the limit)",
+		    FN_MAX_IFACES, FN_MAX_IFACES);
+		count = FN_MAX_IFACES;
+	}
 
 	c->id->ifaces = xcalloc(count + 1, sizeof(*c->id->ifaces));
 	c->id->n_ifaces = count + 1;

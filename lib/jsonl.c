@@ -7,34 +7,7 @@
 #include <unistd.h>
 
 #include "jsonl.h"
-
-/* The length of the valid UTF-8 sequence at `s`, or 0 when it is not one (overlong forms,
- * surrogates and values past U+10FFFF are invalid too). */
-static size_t utf8_len(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
+#include "jsonread.h"
 
 static void put_escape(struct fn_buf *b, unsigned char c)
 {
@@ -65,7 +38,8 @@ void fn_json_put_string(struct fn_buf *b, const char *s)
 
 	fn_buf_puts(b, "\"");
 	while (*p) {
-		size_t n = utf8_len(p);
+		/* The string ends at its NUL, which no sequence crosses. */
+		size_t n = fn_utf8_len(p, SIZE_MAX);
 
 		if (n == 1 && *p >= 0x20 && *p != '"' && *p != '\\') {
 			fn_buf_append(b, (const char *)p, 1);
@@ -175,6 +149,12 @@ void fn_jsonl_null(struct fn_jsonl *j, const char *name)
 	fn_buf_puts(&j->buf, "null");
 }
 
+void fn_jsonl_raw(struct fn_jsonl *j, const char *name, const char *json)
+{
+	key(j, name);
+	fn_buf_puts(&j->buf, json);
+}
+
 void fn_jsonl_strv(struct fn_jsonl *j, const char *name, const char *const *v, size_t n)
 {
 	key(j, name);
@@ -197,6 +177,12 @@ int fn_jsonl_write(struct fn_jsonl *j, int fd)
 		err = -EIO;
 	fn_buf_free(&j->buf);
 	return err;
+}
+
+char *fn_jsonl_end(struct fn_jsonl *j, size_t *len)
+{
+	fn_buf_puts(&j->buf, "}\n");
+	return fn_buf_steal(&j->buf, len);
 }
 
 void fn_jsonl_discard(struct fn_jsonl *j)

@@ -35,9 +35,14 @@ void fn_jsonl_begin(struct fn_jsonl *j);
 void fn_jsonl_str(struct fn_jsonl *j, const char *key, const char *value);
 void fn_jsonl_int(struct fn_jsonl *j, const char *key, long long value);
 void fn_jsonl_null(struct fn_jsonl *j, const char *key);
+/* A value already in JSON form: a number or literal the caller has checked (lib/jsonread.h). */
+void fn_jsonl_raw(struct fn_jsonl *j, const char *key, const char *json);
 void fn_jsonl_strv(struct fn_jsonl *j, const char *key, const char *const *v, size_t n);
 /* Closes the object and the line, writes it to `fd` in one write() and frees the buffer. Returns 0
  * or -errno; the object is freed either way. */
 int fn_jsonl_write(struct fn_jsonl *j, int fd);
+/* Closes the object and the line and hands the text over (caller frees), for a writer that
+ * sends it its own way. */
+char *fn_jsonl_end(struct fn_jsonl *j, size_t *len);
 /* Frees an object that will not be written. */
 void fn_jsonl_discard(struct fn_jsonl *j);

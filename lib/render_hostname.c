@@ -9,6 +9,7 @@
 #include "netaddr.h"
 #include "render.h"
 #include "render_iproute.h"
+#include "util.h"
 
 #define MAX_ADDRS 64
 #define MAX_WORDS 32
@@ -77,12 +78,15 @@ static bool find_host_line(const struct fn_identity *id, struct hosts_line *line
 
 /* Every non-loopback, non-link-local address of the up interfaces, in getifaddrs() order: the
  * kernel dumps all IPv4 addresses before all IPv6 ones. */
-static size_t host_addresses(const struct fn_identity *id, struct fn_ip *out, size_t max)
+/* Every global address of the up interfaces, IPv4 first, as getifaddrs() lists them: as many as
+ * the identity has (the caller frees *out). */
+static size_t host_addresses(const struct fn_identity *id, struct fn_ip **out)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 	struct fn_cidr addrs[MAX_ADDRS];
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
+	*out = NULL;
 	for (size_t f = 0; f < 2; f++) {
 		for (size_t i = 0; i < id->n_ifaces; i++) {
 			const struct fn_iface *iface = &id->ifaces[i];
@@ -91,9 +95,15 @@ static size_t host_addresses(const struct fn_identity *id, struct fn_ip *out, si
 			if (!iface->up || iface->kind == FN_KIND_LOOPBACK)
 				continue;
 			k = fn_iface_addrs(iface, families[f], addrs, MAX_ADDRS);
-			for (size_t j = 0; j < k && j < MAX_ADDRS && n < max; j++)
-				if (fn_addr_scope(&addrs[j]) == FN_SCOPE_UNIVERSE)
-					out[n++] = addrs[j].ip;
+			for (size_t j = 0; j < k && j < MAX_ADDRS; j++) {
+				if (fn_addr_scope(&addrs[j]) != FN_SCOPE_UNIVERSE)
+					continue;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 16;
+					*out = xreallocarray(*out, cap, sizeof(**out));
+				}
+				(*out)[n++] = addrs[j].ip;
+			}
 		}
 	}
 	return n;
@@ -101,19 +111,20 @@ static size_t host_addresses(const struct fn_identity *id, struct fn_ip *out, si
 
 void render_hostname_all_ips(const struct fn_identity *id, struct fn_buf *out)
 {
-	struct fn_ip ips[MAX_ADDRS];
-	size_t n = host_addresses(id, ips, MAX_ADDRS);
+	struct fn_ip *ips;
+	size_t n = host_addresses(id, &ips);
 	char text[FN_IP_STRLEN];
 
 	for (size_t i = 0; i < n; i++)
 		fn_buf_printf(out, "%s ", fn_ip_format(&ips[i], text));
 	fn_buf_puts(out, "\n");
+	free(ips);
 }
 
 void render_hostname_all_fqdns(const struct fn_identity *id, struct fn_buf *out)
 {
-	struct fn_ip ips[MAX_ADDRS];
-	size_t n = host_addresses(id, ips, MAX_ADDRS);
+	struct fn_ip *ips;
+	size_t n = host_addresses(id, &ips);
 
 	/* getnameinfo(NI_NAMEREQD) per address: the first hosts line with that address. */
 	for (size_t i = 0; i < n; i++) {
@@ -129,6 +140,7 @@ void render_hostname_all_fqdns(const struct fn_identity *id, struct fn_buf *out)
 		free(text);
 	}
 	fn_buf_puts(out, "\n");
+	free(ips);
 }
 
 bool render_hostname_fqdn(const struct fn_identity *id, struct fn_buf *out)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,8 +24,10 @@
 #include "check.h"
 #include "util.h"
 
-/* A battery that has not finished by then is stuck; the runner is killed and with it everything. */
+/* A battery that has not finished by then is stuck; the runner is killed and with it everything.
+ * Big identities expand into many probes, each given a little more time. */
 #define CHECK_TIMEOUT_MS 120000
+#define PROBE_TIMEOUT_MS 100
 /* The shell's exit status a probe uses to say its source does not exist here. */
 #define PROBE_SKIP_STATUS 77
 
@@ -75,31 +78,66 @@ static void append_quoted(struct fn_buf *b, const char *s)
 	fn_buf_puts(b, "'");
 }
 
-/* One shell script runs the whole battery, so the environment starts once. Records are framed by
- * RS (036) + index and US (037) + status and uptimes, which no probe output contains. */
+/* Runs one probe and frames its output: RS (036) + index, then US (037) + exit status and
+ * uptimes, which no probe output contains. Every value reaches it as an argument. */
+static const char probe_function[] = "probe() {\n"
+				     "\tprintf '\\036%s\\n' \"$1\"\n"
+				     "\tread t0 _ </proc/uptime\n"
+				     "\tif [ \"$2\" = run ]; then\n"
+				     "\t\tsrc=$3; shift 3; /bin/sh -c \"$src\" sh \"$@\"\n"
+				     "\telse\n"
+				     "\t\tcat -- \"$3\"\n"
+				     "\tfi </dev/null 2>/dev/null\n"
+				     "\trc=$?\n"
+				     "\tread t1 _ </proc/uptime\n"
+				     "\tprintf '\\037%s %s %s\\n' $rc $t0 $t1\n"
+				     "}\n";
+
+/* One shell script runs the whole battery, so the environment starts once: a call of probe() per
+ * probe, each value a single-quoted word. */
 static char *battery_script(const struct fn_probe_list *probes)
 {
 	struct fn_buf b;
 
 	fn_buf_init(&b);
+	fn_buf_puts(&b, probe_function);
 	for (size_t i = 0; i < probes->n; i++) {
 		const struct fn_probe *p = &probes->v[i];
 
-		fn_buf_printf(&b, "printf '\\036%zu\\n'\nread t0 _ </proc/uptime\n", i);
-		if (p->run) {
-			fn_buf_puts(&b, "/bin/sh -c ");
-			append_quoted(&b, p->run);
-		} else {
-			fn_buf_puts(&b, "cat -- ");
-			append_quoted(&b, p->read);
+		fn_buf_printf(&b, "probe %zu %s ", i, p->run ? "run" : "read");
+		append_quoted(&b, p->run ? p->run : p->read);
+		for (size_t j = 0; p->run && j < FN_PROBE_NARGS; j++) {
+			fn_buf_puts(&b, " ");
+			append_quoted(&b, p->args[j]);
 		}
-		fn_buf_puts(&b, " </dev/null 2>/dev/null\nrc=$?\nread t1 _ </proc/uptime\n"
-				"printf '\\037%s %s %s\\n' $rc $t0 $t1\n");
+		fn_buf_puts(&b, "\n");
 	}
 	return fn_buf_steal(&b, NULL);
 }
 
-static char **run_argv(const struct check_opts *o, char *script)
+/* The script as a file for the shell's standard input: no argv size limit applies to it. */
+static int script_fd(const char *script)
+{
+	int fd = memfd_create("fakenet-check", MFD_CLOEXEC);
+	size_t len = strlen(script);
+
+	if (fd < 0)
+		fn_die_errno(2, "memfd_create");
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, script + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			fn_die_errno(2, "writing the probe script");
+		done += (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		fn_die_errno(2, "lseek");
+	return fd;
+}
+
+static char **run_argv(const struct check_opts *o)
 {
 	char **argv = xcalloc(14, sizeof(*argv));
 	size_t n = 0;
@@ -120,8 +158,7 @@ static char **run_argv(const struct check_opts *o, char *script)
 	}
 	argv[n++] = "--";
 	argv[n++] = "/bin/sh";
-	argv[n++] = "-c";
-	argv[n++] = script;
+	argv[n++] = "-s";
 	return argv;
 }
 
@@ -137,10 +174,11 @@ static double now_ms(void)
 static char *run_battery(const struct check_opts *o, const struct fn_probe_list *probes,
 			 int *status)
 {
-	char *script = battery_script(probes), **argv = run_argv(o, script);
-	double deadline = now_ms() + CHECK_TIMEOUT_MS;
+	char *script = battery_script(probes), **argv = run_argv(o);
+	double budget = CHECK_TIMEOUT_MS + (double)probes->n * PROBE_TIMEOUT_MS,
+	       deadline = now_ms() + budget;
+	int pipefd[2], in = script_fd(script);
 	struct fn_buf out;
-	int pipefd[2];
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -149,11 +187,13 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 	if (pid < 0)
 		fn_die_errno(2, "fork");
 	if (pid == 0) {
+		dup2(in, 0);
 		dup2(pipefd[1], 1);
 		execv("/proc/self/exe", argv);
 		_exit(125);
 	}
 	close(pipefd[1]);
+	close(in);
 	fn_buf_init(&out);
 	for (;;) {
 		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
@@ -162,8 +202,8 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, left) == 0) {
-			fn_warn("check: the probes did not finish within %d s; stopped them",
-				CHECK_TIMEOUT_MS / 1000);
+			fn_warn("check: the probes did not finish within %.0f s; stopped them",
+				budget / 1000);
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -284,19 +324,30 @@ static bool same_values(struct fn_strv *a, struct fn_strv *b)
 	return true;
 }
 
-/* Finds probe i's record in the battery output: its text, exit status and elapsed time. */
-static bool find_record(const char *out, size_t i, const char **text, size_t *len, int *status,
-			double *ms)
+/* Where each probe's record starts in the battery output (after its RS + index line), found in one
+ * pass: looking each one up from the start would be quadratic in the number of probes. */
+static const char **index_records(const char *out, size_t n)
 {
-	char tag[32];
-	const char *start, *end;
+	const char **starts = xcalloc(n ? n : 1, sizeof(*starts));
+
+	for (const char *p = strchr(out, '\036'); p; p = strchr(p + 1, '\036')) {
+		char *end;
+		unsigned long i = strtoul(p + 1, &end, 10);
+
+		if (end != p + 1 && *end == '\n' && i < n && !starts[i])
+			starts[i] = end + 1;
+	}
+	return starts;
+}
+
+/* Probe i's record from its start: its text, exit status and elapsed time. */
+static bool find_record(const char *start, const char **text, size_t *len, int *status, double *ms)
+{
+	const char *end;
 	double t0, t1;
 
-	snprintf(tag, sizeof(tag), "\036%zu\n", i);
-	start = strstr(out, tag);
 	if (!start)
 		return false;
-	start += strlen(tag);
 	end = strchr(start, '\037');
 	if (!end || sscanf(end + 1, "%d %lf %lf", status, &t0, &t1) != 3)
 		return false;
@@ -306,17 +357,14 @@ static bool find_record(const char *out, size_t i, const char **text, size_t *le
 	return true;
 }
 
-static void judge(const struct fn_probe *p, size_t index, const char *out, bool host_net,
-		  struct result *r)
+static void judge(const struct fn_probe *p, const char *record, bool host_net, struct result *r)
 {
-	int err;
-	PCRE2_SIZE erroff;
 	pcre2_code *re = NULL;
 	const char *text;
 	size_t len;
 
 	r->status = -1;
-	if (!find_record(out, index, &text, &len, &r->status, &r->ms)) {
+	if (!find_record(record, &text, &len, &r->status, &r->ms)) {
 		r->verdict = V_FAIL;
 		r->note = xstrdup("the probe did not run to its end");
 		return;
@@ -327,15 +375,13 @@ static void judge(const struct fn_probe *p, size_t index, const char *out, bool 
 		return;
 	}
 	if (p->pattern) {
-		re = pcre2_compile((PCRE2_SPTR)p->pattern, PCRE2_ZERO_TERMINATED,
-				   PCRE2_MULTILINE | (p->ignore_case ? PCRE2_CASELESS : 0), &err,
-				   &erroff, NULL);
-		if (!re) {
-			PCRE2_UCHAR msg[256];
+		char why[300];
 
-			pcre2_get_error_message(err, msg, sizeof(msg));
+		/* The loader has compiled it once already: this cannot fail but is not assumed. */
+		re = fn_probe_pattern_compile(p->pattern, p->ignore_case, why, sizeof(why));
+		if (!re) {
 			r->verdict = V_FAIL;
-			r->note = xasprintf("bad pattern at offset %zu: %s", (size_t)erroff, msg);
+			r->note = xasprintf("bad pattern: %s", why);
 			return;
 		}
 	}
@@ -536,9 +582,13 @@ static int load_all_probes(const struct check_opts *o, const struct fn_identity 
 	}
 	for (size_t i = 0; i < o->n_probe_files; i++) {
 		char *buf;
-		int err = fn_read_file(o->probe_files[i], &buf, &len, 1 << 20);
+		/* One byte over the limit is enough for the loader to refuse it. */
+		int err = fn_read_file(o->probe_files[i], &buf, &len, FN_PROBES_MAX_SIZE + 1);
 
-		if (err) {
+		if (err == -EFBIG) {
+			buf = NULL;
+			len = FN_PROBES_MAX_SIZE + 1;
+		} else if (err) {
 			errno = -err;
 			fn_warn_errno("check: %s", o->probe_files[i]);
 			bad = -1;
@@ -580,7 +630,7 @@ int fn_cmd_check(int argc, char **argv)
 	struct result *res;
 	static const char *const modes[] = {"host", "isolated", "filtered"};
 	int status = 0, failed = 0, bad;
-	const char *net;
+	const char *net, **records;
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -606,10 +656,12 @@ int fn_cmd_check(int argc, char **argv)
 		free(out);
 		goto usage_error;
 	}
+	records = index_records(out, probes.n);
 	for (size_t i = 0; i < probes.n; i++) {
-		judge(&probes.v[i], i, out, strcmp(net, "host") == 0, &res[i]);
+		judge(&probes.v[i], records[i], strcmp(net, "host") == 0, &res[i]);
 		failed += res[i].verdict == V_FAIL;
 	}
+	free(records);
 	if (strcmp(o.format, "tap") == 0)
 		report_tap(&probes, res, stdout);
 	else if (strcmp(o.format, "json") == 0)

@@ -47,7 +47,14 @@ struct fn_child_plan {
 	const struct fn_tool_bind *tool_binds;
 	int n_tool_binds;
 	const char *path_env; /* PATH for the target; NULL: unchanged */
-	const char *log_env;  /* FAKENET_LOG for the target (absolute); NULL: unset */
+	/* --log: the runner's audit socket as a detached mount, bound onto the view's hidden
+	 * node for the shims (-1: none), and the log file to cover (NULL: none). */
+	int log_sock_tree;
+	const char *log_mask;
+	/* Descriptors only the runner may hold (the log, the audit socket): the init closes its
+	 * copies first, so no process inside can reach them through /proc/1/fd. */
+	int runner_fds[4];
+	int n_runner_fds;
 	char **argv;
 };
 
@@ -68,6 +75,9 @@ struct fn_report {
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
 /* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
+/* The audit log's binds: the empty read-only mask over the log file and the runner's socket onto
+ * its hidden node. */
+int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Binds the shim read-only over each real tool, from the staging tmpfs. */
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Sends `rep` to the runner (best effort: the runner also sees the exit status). */

@@ -108,7 +108,8 @@ static void build_view(const struct fn_child_plan *plan)
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0) {
+	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
+	    fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
@@ -149,8 +150,6 @@ static void target_environment(const struct fn_child_plan *plan)
 	unsetenv("_");
 	if (plan->path_env)
 		setenv("PATH", plan->path_env, 1);
-	if (plan->log_env)
-		setenv("FAKENET_LOG", plan->log_env, 1);
 }
 
 /* Pid 1 shows what `docker run --init` shows: /sbin/docker-init -- COMMAND, its executable at that
@@ -165,6 +164,8 @@ static void become_docker_init(const struct fn_child_plan *plan)
 
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 {
+	for (int i = 0; i < plan->n_runner_fds; i++)
+		close(plan->runner_fds[i]);
 	die_with_runner(plan);
 	build_view(plan);
 	target_environment(plan);

@@ -1,192 +1,24 @@
 /* fakenet log summarize FILE: what a program fingerprinted and where it tried to go, from the
  * JSON Lines audit log of `fakenet run --log`: files of the view it opened, shim tools it ran,
- * connection attempts with their verdicts, and names it looked up. Reads only the flat objects
- * fakenet writes; a line it cannot read is counted and skipped. */
-#include <errno.h>
-#include <stdio.h>
+ * connection attempts with their verdicts, and names it looked up. Lines go through the bounded
+ * reader of lib/jsonread.h; a line it cannot read is counted and skipped. Tallies live in a hash
+ * table, so the work grows linearly with the log. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "cli.h"
+#include "jsonread.h"
+#include "logsum.h"
 #include "netns.h"
 #include "util.h"
-
-#define MAX_FIELDS 24
-
-/* One event: its members whose values are strings or numbers (arrays and null are skipped). */
-struct event {
-	char *key[MAX_FIELDS];
-	char *val[MAX_FIELDS];
-	int n;
-};
-
-static const char *field(const struct event *e, const char *key)
-{
-	for (int i = 0; i < e->n; i++)
-		if (strcmp(e->key[i], key) == 0)
-			return e->val[i];
-	return NULL;
-}
-
-static const char *skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	return p;
-}
-
-static void put_utf8(struct fn_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		fn_buf_printf(b, "%c", (char)cp);
-	} else if (cp < 0x800) {
-		fn_buf_printf(b, "%c%c", (char)(0xc0 | cp >> 6), (char)(0x80 | (cp & 0x3f)));
-	} else {
-		fn_buf_printf(b, "%c%c%c", (char)(0xe0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3f)),
-			      (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-/* A JSON string starting at the quote; returns the position after it, or NULL. */
-static const char *read_string(const char *p, char **out)
-{
-	struct fn_buf b;
-
-	if (*p++ != '"')
-		return NULL;
-	fn_buf_init(&b);
-	for (; *p && *p != '"'; p++) {
-		if (*p != '\\') {
-			fn_buf_printf(&b, "%c", *p);
-			continue;
-		}
-		switch (*++p) {
-		case 'n':
-			fn_buf_puts(&b, "\n");
-			break;
-		case 't':
-			fn_buf_puts(&b, "\t");
-			break;
-		case 'r':
-			fn_buf_puts(&b, "\r");
-			break;
-		case 'b':
-			fn_buf_puts(&b, "\b");
-			break;
-		case 'f':
-			fn_buf_puts(&b, "\f");
-			break;
-		case 'u': {
-			unsigned cp;
-
-			if (sscanf(p + 1, "%4x", &cp) != 1)
-				goto bad;
-			put_utf8(&b, cp);
-			p += 4;
-			break;
-		}
-		case '\0':
-			goto bad;
-		default:
-			fn_buf_printf(&b, "%c", *p);
-		}
-	}
-	if (*p != '"')
-		goto bad;
-	*out = xstrdup(b.data ? b.data : "");
-	fn_buf_free(&b);
-	return p + 1;
-bad:
-	fn_buf_free(&b);
-	return NULL;
-}
-
-/* Any other value: a number or literal is kept as text; an array is skipped. */
-static const char *read_other(const char *p, char **out)
-{
-	const char *start = p;
-	int depth = 0;
-
-	*out = NULL;
-	if (*p == '[') {
-		for (; *p; p++) {
-			if (*p == '"') {
-				char *s;
-
-				if (!(p = read_string(p, &s)))
-					return NULL;
-				free(s);
-				p--;
-			} else if (*p == '[') {
-				depth++;
-			} else if (*p == ']' && --depth == 0) {
-				return p + 1;
-			}
-		}
-		return NULL;
-	}
-	while (*p && *p != ',' && *p != '}' && *p != ' ')
-		p++;
-	if (p == start)
-		return NULL;
-	if (strncmp(start, "null", 4) != 0)
-		*out = xstrndup(start, (size_t)(p - start));
-	return p;
-}
-
-static void event_free(struct event *e)
-{
-	for (int i = 0; i < e->n; i++) {
-		free(e->key[i]);
-		free(e->val[i]);
-	}
-	e->n = 0;
-}
-
-static bool parse_event(const char *line, struct event *e)
-{
-	const char *p = skip_ws(line);
-
-	e->n = 0;
-	if (*p++ != '{')
-		return false;
-	for (p = skip_ws(p); *p != '}';) {
-		char *key, *val = NULL;
-
-		if (!(p = read_string(p, &key)))
-			goto bad;
-		p = skip_ws(p);
-		if (*p == ':') {
-			p = skip_ws(p + 1);
-			p = *p == '"' ? read_string(p, &val) : read_other(p, &val);
-		} else {
-			p = NULL;
-		}
-		if (p && val && e->n < MAX_FIELDS) {
-			e->key[e->n] = key;
-			e->val[e->n++] = val;
-		} else {
-			free(key);
-			free(val);
-		}
-		if (!p)
-			goto bad;
-		p = skip_ws(p);
-		if (*p == ',')
-			p = skip_ws(p + 1);
-		else if (*p != '}')
-			goto bad;
-	}
-	return true;
-bad:
-	event_free(e);
-	return false;
-}
 
 /* A tally: one line of the summary, how often, and by which commands. */
 struct tally {
 	int section;
+	size_t hash;
 	char *what;
 	unsigned count;
 	char commands[96];
@@ -195,24 +27,66 @@ struct tally {
 struct summary {
 	struct tally *v;
 	size_t n, cap;
+	size_t *slots; /* open addressing: index + 1 into v, 0 for empty */
+	size_t n_slots;
 	unsigned unreadable;
 };
 
+/* FNV-1a over the section and the text. */
+static size_t hash(int section, const char *what)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)section;
+
+	for (const unsigned char *p = (const unsigned char *)what; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static size_t *slot_of(struct summary *s, int section, size_t h, const char *what)
+{
+	size_t mask = s->n_slots - 1, i = h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct tally *t = s->slots[i] ? &s->v[s->slots[i] - 1] : NULL;
+
+		if (!t || (t->hash == h && t->section == section && strcmp(t->what, what) == 0))
+			return &s->slots[i];
+	}
+}
+
+/* Keeps the table at most half full. */
+static void grow_slots(struct summary *s)
+{
+	if (2 * (s->n + 1) <= s->n_slots)
+		return;
+	free(s->slots);
+	s->n_slots = s->n_slots ? 2 * s->n_slots : 64;
+	s->slots = xcalloc(s->n_slots, sizeof(*s->slots));
+	for (size_t i = 0; i < s->n; i++)
+		*slot_of(s, s->v[i].section, s->v[i].hash, s->v[i].what) = i + 1;
+}
+
+static struct tally *find_or_add(struct summary *s, int section, const char *what)
+{
+	size_t h = hash(section, what), *slot;
+
+	grow_slots(s);
+	slot = slot_of(s, section, h, what);
+	if (*slot)
+		return &s->v[*slot - 1];
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 32;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n] = (struct tally){.section = section, .hash = h, .what = xstrdup(what)};
+	*slot = ++s->n;
+	return &s->v[s->n - 1];
+}
+
 static void count(struct summary *s, int section, const char *what, const char *command)
 {
-	struct tally *t = NULL;
+	struct tally *t = find_or_add(s, section, what);
 
-	for (size_t i = 0; i < s->n && !t; i++)
-		if (s->v[i].section == section && strcmp(s->v[i].what, what) == 0)
-			t = &s->v[i];
-	if (!t) {
-		if (s->n == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 32;
-			s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
-		}
-		t = &s->v[s->n++];
-		*t = (struct tally){.section = section, .what = xstrdup(what)};
-	}
 	t->count++;
 	if (command && *command && !strstr(t->commands, command)) {
 		size_t len = strlen(t->commands);
@@ -224,37 +98,57 @@ static void count(struct summary *s, int section, const char *what, const char *
 
 enum { S_FILES, S_SHIMS, S_CONNECT, S_DNS, S_COUNT };
 
-static void add_event(struct summary *s, const struct event *e)
+static const char *dns_type(const char *type)
 {
-	const char *ev = field(e, "event"), *cmd = field(e, "command");
+	if (!type)
+		return "?";
+	if (strcmp(type, "1") == 0)
+		return "A";
+	if (strcmp(type, "28") == 0)
+		return "AAAA";
+	return type;
+}
+
+static const char *or_unknown(const char *s)
+{
+	return s ? s : "?";
+}
+
+static void add_connect(struct summary *s, const struct fn_json_object *e, const char *cmd)
+{
+	const char *addr = fn_json_scalar(e, "address");
+	bool v6 = strchr(addr, ':') != NULL;
+	char what[512];
+
+	snprintf(what, sizeof(what), "%-9s %s%s%s:%s/%s", or_unknown(fn_json_scalar(e, "verdict")),
+		 v6 ? "[" : "", addr, v6 ? "]" : "", or_unknown(fn_json_scalar(e, "port")),
+		 or_unknown(fn_json_scalar(e, "protocol")));
+	count(s, S_CONNECT, what, cmd);
+}
+
+static void add_event(struct summary *s, const struct fn_json_object *e)
+{
+	const char *ev = fn_json_scalar(e, "event"), *cmd = fn_json_scalar(e, "command");
 	char what[512];
 
 	if (!ev)
 		return;
-	if (strcmp(ev, "open") == 0 && field(e, "path")) {
-		count(s, S_FILES, field(e, "path"), cmd);
-	} else if (strcmp(ev, "shim") == 0 && field(e, "tool")) {
-		const char *url = field(e, "url");
+	if (strcmp(ev, "open") == 0 && fn_json_scalar(e, "path")) {
+		count(s, S_FILES, fn_json_scalar(e, "path"), cmd);
+	} else if (strcmp(ev, "shim") == 0 && fn_json_scalar(e, "tool")) {
+		const char *url = fn_json_scalar(e, "url");
 
-		snprintf(what, sizeof(what), "%s%s%s", field(e, "tool"), url ? " " : "",
+		snprintf(what, sizeof(what), "%s%s%s", fn_json_scalar(e, "tool"), url ? " " : "",
 			 url ? url : "");
 		count(s, S_SHIMS, what, NULL);
-	} else if (strcmp(ev, "connect") == 0 && field(e, "address")) {
-		const char *addr = field(e, "address"), *proto = field(e, "protocol");
+	} else if (strcmp(ev, "connect") == 0 && fn_json_scalar(e, "address")) {
+		add_connect(s, e, cmd);
+	} else if (strcmp(ev, "dns") == 0 && fn_json_scalar(e, "name")) {
+		const char *answer = fn_json_scalar(e, "answer");
 
-		snprintf(what, sizeof(what), "%-9s %s%s%s:%s/%s",
-			 field(e, "verdict") ? field(e, "verdict") : "?",
-			 strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
-			 field(e, "port") ? field(e, "port") : "?", proto ? proto : "?");
-		count(s, S_CONNECT, what, cmd);
-	} else if (strcmp(ev, "dns") == 0 && field(e, "name")) {
-		const char *type = field(e, "type"), *answer = field(e, "answer");
-
-		snprintf(what, sizeof(what), "%s %s %s%s%s", field(e, "name"),
-			 type && strcmp(type, "1") == 0	   ? "A"
-			 : type && strcmp(type, "28") == 0 ? "AAAA"
-							   : (type ? type : "?"),
-			 field(e, "rcode") ? field(e, "rcode") : "?", answer ? " " : "",
+		snprintf(what, sizeof(what), "%s %s %s%s%s", fn_json_scalar(e, "name"),
+			 dns_type(fn_json_scalar(e, "type")),
+			 or_unknown(fn_json_scalar(e, "rcode")), answer ? " " : "",
 			 answer ? answer : "");
 		count(s, S_DNS, what, cmd);
 	}
@@ -271,64 +165,116 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->what, y->what);
 }
 
-static void print_summary(struct summary *s, FILE *out)
+static void print_section(const struct summary *s, int sec, FILE *out)
 {
 	static const char *const titles[] = {"Files of the view opened", "Shim tools run",
 					     "Connection attempts", "DNS queries"};
+	bool any = false;
 
-	qsort(s->v, s->n, sizeof(*s->v), by_count);
-	for (int sec = 0; sec < S_COUNT; sec++) {
-		bool any = false;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct tally *t = &s->v[i];
 
-		for (size_t i = 0; i < s->n; i++) {
-			const struct tally *t = &s->v[i];
-
-			if (t->section != sec)
-				continue;
-			if (!any)
-				fprintf(out, "%s%s:\n", sec ? "\n" : "", titles[sec]);
-			any = true;
-			fprintf(out, "  %5u  %s%s%s%s\n", t->count, t->what,
-				t->commands[0] ? "  (" : "", t->commands,
-				t->commands[0] ? ")" : "");
-		}
+		if (t->section != sec)
+			continue;
 		if (!any)
-			fprintf(out, "%s%s: none\n", sec ? "\n" : "", titles[sec]);
+			fprintf(out, "%s%s:\n", sec ? "\n" : "", titles[sec]);
+		any = true;
+		fprintf(out, "  %5u  %s%s%s%s\n", t->count, t->what, t->commands[0] ? "  (" : "",
+			t->commands, t->commands[0] ? ")" : "");
 	}
+	if (!any)
+		fprintf(out, "%s%s: none\n", sec ? "\n" : "", titles[sec]);
+}
+
+static void print_summary(struct summary *s, FILE *out)
+{
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), by_count);
+	for (int sec = 0; sec < S_COUNT; sec++)
+		print_section(s, sec, out);
 	if (s->unreadable)
 		fprintf(out, "\n%u line(s) could not be read\n", s->unreadable);
+}
+
+/* One line into `line` (without its newline). Returns false at the end of the input; *too_long
+ * says the line was past FN_LOGSUM_MAX_LINE and was skipped instead. */
+static bool read_line(FILE *in, struct fn_buf *line, bool *too_long)
+{
+	char chunk[8192];
+	bool any = false;
+
+	line->len = 0;
+	*too_long = false;
+	while (fgets(chunk, sizeof(chunk), in)) {
+		size_t n = strlen(chunk);
+		bool end = n && chunk[n - 1] == '\n';
+
+		any = true;
+		if (!*too_long && line->len + n > FN_LOGSUM_MAX_LINE)
+			*too_long = true;
+		if (!*too_long)
+			fn_buf_append(line, chunk, n - end);
+		if (end)
+			break;
+	}
+	return any;
+}
+
+static bool blank(const struct fn_buf *line)
+{
+	for (size_t i = 0; i < line->len; i++)
+		if (!strchr(" \t\r", line->data[i]))
+			return false;
+	return true;
+}
+
+static void summary_free(struct summary *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].what);
+	free(s->v);
+	free(s->slots);
+}
+
+void fn_logsum(FILE *in, FILE *out)
+{
+	struct summary s = {0};
+	struct fn_buf line;
+	bool too_long;
+
+	fn_buf_init(&line);
+	while (read_line(in, &line, &too_long)) {
+		struct fn_json_object e;
+
+		if (too_long) {
+			s.unreadable++;
+			continue;
+		}
+		if (blank(&line))
+			continue;
+		if (fn_json_read_object(line.data, line.len, &e, NULL, NULL) < 0) {
+			s.unreadable++;
+			continue;
+		}
+		add_event(&s, &e);
+		fn_json_object_free(&e);
+	}
+	fn_buf_free(&line);
+	print_summary(&s, out);
+	summary_free(&s);
 }
 
 static int summarize(const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-	struct summary s = {0};
-	char *line = NULL;
-	size_t cap = 0;
 
 	if (!f) {
 		fn_warn_errno("log: %s", path);
 		return 1;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		struct event e;
-
-		if (*skip_ws(line) == '\0')
-			continue;
-		if (!parse_event(line, &e)) {
-			s.unreadable++;
-			continue;
-		}
-		add_event(&s, &e);
-		event_free(&e);
-	}
-	free(line);
+	fn_logsum(f, stdout);
 	if (f != stdin)
 		fclose(f);
-	print_summary(&s, stdout);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.v[i].what);
-	free(s.v);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "../fakefs/fakefs.h"
 
 /* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on
  * what it points to when that exists, so readers following the link see the view too. */
@@ -97,6 +98,46 @@ static int bind_shim(int staging, const char *where)
 	    move_mount(tree, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		err = -errno;
 	close(tree);
+	return err;
+}
+
+/* The hidden FUSE node FN_FAKEFS_LOG_MASK, read-only, over the log file. */
+static int mask_log(const struct fn_child_plan *plan, struct fn_report *rep)
+{
+	/* Relative to the FUSE mount's root: the path without its leading slash. */
+	int tree = open_tree(plan->mnt_fd, FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_LOG_MASK + 1,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int err = 0;
+
+	if (tree < 0)
+		err = -errno;
+	else if (!(err = make_read_only(tree)) &&
+		 move_mount(tree, "", AT_FDCWD, plan->log_mask, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		err = -errno;
+	if (tree >= 0)
+		close(tree);
+	if (err)
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "covering the log file %s",
+			       plan->log_mask);
+	return err;
+}
+
+int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep)
+{
+	const char *node = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_LOG;
+	int err;
+
+	if (plan->log_mask && (err = mask_log(plan, rep)))
+		return err;
+	if (plan->log_sock_tree < 0)
+		return 0;
+	err = move_mount(plan->log_sock_tree, "", AT_FDCWD, node, MOVE_MOUNT_F_EMPTY_PATH) < 0
+		  ? -errno
+		  : 0;
+	close(plan->log_sock_tree);
+	if (err)
+		fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the audit socket onto %s",
+			       node);
 	return err;
 }
 

@@ -1,13 +1,22 @@
-/* Probe file parsing (libyaml document API) and expansion of foreach and {placeholders}. */
+/* Probe file parsing (a bounded pass over libyaml's events, then its document API) and expansion of
+ * foreach and {placeholders}. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "buf.h"
 #include "netaddr.h"
 #include "probes.h"
 #include "util.h"
+
+/* Probes nest two levels deep (list, mapping); far deeper is not a probe file, and libyaml's time
+ * grows with the square of the depth, so reading stops as soon as it passes this. */
+#define MAX_DEPTH 64
 
 extern const char fn_embedded_probes_yaml[], fn_embedded_probes_yaml_end[];
 
@@ -29,6 +38,7 @@ const char *fn_builtin_tells(size_t *len)
 struct raw_probe {
 	const char *name, *run, *read, *pattern, *expect, *foreach, *style, *decode, *unfakeable;
 	const char *why;
+	const yaml_node_t *pattern_node;
 	bool ignore_case;
 	unsigned long max_ms;
 	unsigned line;
@@ -65,6 +75,58 @@ static bool parse_bool(const char *s, bool *out)
 	return false;
 }
 
+/* How a placeholder's value goes into the text it stands in. */
+enum sub_mode {
+	SUB_TEXT,  /* as is: names, fact names, paths (a path is one argument of cat) */
+	SUB_SHELL, /* a quoted reference to a positional parameter: the value is an argument */
+	SUB_REGEX, /* every ASCII metacharacter escaped: the value matches itself */
+};
+
+/* The placeholders, and the positional parameter each becomes in a run: command. */
+static const char *const placeholder_keys[] = {"{if}", "{host}", "{gw}", "{hostname}"};
+static const char *const placeholder_params[] = {"\"$1\"", "\"$1\"", "\"$2\"", "\"$3\""};
+#define N_PLACEHOLDERS (sizeof(placeholder_keys) / sizeof(placeholder_keys[0]))
+
+/* Escapes each byte a pattern could read as syntax (not \Q..\E, which a value holding \E ends):
+ * PCRE2 takes a backslash before any non-alphanumeric ASCII character as that character. */
+static void append_regex_literal(struct fn_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x80 && !isalnum(ch))
+			fn_buf_append(b, "\\", 1);
+		fn_buf_append(b, s, 1);
+	}
+}
+
+/* Replaces {key} placeholders with `values` as `mode` says. */
+static char *substitute(const char *tmpl, const char *const *values, enum sub_mode mode)
+{
+	struct fn_buf b;
+
+	fn_buf_init(&b);
+	for (const char *s = tmpl; *s;) {
+		size_t i;
+
+		for (i = 0; i < N_PLACEHOLDERS; i++)
+			if (strncmp(s, placeholder_keys[i], strlen(placeholder_keys[i])) == 0)
+				break;
+		if (i == N_PLACEHOLDERS) {
+			fn_buf_append(&b, s++, 1);
+			continue;
+		}
+		if (mode == SUB_SHELL)
+			fn_buf_puts(&b, placeholder_params[i]);
+		else if (mode == SUB_REGEX)
+			append_regex_literal(&b, values[i]);
+		else
+			fn_buf_puts(&b, values[i]);
+		s += strlen(placeholder_keys[i]);
+	}
+	return fn_buf_steal(&b, NULL);
+}
+
 static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
 		      const yaml_node_t *knode, const yaml_node_t *vnode)
 {
@@ -87,6 +149,8 @@ static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		if (strcmp(key, strings[i].key) == 0) {
 			*strings[i].slot = value;
+			if (strings[i].slot == &p->pattern)
+				p->pattern_node = vnode;
 			return;
 		}
 	}
@@ -101,6 +165,42 @@ static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
 	} else {
 		error_at(c, knode, "unknown probe key '%s'", key);
 	}
+}
+
+pcre2_code *fn_probe_pattern_compile(const char *pattern, bool ignore_case, char *why, size_t size)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE offset;
+	pcre2_code *re;
+	int err;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			   PCRE2_MULTILINE | (ignore_case ? PCRE2_CASELESS : 0), &err, &offset,
+			   NULL);
+	if (!re) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		snprintf(why, size, "%s at offset %zu", (const char *)msg, (size_t)offset);
+	}
+	return re;
+}
+
+/* A pattern compiles whatever the placeholders hold (they are escaped), so it is checked once here,
+ * with a stand-in value, where its place in the file is known. */
+static void check_pattern(struct parse_ctx *c, const struct raw_probe *p)
+{
+	static const char *const stand_in[] = {"x", "x", "x", "x"};
+	char *pattern = substitute(p->pattern, stand_in, SUB_REGEX), why[300];
+	pcre2_code *re = fn_probe_pattern_compile(pattern, p->ignore_case, why, sizeof(why));
+
+	if (!re) {
+		fn_diags_add(c->diags, (unsigned)p->pattern_node->start_mark.line + 1,
+			     (unsigned)p->pattern_node->start_mark.column + 1,
+			     "pattern: '%s' is not a valid regular expression: %s", p->pattern,
+			     why);
+		c->errors++;
+	}
+	pcre2_code_free(re);
+	free(pattern);
 }
 
 static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct raw_probe *p)
@@ -129,47 +229,20 @@ static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct
 	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0 &&
 	    strcmp(p->unfakeable, "always") != 0)
 		error_at(c, node, "unfakeable must be 'host' or 'always', not '%s'", p->unfakeable);
+	if (p->pattern)
+		check_pattern(c, p);
 }
 
-/* Replaces {key} placeholders; in patterns the value is quoted so dots stay literal. */
-static char *substitute(const char *tmpl, const char *const *keys, const char *const *values,
-			size_t n, bool regex)
+static char *maybe_substitute(const char *tmpl, const char *const *values, enum sub_mode mode)
 {
-	struct fn_buf b;
-
-	fn_buf_init(&b);
-	for (const char *s = tmpl; *s;) {
-		size_t i;
-
-		for (i = 0; i < n; i++) {
-			size_t kl = strlen(keys[i]);
-
-			if (strncmp(s, keys[i], kl) == 0)
-				break;
-		}
-		if (i == n) {
-			fn_buf_append(&b, s++, 1);
-			continue;
-		}
-		fn_buf_printf(&b, regex ? "\\Q%s\\E" : "%s", values[i]);
-		s += strlen(keys[i]);
-	}
-	return fn_buf_steal(&b, NULL);
-}
-
-static char *maybe_substitute(const char *tmpl, const char *const *keys, const char *const *values,
-			      size_t n, bool regex)
-{
-	return tmpl ? substitute(tmpl, keys, values, n, regex) : NULL;
+	return tmpl ? substitute(tmpl, values, mode) : NULL;
 }
 
 static void emit(const struct raw_probe *p, const char *file, const char *item,
 		 const struct fn_identity *id, struct fn_probe_list *out)
 {
 	char gw[FN_IP_STRLEN] = "";
-	const char *keys[] = {"{if}", "{host}", "{gw}", "{hostname}"};
 	const char *values[] = {item ? item : "", item ? item : "", gw, id->hostname};
-	const size_t n = sizeof(keys) / sizeof(keys[0]);
 	struct fn_probe *q;
 
 	if (id->has_gateway)
@@ -179,11 +252,14 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 	out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
 	q = &out->v[out->n++];
 	memset(q, 0, sizeof(*q));
-	q->name = substitute(p->name, keys, values, n, false);
-	q->run = maybe_substitute(p->run, keys, values, n, false);
-	q->read = maybe_substitute(p->read, keys, values, n, false);
-	q->pattern = maybe_substitute(p->pattern, keys, values, n, true);
-	q->expect = substitute(p->expect, keys, values, n, false);
+	q->name = substitute(p->name, values, SUB_TEXT);
+	q->run = maybe_substitute(p->run, values, SUB_SHELL);
+	q->read = maybe_substitute(p->read, values, SUB_TEXT);
+	q->pattern = maybe_substitute(p->pattern, values, SUB_REGEX);
+	q->expect = substitute(p->expect, values, SUB_TEXT);
+	if (p->run)
+		for (size_t i = 0; i < FN_PROBE_NARGS; i++)
+			q->args[i] = xstrdup(values[i + 1]);
 	q->ignore_case = p->ignore_case;
 	q->unfakeable_on_host = p->unfakeable != NULL;
 	q->unfakeable_always = p->unfakeable && strcmp(p->unfakeable, "always") == 0;
@@ -256,6 +332,49 @@ static int report_yaml_error(const yaml_parser_t *parser, struct fn_diags *diags
 	return -1;
 }
 
+/* An event's place in the file, 1-based line and column. */
+#define EVENT_AT(ev) (unsigned)(ev).start_mark.line + 1, (unsigned)(ev).start_mark.column + 1
+
+/* One pass over the events before the document is built: syntax errors, nesting deeper than
+ * MAX_DEPTH and scalars holding a NUL (which C strings would silently cut) stop it at once. */
+static int check_events(const char *text, size_t len, struct fn_diags *diags)
+{
+	yaml_parser_t parser;
+	int depth = 0, rc = 1;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (rc > 0) {
+		yaml_event_t ev;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = report_yaml_error(&parser, diags);
+			break;
+		}
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > MAX_DEPTH) {
+				fn_diags_add(diags, EVENT_AT(ev),
+					     "nesting is deeper than %d levels, the limit for a "
+					     "probe file",
+					     MAX_DEPTH);
+				rc = -1;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (ev.type == YAML_SCALAR_EVENT &&
+			   strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
+			fn_diags_add(diags, EVENT_AT(ev), "a string contains a NUL character");
+			rc = -1;
+		} else if (ev.type == YAML_STREAM_END_EVENT) {
+			rc = 0;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int fn_probes_load(const char *name, const char *text, size_t len, const struct fn_identity *id,
 		   struct fn_probe_list *out, struct fn_diags *diags)
 {
@@ -264,6 +383,12 @@ int fn_probes_load(const char *name, const char *text, size_t len, const struct 
 	yaml_document_t doc;
 	yaml_node_t *root;
 
+	if (len > FN_PROBES_MAX_SIZE) {
+		fn_diags_add(diags, 0, 0, "file is larger than 1 MiB, the limit for a probe file");
+		return -1;
+	}
+	if (check_events(text, len, diags) < 0)
+		return -1;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
@@ -300,6 +425,8 @@ void fn_probes_free(struct fn_probe_list *list)
 		free(p->expect);
 		free(p->origin);
 		free(p->why);
+		for (size_t j = 0; j < FN_PROBE_NARGS; j++)
+			free(p->args[j]);
 	}
 	free(list->v);
 	list->v = NULL;

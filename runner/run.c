@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "child.h"
 #include "cli.h"
+#include "auditsock.h"
 #include "netns.h"
 #include "pid1.h"
 #include "staging.h"
@@ -55,7 +56,8 @@ struct run {
 	struct fn_vfs *vfs;
 	struct fn_fakefs *fs;
 	int log_fd;
-	char *log_path; /* absolute, for the shims */
+	char *log_path;		   /* absolute: the file the init covers (NULL: not covered) */
+	struct fn_auditsock audit; /* where the shims' events arrive */
 	char *shim_path;
 	const char *tools[sizeof(default_tools) / sizeof(default_tools[0]) + 1];
 	size_t n_tools;
@@ -479,21 +481,26 @@ static void plan_environment(struct run *r)
 		r->path_env = xasprintf("/usr/local/sbin:%s", path);
 		r->plan.path_env = r->path_env;
 	}
-	r->plan.log_env = r->log_path;
+	r->plan.log_mask = r->log_path;
 	r->plan.init_argv = init_argv(r->opts.argv);
 	r->plan.hostname = r->id->hostname[0] ? r->id->hostname : NULL;
 	r->plan.argv = r->opts.argv;
 }
 
-/* The audit log: created 0600, appended to by fakefs and by every shim (which get its absolute
- * path, as the target may change directory). */
+/* The audit log: created 0600 and written only by the runner (fakefs, the connection audit, the
+ * shims' events through the audit socket). A file or FIFO is covered inside the run by an empty
+ * read-only file; a terminal or other device stays as it is, since the target may use it too. */
 static int open_log(struct run *r)
 {
+	struct stat st;
+
 	r->log_fd = open(r->opts.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (r->log_fd < 0) {
 		fn_warn_errno("run: cannot open the log file %s", r->opts.log);
 		return -1;
 	}
+	if (fstat(r->log_fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return 0;
 	r->log_path = realpath(r->opts.log, NULL);
 	if (!r->log_path) {
 		fn_warn_errno("run: cannot resolve the log file %s", r->opts.log);
@@ -553,6 +560,12 @@ static int prepare(struct run *r)
 	fopts.real_paths = r->real_paths;
 	fopts.n_real_tools = r->n_real_tools;
 	fopts.log_fd = r->log_fd;
+	fopts.log_nodes = r->log_fd >= 0 && tree_has(r->vfs, FN_FAKEFS_HIDDEN_DIR);
+	if (!fopts.log_nodes) {
+		free(r->log_path);
+		r->log_path = NULL;
+		r->plan.log_mask = NULL;
+	}
 	r->fs = fn_fakefs_new(r->vfs, &fopts);
 	return -1;
 }
@@ -746,6 +759,23 @@ static void allow_added_tools(struct run *r)
 		fn_fakefs_allow_exe(r->fs, st.st_dev, r->added_tools[i]->ino);
 }
 
+/* The shims' event channel, served by a thread started before the pid namespace changes. */
+static int start_audit(struct run *r)
+{
+	const char *what = NULL;
+	int err = fn_auditsock_open(&r->audit, r->log_fd, &what);
+
+	if (!err)
+		err = fn_auditsock_start(&r->audit);
+	if (err)
+		return setup_failed(what ? what : "starting the audit thread", -err, NULL);
+	r->plan.log_sock_tree = r->audit.tree_fd;
+	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.listen_fd;
+	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.wake[0];
+	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.wake[1];
+	return -1;
+}
+
 static int run_target(struct run *r)
 {
 	char what[160];
@@ -764,19 +794,26 @@ static int run_target(struct run *r)
 	if (status)
 		return setup_failed("starting the FUSE thread", -status, NULL);
 	allow_added_tools(r);
+	if (r->plan.log_mask && (status = start_audit(r)) >= 0)
+		return status;
 	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
 		return setup_failed(what, -status, NULL);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
 		return setup_failed("pipe", errno, NULL);
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);
 	r->plan.dev_fd = fn_fakefs_dev_fd(r->fs);
+	if (r->log_fd >= 0)
+		r->plan.runner_fds[r->plan.n_runner_fds++] = r->log_fd;
 	status = spawn_init(r, report);
 	close(report[0]);
+	/* Every sender is gone with the init: write what they queued. */
+	fn_auditsock_stop(&r->audit);
 	return status;
 }
 
 static void release(struct run *r)
 {
+	fn_auditsock_stop(&r->audit);
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
 	fn_staging_release(&r->staging);
@@ -807,6 +844,9 @@ int fn_cmd_run(int argc, char **argv)
 			.staging = {.mnt_fd = -1, .init_fd = -1},
 			.plan = {.staging_fd = -1, .init_fd = -1}};
 	int status;
+
+	fn_auditsock_init(&r.audit);
+	r.plan.log_sock_tree = -1;
 
 	status = fn_backend_dispatch(&argc, argv);
 	if (status < 0)

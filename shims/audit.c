@@ -1,14 +1,23 @@
-/* The shims' side of `fakenet run --log`: one "shim" event per call, appended to $FAKENET_LOG after
- * the tool has written its output. Logging is best effort: nothing here may change what a tool
- * prints or how it exits. */
-#include <fcntl.h>
+/* The shims' side of `fakenet run --log`: one "shim" event per call, sent after the tool has
+ * written its output to the runner's audit socket, bound at a fixed hidden path of the view (no
+ * environment variable names it). The runner adds the time and the pid and uid the kernel reports
+ * for this connection, and writes the log, which no process inside can reach. Logging is best
+ * effort: nothing here may change what a tool prints or how it exits. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "../fakefs/fakefs.h"
 #include "jsonl.h"
 #include "shim.h"
 #include "util.h"
+
+/* How long a shim waits for the runner at most, to connect, send, and hear that it was logged. */
+#define AUDIT_TIMEOUT_MS 2000
 
 /* What one call did; a shim is one short process, so one record per process. */
 static struct {
@@ -21,6 +30,7 @@ static struct {
 	size_t rule;
 	enum fn_http_fail fail;
 	int status;
+	char *error; /* a rule that exhausted its match budget */
 } audit;
 
 void fn_shim_audit_start(const char *tool, int argc, char **argv)
@@ -41,6 +51,13 @@ void fn_shim_audit_http(const struct fn_url *url, const struct fn_http_answer *a
 	audit.rule = a->rule_index;
 	audit.fail = a->fail;
 	audit.status = a->status;
+	free(audit.error);
+	audit.error = NULL;
+	if (a->budget_exhausted) {
+		char why[160];
+
+		audit.error = xstrdup(fn_http_budget_error(a, why, sizeof(why)));
+	}
 }
 
 static const char *source_name(enum fn_http_source s)
@@ -86,22 +103,68 @@ static void add_http(struct fn_jsonl *j)
 		fn_jsonl_int(j, "status", audit.status);
 	else
 		fn_jsonl_null(j, "status");
+	if (audit.error)
+		fn_jsonl_str(j, "error", audit.error);
 }
 
-/* Writes the event; `exec` names the program the call handed over to (exit is then null). */
-static void write_event(int status, const char *exec)
+static int audit_connect(void)
 {
-	const char *path = getenv("FAKENET_LOG");
-	struct fn_jsonl j;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX,
+				   .sun_path = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_LOG};
+	struct timeval tv = {.tv_sec = AUDIT_TIMEOUT_MS / 1000,
+			     .tv_usec = AUDIT_TIMEOUT_MS % 1000 * 1000};
+	struct stat st;
 	int fd;
 
-	if (!audit.tool || !path || path[0] != '/')
-		return;
-	/* O_NONBLOCK: a FIFO without a reader must not hang the tool. */
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+	/* Outside `fakenet run --log` there is no socket there: no socket is opened either. */
+	if (stat(addr.sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	/* SO_SNDTIMEO bounds connect() too: a runner that stopped reading cannot hang a tool. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Sends the event and waits for the runner's answer: the runner reads this process's pid in the
+ * run's pid namespace while it still exists. MSG_NOSIGNAL: a closed socket is no SIGPIPE. */
+static void audit_send(const char *text, size_t len)
+{
+	int fd = audit_connect();
+	char ack;
+
 	if (fd < 0)
 		return;
-	fn_jsonl_event(&j, "shim", getpid());
+	while (len) {
+		ssize_t n = send(fd, text, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
+	if (!len && shutdown(fd, SHUT_WR) == 0)
+		(void)!read(fd, &ack, 1);
+	close(fd);
+}
+
+/* Sends the event; `exec` names the program the call handed over to (exit is then null). The
+ * runner adds time, event, pid and uid. */
+static void write_event(int status, const char *exec)
+{
+	struct fn_jsonl j;
+	size_t len;
+	char *text;
+
+	if (!audit.tool)
+		return;
+	fn_jsonl_begin(&j);
 	fn_jsonl_str(&j, "tool", audit.tool);
 	fn_jsonl_strv(&j, "argv", (const char *const *)audit.argv, (size_t)audit.argc);
 	if (exec) {
@@ -112,8 +175,9 @@ static void write_event(int status, const char *exec)
 	}
 	if (audit.http)
 		add_http(&j);
-	(void)fn_jsonl_write(&j, fd);
-	close(fd);
+	text = fn_jsonl_end(&j, &len);
+	audit_send(text, len);
+	free(text);
 }
 
 static void audit_free(void)
@@ -122,6 +186,7 @@ static void audit_free(void)
 		free(audit.argv[i]);
 	free(audit.argv);
 	free(audit.url);
+	free(audit.error);
 	memset(&audit, 0, sizeof(audit));
 }
 

@@ -440,6 +440,11 @@ static int run_answers(const struct curl_opts *o, const struct fn_http_rules *ru
 
 		fn_http_lookup(rules, &t->url, &a);
 		fn_shim_audit_http(&t->url, &a);
+		if (o->verbose && a.budget_exhausted) {
+			char why[160];
+
+			fprintf(stderr, "* %s\n", fn_http_budget_error(&a, why, sizeof(why)));
+		}
 		fn_http_fake_address(t->id, t->url.host, &ip);
 		fn_ip_format(&ip, t->remote_ip);
 		t->remote_port = t->url.port;
@@ -1026,6 +1031,13 @@ static int curl_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < o.n_urls; i++) {
 		struct transfer t = {.id = ctx->id};
 
+		/* -m and --connect-timeout bound the patterns too: matching is this fake's lookup.
+		 */
+		fn_http_rules_set_deadline(
+		    rules,
+		    o.connect_timeout > 0 && (o.max_time <= 0 || o.connect_timeout < o.max_time)
+			? o.connect_timeout
+			: o.max_time);
 		rc = transfer_one(&o, rules, &t, o.urls[i], i < o.n_outs ? &o.outs[i] : NULL);
 		if (t.out_opened)
 			fclose(t.out);

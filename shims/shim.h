@@ -23,7 +23,8 @@ struct fn_shim_tool {
 	    used, section("fn_shim_tools"))) static const struct fn_shim_tool *const var##_entry = \
 	    &var
 
-/* The audit log ($FAKENET_LOG, set by `fakenet run --log`; see "LOG FORMAT" in fakenet(1)).
+/* The audit log of `fakenet run --log` (see "LOG FORMAT" in fakenet(1)), written by the runner
+ * from the events shims send to its socket.
  * main.c starts the record with the call's argv and finishes it with the exit status once the
  * output is written; curl and wget note each URL they look up (the last one is logged); a shim
  * about to exec another program logs the call first, with the program's path. */

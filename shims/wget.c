@@ -197,9 +197,10 @@ static void log_connecting(const struct wget_opts *o, const struct fn_url *url, 
 }
 
 /* -T bounds the wait; without it a never-answering host fails at once instead of after the
- * system's connect timeout. Only the first try waits, so -t never multiplies the delay. */
+ * system's connect timeout. Only the first try waits, so -t never multiplies the delay; none
+ * waits when the lookup itself used up -T. */
 static int fail_timeout(const struct wget_opts *o, const struct fn_url *url, const char *ip,
-			bool literal)
+			bool literal, bool wait)
 {
 	long tries = o->tries > 0 ? o->tries : 20;
 	char date[32];
@@ -209,7 +210,7 @@ static int fail_timeout(const struct wget_opts *o, const struct fn_url *url, con
 			log_msg(o, "--%s--  (try:%2ld)  %s\n", now_text(date), n, url->full);
 			log_connecting(o, url, ip, literal);
 		}
-		if (n == 1 && o->timeout > 0) {
+		if (n == 1 && wait && o->timeout > 0) {
 			struct timespec ts = {
 			    (time_t)o->timeout,
 			    (long)((o->timeout - (double)(time_t)o->timeout) * 1e9)};
@@ -295,6 +296,11 @@ static int fetch(const struct wget_opts *o, const struct fn_http_rules *rules,
 		log_msg(o, "--%s--  %s\n", now_text(date), url->full);
 		fn_http_lookup(rules, url, &a);
 		fn_shim_audit_http(url, &a);
+		if (a.budget_exhausted) {
+			char why[160];
+
+			log_msg(o, "%s\n", fn_http_budget_error(&a, why, sizeof(why)));
+		}
 		fn_http_fake_address(id, url->host, &addr);
 		fn_ip_format(&addr, ip);
 		if (a.fail == FN_HTTP_UNRESOLVABLE) {
@@ -317,7 +323,7 @@ static int fetch(const struct wget_opts *o, const struct fn_http_rules *rules,
 			return WGET_NETWORK;
 		}
 		if (a.fail == FN_HTTP_TIMEOUT)
-			return fail_timeout(o, url, ip, literal);
+			return fail_timeout(o, url, ip, literal, !a.out_of_time);
 		log_msg(o, "connected.\n");
 		log_msg(o, "HTTP request sent, awaiting response... ");
 		if (o->server_response)
@@ -587,6 +593,8 @@ static int wget_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 			rc = worse(rc, WGET_PARSE);
 			continue;
 		}
+		/* -T bounds the patterns too: matching is this fake's name lookup. */
+		fn_http_rules_set_deadline(rules, o.timeout);
 		one = fetch(&o, rules, ctx->id, &url);
 		rc = i == 0 ? one : worse(rc, one);
 		fn_url_free(&url);

@@ -106,10 +106,152 @@ PY
 	grep -q '"event":"shim",.*"tool":"route","argv":\["route","-n"\],"exit":0' "$work/log"
 }
 
-@test "a log that cannot be written never makes a tool fail" {
-	run "$F" run --log "$work/log" -- sh -c 'chmod 000 "$0"; rm -f "$0"; mkdir "$0"; route -n >/dev/null; echo "status=$?"' "$work/log"
+@test "a shim call with 5,000 arguments is logged with every one of them" {
+	run "$F" run --log "$work/log" -- sh -c 'route $(seq 5000) >/dev/null 2>&1; exit 0'
 	[ "$status" -eq 0 ]
-	[ "$output" = "status=0" ]
+	run "$PY" -c 'import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if "\"shim\"" in l]
+assert len(e) == 1 and e[0]["argv"] == ["route"] + [str(i) for i in range(1, 5001)], e
+print("ok")' "$work/log"
+	[ "$output" = ok ]
+}
+
+@test "the target cannot read, forge, truncate, move or remove the log, nor find its name" {
+	echo '{"event":"earlier"}' >"$work/log"
+	cat >"$work/script" <<'SCRIPT'
+log=$1
+said() { [ "$1" -eq 0 ] && echo done || echo refused; }
+echo "read=[$(cat "$log")]"
+(echo '{"event":"open","pid":1,"path":"/forged"}' >>"$log") 2>/dev/null; echo "append=$(said $?)"
+(: >"$log") 2>/dev/null; echo "truncate=$(said $?)"
+rm -f "$log" 2>/dev/null; echo "rm=$(said $?)"
+mv "$log" "$log.moved" 2>/dev/null; echo "mv=$(said $?)"
+echo "env=$(env | grep -c -e FAKENET_LOG -e "$log")"
+echo "init-fds=$(ls -l /proc/1/fd | grep -c -e "$log" -e socket:)"
+route -n >/dev/null; echo "route=$?"
+SCRIPT
+	run "$F" run --log "$work/log" -- sh "$work/script" "$work/log"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "read=[]
+append=refused
+truncate=refused
+rm=refused
+mv=refused
+env=0
+init-fds=0
+route=0" ]
+	[ "$(head -1 "$work/log")" = '{"event":"earlier"}' ]
+	! grep -q forged "$work/log"
+	grep -q '"event":"shim",.*"tool":"route","argv":\["route","-n"\],"exit":0' "$work/log"
+}
+
+@test "shims run by other users inside are logged with their own pid and uid" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	cat >"$work/script" <<'SCRIPT'
+exec 3>"$1/pids"
+setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo setpriv $$ >&3; exec route -n' >/dev/null
+if command -v runuser >/dev/null; then
+	runuser -u nobody -- sh -c 'echo runuser $$ >&3; exec arp -n' >/dev/null
+fi
+if command -v su >/dev/null; then
+	su -s /bin/sh nobody -c 'echo su $$ >&3; exec ifconfig lo' >/dev/null
+fi
+SCRIPT
+	run "$F" run --log "$work/log" -- sh "$work/script" "$work"
+	[ "$status" -eq 0 ]
+	run "$PY" - "$work/log" "$work/pids" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+tools = {"setpriv": "route", "runuser": "arp", "su": "ifconfig"}
+for how, pid in (l.split() for l in open(sys.argv[2])):
+    found = [e for e in events if e["event"] == "shim" and e["tool"] == tools[how]]
+    assert len(found) == 1, (how, events)
+    assert found[0]["pid"] == int(pid) and found[0]["uid"] == 65534, (how, pid, found)
+    print(how, "ok")
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"setpriv ok"* ]]
+}
+
+@test "what a sender claims about itself is not logged: the kernel's pid and uid are" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	cat >"$work/send.py" <<'PY'
+import os, socket, sys
+def send(payload):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect("/sys/class/net/.log")
+    s.sendall(payload)
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)
+    s.close()
+print(os.getpid(), flush=True)
+send(b'{"time":"1999-01-01T00:00:00.000Z","event":"open","pid":1,"uid":0,"tool":"forged",'
+     b'"tool":"second","path":"/x","n":-1.5e3,"ok":true,"nested":{"a":[1]}}')
+send(b'{"tool":"a"}\n{"event":"open","pid":1,"path":"/injected"}')
+send(b'not json \xff')
+PY
+	run "$F" run --log "$work/log" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PY" - <"$work/send.py"
+	[ "$status" -eq 0 ]
+	pid=$output
+	run "$PY" - "$work/log" "$pid" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+pid = int(sys.argv[2])
+assert len(events) == 3, events
+for e in events:
+    assert e["event"] == "shim" and e["pid"] == pid and e["uid"] == 65534, e
+    assert not e["time"].startswith("1999"), e
+first, second, third = events
+assert first["tool"] == "forged" and first["path"] == "/x" and first["n"] == -1.5e3, first
+assert first["ok"] is True and "nested" not in first, first
+assert second == {"time": second["time"], "event": "shim", "pid": pid, "uid": 65534,
+                  "error": "unreadable event: text after the object at byte 13"}, second
+assert third["error"] == "unreadable event: expected '{' at byte 0", third
+print("ok")
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	# One line per event: the payload's newline did not start a line of its own.
+	[ "$(wc -l <"$work/log")" -eq 3 ]
+	! grep -q injected "$work/log"
+}
+
+@test "idle connections and oversized events cannot keep shims from being logged" {
+	cat >"$work/flood.py" <<'PY'
+import os, socket, subprocess
+def connect():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect("/sys/class/net/.log")
+    return s
+idle = [connect() for _ in range(100)]
+subprocess.run(["route", "-n"], stdout=subprocess.DEVNULL, check=True)
+big = connect()
+big.sendall(b'{"tool":"' + b"x" * (1 << 20) + b'"}')
+big.shutdown(socket.SHUT_WR)
+big.recv(1)
+print(os.getpid())
+PY
+	run "$F" run --log "$work/log" -- "$PY" "$work/flood.py"
+	[ "$status" -eq 0 ]
+	pid=$output
+	run "$PY" - "$work/log" "$pid" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+pid = int(sys.argv[2])
+route = [e for e in events if e.get("tool") == "route"]
+assert len(route) == 1 and route[0]["exit"] == 0, events
+errors = [e["error"] for e in events if e["pid"] == pid]
+assert errors.count("event too long") == 1, errors
+assert errors.count("dropped: too many connections open at once") >= 36, errors
+print("ok")
+PY
+	echo "$output"
+	[ "$output" = ok ]
 }
 
 @test "a log in a missing directory: 125 and a clear message before anything starts" {

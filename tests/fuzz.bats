@@ -1,0 +1,36 @@
+#!/usr/bin/env bats
+# Each libFuzzer target (tests/fuzz/) over its checked-in corpus once: the seeds and every input a
+# fuzzing run once found a problem with must still run clean under ASan and UBSan. The targets are
+# built by `make all` when clang is installed.
+
+setup() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	fuzz=${FAKENET_BUILD:-$top/build}/fuzz
+}
+
+run_corpus() {
+	local bin=$fuzz/$1 corpus=$top/tests/fuzz/corpus/$1
+	command -v clang >/dev/null || skip "clang is not installed: make builds no fuzz targets"
+	case $fuzz in *i386*) skip "the fuzz targets are built for the native architecture only" ;; esac
+	[ -x "$bin" ]
+	[ "$(find "$corpus" -type f | wc -l)" -gt 0 ]
+	run "$bin" -runs=0 -timeout=10 -artifact_prefix="$BATS_TEST_TMPDIR/" "$corpus"
+	[ "$status" -eq 0 ] || { echo "$output" | tail -n 40; false; }
+	[[ "$output" == *"Done "*" runs in "* ]]
+}
+
+@test "fuzz corpus: identity loader, view tree and rule lookup" {
+	run_corpus fuzz_identity
+}
+
+@test "fuzz corpus: probe loader of fakenet check" {
+	run_corpus fuzz_probes
+}
+
+@test "fuzz corpus: log reader of fakenet log summarize" {
+	run_corpus fuzz_logsum
+}
+
+@test "fuzz corpus: URL parser and rule matcher of the curl and wget shims" {
+	run_corpus fuzz_url
+}

@@ -398,10 +398,11 @@ static void judge(const struct fn_probe *p, const char *record, bool host_net, s
 		r->verdict = V_FAIL;
 		r->note = xasprintf("took %.0f ms, more than %u ms", r->ms, p->max_ms);
 	}
-	if (r->verdict == V_FAIL && p->unfakeable_on_host && host_net) {
+	if (r->verdict == V_FAIL && ((p->unfakeable_on_host && host_net) || p->unfakeable_always)) {
 		r->verdict = V_UNFAKEABLE;
-		r->note =
-		    xstrdup("asks the kernel directly; only --net isolated can make it agree");
+		r->note = xstrdup(p->why ? p->why
+					 : "asks the kernel directly; only --net isolated can make "
+					   "it agree");
 	}
 }
 
@@ -570,6 +571,12 @@ static int load_all_probes(const struct check_opts *o, const struct fn_identity 
 		text = fn_builtin_probes(&len);
 		fn_diags_init(&diags, "built-in probes");
 		bad |= fn_probes_load("built-in", text, len, id, probes, &diags);
+		fn_diags_print(&diags, stderr);
+		fn_diags_free(&diags);
+		/* The tells battery: what a fingerprinter reads to see fakenet itself. */
+		text = fn_builtin_tells(&len);
+		fn_diags_init(&diags, "built-in tells");
+		bad |= fn_probes_load("tells", text, len, id, probes, &diags);
 		fn_diags_print(&diags, stderr);
 		fn_diags_free(&diags);
 	}

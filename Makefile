@@ -2,15 +2,25 @@
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 # make ARCH=i386 (WebVM's architecture): the same build into build-i386/ with Debian's i686 cross
-# compiler and the i386 multiarch libraries (make deps-i386 installs them).
+# compiler against an i386 Debian tree of its own (tools/i386-root builds it once, cached outside
+# the repository; the host's dpkg never gets the i386 architecture).
 ifeq ($(ARCH),i386)
 BUILD     ?= build-i386
-PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/i386-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+FAKENET_I386_ROOT ?= /var/cache/fakenet/bookworm-i386
+export FAKENET_I386_ROOT
+ifneq ($(MAKECMDGOALS),clean)
+I386_TREE := $(shell tools/i386-root "$(FAKENET_I386_ROOT)")
+ifneq ($(.SHELLSTATUS),0)
+$(error the i386 sysroot $(FAKENET_I386_ROOT) could not be built (tools/i386-root said why above))
+endif
+endif
+PKG_CONFIG ?= PKG_CONFIG_SYSROOT_DIR=$(I386_TREE) \
+	PKG_CONFIG_LIBDIR=$(I386_TREE)/usr/lib/i386-linux-gnu/pkgconfig:$(I386_TREE)/usr/share/pkgconfig pkg-config
 # libfuse3 insists on a 64-bit off_t; the preload library keeps the default so that its open and
 # open64 stay two symbols.
 FUSE_ARCH_CFLAGS := -D_FILE_OFFSET_BITS=64
 ifeq ($(origin CC),default)
-CC        := i686-linux-gnu-gcc
+CC        := i686-linux-gnu-gcc --sysroot=$(I386_TREE)
 endif
 endif
 BUILD     ?= build
@@ -155,7 +165,7 @@ format-check:
 	clang-format --dry-run -Werror $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-i386
 
 # Parts with build rules of their own (the preload library, cross builds).
 -include $(wildcard */part.mk)

@@ -8,6 +8,10 @@
 #include "identity.h"
 #include "util.h"
 
+const char *const fn_net_mode_names[FN_NET_N_MODES + 1] = {
+    [FN_NET_HOST] = "host", [FN_NET_ISOLATED] = "isolated", [FN_NET_FILTERED] = "filtered",
+    [FN_NET_NAT] = "nat",   [FN_NET_AUTO] = "auto",	    [FN_NET_N_MODES] = NULL};
+
 extern const char fn_embedded_docker_yaml[], fn_embedded_docker_yaml_end[];
 extern const char fn_embedded_desktop_yaml[], fn_embedded_desktop_yaml_end[];
 extern const char fn_embedded_multi_nic_yaml[], fn_embedded_multi_nic_yaml_end[];

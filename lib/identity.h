@@ -48,10 +48,15 @@ enum fn_nettools_style {
 
 /* `network:`, the mode `fakenet run` uses when --net is not given. */
 enum fn_net_mode {
-	FN_NET_HOST,	 /* the host's network (the default) */
+	FN_NET_HOST,	 /* the host's network */
 	FN_NET_ISOLATED, /* a namespace holding the identity, no way out */
 	FN_NET_FILTERED, /* isolated, plus egress restricted to an allowlist */
+	FN_NET_NAT,	 /* isolated, plus egress through the identity's gateway */
+	FN_NET_AUTO,	 /* nat where it can be had, else host (the default) */
+	FN_NET_N_MODES
 };
+/* The modes' names, as `network:` and --net spell them, indexed by the enum. */
+extern const char *const fn_net_mode_names[FN_NET_N_MODES + 1];
 
 /* An IPv4 or IPv6 address in network byte order; family is AF_INET or AF_INET6. */
 struct fn_ip {

@@ -1240,11 +1240,10 @@ static void parse_tools(struct ctx *c, const struct ynode *map)
 
 static void parse_network(struct ctx *c, const struct ynode *n)
 {
-	static const char *const words[] = {"host", "isolated", "filtered", NULL};
 	int mode;
 
-	c->id->network = FN_NET_HOST;
-	if (n && get_word(c, n, "network", words, &mode))
+	c->id->network = FN_NET_AUTO;
+	if (n && get_word(c, n, "network", fn_net_mode_names, &mode))
 		c->id->network = (enum fn_net_mode)mode;
 }
 

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "facts.h"
 #include "jsonl.h"
+#include "netmode.h"
 #include "probes.h"
 #include "check.h"
 #include "util.h"
@@ -58,7 +59,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: fakenet check [--identity FILE] [--probes FILE]... [--no-builtin]\n"
-		"                     [--format text|tap|json] [--net host|isolated|filtered]\n"
+		"                     [--format text|tap|json] [--net nat|host|isolated|filtered]\n"
 		"                     [--backend auto|fuse|preload]\n"
 		"Runs every probe inside the identity, as `fakenet run` would, and checks "
 		"that each view\n"
@@ -551,9 +552,10 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		fn_warn("check: --format must be text, tap or json, not '%s'", o->format);
 		return -1;
 	}
-	if (o->net && strcmp(o->net, "host") != 0 && strcmp(o->net, "isolated") != 0 &&
-	    strcmp(o->net, "filtered") != 0) {
-		fn_warn("check: --net %s: expected host, isolated or filtered", o->net);
+	enum fn_net_mode mode;
+
+	if (o->net && !fn_net_mode_parse(o->net, &mode)) {
+		fn_warn("check: --net %s: expected nat, host, isolated, filtered or auto", o->net);
 		return -1;
 	}
 	return 0;
@@ -628,9 +630,9 @@ int fn_cmd_check(int argc, char **argv)
 	struct fn_diags diags;
 	struct check_opts o;
 	struct result *res;
-	static const char *const modes[] = {"host", "isolated", "filtered"};
 	int status = 0, failed = 0, bad;
 	const char *net, **records;
+	enum fn_net_mode mode;
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -641,8 +643,11 @@ int fn_cmd_check(int argc, char **argv)
 	fn_diags_free(&diags);
 	if (!id)
 		return 2;
-	/* As for `fakenet run`: the flag, else the identity's network: key. */
-	net = o.net ? o.net : modes[id->network];
+	/* As for `fakenet run`: the flag, else the identity's network: key, then the fallback. */
+	mode = id->network;
+	if (o.net)
+		fn_net_mode_parse(o.net, &mode);
+	net = fn_net_mode_names[fn_net_mode_resolve(mode, id, true)];
 	/* Report every problem of every probe file in one pass before running anything. */
 	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));

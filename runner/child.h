@@ -53,7 +53,7 @@ struct fn_child_plan {
 	const char *log_mask;
 	/* Descriptors only the runner may hold (the log, the audit socket): the init closes its
 	 * copies first, so no process inside can reach them through /proc/1/fd. */
-	int runner_fds[4];
+	int runner_fds[64];
 	int n_runner_fds;
 	char **argv;
 };

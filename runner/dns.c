@@ -1,8 +1,12 @@
-/* The resolver of --net isolated: answers on the identity's nameserver addresses from the
+/* The resolver of the namespace modes: answers on the identity's nameserver addresses from the
  * identity's /etc/hosts (hosts entries, the machine's own name, blocked names as 127.0.0.1, exactly
- * what a program reading /etc/hosts gets) and NXDOMAIN for every other name, at once, so nothing
- * waits for a resolver timeout. */
+ * what a program reading /etc/hosts gets). Every other name gets NXDOMAIN at once under isolated
+ * and filtered, so nothing waits for a resolver timeout; under nat it goes to the host's own
+ * resolver (its /etc/resolv.conf), from the runner's namespace, and the answer comes back. */
 #include <errno.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -161,12 +165,16 @@ static int bind_nameserver(const struct fn_ip *ip)
 	return fd;
 }
 
-int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
+int fn_dns_open(const struct fn_identity *id, fn_dns_want_fn *want, void *arg, int *fds, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < id->n_nameservers && n < max; i++) {
-		int fd = bind_nameserver(&id->nameservers[i]);
+		int fd;
+
+		if (!want(&id->nameservers[i], arg))
+			continue;
+		fd = bind_nameserver(&id->nameservers[i]);
 
 		if (fd == -EADDRINUSE)
 			continue; /* the same address twice */
@@ -180,13 +188,124 @@ int fn_dns_open(const struct fn_identity *id, int *fds, size_t max)
 	return (int)n;
 }
 
+#define MAX_PENDING	   64
+#define FORWARD_TIMEOUT_MS 5000
+
+/* A question sent on to the host's resolver under a new id, until its answer comes back. */
+struct pending {
+	bool used;
+	uint16_t id, client_id;
+	int fd; /* the nameserver socket it came in on */
+	struct sockaddr_storage from;
+	socklen_t flen;
+	long deadline;
+};
+
 struct dns_server {
 	const struct fn_identity *id;
 	int log_fd;
 	int diag_fd; /* sock_diag in the namespace: who asked, for the log */
-	struct pollfd p[FN_NET_MAX_DNS];
+	struct pollfd p[FN_NET_MAX_DNS + 1];
 	size_t n;
+	int upstream; /* connected to the host's resolver; -1: nothing is forwarded */
+	uint16_t next_id;
+	struct pending pending[MAX_PENDING];
 };
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first nameserver of the runner's /etc/resolv.conf, as a connected UDP socket; -1 if none. */
+static int open_upstream(void)
+{
+	FILE *f = fopen("/etc/resolv.conf", "re");
+	char line[256], addr[64];
+	int fd = -1;
+
+	if (!f)
+		return -1;
+	while (fd < 0 && fgets(line, sizeof(line), f)) {
+		union {
+			struct sockaddr_in v4;
+			struct sockaddr_in6 v6;
+		} sa = {0};
+		socklen_t len;
+
+		if (sscanf(line, " nameserver %63s", addr) != 1)
+			continue;
+		if (inet_pton(AF_INET, addr, &sa.v4.sin_addr) == 1) {
+			sa.v4.sin_family = AF_INET;
+			sa.v4.sin_port = htons(53);
+			len = sizeof(sa.v4);
+		} else if (inet_pton(AF_INET6, addr, &sa.v6.sin6_addr) == 1) {
+			sa.v6.sin6_family = AF_INET6;
+			sa.v6.sin6_port = htons(53);
+			len = sizeof(sa.v6);
+		} else {
+			continue;
+		}
+		fd = socket(sa.v4.sin_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, len) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	fclose(f);
+	return fd;
+}
+
+/* Sends the question on under an id of its own; false when it cannot (then NXDOMAIN stands). */
+static bool forward(struct dns_server *s, int fd, uint8_t *q, size_t qlen,
+		    const struct sockaddr_storage *from, socklen_t flen)
+{
+	struct pending *slot = NULL;
+	long now = now_ms();
+
+	for (size_t i = 0; i < MAX_PENDING && !slot; i++)
+		if (!s->pending[i].used || s->pending[i].deadline < now)
+			slot = &s->pending[i];
+	if (!slot)
+		return false;
+	*slot = (struct pending){.used = true,
+				 .id = s->next_id++,
+				 .client_id = get16(q),
+				 .fd = fd,
+				 .from = *from,
+				 .flen = flen,
+				 .deadline = now + FORWARD_TIMEOUT_MS};
+	put16(q, slot->id);
+	if (send(s->upstream, q, qlen, MSG_DONTWAIT) < 0) {
+		slot->used = false;
+		put16(q, slot->client_id);
+		return false;
+	}
+	return true;
+}
+
+/* An answer of the host's resolver goes back to who asked, under the id they used. */
+static void relay_answer(struct dns_server *s)
+{
+	uint8_t a[4096];
+	ssize_t n = recv(s->upstream, a, sizeof(a), MSG_DONTWAIT);
+
+	if (n < DNS_HDR || !(a[2] & 0x80))
+		return;
+	for (size_t i = 0; i < MAX_PENDING; i++) {
+		struct pending *p = &s->pending[i];
+
+		if (!p->used || p->id != get16(a))
+			continue;
+		put16(a, p->client_id);
+		sendto(p->fd, a, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&p->from, p->flen);
+		p->used = false;
+		return;
+	}
+}
 
 /* One "dns" event: who asked (`pid` and `comm`, 0 when unknown), the question and what it got. */
 static void log_query(const struct dns_server *s, pid_t pid, const char *comm, const uint8_t *q,
@@ -220,7 +339,7 @@ static void log_query(const struct dns_server *s, pid_t pid, const char *comm, c
 	fn_jsonl_write(&j, s->log_fd);
 }
 
-static void serve_one(const struct dns_server *s, int fd)
+static void serve_one(struct dns_server *s, int fd)
 {
 	uint8_t q[1500], out[1500];
 	struct sockaddr_storage from;
@@ -233,6 +352,10 @@ static void serve_one(const struct dns_server *s, int fd)
 	if (n <= 0)
 		return;
 	len = fn_dns_answer(s->id, q, (size_t)n, out, sizeof(out));
+	/* A name the identity does not know is the host resolver's to answer. */
+	if (len >= DNS_HDR && (out[3] & 0xf) == RCODE_NXDOMAIN && s->upstream >= 0 &&
+	    forward(s, fd, q, (size_t)n, &from, flen))
+		return;
 	/* Before the answer, while the asker still waits on its socket: a resolver closes it as
 	 * soon as it has the reply. Only --log pays this walk of /proc. */
 	if (len && s->log_fd >= 0)
@@ -248,18 +371,23 @@ static void *dns_loop(void *arg)
 	struct dns_server *s = arg;
 
 	for (;;) {
-		if (poll(s->p, s->n, -1) < 0)
+		size_t n = s->n + (s->upstream >= 0);
+
+		if (poll(s->p, n, -1) < 0)
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->p[i].revents & POLLIN)
 				serve_one(s, s->p[i].fd);
+		if (n > s->n && (s->p[s->n].revents & POLLIN))
+			relay_answer(s);
 	}
 	return NULL;
 }
 
-int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log_fd, int diag_fd)
+int fn_dns_start(const struct fn_identity *id, struct fn_net *net)
 {
 	static struct dns_server s;
+	size_t n = net->n_dns;
 	pthread_attr_t attr;
 	pthread_t t;
 	int err;
@@ -267,11 +395,18 @@ int fn_dns_start(const struct fn_identity *id, const int *fds, size_t n, int log
 	if (n == 0)
 		return 0;
 	s.id = id;
-	s.log_fd = log_fd;
-	s.diag_fd = diag_fd;
+	s.log_fd = net->log_fd;
+	s.diag_fd = net->diag_fd;
 	s.n = n;
 	for (size_t i = 0; i < n; i++)
-		s.p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		s.p[i] = (struct pollfd){.fd = net->dns_fds[i], .events = POLLIN};
+	/* This thread is in the runner's namespace: the host's resolver is reachable from here. */
+	s.upstream = net->nat ? open_upstream() : -1;
+	s.next_id = (uint16_t)now_ms();
+	if (s.upstream >= 0) {
+		s.p[n] = (struct pollfd){.fd = s.upstream, .events = POLLIN};
+		fn_net_hold(net, s.upstream);
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);

@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <linux/fib_rules.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +25,6 @@
 #include "netaddr.h"
 #include "util.h"
 
-#define EGRESS_IFNAME	"fnegress"
 #define EGRESS_WAIT_MS	3000
 #define EGRESS_POLL_US	10000
 #define PASTA_NOT_FOUND 127
@@ -127,6 +129,8 @@ static bool host_allowed(const struct fn_filter *f, const struct fn_ip *ip)
 bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct fn_ip *ip,
 		      unsigned port)
 {
+	if (ip->family == AF_INET && f->open)
+		return true;
 	if (ip->family != AF_INET || (f->n_allow == 0 && f->n_host_patterns == 0))
 		return false;
 	return port_allowed(f, proto, port) && host_allowed(f, ip);
@@ -180,7 +184,7 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, c
 
 	if (!id->has_gateway || id->gateway_ip.family != AF_INET ||
 	    !(sub = gateway_subnet(id, &f))) {
-		snprintf(what, len, "--net filtered needs an IPv4 gateway in the identity");
+		snprintf(what, len, "--net nat and filtered need an IPv4 gateway in the identity");
 		return -EINVAL;
 	}
 	/* The identity's neighbour entry names the gateway's MAC: frames must be for this link. */
@@ -232,6 +236,8 @@ int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void
 	size_t n_ports = f->n_allow ? f->n_allow : 1,
 	       n_hosts = f->n_host_patterns ? f->n_host_addrs : 1;
 
+	if (f->open)
+		return each(NULL, NULL, arg);
 	if (f->n_allow == 0 && f->n_host_patterns == 0)
 		return 0;
 	for (size_t i = 0; i < n_ports; i++)
@@ -278,7 +284,7 @@ static __attribute__((noreturn)) void exec_pasta(int peer_fd, pid_t runner)
 	snprintf(ns, sizeof(ns), "/proc/self/fd/%d", fd);
 	execlp("pasta", "pasta", "-f", "-q", "-4", "--config-net", "--no-map-gw", "--netns-only",
 	       "--runas", "0", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "-I",
-	       EGRESS_IFNAME, "--netns", ns, (char *)NULL);
+	       FN_FILTER_EGRESS_IFNAME, "--netns", ns, (char *)NULL);
 	_exit(errno == ENOENT ? PASTA_NOT_FOUND : 126);
 }
 
@@ -309,26 +315,52 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* On a thread of its own, which joins the peer namespace: pasta's default route there is the
- * sign that its tap is configured. */
+/* The namespace's IPv4 route changes as they happen, so the wait below needs no polling. */
+static int open_route_events(void)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV4_ROUTE};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static bool has_default_route(struct fn_rtnl *nl)
+{
+	struct route_probe p = {0};
+	struct fn_nlmsg m;
+	struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+
+	rt->rtm_family = AF_INET;
+	return fn_rtnl_dump(nl, &m, saw_default, &p) == 0 && p.found;
+}
+
+/* On a thread of its own, which joins the gateway namespace: pasta's default route there is the
+ * sign that its tap is configured. Wakes on a route change or pasta's exit (a pidfd), else every
+ * EGRESS_POLL_US where either cannot be had. */
 static void *wait_egress(void *arg)
 {
 	struct wait_job *j = arg;
 	long deadline = now_ms() + EGRESS_WAIT_MS;
 	struct fn_rtnl nl;
+	int events, pidfd;
 
 	if (setns(j->peer_fd, CLONE_NEWNET) < 0 || (j->err = fn_rtnl_open(&nl))) {
 		j->err = j->err ? j->err : -errno;
 		return NULL;
 	}
+	events = open_route_events(); /* before the first look: no change goes unseen */
+	pidfd = (int)syscall(SYS_pidfd_open, j->pasta, 0);
 	j->err = -ETIMEDOUT;
 	while (now_ms() < deadline) {
-		struct route_probe p = {0};
-		struct fn_nlmsg m;
-		struct rtmsg *rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+		struct pollfd p[2] = {{.fd = events, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
+		char drain[4096];
 
-		rt->rtm_family = AF_INET;
-		if (fn_rtnl_dump(&nl, &m, saw_default, &p) == 0 && p.found) {
+		if (has_default_route(&nl)) {
 			j->err = 0;
 			break;
 		}
@@ -336,27 +368,41 @@ static void *wait_egress(void *arg)
 			j->err = -ECHILD;
 			break;
 		}
-		usleep(EGRESS_POLL_US);
+		poll(p, 2,
+		     events >= 0 && pidfd >= 0 ? (int)(deadline - now_ms())
+					       : EGRESS_POLL_US / 1000);
+		while (events >= 0 && recv(events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
 	}
+	if (events >= 0)
+		close(events);
+	if (pidfd >= 0)
+		close(pidfd);
 	fn_rtnl_close(&nl);
 	return NULL;
 }
 
-int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t len)
+int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, char *what, size_t len)
 {
-	struct wait_job j = {.peer_fd = peer_fd};
 	pid_t runner = getpid();
-	pthread_t t;
-	int err;
 
 	f->pasta = fork();
 	if (f->pasta < 0) {
+		f->pasta = 0;
 		snprintf(what, len, "fork");
 		return -errno;
 	}
 	if (f->pasta == 0)
 		exec_pasta(peer_fd, runner);
-	j.pasta = f->pasta;
+	return 0;
+}
+
+int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t len)
+{
+	struct wait_job j = {.peer_fd = peer_fd, .pasta = f->pasta};
+	pthread_t t;
+	int err;
+
 	if ((err = pthread_create(&t, NULL, wait_egress, &j))) {
 		snprintf(what, len, "starting a thread");
 		return -err;
@@ -365,7 +411,8 @@ int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t 
 	if (j.err == -ECHILD) {
 		f->pasta = 0;
 		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == PASTA_NOT_FOUND) {
-			snprintf(what, len, "--net filtered needs pasta (Debian package passt)");
+			snprintf(what, len, "--net %s needs pasta (Debian package passt)",
+				 f->open ? "nat" : "filtered");
 			return -ENOENT;
 		}
 		snprintf(what, len, "pasta exited (status %d) before its tap was up",

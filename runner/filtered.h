@@ -1,5 +1,6 @@
-/* --net filtered: the isolated namespace plus an egress through pasta (Debian's passt), which
- * only an allowlist of protocol/port and of the identity's hosts entries may use. */
+/* --net nat and --net filtered: the isolated namespace plus an egress through pasta (Debian's
+ * passt) from a gateway namespace of fakenet's own, which under filtered only an allowlist of
+ * protocol/port and of the identity's hosts entries may use (nat: an open allowlist). */
 #pragma once
 
 #include <stdbool.h>
@@ -25,8 +26,12 @@ struct fn_filter {
 	size_t n_host_patterns;
 	struct fn_ip host_addrs[FN_FILTER_MAX]; /* what the identity's hosts entries give them */
 	size_t n_host_addrs;
+	bool open;   /* --net nat: every IPv4 destination */
 	pid_t pasta; /* 0: not started */
 };
+
+/* pasta's tap in the gateway namespace. */
+#define FN_FILTER_EGRESS_IFNAME "fnegress"
 
 /* Rules of the allowlist come before the egress rule, which refuses the rest. */
 #define FN_FILTER_PRIO 31000
@@ -51,6 +56,9 @@ typedef int fn_filter_pair_fn(const struct fn_allow *port, const struct fn_ip *h
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg);
 /* Over the target namespace's rtnetlink: the allowlist's rules. */
 int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len);
-/* Starts pasta on the peer namespace and waits for its route there. Returns 0 or -errno. */
-int fn_filter_start_egress(struct fn_filter *f, int peer_fd, char *what, size_t len);
+/* Starts pasta on the gateway namespace (from the thread that stays: pasta dies with it). Returns
+ * 0 or -errno. */
+int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, char *what, size_t len);
+/* Waits for pasta's route in the gateway namespace. Returns 0 or -errno. */
+int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t len);
 void fn_filter_stop(struct fn_filter *f);

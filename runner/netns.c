@@ -1,12 +1,17 @@
-/* --net isolated: builds the identity's network namespace over rtnetlink (no `ip` needed on the
- * target machine). Links are veth pairs whose peers sit, up and silent, in a second namespace only
- * the runner holds, so both disappear with the runner. Egress is cut twice: a routing rule after
- * table local answers ENETUNREACH for every other destination at route lookup, so no packet is
- * built, and an nftables table (nftables.c) rejects whatever still reaches the output hook. */
+/* --net isolated, nat and filtered: builds the identity's network namespace over rtnetlink (no `ip`
+ * needed on the target machine). Links are veth pairs whose peers sit in a second namespace only
+ * the runner holds (the gateway namespace), so both disappear with the runner. Under isolated the
+ * peers are silent and egress is cut twice: a routing rule after table local answers ENETUNREACH
+ * for every other destination at route lookup, so no packet is built, and an nftables table
+ * (nftables.c) rejects whatever still reaches the output hook. Under nat and filtered the
+ * allowlist's rules come first (filtered.c), and the gateway namespace forwards to pasta under a
+ * policy of its own, out of the target's reach. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fib_rules.h>
+#include <linux/ethtool.h>
 #include <linux/if.h>
+#include <linux/sockios.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/veth.h>
@@ -15,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,7 +39,7 @@
 void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
-	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = -1;
+	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
@@ -358,6 +364,22 @@ static bool link_settled(struct fn_rtnl *nl, int ifindex, bool ipv6)
 	return p.oper_up && p.multicast_route;
 }
 
+/* The kernel's link watcher applies a carrier change (operational state, qdisc, the start of IPv6)
+ * at once only for a link whose ifindex differs from its iflink, and batches the others for up to
+ * a second. Asking a veth for its link state over ethtool makes the watcher apply that link's
+ * pending change now (linkwatch_sync_dev), whatever the indexes. `sk` is a socket in the link's
+ * namespace. */
+static void link_sync(int sk, int ifindex)
+{
+	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
+	struct ifreq ifr = {.ifr_ifindex = ifindex};
+
+	if (ioctl(sk, SIOCGIFNAME, &ifr) < 0)
+		return;
+	ifr.ifr_data = (void *)&ev;
+	ioctl(sk, SIOCETHTOOL, &ifr);
+}
+
 /* A link comes up in steps the kernel's link watcher takes asynchronously, at most once a second
  * and in no promised order: the operational state (`state UP`, not UNKNOWN) and the start of IPv6
  * on it (ff00::/8, its link-local address). One link at a time keeps the kernel's lists in ifindex
@@ -371,7 +393,13 @@ static void wait_link_settled(struct fn_rtnl *nl, int ifindex)
 		usleep(10000);
 }
 
-static int build_links(struct fn_rtnl *nl, struct fn_rtnl *peer, const struct fn_identity *id,
+/* The gateway namespace as seen from the target's thread: its rtnetlink and a socket for ioctls. */
+struct gateway {
+	struct fn_rtnl nl;
+	int sk;
+};
+
+static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const struct fn_identity *id,
 		       int peer_ns, char *what, size_t len)
 {
 	int err;
@@ -401,12 +429,14 @@ static int build_links(struct fn_rtnl *nl, struct fn_rtnl *peer, const struct fn
 	for (size_t i = 1; i < id->n_ifaces; i++) {
 		const struct fn_iface *f = &id->ifaces[i];
 
-		if ((err = link_up(peer, f->iflink)))
+		if ((err = link_up(&gw->nl, f->iflink)))
 			return fail(what, len, err, "bringing up the peer of %s", f->name);
 		if (!f->up)
 			continue;
 		if ((err = link_up(nl, f->ifindex)))
 			return fail(what, len, err, "bringing up %s", f->name);
+		link_sync(sk, f->ifindex);
+		link_sync(gw->sk, f->iflink);
 		wait_link_settled(nl, f->ifindex);
 	}
 	return 0;
@@ -466,10 +496,39 @@ static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
 	return false;
 }
 
-/* The resolver must be reachable on the identity's nameservers even when they are other hosts:
- * each one becomes local through a table of its own, looked up before the egress rule. */
-static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, char *what,
-			     size_t len)
+/* Which run a nameserver filter is asked about. */
+struct isolate_ctx {
+	const struct fn_net *net;
+	const struct fn_identity *id;
+};
+
+/* With a gateway namespace, an IPv4 nameserver that is another host's address answers there, out
+ * of the target's sight, as a real server on the link or behind the gateway would. */
+static bool served_by_gateway(const struct fn_net *net, const struct fn_identity *id,
+			      const struct fn_ip *ns)
+{
+	return net->filter && ns->family == AF_INET && !is_own_address(id, ns);
+}
+
+static bool want_in_target(const struct fn_ip *ns, void *arg)
+{
+	const struct isolate_ctx *c = arg;
+
+	return !served_by_gateway(c->net, c->id, ns);
+}
+
+static bool want_in_gateway(const struct fn_ip *ns, void *arg)
+{
+	const struct isolate_ctx *c = arg;
+
+	return served_by_gateway(c->net, c->id, ns);
+}
+
+/* The resolver must be reachable on the identity's nameservers even when they are other hosts,
+ * through a table of its own looked up before the egress rule: there each one is local, or, when
+ * the gateway namespace serves it, routed the way the identity routes it. */
+static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
+			     const struct fn_identity *id, char *what, size_t len)
 {
 	for (size_t i = 0; i < id->n_nameservers; i++) {
 		const struct fn_ip *ns = &id->nameservers[i];
@@ -487,6 +546,11 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id, c
 		 * it again once chosen): the one the identity would use to reach that server. */
 		if (fn_route_lookup(id, ns, &via, &src))
 			r.src = &src;
+		if (served_by_gateway(net, id, ns) && r.src) {
+			r.type = RTN_UNICAST;
+			r.ifindex = via.ifindex;
+			r.gw = via.has_gw ? &via.gw : NULL;
+		}
 		if ((err = route_add(nl, &r)) && err != -EEXIST)
 			return fail(what, len, err, "routing the resolver address %s",
 				    fn_ip_format(ns, ip));
@@ -514,20 +578,26 @@ static int block_egress(struct fn_rtnl *nl, char *what, size_t len)
 	return 0;
 }
 
-/* Everything done inside the target namespace by the calling thread. */
-static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct fn_identity *id,
-			char *what, size_t len)
+/* Everything done over the target namespace's rtnetlink and nfnetlink. */
+static int build_kernel_state(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
+			      char *what, size_t len)
 {
 	struct fn_rtnl nl;
-	int err = fn_rtnl_open(&nl);
+	int err = fn_rtnl_open(&nl), sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (err)
-		return fail(what, len, err, "opening rtnetlink%s", "");
-	err = build_links(&nl, peer, id, net->peer_fd, what, len);
+	if (err || sk < 0) {
+		if (sk >= 0)
+			close(sk);
+		if (!err)
+			fn_rtnl_close(&nl);
+		return fail(what, len, err ? err : -errno, "opening rtnetlink%s", "");
+	}
+	err = build_links(&nl, sk, gw, id, net->peer_fd, what, len);
+	close(sk);
 	if (!err)
 		err = build_routes(&nl, id, what, len);
 	if (!err)
-		err = route_nameservers(&nl, id, what, len);
+		err = route_nameservers(&nl, net, id, what, len);
 	if (!err)
 		err = block_egress(&nl, what, len);
 	if (!err && net->filter)
@@ -536,17 +606,29 @@ static int build_target(struct fn_net *net, struct fn_rtnl *peer, const struct f
 		fail(what, len, err, "installing the nftables egress filter%s",
 		     err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
 	if (!err && net->filter)
-		err = fn_filter_peer_gateway(peer, id, what, len);
+		err = fn_filter_peer_gateway(&gw->nl, id, what, len);
 	fn_rtnl_close(&nl);
+	return err;
+}
+
+/* Everything done inside the target namespace by the calling thread. */
+static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
+			char *what, size_t len)
+{
+	int err = build_kernel_state(net, gw, id, what, len);
+
 	if (err)
 		return err;
-	err = fn_dns_open(id, net->dns_fds, FN_NET_MAX_DNS);
+	err = fn_dns_open(id, want_in_target, &(struct isolate_ctx){net, id},
+			  net->dns_fds + net->n_dns, FN_NET_MAX_DNS - net->n_dns);
 	if (err < 0)
 		return fail(what, len, err, "opening the resolver's sockets%s", "");
-	net->n_dns = (size_t)err;
+	net->n_dns += (size_t)err;
 	/* Without it the resolver's events only lack who asked. */
 	if (net->log_fd >= 0)
 		net->diag_fd = fn_asker_open();
+	if (net->nat)
+		net->follow_diag_fd = fn_asker_open();
 	return 0;
 }
 
@@ -565,71 +647,169 @@ struct isolate_job {
 	char *what;
 	size_t len;
 	int err;
+	int ready; /* written once the gateway namespace exists (or could not be made) */
 };
+
+/* The gateway namespace's own addresses for the nameservers it serves, on its loopback (which
+ * answers ARP for them on any link), and the resolver's sockets there. */
+static int serve_nameservers_here(struct isolate_job *j, struct gateway *gw)
+{
+	struct isolate_ctx c = {j->net, j->id};
+	int err;
+
+	if ((err = link_up(&gw->nl, 1)))
+		return fail(j->what, j->len, err, "bringing up %s", "lo");
+	for (size_t i = 0; i < j->id->n_nameservers; i++) {
+		const struct fn_ip *ns = &j->id->nameservers[i];
+		struct fn_nlmsg m;
+		struct ifaddrmsg *ifa;
+		char ip[FN_IP_STRLEN];
+
+		if (!served_by_gateway(j->net, j->id, ns))
+			continue;
+		ifa = fn_nl_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*ifa));
+		ifa->ifa_family = AF_INET;
+		ifa->ifa_prefixlen = 32;
+		ifa->ifa_scope = RT_SCOPE_HOST;
+		ifa->ifa_index = 1;
+		fn_nl_put(&m, IFA_LOCAL, ns->bytes, 4);
+		if ((err = fn_rtnl_talk(&gw->nl, &m)))
+			return fail(j->what, j->len, err,
+				    "giving the gateway the resolver address %s",
+				    fn_ip_format(ns, ip));
+	}
+	err = fn_dns_open(j->id, want_in_gateway, &c, j->net->dns_fds, FN_NET_MAX_DNS);
+	if (err < 0)
+		return fail(j->what, j->len, err, "opening the resolver's sockets%s", "");
+	j->net->n_dns = (size_t)err;
+	return 0;
+}
+
+/* The gateway namespace, the calling thread's from now on: with an egress, it forwards, and its
+ * own filter decides what may leave. */
+static int build_gateway(struct isolate_job *j, struct gateway *gw)
+{
+	int err;
+
+	j->net->peer_fd = new_netns();
+	if (j->net->peer_fd < 0)
+		return fail(j->what, j->len, j->net->peer_fd, "creating a network namespace%s", "");
+	quiet_peer_namespace();
+	if (j->net->filter && (err = fn_filter_peer_sysctls()))
+		return fail(j->what, j->len, err, "turning on forwarding for the egress%s", "");
+	if (j->net->filter &&
+	    (err = fn_nft_install_gateway(j->net->filter, FN_FILTER_EGRESS_IFNAME)))
+		return fail(j->what, j->len, err, "installing the gateway's nftables filter%s",
+			    err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
+	if ((err = fn_rtnl_open(&gw->nl)))
+		return fail(j->what, j->len, err, "opening rtnetlink%s", "");
+	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (gw->sk < 0)
+		return fail(j->what, j->len, -errno, "opening a socket%s", "");
+	return j->net->filter ? serve_nameservers_here(j, gw) : 0;
+}
 
 /* Runs on a thread of its own: a thread's network namespace is its own, so the runner's other
  * threads never leave theirs (a runner in a user namespace could not return to the host's). */
 static void *isolate_on_thread(void *arg)
 {
 	struct isolate_job *j = arg;
-	struct fn_rtnl peer = {.fd = -1};
+	struct gateway gw = {.nl.fd = -1, .sk = -1};
 
-	j->net->peer_fd = new_netns();
-	if (j->net->peer_fd < 0) {
-		j->err =
-		    fail(j->what, j->len, j->net->peer_fd, "creating a network namespace%s", "");
-		return NULL;
-	}
-	quiet_peer_namespace();
-	if (j->net->filter && (j->err = fn_filter_peer_sysctls())) {
-		fail(j->what, j->len, j->err, "turning on forwarding for the egress%s", "");
-		return NULL;
-	}
-	if ((j->err = fn_rtnl_open(&peer))) {
-		fail(j->what, j->len, j->err, "opening rtnetlink%s", "");
-		return NULL;
-	}
+	j->err = build_gateway(j, &gw);
+	/* The runner starts pasta on the gateway namespace meanwhile. */
+	if (write(j->ready, "", 1) < 0 || j->err)
+		goto out;
 	j->net->target_fd = new_netns();
 	if (j->net->target_fd < 0)
 		j->err =
 		    fail(j->what, j->len, j->net->target_fd, "creating a network namespace%s", "");
 	else
-		j->err = build_target(j->net, &peer, j->id, j->what, j->len);
-	fn_rtnl_close(&peer);
+		j->err = build_target(j->net, &gw, j->id, j->what, j->len);
+out:
+	fn_rtnl_close(&gw.nl);
+	if (gw.sk >= 0)
+		close(gw.sk);
 	return NULL;
+}
+
+/* pasta takes about as long to start as the rest of the set-up: it starts as soon as the gateway
+ * namespace exists, from this thread (it dies with the thread that forked it, the main one). */
+static int spawn_egress(struct fn_net *net, int ready, char *what, size_t len)
+{
+	char c;
+
+	if (read(ready, &c, 1) != 1 || net->peer_fd < 0 || !net->filter)
+		return 0;
+	return fn_filter_spawn_pasta(net->filter, net->peer_fd, what, len);
 }
 
 int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
 	struct isolate_job job = {.net = net, .id = id, .what = what, .len = len};
+	char pasta_what[160];
+	int err, ready[2], pasta_err;
 	pthread_t t;
-	int err;
 
 	if (net->log_fd >= 0 && fn_connlog_supported() &&
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net->connlog_sock) < 0)
 		return fail(what, len, -errno, "socketpair%s", "");
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return fail(what, len, -errno, "pipe%s", "");
+	job.ready = ready[1];
 	err = pthread_create(&t, NULL, isolate_on_thread, &job);
-	if (err)
+	if (err) {
+		close(ready[0]);
+		close(ready[1]);
 		return fail(what, len, -err, "starting a thread%s", "");
+	}
+	pasta_err = spawn_egress(net, ready[0], pasta_what, sizeof(pasta_what));
 	pthread_join(t, NULL);
+	close(ready[0]);
+	close(ready[1]);
+	if (!job.err && pasta_err) {
+		snprintf(what, len, "%s", pasta_what);
+		return pasta_err;
+	}
 	return job.err;
+}
+
+void fn_net_hold(struct fn_net *net, int fd)
+{
+	if (fd >= 0 && net->n_held < FN_NET_MAX_HELD)
+		net->held[net->n_held++] = fd;
+}
+
+/* What fn_net_isolate opened for the runner; the init keeps target_fd (its netns_fd) and the
+ * audit's connlog_sock[1]. */
+static void hold_own(struct fn_net *net)
+{
+	fn_net_hold(net, net->peer_fd);
+	fn_net_hold(net, net->diag_fd);
+	fn_net_hold(net, net->follow_diag_fd);
+	for (size_t i = 0; i < net->n_dns; i++)
+		fn_net_hold(net, net->dns_fds[i]);
 }
 
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
 {
-	int err = fn_dns_start(id, net->dns_fds, net->n_dns, net->log_fd, net->diag_fd);
+	int err = fn_dns_start(id, net);
 
 	if (err)
 		return fail(what, len, err, "starting the resolver%s", "");
-	if (net->filter && (err = fn_filter_start_egress(net->filter, net->peer_fd, what, len)))
+	if (net->filter && (err = fn_filter_wait_egress(net->filter, net->peer_fd, what, len)))
 		return err;
 	if (net->connlog_sock[0] >= 0) {
+		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
 		if (err)
 			return fail(what, len, err, "starting the connection audit%s", "");
 		net->connlog_sock[0] = -1; /* the thread's now */
 	}
-	return fn_publish_start(net->publish, net->n_publish, net->target_fd, what, len);
+	if ((err = fn_publish_start(net, what, len)))
+		return err;
+	hold_own(net);
+	return 0;
 }
 
 void fn_net_release(struct fn_net *net)

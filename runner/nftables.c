@@ -4,6 +4,7 @@
  * routing rules, and it catches what routing lets through (the gateway's own link). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -29,7 +30,8 @@ struct batch {
 	char *buf;
 	size_t len, cap;
 	uint32_t seq;
-	int failed; /* -ENOMEM once an append failed */
+	int failed;	   /* -ENOMEM once an append failed */
+	const char *chain; /* where rule_begin appends */
 };
 
 static void batch_append(struct batch *b, struct fn_nlmsg *m)
@@ -169,11 +171,11 @@ static void reject_with(struct fn_nlmsg *m, uint32_t type, uint8_t icmpx_code)
 }
 
 /* A rule is the table and chain names, then its expressions: begin, add, end. */
-static struct rtattr *rule_begin(struct fn_nlmsg *m)
+static struct rtattr *rule_begin(const struct batch *b, struct fn_nlmsg *m)
 {
 	nft_start(m, NFT_TYPE(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND, NFPROTO_INET);
 	fn_nl_put_str(m, NFTA_RULE_TABLE, FN_NFT_TABLE);
-	fn_nl_put_str(m, NFTA_RULE_CHAIN, FN_NFT_CHAIN);
+	fn_nl_put_str(m, NFTA_RULE_CHAIN, b->chain);
 	return nest(m, NFTA_RULE_EXPRESSIONS);
 }
 
@@ -183,25 +185,32 @@ static void rule_end(struct batch *b, struct fn_nlmsg *m, struct rtattr *exprs)
 	batch_append(b, m);
 }
 
-static void add_table_and_chain(struct batch *b)
+static void add_table(struct batch *b)
 {
 	struct fn_nlmsg m;
-	struct rtattr *hook;
 
 	nft_start(&m, NFT_TYPE(NFT_MSG_NEWTABLE), NLM_F_CREATE, NFPROTO_INET);
 	fn_nl_put_str(&m, NFTA_TABLE_NAME, FN_NFT_TABLE);
 	batch_append(b, &m);
+}
+
+/* A base chain on `hooknum` with policy drop; the rules that follow go there. */
+static void add_chain(struct batch *b, const char *name, uint32_t hooknum)
+{
+	struct fn_nlmsg m;
+	struct rtattr *hook;
 
 	nft_start(&m, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE, NFPROTO_INET);
 	fn_nl_put_str(&m, NFTA_CHAIN_TABLE, FN_NFT_TABLE);
-	fn_nl_put_str(&m, NFTA_CHAIN_NAME, FN_NFT_CHAIN);
+	fn_nl_put_str(&m, NFTA_CHAIN_NAME, name);
 	hook = nest(&m, NFTA_CHAIN_HOOK);
-	put_be32(&m, NFTA_HOOK_HOOKNUM, NF_INET_LOCAL_OUT);
+	put_be32(&m, NFTA_HOOK_HOOKNUM, hooknum);
 	put_be32(&m, NFTA_HOOK_PRIORITY, 0);
 	fn_nl_nest_end(&m, hook);
 	put_be32(&m, NFTA_CHAIN_POLICY, NF_DROP);
 	fn_nl_put_str(&m, NFTA_CHAIN_TYPE, "filter");
 	batch_append(b, &m);
+	b->chain = name;
 }
 
 /* Loopback carries everything the namespace may reach: its own addresses and the resolver. The
@@ -213,13 +222,13 @@ static void add_local_accepts(struct batch *b)
 	struct fn_nlmsg m;
 	struct rtattr *x;
 
-	x = rule_begin(&m);
+	x = rule_begin(b, &m);
 	load_meta(&m, NFT_META_OIF);
 	cmp_eq(&m, &lo, sizeof(lo));
 	verdict_accept(&m);
 	rule_end(b, &m, x);
 
-	x = rule_begin(&m);
+	x = rule_begin(b, &m);
 	match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV6);
 	load_payload(&m, NFT_PAYLOAD_NETWORK_HEADER, IPV6_DADDR_OFFSET, sizeof(ff02));
 	cmp_eq(&m, ff02, sizeof(ff02));
@@ -231,8 +240,9 @@ static void add_local_accepts(struct batch *b)
  * only, as the egress is. */
 static int add_allow_pair(const struct fn_allow *port, const struct fn_ip *host, void *arg)
 {
+	struct batch *b = arg;
 	struct fn_nlmsg m;
-	struct rtattr *x = rule_begin(&m);
+	struct rtattr *x = rule_begin(b, &m);
 
 	match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV4);
 	if (port) {
@@ -247,7 +257,7 @@ static int add_allow_pair(const struct fn_allow *port, const struct fn_ip *host,
 		cmp_eq(&m, host->bytes, 4);
 	}
 	verdict_accept(&m);
-	rule_end(arg, &m, x);
+	rule_end(b, &m, x);
 	return 0;
 }
 
@@ -256,13 +266,13 @@ static void add_rejects(struct batch *b)
 	struct fn_nlmsg m;
 	struct rtattr *x;
 
-	x = rule_begin(&m);
+	x = rule_begin(b, &m);
 	match_meta_u8(&m, NFT_META_L4PROTO, IPPROTO_TCP);
 	counter(&m);
 	reject_with(&m, NFT_REJECT_TCP_RST, 0);
 	rule_end(b, &m, x);
 
-	x = rule_begin(&m);
+	x = rule_begin(b, &m);
 	counter(&m);
 	reject_with(&m, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_HOST_UNREACH);
 	rule_end(b, &m, x);
@@ -341,35 +351,100 @@ static int send_fence(struct fn_rtnl *nl, uint32_t seq)
 	return send_all(nl, m.buf, m.hdr.nlmsg_len);
 }
 
-int fn_nft_install(const struct fn_filter *filter)
+/* Sends the batch between its begin and end marks and waits for the kernel's verdict on it. */
+static int commit(struct batch *b)
 {
-	struct batch b = {.seq = 1};
 	struct fn_rtnl nl;
 	int err;
 
-	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-	add_table_and_chain(&b);
-	add_local_accepts(&b);
-	if (filter)
-		fn_filter_each_pair(filter, add_allow_pair, &b);
-	add_rejects(&b);
-	batch_mark(&b, NFNL_MSG_BATCH_END);
-	if ((err = b.failed)) {
-		free(b.buf);
+	batch_mark(b, NFNL_MSG_BATCH_END);
+	if ((err = b->failed)) {
+		free(b->buf);
 		return err;
 	}
 	if ((err = open_nfnetlink(&nl))) {
-		free(b.buf);
+		free(b->buf);
 		return err;
 	}
-	err = send_all(&nl, b.buf, b.len);
-	free(b.buf);
+	err = send_all(&nl, b->buf, b->len);
+	free(b->buf);
 	if (!err)
 		err = send_fence(&nl, 2);
 	if (!err)
 		err = read_until(&nl, 1, 2, NULL, NULL);
 	fn_rtnl_close(&nl);
 	return err;
+}
+
+int fn_nft_install(const struct fn_filter *filter)
+{
+	struct batch b = {.seq = 1};
+
+	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	add_table(&b);
+	add_chain(&b, FN_NFT_CHAIN, NF_INET_LOCAL_OUT);
+	add_local_accepts(&b);
+	if (filter)
+		fn_filter_each_pair(filter, add_allow_pair, &b);
+	add_rejects(&b);
+	return commit(&b);
+}
+
+/* Accepts what comes in on the interface named `name` (a link made by someone else: pasta's). */
+static void accept_iifname(struct batch *b, const char *name)
+{
+	char padded[IFNAMSIZ] = {0};
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	strncpy(padded, name, sizeof(padded) - 1);
+	load_meta(&m, NFT_META_IIFNAME);
+	cmp_eq(&m, padded, sizeof(padded));
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
+static void accept_loopback_in(struct batch *b)
+{
+	const uint32_t lo = LOOPBACK_IFINDEX;
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	load_meta(&m, NFT_META_IIF);
+	cmp_eq(&m, &lo, sizeof(lo));
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
+/* The resolver on the nameservers the gateway namespace serves. */
+static void accept_dns_in(struct batch *b)
+{
+	uint16_t be_port = htons(53);
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	match_meta_u8(&m, NFT_META_L4PROTO, IPPROTO_UDP);
+	load_payload(&m, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFFSET, sizeof(be_port));
+	cmp_eq(&m, &be_port, sizeof(be_port));
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
+int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress)
+{
+	struct batch b = {.seq = 1};
+
+	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	add_table(&b);
+	add_chain(&b, FN_NFT_GW_INPUT, NF_INET_LOCAL_IN);
+	accept_loopback_in(&b);
+	accept_iifname(&b, egress);
+	accept_dns_in(&b);
+	add_chain(&b, FN_NFT_GW_FORWARD, NF_INET_FORWARD);
+	accept_iifname(&b, egress);
+	fn_filter_each_pair(filter, add_allow_pair, &b);
+	add_rejects(&b);
+	return commit(&b);
 }
 
 struct chain_scan {

@@ -21,6 +21,7 @@
 #include "child.h"
 #include "cli.h"
 #include "auditsock.h"
+#include "netmode.h"
 #include "netns.h"
 #include "pid1.h"
 #include "plan.h"
@@ -38,7 +39,7 @@ struct run_opts {
 	const char *log;
 	const char *shims; /* none | all | a,b,c */
 	const char *net;   /* --net as given; NULL: the identity's `network:` */
-	bool isolated;	   /* isolated or filtered: a namespace of its own */
+	bool isolated;	   /* isolated, filtered or nat: a namespace of its own */
 	char **argv;
 };
 
@@ -59,14 +60,14 @@ struct run {
 	struct fn_overlay_plan overlays; /* what the overlays keep: staged files, device roots */
 	struct fn_staging staging;
 	struct fn_child_plan plan;
-	struct fn_net net;	 /* --net isolated */
-	struct fn_filter filter; /* --net filtered: --allow, --allow-host */
+	struct fn_net net;	 /* --net isolated, filtered, nat */
+	struct fn_filter filter; /* --net filtered: --allow, --allow-host; nat: open */
 };
 
 static void usage(FILE *out)
 {
 	fputs(
-	    "usage: fakenet run [--identity FILE] [--net host|isolated|filtered]\n"
+	    "usage: fakenet run [--identity FILE] [--net nat|host|isolated|filtered]\n"
 	    "                   [--backend auto|fuse|preload] [--log FILE] [--shims "
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
@@ -76,18 +77,20 @@ static void usage(FILE *out)
 	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else\n"
 	    "                   /etc/fakenet/identity.yaml if it exists, else built-in "
 	    "docker.yaml)\n"
-	    "  --net MODE       host (default): the host's network; isolated: a namespace holding\n"
-	    "                   the identity in the kernel, no way out, a resolver of its own;\n"
-	    "                   filtered: isolated, plus egress through pasta for what --allow\n"
-	    "                   and --allow-host permit (default: the identity's network:)\n"
+	    "  --net MODE       nat: a namespace holding the identity in the kernel, connected\n"
+	    "                   through its gateway (pasta), ports it listens on reachable on the\n"
+	    "                   host's 127.0.0.1; isolated: the same with no way out; filtered:\n"
+	    "                   nat for what --allow and --allow-host permit only; host: the\n"
+	    "                   host's network; auto: nat where possible, else host, saying why\n"
+	    "                   (default: the identity's network:, else auto)\n"
 	    "  --allow PROTO/PORT  with filtered: let tcp/PORT or udp/PORT out (repeatable)\n"
 	    "  --allow-host PATTERN  with filtered: let out to the addresses of the identity's\n"
 	    "                   hosts entries whose name matches the glob (repeatable)\n"
-	    "  --publish [ADDR:]PORT[:TARGET_PORT]  with isolated: ADDR:PORT (127.0.0.1) on the\n"
+	    "  --publish [ADDR:]PORT[:TARGET_PORT]  not with host: ADDR:PORT (127.0.0.1) on the\n"
 	    "                   host reaches TARGET_PORT inside\n"
-	    "  --backend B      fuse (default): namespaces and FUSE; preload: no privilege, an\n"
-	    "                   LD_PRELOAD library and the shims on PATH; auto: fuse where it\n"
-	    "                   can be set up, else preload, saying why\n"
+	    "  --backend B      auto (default): fuse where it can be set up, else preload,\n"
+	    "                   saying why; fuse: namespaces and FUSE, or fail; preload: no\n"
+	    "                   privilege, an LD_PRELOAD library and the shims on PATH\n"
 	    "  --log FILE       append JSON Lines: every file opened in the view, every shim call\n"
 	    "  --shims SPEC     none, all (default), or a comma list of tools (route,arp,...)\n"
 	    "Exits with COMMAND's status, 128+N if it died of signal N, 125 if fakenet failed,\n"
@@ -113,6 +116,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 					     {"allow", required_argument, NULL, 'a'},
 					     {"allow-host", required_argument, NULL, 'A'},
 					     {0}};
+	enum fn_net_mode mode;
 	int c;
 
 	r->opts.shims = "all";
@@ -123,9 +127,9 @@ static int parse_args(struct run *r, int argc, char **argv)
 			r->opts.identity = optarg;
 			break;
 		case 'n':
-			if (strcmp(optarg, "host") != 0 && strcmp(optarg, "isolated") != 0 &&
-			    strcmp(optarg, "filtered") != 0)
-				return usage_error("--net: 'host', 'isolated' or 'filtered'");
+			if (!fn_net_mode_parse(optarg, &mode))
+				return usage_error(
+				    "--net: 'nat', 'host', 'isolated', 'filtered' or 'auto'");
 			r->opts.net = optarg;
 			break;
 		case 'a':
@@ -243,16 +247,25 @@ static int open_log(struct run *r)
 static int choose_net_mode(struct run *r)
 {
 	enum fn_net_mode mode = r->id->network;
+	const char *why;
 
 	if (r->opts.net)
-		mode = strcmp(r->opts.net, "filtered") == 0   ? FN_NET_FILTERED
-		       : strcmp(r->opts.net, "isolated") == 0 ? FN_NET_ISOLATED
-							      : FN_NET_HOST;
-	r->opts.isolated = mode != FN_NET_HOST;
-	if (r->net.n_publish && !r->opts.isolated)
-		return usage_error("--publish needs --net isolated or filtered");
+		fn_net_mode_parse(r->opts.net, &mode);
 	if ((r->filter.n_allow || r->filter.n_host_patterns) && mode != FN_NET_FILTERED)
 		return usage_error("--allow and --allow-host need --net filtered");
+	mode = fn_net_mode_resolve(mode, r->id, false);
+	if ((mode == FN_NET_NAT || mode == FN_NET_FILTERED) && (why = fn_net_egress_missing())) {
+		fn_warn("run: --net %s cannot run here: %s", fn_net_mode_names[mode], why);
+		return FN_EXIT_OWN;
+	}
+	r->opts.isolated = mode != FN_NET_HOST;
+	if (r->net.n_publish && !r->opts.isolated)
+		return usage_error("--publish needs a network namespace (not --net host)");
+	if (mode == FN_NET_NAT) {
+		r->filter.open = true;
+		r->net.filter = &r->filter;
+		r->net.nat = true;
+	}
 	if (mode != FN_NET_FILTERED)
 		return -1;
 	if (!fn_filter_resolve(&r->filter, r->id))
@@ -485,6 +498,15 @@ static int start_audit(struct run *r)
 	return -1;
 }
 
+/* The namespaces' and the resolver's descriptors stay the runner's: the init closes its copies. */
+static void hold_net_fds(struct run *r)
+{
+	size_t max = sizeof(r->plan.runner_fds) / sizeof(r->plan.runner_fds[0]);
+
+	for (size_t i = 0; i < r->net.n_held && (size_t)r->plan.n_runner_fds < max - 4; i++)
+		r->plan.runner_fds[r->plan.n_runner_fds++] = r->net.held[i];
+}
+
 static int run_target(struct run *r)
 {
 	char what[160];
@@ -507,6 +529,7 @@ static int run_target(struct run *r)
 		return status;
 	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
 		return setup_failed(what, -status, NULL);
+	hold_net_fds(r);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
 		return setup_failed("pipe", errno, NULL);
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);

@@ -48,6 +48,10 @@ setup() {
 	[ -f "$PRELOAD" ] || skip "no $PRELOAD: run make"
 }
 
+teardown() {
+	[ -z "${out:-}" ] || rm -rf "$out"
+}
+
 need_netns() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 	"$PY" -c 'import yaml' 2>/dev/null || skip "python3-yaml missing"
@@ -245,11 +249,65 @@ probe_args() {
 	[ "$status" -eq 125 ]
 }
 
-@test "check --backend auto passes where namespaces are refused" {
+@test "a plain fakenet run, unprivileged where namespaces are refused: the identity, one line on stderr" {
+	need_netns multi-nic
 	[ -x "$FAKENET" ] || skip "no $FAKENET"
 	deny="$BUILD/tests/preload/deny-ns"
 	[ -x "$deny" ] || skip "no $deny"
-	run "$deny" "$FAKENET" check --backend auto --format tap
+	command -v setpriv >/dev/null || skip "no setpriv"
+	local args bin
+	# What nobody runs, where nobody can reach it (bats' directories and a clone under /root are
+	# root's alone): fakenet with its preload library and shims beside it, the probe, the identity;
+	# and a directory for the results. teardown removes both.
+	out=$(mktemp -d /tmp/fakenet-nobody.XXXXXX)
+	chmod 755 "$out"
+	bin=$out/bin
+	mkdir -m 755 "$bin" "$out/res"
+	chmod 777 "$out/res"
+	cp "$FAKENET" "$PRELOAD" "$BUILD/fakenet-shim" "$deny" "$IFPROBE" "$TOP/identities/multi-nic.yaml" "$bin/"
+	cp -P -r "$BUILD/shims" "$bin/"
+	chmod -R a+rX "$bin"
+	args=$(probe_args multi-nic)
+	# As nobody, with user (and every other) namespace refused: files, getifaddrs and the
+	# interface ioctls (the probe), gethostname and uname, each into a file of its own.
+	# shellcheck disable=SC2016
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$bin/deny-ns" "$bin/fakenet" run --identity "$bin/multi-nic.yaml" -- sh -c '
+		o=$1 probe=$2 py=$3; shift 3
+		unshare -U true 2>/dev/null && echo "a user namespace was allowed"
+		cat /proc/net/route >"$o/route"
+		"$py" -c "import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob(\"/sys/class/net/*/address\"))]" >"$o/sys"
+		"$probe" "$@" | grep -v ETHTOOL_GPERMADDR >"$o/probe"
+		"$py" -c "import socket; print(socket.gethostname())" >"$o/hostname"
+		/bin/uname -n >>"$o/hostname"' sh "$out/res" "$bin/ifprobe" "$PY" $args
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# One line, naming the backend and why.
+	[ "$stderr" = "fakenet: using the preload backend (cannot create a mount namespace: Operation not permitted)" ]
+	diff -u <(in_netns multi-nic cat /proc/net/route) "$out/res/route"
+	diff -u <(in_netns multi-nic "$PY" -c 'import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]') "$out/res/sys"
+	# shellcheck disable=SC2086
+	diff -u <(in_netns multi-nic "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR) "$out/res/probe"
+	expected=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
+	diff -u <(printf '%s\n%s\n' "$expected" "$expected") "$out/res/hostname"
+}
+
+@test "a plain fakenet run where FUSE can be set up uses it, saying nothing" {
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || skip "needs root and /dev/fuse for the FUSE backend"
+	run --separate-stderr "$FAKENET" run --shims none -- sh -c 'readlink /proc/self/ns/mnt; grep -c " fuse" /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${lines[0]}" != "$(readlink /proc/self/ns/mnt)" ]
+	[ "${lines[1]}" -gt 0 ]
+}
+
+@test "a plain fakenet check passes where namespaces are refused" {
+	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	deny="$BUILD/tests/preload/deny-ns"
+	[ -x "$deny" ] || skip "no $deny"
+	run "$deny" "$FAKENET" check --format tap
 	echo "$output" | grep -v '^ok'
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -q '^ok .*getent hosts ipinfo.io'

@@ -17,19 +17,7 @@ setup() {
 	inet="fnf-inet-$$"
 	tmp=$(mktemp -d)
 	servers=()
-	ip netns add "$edge"
-	ip netns add "$inet"
-	for ns in "$edge" "$inet"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
-		ip -n "$ns" link set lo up
-	done
-	ip -n "$edge" link add eth0 type veth peer name eth0 netns "$inet"
-	ip -n "$edge" addr add 198.18.88.1/30 dev eth0
-	ip -n "$inet" addr add 198.18.88.2/30 dev eth0
-	ip -n "$edge" link set eth0 up
-	ip -n "$inet" link set eth0 up
-	ip -n "$edge" route add default via 198.18.88.2
+	make_edge_and_inet "$edge" "$inet" 198.18.88
 	for port in 8080 9090; do
 		mkdir -p "$tmp/www$port"
 		echo "served by $port" >"$tmp/www$port/index.html"

@@ -40,7 +40,7 @@ sh -c 'echo "cat $$" >&3; exec cat /proc/net/route /etc/hosts' >/dev/null
 route "$(printf 'a"b\\c\nd\001\377')" >/dev/null 2>&1
 exit 0
 SCRIPT
-	run "$F" run --identity "$multi" --log "$work/log" -- sh "$work/script" "$work"
+	run "$F" run --net host --identity "$multi" --log "$work/log" -- sh "$work/script" "$work"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$work/log")" = 600 ]
 	run "$PY" - "$work/log" "$work/pids" <<'PY'

@@ -45,10 +45,11 @@ field() {
 		"$top/identities/$1.yaml" "$2"
 }
 
+# The views as fakefs serves them (--net host: /proc/net and the links are its own too).
 inside() {
 	local id=$1
 	shift
-	"$F" run --identity "$top/identities/$id.yaml" --shims none -- "$@"
+	"$F" run --identity "$top/identities/$id.yaml" --net host --shims none -- "$@"
 }
 
 @test "real route -n and arp -n agree with a real namespace built like the identity" {
@@ -157,7 +158,7 @@ l
 /sys/class/net/eth0
 /sys/class/net/lo"
 	[ "$output" = "$expected" ]
-	run "$F" run --log "$tmp/log" --shims none -- stat -c "%F %a %s" /proc/net/route
+	run "$F" run --net host --log "$tmp/log" --shims none -- stat -c "%F %a %s" /proc/net/route
 	[ "$status" -eq 0 ]
 	[ "$output" = "$real_proc" ]
 }

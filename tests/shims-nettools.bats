@@ -4,7 +4,7 @@
 # with the identity's /etc/hosts (fakenet show) and a resolv.conf whose only server is 127.0.0.1,
 # so every reverse lookup the real tools do without -n fails at once on loopback. stdout, stderr
 # and the exit status must match. The 1.60 style is compared with the reference captures of real
-# 1.60 binaries ($FAKENET_REFERENCE/formats/raw/nettools160).
+# 1.60 binaries (tests/reference/net-tools-1.60).
 #
 # Identities whose tools.net_tools is "1.60" are compared with 2.10 through a copy set to "2.10".
 #
@@ -299,9 +299,7 @@ compare_captures() {
 }
 
 @test "1.60 style matches the captures of the real net-tools 1.60 binaries, counters masked" {
-	local dir="${FAKENET_REFERENCE:-$TOP/../shared/reference}/formats/raw/nettools160"
-	[ -d "$dir" ] || skip "reference captures not found (set FAKENET_REFERENCE)"
-	compare_captures 1.60 "$dir" arp.out=arp arp_n.out="arp -n" arp_a.out="arp -a" \
+	compare_captures 1.60 "$TOP/tests/reference/net-tools-1.60" arp.out=arp arp_n.out="arp -n" arp_a.out="arp -a" \
 		arp_an.out="arp -an" ifconfig.out=ifconfig ifconfig_a.out="ifconfig -a" \
 		ifconfig_eth0.out="ifconfig eth0" ifconfig_lo.out="ifconfig lo" \
 		ifconfig_s.out="ifconfig -s" netstat_i.out="netstat -i" netstat_rn.out="netstat -rn" \
@@ -310,9 +308,7 @@ compare_captures() {
 }
 
 @test "2.10 style matches the reference captures of net-tools 2.10, counters masked" {
-	local dir="${FAKENET_REFERENCE:-$TOP/../shared/reference}/formats/raw/cmd"
-	[ -d "$dir" ] || skip "reference captures not found (set FAKENET_REFERENCE)"
-	compare_captures 2.10 "$dir" arp.out=arp arp_n.out="arp -n" arp_e.out="arp -e" \
+	compare_captures 2.10 "$TOP/tests/reference/net-tools-2.10" arp.out=arp arp_n.out="arp -n" arp_e.out="arp -e" \
 		arp_a.out="arp -a" arp_an.out="arp -an" ifconfig_eth0.out="ifconfig eth0" \
 		ifconfig_lo.out="ifconfig lo" ifconfig_s.out="ifconfig -s" netstat_i.out="netstat -i" \
 		netstat_r.out="netstat -r" netstat_rn.out="netstat -rn" route.out=route \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # nm-tool and nmcli shims: every identity's gateway, addresses, MACs and nameservers (expected values
-# read from the YAML), and the exact formats of the captured machine ($FAKENET_REFERENCE); sudo.
+# read from the YAML), and the exact formats of the captured machine (tests/reference); sudo.
 
 setup() {
 	TOP=${FAKENET_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
@@ -8,7 +8,7 @@ setup() {
 	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || skip "no build directory (run make)"
 	SHIMS=$BUILD/shims
 	[ -x "$SHIMS/nm-tool" ] || skip "no $SHIMS/nm-tool (run make)"
-	REF=${FAKENET_REFERENCE:-$TOP/../shared/reference}
+	REF=$TOP/tests/reference
 	PY=python3
 	/usr/bin/python3 -c 'import yaml' 2>/dev/null && PY=/usr/bin/python3
 	T=$(mktemp -d)
@@ -26,10 +26,6 @@ EOF
 
 teardown() {
 	[ -n "${T:-}" ] && rm -rf "$T"
-}
-
-need_reference() {
-	[ -d "$REF/formats/raw" ] || skip "no reference captures at $REF (set FAKENET_REFERENCE)"
 }
 
 # The identity's facts, one "KEY VALUE" per line: gw IP, mac IF MAC (uppercase), addr IF A/P
@@ -103,9 +99,8 @@ EOF
 }
 
 @test "nm-tool: the captured machine's report, byte for byte" {
-	need_reference
 	FAKENET_IDENTITY=$T/captured.yaml "$SHIMS/nm-tool" >"$T/out"
-	cmp "$REF/formats/raw/nmtool/nm-tool_0.9.x_sample.out" "$T/out"
+	cmp "$REF/nm-tool/nm-tool-0.9.out" "$T/out"
 }
 
 # Our `device show` against the two real nmcli captures of that machine: the managed one fixes
@@ -113,15 +108,14 @@ EOF
 # kernel's own routes, metric 0, as our model has them). The active-connection number is NM's
 # activation counter: masked.
 @test "nmcli device show: the captured machine's fields, as real nmcli 1.42 printed them" {
-	need_reference
-	local raw=$REF/formats/raw mode flag
+	local mode flag
 	for mode in pretty terse; do
 		flag=
 		[ "$mode" = terse ] && flag=-t
 		if [ "$mode" = terse ]; then
-			cat "$raw/nmcli/nmcli_t_device_show_eth0.out" "$raw/nmcli_managed/nmcli_t_device_show_eth0.out"
+			cat "$REF/nmcli/nmcli_t_device_show_eth0.out" "$REF/nmcli-managed/nmcli_t_device_show_eth0.out"
 		else
-			cat "$raw/nmcli/nmcli_device_show_eth0.out" "$raw/nmcli_managed/nmcli_device_show_eth0.out"
+			cat "$REF/nmcli/nmcli_device_show_eth0.out" "$REF/nmcli-managed/nmcli_device_show_eth0.out"
 		fi | sed 's,ActiveConnection/[0-9]*,ActiveConnection/N,' | sort -u >"$T/real-lines"
 		FAKENET_IDENTITY=$T/captured.yaml "$SHIMS/nmcli" $flag device show eth0 >"$T/ours"
 		sed 's,ActiveConnection/[0-9]*,ActiveConnection/N,' "$T/ours" | sort -u >"$T/our-lines"
@@ -130,9 +124,9 @@ EOF
 		[ ! -s "$T/extra" ] || { echo "$mode: lines never printed by nmcli:"; cat "$T/extra"; return 1; }
 		# ...in the managed capture's field order, every field of it present.
 		if [ "$mode" = terse ]; then
-			cut -d: -f1 "$raw/nmcli_managed/nmcli_t_device_show_eth0.out" >"$T/real-names"
+			cut -d: -f1 "$REF/nmcli-managed/nmcli_t_device_show_eth0.out" >"$T/real-names"
 		else
-			cut -d: -f1 "$raw/nmcli_managed/nmcli_device_show_eth0.out" >"$T/real-names"
+			cut -d: -f1 "$REF/nmcli-managed/nmcli_device_show_eth0.out" >"$T/real-names"
 		fi
 		cut -d: -f1 "$T/ours" | diff -u "$T/real-names" -
 	done
@@ -142,28 +136,26 @@ EOF
 		grep -v -e '^GENERAL.STATE:' -e '^GENERAL.CONNECTION:' -e '^GENERAL.CON-PATH:' \
 			-e '^IP4.DNS' >"$T/ours-all"
 	grep -v -e '^GENERAL.STATE:' -e '^GENERAL.CONNECTION:' -e '^GENERAL.CON-PATH:' \
-		"$raw/nmcli/nmcli_device_show.out" | diff -u - "$T/ours-all"
+		"$REF/nmcli/nmcli_device_show.out" | diff -u - "$T/ours-all"
 }
 
 @test "nmcli: tables, -f, -g and the overview match the captures" {
-	need_reference
-	local raw=$REF/formats/raw
 	export FAKENET_IDENTITY=$T/captured.yaml
 	# The header and the eth0 and lo rows are what the managed machine showed; eth1 was only
 	# "connected (externally)" there, where we manage it too.
 	"$SHIMS/nmcli" device >"$T/table"
-	diff <(sed -n '1p;2p;4p' "$raw/nmcli_managed/nmcli_device.out") <(sed -n '1p;2p;4p' "$T/table")
+	diff <(sed -n '1p;2p;4p' "$REF/nmcli-managed/nmcli_device.out") <(sed -n '1p;2p;4p' "$T/table")
 	[ "$(sed -n 3p "$T/table")" = "eth1    ethernet  connected               Wired connection 2 " ]
-	"$SHIMS/nmcli" general status | diff "$raw/nmcli_managed/nmcli_general_status.out" -
+	"$SHIMS/nmcli" general status | diff "$REF/nmcli-managed/nmcli_general_status.out" -
 	# The unmanaged capture has no DNS line: NM hands out nameservers only for what it manages.
 	"$SHIMS/nmcli" -f IP4 device show eth0 | grep -v '^IP4.DNS' |
-		diff "$raw/nmcli/nmcli_f_IP4_device_show_eth0.out" -
-	"$SHIMS/nmcli" -g IP4.ADDRESS device show eth0 | diff "$raw/nmcli/nmcli_g_IP4ADDRESS.out" -
+		diff "$REF/nmcli/nmcli_f_IP4_device_show_eth0.out" -
+	"$SHIMS/nmcli" -g IP4.ADDRESS device show eth0 | diff "$REF/nmcli/nmcli_g_IP4ADDRESS.out" -
 	# Overview: lo's block and the closing hints are the capture's lines.
 	"$SHIMS/nmcli" >"$T/overview"
-	diff <(sed -n '/^lo:/,$p' "$raw/nmcli_managed/nmcli_noargs.out" | grep -v -e servers -e '^.interface') \
+	diff <(sed -n '/^lo:/,$p' "$REF/nmcli-managed/nmcli_noargs.out" | grep -v -e servers -e '^.interface') \
 		<(sed -n '/^lo:/,$p' "$T/overview" | grep -v -e servers -e '^.interface')
-	diff <(head -5 "$raw/nmcli_managed/nmcli_noargs.out") <(head -5 "$T/overview")
+	diff <(head -5 "$REF/nmcli-managed/nmcli_noargs.out") <(head -5 "$T/overview")
 	grep -qx "$(printf '\tservers: 172.18.0.1')" "$T/overview"
 }
 

@@ -14,7 +14,7 @@
 # Ethernet and wireless interfaces are veths in the namespace, so the kernel has no PCI NIC to
 # compare with there: their shape (entry names, modes, which reads fail, the device link's form and
 # the subsystem link's depth) is compared with the capture of a real PCI NIC instead
-# ($FAKENET_REFERENCE/formats/raw/sys_class_net_HOST_virtio_eth0.txt).
+# (tests/reference/sysfs/pci-nic.txt).
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
@@ -153,11 +153,9 @@ fake_shape() {
 }
 
 @test "desktop.yaml: a PCI NIC has the shape of a captured PCI NIC's sysfs" {
-	local capture="$FAKENET_REFERENCE/formats/raw/sys_class_net_HOST_virtio_eth0.txt"
+	local capture="$TOP/tests/reference/sysfs/pci-nic.txt"
 	local identity="$TOP/identities/desktop.yaml" real depth ups
 
-	[ -n "${FAKENET_REFERENCE:-}" ] && [ -f "$capture" ] ||
-		skip "reference capture not found (set FAKENET_REFERENCE)"
 	fake_dump "$identity" eth0 >"$BATS_TEST_TMPDIR/fake"
 	capture_shape "$capture" >"$BATS_TEST_TMPDIR/capture-shape"
 	fake_shape "$BATS_TEST_TMPDIR/fake" >"$BATS_TEST_TMPDIR/fake-shape"

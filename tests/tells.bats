@@ -183,7 +183,7 @@ for name in sys.argv[1:]:
 print("ok")'
 	# A clean environment: the test harness's own variables (BATS_TEST_DESCRIPTION) name fakenet.
 	clean=(env -i PATH="$PATH")
-	run "${clean[@]}" "$F" check --identity "$docker" --format json
+	run "${clean[@]}" "$F" check --identity "$docker" --net host --format json
 	[ "$status" -eq 0 ]
 	"$PY" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
 		"ok=tell: lstat of /proc/net/route (size, blocks)" "ok=tell: /etc/hosts blocks as on disk" \

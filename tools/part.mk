@@ -1,32 +1,27 @@
 # The i386 build's own targets (the variables that make ARCH=i386 switches are at the top of the
-# Makefile). make deps-i386 installs the toolchain and qemu-user-static; make i386-root builds the
-# cached i386 Debian tree that tests/i386.bats runs the i386 build in. make check builds both first
-# (cheap once they exist); make check-i386 runs the whole suite with the i386 build.
-.PHONY: deps-i386 i386-build i386-binfmt i386-root i386-ready check-i386
+# Makefile; that build makes its sysroot, the cached i386 Debian tree, with tools/i386-root).
+# make check builds it first (cheap once it exists) for tests/i386.bats; make check-i386 runs the
+# whole suite with the i386 build.
+.PHONY: i386-build i386-binfmt i386-root i386-ready check-i386 check-fresh
 
 I386_BUILD := build-i386
-# The cached tree; tools/i386-root rebuilds it only when its package list changes.
 FAKENET_I386_ROOT ?= /var/cache/fakenet/bookworm-i386
 export FAKENET_I386_ROOT
 
-deps-i386:
-	tools/install-deps-i386
+i386-root:
+	tools/i386-root "$(FAKENET_I386_ROOT)" >/dev/null
 
 # BUILD and SAN are set again because a parent make's command line (check-asan) reaches here.
 i386-build:
 	@command -v i686-linux-gnu-gcc >/dev/null || { \
-		echo "i386-build: no i686-linux-gnu-gcc: run tools/install-deps-i386 (make deps-i386)" >&2; \
-		exit 1; }
+		echo "i386-build: no i686-linux-gnu-gcc: run tools/install-deps" >&2; exit 1; }
 	$(MAKE) ARCH=i386 BUILD=$(I386_BUILD) SAN= all
 
 # A kernel without IA32 emulation runs the i386 binaries through qemu-i386-static.
-i386-binfmt: i386-build
-	tools/binfmt-i386 $(I386_BUILD)/fakenet-shim
+i386-binfmt:
+	tools/binfmt-i386
 
-i386-root: i386-binfmt
-	tools/i386-root "$(FAKENET_I386_ROOT)" >/dev/null
-
-i386-ready: i386-root
+i386-ready: i386-build i386-binfmt
 
 ifneq ($(ARCH),i386)
 check: i386-ready
@@ -43,3 +38,7 @@ endif
 # The host build too: the i386 tests compare against the host's programs.
 check-i386: i386-ready all
 	$(MAKE) ARCH=i386 BUILD=$(I386_BUILD) SAN= check
+
+# The README's two commands, as written, in a pristine Debian 12 tree (tools/check-fresh).
+check-fresh:
+	tools/check-fresh

@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# `fakenet run --net nat`, the default: the kernel holds the identity, and the network is still
+# there through the identity's gateway (pasta, from a gateway namespace of fakenet's own).
+# Expected values come from the real kernel: a namespace built from the same identity by
+# tests/lib/netns-from-identity.py, asked by the same real programs (a dynamic and a static C
+# program, python, the real ip, busybox). pasta connects from the runner's own network, so every
+# run happens inside a namespace the test creates ("edge"), whose only link leads to a second
+# test namespace ("inet") that plays the internet: an HTTP server and a resolver. No packet can
+# reach any other network.
+
+bats_require_minimum_version 1.5.0
+
+load lib/common
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	cc -O1 -o "$BATS_FILE_TMPDIR/ifprobe" "$BATS_TEST_DIRNAME/lib/ifprobe.c"
+	cc -O1 -static -o "$BATS_FILE_TMPDIR/ifprobe-static" "$BATS_TEST_DIRNAME/lib/ifprobe.c"
+}
+
+setup() {
+	require_fakenet_env
+	command -v ip >/dev/null || skip "no iproute2"
+	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
+	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	edge="fnn-edge-$$"
+	inet="fnn-inet-$$"
+	ref="fnn-ref-$$"
+	nap="1000.$$$RANDOM"
+	tmp=$(mktemp -d)
+	servers=()
+	make_edge_and_inet "$edge" "$inet" 198.18.66
+	# `ip netns exec` puts this file over /etc/resolv.conf: the host resolver is the test's.
+	mkdir -p "/etc/netns/$edge"
+	echo "nameserver 198.18.66.2" >"/etc/netns/$edge/resolv.conf"
+	mkdir -p "$tmp/www"
+	echo "served by the test host" >"$tmp/www/index.html"
+	ip netns exec "$inet" $PYTHON -m http.server -b 198.18.66.2 -d "$tmp/www" 8080 \
+		>/dev/null 2>&1 &
+	servers+=($!)
+	ip netns exec "$inet" $PYTHON "$top/tests/lib/dns-server.py" 198.18.66.2 198.18.66.2 \
+		"$tmp/dns-count" >/dev/null 2>&1 &
+	servers+=($!)
+	for _ in $(seq 100); do
+		ip netns exec "$inet" ss -ltn "sport = :8080" | grep -q LISTEN &&
+			ip netns exec "$inet" ss -lun "sport = :53" | grep -q 198.18 && break
+		sleep 0.02
+	done
+}
+
+teardown() {
+	[ -n "${runner:-}" ] && kill -KILL "$runner" 2>/dev/null
+	for pid in "${servers[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null || true
+	done
+	pkill -KILL -f "sleep $nap" 2>/dev/null || true
+	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
+	ip netns del "$edge" 2>/dev/null || true
+	ip netns del "$inet" 2>/dev/null || true
+	rm -rf "/etc/netns/$edge" "$tmp"
+}
+
+# Runs fakenet in the edge namespace, the runner's "host".
+in_edge() {
+	ip netns exec "$edge" "$FAKENET" "$@"
+}
+
+# Every program that asks the kernel: run the same way in the reference namespace and the target.
+probes() {
+	cat <<SCRIPT
+echo '## ifprobe'; $BATS_FILE_TMPDIR/ifprobe 192.0.2.1 | grep -v '^nodename'
+echo '## ifprobe -static'; $BATS_FILE_TMPDIR/ifprobe-static 192.0.2.1 | grep -v '^nodename'
+echo '## python'; $PYTHON -c 'import socket, uuid; print(socket.if_nameindex()); print("%012x" % uuid.getnode())'
+echo '## ip addr'; ip addr
+echo '## ip link'; ip link
+echo '## ip route'; ip route
+echo '## ip neigh'; ip neigh | sort
+echo '## busybox ifconfig'; busybox ifconfig -a
+echo '## busybox ip addr'; busybox ip addr
+SCRIPT
+}
+
+# Values the kernel moves on its own: counters, neighbour states that decay, the peers' netns.
+mask() {
+	sed -E -e 's/link-netns(id)? [^ ]+/link-netns X/' \
+		-e 's/\b(REACHABLE|STALE|DELAY|PROBE|PERMANENT)\b/VALID/' \
+		-e 's/(packets|bytes|errors|dropped|overruns|frame|carrier|collisions):? ?[0-9]+( \([^)]*\))?/\1 N/g' \
+		-e 's/(RX|TX) bytes:N/\1 bytes N/'
+}
+
+# The host's own MACs and IPv4 addresses and its hostname: none may show inside.
+host_facts() {
+	ip netns exec "$edge" cat /sys/class/net/*/address | grep -v '^00:00:00:00:00:00$'
+	cat /sys/class/net/*/address | grep -v '^00:00:00:00:00:00$'
+	ip -4 -o addr | awk '$4 !~ /^127\./ { sub("/.*", "", $4); print $4 }'
+	hostname
+}
+
+parity() {
+	local identity=$1
+	command -v busybox >/dev/null || skip "no busybox (Debian package busybox-static)"
+	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
+	ip netns exec "$ref" sh -c "$(probes)" 2>&1 | mask | sort_inet6_runs >"$tmp/want"
+	in_edge run --identity "$identity" --shims none -- sh -c "$(probes)" 2>&1 | mask |
+		sort_inet6_runs >"$tmp/got"
+	diff -u "$tmp/want" "$tmp/got"
+	# The static program's nodename and python's hostname are the identity's.
+	host=$(identity_fact "$identity" 'y["hostname"]')
+	in_edge run --identity "$identity" --shims none -- sh -c \
+		"$BATS_FILE_TMPDIR/ifprobe-static | grep nodename; $PYTHON -c 'import socket; print(socket.gethostname())'" \
+		>"$tmp/names"
+	[ "$(cat "$tmp/names")" = "nodename $host
+$host" ]
+	host_facts | sort -u | while read -r fact; do
+		! grep -qiF -- "$fact" "$tmp/got" || { echo "host fact $fact shows inside"; return 1; }
+	done
+}
+
+@test "nat: getifaddrs, ioctls, if_nameindex, the UDP source, uuid, ip and busybox agree with a kernel built like docker.yaml, nothing of the host" {
+	parity "$top/identities/docker.yaml"
+}
+
+@test "nat: the same for multi-nic.yaml" {
+	parity "$top/identities/multi-nic.yaml"
+}
+
+@test "nat: the same for desktop.yaml" {
+	parity "$top/identities/desktop.yaml"
+}
+
+@test "nat: the default mode reaches a test host through the gateway; names go to the host's resolver, blocked names do not" {
+	run -0 in_edge run --shims none -- sh -c '
+		curl -sS --max-time 5 http://198.18.66.2:8080/
+		curl -sS --max-time 5 http://www.example.test:8080/
+		getent hosts ipinfo.io
+		curl -sS --max-time 5 -o /dev/null http://ipinfo.io:8080/ || echo refused'
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[0]}" = "served by the test host" ]
+	[ "${lines[1]}" = "served by the test host" ]
+	[[ "${lines[2]}" == "127.0.0.1 "*ipinfo.io* ]]
+	[ "${lines[-1]}" = refused ]
+	# The test resolver saw the unknown name, never the blocked one.
+	[ "$(cat "$tmp/dns-count")" -ge 1 ]
+	run -0 in_edge run --shims none -- sh -c 'nslookup ipinfo.io 127.0.0.11 >/dev/null; cat /etc/resolv.conf'
+	count=$(cat "$tmp/dns-count")
+	run -0 in_edge run --shims none -- getent hosts ipinfo.io
+	[ "$(cat "$tmp/dns-count")" -eq "$count" ]
+}
+
+@test "nat: a server inside on 127.0.0.1 is reachable on the host's 127.0.0.1 while the target runs, without a flag" {
+	port=$((20000 + RANDOM % 20000))
+	# ip netns exec execs fakenet: $! is the runner itself.
+	ip netns exec "$edge" "$FAKENET" run --shims none -- \
+		$PYTHON -m http.server -b 127.0.0.1 -d "$tmp/www" "$port" >/dev/null 2>&1 &
+	runner=$!
+	got=
+	for _ in $(seq 100); do
+		got=$(ip netns exec "$edge" curl -sS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null) &&
+			break
+		sleep 0.1
+	done
+	[ "$got" = "served by the test host" ]
+	# The host's listener goes with the runner.
+	kill -TERM "$runner"
+	wait "$runner" || true
+	! ip netns exec "$edge" ss -ltn "sport = :$port" | grep -q LISTEN
+}
+
+@test "filtered: a root target that deletes its rules, routes and nftables table still gets nothing past the allowlist" {
+	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
+	ip netns exec "$inet" $PYTHON -m http.server -b 198.18.66.2 -d "$tmp/www" 9090 >/dev/null 2>&1 &
+	servers+=($!)
+	for _ in $(seq 100); do
+		ip netns exec "$inet" ss -ltn "sport = :9090" | grep -q LISTEN && break
+		sleep 0.02
+	done
+	insegs() { ip netns exec "$inet" awk '/^Tcp:/ && $3 ~ /^[0-9]/ { print $11 }' /proc/net/snmp; }
+	before=$(insegs)
+	run in_edge run --net filtered --allow tcp/8080 --shims none -- sh -c '
+		ip -4 rule flush; ip -6 rule flush
+		ip -4 rule add pref 32766 table main
+		ip route replace default via 172.18.0.1 dev eth0
+		nft flush ruleset
+		ip rule; nft list ruleset | wc -l
+		curl -sS --max-time 3 -o /dev/null http://198.18.66.2:9090/ && echo reached || echo failed'
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[-1]}" = failed ]
+	[[ "$output" == *"from all lookup main"* ]]
+	# Nothing arrived at the test host: no TCP segment at all.
+	[ "$(insegs)" -eq "$before" ]
+	# The allowed port still works after the same deletions.
+	run -0 in_edge run --net filtered --allow tcp/8080 --shims none -- sh -c '
+		ip -4 rule flush; ip -4 rule add pref 32766 table main; nft flush ruleset
+		curl -sS --max-time 3 http://198.18.66.2:8080/'
+	[ "$output" = "served by the test host" ]
+}
+
+# The network namespaces a process holds (its own and by descriptor), other than `self`'s.
+netns_inodes_of() {
+	local pid=$1 self=$2
+	for f in /proc/"$pid"/ns/net /proc/"$pid"/fd/*; do
+		l=$(readlink "$f" 2>/dev/null) || continue
+		[[ "$l" == net:\[* && "$l" != "$self" ]] && echo "$l"
+	done | sort -u
+}
+
+# Every process whose network namespace is one of the arguments (other runs on this machine
+# have their own pastas and namespaces: only the test's edge namespace and what it held count).
+processes_in() {
+	for f in /proc/[0-9]*/ns/net; do
+		l=$(readlink "$f" 2>/dev/null) || continue
+		for ns in "$@"; do
+			[ "$l" = "$ns" ] && echo "${f%/ns/net}"
+		done
+	done
+}
+
+@test "nat: no pasta, no namespace, no link and no process is left after a normal exit, a signal or a failure" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	links_before=$(ip -n "$edge" -o link | cut -d: -f2 | sort)
+	# Normal exit, and a failure (a command that does not exist).
+	run -0 in_edge run --shims none -- true
+	run -127 in_edge run --shims none -- "/nonexistent-$nap"
+	[ -z "$(processes_in "$edge_ns")" ]
+	# A signal to the runner, while pasta and the target run.
+	ip netns exec "$edge" "$FAKENET" run --shims none -- sleep "$nap" &
+	runner=$!
+	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	pgrep -f "^sleep $nap" >/dev/null
+	held=$(netns_inodes_of "$runner" "$edge_ns")
+	# The gateway's namespace and the target's; pasta runs in the edge namespace.
+	[ "$(echo "$held" | wc -l)" -eq 2 ]
+	[ -n "$(pgrep -P "$runner" -f pasta)" ]
+	kill -TERM "$runner"
+	wait "$runner" || true
+	run pgrep -f "$nap"
+	[ "$status" -eq 1 ]
+	# When the runner has returned, nothing is left: no process in the edge namespace (pasta
+	# included) or in either namespace, nothing holding them, no link.
+	run processes_in "$edge_ns" $held
+	[ -z "$output" ]
+	for ns in $held; do
+		run sh -c "ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		[ -z "$output" ]
+	done
+	[ "$(ip -n "$edge" -o link | cut -d: -f2 | sort)" = "$links_before" ]
+}
+
+@test "nat: auto falls back to host without pasta or /dev/net/tun, saying why on stderr once" {
+	command -v unshare >/dev/null || skip "no unshare (util-linux)"
+	pasta=$(command -v pasta)
+	# A mount namespace of the test's where pasta is not executable, then one without a tun.
+	: >"$tmp/not-pasta"
+	run -0 --separate-stderr unshare -m sh -c "mount --bind '$tmp/not-pasta' '$pasta' &&
+		'$FAKENET' run --shims none -- cat /proc/net/route"
+	[ "$stderr" = "fakenet: network mode host: no pasta on PATH (Debian package passt), so nat cannot run" ]
+	# Host mode: fakefs's /proc/net/route, which shows the identity's gateway (172.18.0.1).
+	[[ "$output" == *"eth0	00000000	010012AC"* ]]
+	run -0 --separate-stderr unshare -m sh -c "mount -t tmpfs none /dev/net &&
+		'$FAKENET' run --shims none -- true"
+	[ "$stderr" = "fakenet: network mode host: no usable /dev/net/tun, so nat cannot run" ]
+	# Explicit nat says what it needs instead of falling back.
+	run -125 unshare -m sh -c "mount --bind '$tmp/not-pasta' '$pasta' &&
+		'$FAKENET' run --net nat --shims none -- true"
+	[ "$output" = "fakenet: run: --net nat cannot run here: no pasta on PATH (Debian package passt)" ]
+}
+
+@test "nat: an identity without an IPv4 gateway gets isolated by default, saying why once" {
+	cat >"$tmp/nogw.yaml" <<'YAML'
+version: 1
+hostname: nogw
+interfaces:
+  - {name: eth0, mac: "02:00:00:00:00:01", addresses: [10.9.9.9/24]}
+YAML
+	run -0 --separate-stderr in_edge run --identity "$tmp/nogw.yaml" --shims none -- \
+		sh -c 'ip route; curl -s --max-time 3 http://198.18.66.2:8080/ || echo unreachable'
+	[ "$stderr" = "fakenet: network mode isolated: the identity has no IPv4 gateway for nat to lead out through" ]
+	[ "${lines[0]}" = "10.9.9.0/24 dev eth0 proto kernel scope link src 10.9.9.9 " ]
+	[ "${lines[-1]}" = unreachable ]
+	# Asked for explicitly, nat says what it needs.
+	run -125 in_edge run --identity "$tmp/nogw.yaml" --net nat --shims none -- true
+	[[ "$output" == *"need an IPv4 gateway in the identity"* ]]
+}
+
+@test "nat: the gateway answers ARP: a flushed neighbour entry is learned again with the gateway's MAC" {
+	run -0 in_edge run --shims none -- sh -c '
+		ip neigh del 172.18.0.1 dev eth0; ip neigh show 172.18.0.1
+		curl -sS --max-time 5 -o /dev/null http://198.18.66.2:8080/ && echo reached
+		ip neigh show 172.18.0.1'
+	echo "$output" | sed 's/^/# /'
+	[ "${lines[0]}" = reached ]
+	[[ "${lines[1]}" == "172.18.0.1 dev eth0 lladdr 02:42:ac:12:00:01 REACHABLE"* ]]
+}
+
+@test "nat: the init holds none of the runner's sockets or namespaces (nothing to take through /proc/1/fd)" {
+	port=$((20000 + RANDOM % 20000))
+	run -0 in_edge run --publish "127.0.0.1:$port:80" --shims none -- \
+		sh -c 'ls -l /proc/1/fd | grep -c -e "socket:" -e "net:"; true'
+	[ "$output" = 0 ]
+}

@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "backend.h"
 #include "buf.h"
 #include "facts.h"
 #include "jsonl.h"
@@ -648,6 +649,9 @@ int fn_cmd_check(int argc, char **argv)
 	if (o.net)
 		fn_net_mode_parse(o.net, &mode);
 	net = fn_net_mode_names[fn_net_mode_resolve(mode, id, true)];
+	/* The preload backend, asked for or fallen back to, is always --net host. */
+	if (fn_backend_is_preload(o.backend))
+		net = fn_net_mode_names[FN_NET_HOST];
 	/* Report every problem of every probe file in one pass before running anything. */
 	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));

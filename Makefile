@@ -82,7 +82,7 @@ $(BUILD)/lib/embedded_identities.o: lib/embedded_identities.S $(wildcard identit
 	@mkdir -p $(@D)
 	$(CC) -c -I. $< -o $@
 
-$(BUILD)/runner/embedded_probes.o: runner/embedded_probes.S runner/probes.yaml
+$(BUILD)/runner/embedded_probes.o: runner/embedded_probes.S runner/probes.yaml runner/tells.yaml
 	@mkdir -p $(@D)
 	$(CC) -c -I. $< -o $@
 

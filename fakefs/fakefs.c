@@ -40,33 +40,28 @@ static struct fn_node *extra_node(struct fn_fakefs *fs, struct fn_node *parent, 
 }
 
 static void add_hidden(struct fn_fakefs *fs, struct fn_node *parent, const char *name,
-		       struct fn_node *node)
+		       struct fn_node *node, bool shim_only)
 {
 	if (fs->n_hidden == FN_FAKEFS_MAX_HIDDEN)
 		return;
-	fs->hidden[fs->n_hidden++] =
-	    (struct fn_hidden){.parent = parent->ino, .name = name, .node = node};
+	fs->hidden[fs->n_hidden++] = (struct fn_hidden){
+	    .parent = parent->ino, .name = name, .node = node, .shim_only = shim_only};
 }
 
-static void add_shim_dir(struct fn_fakefs *fs, struct fn_node *hdir,
-			 const struct fn_fakefs_opts *opts)
-{
-	struct fn_node *bin = extra_node(fs, hdir, FN_FAKEFS_BIN, FN_NODE_DIR, 0555);
-
-	add_hidden(fs, hdir, FN_FAKEFS_BIN, bin);
-	for (size_t i = 0; i < opts->n_shim_tools; i++)
-		fn_vfs_add_link(fs->vfs, bin, opts->shim_tools[i], opts->shim_path);
-}
-
-/* Mount points for the real tools: never read, only covered by a bind of the real binary. */
+/* The real tools: files whose bytes are the host's binary (a passthrough file node), for the
+ * shims that hand a call on. */
 static void add_real_dir(struct fn_fakefs *fs, struct fn_node *hdir,
 			 const struct fn_fakefs_opts *opts)
 {
 	struct fn_node *real = extra_node(fs, hdir, FN_FAKEFS_REAL, FN_NODE_DIR, 0555);
 
-	add_hidden(fs, hdir, FN_FAKEFS_REAL, real);
-	for (size_t i = 0; i < opts->n_real_tools; i++)
-		fn_vfs_add_file(fs->vfs, real, opts->real_tools[i], 0555, FN_FILE_STATIC, NULL, 0);
+	add_hidden(fs, hdir, FN_FAKEFS_REAL, real, true);
+	for (size_t i = 0; i < opts->n_real_tools; i++) {
+		struct fn_node *n = fn_vfs_add_file(fs->vfs, real, opts->real_tools[i], 0555,
+						    FN_FILE_STATIC, NULL, 0);
+
+		n->passthrough = xstrdup(opts->real_paths[i]);
+	}
 }
 
 /* Empty files, only ever covered by the runner's binds. */
@@ -75,14 +70,14 @@ static void add_log_nodes(struct fn_fakefs *fs, struct fn_node *hdir)
 	struct fn_node *n = extra_node(fs, hdir, FN_FAKEFS_LOG, FN_NODE_FILE, 0666);
 
 	n->content = xstrdup("");
-	add_hidden(fs, hdir, FN_FAKEFS_LOG, n);
+	add_hidden(fs, hdir, FN_FAKEFS_LOG, n, false);
 	n = extra_node(fs, hdir, FN_FAKEFS_LOG_MASK, FN_NODE_FILE, 0444);
 	n->content = xstrdup("");
-	add_hidden(fs, hdir, FN_FAKEFS_LOG_MASK, n);
+	add_hidden(fs, hdir, FN_FAKEFS_LOG_MASK, n, false);
 }
 
-/* The hidden nodes: /proc/net's second name, the identity text, the shim links, the real tools'
- * mount points, and at the root the link that is mounted over the target's /proc/net. */
+/* The hidden nodes: /proc/net's second name, the identity text, the real tools, the log's mount
+ * points, and at the root the link that is mounted over the target's /proc/net. */
 static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *opts)
 {
 	struct fn_node *hdir = fn_vfs_lookup(fs->vfs, FN_FAKEFS_HIDDEN_DIR);
@@ -92,28 +87,28 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 	if (!hdir || hdir->type != FN_NODE_DIR)
 		return;
 	if (proc_net && proc_net->type == FN_NODE_DIR) {
-		add_hidden(fs, hdir, FN_FAKEFS_PROC_NET_ALIAS, proc_net);
+		add_hidden(fs, hdir, FN_FAKEFS_PROC_NET_ALIAS, proc_net, false);
 		n = extra_node(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, FN_NODE_LINK, 0777);
 		n->content = xstrdup(FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS);
 		n->len = strlen(n->content);
-		add_hidden(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, n);
+		add_hidden(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, n, false);
 	}
 	if (opts->identity_text) {
 		n = extra_node(fs, hdir, FN_FAKEFS_IDENTITY, FN_NODE_FILE, 0444);
 		n->content = xstrndup(opts->identity_text, opts->identity_len);
 		n->len = opts->identity_len;
-		add_hidden(fs, hdir, FN_FAKEFS_IDENTITY, n);
+		add_hidden(fs, hdir, FN_FAKEFS_IDENTITY, n, true);
 	}
-	if (opts->shim_path && opts->n_shim_tools)
-		add_shim_dir(fs, hdir, opts);
 	if (opts->n_real_tools)
 		add_real_dir(fs, hdir, opts);
-	if (opts->shim_node) {
-		n = extra_node(fs, hdir, FN_FAKEFS_SHIM, FN_NODE_FILE, 0555);
-		add_hidden(fs, hdir, FN_FAKEFS_SHIM, n);
-	}
 	if (opts->log_nodes)
 		add_log_nodes(fs, hdir);
+}
+
+void fn_fakefs_allow_exe(struct fn_fakefs *fs, dev_t dev, ino_t ino)
+{
+	if (fs->n_shim_exe < FN_FAKEFS_MAX_EXE)
+		fs->shim_exe[fs->n_shim_exe++] = (struct fn_exe_id){.dev = dev, .ino = ino};
 }
 
 struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts *opts)
@@ -153,8 +148,8 @@ static int configure(int fsfd, int dev_fd)
 	int err;
 
 	snprintf(fd_str, sizeof(fd_str), "%d", dev_fd);
-	if ((err = config_string(fsfd, "source", "fakenet")) ||
-	    (err = config_string(fsfd, "subtype", "fakenet")) ||
+	/* No subtype and an anonymous source: mountinfo shows "fuse none", which no tool name. */
+	if ((err = config_string(fsfd, "source", "none")) ||
 	    (err = config_string(fsfd, "fd", fd_str)) ||
 	    (err = config_string(fsfd, "rootmode", "40000")) ||
 	    (err = config_string(fsfd, "user_id", "0")) ||

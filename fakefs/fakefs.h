@@ -9,34 +9,28 @@
 
 /* Names the runner uses to reach parts of the mount that the tree itself does not have. They live
  * in the FUSE /sys/class/net directory because that directory is visible in the target's namespace;
- * lookup answers them but readdir never lists them. */
-#define FN_FAKEFS_HIDDEN_DIR	 "/sys/class/net"
-#define FN_FAKEFS_PROC_NET_ALIAS ".fakenet-proc-net"	  /* the tree's /proc/net directory */
-#define FN_FAKEFS_IDENTITY	 ".fakenet-identity.yaml" /* the identity's YAML text */
-#define FN_FAKEFS_BIN		 ".fakenet-bin"		  /* links to the shim, one per tool */
-/* Empty file nodes, one per real tool the shim covers: the runner binds the real binary onto its
- * node before binding the shim over the real path, so pass-through shims can still run it. */
-#define FN_FAKEFS_REAL ".fakenet-real"
-/* An empty file node the OCI hook binds the shim onto in a container, whose tree has no copy of
- * it; FN_FAKEFS_BIN's links then lead there. */
-#define FN_FAKEFS_SHIM ".fakenet-shim"
+ * lookup answers them but readdir never lists them, and none names fakenet: a fingerprinter that
+ * guesses a name must not find a tool's name in it. */
+#define FN_FAKEFS_HIDDEN_DIR	 FN_RUN_IDENTITY_DIR
+#define FN_FAKEFS_PROC_NET_ALIAS ".proc-net"	      /* the tree's /proc/net directory */
+#define FN_FAKEFS_IDENTITY	 FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */
+/* The real tools the shim covers, one file per tool (shims only): each serves the real binary's
+ * bytes from the host's file, so no mount shows where it went. */
+#define FN_FAKEFS_REAL FN_RUN_REAL_NAME
 /* The audit log's two mount points (`fakenet run --log`): the runner's event socket is bound onto
  * FN_FAKEFS_LOG, where every shim finds it, and FN_FAKEFS_LOG_MASK (empty, read-only) is bound over
  * the log file itself, so nothing inside can read, write, truncate or remove it. */
-#define FN_FAKEFS_LOG	   ".fakenet-log"
-#define FN_FAKEFS_LOG_MASK ".fakenet-log-mask"
+#define FN_FAKEFS_LOG	   ".log"
+#define FN_FAKEFS_LOG_MASK ".log-mask"
 /* At the root: a link to FN_FAKEFS_HIDDEN_DIR/FN_FAKEFS_PROC_NET_ALIAS, mounted over /proc/net. */
 #define FN_FAKEFS_PROC_NET_LINK "proc-net-link"
 
 struct fn_fakefs_opts {
 	const char *identity_text; /* served as FN_FAKEFS_IDENTITY */
 	size_t identity_len;
-	const char *shim_path; /* absolute path of fakenet-shim; NULL: no FN_FAKEFS_BIN */
-	const char *const *shim_tools;
-	size_t n_shim_tools;
 	const char *const *real_tools; /* names of the FN_FAKEFS_REAL nodes */
+	const char *const *real_paths; /* the file the server reads for each of them */
 	size_t n_real_tools;
-	bool shim_node; /* add FN_FAKEFS_SHIM */
 	int log_fd; /* audit log (O_APPEND): one "open" event per open of a served file; -1: quiet
 		     */
 	bool log_nodes; /* add FN_FAKEFS_LOG and FN_FAKEFS_LOG_MASK */
@@ -46,6 +40,10 @@ struct fn_fakefs;
 
 /* Takes the tree (not its ownership) and adds the runner's hidden nodes. */
 struct fn_fakefs *fn_fakefs_new(struct fn_vfs *vfs, const struct fn_fakefs_opts *opts);
+
+/* Lets executables with this identity (the shim, wherever it is bound) look up the hidden
+ * nodes marked as the shims' own; any other reader is told they do not exist. */
+void fn_fakefs_allow_exe(struct fn_fakefs *fs, dev_t dev, ino_t ino);
 
 /* Opens /dev/fuse and creates the detached mount. Must run in the namespaces the FUSE connection
  * belongs to. On failure returns -errno and points *what at the step that failed. */

@@ -5,6 +5,7 @@
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
@@ -24,7 +25,16 @@ struct fn_hidden {
 	unsigned long parent;
 	const char *name;
 	struct fn_node *node;
+	bool shim_only; /* answered to the shims alone (fn_fakefs_allow_exe) */
 };
+
+/* An executable allowed to see the shims' hidden nodes. */
+struct fn_exe_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+#define FN_FAKEFS_MAX_EXE 4
 
 #define FN_FAKEFS_MAX_HIDDEN 12
 
@@ -37,6 +47,8 @@ struct fn_fakefs {
 	unsigned long runner_ino; /* the runner's hidden nodes have inodes from here to n_ino */
 	struct fn_hidden hidden[FN_FAKEFS_MAX_HIDDEN];
 	size_t n_hidden;
+	struct fn_exe_id shim_exe[FN_FAKEFS_MAX_EXE];
+	size_t n_shim_exe;
 
 	/* Real entries get inodes from pt_base up, in the order they are first seen. Only the FUSE
 	 * thread touches the table, so it needs no lock. */
@@ -68,3 +80,7 @@ int fn_pt_real_path(const struct fn_fakefs *fs, unsigned long ino, pid_t pid, ch
 /* Whether inode `ino` is a directory that lists a real directory's entries. */
 bool fn_pt_dir_has_real(const struct fn_fakefs *fs, unsigned long ino);
 void fn_pt_free(struct fn_fakefs *fs);
+/* Whether the real entry `name` of the real directory `real_dir` stays out of the view: the host's
+ * network devices below a passed-through /sys/devices directory (their net/ and ieee80211/
+ * directories hold the host's MACs and names). */
+bool fn_pt_hidden_real(const char *real_dir, const char *name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -25,6 +26,7 @@ struct pt_snapshot {
 	char *data;
 	size_t len;
 	int err; /* the read failed with this; reported by read(), as the real file would */
+	int fd;	 /* >= 0: an executable read in place (it may be large, and is mapped) */
 };
 
 struct dir_entry {
@@ -61,18 +63,6 @@ static mode_t node_type(const struct fn_node *n)
 	}
 }
 
-static off_t file_size(const struct fn_node *n)
-{
-	switch (n->style) {
-	case FN_FILE_PROCFS:
-		return 0;
-	case FN_FILE_SYSFS:
-		return 4096;
-	default:
-		return (off_t)n->len;
-	}
-}
-
 static nlink_t dir_nlink(const struct fn_node *n)
 {
 	nlink_t links = 2;
@@ -84,16 +74,42 @@ static nlink_t dir_nlink(const struct fn_node *n)
 
 static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struct stat *st)
 {
+	struct fn_node_size sz;
+
+	fn_vfs_node_size(n, &sz);
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_mode = node_type(n) | (n->mode & 07777);
 	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n) : 1;
-	if (n->type == FN_NODE_FILE)
-		st->st_size = file_size(n);
-	else if (n->type == FN_NODE_LINK && n->style != FN_FILE_SYSFS)
-		st->st_size = (off_t)n->len; /* kernfs links report 0, other links their length */
-	st->st_blksize = 4096;
+	st->st_size = sz.size;
+	st->st_blocks = (blkcnt_t)sz.blocks;
+	st->st_blksize = (blksize_t)sz.blksize;
 	st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;
+}
+
+/* A file node whose bytes are a host file's (a real tool behind its shim). */
+static bool is_backed(const struct fn_node *n)
+{
+	return n->type == FN_NODE_FILE && n->passthrough;
+}
+
+/* A backed file looks like the host's file, under its own inode. */
+static int backed_stat(const struct fn_node *n, struct stat *st)
+{
+	if (stat(n->passthrough, st) < 0)
+		return -errno;
+	st->st_ino = n->ino;
+	st->st_dev = 0;
+	st->st_mode = S_IFREG | (n->mode & 07777);
+	return 0;
+}
+
+static int any_node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struct stat *st)
+{
+	if (is_backed(n))
+		return backed_stat(n, st);
+	node_stat(fs, n, st);
+	return 0;
 }
 
 /* Attributes of a real entry, taken from the real file as the reader would see it. */
@@ -129,12 +145,43 @@ static void reply_absent(fuse_req_t req)
 	fuse_reply_entry(req, &e);
 }
 
-static struct fn_node *hidden_child(const struct fn_fakefs *fs, fuse_ino_t parent, const char *name)
+static const struct fn_hidden *hidden_child(const struct fn_fakefs *fs, fuse_ino_t parent,
+					    const char *name)
 {
 	for (size_t i = 0; i < fs->n_hidden; i++)
 		if (fs->hidden[i].parent == parent && strcmp(fs->hidden[i].name, name) == 0)
-			return fs->hidden[i].node;
+			return &fs->hidden[i];
 	return NULL;
+}
+
+/* Whether the node is a shims-only hidden node or inside one. */
+static bool shim_only(const struct fn_fakefs *fs, const struct fn_node *n)
+{
+	for (size_t i = 0; i < fs->n_hidden; i++)
+		if (fs->hidden[i].shim_only &&
+		    (fs->hidden[i].node == n || fs->hidden[i].node == n->parent))
+			return true;
+	return false;
+}
+
+/* Whether the request comes from a process running the shim (FUSE gives its pid in our pid
+ * namespace, the runner's, where its executable can be looked at). */
+static bool caller_is_shim(const struct fn_fakefs *fs, fuse_req_t req)
+{
+	pid_t pid = fuse_req_ctx(req)->pid;
+	char path[48];
+	struct statx st;
+
+	/* DONT_SYNC: an executable served by this very filesystem must not be asked about, as
+	 * the one thread that would answer is this one. */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (pid <= 0 || statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO, &st) < 0)
+		return false;
+	for (size_t i = 0; i < fs->n_shim_exe; i++)
+		if (fs->shim_exe[i].dev == makedev(st.stx_dev_major, st.stx_dev_minor) &&
+		    fs->shim_exe[i].ino == st.stx_ino)
+			return true;
+	return false;
 }
 
 static void lookup_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -152,6 +199,8 @@ static void lookup_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t parent,
 	len = strlen(path);
 	if (err || len + strlen(name) + 2 > sizeof(path))
 		return (void)fuse_reply_err(req, err ? -err : ENAMETOOLONG);
+	if (fn_pt_hidden_real(path, name))
+		return (void)fuse_reply_err(req, ENOENT);
 	snprintf(path + len, sizeof(path) - len, "/%s", name);
 	if (lstat(path, &st) < 0)
 		return (void)fuse_reply_err(req, errno);
@@ -164,16 +213,27 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fn_fakefs *fs = fs_of(req);
 	struct fn_node *dir = node_of(fs, parent), *n = NULL;
+	const struct fn_hidden *h = NULL;
 	struct stat st;
+	int err;
 
 	if (dir) {
-		n = hidden_child(fs, parent, name);
-		if (!n)
-			n = fn_vfs_child(dir, name);
+		h = hidden_child(fs, parent, name);
+		n = h ? h->node : fn_vfs_child(dir, name);
 	}
 	if (!n)
 		return lookup_real(fs, req, parent, name);
-	node_stat(fs, n, &st);
+	/* Everyone else is told "no such file", never cached, so the shim's next lookup is
+	 * asked again; the shim's own answer is not cached either, so nobody rides on it. */
+	if (shim_only(fs, n)) {
+		if (!caller_is_shim(fs, req))
+			return (void)fuse_reply_err(req, ENOENT);
+		if ((err = any_node_stat(fs, n, &st)))
+			return (void)fuse_reply_err(req, -err);
+		return reply_entry(req, &st, 0);
+	}
+	if ((err = any_node_stat(fs, n, &st)))
+		return (void)fuse_reply_err(req, -err);
 	reply_entry(req, &st, TTL_TREE);
 }
 
@@ -185,8 +245,9 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	int err;
 
 	if (n) {
-		node_stat(fs, n, &st);
-		fuse_reply_attr(req, &st, TTL_TREE);
+		if ((err = any_node_stat(fs, n, &st)))
+			return (void)fuse_reply_err(req, -err);
+		fuse_reply_attr(req, &st, shim_only(fs, n) ? 0 : TTL_TREE);
 		return;
 	}
 	err = real_stat(fs, req, ino, &st);
@@ -262,7 +323,7 @@ static void dir_list_add_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t i
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (dir && fn_vfs_child(dir, de->d_name))
+		if ((dir && fn_vfs_child(dir, de->d_name)) || fn_pt_hidden_real(path, de->d_name))
 			continue;
 		dir_list_add(l, fn_pt_intern(fs, ino, de->d_name, type), type, de->d_name);
 	}
@@ -400,6 +461,7 @@ static void open_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
 	if (err)
 		return (void)fuse_reply_err(req, -err);
 	snap = xcalloc(1, sizeof(*snap));
+	snap->fd = -1;
 	err = fn_read_file(path, &snap->data, &snap->len, PT_MAX_FILE);
 	if (err == -ENOENT || err == -EACCES || err == -EPERM) {
 		free(snap);
@@ -409,6 +471,23 @@ static void open_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
 	log_open(fs, req, ino);
 	fi->fh = (uint64_t)(uintptr_t)snap;
 	fi->direct_io = 1;
+	fuse_reply_open(req, fi);
+}
+
+/* A backed file: read in place from the host's file, through the page cache, so it can be mapped
+ * and executed. */
+static void open_backed(struct fn_fakefs *fs, fuse_req_t req, const struct fn_node *n,
+			struct fuse_file_info *fi)
+{
+	struct pt_snapshot *snap;
+	int fd = open(n->passthrough, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return (void)fuse_reply_err(req, errno);
+	snap = xcalloc(1, sizeof(*snap));
+	snap->fd = fd;
+	fi->fh = (uint64_t)(uintptr_t)snap;
+	fi->keep_cache = 1;
 	fuse_reply_open(req, fi);
 }
 
@@ -425,6 +504,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return open_real(fs, req, ino, fi);
 	if (n->type != FN_NODE_FILE)
 		return (void)fuse_reply_err(req, EISDIR);
+	if (is_backed(n))
+		return open_backed(fs, req, n, fi);
 	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust
@@ -452,6 +533,17 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	const struct pt_snapshot *snap = (const struct pt_snapshot *)(uintptr_t)fi->fh;
 	struct fn_node *n = node_of(fs, ino);
 
+	if (snap && snap->fd >= 0) {
+		char *buf = xmalloc(size);
+		ssize_t got = pread(snap->fd, buf, size, off);
+
+		if (got < 0)
+			fuse_reply_err(req, errno);
+		else
+			fuse_reply_buf(req, buf, (size_t)got);
+		free(buf);
+		return;
+	}
 	if (snap) {
 		if (snap->err)
 			return (void)fuse_reply_err(req, snap->err);
@@ -469,6 +561,8 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct pt_snapshot *snap = (struct pt_snapshot *)(uintptr_t)fi->fh;
 
 	if (snap) {
+		if (snap->fd >= 0)
+			close(snap->fd);
 		free(snap->data);
 		free(snap);
 	}

@@ -107,3 +107,9 @@ void fn_pt_free(struct fn_fakefs *fs)
 	fs->pt = NULL;
 	fs->n_pt = 0;
 }
+
+bool fn_pt_hidden_real(const char *real_dir, const char *name)
+{
+	return strncmp(real_dir, "/sys/devices/", strlen("/sys/devices/")) == 0 &&
+	       (strcmp(name, "net") == 0 || strcmp(name, "ieee80211") == 0);
+}

@@ -6,6 +6,7 @@
 
 #include "http_rules.h"
 #include "identity.h"
+#include "util.h"
 
 const char *const fn_net_mode_names[FN_NET_N_MODES + 1] = {
     [FN_NET_HOST] = "host", [FN_NET_ISOLATED] = "isolated", [FN_NET_FILTERED] = "filtered",
@@ -73,22 +74,57 @@ const char *fn_embedded_identity(const char *name, size_t *len)
 	return NULL;
 }
 
-struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags)
+/* The one place that decides where the identity comes from, for the runner, the shims and the
+ * preload library alike: a second lookup in another order once showed two identities in one run.
+ * NULL: the embedded docker.yaml. */
+static const char *identity_path(const char *explicit_path)
 {
 	const char *env = getenv("FAKENET_IDENTITY");
-	const char *text;
-	size_t len;
 
 	if (explicit_path)
-		return fn_identity_load_file(explicit_path, diags);
+		return explicit_path;
 	if (env && *env)
-		return fn_identity_load_file(env, diags);
+		return env;
+	/* Inside `fakenet run`: the runner's copy, which only the shims can look up. */
+	if (access(FN_RUN_IDENTITY, F_OK) == 0)
+		return FN_RUN_IDENTITY;
 	/* An image prepared by `fakenet install` has one identity for every program in it, also
 	 * for those started without the launcher's environment. */
 	if (access(FN_INSTALLED_IDENTITY, F_OK) == 0)
-		return fn_identity_load_file(FN_INSTALLED_IDENTITY, diags);
-	text = fn_embedded_identity("docker.yaml", &len);
-	return fn_identity_load_buffer("docker.yaml (built in)", text, len, diags);
+		return FN_INSTALLED_IDENTITY;
+	return NULL;
+}
+
+struct fn_identity *fn_identity_resolve_text(const char *explicit_path, struct fn_diags *diags,
+					     char **text, size_t *len)
+{
+	const char *path = identity_path(explicit_path);
+	const char *embedded;
+	struct fn_identity *id;
+	size_t n;
+
+	if (text)
+		*text = NULL;
+	if (!path) {
+		embedded = fn_embedded_identity("docker.yaml", &n);
+		id = fn_identity_load_buffer("docker.yaml (built in)", embedded, n, diags);
+		if (id && text) {
+			*text = xstrndup(embedded, n);
+			*len = n;
+		}
+		return id;
+	}
+	id = fn_identity_load_file(path, diags);
+	/* The model loaded, so the file was readable a moment ago; without its text only the
+	 * shims inside go without. */
+	if (id && text && fn_read_file(path, text, len, 1u << 20) != 0)
+		*text = NULL;
+	return id;
+}
+
+struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags)
+{
+	return fn_identity_resolve_text(explicit_path, diags, NULL, NULL);
 }
 
 const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name)

@@ -186,3 +186,30 @@ void fn_vfs_free(struct fn_vfs *vfs)
 	free_node(vfs->root);
 	free(vfs);
 }
+
+/* Whether the node belongs to /proc. */
+static bool in_proc(const struct fn_node *n)
+{
+	while (n->parent && n->parent->parent)
+		n = n->parent;
+	return n->parent && strcmp(n->name, "proc") == 0;
+}
+
+void fn_vfs_node_size(const struct fn_node *n, struct fn_node_size *out)
+{
+	*out = (struct fn_node_size){.blksize = in_proc(n) ? 1024 : 4096};
+	if (n->type == FN_NODE_LINK && n->style != FN_FILE_SYSFS)
+		out->size = (off_t)n->len; /* kernfs links report 0, other links their length */
+	if (n->type != FN_NODE_FILE)
+		return;
+	switch (n->style) {
+	case FN_FILE_PROCFS:
+		break;
+	case FN_FILE_SYSFS:
+		out->size = 4096;
+		break;
+	default:
+		out->size = (off_t)n->len;
+		out->blocks = (long long)((n->len + 4095) / 4096 * 8);
+	}
+}

@@ -79,6 +79,17 @@ extern const char *const fn_vfs_pci_dirs[];
  * tell. */
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 
+/* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
+ * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other
+ * links their length; static files (/etc) their length in whole 4 KiB blocks, counted in 512-byte
+ * units as on disk. fakefs and the preload library both answer with these. */
+struct fn_node_size {
+	off_t size;
+	long long blocks;
+	long blksize;
+};
+void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
+
 /* Per-area builders, called by fn_vfs_build. */
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -396,6 +396,8 @@ void fn_view_note_chdir(void)
 
 void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
 {
+	struct fn_node_size sz;
+
 	memset(out, 0, sizeof(*out));
 	out->st_dev = makedev(0, 0x6e); /* one anonymous device for the whole view */
 	out->st_blksize = 4096;
@@ -405,8 +407,12 @@ void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struc
 		out->st_nlink = 1;
 		return;
 	}
+	fn_vfs_node_size(node, &sz);
 	out->st_ino = node->ino;
 	out->st_nlink = 1;
+	out->st_size = sz.size;
+	out->st_blocks = (blkcnt_t)sz.blocks;
+	out->st_blksize = (blksize_t)sz.blksize;
 	switch (node->type) {
 	case FN_NODE_DIR:
 		out->st_mode = S_IFDIR | node->mode;
@@ -416,15 +422,9 @@ void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struc
 		break;
 	case FN_NODE_LINK:
 		out->st_mode = S_IFLNK | 0777;
-		out->st_size = (off_t)node->len;
 		break;
 	case FN_NODE_FILE:
 		out->st_mode = S_IFREG | node->mode;
-		out->st_size = node->style == FN_FILE_STATIC  ? (off_t)node->len
-			       : node->style == FN_FILE_SYSFS ? 4096
-							      : 0;
-		out->st_blocks =
-		    node->style == FN_FILE_STATIC ? (blkcnt_t)((node->len + 511) / 512) : 0;
 		break;
 	}
 }

@@ -261,6 +261,15 @@ static int run_preload(int argc, char **argv)
 	return errno == ENOENT || errno == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
 }
 
+bool fn_backend_is_preload(const char *backend)
+{
+	char why[256];
+
+	if (!backend || strcmp(backend, "auto") == 0)
+		return !fuse_surely_usable() && !fuse_usable(why, sizeof(why));
+	return strcmp(backend, "preload") == 0;
+}
+
 int fn_backend_dispatch(int *argc, char **argv)
 {
 	/* auto is the default, so a plain `fakenet run` works in a sandbox without namespaces;

@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "backend.h"
 #include "buf.h"
 #include "facts.h"
 #include "jsonl.h"
@@ -399,10 +400,11 @@ static void judge(const struct fn_probe *p, const char *record, bool host_net, s
 		r->verdict = V_FAIL;
 		r->note = xasprintf("took %.0f ms, more than %u ms", r->ms, p->max_ms);
 	}
-	if (r->verdict == V_FAIL && p->unfakeable_on_host && host_net) {
+	if (r->verdict == V_FAIL && ((p->unfakeable_on_host && host_net) || p->unfakeable_always)) {
 		r->verdict = V_UNFAKEABLE;
-		r->note =
-		    xstrdup("asks the kernel directly; only --net isolated can make it agree");
+		r->note = xstrdup(p->why ? p->why
+					 : "asks the kernel directly; only --net isolated can make "
+					   "it agree");
 	}
 }
 
@@ -574,6 +576,12 @@ static int load_all_probes(const struct check_opts *o, const struct fn_identity 
 		bad |= fn_probes_load("built-in", text, len, id, probes, &diags);
 		fn_diags_print(&diags, stderr);
 		fn_diags_free(&diags);
+		/* The tells battery: what a fingerprinter reads to see fakenet itself. */
+		text = fn_builtin_tells(&len);
+		fn_diags_init(&diags, "built-in tells");
+		bad |= fn_probes_load("tells", text, len, id, probes, &diags);
+		fn_diags_print(&diags, stderr);
+		fn_diags_free(&diags);
 	}
 	for (size_t i = 0; i < o->n_probe_files; i++) {
 		char *buf;
@@ -641,6 +649,9 @@ int fn_cmd_check(int argc, char **argv)
 	if (o.net)
 		fn_net_mode_parse(o.net, &mode);
 	net = fn_net_mode_names[fn_net_mode_resolve(mode, id, true)];
+	/* The preload backend, asked for or fallen back to, is always --net host. */
+	if (fn_backend_is_preload(o.backend))
+		net = fn_net_mode_names[FN_NET_HOST];
 	/* Report every problem of every probe file in one pass before running anything. */
 	bad = load_all_probes(&o, id, &probes);
 	res = xcalloc(probes.n, sizeof(*res));

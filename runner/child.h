@@ -14,18 +14,17 @@ struct fn_overlay {
 	bool nofollow;	       /* replace a symlink itself (/proc/net) */
 	bool read_only;	       /* files a root target could otherwise write (/etc/hosts) */
 	bool optional;	       /* skip with a warning when the real path is missing */
+	/* Bound from the same path in the staging tmpfs rather than from the FUSE mount: a static
+	 * file, which then looks like the bind of a container runtime's file (/etc/hosts). */
+	bool staged;
 };
 
-#define FN_MAX_OVERLAYS 12
+#define FN_MAX_OVERLAYS 24
 
 /* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
 struct fn_tool_bind {
 	const char *target; /* the real file, symlinks resolved: "/usr/sbin/route" */
-	/* Where the real binary is bound first, before the shim covers it, so shims that pass a
-	 * call through can still run it: a hidden file node of the FUSE tree as the target sees it
-	 * ("/sys/class/net/.fakenet-real/route"). NULL when another bind of the tool exposes it. */
-	const char *real_node;
-	dev_t dev; /* the real file's identity: each one is bound once */
+	dev_t dev;	    /* the real file's identity: each one is bound once */
 	ino_t ino;
 };
 
@@ -40,12 +39,14 @@ struct fn_child_plan {
 	int connlog_fd; /* isolated with --log: where the audit filter's listener goes; -1: none */
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];
 	int n_overlays;
-	const char *shim_path; /* the shim bound over each tool_binds[].target */
+	/* The staging tmpfs (staging.h): the shim copies bound over each tool_binds[].target, at
+	 * the same path inside it, and pid 1's executable. -1: none. */
+	int staging_fd;
+	int init_fd;	  /* O_PATH of pid 1's executable in the staging tmpfs; -1: none */
+	char **init_argv; /* pid 1's argv: FN_PID1_PATH, "--", the command */
 	const struct fn_tool_bind *tool_binds;
 	int n_tool_binds;
-	const char *path_env;	  /* PATH for the target; NULL: unchanged */
-	const char *identity_env; /* FAKENET_IDENTITY for the target; NULL: unchanged */
-	const char *real_dir_env; /* FAKENET_REAL_DIR for the target; NULL: unset */
+	const char *path_env; /* PATH for the target; NULL: unchanged */
 	/* --log: the runner's audit socket as a detached mount, bound onto the view's hidden
 	 * node for the shims (-1: none), and the log file to cover (NULL: none). */
 	int log_sock_tree;
@@ -54,10 +55,6 @@ struct fn_child_plan {
 	 * copies first, so no process inside can reach them through /proc/1/fd. */
 	int runner_fds[64];
 	int n_runner_fds;
-	/* The tree's /proc/net, and where /proc/net points in the target's view: procnet.c copies
-	 * it onto a tmpfs there. NULL: /proc/net stays on FUSE (with --log, to see every open). */
-	const struct fn_node *proc_net;
-	const char *proc_net_dir;
 	char **argv;
 };
 
@@ -78,12 +75,10 @@ struct fn_report {
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
 /* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* Puts the fast, tmpfs-backed /proc/net in place (procnet.c); a no-op without plan->proc_net. */
-int fn_procnet_mount(const struct fn_child_plan *plan, struct fn_report *rep);
 /* The audit log's binds: the empty read-only mask over the log file and the runner's socket onto
  * its hidden node. */
 int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* Exposes the real tools in the FUSE tree, then binds the shim read-only over each. */
+/* Binds the shim read-only over each real tool, from the staging tmpfs. */
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 /* Sends `rep` to the runner (best effort: the runner also sees the exit status). */
 void fn_report_send(int fd, const struct fn_report *rep);

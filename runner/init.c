@@ -3,6 +3,7 @@
  * reaps every process of the namespace: it exits only when nothing is left, with the target's
  * status. When it exits the kernel kills whatever remains, so nothing outlives the FUSE server. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -18,9 +19,8 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "pid1.h"
 #include "netns.h"
-
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint)
 {
@@ -108,125 +108,68 @@ static void build_view(const struct fn_child_plan *plan)
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_procnet_mount(plan, &rep) != 0 ||
-	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
+	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
+	    fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
 	close(plan->mnt_fd);
 	close(plan->dev_fd);
+	if (plan->staging_fd >= 0)
+		close(plan->staging_fd);
 	if (drop_sys_admin() < 0)
 		fail(plan, "dropping CAP_SYS_ADMIN", NULL);
 }
 
-/* The init's own environment is the target's: the init runs nothing else. */
-static void target_environment(const struct fn_child_plan *plan)
+/* Removes every variable whose name starts with `prefix`. */
+static void unset_prefixed(const char *prefix)
 {
-	if (plan->path_env)
-		setenv("PATH", plan->path_env, 1);
-	if (plan->identity_env)
-		setenv("FAKENET_IDENTITY", plan->identity_env, 1);
-	/* The runner owns these inside a run: a value from outside would point elsewhere. */
-	if (plan->real_dir_env)
-		setenv("FAKENET_REAL_DIR", plan->real_dir_env, 1);
-	else
-		unsetenv("FAKENET_REAL_DIR");
-	/* The log is the runner's alone: no name of it reaches the target. */
-	unsetenv("FAKENET_LOG");
-}
+	size_t len = strlen(prefix);
 
-/* Runs in a vfork child, sharing the init's memory until the exec: system calls, and a report
- * built on this stack, nothing that allocates or locks. */
-__attribute__((noreturn)) static void exec_target(const struct fn_child_plan *plan)
-{
-	struct fn_report rep;
-	sigset_t none;
+	for (size_t i = 0; environ[i];) {
+		const char *eq = strchr(environ[i], '=');
+		char name[256];
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != 1)
-		_exit(125);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(plan->argv[0], plan->argv);
-	fn_report_set(&rep, FN_REPORT_EXEC, errno, plan->argv[0], NULL);
-	fn_report_send(plan->report_fd, &rep);
-	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
-}
-
-/* vfork: no copy of the init's memory for a child that only execs. */
-static pid_t spawn_target(const struct fn_child_plan *plan)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		exec_target(plan);
-	return pid;
-}
-
-static int encode_status(int status)
-{
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Reaps what has exited; returns false once no process is left in the namespace. */
-static bool reap(pid_t target, int *target_status, bool *target_alive)
-{
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-
-		if (pid == 0)
-			return true;
-		if (pid < 0)
-			return errno != ECHILD;
-		if (pid == target) {
-			*target_status = encode_status(status);
-			*target_alive = false;
+		if (strncmp(environ[i], prefix, len) != 0 || !eq ||
+		    (size_t)(eq - environ[i]) >= sizeof(name)) {
+			i++;
+			continue;
 		}
+		memcpy(name, environ[i], (size_t)(eq - environ[i]));
+		name[eq - environ[i]] = '\0';
+		unsetenv(name); /* shifts the rest down: look at index i again */
 	}
 }
 
-/* Signals typed at the terminal reach the target directly (same process group); only signals
- * sent with kill() are relayed, so none arrives twice. */
-static void relay(const siginfo_t *si, pid_t target, bool target_alive)
+/* The init's own environment is the target's: the init runs nothing else. No variable is named
+ * FAKENET*: the shims find the identity and the real tools in the view itself, and "_" (the path
+ * of the program the shell started, fakenet) goes, as a container's pid 1 has none. */
+static void target_environment(const struct fn_child_plan *plan)
 {
-	if (si->si_code == SI_KERNEL)
+	unset_prefixed("FAKENET");
+	unsetenv("_");
+	if (plan->path_env)
+		setenv("PATH", plan->path_env, 1);
+}
+
+/* Pid 1 shows what `docker run --init` shows: /sbin/docker-init -- COMMAND, its executable at that
+ * path (a file of the staging tmpfs, which no mount shows), not fakenet and its options. Should
+ * the exec fail, this process supervises as it is. */
+static void become_docker_init(const struct fn_child_plan *plan)
+{
+	if (plan->init_fd < 0 || !plan->init_argv)
 		return;
-	kill(target_alive ? target : -1, si->si_signo);
+	syscall(SYS_execveat, plan->init_fd, "", plan->init_argv, environ, AT_EMPTY_PATH);
 }
 
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 {
-	int target_status = 125;
-	sigset_t set;
-	pid_t target;
-
 	for (int i = 0; i < plan->n_runner_fds; i++)
 		close(plan->runner_fds[i]);
 	die_with_runner(plan);
 	build_view(plan);
 	target_environment(plan);
-	target = spawn_target(plan);
-	if (target < 0)
-		fail(plan, "vfork", NULL);
+	become_docker_init(plan);
 	close(plan->report_fd);
-	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	for (bool target_alive = true;;) {
-		siginfo_t si;
-
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			relay(&si, target, target_alive);
-			continue;
-		}
-		if (!reap(target, &target_status, &target_alive))
-			_exit(target_status);
-	}
+	fn_pid1_supervise(plan->argv);
 }

@@ -36,12 +36,13 @@ static const char *const own_dirs[] = {"etc",		"etc/fakenet",		"usr",
 				       "usr/local",	"usr/local/bin",	"usr/local/sbin",
 				       "usr/local/lib", "usr/local/lib/fakenet"};
 
+/* The shims and the library find /etc/fakenet/identity.yaml themselves (the one identity lookup),
+ * so the launcher puts nothing naming fakenet in the environment. */
 static const char launcher[] = "#!/bin/sh\n"
 			       "# fakenet-launch: runs a command with the installed identity and "
 			       "the fakenet tools first on PATH.\n"
-			       "FAKENET_IDENTITY=/etc/fakenet/identity.yaml\n"
 			       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-			       "export FAKENET_IDENTITY PATH\n"
+			       "export PATH\n"
 			       "exec \"$@\"\n";
 
 enum item_kind { ITEM_FILE, ITEM_LINK };

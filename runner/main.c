@@ -5,6 +5,7 @@
 #include "check.h"
 #include "cli.h"
 #include "netns.h"
+#include "pid1.h"
 #include "util.h"
 
 struct command {
@@ -45,6 +46,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* The init of `fakenet run` may re-execute this file as /sbin/docker-init (init.c). */
+	if (fn_pid1_requested(argc, argv))
+		fn_pid1_supervise(argv + 2);
 	if (argc < 2) {
 		usage(stderr);
 		return FN_EXIT_USAGE;

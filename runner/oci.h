@@ -9,6 +9,7 @@
 
 #include "child.h"
 #include "jsondoc.h"
+#include "plan.h"
 
 #define FN_OCI_ANNOTATION "io.fakenet.identity"
 
@@ -35,12 +36,11 @@ void fn_oci_socket_name(const struct fn_oci_container *c, char *buf, size_t size
 
 /* What the server needs to place the view in the container. */
 struct fn_oci_place {
-	struct fn_child_plan *plan; /* overlays and tool binds, paths inside the rootfs; the
-				     * server sets its mnt_fd */
-	const char *shim_host_path; /* the shim binary, as the host sees it */
-	pid_t pid;		    /* the container's init: its mount namespace */
-	const char *rootfs;	    /* as the container's mount namespace sees it */
-	const char *bin_dir;	    /* a PATH directory of the image for absent tools */
+	struct fn_child_plan *plan;	  /* overlays and tool binds, paths inside the rootfs; the
+					   * server sets its mnt_fd */
+	const struct fn_tool_plan *tools; /* the shims the view adds, allowed once it is mounted */
+	pid_t pid;			  /* the container's init: its mount namespace */
+	const char *rootfs;		  /* as the container's mount namespace sees it */
 };
 
 /* In a child of the server: enters the container's mount namespace and root, mounts the view

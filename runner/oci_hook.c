@@ -21,7 +21,6 @@
 #include "util.h"
 
 #define IDENTITY_MAX (1u << 20)
-#define SHIM_NODE    FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_SHIM
 
 /* One container's hook run, released in one place. */
 struct hook {
@@ -32,9 +31,14 @@ struct hook {
 	struct fn_vfs *vfs;
 	struct fn_fakefs *fs;
 	struct fn_child_plan plan;
+	struct fn_overlay_plan overlays;
 	struct fn_tool_plan tools;
+	struct fn_staging staging;
 	char *shim_path;
-	char *bin_dir;
+	char *bin_dir; /* the image's PATH directory where the tools it lacks appear */
+	char *bin_src; /* the server's name of it */
+	int fds[FN_MAX_SHIM_TOOLS + 1]; /* the image's files the server reads, opened in its root */
+	size_t n_fds;
 };
 
 static void usage(FILE *out)
@@ -153,6 +157,52 @@ static char *find_bin_dir(void)
 	return found;
 }
 
+/* The server, in the host's root, reaches a file of the image through a descriptor opened while
+ * the hook looks into it, by the name /proc/self/fd/N: no path of the image, and before the shim
+ * covers it. NULL where it cannot be opened. */
+static char *server_name(struct hook *h, const char *path, int flags)
+{
+	int fd;
+
+	if (h->n_fds == sizeof(h->fds) / sizeof(h->fds[0]) ||
+	    (fd = open(path, flags | O_PATH | O_CLOEXEC)) < 0)
+		return NULL;
+	h->fds[h->n_fds++] = fd;
+	return xasprintf("/proc/self/fd/%d", fd);
+}
+
+/* The real tools are read by the server from the image's files. */
+static int rename_real_tools(struct hook *h)
+{
+	for (size_t i = 0; i < h->tools.n_real_tools; i++) {
+		char *name = server_name(h, h->tools.real_paths[i], 0);
+
+		if (!name) {
+			fn_warn_errno("oci-hook: cannot open %s in the container's root",
+				      h->tools.real_paths[i]);
+			return -1;
+		}
+		free(h->tools.real_paths[i]);
+		h->tools.real_paths[i] = name;
+	}
+	return 0;
+}
+
+/* Looking from inside the image: its tools, the directory for those it lacks. */
+static int plan_inside(struct hook *h, const struct stat *shim)
+{
+	struct fn_tool_where where = {.shim = h->shim_path, .self = shim};
+
+	h->bin_dir = find_bin_dir();
+	if (h->bin_dir)
+		h->bin_src = server_name(h, h->bin_dir, O_DIRECTORY);
+	where.missing_dir = h->bin_dir;
+	where.missing_src = h->bin_src;
+	fn_plan_select_tools(&h->tools, (char *)"all");
+	fn_plan_tool_binds(&h->tools, &h->plan, h->vfs, &where);
+	return rename_real_tools(h);
+}
+
 /* The tools are planned inside the image as the container will see it: chrooted into the rootfs
  * through the init's root, then back. */
 static int plan_tools(struct hook *h)
@@ -166,10 +216,7 @@ static int plan_tools(struct hook *h)
 		fn_warn_errno("oci-hook: cannot look into the container's root %s", h->c.rootfs);
 		err = -1;
 	} else {
-		fn_plan_select_tools(&h->tools, (char *)"all");
-		h->plan.shim_path = SHIM_NODE;
-		fn_plan_tool_binds(&h->tools, &h->plan, h->vfs, &shim);
-		h->bin_dir = find_bin_dir();
+		err = plan_inside(h, &shim);
 		if (fchdir(host_root) < 0 || chroot(".") < 0) {
 			fn_warn_errno("oci-hook: cannot return to the host's root");
 			err = -1;
@@ -181,9 +228,24 @@ static int plan_tools(struct hook *h)
 	return err;
 }
 
+/* The shim's copies over the image's tools and the static /etc files, in a staging tmpfs as in
+ * `fakenet run`: mountinfo shows tmpfs binds of the covered paths, nothing that names fakenet. */
+static int stage(struct hook *h)
+{
+	const char *what = NULL;
+	int err = fn_plan_stage(&h->tools, &h->overlays, h->shim_path, &h->staging, h->fs, &what);
+
+	if (err) {
+		fn_warn("oci-hook: %s: %s", what, strerror(-err));
+		return -1;
+	}
+	h->plan.staging_fd = h->staging.mnt_fd;
+	return 0;
+}
+
 static int create_runtime(struct hook *h)
 {
-	struct fn_fakefs_opts fopts = {.log_fd = -1, .shim_node = true};
+	struct fn_fakefs_opts fopts = {.log_fd = -1};
 	struct fn_oci_place place = {0};
 
 	if (load_identity(h))
@@ -200,22 +262,21 @@ static int create_runtime(struct hook *h)
 	}
 	h->vfs = fn_vfs_build(h->id);
 	h->plan.log_sock_tree = -1; /* no audit log in a container */
-	fn_plan_overlays(&h->plan, h->vfs, false, false);
+	fn_plan_overlays(&h->plan, &h->overlays, h->vfs, false, true);
 	if (plan_tools(h))
 		return FN_EXIT_OWN;
 	fopts.identity_text = h->text;
 	fopts.identity_len = h->len;
-	fopts.shim_path = SHIM_NODE;
-	fopts.shim_tools = h->tools.tools;
-	fopts.n_shim_tools = h->tools.n_tools;
 	fopts.real_tools = h->tools.real_tools;
+	fopts.real_paths = (const char *const *)h->tools.real_paths;
 	fopts.n_real_tools = h->tools.n_real_tools;
 	h->fs = fn_fakefs_new(h->vfs, &fopts);
+	if (stage(h))
+		return FN_EXIT_OWN;
 	place.plan = &h->plan;
-	place.shim_host_path = h->shim_path;
+	place.tools = &h->tools;
 	place.pid = h->c.pid;
 	place.rootfs = h->c.rootfs;
-	place.bin_dir = h->bin_dir;
 	return fn_oci_serve(h->fs, &place, &h->c);
 }
 
@@ -225,15 +286,21 @@ static void release(struct hook *h)
 	fn_vfs_free(h->vfs);
 	fn_identity_free(h->id);
 	free(h->text);
+	fn_staging_release(&h->staging);
+	for (size_t i = 0; i < h->n_fds; i++)
+		close(h->fds[i]);
 	free(h->shim_path);
 	free(h->bin_dir);
+	free(h->bin_src);
 	fn_tool_plan_free(&h->tools);
+	fn_overlay_plan_free(&h->overlays);
 	fn_oci_container_free(&h->c);
 }
 
 static int run_hook(void)
 {
-	struct hook h = {0};
+	struct hook h = {.plan = {.staging_fd = -1, .init_fd = -1},
+			 .staging = {.mnt_fd = -1, .init_fd = -1}};
 	int status = 0;
 
 	if (fn_oci_container_read(0, &h.c))

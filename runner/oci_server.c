@@ -109,6 +109,7 @@ static void setup(struct server *s)
 		fail(s, &rep);
 	}
 	s->place->plan->mnt_fd = fn_fakefs_mount_fd(s->fs);
+	fn_plan_allow_added(s->place->tools, s->fs);
 	if (place(s, &rep) < 0)
 		fail(s, &rep);
 	fn_fakefs_drop_mount(s->fs);

@@ -34,7 +34,7 @@ static int make_read_only(int tree)
 	return mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ? -errno : 0;
 }
 
-static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *rep)
+static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, struct fn_report *rep)
 {
 	unsigned flags =
 	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->nofollow ? AT_SYMLINK_NOFOLLOW : 0);
@@ -53,7 +53,8 @@ static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *r
 		fn_report_setf(rep, FN_REPORT_SETUP, -err, "cannot overlay %s", o->target);
 		return err;
 	}
-	tree = open_tree(mnt_fd, o->tree_path, flags);
+	tree = o->staged ? open_tree(staging_fd, o->target + 1, flags)
+			 : open_tree(mnt_fd, o->tree_path, flags);
 	if (tree < 0) {
 		err = -errno;
 		fn_report_setf(rep, FN_REPORT_SETUP, -err, "open_tree of the FUSE view %s",
@@ -73,7 +74,7 @@ static int apply_one(int mnt_fd, const struct fn_overlay *o, struct fn_report *r
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 {
 	for (int i = 0; i < plan->n_overlays; i++) {
-		int err = apply_one(plan->mnt_fd, &plan->overlays[i], rep);
+		int err = apply_one(plan->mnt_fd, plan->staging_fd, &plan->overlays[i], rep);
 
 		if (err)
 			return err;
@@ -81,11 +82,14 @@ int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 	return 0;
 }
 
-/* Clones the file at `src` onto `where`, read-only. */
-static int bind_file(const char *src, const char *where, unsigned attrs)
+/* The shim copy at the same path in the staging tmpfs goes over the real file, read-only: mountinfo
+ * names the covered path and a tmpfs, and the real file stays reachable to the shims only through
+ * the view's hidden node, which no mount shows. */
+static int bind_shim(int staging, const char *where)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | attrs};
-	int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	int tree = open_tree(staging, where + 1, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	int err = 0;
 
 	if (tree < 0)
@@ -137,29 +141,12 @@ int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 	return err;
 }
 
-/* The real binary goes onto its hidden node before the shim covers it: afterwards no path leads
- * to it any more. Without its node (no /sys/class/net view) the tool is still covered and its
- * shim falls back to its own search. */
-static void expose_real(const struct fn_tool_bind *b)
-{
-	int err;
-
-	if (!b->real_node)
-		return;
-	err = bind_file(b->target, b->real_node, 0);
-	if (err)
-		dprintf(2, "fakenet: warning: cannot keep the real %s reachable at %s: %s\n",
-			b->target, b->real_node, strerror(-err));
-}
-
 int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	for (int i = 0; i < plan->n_tool_binds; i++) {
+	for (int i = 0; plan->staging_fd >= 0 && i < plan->n_tool_binds; i++) {
 		const struct fn_tool_bind *b = &plan->tool_binds[i];
-		int err;
+		int err = bind_shim(plan->staging_fd, b->target);
 
-		expose_real(b);
-		err = bind_file(plan->shim_path, b->target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 		if (err) {
 			fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the shim over %s",
 				       b->target);

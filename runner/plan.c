@@ -1,5 +1,7 @@
 /* The view's plan (plan.h): overlays of the tree over the real paths, and the shim over the real
  * tools. Only computed here; the init (run) or the hook's mounter (oci) applies it. */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,12 +87,95 @@ static bool tree_has(const struct fn_vfs *vfs, const char *path)
 	return fn_vfs_lookup(vfs, path) != NULL;
 }
 
+static bool has_overlay(const struct fn_child_plan *plan, const char *target)
+{
+	for (int i = 0; i < plan->n_overlays; i++)
+		if (strcmp(plan->overlays[i].target, target) == 0)
+			return true;
+	return false;
+}
+
+/* Overlays /sys/devices/TOP with a view that passes the real devices through: the tree's own
+ * devices (a fake PCI NIC) appear there, and the host's network devices below it (their net/
+ * and ieee80211/ directories, with the host's MACs) do not (fakefs/passthrough.c). */
+static void overlay_device_root(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+				struct fn_vfs *vfs, const char *top)
+{
+	char *path = xasprintf("/sys/devices/%s", top);
+	struct fn_node *dir;
+	struct stat st;
+
+	if (has_overlay(plan, path) || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(path);
+		return;
+	}
+	dir = fn_vfs_mkdir_p(vfs, path);
+	if (!dir->passthrough)
+		dir->passthrough = xstrdup(path);
+	op->device_roots =
+	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
+	op->device_roots[op->n_device_roots++] = path;
+	add_overlay(plan, path + 1, path, false, false, true);
+}
+
+/* The top directory under /sys/devices of each of the host's non-virtual network devices, read
+ * from where /sys/class/net links ("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"). */
+static void hide_host_devices(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+			      struct fn_vfs *vfs)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char link[PATH_MAX], target[PATH_MAX], *top, *end;
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/sys/class/net/%s", e->d_name);
+		n = e->d_name[0] == '.' ? -1 : readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		top = strstr(target, "devices/");
+		if (!top)
+			continue;
+		top += strlen("devices/");
+		end = strchr(top, '/');
+		if (end)
+			*end = '\0';
+		if (strcmp(top, "virtual") != 0)
+			overlay_device_root(plan, op, vfs, top);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* An /etc file of the view. Staged, it is a file of the staging tmpfs at its own path, bound
+ * read-only as a container runtime binds its /etc/hosts: tmpfs in mountinfo, blocks as on a
+ * disk, and no FUSE round trip. */
+static void plan_etc_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+			  const struct fn_vfs *vfs, const char *tree_path, const char *target,
+			  bool stage)
+{
+	struct fn_node *n = fn_vfs_lookup(vfs, target);
+
+	if (!n)
+		return;
+	add_overlay(plan, tree_path, target, false, true, true);
+	if (!stage || n->type != FN_NODE_FILE)
+		return;
+	plan->overlays[plan->n_overlays - 1].staged = true;
+	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
+	op->staged[op->n_staged++] =
+	    (struct fn_staged_file){.path = target, .content = n->content, .len = n->len};
+}
+
 /* Which real paths get which part of the tree. A fake PCI NIC lives under
  * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
  * binding just those entries needs real ones of that name, so the three directories are overlaid
- * whole instead, passing the real devices and drivers through so nothing real disappears. */
-void fn_plan_overlays(struct fn_child_plan *plan, struct fn_vfs *vfs, bool isolated,
-		      bool fast_proc_net)
+ * whole instead, passing the real devices and drivers through so nothing real disappears, while
+ * the host's own network devices below them stay hidden (hide_host_devices). */
+void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, struct fn_vfs *vfs,
+		      bool isolated, bool stage_etc)
 {
 	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
 						  "/sys/bus/pci/drivers"};
@@ -103,25 +188,29 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_vfs *vfs, bool isola
 	if (tree_has(vfs, "/sys/devices/virtual/net") && !isolated)
 		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
 			    false, true);
-	if (fn_vfs_pass_real_pci(vfs))
-		for (size_t i = 0; fn_vfs_pci_dirs[i]; i++)
+	if (fn_vfs_pass_real_pci(vfs)) {
+		overlay_device_root(plan, op, vfs, "pci0000:00");
+		for (size_t i = 1; fn_vfs_pci_dirs[i]; i++)
 			add_overlay(plan, fn_vfs_pci_dirs[i], pci_targets[i], false, false, true);
+	}
+	hide_host_devices(plan, op, vfs);
 	if (tree_has(vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	if (tree_has(vfs, "/proc/net") && !isolated) {
+	/* Served by FUSE, whose files are sized as procfs sizes them (0); a faster tmpfs copy
+	 * would give them sizes and blocks, which the kernel's never have. */
+	if (tree_has(vfs, "/proc/net") && !isolated)
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-		if (fast_proc_net) {
-			plan->proc_net = fn_vfs_lookup(vfs, "/proc/net");
-			plan->proc_net_dir = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS;
-		}
-	}
-	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++) {
-		char path[32];
+	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++)
+		plan_etc_file(plan, op, vfs, etc[i][0], etc[i][1], stage_etc);
+}
 
-		snprintf(path, sizeof(path), "/%s", etc[i][0]);
-		if (tree_has(vfs, path))
-			add_overlay(plan, etc[i][0], etc[i][1], false, true, true);
-	}
+void fn_overlay_plan_free(struct fn_overlay_plan *op)
+{
+	for (size_t i = 0; i < op->n_device_roots; i++)
+		free(op->device_roots[i]);
+	free(op->device_roots);
+	free(op->staged);
+	memset(op, 0, sizeof(*op));
 }
 
 static bool same_inode(const struct stat *a, const struct stat *b)
@@ -142,10 +231,31 @@ static bool already_covered(const struct fn_tool_plan *tp, const struct stat *st
 	return false;
 }
 
+/* A tool the root lacks is answered in w->missing_dir, a directory on every standard PATH that
+ * the view passes through with the shim added, so no PATH entry of fakenet's own is needed. */
+static void add_missing_tool(struct fn_tool_plan *tp, struct fn_vfs *vfs,
+			     const struct fn_tool_where *w, const char *tool)
+{
+	struct fn_node *dir, *n;
+
+	if (!w->missing_dir)
+		return;
+	dir = fn_vfs_mkdir_p(vfs, w->missing_dir);
+	if (!dir->passthrough && w->missing_src)
+		dir->passthrough = xstrdup(w->missing_src);
+	if (fn_vfs_child(dir, tool))
+		return;
+	n = fn_vfs_add_file(vfs, dir, tool, 0755, FN_FILE_STATIC, NULL, 0);
+	n->passthrough = xstrdup(w->shim);
+	tp->added_tools = xreallocarray(tp->added_tools, tp->n_added_tools + 1, sizeof(n));
+	tp->added_tools[tp->n_added_tools++] = n;
+}
+
 /* Every executable of the tool on the standard PATH, each inode once on its resolved path (on a
  * merged-/usr system /sbin/route and /usr/sbin/route are one file). The first one found, the one
  * a search of the standard PATH would run, is the one kept reachable for pass-through. */
-static void plan_tool(struct fn_tool_plan *tp, const char *tool, const struct stat *shim)
+static void plan_tool(struct fn_tool_plan *tp, struct fn_vfs *vfs, const struct fn_tool_where *w,
+		      const char *tool)
 {
 	char *dirs = xstrdup(FN_DEFAULT_PATH), *save = NULL;
 	bool exposed = false;
@@ -158,46 +268,75 @@ static void plan_tool(struct fn_tool_plan *tp, const char *tool, const struct st
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 			real = realpath(path, NULL);
 		free(path);
-		if (!real || access(real, X_OK) || already_covered(tp, &st, shim)) {
+		if (!real || access(real, X_OK) || already_covered(tp, &st, w->self)) {
 			free(real);
 			continue;
 		}
 		tp->binds = xreallocarray(tp->binds, tp->n_binds + 1, sizeof(*tp->binds));
 		tp->binds[tp->n_binds].target = real;
-		tp->binds[tp->n_binds].real_node = NULL;
 		tp->binds[tp->n_binds].dev = st.st_dev;
 		tp->binds[tp->n_binds].ino = st.st_ino;
 		if (!exposed) {
-			tp->binds[tp->n_binds].real_node =
-			    xasprintf("%s/%s/%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_REAL, tool);
 			tp->real_tools =
 			    xreallocarray(tp->real_tools, tp->n_real_tools + 1, sizeof(char *));
-			tp->real_tools[tp->n_real_tools++] = tool;
+			tp->real_paths =
+			    xreallocarray(tp->real_paths, tp->n_real_tools + 1, sizeof(char *));
+			tp->real_tools[tp->n_real_tools] = tool;
+			tp->real_paths[tp->n_real_tools++] = xstrdup(real);
 			exposed = true;
 		}
 		tp->n_binds++;
 	}
 	free(dirs);
+	if (!exposed)
+		add_missing_tool(tp, vfs, w, tool);
 }
 
-void fn_plan_tool_binds(struct fn_tool_plan *tp, struct fn_child_plan *plan,
-			const struct fn_vfs *vfs, const struct stat *shim)
+void fn_plan_tool_binds(struct fn_tool_plan *tp, struct fn_child_plan *plan, struct fn_vfs *vfs,
+			const struct fn_tool_where *w)
 {
 	for (size_t i = 0; i < tp->n_tools; i++)
-		plan_tool(tp, tp->tools[i], shim);
+		plan_tool(tp, vfs, w, tp->tools[i]);
 	plan->tool_binds = tp->binds;
 	plan->n_tool_binds = (int)tp->n_binds;
-	if (tp->n_real_tools && tree_has(vfs, FN_FAKEFS_HIDDEN_DIR))
-		plan->real_dir_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL;
+	if (tp->n_added_tools)
+		add_overlay(plan, w->missing_dir + 1, w->missing_dir, false, true, true);
+}
+
+int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *op, const char *shim,
+		  struct fn_staging *st, struct fn_fakefs *fs, const char **what)
+{
+	const char **covered = xcalloc(tp->n_binds + 1, sizeof(*covered));
+	int err;
+
+	for (size_t i = 0; i < tp->n_binds; i++)
+		covered[i] = tp->binds[i].target;
+	err = fn_staging_build(st, shim, covered, tp->n_binds, op->staged, op->n_staged, what);
+	free(covered);
+	if (!err && st->shim_ino)
+		fn_fakefs_allow_exe(fs, st->shim_dev, st->shim_ino);
+	return err;
+}
+
+void fn_plan_allow_added(const struct fn_tool_plan *tp, struct fn_fakefs *fs)
+{
+	struct stat st;
+
+	if (!tp->n_added_tools || fstat(fn_fakefs_mount_fd(fs), &st) < 0)
+		return;
+	for (size_t i = 0; i < tp->n_added_tools; i++)
+		fn_fakefs_allow_exe(fs, st.st_dev, tp->added_tools[i]->ino);
 }
 
 void fn_tool_plan_free(struct fn_tool_plan *tp)
 {
-	for (size_t i = 0; i < tp->n_binds; i++) {
+	for (size_t i = 0; i < tp->n_binds; i++)
 		free((char *)tp->binds[i].target);
-		free((char *)tp->binds[i].real_node);
-	}
+	for (size_t i = 0; i < tp->n_real_tools; i++)
+		free(tp->real_paths[i]);
 	free(tp->binds);
 	free(tp->real_tools);
+	free(tp->real_paths);
+	free(tp->added_tools);
 	memset(tp, 0, sizeof(*tp));
 }

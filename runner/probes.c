@@ -26,9 +26,18 @@ const char *fn_builtin_probes(size_t *len)
 	return fn_embedded_probes_yaml;
 }
 
+extern const char fn_embedded_tells_yaml[], fn_embedded_tells_yaml_end[];
+
+const char *fn_builtin_tells(size_t *len)
+{
+	*len = (size_t)(fn_embedded_tells_yaml_end - fn_embedded_tells_yaml);
+	return fn_embedded_tells_yaml;
+}
+
 /* One probe as written, before expansion. */
 struct raw_probe {
 	const char *name, *run, *read, *pattern, *expect, *foreach, *style, *decode, *unfakeable;
+	const char *why;
 	const yaml_node_t *pattern_node;
 	bool ignore_case;
 	unsigned long max_ms;
@@ -128,6 +137,7 @@ static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
 	    {"name", &p->name},	      {"run", &p->run},	      {"read", &p->read},
 	    {"pattern", &p->pattern}, {"expect", &p->expect}, {"foreach", &p->foreach},
 	    {"style", &p->style},     {"decode", &p->decode}, {"unfakeable", &p->unfakeable},
+	    {"why", &p->why},
 	};
 	const char *value = scalar(vnode);
 	char *end;
@@ -216,8 +226,9 @@ static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct
 	if (p->decode && strcmp(p->decode, "hex-le-ipv4") != 0 &&
 	    strcmp(p->decode, "hex-ipv6") != 0)
 		error_at(c, node, "decode must be hex-le-ipv4 or hex-ipv6, not '%s'", p->decode);
-	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0)
-		error_at(c, node, "unfakeable must be 'host', not '%s'", p->unfakeable);
+	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0 &&
+	    strcmp(p->unfakeable, "always") != 0)
+		error_at(c, node, "unfakeable must be 'host' or 'always', not '%s'", p->unfakeable);
 	if (p->pattern)
 		check_pattern(c, p);
 }
@@ -251,6 +262,8 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 			q->args[i] = xstrdup(values[i + 1]);
 	q->ignore_case = p->ignore_case;
 	q->unfakeable_on_host = p->unfakeable != NULL;
+	q->unfakeable_always = p->unfakeable && strcmp(p->unfakeable, "always") == 0;
+	q->why = p->why ? xstrdup(p->why) : NULL;
 	q->max_ms = (unsigned)p->max_ms;
 	if (p->decode)
 		q->decode =
@@ -411,6 +424,7 @@ void fn_probes_free(struct fn_probe_list *list)
 		free(p->pattern);
 		free(p->expect);
 		free(p->origin);
+		free(p->why);
 		for (size_t j = 0; j < FN_PROBE_NARGS; j++)
 			free(p->args[j]);
 	}

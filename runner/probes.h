@@ -35,6 +35,8 @@ struct fn_probe {
 	bool ignore_case;
 	bool unfakeable_on_host; /* the source asks the kernel directly: cannot agree under --net
 				    host */
+	bool unfakeable_always;	 /* a tell no mode avoids yet: reported, never a failure */
+	char *why;		 /* why it cannot agree (unfakeable), or NULL */
 	unsigned max_ms;	 /* 0: no time limit checked */
 	char *origin;		 /* "FILE:LINE" of the probe, for reports */
 };
@@ -55,3 +57,5 @@ pcre2_code *fn_probe_pattern_compile(const char *pattern, bool ignore_case, char
 
 /* The built-in battery (runner/probes.yaml, linked into the binary). */
 const char *fn_builtin_probes(size_t *len);
+/* The built-in tells battery (runner/tells.yaml): what would show that fakenet is there. */
+const char *fn_builtin_tells(size_t *len);

@@ -1,9 +1,11 @@
 /* fakenet run: build the view from the identity, serve it over FUSE from a thread, and run the
  * command as the child of a pid-1 init in fresh pid, mount and UTS namespaces. Everything that can
  * fail because of the identity happens before any namespace is touched. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,7 +23,9 @@
 #include "auditsock.h"
 #include "netmode.h"
 #include "netns.h"
+#include "pid1.h"
 #include "plan.h"
+#include "staging.h"
 #include "../fakefs/fakefs.h"
 #include "util.h"
 
@@ -52,7 +56,9 @@ struct run {
 	struct fn_auditsock audit; /* where the shims' events arrive */
 	char *shim_path;
 	char *path_env;
-	struct fn_tool_plan tools; /* the shim's tools and the real ones it covers */
+	struct fn_tool_plan tools;	 /* the shim's tools and the real ones it covers */
+	struct fn_overlay_plan overlays; /* what the overlays keep: staged files, device roots */
+	struct fn_staging staging;
 	struct fn_child_plan plan;
 	struct fn_net net;	 /* --net isolated, filtered, nat */
 	struct fn_filter filter; /* --net filtered: --allow, --allow-host; nat: open */
@@ -66,9 +72,10 @@ static void usage(FILE *out)
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
 	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
-	    "/etc/resolv.conf and the hostname show the identity, with the shims first on PATH\n"
-	    "and bound over the real tools.\n"
-	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else built-in "
+	    "/etc/resolv.conf and the hostname show the identity, with the shims bound over the\n"
+	    "real tools.\n"
+	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else\n"
+	    "                   /etc/fakenet/identity.yaml if it exists, else built-in "
 	    "docker.yaml)\n"
 	    "  --net MODE       nat: a namespace holding the identity in the kernel, connected\n"
 	    "                   through its gateway (pasta), ports it listens on reachable on the\n"
@@ -158,26 +165,57 @@ static int parse_args(struct run *r, int argc, char **argv)
 
 static void plan_tool_binds(struct run *r)
 {
-	struct stat shim;
+	struct stat shim, dir;
+	struct fn_tool_where where = {.shim = r->shim_path,
+				      .self = &shim,
+				      .missing_dir = "/usr/local/sbin",
+				      .missing_src = "/usr/local/sbin"};
 
 	if (!r->shim_path || stat(r->shim_path, &shim) < 0)
 		return;
-	r->plan.shim_path = r->shim_path;
-	fn_plan_tool_binds(&r->tools, &r->plan, r->vfs, &shim);
+	if (stat(where.missing_src, &dir) < 0 || !S_ISDIR(dir.st_mode))
+		where.missing_src = NULL;
+	fn_plan_tool_binds(&r->tools, &r->plan, r->vfs, &where);
+}
+
+static bool path_has(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	for (const char *p = path; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (strncmp(p, dir, len) == 0 && (p[len] == ':' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* pid 1's argv, as `docker run --init` shows it: /sbin/docker-init -- COMMAND ARG... */
+static char **init_argv(char **argv)
+{
+	size_t n = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = xcalloc(n + 3, sizeof(*v));
+	v[0] = FN_PID1_PATH;
+	v[1] = "--";
+	memcpy(v + 2, argv, n * sizeof(*v));
+	return v;
 }
 
 static void plan_environment(struct run *r)
 {
 	const char *path = getenv("PATH");
 
-	if (r->tools.n_tools && r->shim_path) {
-		r->path_env = xasprintf("%s/%s:%s", FN_FAKEFS_HIDDEN_DIR, FN_FAKEFS_BIN,
-					path && *path ? path : FN_DEFAULT_PATH);
+	if (!path || !*path)
+		path = FN_DEFAULT_PATH;
+	/* Only where a PATH lacks the directory the missing tools are added to. */
+	if (r->tools.n_added_tools && !path_has(path, "/usr/local/sbin")) {
+		r->path_env = xasprintf("/usr/local/sbin:%s", path);
 		r->plan.path_env = r->path_env;
 	}
-	if (r->identity_text)
-		r->plan.identity_env = FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY;
 	r->plan.log_mask = r->log_path;
+	r->plan.init_argv = init_argv(r->opts.argv);
 	r->plan.hostname = r->id->hostname[0] ? r->id->hostname : NULL;
 	r->plan.argv = r->opts.argv;
 }
@@ -257,15 +295,13 @@ static int prepare(struct run *r)
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
 		fn_vfs_sys_follow_kernel(r->vfs, r->id);
-	fn_plan_overlays(&r->plan, r->vfs, r->opts.isolated, !r->opts.log);
+	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
 	plan_tool_binds(r);
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;
 	fopts.identity_len = r->identity_len;
-	fopts.shim_path = r->shim_path;
-	fopts.shim_tools = r->tools.tools;
-	fopts.n_shim_tools = r->tools.n_tools;
 	fopts.real_tools = r->tools.real_tools;
+	fopts.real_paths = (const char *const *)r->tools.real_paths;
 	fopts.n_real_tools = r->tools.n_real_tools;
 	fopts.log_fd = r->log_fd;
 	fopts.log_nodes = r->log_fd >= 0 && fn_vfs_lookup(r->vfs, FN_FAKEFS_HIDDEN_DIR);
@@ -433,6 +469,20 @@ static int start_isolated(struct run *r)
 	return -1;
 }
 
+/* The staging tmpfs: made once the runner may mount (after enter_namespaces). The shims, bound
+ * from it, may see the view's hidden nodes. */
+static int build_staging(struct run *r)
+{
+	const char *what = NULL;
+	int err = fn_plan_stage(&r->tools, &r->overlays, r->shim_path, &r->staging, r->fs, &what);
+
+	if (err)
+		return setup_failed(what, -err, NULL);
+	r->plan.staging_fd = r->staging.mnt_fd;
+	r->plan.init_fd = r->staging.init_fd;
+	return -1;
+}
+
 /* The shims' event channel, served by a thread started before the pid namespace changes. */
 static int start_audit(struct run *r)
 {
@@ -471,9 +521,12 @@ static int run_target(struct run *r)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (r->opts.isolated && (status = start_isolated(r)) >= 0)
 		return status;
+	if ((status = build_staging(r)) >= 0)
+		return status;
 	status = fn_fakefs_start(r->fs);
 	if (status)
 		return setup_failed("starting the FUSE thread", -status, NULL);
+	fn_plan_allow_added(&r->tools, r->fs);
 	if (r->plan.log_mask && (status = start_audit(r)) >= 0)
 		return status;
 	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
@@ -497,6 +550,8 @@ static void release(struct run *r)
 	fn_auditsock_stop(&r->audit);
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
+	fn_staging_release(&r->staging);
+	free(r->plan.init_argv);
 	fn_vfs_free(r->vfs);
 	fn_identity_free(r->id);
 	free(r->identity_text);
@@ -506,11 +561,14 @@ static void release(struct run *r)
 		close(r->log_fd);
 	free(r->log_path);
 	fn_tool_plan_free(&r->tools);
+	fn_overlay_plan_free(&r->overlays);
 }
 
 int fn_cmd_run(int argc, char **argv)
 {
-	struct run r = {.log_fd = -1};
+	struct run r = {.log_fd = -1,
+			.staging = {.mnt_fd = -1, .init_fd = -1},
+			.plan = {.staging_fd = -1, .init_fd = -1}};
 	int status;
 
 	fn_auditsock_init(&r.audit);

@@ -1,4 +1,4 @@
-/* Entry point of fakenet-shim: load the identity from $FAKENET_IDENTITY (or the built-in one) and
+/* Entry point of fakenet-shim: load the identity as every part of fakenet looks it up and
  * run the tool named by argv[0], or by argv[1] when called as fakenet-shim itself. */
 #include <libgen.h>
 #include <limits.h>
@@ -10,6 +10,7 @@
 
 #include "../fakefs/fakefs.h"
 #include "kernel.h"
+#include "pid1.h"
 #include "shim.h"
 #include "util.h"
 
@@ -45,9 +46,12 @@ static bool is_self(const char *path)
 
 void fn_shim_exec_real(const char *tool, char **argv)
 {
+	/* Inside `fakenet run` the real tools are in the view, where only a shim finds them. */
 	const char *dir = getenv("FAKENET_REAL_DIR");
 	char *path;
 
+	if (!dir || !*dir)
+		dir = FN_RUN_REAL_DIR;
 	if (!dir || dir[0] != '/' || strchr(tool, '/'))
 		return;
 	path = xasprintf("%s/%s", dir, tool);
@@ -76,20 +80,6 @@ static void exec_covered_tool(char **argv)
 		fn_shim_exec_real(covered, argv);
 }
 
-/* A container started by an engine gets the view from the OCI hook, which cannot set the
- * environment: the view itself carries the identity and the real tools under their hidden names. */
-static void environment_from_view(void)
-{
-	static const char *const vars[][2] = {
-	    {"FAKENET_IDENTITY", FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_IDENTITY},
-	    {"FAKENET_REAL_DIR", FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_REAL},
-	};
-
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		if (!getenv(vars[i][0]) && access(vars[i][1], F_OK) == 0)
-			setenv(vars[i][0], vars[i][1], 0);
-}
-
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -99,6 +89,9 @@ int main(int argc, char **argv)
 	struct fn_diags diags;
 	int status;
 
+	/* The shim's copy in a run is also pid 1's executable (runner/staging.c). */
+	if (fn_pid1_requested(argc, argv))
+		fn_pid1_supervise(argv + 2);
 	if (strcmp(base, "fakenet-shim") == 0) {
 		if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 			list_tools(argc < 2 ? stderr : stdout);
@@ -109,7 +102,6 @@ int main(int argc, char **argv)
 		base = argv[0];
 	}
 	fn_progname = base;
-	environment_from_view();
 	fn_shim_audit_start(base, argc, argv);
 	tool = find_tool(base);
 	if (!tool)

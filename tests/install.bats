@@ -132,8 +132,9 @@ listing() {
 	run sh -c "FAKENET_IDENTITY=/etc/fakenet/identity.yaml chroot '$ROOT' /usr/sbin/route -n | grep 'UG[ \t]'"
 	[ "$(echo "$output" | awk '$1 == "0.0.0.0" {print $2}')" = "$gw" ]
 	# The launcher's environment, and the real netstat still reached for what the shim passes on.
-	run chroot "$ROOT" /usr/local/bin/fakenet-launch sh -c 'echo "$FAKENET_IDENTITY $PATH"'
-	[ "$output" = "/etc/fakenet/identity.yaml /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
+	# The launcher names no identity: everything finds the installed one by itself.
+	run env -u FAKENET_IDENTITY chroot "$ROOT" /usr/local/bin/fakenet-launch sh -c 'echo "${FAKENET_IDENTITY-unset} $PATH"'
+	[ "$output" = "unset /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
 	run chroot "$ROOT" /usr/local/bin/fakenet-launch netstat -tln
 	[ "$status" -eq 0 ]
 	[ "$output" = "real netstat -tln" ]

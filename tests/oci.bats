@@ -62,11 +62,11 @@ teardown() {
 	umount "$ROOT" 2>/dev/null || true
 }
 
-# What a container could leave on the host: fakenet's FUSE mounts and any mount under this test's
-# directory (the rootfs overlay itself aside), processes of this fakenet, its server sockets, and the
-# runtime's record of the container.
+# What a container could leave on the host: fakenet's FUSE mounts (anonymous: "fuse none") and any
+# mount under this test's directory (the rootfs overlay itself aside), processes of this fakenet,
+# its server sockets, and the runtime's record of the container.
 host_state() {
-	grep -E "fuse\.fakenet|$BATS_TEST_TMPDIR" /proc/self/mountinfo | grep -v " $ROOT " | cut -d' ' -f5- || true
+	grep -E " - fuse none |$BATS_TEST_TMPDIR" /proc/self/mountinfo | grep -v " $ROOT " | cut -d' ' -f5- || true
 	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$FAKENET" \
 		-exec sh -c 'tr "\0" " " <"${1%/exe}/cmdline"; echo' sh {} \; 2>/dev/null || true
 	grep -a "@fakenet-oci/$ID" /proc/net/unix || true
@@ -128,6 +128,8 @@ echo "== route"; cat /proc/net/route
 echo "== hosts"; cat /etc/hosts
 echo "== ifconfig"; ifconfig
 echo "== hostname"; hostname; /usr/bin/hostname
+echo "== tells"; grep fakenet /proc/self/mountinfo | grep -vc " / / "; env | grep -c FAKENET; printf "%s\n" "$PATH"
+echo "== passthrough"; dnsdomainname 2>&1; echo "status=$?"
 exit 7'
 
 # section NAME: that part of $output.
@@ -160,6 +162,10 @@ assert_identity_view() {
 	section ifconfig | mask_counters | diff -u "$BATS_TEST_TMPDIR/ifconfig.real" -
 	# hostname is in the image: the shim answers over it, by name and by its path.
 	[ "$(section hostname)" = "$(printf '%s\n%s' "$(fact 'y["hostname"]')" "$(fact 'y["hostname"]')")" ]
+	# No tells: no mount but the rootfs (whose cached image path is the test's) names fakenet, no
+	# FAKENET variable, no PATH entry of the view's.
+	[ "$(section tells | head -2)" = "$(printf '0\n0')" ]
+	[[ "$(section tells | tail -1)" != */sys/* ]]
 }
 
 @test "oci-hook --hooks-json: a hooks.d file (schema 1.0.0) running this fakenet for the annotation" {
@@ -187,6 +193,16 @@ assert set(h["stages"]) == {"createRuntime", "poststop"}, h' "$FAKENET"
 	[ "$status" -eq 7 ]
 	assert_identity_view
 	assert_nothing_left
+	# dnsdomainname, a link to the image's hostname that the shim covers, is the real tool's
+	# answer: the shim runs it from the view's hidden node, as the same image without the hook.
+	local passthrough
+	passthrough=$(section passthrough)
+	SCRIPT='dnsdomainname 2>&1; echo "status=$?"'
+	rm "$BUNDLE/config.json"
+	make_bundle plain ""
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	[ "$output" = "$passthrough" ]
+	[[ "$output" != *fakenet-shim* ]]
 }
 
 @test "fakenet-runtime: a bundle without hooks gets them, runc runs it, nothing left" {

@@ -561,5 +561,6 @@ DNS queries:
 	run "$FAKENET" check --net isolated --format tap
 	echo "$output" | grep -v '^ok' || true
 	[ "$status" -eq 0 ]
-	[[ "$output" != *"not ok"* ]]
+	# Only the tells no mode avoids yet (the FUSE views) are left, as TODO.
+	! grep '^not ok' <<<"$output" | grep -v '^not ok [0-9]* - tell: .* # TODO '
 }

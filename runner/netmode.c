@@ -97,16 +97,71 @@ const char *fn_net_egress_missing(void)
 	return NULL;
 }
 
+/* The kernel keeps at most gc_thresh3 neighbours of a family that are not permanent (permanent
+ * ones are exempt); the kernel's own entries (multicast, the nameservers' next hop) need a few
+ * more. Returns the family whose learned neighbours the identity has too many of, else 0. */
+static int neighbours_over_kernel_limit(const struct fn_identity *id, size_t *have, long *limit)
+{
+	static const struct {
+		int family;
+		const char *sysctl;
+	} tables[] = {{AF_INET, "/proc/sys/net/ipv4/neigh/default/gc_thresh3"},
+		      {AF_INET6, "/proc/sys/net/ipv6/neigh/default/gc_thresh3"}};
+	enum { KERNEL_OWN = 16 };
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		size_t n = id->has_gateway && id->gateway_ip.family == tables[t].family &&
+			   id->gateway_state != FN_NUD_PERMANENT;
+		char *text;
+		size_t len;
+
+		for (size_t i = 0; i < id->n_neighbors; i++)
+			n += id->neighbors[i].ip.family == tables[t].family &&
+			     id->neighbors[i].state != FN_NUD_PERMANENT;
+		if (fn_read_file(tables[t].sysctl, &text, &len, 64) < 0)
+			continue;
+		*limit = atol(text);
+		free(text);
+		if (*limit > KERNEL_OWN && n > (size_t)(*limit - KERNEL_OWN)) {
+			*have = n;
+			*limit -= KERNEL_OWN;
+			return tables[t].family;
+		}
+	}
+	return 0;
+}
+
+const char *fn_net_kernel_cannot_hold(const struct fn_identity *id, char *why, size_t len)
+{
+	size_t have;
+	long limit;
+	int family = neighbours_over_kernel_limit(id, &have, &limit);
+
+	if (!family)
+		return NULL;
+	snprintf(why, len,
+		 "the identity has %zu learned %s neighbours, more than the kernel keeps (%ld, "
+		 "gc_thresh3; permanent ones do not count)",
+		 have, family == AF_INET ? "IPv4" : "IPv6", limit);
+	return why;
+}
+
 enum fn_net_mode fn_net_mode_resolve(enum fn_net_mode mode, const struct fn_identity *id,
 				     bool quiet)
 {
 	const char *why;
+	char held[160];
 
 	if (mode != FN_NET_AUTO)
 		return mode;
 	if ((why = fn_net_egress_missing())) {
 		if (!quiet)
 			fn_warn("network mode host: %s, so nat cannot run", why);
+		return FN_NET_HOST;
+	}
+	if (fn_net_kernel_cannot_hold(id, held, sizeof(held))) {
+		if (!quiet)
+			fn_warn("network mode host: %s", held);
 		return FN_NET_HOST;
 	}
 	if (!id->has_gateway || id->gateway_ip.family != AF_INET) {

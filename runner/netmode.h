@@ -11,6 +11,9 @@
 bool fn_net_mode_parse(const char *s, enum fn_net_mode *out);
 /* Why nat and filtered cannot run here (no namespaces, no /dev/net/tun, no pasta), or NULL. */
 const char *fn_net_egress_missing(void);
+/* Why the kernel cannot hold the identity (more learned neighbours than its tables keep), written
+ * into `why`, or NULL: auto then falls back to host, and a kernel mode given by name fails. */
+const char *fn_net_kernel_cannot_hold(const struct fn_identity *id, char *why, size_t len);
 /* The mode a run of `id` gets for `mode`: auto becomes nat; isolated for an identity without an
  * IPv4 gateway (nat would have no way out); host where nat cannot run. A fallback says so in one
  * line on stderr unless `quiet`. */

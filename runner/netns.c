@@ -33,6 +33,7 @@
 #include "netns.h"
 #include "nftables.h"
 #include "rtnl.h"
+#include "util.h"
 
 #define LINK_SETTLE_WAIT_MS 8000
 
@@ -397,7 +398,19 @@ static void wait_link_settled(struct fn_rtnl *nl, int ifindex)
 struct gateway {
 	struct fn_rtnl nl;
 	int sk;
+	int ready; /* the runner's cue to start pasta; -1 once given */
 };
+
+/* pasta's tap takes the gateway namespace's next free ifindex, and each peer asks for the index
+ * the identity gives its @ifN: pasta starts only once every peer holds its index. */
+static void gateway_ready(struct gateway *gw)
+{
+	if (gw->ready < 0)
+		return;
+	if (write(gw->ready, "", 1) < 0)
+		fn_warn("starting the egress: %s", strerror(errno));
+	gw->ready = -1;
+}
 
 static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const struct fn_identity *id,
 		       int peer_ns, char *what, size_t len)
@@ -426,6 +439,7 @@ static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const str
 					    fn_ip_format(&f->addrs[k].ip, ip));
 		}
 	}
+	gateway_ready(gw);
 	for (size_t i = 1; i < id->n_ifaces; i++) {
 		const struct fn_iface *f = &id->ifaces[i];
 
@@ -714,11 +728,10 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 static void *isolate_on_thread(void *arg)
 {
 	struct isolate_job *j = arg;
-	struct gateway gw = {.nl.fd = -1, .sk = -1};
+	struct gateway gw = {.nl.fd = -1, .sk = -1, .ready = j->ready};
 
 	j->err = build_gateway(j, &gw);
-	/* The runner starts pasta on the gateway namespace meanwhile. */
-	if (write(j->ready, "", 1) < 0 || j->err)
+	if (j->err)
 		goto out;
 	j->net->target_fd = new_netns();
 	if (j->net->target_fd < 0)
@@ -727,6 +740,8 @@ static void *isolate_on_thread(void *arg)
 	else
 		j->err = build_target(j->net, &gw, j->id, j->what, j->len);
 out:
+	/* The runner starts pasta meanwhile, on the cue build_links gives. */
+	gateway_ready(&gw);
 	fn_rtnl_close(&gw.nl);
 	if (gw.sk >= 0)
 		close(gw.sk);

@@ -247,6 +247,7 @@ static int open_log(struct run *r)
 static int choose_net_mode(struct run *r)
 {
 	enum fn_net_mode mode = r->id->network;
+	char held[160];
 	const char *why;
 
 	if (r->opts.net)
@@ -256,6 +257,11 @@ static int choose_net_mode(struct run *r)
 	mode = fn_net_mode_resolve(mode, r->id, false);
 	if ((mode == FN_NET_NAT || mode == FN_NET_FILTERED) && (why = fn_net_egress_missing())) {
 		fn_warn("run: --net %s cannot run here: %s", fn_net_mode_names[mode], why);
+		return FN_EXIT_OWN;
+	}
+	if (mode != FN_NET_HOST && (why = fn_net_kernel_cannot_hold(r->id, held, sizeof(held)))) {
+		fn_warn("run: --net %s cannot run this identity: %s; --net host can",
+			fn_net_mode_names[mode], why);
 		return FN_EXIT_OWN;
 	}
 	r->opts.isolated = mode != FN_NET_HOST;

@@ -4,6 +4,7 @@
 # validates must run and check cleanly; what cannot must be refused at FILE:LINE:COLUMN.
 
 load lib/common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	require_fakenet_env
@@ -127,8 +128,10 @@ validates_then_runs() {
 		grep -Eq "^$file:[0-9]+:[0-9]+: error: .*limit" <<<"$output"
 		return 0
 	fi
-	run "$FAKENET" run --identity "$file" -- sh -c "$count"
+	# A kernel mode that cannot hold it falls back to host and says so on stderr.
+	run --separate-stderr "$FAKENET" run --identity "$file" -- sh -c "$count"
 	echo "${output:0:2000}"
+	echo "${stderr:0:2000}"
 	[ "$status" -eq 0 ]
 	[ "$output" -eq "$expect" ]
 }
@@ -143,6 +146,27 @@ validates_then_runs() {
 	big_identity neighbors 20000
 	# Every neighbour and the gateway are /proc/net/arp lines.
 	validates_then_runs "$work/big-neighbors.yaml" 'tail -n +2 /proc/net/arp | wc -l' 20001
+}
+
+@test "defect 4: more learned neighbours than the kernel keeps: auto falls back to host, a kernel mode by name says why" {
+	limit=$(cat /proc/sys/net/ipv4/neigh/default/gc_thresh3)
+	big_identity neighbors $((limit + 100))
+	run --separate-stderr "$FAKENET" run --identity "$work/big-neighbors.yaml" -- sh -c 'tail -n +2 /proc/net/arp | wc -l'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq $((limit + 101)) ]
+	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
+	grep -q "^fakenet: network mode host: the identity has $((limit + 101)) learned IPv4 neighbours, more than the kernel keeps" <<<"$stderr"
+	run --separate-stderr "$FAKENET" run --net isolated --identity "$work/big-neighbors.yaml" -- true
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	grep -q "cannot run this identity: .*gc_thresh3.*--net host can" <<<"$stderr"
+	# Permanent entries are exempt from the kernel's limit: the same count goes into the kernel.
+	sed -i '/^  - {ip: /s/}$/, state: permanent}/' "$work/big-neighbors.yaml"
+	run --separate-stderr "$FAKENET" run --net isolated --identity "$work/big-neighbors.yaml" -- sh -c 'ip -4 neigh show nud permanent | wc -l'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq $((limit + 100)) ]
 }
 
 @test "defect 4: 1,500 interfaces are refused at the limit; 256 validate, run and check" {

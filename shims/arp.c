@@ -170,4 +170,5 @@ static int arp_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return status;
 }
 
-FN_SHIM_TOOL(arp_tool, {.name = "arp", .main = arp_main, .needs_identity = true});
+FN_SHIM_TOOL(arp_tool,
+	     {.name = "arp", .main = arp_main, .needs_identity = true, .shows_links = true});

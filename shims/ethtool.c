@@ -244,4 +244,7 @@ static int ethtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	}
 }
 
-FN_SHIM_TOOL(ethtool_tool, {.name = "ethtool", .main = ethtool_main, .needs_identity = true});
+FN_SHIM_TOOL(ethtool_tool, {.name = "ethtool",
+			    .main = ethtool_main,
+			    .needs_identity = true,
+			    .shows_links = true});

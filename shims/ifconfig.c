@@ -134,4 +134,7 @@ static int ifconfig_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-FN_SHIM_TOOL(ifconfig_tool, {.name = "ifconfig", .main = ifconfig_main, .needs_identity = true});
+FN_SHIM_TOOL(ifconfig_tool, {.name = "ifconfig",
+			     .main = ifconfig_main,
+			     .needs_identity = true,
+			     .shows_links = true});

@@ -553,4 +553,4 @@ static int ip_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return not_ours(ctx, all, "Object \"%s\" is unknown, try \"ip help\".\n", object, 1);
 }
 
-FN_SHIM_TOOL(ip_tool, {.name = "ip", .main = ip_main, .needs_identity = true});
+FN_SHIM_TOOL(ip_tool, {.name = "ip", .main = ip_main, .needs_identity = true, .shows_links = true});

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 			return 125;
 		}
 		fn_diags_free(&diags);
-		ctx.kernel_mode = fn_shim_kernel_holds(id);
+		ctx.kernel_mode = tool->shows_links && fn_shim_kernel_holds(id);
 		if (ctx.kernel_mode)
 			fn_shim_adopt_kernel_links(id);
 	}

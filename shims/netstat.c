@@ -173,4 +173,7 @@ static int netstat_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-FN_SHIM_TOOL(netstat_tool, {.name = "netstat", .main = netstat_main, .needs_identity = true});
+FN_SHIM_TOOL(netstat_tool, {.name = "netstat",
+			    .main = netstat_main,
+			    .needs_identity = true,
+			    .shows_links = true});

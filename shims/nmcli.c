@@ -171,4 +171,5 @@ static int nmcli_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return NMC_USAGE;
 }
 
-FN_SHIM_TOOL(nmcli_tool, {.name = "nmcli", .main = nmcli_main, .needs_identity = true});
+FN_SHIM_TOOL(nmcli_tool,
+	     {.name = "nmcli", .main = nmcli_main, .needs_identity = true, .shows_links = true});

@@ -17,4 +17,5 @@ static int nmtool_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-FN_SHIM_TOOL(nmtool_tool, {.name = "nm-tool", .main = nmtool_main, .needs_identity = true});
+FN_SHIM_TOOL(nmtool_tool,
+	     {.name = "nm-tool", .main = nmtool_main, .needs_identity = true, .shows_links = true});

@@ -153,4 +153,5 @@ static int route_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 	return show(ctx->id, &o);
 }
 
-FN_SHIM_TOOL(route_tool, {.name = "route", .main = route_main, .needs_identity = true});
+FN_SHIM_TOOL(route_tool,
+	     {.name = "route", .main = route_main, .needs_identity = true, .shows_links = true});

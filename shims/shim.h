@@ -17,6 +17,9 @@ struct fn_shim_tool {
 	/* Returns the exit status; writes to stdout/stderr exactly as the real tool would. */
 	int (*main)(const struct fn_shim_ctx *ctx, int argc, char **argv);
 	bool needs_identity;
+	/* Shows links (counters, speed): asks the kernel whether it holds them. curl and wget never
+	 * open a socket, so they do not. */
+	bool shows_links;
 };
 
 #define FN_SHIM_TOOL(var, ...)                                                                     \

@@ -35,15 +35,15 @@ one_story() { # WANT_COUNTERS WANT_SPEED
 }
 
 @test "counters, speed and duplex: sysfs, /proc/net/dev, ifconfig, ip -s, ip -j -s and ethtool agree (FUSE)" {
-	link_views "$office" enp3s0
+	link_views "$office" enp3s0 --net host
 	one_story "1843275634 1432587 219876543 654321" "1000 full"
 	# A NIC that is down has negotiated nothing: no view claims a speed.
-	link_views "$office" eth1
+	link_views "$office" eth1 --net host
 	one_story "0 0 0 0" "- -"
-	link_views "$top/identities/docker.yaml" eth0
+	link_views "$top/identities/docker.yaml" eth0 --net host
 	one_story "0 0 0 0" "10000 full"
 	# cfg80211 reports no link settings: sysfs speed fails, ethtool shows none.
-	link_views "$top/identities/desktop.yaml" wlan0
+	link_views "$top/identities/desktop.yaml" wlan0 --net host
 	one_story "0 0 0 0" "- -"
 }
 
@@ -91,7 +91,7 @@ interfaces:
     mac: 7c:b2:7d:15:c3:50
     pci: {vendor: "8086", device: "24fd"}
 YAML
-	run "$FAKENET" run --identity "$BATS_TEST_TMPDIR/w.yaml" -- sh -c '
+	run "$FAKENET" run --net host --identity "$BATS_TEST_TMPDIR/w.yaml" -- sh -c '
 		for d in wlan0 wlan1; do
 			echo "$d $(cat /sys/class/net/$d/device/device) $(basename "$(readlink /sys/class/net/$d/device)")"
 			ethtool -i $d | grep -E "^(firmware-version|bus-info)"
@@ -166,13 +166,14 @@ YAML
 	[ "${lines[0]}" = "eth0@if2         UP             192.168.50.20/24 2001:db8:50::20/64 fe80::5054:ff:fe6b:1c20/64 " ]
 	[ "${lines[1]}" = "${lines[0]}" ]
 	# Outside a kernel mode the shim refuses it, as ip refuses what it does not know.
-	run "$FAKENET" run --identity "$top/tests/identities/lab.yaml" -- ip -tshort -br addr show eth0
+	run "$FAKENET" run --net host --identity "$top/tests/identities/lab.yaml" -- ip -tshort -br addr show eth0
 	[ "$status" -eq 255 ]
 	[ "$output" = 'Option "-tshort" is unknown, try "ip -help".' ]
 }
 
 @test "/proc/net/wireless lists a wireless link as cfg80211 does, with the signal ethtool -S reports" {
-	run "$FAKENET" run --identity "$top/identities/desktop.yaml" -- sh -c \
+	# The views' /proc/net: a kernel mode's is the namespace's own, where a veth has no wireless.
+	run "$FAKENET" run --net host --identity "$top/identities/desktop.yaml" -- sh -c \
 		'cat /proc/net/wireless; ethtool -S wlan0 | grep -w signal; ethtool -S eth0 | grep -cw signal || true'
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -34,6 +34,8 @@ struct fn_view_mount {
 	/* Under a kernel network mode the run's own network namespace shows it: not mounted then.
 	 */
 	bool kernel_net;
+	/* The run's UTS namespace shows it (the kernel's hostname): never mounted. */
+	bool kernel_uts;
 	/* A static file: staged on a tmpfs (as a container runtime binds /etc/hosts) and written
 	 * by `fakenet install`. */
 	bool staged;

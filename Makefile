@@ -42,7 +42,7 @@ CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC    := $(sort $(wildcard lib/*.c))
 FAKEFS_SRC := $(sort $(wildcard fakefs/*.c))
-RUNNER_SRC := $(sort $(wildcard runner/*.c))
+RUNNER_SRC := $(sort $(wildcard runner/*.c runner/*/*.c))
 SHIM_SRC   := $(sort $(wildcard shims/*.c))
 RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
@@ -85,6 +85,11 @@ $(BUILD)/lib/embedded_identities.o: lib/embedded_identities.S $(wildcard identit
 $(BUILD)/runner/embedded_probes.o: runner/embedded_probes.S runner/probes.yaml runner/tells.yaml
 	@mkdir -p $(@D)
 	$(CC) -c -I. $< -o $@
+
+# The runner's rooms (runner/: the commands; run/, net/, oci/: what they run on) include each
+# other's headers by name, and the FUSE server's.
+RUNNER_INC := -Irunner -Irunner/run -Irunner/net -Irunner/oci -Ifakefs
+$(RUNNER_OBJ): ALL_CFLAGS += $(RUNNER_INC)
 
 $(BUILD)/libfakenet.a: $(LIB_OBJ)
 	@rm -f $@
@@ -159,10 +164,10 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/fakenet*.1 $(DESTDIR)$(PREFIX)/share/man/man5/fakenet*.5
 
 format:
-	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
+	clang-format -i $(wildcard */*.c */*.h runner/*/*.c runner/*/*.h tests/unit/*.c tests/fuzz/*.c)
 
 format-check:
-	clang-format --dry-run -Werror $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
+	clang-format --dry-run -Werror $(wildcard */*.c */*.h runner/*/*.c runner/*/*.h tests/unit/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf build build-asan build-i386

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
+#include "cmd_check.h"
 #include "cli.h"
 #include "netns.h"
 #include "pid1.h"

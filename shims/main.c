@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 	struct fn_diags diags;
 	int status;
 
-	/* The shim's copy in a run is also pid 1's executable (runner/staging.c). */
+	/* The shim's copy in a run is also pid 1's executable (runner/run/staging.c). */
 	if (fn_pid1_requested(argc, argv))
 		fn_pid1_supervise(argv + 2);
 	if (strcmp(base, "fakenet-shim") == 0) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "auditsock.h"
-#include "logsum.h"
+#include "cmd_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 #include "cli.h"
 #include "diag.h"
 #include "jsonl.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 #include "plan.h"
 #include "util.h"
 #include "view.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "child.h"
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 
 /* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on
  * what it points to when that exists, so readers following the link see the view too. */

@@ -26,7 +26,7 @@
 #include "pid1.h"
 #include "plan.h"
 #include "staging.h"
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 #include "util.h"
 
 #define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"

@@ -12,7 +12,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 #include "oci.h"
 
 static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)

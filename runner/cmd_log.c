@@ -11,7 +11,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "jsonread.h"
-#include "logsum.h"
+#include "cmd_log.h"
 #include "netns.h"
 #include "util.h"
 

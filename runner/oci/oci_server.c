@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../fakefs/fakefs.h"
+#include "fakefs.h"
 #include "cli.h"
 #include "oci.h"
 #include "util.h"

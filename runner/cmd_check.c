@@ -23,7 +23,7 @@
 #include "jsonl.h"
 #include "netmode.h"
 #include "probes.h"
-#include "check.h"
+#include "cmd_check.h"
 #include "util.h"
 
 /* A battery that has not finished by then is stuck; the runner is killed and with it everything.

@@ -47,6 +47,8 @@ struct fn_vfs {
 
 /* Builds the whole tree for the identity. */
 struct fn_vfs *fn_vfs_build(const struct fn_identity *id);
+/* A tree with only its root (inode 1), for builders and tests that add nodes by hand. */
+struct fn_vfs *fn_vfs_new(void);
 void fn_vfs_free(struct fn_vfs *vfs);
 
 /* Node construction, used by the builders of each area (vfs_proc.c, vfs_sys.c, vfs_etc.c).

@@ -1,5 +1,6 @@
 /* The table of the view's mounts (lib/view.c): well-formed entries that never overlap, the mount
  * covering a path, and which of them a tree holds or passes through. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,19 +12,7 @@
 
 #include "util.h"
 #include "view.h"
-
-static struct fn_vfs *empty_tree(void)
-{
-	struct fn_vfs *vfs = xcalloc(1, sizeof(*vfs));
-
-	vfs->next_ino = 1;
-	vfs->root = xcalloc(1, sizeof(*vfs->root));
-	vfs->root->name = xstrdup("");
-	vfs->root->type = FN_NODE_DIR;
-	vfs->root->mode = 0755;
-	vfs->root->ino = vfs->next_ino++;
-	return vfs;
-}
+#include "view_walk.h"
 
 /* Absolute, no trailing '/', no "." or ".." or "//", and no mount inside another: each real path
  * is covered by exactly one entry. */
@@ -87,7 +76,7 @@ static void test_covering(void **state)
 /* Only the pass_real directories the tree holds pass their real directory through. */
 static void test_pass_real(void **state)
 {
-	struct fn_vfs *vfs = empty_tree();
+	struct fn_vfs *vfs = fn_vfs_new();
 	struct fn_node *devices = fn_vfs_mkdir_p(vfs, "/sys/bus/pci/devices");
 	struct fn_node *class = fn_vfs_mkdir_p(vfs, "/sys/class/net");
 
@@ -100,6 +89,84 @@ static void test_pass_real(void **state)
 	fn_vfs_free(vfs);
 }
 
+/* A tree shaped like the view's: /sys/class/net/eth0 links into /sys/devices/virtual/net, /proc/net
+ * passes the reader's real one through, and a link loops. */
+static struct fn_vfs *view_tree(void)
+{
+	struct fn_vfs *vfs = fn_vfs_new();
+	struct fn_node *class = fn_vfs_mkdir_p(vfs, "/sys/class/net");
+	struct fn_node *dev = fn_vfs_mkdir_p(vfs, "/sys/devices/virtual/net/eth0");
+	struct fn_node *net = fn_vfs_mkdir_p(vfs, "/proc/net");
+
+	fn_vfs_add_file(vfs, dev, "address", 0444, FN_FILE_SYSFS, xstrdup("x\n"), 2);
+	fn_vfs_add_link(vfs, class, "eth0", "../../devices/virtual/net/eth0");
+	fn_vfs_add_link(vfs, class, "loop", "loop");
+	fn_vfs_add_link(vfs, class, "out", "../../kernel");
+	fn_vfs_add_file(vfs, net, "route", 0444, FN_FILE_PROCFS, xstrdup("r"), 1);
+	net->passthrough = xstrdup("/proc/%d/net");
+	return vfs;
+}
+
+static struct fn_walk walk(const struct fn_vfs *vfs, const char *path, unsigned flags)
+{
+	static char real[4096];
+	struct fn_walk w = {.real = real, .real_size = sizeof(real)};
+
+	fn_view_walk(vfs, path, FN_WALK_MOUNTS | flags, 42, &w);
+	return w;
+}
+
+static void test_walk_mounts(void **state)
+{
+	struct fn_vfs *vfs = view_tree();
+	struct fn_node *addr = fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address");
+	struct fn_walk w;
+
+	assert_ptr_equal(walk(vfs, "/sys/class/net/eth0/address", 0).node, addr);
+	assert_ptr_equal(walk(vfs, "/sys//class/./net/eth0/../eth0/address", 0).node, addr);
+	/* Outside every mount, and a mount the tree lacks: the real path as given. */
+	assert_int_equal(walk(vfs, "/sys/class", 0).kind, FN_WALK_NONE);
+	assert_int_equal(walk(vfs, "/etc/passwd", 0).kind, FN_WALK_NONE);
+	assert_int_equal(walk(vfs, "/etc/hosts", 0).kind, FN_WALK_NONE);
+	/* Out of a mount through "..": the real filesystem again. */
+	w = walk(vfs, "/sys/class/net/../block", 0);
+	assert_int_equal(w.kind, FN_WALK_REAL);
+	assert_string_equal(w.real, "/sys/class/block");
+	/* A tree link leading out of the mounts. */
+	w = walk(vfs, "/sys/class/net/out/x", 0);
+	assert_int_equal(w.kind, FN_WALK_REAL);
+	assert_string_equal(w.real, "/sys/kernel/x");
+	assert_int_equal(walk(vfs, "/sys/class/net/nope", 0).err, ENOENT);
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0/address/x", 0).err, ENOTDIR);
+	assert_int_equal(walk(vfs, "/sys/class/net/loop", FN_WALK_FOLLOW).err, ELOOP);
+	/* A final link is the tree's node unless followed. */
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0", 0).node->type, FN_NODE_LINK);
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0", FN_WALK_FOLLOW).node->type, FN_NODE_DIR);
+	fn_vfs_free(vfs);
+}
+
+/* /proc/net: the kernel's link itself stays real, its aliases are the view, and what the tree
+ * lacks is the reader's own real file. */
+static void test_walk_proc_net(void **state)
+{
+	struct fn_vfs *vfs = view_tree();
+	struct fn_node *route = fn_vfs_lookup(vfs, "/proc/net/route");
+	struct fn_walk w;
+
+	assert_int_equal(walk(vfs, "/proc/net", 0).kind, FN_WALK_NONE);
+	assert_ptr_equal(walk(vfs, "/proc/net", FN_WALK_FOLLOW).node,
+			 fn_vfs_lookup(vfs, "/proc/net"));
+	assert_ptr_equal(walk(vfs, "/proc/net/route", 0).node, route);
+	assert_ptr_equal(walk(vfs, "/proc/self/net/route", 0).node, route);
+	assert_ptr_equal(walk(vfs, "/proc/thread-self/net/route", 0).node, route);
+	assert_ptr_equal(walk(vfs, "/proc/42/net/route", 0).node, route);
+	assert_int_equal(walk(vfs, "/proc/43/net/route", 0).kind, FN_WALK_NONE);
+	w = walk(vfs, "/proc/self/net/tcp", 0);
+	assert_int_equal(w.kind, FN_WALK_REAL);
+	assert_string_equal(w.real, "/proc/42/net/tcp");
+	fn_vfs_free(vfs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +174,8 @@ int main(void)
 	    cmocka_unit_test(test_kinds_and_flags_agree),
 	    cmocka_unit_test(test_covering),
 	    cmocka_unit_test(test_pass_real),
+	    cmocka_unit_test(test_walk_mounts),
+	    cmocka_unit_test(test_walk_proc_net),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -589,9 +589,10 @@ static void install_usage(FILE *out)
 	    "Writes the identity into the image tree DIR: /etc/fakenet/identity.yaml, the shims "
 	    "in\n"
 	    "/usr/local/sbin and over the real tools (originals kept as PATH.fakenet-orig), the\n"
-	    "rendered /etc/hosts, /etc/hostname and /etc/resolv.conf, the preload library in\n"
-	    "/etc/ld.so.preload, and the launcher /usr/local/bin/fakenet-launch. Every change is\n"
-	    "listed in DIR/etc/fakenet/installed; `fakenet uninstall --root DIR` takes it back.\n",
+	    "view's static files rendered (/etc/hosts, /etc/hostname, /etc/resolv.conf, ...),\n"
+	    "the preload library in /etc/ld.so.preload, and the launcher\n"
+	    "/usr/local/bin/fakenet-launch. Every change is listed in DIR/etc/fakenet/installed;\n"
+	    "`fakenet uninstall --root DIR` takes it back.\n",
 	    out);
 }
 

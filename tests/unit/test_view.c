@@ -45,8 +45,11 @@ static void test_kinds_and_flags_agree(void **state)
 
 		if (m->staged)
 			assert_int_equal(m->kind, FN_MOUNT_FILE);
-		if (m->kind == FN_MOUNT_LINK)
+		if (m->kind == FN_MOUNT_LINK || m->kind == FN_MOUNT_KERNEL_LINK)
 			assert_false(m->follow);
+		/* Only the kernel's links need a node of their own to mount. */
+		if (m->tree_path)
+			assert_int_equal(m->kind, FN_MOUNT_KERNEL_LINK);
 		if (m->pass_real)
 			assert_int_equal(m->kind, FN_MOUNT_DIR);
 		assert_non_null(fn_view_mount_tree_path(m));
@@ -69,7 +72,7 @@ static void test_covering(void **state)
 	assert_null(fn_view_mount_covering("/etc/passwd"));
 	/* /proc/net is a link of the kernel's; its node is the FUSE root's link. */
 	m = fn_view_mount_covering("/proc/net/route");
-	assert_int_equal(m->kind, FN_MOUNT_LINK);
+	assert_int_equal(m->kind, FN_MOUNT_KERNEL_LINK);
 	assert_string_equal(fn_view_mount_tree_path(m), FN_VIEW_PROC_NET_LINK);
 }
 

@@ -51,7 +51,9 @@ static void usage(FILE *out)
 	      "io.fakenet.identity=FILE names (a host path, or a shipped identity: docker,\n"
 	      "desktop, multi-nic). Register it for the createRuntime and poststop stages; it\n"
 	      "reads the container's state on stdin. A container without the annotation is\n"
-	      "left alone.\n"
+	      "left alone. io.fakenet.net=isolated|nat|host|auto chooses its network (default:\n"
+	      "the identity's network:); under isolated and nat its own network namespace\n"
+	      "holds the identity.\n"
 	      "  --hooks-json  print the hooks.d file (schema 1.0.0) for Podman and CRI-O\n"
 	      "  --path FILE   the fakenet that file runs (default: this one)\n",
 	      out);

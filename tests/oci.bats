@@ -443,3 +443,20 @@ assert_kernel_view() {
 	assert_kernel_view
 	assert_nothing_left
 }
+
+@test "podman: the container's own namespace, which Podman made, holds the identity; nothing left" {
+	command -v podman >/dev/null || skip "podman is not installed (apt-get install podman)"
+	static_busybox
+	make_bundle plain ""
+	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
+	"$FAKENET" oci-hook --hooks-json >"$BATS_TEST_TMPDIR/hooks.d/fakenet.json"
+	run podman --hooks-dir "$BATS_TEST_TMPDIR/hooks.d" run --rm --name "$ID" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$BUSYBOX:/busybox:ro" \
+		--annotation io.fakenet.identity=docker --annotation io.fakenet.net=nat \
+		--rootfs "$ROOT" sh -c "$KERNEL_SCRIPT"
+	echo "$output"
+	[[ "$output" != *"cannot set up namespace"* ]] || skip "podman cannot create its namespaces here: $output"
+	[ "$status" -eq 7 ]
+	assert_kernel_view
+	assert_nothing_left
+}

@@ -279,16 +279,22 @@ for stage in ("createRuntime", "poststop"):
 	assert_nothing_left
 }
 
-# bad_annotation VALUE: the container does not start, the message says where, nothing is left.
+# bad_annotation VALUE [NAME]: with VALUE for the identity, or NAME=VALUE besides a good one, the
+# container does not start, the message says where, nothing is left.
 bad_annotation() {
-	make_bundle hooks "$1"
+	local name=${2:-io.fakenet.identity}
+	if [ -n "${2-}" ]; then
+		NET_MODE=$1 make_bundle hooks docker
+	else
+		make_bundle hooks "$1"
+	fi
 	run runc run -b "$BUNDLE" "$ID" </dev/null
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" != *"should not run"* ]]
 	local line
-	line=$(grep -n '"io.fakenet.identity"' "$BUNDLE/config.json" | cut -d: -f1)
-	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation io.fakenet.identity"* ]]
+	line=$(grep -n "\"$name\"" "$BUNDLE/config.json" | cut -d: -f1)
+	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation $name"* ]]
 	assert_nothing_left
 }
 
@@ -421,15 +427,8 @@ assert_kernel_view() {
 
 @test "bad annotation: io.fakenet.net naming no mode fails the start, located, nothing left" {
 	SCRIPT='echo should not run'
-	NET_MODE=bridge make_bundle hooks docker
-	run runc run -b "$BUNDLE" "$ID" </dev/null
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ "$output" != *"should not run"* ]]
-	local line
-	line=$(grep -n '"io.fakenet.net"' "$BUNDLE/config.json" | cut -d: -f1)
-	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation io.fakenet.net: 'bridge'"* ]]
-	assert_nothing_left
+	bad_annotation bridge io.fakenet.net
+	[[ "$output" == *"annotation io.fakenet.net: 'bridge' names no mode"* ]]
 }
 
 @test "fakenet-runtime: the kernel hostname is the identity's, though the engine named one" {

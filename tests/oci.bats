@@ -21,6 +21,8 @@ setup_file() {
 	have_root && command -v runc >/dev/null && have_yaml || return 0
 	# The tree, built on first use (a few minutes); a failure is reported by each test.
 	"$TOP/tools/minbase-root" >"$FILE_TMP/minbase" 2>"$FILE_TMP/minbase.err" || true
+	# What a program asking the kernel learns (getifaddrs; if_nameindex, the interface ioctls).
+	cc -O1 -o "$FILE_TMP/getifaddrs" "$TOP/tests/lib/getifaddrs.c"
 	netns_up "$IDENTITY" "$NS" >/dev/null 2>"$FILE_TMP/netns.err" || true
 }
 
@@ -89,7 +91,8 @@ assert_nothing_left() {
 # into config.json hooks as Podman does (for a matching annotation); plain: no hooks. Optional:
 # NET_MODE (the io.fakenet.net annotation), NETNS (a path for the container's network namespace,
 # as engines give one; "host": none of its own), NO_HOSTNAME=1 (the config names no hostname),
-# and the host's static busybox bound at /busybox (the image has no ip).
+# and with BUSYBOX the host's static busybox bound at /busybox (the image has no ip), with the
+# getifaddrs and ioctl probes.
 make_bundle() {
 	local mode=$1 annotation=${2-}
 	export NET_MODE=${NET_MODE-} NETNS=${NETNS-} NO_HOSTNAME=${NO_HOSTNAME-} BUSYBOX=${BUSYBOX-}
@@ -120,8 +123,10 @@ elif os.environ["NETNS"]:
 if os.environ["NO_HOSTNAME"]:
     del c["hostname"]
 if os.environ["BUSYBOX"]:
-    c["mounts"].append({"destination": "/busybox", "type": "bind",
-                        "source": os.environ["BUSYBOX"], "options": ["rbind", "ro"]})
+    for dest, src in (("/busybox", os.environ["BUSYBOX"]), ("/getifaddrs", os.environ["GETIFADDRS"]),
+                      ("/ifprobe", os.environ["IFPROBE"])):
+        c["mounts"].append({"destination": dest, "type": "bind", "source": src,
+                            "options": ["rbind", "ro"]})
 if mode == "hooks":
     hd = json.load(open(bundle + "/hooks.json"))
     assert hd["version"] == "1.0.0"
@@ -349,7 +354,11 @@ bad_annotation() {
 static_busybox() {
 	BUSYBOX=$(command -v busybox) || skip "busybox is not installed (busybox-static)"
 	! ldd "$BUSYBOX" >/dev/null 2>&1 || skip "the host's busybox is not static (busybox-static)"
-	export BUSYBOX
+	export BUSYBOX GETIFADDRS=$FILE_TMP/getifaddrs IFPROBE=${FAKENET%/*}/tests/preload/ifprobe
+	[ -x "$GETIFADDRS" ] && [ -x "$IFPROBE" ] || {
+		echo "missing $GETIFADDRS or $IFPROBE: run make" >&2
+		return 1
+	}
 }
 
 # What the kernel of the container's network namespace says, and its hostname.
@@ -359,6 +368,8 @@ echo "== route"; /busybox ip route
 echo "== neigh"; /busybox ip neigh | cut -d" " -f1-5 | sort
 echo "== sys"; for l in /sys/class/net/*; do echo "${l##*/} $(cat $l/address $l/mtu $l/ifindex | tr "\n" " ")"; done
 echo "== uname"; /busybox uname -n
+echo "== getifaddrs"; /getifaddrs
+echo "== probe"; /ifprobe eth0:172.18.0.1 172.18.0.1 eth0:10.9.9.9 | grep -v -e ETHTOOL_GPERMADDR -e ^nodename
 exit 7'
 
 # The container's kernel against a namespace built like the identity: the same busybox there.
@@ -372,6 +383,12 @@ assert_kernel_view() {
 	ip netns exec "$NS" "$BUSYBOX" ip neigh | cut -d" " -f1-5 | sort | diff -u - <(section neigh)
 	ip netns exec "$NS" sh -c 'for l in /sys/class/net/*; do echo "${l##*/} $(cat $l/address $l/mtu $l/ifindex | tr "\n" " ")"; done' |
 		diff -u - <(section sys)
+	[ -n "$(section getifaddrs)" ] && [ -n "$(section probe)" ]
+	ip netns exec "$NS" "$GETIFADDRS" | diff -u - <(section getifaddrs)
+	# The probe's addresses are the docker identity's gateway and an address off every link.
+	[ "$(fact 'y["gateway"]["ip"]')" = 172.18.0.1 ]
+	ip netns exec "$NS" "$IFPROBE" eth0:172.18.0.1 172.18.0.1 eth0:10.9.9.9 |
+		grep -v -e ETHTOOL_GPERMADDR -e ^nodename | diff -u - <(section probe)
 }
 
 @test "io.fakenet.net=isolated: the container's own namespace holds the identity (ip, sysfs, uname)" {
@@ -451,6 +468,7 @@ assert_kernel_view() {
 	"$FAKENET" oci-hook --hooks-json >"$BATS_TEST_TMPDIR/hooks.d/fakenet.json"
 	run podman --hooks-dir "$BATS_TEST_TMPDIR/hooks.d" run --rm --name "$ID" --network none \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$BUSYBOX:/busybox:ro" \
+		-v "$GETIFADDRS:/getifaddrs:ro" -v "$IFPROBE:/ifprobe:ro" \
 		--annotation io.fakenet.identity=docker --annotation io.fakenet.net=nat \
 		--rootfs "$ROOT" sh -c "$KERNEL_SCRIPT"
 	echo "$output"

@@ -1,7 +1,8 @@
 /* `fakenet oci-hook`: the OCI runtime hook (createRuntime and poststop, told apart by the state's
  * status) and `--hooks-json`, the hooks.d file that has Podman and CRI-O run it for containers
- * with the io.fakenet.identity annotation. Everything that can fail because of the annotation or
- * the identity fails before the server starts, so a bad annotation leaves nothing behind. */
+ * with the io.fakenet.identity annotation; io.fakenet.net chooses the container's network.
+ * Everything that can fail because of the annotations or the identity fails before the server
+ * starts, so a bad annotation leaves nothing behind. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

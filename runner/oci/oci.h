@@ -1,7 +1,8 @@
 /* `fakenet oci-hook`: the identity for containers that engines (runc, Podman, CRI-O, Docker,
  * containerd) start. The createRuntime stage serves the view from a process of its own, bound to
  * the container's lifetime, and places it in the container's mount namespace before pivot_root;
- * poststop ends that process. */
+ * under a kernel mode that process also builds the identity in the container's network namespace
+ * and serves its resolver. poststop ends that process. */
 #pragma once
 
 #include <stdbool.h>

@@ -41,27 +41,29 @@ static int list_links(struct fn_rtnl *nl, struct link_list *l)
 	return fn_rtnl_dump(nl, &m, saw_link, l);
 }
 
-/* Moves every link but loopback of `from`'s namespace into `to_ns`. */
+/* Moves every link but loopback of `from`'s namespace into `to_ns`, a list's worth at a time. */
 static int move_links(struct fn_rtnl *from, int to_ns, char *what, size_t len)
 {
 	struct link_list l;
-	int err = list_links(from, &l);
+	int err;
 
-	if (err) {
-		snprintf(what, len, "listing the container's links");
-		return err;
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		struct fn_nlmsg m;
-		struct ifinfomsg *ifi = fn_nl_start(&m, RTM_NEWLINK, 0, sizeof(*ifi));
-
-		ifi->ifi_index = l.idx[i];
-		fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)to_ns);
-		if ((err = fn_rtnl_talk(from, &m))) {
-			snprintf(what, len, "moving the engine's link %d", l.idx[i]);
+	do {
+		if ((err = list_links(from, &l))) {
+			snprintf(what, len, "listing the container's links");
 			return err;
 		}
-	}
+		for (size_t i = 0; i < l.n; i++) {
+			struct fn_nlmsg m;
+			struct ifinfomsg *ifi = fn_nl_start(&m, RTM_NEWLINK, 0, sizeof(*ifi));
+
+			ifi->ifi_index = l.idx[i];
+			fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)to_ns);
+			if ((err = fn_rtnl_talk(from, &m))) {
+				snprintf(what, len, "moving the engine's link %d", l.idx[i]);
+				return err;
+			}
+		}
+	} while (l.n == sizeof(l.idx) / sizeof(l.idx[0]));
 	return 0;
 }
 

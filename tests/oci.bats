@@ -438,6 +438,30 @@ assert_kernel_view() {
 	assert_nothing_left
 }
 
+@test "an engine link that cannot leave the namespace fails the start; the others come back, nothing left" {
+	local engine="fnt-oci-engine-$$" peer="fnteng$$"
+	ip netns add "$engine"
+	ip link add "$peer" type veth peer name eth0 netns "$engine"
+	# A bridge's namespace is immutable: it cannot be parked.
+	ip -n "$engine" link add br0 type bridge
+	local before
+	before=$(ip -n "$engine" -o link | awk '{print $2}')
+	SCRIPT='echo should not run' NET_MODE=isolated NETNS=/run/netns/$engine make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	local after peer_left
+	after=$(ip -n "$engine" -o link | awk '{print $2}')
+	peer_left=$(ip -o link show "$peer" | wc -l)
+	ip netns del "$engine"
+	ip link del "$peer" 2>/dev/null || true
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"should not run"* ]]
+	[[ "$output" == *"moving the engine's link br0 out of the container's sight"* ]]
+	[ "$after" = "$before" ]
+	[ "$peer_left" = 1 ]
+	assert_nothing_left
+}
+
 @test "a container in the host's network namespace keeps the views alone" {
 	SCRIPT='cat /sys/class/net/eth0/address; exit 7'
 	ip -o link >"$BATS_TEST_TMPDIR/links.before"

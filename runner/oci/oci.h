@@ -53,7 +53,8 @@ struct fn_oci_net {
 	int container_fd;	 /* the container's network namespace */
 	int park_fd;		 /* where the engine's links wait meanwhile */
 	struct fn_rtnl target_nl, park_nl;
-	bool parked;
+	bool parked; /* the parking namespace may hold the engine's links */
+	bool built;  /* all of them are there: the container's links are the identity's */
 };
 
 void fn_oci_net_init(struct fn_oci_net *on);

@@ -17,9 +17,10 @@
 #include "oci.h"
 #include "rtnl.h"
 
-/* The links of a namespace other than its loopback, as ifindexes. */
+/* The links of a namespace other than its loopback: ifindexes, and names for messages. */
 struct link_list {
 	int idx[64];
+	char name[64][IFNAMSIZ];
 	size_t n;
 };
 
@@ -27,9 +28,14 @@ static void saw_link(const struct nlmsghdr *h, void *arg)
 {
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
 	struct link_list *l = arg;
+	struct rtattr *tb[IFLA_MAX + 1];
 
-	if (!(ifi->ifi_flags & IFF_LOOPBACK) && l->n < sizeof(l->idx) / sizeof(l->idx[0]))
-		l->idx[l->n++] = ifi->ifi_index;
+	if ((ifi->ifi_flags & IFF_LOOPBACK) || l->n == sizeof(l->idx) / sizeof(l->idx[0]))
+		return;
+	fn_nl_parse(h, sizeof(*ifi), tb, IFLA_MAX);
+	snprintf(l->name[l->n], IFNAMSIZ, "%s",
+		 tb[IFLA_IFNAME] ? (const char *)RTA_DATA(tb[IFLA_IFNAME]) : "?");
+	l->idx[l->n++] = ifi->ifi_index;
 }
 
 static int list_links(struct fn_rtnl *nl, struct link_list *l)
@@ -59,7 +65,10 @@ static int move_links(struct fn_rtnl *from, int to_ns, char *what, size_t len)
 			ifi->ifi_index = l.idx[i];
 			fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)to_ns);
 			if ((err = fn_rtnl_talk(from, &m))) {
-				snprintf(what, len, "moving the engine's link %d", l.idx[i]);
+				snprintf(what, len,
+					 "moving the engine's link %s out of the container's sight "
+					 "(%s=host keeps the engine's network)",
+					 l.name[i], FN_OCI_NET_ANNOTATION);
 				return err;
 			}
 		}
@@ -123,9 +132,12 @@ int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 	char what[160] = "";
 	int err = open_namespaces(on, pid, what, sizeof(what));
 
-	if (!err && !(err = move_links(&on->target_nl, on->park_fd, what, sizeof(what))))
-		on->parked = true;
+	/* From here on down gives back whatever was moved, even if not all of it could be. */
+	on->parked = !err;
+	if (!err)
+		err = move_links(&on->target_nl, on->park_fd, what, sizeof(what));
 	if (!err) {
+		on->built = true;
 		on->net.adopt_fd = on->container_fd;
 		err = fn_net_isolate(&on->net, on->id, what, sizeof(what));
 	}
@@ -137,12 +149,13 @@ int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 }
 
 /* The identity's links go first (a veth takes its peer with it), so the engine's come back under
- * their names and, where free, their ifindexes. */
+ * their names and, where free, their ifindexes. Before the build the container's links are all
+ * the engine's. */
 static void restore_links(struct fn_oci_net *on)
 {
 	char what[160];
 
-	for (size_t i = 1; on->id && i < on->id->n_ifaces; i++) {
+	for (size_t i = 1; on->built && i < on->id->n_ifaces; i++) {
 		struct fn_nlmsg m;
 		struct ifinfomsg *ifi = fn_nl_start(&m, RTM_DELLINK, 0, sizeof(*ifi));
 
@@ -157,7 +170,7 @@ void fn_oci_net_down(struct fn_oci_net *on)
 	fn_net_release(&on->net);
 	if (on->parked)
 		restore_links(on);
-	on->parked = false;
+	on->parked = on->built = false;
 	fn_rtnl_close(&on->target_nl);
 	fn_rtnl_close(&on->park_nl);
 	if (on->park_fd >= 0)

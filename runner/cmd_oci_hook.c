@@ -278,16 +278,13 @@ static int choose_net_mode(struct hook *h, enum fn_net_mode *mode)
 	*mode = h->id->network;
 	if (a->value && (!fn_net_mode_parse(a->value, mode) || *mode == FN_NET_FILTERED)) {
 		annotation_error(h, a, FN_OCI_NET_ANNOTATION,
-				 "'%s' names no mode: isolated, nat, "
-				 "host or auto",
-				 a->value);
+				 "'%s' names no mode: isolated, nat, host or auto", a->value);
 		return FN_EXIT_OWN;
 	}
 	if (*mode != FN_NET_HOST && !own_namespace(h->c.pid, "net")) {
-		fn_warn(
-		    "oci-hook: container %s shares the host's network namespace: its identity is "
-		    "in the views only",
-		    h->c.id);
+		fn_warn("oci-hook: container %s shares the host's network namespace: its "
+			"identity is in the views only",
+			h->c.id);
 		*mode = FN_NET_HOST;
 	}
 	*mode = fn_net_mode_resolve(*mode, h->id, false);

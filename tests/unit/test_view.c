@@ -119,11 +119,19 @@ static struct fn_walk walk(const struct fn_vfs *vfs, const char *path, unsigned 
 	return w;
 }
 
+/* The walk of `path` ends at the real path `want`. */
+static void assert_real(const struct fn_vfs *vfs, const char *path, const char *want)
+{
+	struct fn_walk w = walk(vfs, path, 0);
+
+	assert_int_equal(w.kind, FN_WALK_REAL);
+	assert_string_equal(w.real, want);
+}
+
 static void test_walk_mounts(void **state)
 {
 	struct fn_vfs *vfs = view_tree();
 	struct fn_node *addr = fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address");
-	struct fn_walk w;
 
 	assert_ptr_equal(walk(vfs, "/sys/class/net/eth0/address", 0).node, addr);
 	assert_ptr_equal(walk(vfs, "/sys//class/./net/eth0/../eth0/address", 0).node, addr);
@@ -131,14 +139,9 @@ static void test_walk_mounts(void **state)
 	assert_int_equal(walk(vfs, "/sys/class", 0).kind, FN_WALK_NONE);
 	assert_int_equal(walk(vfs, "/etc/passwd", 0).kind, FN_WALK_NONE);
 	assert_int_equal(walk(vfs, "/etc/hosts", 0).kind, FN_WALK_NONE);
-	/* Out of a mount through "..": the real filesystem again. */
-	w = walk(vfs, "/sys/class/net/../block", 0);
-	assert_int_equal(w.kind, FN_WALK_REAL);
-	assert_string_equal(w.real, "/sys/class/block");
-	/* A tree link leading out of the mounts. */
-	w = walk(vfs, "/sys/class/net/out/x", 0);
-	assert_int_equal(w.kind, FN_WALK_REAL);
-	assert_string_equal(w.real, "/sys/kernel/x");
+	/* Out of a mount through "..", or through a link of the tree: the real filesystem again. */
+	assert_real(vfs, "/sys/class/net/../block", "/sys/class/block");
+	assert_real(vfs, "/sys/class/net/out/x", "/sys/kernel/x");
 	assert_int_equal(walk(vfs, "/sys/class/net/nope", 0).err, ENOENT);
 	assert_int_equal(walk(vfs, "/sys/class/net/eth0/address/x", 0).err, ENOTDIR);
 	assert_int_equal(walk(vfs, "/sys/class/net/loop", FN_WALK_FOLLOW).err, ELOOP);
@@ -152,21 +155,19 @@ static void test_walk_mounts(void **state)
  * lacks is the reader's own real file. */
 static void test_walk_proc_net(void **state)
 {
+	static const char *const names[] = {"/proc/net/route", "/proc/self/net/route",
+					    "/proc/thread-self/net/route", "/proc/42/net/route"};
 	struct fn_vfs *vfs = view_tree();
 	struct fn_node *route = fn_vfs_lookup(vfs, "/proc/net/route");
-	struct fn_walk w;
 
 	assert_int_equal(walk(vfs, "/proc/net", 0).kind, FN_WALK_NONE);
 	assert_ptr_equal(walk(vfs, "/proc/net", FN_WALK_FOLLOW).node,
 			 fn_vfs_lookup(vfs, "/proc/net"));
-	assert_ptr_equal(walk(vfs, "/proc/net/route", 0).node, route);
-	assert_ptr_equal(walk(vfs, "/proc/self/net/route", 0).node, route);
-	assert_ptr_equal(walk(vfs, "/proc/thread-self/net/route", 0).node, route);
-	assert_ptr_equal(walk(vfs, "/proc/42/net/route", 0).node, route);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_ptr_equal(walk(vfs, names[i], 0).node, route);
+	/* Another process's is its own. */
 	assert_int_equal(walk(vfs, "/proc/43/net/route", 0).kind, FN_WALK_NONE);
-	w = walk(vfs, "/proc/self/net/tcp", 0);
-	assert_int_equal(w.kind, FN_WALK_REAL);
-	assert_string_equal(w.real, "/proc/42/net/tcp");
+	assert_real(vfs, "/proc/self/net/tcp", "/proc/42/net/tcp");
 	fn_vfs_free(vfs);
 }
 

@@ -132,7 +132,11 @@ static void test_walk_mounts(void **state)
 {
 	struct fn_vfs *vfs = view_tree();
 	struct fn_node *addr = fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address");
+	char long_path[5000];
 
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	memcpy(long_path, "/sys/class/net/", 15);
 	assert_ptr_equal(walk(vfs, "/sys/class/net/eth0/address", 0).node, addr);
 	assert_ptr_equal(walk(vfs, "/sys//class/./net/eth0/../eth0/address", 0).node, addr);
 	/* Outside every mount, and a mount the tree lacks: the real path as given. */
@@ -145,6 +149,7 @@ static void test_walk_mounts(void **state)
 	assert_int_equal(walk(vfs, "/sys/class/net/nope", 0).err, ENOENT);
 	assert_int_equal(walk(vfs, "/sys/class/net/eth0/address/x", 0).err, ENOTDIR);
 	assert_int_equal(walk(vfs, "/sys/class/net/loop", FN_WALK_FOLLOW).err, ELOOP);
+	assert_int_equal(walk(vfs, long_path, 0).err, ENAMETOOLONG);
 	/* A final link is the tree's node unless followed. */
 	assert_int_equal(walk(vfs, "/sys/class/net/eth0", 0).node->type, FN_NODE_LINK);
 	assert_int_equal(walk(vfs, "/sys/class/net/eth0", FN_WALK_FOLLOW).node->type, FN_NODE_DIR);

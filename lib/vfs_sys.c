@@ -433,6 +433,28 @@ size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs)
 	return n;
 }
 
+/* The file `rel` under dev (a file, or every file of a directory) reads the reader's real
+ * /sys/devices/virtual/net/NAME/rel. */
+static void read_kernel_attr(struct fn_node *n, const char *name, const char *rel)
+{
+	char *tmpl;
+
+	if (n->type == FN_NODE_DIR) {
+		for (size_t i = 0; i < n->n_children; i++) {
+			char *sub = xasprintf("%s/%s", rel, n->children[i]->name);
+
+			read_kernel_attr(n->children[i], name, sub);
+			free(sub);
+		}
+		return;
+	}
+	if (n->type != FN_NODE_FILE)
+		return;
+	tmpl = xasprintf("/proc/%%d/root/sys/devices/virtual/net/%s/%s", name, rel);
+	fn_vfs_read_real(n, tmpl);
+	free(tmpl);
+}
+
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	static const char *const kernel_attrs[] = {"statistics", "speed", "duplex"};
@@ -451,16 +473,8 @@ void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 		for (size_t k = 0; dev && k < sizeof(kernel_attrs) / sizeof(kernel_attrs[0]); k++) {
 			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
 
-			if (!n)
-				continue;
-			/* devices/pci0000:00/SLOT/net/NAME -> devices/virtual/net/NAME */
-			free(n->content);
-			n->content = xasprintf("../../../../virtual/net/%s/%s", iface->name,
-					       kernel_attrs[k]);
-			n->len = strlen(n->content);
-			n->type = FN_NODE_LINK;
-			n->mode = 0777;
-			n->read_errno = 0;
+			if (n)
+				read_kernel_attr(n, iface->name, kernel_attrs[k]);
 		}
 	}
 }

@@ -15,6 +15,13 @@ setup() {
 	office="$top/tests/identities/office.yaml"
 }
 
+teardown() {
+	[ -n "${echo_pid:-}" ] && kill "$echo_pid" 2>/dev/null
+	[ -n "${edge:-}" ] && ip netns del "$edge" 2>/dev/null
+	[ -n "${inet:-}" ] && ip netns del "$inet" 2>/dev/null
+	return 0
+}
+
 # link_views IDENTITY IFNAME [fakenet-run options...]: one line per view, in $output.
 link_views() {
 	local identity=$1 dev=$2 psutil=
@@ -156,6 +163,57 @@ YAML
 	one_story "$(echo "${lines[0]}" | sed 's/^[^ ]* *//; s/ |.*//')" "10000 full"
 	# The identity's fixed counters belong to a fake link; the kernel's link never saw them.
 	[[ "${lines[0]}" != *1843275634* ]]
+}
+
+# A UDP echo exchange with a test host counts on the target's link: the kernel's counters moved by
+# real traffic must be what every view reads, and a fake PCI NIC's attributes must lstat as sysfs
+# attributes do (regular files of size 4096, as the namespace's own veth attributes lstat).
+@test "nat: real traffic moves the one set of counters every view reads; a PCI NIC's attributes are sysfs files" {
+	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
+	"$PYTHON" -c 'import psutil' 2>/dev/null || skip "python3-psutil is not installed"
+	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
+	edge="fnv-edge-$$" inet="fnv-inet-$$"
+	make_edge_and_inet "$edge" "$inet" 198.18.67
+	ip netns exec "$inet" "$PYTHON" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.67.2", 7007))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(data, peer)' &
+	echo_pid=$!
+	run ip netns exec "$edge" "$FAKENET" run --net nat --identity "$office" -- sh -c '
+		"$0" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for i in range(20):
+    s.sendto(b\"x\" * 1000, (\"198.18.67.2\", 7007))
+    s.recvfrom(2048)
+print(\"echoed\")"
+		for try in $(seq 20); do
+			out=$("$0" "$1" --psutil enp3s0)
+			n=$(echo "$out" | grep -v "(no counters)" | sed "s/^[^ ]* *//; s/ |.*//" | sort -u | wc -l)
+			[ "$n" = 1 ] && break
+			sleep 1
+		done
+		echo "$out"
+		stat -c "%F %s %a" /sys/class/net/enp3s0/speed /sys/class/net/enp3s0/statistics/rx_bytes \
+			/sys/devices/virtual/net/enp3s0/speed /sys/devices/virtual/net/enp3s0/statistics/rx_bytes' \
+		"$PYTHON" "$views"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = echoed ]
+	lines=("${lines[@]:1}")
+	output=$(printf '%s\n' "${lines[@]:0:7}")
+	one_story "$(echo "${lines[0]}" | sed 's/^[^ ]* *//; s/ |.*//')" "10000 full"
+	# 20 datagrams of 1000 bytes each way, at least.
+	read -r _ rx_bytes rx_packets tx_bytes tx_packets _ <<<"${lines[0]}"
+	[ "$rx_packets" -ge 20 ] && [ "$tx_packets" -ge 20 ]
+	[ "$rx_bytes" -ge 20000 ] && [ "$tx_bytes" -ge 20000 ]
+	# The PCI NIC's files lstat as the namespace's own sysfs attributes of the same link.
+	[ "${lines[7]}" = "${lines[9]}" ] && [ "${lines[8]}" = "${lines[10]}" ]
+	[ "${lines[7]}" = "regular file 4096 444" ]
 }
 
 @test "isolated: an option the ip shim does not know goes to the real ip, which reads the same kernel" {

@@ -193,6 +193,12 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	return vfs;
 }
 
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	fn_vfs_sys_follow_kernel(vfs, id);
+	fn_vfs_proc_follow_kernel(vfs);
+}
+
 void fn_vfs_free(struct fn_vfs *vfs)
 {
 	if (!vfs)

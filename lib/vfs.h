@@ -82,11 +82,13 @@ void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
 /* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
 bool fn_vfs_reads_real(const struct fn_node *n);
 
-/* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics
- * files, speed and duplex read the kernel's own files of the link of that name, as the reader sees
- * them (its /sys/devices/virtual/net/NAME is its namespace's), so sysfs tells what /proc/net/dev
- * and the ethtool ioctl tell, with the lstat of a sysfs attribute. */
-void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+/* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
+ * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read
+ * the kernel's own files of the link of that name, as the reader sees them (its
+ * /sys/devices/virtual/net/NAME is its namespace's), so sysfs tells what /proc/net/dev and the
+ * ethtool ioctl tell, with the lstat of a sysfs attribute. Every file of /proc/net reads the
+ * reader's own /proc/PID/net, but for /proc/net/wireless, which a veth's kernel cannot show. */
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 
 /* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
  * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other
@@ -103,3 +105,6 @@ void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Their parts of fn_vfs_follow_kernel. */
+void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);

@@ -1,6 +1,7 @@
 /* /proc/net in the virtual tree: the files the identity defines; every other entry comes from the
  * reader's own /proc/PID/net through the directory's passthrough. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "render.h"
 #include "util.h"
@@ -53,5 +54,22 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		proc_net_files[i].render(id, &b);
 		text = fn_buf_steal(&b, &len);
 		fn_vfs_add_file(vfs, net, proc_net_files[i].name, 0444, FN_FILE_PROCFS, text, len);
+	}
+}
+
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs)
+{
+	struct fn_node *net = fn_vfs_lookup(vfs, "/proc/net");
+
+	for (size_t i = 0; net && i < net->n_children; i++) {
+		struct fn_node *n = net->children[i];
+		char *tmpl;
+
+		/* A veth has no wireless extensions: that file stays the identity's. */
+		if (strcmp(n->name, "wireless") == 0)
+			continue;
+		tmpl = xasprintf("/proc/%%d/net/%s", n->name);
+		fn_vfs_read_real(n, tmpl);
+		free(tmpl);
 	}
 }

@@ -95,6 +95,18 @@ static bool has_overlay(const struct fn_child_plan *plan, const char *target)
 	return false;
 }
 
+/* Whether /proc/net holds a file of the identity's own, not one that reads the reader's real file
+ * (fn_vfs_follow_kernel): under a kernel mode only /proc/net/wireless, if anything. */
+static bool proc_net_has_own(const struct fn_vfs *vfs)
+{
+	const struct fn_node *net = fn_vfs_lookup(vfs, "/proc/net");
+
+	for (size_t i = 0; net && i < net->n_children; i++)
+		if (net->children[i]->type == FN_NODE_FILE && !fn_vfs_reads_real(net->children[i]))
+			return true;
+	return false;
+}
+
 /* Overlays /sys/devices/TOP with a view that passes the real devices through: the tree's own
  * devices (a fake PCI NIC) appear there, and the host's network devices below it (their net/
  * and ieee80211/ directories, with the host's MACs) do not (fakefs/passthrough.c). */
@@ -197,8 +209,12 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 	if (tree_has(vfs, "/sys/class/net"))
 		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
 	/* Served by FUSE, whose files are sized as procfs sizes them (0); a faster tmpfs copy
-	 * would give them sizes and blocks, which the kernel's never have. */
-	if (tree_has(vfs, "/proc/net") && !isolated)
+	 * would give them sizes and blocks, which the kernel's never have. A kernel mode leaves
+	 * the namespace's own /proc/net alone unless the identity has a wireless link: a veth has
+	 * no /proc/net/wireless line, and a file cannot be added to /proc/PID/net of every
+	 * process, only the whole directory replaced by one that passes the reader's own through.
+	 */
+	if (proc_net_has_own(vfs))
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
 	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++)
 		plan_etc_file(plan, op, vfs, etc[i][0], etc[i][1], stage_etc);

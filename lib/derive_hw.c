@@ -230,8 +230,21 @@ bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm)
 {
 	if (iface->kind != FN_KIND_WIRELESS || !iface->up)
 		return false;
-	*dbm = -55; /* a good signal, a room away from the access point */
+	*dbm = iface->wireless.signal_dbm;
 	return true;
+}
+
+int fn_wireless_channel(unsigned mhz)
+{
+	if (mhz == 2484)
+		return 14;
+	if (mhz >= 2412 && mhz <= 2472 && (mhz - 2407) % 5 == 0)
+		return (int)(mhz - 2407) / 5;
+	if (mhz >= 5160 && mhz <= 5885 && mhz % 5 == 0)
+		return (int)(mhz - 5000) / 5;
+	if (mhz >= 5955 && mhz <= 7115 && (mhz - 5955) % 20 == 0)
+		return (int)(mhz - 5950) / 5;
+	return -1;
 }
 
 /* The value a counter has: the identity's traffic where the driver counts it, the link's facts

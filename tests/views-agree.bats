@@ -14,13 +14,6 @@ setup() {
 	office="$TOP/tests/identities/office.yaml"
 }
 
-teardown() {
-	[ -n "${echo_pid:-}" ] && kill "$echo_pid" 2>/dev/null
-	[ -n "${edge:-}" ] && ip netns del "$edge" 2>/dev/null
-	[ -n "${inet:-}" ] && ip netns del "$inet" 2>/dev/null
-	return 0
-}
-
 # link_views IDENTITY IFNAME [fakenet-run options...]: one line per view, in $output.
 link_views() {
 	local identity=$1 dev=$2 psutil=
@@ -168,19 +161,18 @@ YAML
 # real traffic must be what every view reads, and a fake PCI NIC's attributes must lstat as sysfs
 # attributes do (regular files of size 4096, as the namespace's own veth attributes lstat).
 @test "nat: real traffic moves the one set of counters every view reads; a PCI NIC's attributes are sysfs files" {
-	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
-	"$PYTHON" -c 'import psutil' 2>/dev/null || skip "python3-psutil is not installed"
-	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
-	edge="fnv-edge-$$" inet="fnv-inet-$$"
+	require_pasta_world
+	require_python_module psutil python3-psutil
+	local edge="fnv-edge-$$" inet="fnv-inet-$$"
 	make_edge_and_inet "$edge" "$inet" 198.18.67
-	ip netns exec "$inet" "$PYTHON" -c '
+	serve_in "$inet" "$PYTHON" -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("198.18.67.2", 7007))
 while True:
     data, peer = s.recvfrom(2048)
-    s.sendto(data, peer)' &
-	echo_pid=$!
+    s.sendto(data, peer)'
+	wait_listening "$inet" udp 7007
 	run ip netns exec "$edge" "$FAKENET" run --net nat --identity "$office" -- sh -c '
 		"$0" -c "
 import socket

@@ -247,6 +247,35 @@ int fn_wireless_channel(unsigned mhz)
 	return -1;
 }
 
+unsigned fn_wireless_width(unsigned mhz, unsigned *center1)
+{
+	/* The 5 GHz 80 MHz channels: first 20 MHz channel's centre and the whole one's. */
+	static const unsigned blocks[][2] = {{5180, 5210}, {5260, 5290}, {5500, 5530},
+					     {5580, 5610}, {5660, 5690}, {5745, 5775}};
+
+	*center1 = mhz;
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (mhz >= blocks[i][0] && mhz < blocks[i][0] + 80 &&
+		    (mhz - blocks[i][0]) % 20 == 0) {
+			*center1 = blocks[i][1];
+			return 80;
+		}
+	if (mhz >= 5955 && mhz <= 7115 && (mhz - 5955) % 20 == 0) {
+		*center1 = 5955 + (mhz - 5955) / 80 * 80 + 30;
+		return 80;
+	}
+	return 20;
+}
+
+unsigned fn_iface_wiphy_index(const struct fn_identity *id, const struct fn_iface *iface)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < id->n_ifaces && &id->ifaces[i] != iface; i++)
+		n += id->ifaces[i].kind == FN_KIND_WIRELESS;
+	return n;
+}
+
 /* The value a counter has: the identity's traffic where the driver counts it, the link's facts
  * for the few that are not counters, else nothing happened. */
 static unsigned long long stat_value(const struct fn_iface *iface, const char *name)

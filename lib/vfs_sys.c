@@ -374,8 +374,8 @@ static void add_wiphy(struct fn_vfs *vfs, struct fn_node *netdev, const struct f
 	free(path);
 }
 
-static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigned cpus,
-		       unsigned *next_phy)
+static void add_netdev(struct fn_vfs *vfs, const struct fn_identity *id,
+		       const struct fn_iface *iface, unsigned cpus)
 {
 	char devpath[SYSFS_PATH_MAX], pcipath[SYSFS_PATH_MAX];
 	struct fn_node *dir;
@@ -396,20 +396,21 @@ static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigne
 		add_pci_function(vfs, iface, pcipath);
 		link_within_sys(vfs, dir, "device", devpath, pcipath);
 		if (iface->kind == FN_KIND_WIRELESS)
-			add_wiphy(vfs, dir, iface, devpath, pcipath, (*next_phy)++);
+			add_wiphy(vfs, dir, iface, devpath, pcipath,
+				  fn_iface_wiphy_index(id, iface));
 	}
 	link_within_sys(vfs, sys_dir(vfs, "class/net"), iface->name, "class/net", devpath);
 }
 
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	unsigned cpus = possible_cpus(), next_phy = 0;
+	unsigned cpus = possible_cpus();
 
 	/* The parents exist even when no interface lives under them. */
 	sys_dir(vfs, "class/net");
 	sys_dir(vfs, "devices/virtual/net");
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
+		add_netdev(vfs, id, &id->ifaces[i], cpus);
 }
 
 const char *const fn_vfs_pci_dirs[] = {"sys/devices/pci0000:00", "sys/bus/pci/devices",

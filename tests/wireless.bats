@@ -82,3 +82,63 @@ associated() { # NAME SSID FREQ AP RATE TXPOWER SIGNAL [KEYLINE]
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | grep -o '^[a-z0-9]*' | sort | tr '\n' ' ')" = "eth0 lo wlan0 wlan1 " ]
 }
+
+# iw_has FORMAT...: each printf format is one the installed iw (5.19) carries: the layout below is
+# the real tool's, not one made up here.
+iw_has() {
+	local f
+	for f; do
+		"$PYTHON" -c 'import sys; sys.exit(0 if (sys.argv[2].encode().decode("unicode_escape").encode()) in open(sys.argv[1], "rb").read() else 1)' \
+			"$(command -v iw)" "$f" || { echo "iw has no format '$f'"; return 1; }
+	done
+}
+
+@test "iw dev, iw dev IF info and iw dev IF link: the identity's station in iw 5.19's layout" {
+	require_command iw iw
+	iw_has 'phy#%d' '%sInterface %s' '%s\tifindex %d' '%s\twdev 0x%llx' '%s\taddr %s' \
+		'%s\ttype %s' '%s\twiphy %d' '%s\tchannel %d (%d MHz)' ', width: %s' \
+		', center1: %d MHz' '%s\ttxpower %d.%.2d dBm' '%s\tmulticast TXQ:%s' \
+		'Connected to %s (on %s)' '\tfreq: %d' '\tRX: %u bytes (%u packets)' \
+		'\tsignal: %d dBm' '\trx bitrate: %s' '\ttx bitrate: %s' '%d.%d MBit/s' \
+		'\tdtim period:\t%d' '\tbeacon int:\t%d' 'Not connected.' 'command failed: %s (%d)\n'
+	local txq=$'multicast TXQ:\n'
+	run "$FAKENET" run --net host --identity "$tmp/w.yaml" -- sh -c \
+		'iw dev; echo --; iw dev wlan0 info; echo --; iw dev wlan0 link; iw dev wlan1 link'
+	[ "$status" -eq 0 ]
+	# Channel 6 of 2.4 GHz is 20 MHz wide; each card is a wiphy of its own, its first wdev 1.
+	[ "$output" = "$(printf '%s\n' 'phy#0' $'\tInterface wlan0' $'\t\tifindex 2' $'\t\twdev 0x1' \
+		$'\t\taddr 7c:b2:7d:15:c3:4f' $'\t\tssid Cafe Wifi' $'\t\ttype managed' \
+		$'\t\tchannel 6 (2437 MHz), width: 20 MHz, center1: 2437 MHz' $'\t\ttxpower 20.00 dBm' \
+		$'\t\tmulticast TXQ:' \
+		$'\t\t\tqsz-byt\tqsz-pkt\tflows\tdrops\tmarks\toverlmt\thashcol\ttx-bytes\ttx-packets' \
+		$'\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0' \
+		'phy#1' $'\tInterface wlan1' $'\t\tifindex 3' $'\t\twdev 0x100000001' \
+		$'\t\taddr 7c:b2:7d:15:c3:50' $'\t\ttype managed' $'\t\tmulticast TXQ:' \
+		$'\t\t\tqsz-byt\tqsz-pkt\tflows\tdrops\tmarks\toverlmt\thashcol\ttx-bytes\ttx-packets' \
+		$'\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0' -- \
+		'Interface wlan0' $'\tifindex 2' $'\twdev 0x1' $'\taddr 7c:b2:7d:15:c3:4f' \
+		$'\tssid Cafe Wifi' $'\ttype managed' $'\twiphy 0' \
+		$'\tchannel 6 (2437 MHz), width: 20 MHz, center1: 2437 MHz' $'\ttxpower 20.00 dBm' \
+		$'\tmulticast TXQ:' \
+		$'\t\tqsz-byt\tqsz-pkt\tflows\tdrops\tmarks\toverlmt\thashcol\ttx-bytes\ttx-packets' \
+		$'\t\t0\t0\t0\t0\t0\t0\t0\t0\t0' -- \
+		'Connected to 00:11:22:33:44:55 (on wlan0)' $'\tSSID: Cafe Wifi' $'\tfreq: 2437' \
+		$'\tRX: 0 bytes (0 packets)' $'\tTX: 0 bytes (0 packets)' $'\tsignal: -63 dBm' \
+		$'\trx bitrate: 144.4 MBit/s' $'\ttx bitrate: 144.4 MBit/s' '' \
+		$'\tbss flags:\tshort-slot-time' $'\tdtim period:\t1' $'\tbeacon int:\t100' \
+		'Not connected.')" ]
+}
+
+@test "iw: the defaults on 5 GHz are an 80 MHz channel; links without a wireless device fail as nl80211 fails them" {
+	run "$FAKENET" run --identity "$TOP/identities/desktop.yaml" -- iw dev wlan0 info
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\n\tssid HomeNet\n'* ]]
+	# Channel 36 opens the 80 MHz channel 36-48, centred on 5210 MHz.
+	[[ "$output" == *$'\n\tchannel 36 (5180 MHz), width: 80 MHz, center1: 5210 MHz\n\ttxpower 22.00 dBm\n'* ]]
+	run "$FAKENET" run --net isolated --identity "$tmp/w.yaml" -- iw dev eth0 info
+	[ "$status" -eq 237 ]
+	[ "$output" = "command failed: No such device (-19)" ]
+	run "$FAKENET" run --net host --identity "$tmp/w.yaml" -- iw dev fnnone0 link
+	[ "$status" -eq 237 ]
+	[ "$output" = "command failed: No such device (-19)" ]
+}

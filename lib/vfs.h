@@ -69,13 +69,6 @@ struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
 
-/* The real PCI devices and drivers stay visible beside a fake NIC's: the tree's
- * /sys/devices/pci0000:00, /sys/bus/pci/devices and /sys/bus/pci/drivers pass the real
- * directories' entries through. Returns how many of them the tree has. */
-size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs);
-/* The directories fn_vfs_pass_real_pci covers, as "sys/..." paths relative to /. */
-extern const char *const fn_vfs_pci_dirs[];
-
 /* Makes a procfs or sysfs file read the real file `tmpl` names ("%d" for the reader's pid) at
  * every open, failing as that file fails, while its lstat stays the tree's. */
 void fn_vfs_read_real(struct fn_node *file, const char *tmpl);

@@ -247,7 +247,7 @@ print(\"echoed\")"
 # identity's /proc/net/wireless shows there while every other file is the namespace's own, read
 # from the reader's /proc/self/net. Without a wireless link /proc/net is left the kernel's.
 @test "kernel mode: /proc/net/wireless shows the wireless link, every other /proc/net file is the namespace's" {
-	run "$FAKENET" run --net isolated --identity "$top/identities/desktop.yaml" -- sh -c '
+	run "$FAKENET" run --net isolated --identity "$TOP/identities/desktop.yaml" -- sh -c '
 		cat /proc/net/wireless
 		for f in route if_inet6 arp dev_mcast tcp unix; do
 			cmp -s /proc/net/$f /proc/self/net/$f && echo "$f same" || echo "$f differs"
@@ -259,7 +259,7 @@ print(\"echoed\")"
 	[[ "${lines[2]}" == " wlan0: 0000 "* ]]
 	[ "$(printf '%s\n' "${lines[@]}" | grep -c ' same$')" -eq 6 ]
 	[ "${lines[-1]}" = "$(stat -c '%s %F' /proc/self/net/route)" ]
-	run "$FAKENET" run --net isolated --identity "$top/identities/docker.yaml" -- sh -c \
+	run "$FAKENET" run --net isolated --identity "$TOP/identities/docker.yaml" -- sh -c \
 		'readlink /proc/net; stat -f -c %T /proc/net/'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(readlink /proc/net; stat -f -c %T /proc/net/)" ]

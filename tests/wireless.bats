@@ -77,6 +77,19 @@ associated() { # NAME SSID FREQ AP RATE TXPOWER SIGNAL [KEYLINE]
 	[ "$output" = "$(echo "$want_lo" | sed 's/^lo  /eth0/')"$'\n'"$want_none" ]
 }
 
+@test "iwconfig under --net host: the preload library in a dynamic target answers the same" {
+	# --net host puts the preload library into dynamic targets (issue 12); a build without it
+	# shows the host's links to python's if_nameindex, and the wireless requests cannot be met.
+	run "$FAKENET" run --net host --identity "$tmp/w.yaml" -- "$PYTHON" -c \
+		'import socket; print(" ".join(n for _, n in socket.if_nameindex()))'
+	[ "$status" -eq 0 ]
+	[ "$output" = "lo wlan0 wlan1 eth0" ] ||
+		skip "this build does not preload dynamic targets under --net host"
+	run "$FAKENET" run --net host --identity "$tmp/w.yaml" -- iwconfig wlan0
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(associated wlan0 'Cafe Wifi' '2.437 GHz' 00:11:22:33:44:55 '144.4 Mb/s' 20 -63 'Encryption key:off')" ]
+}
+
 @test "iwconfig (preload) lists every link of the identity, and only those" {
 	run "$FAKENET" run --backend preload --identity "$tmp/w.yaml" -- sh -c 'iwconfig 2>&1'
 	[ "$status" -eq 0 ]

@@ -67,6 +67,8 @@ const struct fn_nic_model *fn_iface_nic_model(const struct fn_iface *iface);
 /* A wireless interface that is up is associated with its access point; the signal it hears, in
  * dBm. False for any other interface, or one not associated. */
 bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm);
+/* Whether any interface of the identity is wireless. */
+bool fn_identity_has_wireless(const struct fn_identity *id);
 /* The IEEE 802.11 channel number of a 2.4, 5 or 6 GHz centre frequency (ieee80211_freq_khz_to_
  * channel), or -1 where no 20 MHz channel is centred. */
 int fn_wireless_channel(unsigned mhz);

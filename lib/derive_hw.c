@@ -234,6 +234,14 @@ bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm)
 	return true;
 }
 
+bool fn_identity_has_wireless(const struct fn_identity *id)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
+			return true;
+	return false;
+}
+
 int fn_wireless_channel(unsigned mhz)
 {
 	if (mhz == 2484)

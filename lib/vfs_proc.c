@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive.h"
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
@@ -23,14 +24,6 @@ static const struct {
     {"wireless", render_proc_net_wireless},
 };
 
-static bool has_wireless(const struct fn_identity *id)
-{
-	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
-			return true;
-	return false;
-}
-
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	struct fn_node *proc = fn_vfs_mkdir_p(vfs, "/proc");
@@ -47,7 +40,8 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		char *text;
 
 		/* Without a wireless link the kernel's own file (if its config has one) shows. */
-		if (proc_net_files[i].render == render_proc_net_wireless && !has_wireless(id))
+		if (proc_net_files[i].render == render_proc_net_wireless &&
+		    !fn_identity_has_wireless(id))
 			continue;
 
 		fn_buf_init(&b);

@@ -208,6 +208,10 @@ print("ok")'
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
 		"unfakeable=tell: filesystem type of /sys/class/net" <<<"$output"
+	# With a wireless link a kernel mode's /proc/net is the view's too (its wireless line).
+	run "${clean[@]}" "$FAKENET" check --identity "$TOP/identities/desktop.yaml" --net isolated --format json
+	"$PYTHON" -c "$verdicts" "unfakeable=tell: readlink /proc/net" \
+		"unfakeable=tell: filesystem type of /proc/net" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --backend preload --format json
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "unfakeable=tell: the environment names fakenet" <<<"$output"

@@ -55,7 +55,7 @@ static struct fn_node *node_of(const struct fn_fakefs *fs, fuse_ino_t ino)
 /* A file node whose bytes are a host file's (a real tool behind its shim). */
 static bool is_backed(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough;
+	return n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n);
 }
 
 /* A node's attributes (lib/vfs.c), dated when the tree was served; a backed file keeps its host
@@ -438,6 +438,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, EISDIR);
 	if (is_backed(n))
 		return open_backed(fs, req, n, fi);
+	if (fn_vfs_reads_real(n))
+		return open_real(fs, req, ino, fi);
 	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust

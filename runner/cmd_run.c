@@ -300,7 +300,7 @@ static int prepare(struct run *r)
 	}
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
-		fn_vfs_sys_follow_kernel(r->vfs, r->id);
+		fn_vfs_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
 	plan_tool_binds(r);
 	plan_environment(r);

@@ -300,3 +300,37 @@ YAML
 		sh -c 'ls -l /proc/1/fd | grep -c -e "socket:" -e "net:"; true'
 	[ "$output" = 0 ]
 }
+
+@test "nat --log: forwarded queries are logged like answered ones, with who asked, the host resolver's answer, and SERVFAIL when none comes" {
+	log="$tmp/audit.jsonl"
+	run -0 in_edge run --shims none --log "$log" -- sh -c '
+		getent hosts www.example.test; getent hosts ipinfo.io; exit 0'
+	echo "$output" | sed 's/^/# /'
+	[[ "${lines[0]}" == "198.18.66.2 "*www.example.test* ]]
+	events() {
+		$PYTHON -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "dns":
+        print(e["name"], e["type"], e["rcode"], e["answer"], e["command"], e["pid"] > 1)' "$log"
+	}
+	run -0 events
+	echo "$output" | sed 's/^/# /'
+	# The forwarded name, answered by the test resolver, and the blocked one, answered inside
+	# (its IPv6 question: /etc/hosts answers the IPv4 one).
+	[[ "$output" == *"www.example.test 1 NOERROR 198.18.66.2 getent True"* ]]
+	[[ "$output" == *"ipinfo.io 28 NOERROR None getent True"* ]]
+	# With the test resolver gone, the forwarded question gets no answer: logged as SERVFAIL
+	# once it has waited its 5 seconds, while the target still runs.
+	kill -KILL "${servers[1]}"
+	: >"$log"
+	run -0 in_edge run --shims none --log "$log" -- $PYTHON -c '
+import socket, time
+ns = [l.split()[1] for l in open("/etc/resolv.conf") if l.startswith("nameserver")][0]
+q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x04gone\x07example\x04test\x00\x00\x01\x00\x01"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); time.sleep(7)'
+	run -0 events
+	echo "$output" | sed 's/^/# /'
+	[ "$output" = "gone.example.test 1 SERVFAIL None python3 True" ]
+}

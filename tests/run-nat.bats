@@ -334,3 +334,39 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 	echo "$output" | sed 's/^/# /'
 	[ "$output" = "gone.example.test 1 SERVFAIL None python3 True" ]
 }
+
+@test "verify --pid under nat: the way out is the identity's gateway only, pasta serves a gateway namespace whose filter is hooked; each broken part is reported" {
+	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
+	ip netns exec "$edge" "$FAKENET" run --shims none -- sleep "$nap" &
+	runner=$!
+	for _ in $(seq 100); do
+		target=$(pgrep -f "^sleep $nap\$" | head -n 1)
+		[ -n "$target" ] && break
+		sleep 0.05
+	done
+	[ -n "$target" ]
+	run -0 "$FAKENET" verify --pid "$target"
+	echo "$output" | sed 's/^/# /'
+	[[ "$output" == *"ok 1 - IPv4: everything outside table local is unreachable but through the identity's gateway (nat)"* ]]
+	[[ "$output" == *"ok "*" - gateway: pasta (pid "*") serves a gateway namespace other than the target's"* ]]
+	[[ "$output" == *"ok "*" - gateway: table inet fakenet decides what the gateway forwards"* ]]
+	[[ "$output" == *"ok "*" - gateway: a default route leads out through pasta"* ]]
+	! grep -q '^not ok' <<<"$output"
+	# The gateway namespace, found as the test's own way: the one pasta holds besides its own.
+	pasta=$(pgrep -P "$runner" '^pas' | head -n 1)
+	gw=
+	for fd in /proc/"$pasta"/fd/*; do
+		link=$(readlink "$fd") || continue
+		[[ "$link" == net:* ]] || continue
+		[ "$link" != "$(readlink /proc/"$pasta"/ns/net)" ] &&
+			[ "$link" != "$(readlink /proc/"$target"/ns/net)" ] && gw=$fd && break
+	done
+	[ -n "$gw" ]
+	nsenter --net="$gw" nft delete chain inet fakenet gateway-forward
+	run -1 "$FAKENET" verify --pid "$target"
+	[[ "$output" == *"not ok "*" - gateway: table inet fakenet decides what the gateway forwards"* ]]
+	# A rule before the egress rule in the target's own namespace.
+	nsenter -t "$target" -n ip rule add pref 100 lookup main
+	run -1 "$FAKENET" verify --pid "$target"
+	[[ "$output" == *"not ok 1 - IPv4: everything outside table local is unreachable"*"rule 100"* ]]
+}

@@ -68,5 +68,9 @@ void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
 
+/* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
+ * environment at load (environ.c); NULL when there was none. */
+const char *fn_preload_identity_path(void);
+
 /* The content of /proc/sys/kernel/hostname and uname's nodename. */
 const char *fn_preload_hostname(void);

@@ -89,7 +89,7 @@ static void load(void)
 		loading = false;
 		return;
 	}
-	state.id = fn_identity_resolve(NULL, &diags);
+	state.id = fn_identity_resolve(fn_preload_identity_path(), &diags);
 	if (!state.id) {
 		fn_diags_print(&diags, stderr);
 		fn_warn("the identity could not be loaded; showing the real network");

@@ -19,21 +19,14 @@ setup_file() {
 
 setup() {
 	require_fakenet_env
-	command -v ip >/dev/null || skip "no iproute2"
+	require_command ip iproute2
 	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 	edge="fnh-edge-$$"
 	inet="fnh-inet-$$"
 	ref="fnh-ref-$$"
-	tmp=$(mktemp -d)
+	new_tmpdir tmp
 	make_edge_and_inet "$edge" "$inet" 198.18.67
-}
-
-teardown() {
-	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
-	ip netns del "$edge" 2>/dev/null || true
-	ip netns del "$inet" 2>/dev/null || true
-	rm -rf "$tmp"
+	at_teardown netns_down "$ref"
 }
 
 # Every dynamic program that asks the kernel, run the same way in the reference namespace and
@@ -61,8 +54,8 @@ host_facts() {
 
 parity() {
 	local identity=$1
-	$PYTHON -c 'import psutil' 2>/dev/null || skip "no psutil (Debian package python3-psutil)"
-	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
+	require_python_module psutil python3-psutil
+	netns_up "$identity" "$ref"
 	ip netns exec "$ref" sh -c "$(probes)" >"$tmp/want" 2>&1
 	# The reference namespace's host name is this machine's: uname's comes from the identity.
 	sed -i "s/^nodename .*/nodename $(identity_fact "$identity" 'y["hostname"]')/" "$tmp/want"
@@ -75,15 +68,15 @@ parity() {
 }
 
 @test "host: getifaddrs, ioctls, if_nameindex, the UDP source, uname, uuid and psutil agree with a kernel built like docker.yaml, nothing of the host" {
-	parity "$top/identities/docker.yaml"
+	parity "$TOP/identities/docker.yaml"
 }
 
 @test "host: the same for multi-nic.yaml" {
-	parity "$top/identities/multi-nic.yaml"
+	parity "$TOP/identities/multi-nic.yaml"
 }
 
 @test "host: the same for desktop.yaml" {
-	parity "$top/identities/desktop.yaml"
+	parity "$TOP/identities/desktop.yaml"
 }
 
 @test "host: nothing a dynamic target reads names fakenet: environment, maps and the mapped files, mountinfo, pid 1, the preload list" {

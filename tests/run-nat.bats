@@ -299,7 +299,7 @@ for line in open(sys.argv[1]):
 	[[ "$output" == *"ipinfo.io 28 NOERROR None getent True"* ]]
 	# With the test resolver gone, the forwarded question gets no answer: logged as SERVFAIL
 	# once it has waited its 5 seconds, while the target still runs.
-	kill -KILL "${servers[1]}"
+	pkill -KILL -f "dns-server.py 198.18.66.2 198.18.66.2 $tmp/dns-count"
 	: >"$log"
 	run -0 in_edge run --shims none --log "$log" -- $PYTHON -c '
 import socket, time

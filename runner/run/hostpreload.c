@@ -6,10 +6,12 @@
  * and the two overlays in mountinfo, is reported by `fakenet check`'s tells battery. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,7 +33,7 @@ static void scrub_name(char *bytes, size_t n)
 	const size_t len = sizeof(name) - 1;
 
 	for (size_t i = 0; i + len <= n; i++) {
-		if (strncasecmp(bytes + i, name, len) != 0)
+		if ((bytes[i] | 0x20) != 'f' || strncasecmp(bytes + i, name, len) != 0)
 			continue;
 		for (size_t k = 0; k < len; k++)
 			bytes[i + k] =
@@ -40,21 +42,71 @@ static void scrub_name(char *bytes, size_t n)
 	}
 }
 
-/* The library followed by the identity's text, its length and the magic. */
+static uint64_t field(const char *b, size_t off, size_t width)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, b + off, width); /* little endian, as every target of this build */
+	return v;
+}
+
+/* The copy keeps what the loader maps (the end of the last segment) and drops the section
+ * headers and debug information after it, as `sstrip` does: a quarter of the bytes to copy at
+ * each start, and an ELF file without sections, which is still valid. Returns the new length
+ * (n when the file is not an ELF file it understands). */
+static size_t loaded_extent(char *b, size_t n)
+{
+	bool wide = n > 64 && b[4] == 2; /* ELFCLASS64 */
+	size_t phoff, phent, phnum, end = 0;
+
+	if (n < 52 || memcmp(b, "\177ELF", 4) != 0 || (b[4] != 1 && b[4] != 2))
+		return n;
+	phoff = field(b, wide ? 0x20 : 0x1c, wide ? 8 : 4);
+	phent = field(b, wide ? 0x36 : 0x2a, 2);
+	phnum = field(b, wide ? 0x38 : 0x2c, 2);
+	if (phoff > n || phnum > (n - phoff) / (phent ? phent : 1) || phent < (wide ? 56u : 32u))
+		return n;
+	for (size_t i = 0; i < phnum; i++) {
+		const char *ph = b + phoff + i * phent;
+		uint64_t off = field(ph, wide ? 8 : 4, wide ? 8 : 4);
+		uint64_t size = field(ph, wide ? 0x20 : 0x10, wide ? 8 : 4);
+
+		if (off + size > end)
+			end = off + size;
+	}
+	if (end < phoff + phnum * phent || end > n)
+		return n;
+	memset(b + (wide ? 0x28 : 0x20), 0, wide ? 8 : 4); /* e_shoff */
+	memset(b + (wide ? 0x3c : 0x30), 0, 4);		   /* e_shnum, e_shstrndx */
+	return end;
+}
+
+/* The library (what the loader maps of it) followed by the identity's text, its length and the
+ * magic. Mapped, not read: the debug information after the segments is never touched. */
 static bool stamp_library(struct fn_host_preload *hp, const char *identity, size_t len)
 {
 	char *path = fn_shipped_locate("libfakenet-preload.so", R_OK);
-	char *bytes = NULL;
-	size_t n = 0;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	struct stat st;
+	char *file;
+	size_t n;
 
-	if (!path || fn_read_file(path, &bytes, &n, MAX_LIBRARY) != 0) {
-		free(path);
+	free(path);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || (size_t)st.st_size > MAX_LIBRARY) {
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
-	free(path);
-	scrub_name(bytes, n);
+	file = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (file == MAP_FAILED)
+		return false;
+	n = loaded_extent(file, (size_t)st.st_size);
 	hp->lib_len = n + len + FN_PRELOAD_STAMP_TAIL;
-	hp->lib = xreallocarray(bytes, hp->lib_len, 1);
+	hp->lib = xcalloc(1, hp->lib_len);
+	memcpy(hp->lib, file, n);
+	munmap(file, (size_t)st.st_size);
+	scrub_name(hp->lib, n);
 	memcpy(hp->lib + n, identity, len);
 	for (int i = 0; i < 8; i++)
 		hp->lib[n + len + (size_t)i] = (char)((unsigned long long)len >> (8 * i));

@@ -117,57 +117,35 @@ static void release(char **v, char *const envp[])
 		free(v);
 }
 
+/* Calls the real `fn` with the arguments, in which `env_` stands for `envp` with the library's
+ * variables added (envp itself before the library saw any). */
+#define CALL_WITH_OWN(type, fn, envp, ...)                                                         \
+	({                                                                                         \
+		char **env_ = own_preload ? with_own(envp) : (char **)(envp);                      \
+		type r_ = FN_REAL(fn)(__VA_ARGS__);                                                \
+		release(env_, envp);                                                               \
+		r_;                                                                                \
+	})
+
 FN_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(execve)(path, argv, envp);
-	v = with_own(envp);
-	r = FN_REAL(execve)(path, argv, v);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, execve, envp, path, argv, env_);
 }
 
 FN_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(execvpe)(file, argv, envp);
-	v = with_own(envp);
-	r = FN_REAL(execvpe)(file, argv, v);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, execvpe, envp, file, argv, env_);
 }
 
 FN_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
 		       int flags)
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(execveat)(dirfd, path, argv, envp, flags);
-	v = with_own(envp);
-	r = FN_REAL(execveat)(dirfd, path, argv, v, flags);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, execveat, envp, dirfd, path, argv, env_, flags);
 }
 
 FN_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(fexecve)(fd, argv, envp);
-	v = with_own(envp);
-	r = FN_REAL(fexecve)(fd, argv, v);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, fexecve, envp, fd, argv, env_);
 }
 
 FN_EXPORT int execv(const char *path, char *const argv[])
@@ -191,70 +169,66 @@ static int gather(const char *first, va_list ap, char **argv)
 	return argv[n - 1] ? -1 : 0;
 }
 
-FN_EXPORT int execl(const char *path, const char *arg, ...)
+enum exec_form { EXEC_PATH, EXEC_SEARCH, EXEC_ENV };
+
+/* execl, execlp and execle: the list gathered, then the array form of the same call. */
+static int exec_list(enum exec_form form, const char *file, const char *arg, va_list ap)
 {
 	char *argv[MAX_EXEC_ARGS];
+	char *const *envp = environ;
+
+	if (gather(arg, ap, argv) < 0) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (form == EXEC_ENV)
+		envp = va_arg(ap, char *const *);
+	return form == EXEC_SEARCH ? execvpe(file, argv, envp) : execve(file, argv, envp);
+}
+
+FN_EXPORT int execl(const char *path, const char *arg, ...)
+{
 	va_list ap;
-	int ok;
+	int r;
 
 	va_start(ap, arg);
-	ok = gather(arg, ap, argv);
+	r = exec_list(EXEC_PATH, path, arg, ap);
 	va_end(ap);
-	return ok < 0 ? (errno = E2BIG, -1) : execve(path, argv, environ);
+	return r;
 }
 
 FN_EXPORT int execlp(const char *file, const char *arg, ...)
 {
-	char *argv[MAX_EXEC_ARGS];
 	va_list ap;
-	int ok;
+	int r;
 
 	va_start(ap, arg);
-	ok = gather(arg, ap, argv);
+	r = exec_list(EXEC_SEARCH, file, arg, ap);
 	va_end(ap);
-	return ok < 0 ? (errno = E2BIG, -1) : execvpe(file, argv, environ);
+	return r;
 }
 
 FN_EXPORT int execle(const char *path, const char *arg, ...)
 {
-	char *argv[MAX_EXEC_ARGS];
-	char *const *envp;
 	va_list ap;
-	int ok;
+	int r;
 
 	va_start(ap, arg);
-	ok = gather(arg, ap, argv);
-	envp = ok < 0 ? NULL : va_arg(ap, char *const *);
+	r = exec_list(EXEC_ENV, path, arg, ap);
 	va_end(ap);
-	return ok < 0 ? (errno = E2BIG, -1) : execve(path, argv, envp);
+	return r;
 }
 
 FN_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 			  const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(posix_spawn)(pid, path, fa, attr, argv, envp);
-	v = with_own(envp);
-	r = FN_REAL(posix_spawn)(pid, path, fa, attr, argv, v);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, posix_spawn, envp, pid, path, fa, attr, argv, env_);
 }
 
 FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	char **v;
-	int r;
-
-	if (!own_preload)
-		return FN_REAL(posix_spawnp)(pid, file, fa, attr, argv, envp);
-	v = with_own(envp);
-	r = FN_REAL(posix_spawnp)(pid, file, fa, attr, argv, v);
-	release(v, envp);
-	return r;
+	return CALL_WITH_OWN(int, posix_spawnp, envp, pid, file, fa, attr, argv, env_);
 }
 
 /* system and popen spawn with `environ` inside libc: it holds the variables for the call. Not

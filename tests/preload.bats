@@ -338,3 +338,29 @@ os.execve(\"/usr/bin/env\", [\"env\", \"-i\", \"cat\", \"/sys/class/net/eth0/add
 	[ "${lines[0]}" = "$lib" ]
 	[ "${lines[1]}" = "$(identity_fact "$TOP/identities/docker.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')" ]
 }
+
+@test "run --backend preload: execl, execlp and execle children keep the identity and see no LD_PRELOAD" {
+	new_tmpdir out
+	cat >"$out/execl.c" <<'C'
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	static char *const env[] = {"ONLY=1", 0};
+	const char *probe = "cat /sys/class/net/eth0/address; env | grep -c '^LD_PRELOAD=\\|^FAKENET_IDENTITY=' || true";
+
+	if (argv[1][0] == 'l')
+		return execl("/bin/sh", "sh", "-c", probe, (char *)0);
+	if (argv[1][0] == 'p')
+		return execlp("sh", "sh", "-c", probe, (char *)0);
+	return execle("/bin/sh", "sh", "-c", probe, (char *)0, env);
+}
+C
+	cc -o "$out/execl" "$out/execl.c"
+	mac=$(identity_fact "$TOP/identities/docker.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')
+	for form in l p e; do
+		run -0 "$FAKENET" run --backend preload -- "$out/execl" "$form"
+		echo "$form: $output" | sed "s/^/# /"
+		[ "$output" = "$mac
+0" ]
+	done
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "identity.h"
 
 enum fn_node_type {
@@ -33,6 +34,10 @@ struct fn_node {
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
 	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones. */
 	char *passthrough;
+	/* A live file: its text is made at each open from the real file `passthrough` names
+	 * (fn_vfs_node_text), as /proc/cpuinfo keeps the host's changing lines. */
+	void (*live)(const void *arg, const char *real, size_t len, struct fn_buf *out);
+	void *live_arg; /* owned by the node */
 	struct fn_node *parent;
 	struct fn_node **children;
 	size_t n_children;
@@ -57,6 +62,18 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 				const char *target);
 struct fn_node *fn_vfs_add_dir(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
 			       mode_t mode);
+
+/* The text a reader of file node `n` gets now: a live node's made from its real file, any
+ * other's a copy of its content. Returns 0, or -errno when the real file cannot be read; the caller
+ * frees *text. */
+int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len);
+/* A file node whose bytes are a host file's own (a real tool behind its shim), not a live one. */
+bool fn_vfs_node_backed(const struct fn_node *n);
+
+/* A link named `name` in `dir` (whose path relative to /sys is `from`) to `to` (relative to /sys),
+ * with the relative target kernfs writes. */
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to);
 
 /* Lookups. fn_vfs_child: one name in a directory. fn_vfs_lookup: an absolute path, without
  * following links. fn_vfs_resolve: an absolute path, following links that stay inside the tree. */
@@ -94,3 +111,5 @@ void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -105,6 +105,12 @@ static void link_within_sys(struct fn_vfs *vfs, struct fn_node *dir, const char 
 	free(to_parent);
 }
 
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to)
+{
+	link_within_sys(vfs, dir, name, from, to);
+}
+
 static struct fn_node *sys_dir(struct fn_vfs *vfs, const char *rel)
 {
 	char *abs = xasprintf("/sys/%s", rel);

@@ -453,6 +453,55 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
+/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
+ * the path is one the view answers. */
+static int live_fd(const struct fn_node *node, int flags)
+{
+	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	struct fn_buf real, out;
+	char chunk[4096];
+	ssize_t n;
+	size_t len;
+	char *text;
+
+	if (in < 0)
+		return -1;
+	fn_buf_init(&real);
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		fn_buf_append(&real, chunk, (size_t)n);
+	close(in);
+	fn_buf_init(&out);
+	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_buf_free(&real);
+	text = fn_buf_steal(&out, &len);
+	fd = content_fd(node->name, text, len, node->mode, flags);
+	err = errno;
+	free(text);
+	errno = err;
+	return fd;
+}
+
+/* A disk's device node (/dev/sda): the fd is remembered, so its drive ioctls are answered
+ * (disk_ioctl.c). */
+static bool is_dev_node(const struct fn_node *node)
+{
+	return node->parent && node->parent->parent && !node->parent->parent->parent &&
+	       strcmp(node->parent->name, "dev") == 0;
+}
+
+static int node_fd(const struct fn_node *node, int flags)
+{
+	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
+	char *path;
+
+	if (fd < 0 || !is_dev_node(node))
+		return fd;
+	path = fn_vfs_path(node);
+	fn_view_fd_register(fd, path);
+	free(path);
+	return fd;
+}
+
 static int open_dir(const struct fn_node *node, int flags)
 {
 	char *path = fn_vfs_path(node);
@@ -495,7 +544,9 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	return content_fd(v->node->name, v->node->content, v->node->len, v->node->mode, flags);
+	if (v->node->live)
+		return live_fd(v->node, flags);
+	return node_fd(v->node, flags);
 }
 
 void fn_view_fd_register(int fd, const char *path)

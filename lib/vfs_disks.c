@@ -132,9 +132,9 @@ static void add_nvme_controller(struct fn_vfs *vfs, const struct fn_disk *d,
 	if (fn_vfs_child(dev, "model"))
 		return; /* a second namespace of the same controller */
 	sscanf(d->name, "nvme%u", &ctrl);
-	attr(vfs, dev, "model", RO, "%-40s\n", d->model);
-	attr(vfs, dev, "serial", RO, "%-20s\n", d->serial);
-	attr(vfs, dev, "firmware_rev", RO, "%-8s\n", d->firmware);
+	attr(vfs, dev, "model", RO, "%s\n", d->model);
+	attr(vfs, dev, "serial", RO, "%s\n", d->serial);
+	attr(vfs, dev, "firmware_rev", RO, "%s\n", d->firmware);
 	attr(vfs, dev, "transport", RO, "pcie\n");
 	attr(vfs, dev, "state", RO, "live\n");
 	attr(vfs, dev, "cntlid", RO, "%u\n", ctrl + 1);

@@ -566,6 +566,39 @@ const char *fn_view_fd_path(int fd)
 	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
 }
 
+void fn_view_fd_copy(int from, int to)
+{
+	const char *path = fn_view_fd_path(from);
+
+	if (path)
+		fn_view_fd_register(to, path);
+	else
+		fn_view_fd_forget(to);
+}
+
+void fn_view_note_real_open(int dirfd, const char *path, int fd)
+{
+	char abs[PATH_MAX];
+	const char *base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	size_t len;
+
+	if (fd < 0 || !base ||
+	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
+			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
+		return;
+	len = strlen(abs);
+	while (len > 1 && abs[len - 1] == '/')
+		abs[--len] = '\0';
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *m = fn_view_mounts[i].path;
+
+		if (strlen(m) > len && (len == 1 || under(m, abs, len))) {
+			fn_view_fd_register(fd, abs);
+			return;
+		}
+	}
+}
+
 void fn_view_fd_forget(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))

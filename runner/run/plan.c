@@ -172,7 +172,8 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_view_mount *m = &fn_view_mounts[i];
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 
-		if (!n || (isolated && m->kernel_net) || has_overlay(plan, m->path))
+		if (!n || (isolated && m->kernel_net) || m->preload_only ||
+		    has_overlay(plan, m->path) || (m->host_may_lack && access(m->path, F_OK) != 0))
 			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))

@@ -192,10 +192,10 @@ void fn_disk_ata_identify(const struct fn_disk *d, uint16_t id[256], int readabl
 	id[81] = 0x0110; /* ACS-2 revision 3 */
 	id[82] = 0x746b;
 	id[83] = 0x7401; /* 48-bit LBA */
-	id[84] = 0x6163;
+	id[84] = 0x6063; /* no world wide name: words 108-111 are unset */
 	id[85] = 0x7469;
 	id[86] = 0xb401;
-	id[87] = 0x6163;
+	id[87] = 0x6063;
 	id[88] = 0x407f; /* UDMA 0-6, mode 6 selected */
 	id[93] = 0x0000;
 	for (int k = 0; k < 4; k++)

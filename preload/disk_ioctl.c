@@ -99,12 +99,13 @@ static int sg_ata(const struct fn_disk *d, sg_io_hdr_t *h, const uint8_t *cdb)
 	uint8_t command = cdb[0] == SCSI_ATA_16 ? cdb[14] : cdb[9];
 	uint16_t id[256];
 
-	if (command != ATA_OP_IDENTIFY) {
-		sense_fixed(h, 0x0b, 0x00); /* ABORTED COMMAND: nothing else reaches the drive */
-		return 0;
+	/* Other commands (CHECK POWER MODE, ...) complete without data, as an idle drive's do. */
+	if (command == ATA_OP_IDENTIFY) {
+		fn_disk_ata_identify(d, id, 0);
+		fill_data(h, id, sizeof(id));
+	} else {
+		h->resid = (int)h->dxfer_len;
 	}
-	fn_disk_ata_identify(d, id, 0);
-	fill_data(h, id, sizeof(id));
 	if (cdb[2] & 0x20)
 		sense_ata_status(h);
 	return 0;
@@ -155,6 +156,18 @@ static int drive_cmd(const struct fn_disk *d, uint8_t *args)
 	return 0;
 }
 
+/* The BIOS-style geometry the sd driver makes up: 255 heads, 63 sectors a track. */
+static int geometry(const struct fn_disk *d, struct hd_geometry *g)
+{
+	uint64_t cyl = d->size / 512 / (255 * 63);
+
+	g->heads = 255;
+	g->sectors = 63;
+	g->cylinders = (unsigned short)(cyl > 65535 ? 65535 : cyl);
+	g->start = 0;
+	return 0;
+}
+
 int fn_disk_ioctl(const struct fn_preload *st, int fd, unsigned long req, void *arg)
 {
 	const struct fn_disk *d = disk_of_fd(st, fd);
@@ -173,7 +186,18 @@ int fn_disk_ioctl(const struct fn_preload *st, int fd, unsigned long req, void *
 			break;
 		return drive_cmd(d, arg);
 	case SG_IO:
+		/* NVMe namespaces have had no SCSI translation since Linux 4.13. */
+		if (d->kind != FN_DISK_SCSI)
+			break;
 		return sg_io(d, arg);
+	case BLKROGET:
+		*(int *)arg = 0;
+		return 0;
+	case BLKRAGET:
+		*(long *)arg = 256;
+		return 0;
+	case HDIO_GETGEO:
+		return geometry(d, arg);
 	case BLKGETSIZE64:
 		*(uint64_t *)arg = d->size;
 		return 0;

@@ -15,7 +15,7 @@
 /* The tools the shim answers to by default; sudo only when asked for by name. */
 static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
 					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "curl",	   "wget"};
+					    "ethtool", "curl",	   "wget",     "hdparm"};
 
 static bool known_tool(const char *name)
 {

@@ -166,6 +166,20 @@ static void follow_link(const struct fn_preload *st, const struct fn_node *link,
 	lookup_abs(st, target, follow, depth + 1, v);
 }
 
+/* The host's own disks in /dev (vda, loop0): the view's /dev, which only an identity with disks
+ * has, shows its disks and none of the host's block devices. */
+static bool host_disk_node(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (strcmp(dir, "/dev") != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "/dev/%s", name) >= sizeof(path))
+		return false;
+	return FN_REAL(fstatat)(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISBLK(st.st_mode);
+}
+
 /* Walks the components below an owned root through the tree. */
 static void walk(const struct fn_preload *st, struct fn_node *n, const struct comps *c, size_t i,
 		 bool follow, int depth, struct fn_view *v)
@@ -189,6 +203,10 @@ static void walk(const struct fn_preload *st, struct fn_node *n, const struct co
 				return;
 			}
 			passthrough_dir(n, dir, sizeof(dir));
+			if (host_disk_node(dir, c->v[i])) {
+				set_error(v, ENOENT);
+				return;
+			}
 			set_real(v, dir, c, i);
 			return;
 		}

@@ -110,9 +110,5 @@ void fn_pt_free(struct fn_fakefs *fs)
 
 bool fn_pt_hidden_real(const struct fn_fakefs *fs, const char *real_dir, const char *name)
 {
-	if (strncmp(real_dir, "/sys/devices/", strlen("/sys/devices/")) != 0)
-		return false;
-	if (strcmp(name, "block") == 0)
-		return fn_vfs_lookup(fs->vfs, "/sys/block") != NULL;
-	return strcmp(name, "net") == 0 || strcmp(name, "ieee80211") == 0;
+	return fn_vfs_hidden_real(fs->vfs, real_dir, name);
 }

@@ -217,6 +217,15 @@ int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len)
 	return 0;
 }
 
+bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const char *name)
+{
+	if (strncmp(real_dir, "/sys/devices/", strlen("/sys/devices/")) != 0)
+		return false;
+	if (strcmp(name, "block") == 0)
+		return fn_vfs_lookup(vfs, "/sys/block") != NULL;
+	return strcmp(name, "net") == 0 || strcmp(name, "ieee80211") == 0;
+}
+
 bool fn_vfs_node_backed(const struct fn_node *n)
 {
 	return n->type == FN_NODE_FILE && n->passthrough && !n->live;

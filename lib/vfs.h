@@ -75,6 +75,12 @@ bool fn_vfs_node_backed(const struct fn_node *n);
 void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
 		     const char *to);
 
+/* Whether the real entry `name` of the real directory `real_dir`, passed through by a directory of
+ * the tree, stays out of the view: the host's network devices below /sys/devices (their net/ and
+ * ieee80211/ directories hold the host's MACs and names), and its disks (block/) when the tree has
+ * disks of its own. fakefs and the preload library both ask. */
+bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const char *name);
+
 /* Lookups. fn_vfs_child: one name in a directory. fn_vfs_lookup: an absolute path, without
  * following links. fn_vfs_resolve: an absolute path, following links that stay inside the tree. */
 struct fn_node *fn_vfs_child(const struct fn_node *dir, const char *name);

@@ -497,19 +497,19 @@ static int live_fd(const struct fn_node *node, int flags)
 }
 
 /* A disk's device node (/dev/sda): the fd is remembered, so its drive ioctls are answered
- * (disk_ioctl.c). */
+ * (disk_ioctl.c); so is a link opened itself (`remember`), which an empty path then names. */
 static bool is_dev_node(const struct fn_node *node)
 {
 	return node->parent && node->parent->parent && !node->parent->parent->parent &&
 	       strcmp(node->parent->name, "dev") == 0;
 }
 
-static int node_fd(const struct fn_node *node, int flags)
+static int node_fd(const struct fn_node *node, int flags, bool remember)
 {
 	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
 	char *path;
 
-	if (fd < 0 || !is_dev_node(node))
+	if (fd < 0 || !(remember || is_dev_node(node)))
 		return fd;
 	path = fn_vfs_path(node);
 	fn_view_fd_register(fd, path);
@@ -550,7 +550,11 @@ int fn_view_open(const struct fn_view *v, int flags)
 	case FN_NODE_DIR:
 		return open_dir(v->node, flags);
 	case FN_NODE_LINK:
-		errno = ELOOP; /* only reached with O_NOFOLLOW */
+		/* Only reached with O_NOFOLLOW: O_PATH opens the link itself, as the kernel does.
+		 */
+		if (flags & O_PATH)
+			return node_fd(v->node, flags & ~O_PATH, true);
+		errno = ELOOP;
 		return -1;
 	case FN_NODE_FILE:
 		break;
@@ -561,7 +565,7 @@ int fn_view_open(const struct fn_view *v, int flags)
 	}
 	if (v->node->live)
 		return live_fd(v->node, flags);
-	return node_fd(v->node, flags);
+	return node_fd(v->node, flags, false);
 }
 
 void fn_view_fd_register(int fd, const char *path)
@@ -594,6 +598,19 @@ void fn_view_fd_copy(int from, int to)
 		fn_view_fd_forget(to);
 }
 
+/* `abs` with "." and ".." applied and no trailing '/', in place. */
+static int normalise(char *abs)
+{
+	struct comps c;
+	char out[PATH_MAX];
+
+	if (split(abs, &c) < 0)
+		return -1;
+	join(&c, 0, c.n, out, sizeof(out));
+	strcpy(abs, out);
+	return 0;
+}
+
 void fn_view_note_real_open(int dirfd, const char *path, int fd)
 {
 	char abs[PATH_MAX];
@@ -604,9 +621,9 @@ void fn_view_note_real_open(int dirfd, const char *path, int fd)
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
 		return;
+	if (normalise(abs) < 0)
+		return;
 	len = strlen(abs);
-	while (len > 1 && abs[len - 1] == '/')
-		abs[--len] = '\0';
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		const char *m = fn_view_mounts[i].path;
 
@@ -629,6 +646,15 @@ void fn_view_fd_forget(int fd)
 
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)
 {
+	const char *own = **path ? NULL : fn_view_fd_path(dirfd);
+
+	/* An fd the view made for a link itself (O_PATH | O_NOFOLLOW): an empty path names the
+	 * link (fstatat and readlinkat with AT_EMPTY_PATH, as systemd's path walk uses them). */
+	if (own) {
+		fn_view_lookup(AT_FDCWD, own, false, v);
+		if (v->kind == FN_VIEW_NODE && v->node->type == FN_NODE_LINK)
+			return 1;
+	}
 	fn_view_lookup(dirfd, *path, follow, v);
 	switch (v->kind) {
 	case FN_VIEW_NONE:

@@ -71,12 +71,13 @@ check_lsblk_sizes() {
 
 # The NVMe controller's model and serial are sysfs attributes; an ATA disk's sysfs shows only what
 # the SCSI layer's INQUIRY gives (16 characters of the model, no serial): its full model and
-# serial come from udev's database, which lsblk reads through libudev.
+# serial come from udev's database, which lsblk reads through libudev. The preload library always
+# has that database; FUSE only where the host runs udev (has /run/udev/data to cover).
 check_lsblk_models() {
 	run -0 run_in "$1" sh -c 'lsblk -d -n -o NAME,MODEL,SERIAL | sed "s/ *\$//"'
 	echo "$output"
 	grep -qx "nvme0n1 *$(disk 1 model) *$(disk 1 serial)" <<<"$output"
-	if [ -d /run/udev/data ]; then
+	if [ "$1" = preload ] || [ -d /run/udev/data ]; then
 		grep -qx "sda *$(disk 0 model) *$(disk 0 serial)" <<<"$output"
 	else
 		grep -qx "sda *$(disk 0 model | cut -c1-16 | sed 's/ *$//')" <<<"$output"

@@ -70,6 +70,12 @@ int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len);
 /* A file node whose bytes are a host file's own (a real tool behind its shim), not a live one. */
 bool fn_vfs_node_backed(const struct fn_node *n);
 
+/* A sysfs attribute file of `dir`, its text printf-formatted. */
+struct fn_node *fn_vfs_sys_attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
+				mode_t mode, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The directory /sys/REL, made with its parents where missing. */
+struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel);
 /* A link named `name` in `dir` (whose path relative to /sys is `from`) to `to` (relative to /sys),
  * with the relative target kernfs writes. */
 void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,

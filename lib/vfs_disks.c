@@ -1,7 +1,6 @@
 /* The identity's disks in the tree: /sys/block, /sys/class/block, /sys/dev/block and each disk's
  * device directory with the attributes the sd or nvme driver gives it, /proc/partitions, udev's
  * database (/run/udev/data) and /dev/disk/by-id. Only the identity's disks: none of the host's. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,30 +11,6 @@
 
 #define RO 0444
 #define RW 0644
-
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
-	va_end(ap);
-	return fn_vfs_add_file(vfs, dir, name, mode, FN_FILE_SYSFS, text, strlen(text));
-}
-
-static struct fn_node *sys_dir(struct fn_vfs *vfs, const char *rel)
-{
-	char *abs = xasprintf("/sys/%s", rel);
-	struct fn_node *dir = fn_vfs_mkdir_p(vfs, abs);
-
-	free(abs);
-	return dir;
-}
 
 /* queue/: a solid-state disk of 512-byte sectors under the multi-queue scheduler. */
 static void add_queue(struct fn_vfs *vfs, struct fn_node *blk)
@@ -63,34 +38,34 @@ static void add_queue(struct fn_vfs *vfs, struct fn_node *blk)
 	struct fn_node *q = fn_vfs_add_dir(vfs, blk, "queue", 0755);
 
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++)
-		attr(vfs, q, ro[i][0], RO, "%s\n", ro[i][1]);
+		fn_vfs_sys_attr(vfs, q, ro[i][0], RO, "%s\n", ro[i][1]);
 	for (size_t i = 0; i < sizeof(rw) / sizeof(rw[0]); i++)
-		attr(vfs, q, rw[i][0], RW, "%s\n", rw[i][1]);
+		fn_vfs_sys_attr(vfs, q, rw[i][0], RW, "%s\n", rw[i][1]);
 }
 
 /* The block device's own directory (block/genhd.c's disk attributes). */
 static void add_block_dir(struct fn_vfs *vfs, const struct fn_disk *d,
 			  const struct fn_disk_place *p)
 {
-	struct fn_node *blk = sys_dir(vfs, p->block);
+	struct fn_node *blk = fn_vfs_sys_dir(vfs, p->block);
 	struct fn_buf b;
 	size_t len;
 	char *text;
 
-	attr(vfs, blk, "dev", RO, "%u:%u\n", p->major, p->minor);
-	attr(vfs, blk, "size", RO, "%llu\n", (unsigned long long)(d->size / 512));
-	attr(vfs, blk, "removable", RO, "0\n");
-	attr(vfs, blk, "ro", RO, "0\n");
-	attr(vfs, blk, "hidden", RO, "0\n");
-	attr(vfs, blk, "range", RO, "%u\n", d->kind == FN_DISK_SCSI ? FN_SD_MINORS : 0);
-	attr(vfs, blk, "ext_range", RO, "%u\n", d->kind == FN_DISK_SCSI ? 256 : 64);
-	attr(vfs, blk, "capability", RO, "%s\n", d->kind == FN_DISK_SCSI ? "50" : "0");
-	attr(vfs, blk, "alignment_offset", RO, "0\n");
-	attr(vfs, blk, "discard_alignment", RO, "0\n");
-	attr(vfs, blk, "stat", RO,
-	     "%8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u\n", 0u, 0u, 0u,
-	     0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
-	attr(vfs, blk, "inflight", RO, "%8u %8u\n", 0u, 0u);
+	fn_vfs_sys_attr(vfs, blk, "dev", RO, "%u:%u\n", p->major, p->minor);
+	fn_vfs_sys_attr(vfs, blk, "size", RO, "%llu\n", (unsigned long long)(d->size / 512));
+	fn_vfs_sys_attr(vfs, blk, "removable", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "ro", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "hidden", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "range", RO, "%u\n", d->kind == FN_DISK_SCSI ? FN_SD_MINORS : 0);
+	fn_vfs_sys_attr(vfs, blk, "ext_range", RO, "%u\n", d->kind == FN_DISK_SCSI ? 256 : 64);
+	fn_vfs_sys_attr(vfs, blk, "capability", RO, "%s\n", d->kind == FN_DISK_SCSI ? "50" : "0");
+	fn_vfs_sys_attr(vfs, blk, "alignment_offset", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "discard_alignment", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "stat", RO,
+			"%8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u\n", 0u,
+			0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
+	fn_vfs_sys_attr(vfs, blk, "inflight", RO, "%8u %8u\n", 0u, 0u);
 	fn_buf_init(&b);
 	render_disk_uevent(d, p, &b);
 	text = fn_buf_steal(&b, &len);
@@ -106,19 +81,20 @@ static void add_block_dir(struct fn_vfs *vfs, const struct fn_disk *d,
 static void add_scsi_device(struct fn_vfs *vfs, const struct fn_disk *d,
 			    const struct fn_disk_place *p)
 {
-	struct fn_node *dev = sys_dir(vfs, p->device);
+	struct fn_node *dev = fn_vfs_sys_dir(vfs, p->device);
 	char model[17], rev[5];
 
 	fn_disk_scsi_model(d, model);
 	fn_disk_scsi_rev(d, rev);
-	attr(vfs, dev, "vendor", RO, "ATA     \n");
-	attr(vfs, dev, "model", RO, "%s\n", model);
-	attr(vfs, dev, "rev", RO, "%s\n", rev);
-	attr(vfs, dev, "type", RO, "0\n");
-	attr(vfs, dev, "scsi_level", RO, "6\n");
-	attr(vfs, dev, "state", RW, "running\n");
-	attr(vfs, dev, "queue_depth", RW, "32\n");
-	attr(vfs, dev, "uevent", RW, "DEVTYPE=scsi_device\nDRIVER=sd\nMODALIAS=scsi:t-0x00\n");
+	fn_vfs_sys_attr(vfs, dev, "vendor", RO, "ATA     \n");
+	fn_vfs_sys_attr(vfs, dev, "model", RO, "%s\n", model);
+	fn_vfs_sys_attr(vfs, dev, "rev", RO, "%s\n", rev);
+	fn_vfs_sys_attr(vfs, dev, "type", RO, "0\n");
+	fn_vfs_sys_attr(vfs, dev, "scsi_level", RO, "6\n");
+	fn_vfs_sys_attr(vfs, dev, "state", RW, "running\n");
+	fn_vfs_sys_attr(vfs, dev, "queue_depth", RW, "32\n");
+	fn_vfs_sys_attr(vfs, dev, "uevent", RW,
+			"DEVTYPE=scsi_device\nDRIVER=sd\nMODALIAS=scsi:t-0x00\n");
 	fn_vfs_sys_link(vfs, dev, "subsystem", p->device, "bus/scsi");
 }
 
@@ -126,21 +102,21 @@ static void add_scsi_device(struct fn_vfs *vfs, const struct fn_disk *d,
 static void add_nvme_controller(struct fn_vfs *vfs, const struct fn_disk *d,
 				const struct fn_disk_place *p)
 {
-	struct fn_node *dev = sys_dir(vfs, p->device);
+	struct fn_node *dev = fn_vfs_sys_dir(vfs, p->device);
 	unsigned ctrl = 0;
 
 	if (fn_vfs_child(dev, "model"))
 		return; /* a second namespace of the same controller */
 	sscanf(d->name, "nvme%u", &ctrl);
-	attr(vfs, dev, "model", RO, "%s\n", d->model);
-	attr(vfs, dev, "serial", RO, "%s\n", d->serial);
-	attr(vfs, dev, "firmware_rev", RO, "%s\n", d->firmware);
-	attr(vfs, dev, "transport", RO, "pcie\n");
-	attr(vfs, dev, "state", RO, "live\n");
-	attr(vfs, dev, "cntlid", RO, "%u\n", ctrl + 1);
-	attr(vfs, dev, "dev", RO, "%u:%u\n", 240u, ctrl);
-	attr(vfs, dev, "uevent", RW, "MAJOR=240\nMINOR=%u\nDEVNAME=nvme%u\nNVME_TRTYPE=pcie\n",
-	     ctrl, ctrl);
+	fn_vfs_sys_attr(vfs, dev, "model", RO, "%s\n", d->model);
+	fn_vfs_sys_attr(vfs, dev, "serial", RO, "%s\n", d->serial);
+	fn_vfs_sys_attr(vfs, dev, "firmware_rev", RO, "%s\n", d->firmware);
+	fn_vfs_sys_attr(vfs, dev, "transport", RO, "pcie\n");
+	fn_vfs_sys_attr(vfs, dev, "state", RO, "live\n");
+	fn_vfs_sys_attr(vfs, dev, "cntlid", RO, "%u\n", ctrl + 1);
+	fn_vfs_sys_attr(vfs, dev, "dev", RO, "%u:%u\n", 240u, ctrl);
+	fn_vfs_sys_attr(vfs, dev, "uevent", RW,
+			"MAJOR=240\nMINOR=%u\nDEVNAME=nvme%u\nNVME_TRTYPE=pcie\n", ctrl, ctrl);
 	fn_vfs_sys_link(vfs, dev, "subsystem", p->device, "class/nvme");
 }
 
@@ -167,9 +143,9 @@ static void add_disk(struct fn_vfs *vfs, const struct fn_system *sys, size_t i)
 	else
 		add_nvme_controller(vfs, d, &p);
 	add_block_dir(vfs, d, &p);
-	fn_vfs_sys_link(vfs, sys_dir(vfs, "block"), d->name, "block", p.block);
-	fn_vfs_sys_link(vfs, sys_dir(vfs, "class/block"), d->name, "class/block", p.block);
-	fn_vfs_sys_link(vfs, sys_dir(vfs, "dev/block"), devno, "dev/block", p.block);
+	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "block"), d->name, "block", p.block);
+	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "class/block"), d->name, "class/block", p.block);
+	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "dev/block"), devno, "dev/block", p.block);
 
 	fn_buf_init(&b);
 	render_disk_udev(d, &p, &b);
@@ -193,10 +169,10 @@ void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id)
 	if (!sys->n_disks)
 		return; /* the host's disks stay: the identity says nothing of them */
 	/* The parents exist, holding nothing but the identity's disks. */
-	sys_dir(vfs, "block");
-	sys_dir(vfs, "class/block");
-	sys_dir(vfs, "dev/block");
-	sys_dir(vfs, "devices/virtual/block");
+	fn_vfs_sys_dir(vfs, "block");
+	fn_vfs_sys_dir(vfs, "class/block");
+	fn_vfs_sys_dir(vfs, "dev/block");
+	fn_vfs_sys_dir(vfs, "devices/virtual/block");
 	for (size_t i = 0; i < sys->n_disks; i++)
 		add_disk(vfs, sys, i);
 	fn_buf_init(&b);

@@ -42,11 +42,10 @@ static void fill_data(sg_io_hdr_t *h, const void *data, size_t len)
 	h->resid = (int)(h->dxfer_len - n);
 }
 
-/* CHECK CONDITION with fixed-format sense data: `key`/`asc`, as a rejected command gets. */
-static void sense_fixed(sg_io_hdr_t *h, uint8_t key, uint8_t asc)
+/* CHECK CONDITION with sense data `sb` (as much as the caller has room for). */
+static void check_condition(sg_io_hdr_t *h, const uint8_t *sb, size_t len)
 {
-	uint8_t sb[18] = {0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc};
-	size_t n = h->mx_sb_len < sizeof(sb) ? h->mx_sb_len : sizeof(sb);
+	size_t n = h->mx_sb_len < len ? h->mx_sb_len : len;
 
 	h->status = SG_CHECK_COND;
 	h->masked_status = SG_CHECK_COND >> 1;
@@ -56,20 +55,22 @@ static void sense_fixed(sg_io_hdr_t *h, uint8_t key, uint8_t asc)
 	h->sb_len_wr = (uint8_t)n;
 }
 
+/* Fixed-format sense data `key`/`asc`, as a rejected command gets. */
+static void sense_fixed(sg_io_hdr_t *h, uint8_t key, uint8_t asc)
+{
+	const uint8_t sb[18] = {0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc};
+
+	check_condition(h, sb, sizeof(sb));
+}
+
 /* An ATA PASS-THROUGH that asked for its result registers (CK_COND): descriptor sense with the
  * ATA Status Return descriptor, as libata's ata_gen_passthru_sense writes it. */
 static void sense_ata_status(sg_io_hdr_t *h)
 {
 	uint8_t sb[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 12};
-	size_t n = h->mx_sb_len < sizeof(sb) ? h->mx_sb_len : sizeof(sb);
 
 	sb[8 + 13] = ATA_STATUS_READY;
-	h->status = SG_CHECK_COND;
-	h->masked_status = SG_CHECK_COND >> 1;
-	h->driver_status = SG_DRIVER_SENSE;
-	if (h->sbp)
-		memcpy(h->sbp, sb, n);
-	h->sb_len_wr = (uint8_t)n;
+	check_condition(h, sb, sizeof(sb));
 }
 
 static int sg_inquiry(const struct fn_disk *d, sg_io_hdr_t *h, const uint8_t *cdb)

@@ -67,6 +67,12 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* A duplicate of a remembered fd (dup, fcntl F_DUPFD) is remembered too. */
+void fn_view_fd_copy(int from, int to);
+/* A real directory opened above a mount of the view ("/proc", "/sys", "/"): its fd is remembered,
+ * so paths opened relative to it ("cpuinfo" from /proc, as util-linux's ul_path does) reach the
+ * view as well. `path` is relative to dirfd; fd is the real call's result. */
+void fn_view_note_real_open(int dirfd, const char *path, int fd);
 
 /* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
  * environment at load (environ.c); NULL when there was none. */

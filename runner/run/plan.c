@@ -13,10 +13,9 @@
 #include "view.h"
 
 /* The tools the shim answers to by default; sudo only when asked for by name. */
-static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
-					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "iw",	   "curl",     "wget",
-					    "hdparm"};
+static const char *const default_tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
+					    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
+					    "curl",	"wget",	   "hdparm"};
 
 static bool known_tool(const char *name)
 {

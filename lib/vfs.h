@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "identity.h"
 
 enum fn_node_type {
@@ -37,6 +38,10 @@ struct fn_node {
 	 * attributes included; a procfs or sysfs one (fn_vfs_read_real) keeps the tree's
 	 * attributes and is read afresh at every open. */
 	char *passthrough;
+	/* A live file: its text is made at each open from the real file `passthrough` names
+	 * (fn_vfs_node_text), as /proc/cpuinfo keeps the host's changing lines. */
+	void (*live)(const void *arg, const char *real, size_t len, struct fn_buf *out);
+	void *live_arg; /* owned by the node */
 	struct fn_node *parent;
 	struct fn_node **children;
 	size_t n_children;
@@ -63,6 +68,30 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 				const char *target);
 struct fn_node *fn_vfs_add_dir(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
 			       mode_t mode);
+
+/* The text a reader of file node `n` gets now: a live node's made from its real file, any
+ * other's a copy of its content. Returns 0, or -errno when the real file cannot be read; the caller
+ * frees *text. */
+int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len);
+/* A file node whose bytes are a host file's own (a real tool behind its shim), not a live one. */
+bool fn_vfs_node_backed(const struct fn_node *n);
+
+/* A sysfs attribute file of `dir`, its text printf-formatted. */
+struct fn_node *fn_vfs_sys_attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
+				mode_t mode, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The directory /sys/REL, made with its parents where missing. */
+struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel);
+/* A link named `name` in `dir` (whose path relative to /sys is `from`) to `to` (relative to /sys),
+ * with the relative target kernfs writes. */
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to);
+
+/* Whether the real entry `name` of the real directory `real_dir`, passed through by a directory of
+ * the tree, stays out of the view: the host's network devices below /sys/devices (their net/ and
+ * ieee80211/ directories hold the host's MACs and names), and its disks (block/) when the tree has
+ * disks of its own. fakefs and the preload library both ask. */
+bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const char *name);
 
 /* Lookups. fn_vfs_child: one name in a directory. fn_vfs_lookup: an absolute path, without
  * following links (view_walk.h follows them). */
@@ -110,3 +139,5 @@ void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
 /* Their parts of fn_vfs_follow_kernel. */
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);
+void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -28,11 +28,12 @@ static const char *const stat_names[] = {
     "tx_fifo_errors",	 "tx_heartbeat_errors", "tx_packets",	     "tx_window_errors",
 };
 
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The helpers the disks' builder shares (vfs.h), by their short names here. */
+#define attr	fn_vfs_sys_attr
+#define sys_dir fn_vfs_sys_dir
 
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...)
+struct fn_node *fn_vfs_sys_attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
+				mode_t mode, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -105,7 +106,13 @@ static void link_within_sys(struct fn_vfs *vfs, struct fn_node *dir, const char 
 	free(to_parent);
 }
 
-static struct fn_node *sys_dir(struct fn_vfs *vfs, const char *rel)
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to)
+{
+	link_within_sys(vfs, dir, name, from, to);
+}
+
+struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel)
 {
 	char *abs = xasprintf("/sys/%s", rel);
 	struct fn_node *dir = fn_vfs_mkdir_p(vfs, abs);

@@ -127,6 +127,17 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s/%s", base, path) < len;
 }
 
+/* The host's own disks in /dev (vda, loop0), reached through the view's /dev, which only an
+ * identity with disks has: it shows its disks and none of the host's block devices. */
+static bool host_disk_node(const char *path)
+{
+	struct stat st;
+
+	return strncmp(path, "/dev/", 5) == 0 && !strchr(path + 5, '/') &&
+	       FN_REAL(fstatat)(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISBLK(st.st_mode);
+}
+
 static bool cwd_may_be_in_view = true;
 
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
@@ -144,7 +155,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
-	st = fn_preload_state();
+	st = fn_preload_view_state();
 	if (!st)
 		return;
 	w.real = v->real;
@@ -153,6 +164,10 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	v->kind = w.kind;
 	v->node = w.node;
 	v->err = w.err;
+	if (v->kind == FN_WALK_REAL && host_disk_node(v->real)) {
+		v->kind = FN_WALK_ERROR;
+		v->err = ENOENT;
+	}
 }
 
 /* Whether the cwd is worth resolving for relative paths; checked once at load. */
@@ -206,6 +221,55 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
+/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
+ * the path is one the view answers. */
+static int live_fd(const struct fn_node *node, int flags)
+{
+	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	struct fn_buf real, out;
+	char chunk[4096];
+	ssize_t n;
+	size_t len;
+	char *text;
+
+	if (in < 0)
+		return -1;
+	fn_buf_init(&real);
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		fn_buf_append(&real, chunk, (size_t)n);
+	close(in);
+	fn_buf_init(&out);
+	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_buf_free(&real);
+	text = fn_buf_steal(&out, &len);
+	fd = content_fd(node->name, text, len, node->mode, flags);
+	err = errno;
+	free(text);
+	errno = err;
+	return fd;
+}
+
+/* A disk's device node (/dev/sda): the fd is remembered, so its drive ioctls are answered
+ * (disk_ioctl.c); so is a link opened itself (`remember`), which an empty path then names. */
+static bool is_dev_node(const struct fn_node *node)
+{
+	return node->parent && node->parent->parent && !node->parent->parent->parent &&
+	       strcmp(node->parent->name, "dev") == 0;
+}
+
+static int node_fd(const struct fn_node *node, int flags, bool remember)
+{
+	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
+	char *path;
+
+	if (fd < 0 || !(remember || is_dev_node(node)))
+		return fd;
+	path = fn_vfs_path(node);
+	fn_view_fd_register(fd, path);
+	free(path);
+	return fd;
+}
+
 static int open_dir(const struct fn_node *node, int flags)
 {
 	char *path = fn_vfs_path(node), real[PATH_MAX];
@@ -236,7 +300,11 @@ int fn_view_open(const struct fn_view *v, int flags)
 	case FN_NODE_DIR:
 		return open_dir(v->node, flags);
 	case FN_NODE_LINK:
-		errno = ELOOP; /* only reached with O_NOFOLLOW */
+		/* Only reached with O_NOFOLLOW: O_PATH opens the link itself, as the kernel does.
+		 */
+		if (flags & O_PATH)
+			return node_fd(v->node, flags & ~O_PATH, true);
+		errno = ELOOP;
 		return -1;
 	case FN_NODE_FILE:
 		break;
@@ -245,7 +313,9 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	return content_fd(v->node->name, v->node->content, v->node->len, v->node->mode, flags);
+	if (v->node->live)
+		return live_fd(v->node, flags);
+	return node_fd(v->node, flags, false);
 }
 
 void fn_view_fd_register(int fd, const char *path)
@@ -268,6 +338,72 @@ const char *fn_view_fd_path(int fd)
 	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
 }
 
+void fn_view_fd_copy(int from, int to)
+{
+	const char *path = fn_view_fd_path(from);
+
+	if (path)
+		fn_view_fd_register(to, path);
+	else
+		fn_view_fd_forget(to);
+}
+
+/* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */
+static int normalise(char *abs)
+{
+	char out[PATH_MAX];
+	size_t len = 0;
+
+	for (const char *p = abs, *end; *p; p = end) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+			continue;
+		}
+		if (len + 1 + n >= sizeof(out))
+			return -1;
+		out[len++] = '/';
+		memcpy(out + len, p, n);
+		len += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	strcpy(abs, out);
+	return 0;
+}
+
+void fn_view_note_real_open(int dirfd, const char *path, int fd)
+{
+	char abs[PATH_MAX];
+	const char *base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	size_t len;
+
+	if (fd < 0 || !base ||
+	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
+			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
+		return;
+	if (normalise(abs) < 0)
+		return;
+	len = strlen(abs);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *m = fn_view_mounts[i].path;
+
+		if (strlen(m) > len && (len == 1 || under(m, abs, len))) {
+			fn_view_fd_register(fd, abs);
+			return;
+		}
+	}
+}
+
 void fn_view_fd_forget(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
@@ -280,6 +416,15 @@ void fn_view_fd_forget(int fd)
 
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)
 {
+	const char *own = **path ? NULL : fn_view_fd_path(dirfd);
+
+	/* An fd the view made for a link itself (O_PATH | O_NOFOLLOW): an empty path names the
+	 * link (fstatat and readlinkat with AT_EMPTY_PATH, as systemd's path walk uses them). */
+	if (own) {
+		fn_view_lookup(AT_FDCWD, own, false, v);
+		if (v->kind == FN_WALK_NODE && v->node->type == FN_NODE_LINK)
+			return 1;
+	}
 	fn_view_lookup(dirfd, *path, follow, v);
 	switch (v->kind) {
 	case FN_WALK_NONE:

@@ -203,7 +203,9 @@ print("ok")'
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
 		"ok=tell: lstat of /proc/net/route (size, blocks)" "ok=tell: /etc/hosts blocks as on disk" \
-		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" <<<"$output"
+		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" \
+		"unfakeable=tell: /etc/ld.so.preload exists" "ok=tell: a mapped library's path names fakenet" \
+		"ok=tell: empty entries in /proc/self/environ" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net isolated --format json
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
@@ -214,5 +216,12 @@ print("ok")'
 		"unfakeable=tell: filesystem type of /proc/net" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --backend preload --format json
 	[ "$status" -eq 0 ]
-	"$PYTHON" -c "$verdicts" "unfakeable=tell: the environment names fakenet" <<<"$output"
+	# The library hides LD_PRELOAD and FAKENET_IDENTITY; the shims directory on PATH is the
+	# build's, a tell only where its path names fakenet. What remains: the zeroed bytes and the
+	# library's path.
+	env_tell=ok
+	! grep -qi 'fake[n]et' <<<"$SHIMS" || env_tell=unfakeable
+	"$PYTHON" -c "$verdicts" "$env_tell=tell: the environment names fakenet" \
+		"unfakeable=tell: empty entries in /proc/self/environ" \
+		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }

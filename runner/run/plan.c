@@ -13,9 +13,9 @@
 #include "view.h"
 
 /* The tools the shim answers to by default; sudo only when asked for by name. */
-static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
-					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "iw",	   "curl",     "wget"};
+static const char *const default_tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
+					    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
+					    "curl",	"wget",	   "hdparm"};
 
 static bool known_tool(const char *name)
 {
@@ -185,7 +185,8 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 
 		if (!n || m->kernel_uts || (isolated && m->kernel_net && !holds_own_file(n)) ||
-		    has_overlay(plan, m->path))
+		    m->preload_only || has_overlay(plan, m->path) ||
+		    (m->host_may_lack && access(m->path, F_OK) != 0))
 			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))

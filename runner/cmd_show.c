@@ -16,7 +16,8 @@ static void usage(FILE *out)
 	fputs("usage: fakenet show [--identity FILE] [--mounts] [PATH...]\n"
 	      "Without PATH, lists every file the target would see. With PATH, prints a file's\n"
 	      "content exactly, or a directory's entries one per line. --mounts lists the real\n"
-	      "paths the view covers for the identity, with their kind (dir, file or link).\n",
+	      "paths the view covers for the identity, with their kind (dir, file or link)\n"
+	      "and preload-only where only the preload backend can serve them.\n",
 	      out);
 }
 
@@ -33,7 +34,8 @@ static void list_files(const struct fn_node *n)
 		list_files(n->children[i]);
 }
 
-/* The table's mounts (lib/view.c) the identity's tree holds: "PATH KIND". */
+/* The table's mounts (lib/view.c) the identity's tree holds: "PATH KIND", and "preload-only"
+ * where FUSE cannot serve it. */
 static void list_mounts(const struct fn_vfs *vfs)
 {
 	static const char *const kinds[] = {[FN_MOUNT_DIR] = "dir",
@@ -43,7 +45,8 @@ static void list_mounts(const struct fn_vfs *vfs)
 
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
 		if (fn_view_mount_in_tree(vfs, &fn_view_mounts[i]))
-			printf("%s %s\n", fn_view_mounts[i].path, kinds[fn_view_mounts[i].kind]);
+			printf("%s %s%s\n", fn_view_mounts[i].path, kinds[fn_view_mounts[i].kind],
+			       fn_view_mounts[i].preload_only ? " preload-only" : "");
 }
 
 static int show_path(const struct fn_vfs *vfs, const char *path)

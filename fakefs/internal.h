@@ -82,5 +82,6 @@ bool fn_pt_dir_has_real(const struct fn_fakefs *fs, unsigned long ino);
 void fn_pt_free(struct fn_fakefs *fs);
 /* Whether the real entry `name` of the real directory `real_dir` stays out of the view: the host's
  * network devices below a passed-through /sys/devices directory (their net/ and ieee80211/
- * directories hold the host's MACs and names). */
-bool fn_pt_hidden_real(const char *real_dir, const char *name);
+ * directories hold the host's MACs and names), and the host's disks (block/) when the identity
+ * has disks of its own. */
+bool fn_pt_hidden_real(const struct fn_fakefs *fs, const char *real_dir, const char *name);

@@ -90,7 +90,7 @@ static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struc
 /* A file node whose bytes are a host file's (a real tool behind its shim). */
 static bool is_backed(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough;
+	return fn_vfs_node_backed(n);
 }
 
 /* A backed file looks like the host's file, under its own inode. */
@@ -199,7 +199,7 @@ static void lookup_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t parent,
 	len = strlen(path);
 	if (err || len + strlen(name) + 2 > sizeof(path))
 		return (void)fuse_reply_err(req, err ? -err : ENAMETOOLONG);
-	if (fn_pt_hidden_real(path, name))
+	if (fn_pt_hidden_real(fs, path, name))
 		return (void)fuse_reply_err(req, ENOENT);
 	snprintf(path + len, sizeof(path) - len, "/%s", name);
 	if (lstat(path, &st) < 0)
@@ -323,7 +323,8 @@ static void dir_list_add_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t i
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((dir && fn_vfs_child(dir, de->d_name)) || fn_pt_hidden_real(path, de->d_name))
+		if ((dir && fn_vfs_child(dir, de->d_name)) ||
+		    fn_pt_hidden_real(fs, path, de->d_name))
 			continue;
 		dir_list_add(l, fn_pt_intern(fs, ino, de->d_name, type), type, de->d_name);
 	}
@@ -491,6 +492,25 @@ static void open_backed(struct fn_fakefs *fs, fuse_req_t req, const struct fn_no
 	fuse_reply_open(req, fi);
 }
 
+/* A live node: its text made now, from the real file as it is now, kept for this open. */
+static void open_live(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino, const struct fn_node *n,
+		      struct fuse_file_info *fi)
+{
+	struct pt_snapshot *snap = xcalloc(1, sizeof(*snap));
+	int err;
+
+	snap->fd = -1;
+	err = fn_vfs_node_text(n, &snap->data, &snap->len);
+	if (err) {
+		free(snap);
+		return (void)fuse_reply_err(req, -err);
+	}
+	log_open(fs, req, ino);
+	fi->fh = (uint64_t)(uintptr_t)snap;
+	fi->direct_io = 1;
+	fuse_reply_open(req, fi);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fn_fakefs *fs = fs_of(req);
@@ -506,6 +526,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, EISDIR);
 	if (is_backed(n))
 		return open_backed(fs, req, n, fi);
+	if (n->live)
+		return open_live(fs, req, ino, n, fi);
+	if (fn_vfs_reads_real(n))
+		return open_real(fs, req, ino, fi);
 	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust

@@ -108,8 +108,7 @@ void fn_pt_free(struct fn_fakefs *fs)
 	fs->n_pt = 0;
 }
 
-bool fn_pt_hidden_real(const char *real_dir, const char *name)
+bool fn_pt_hidden_real(const struct fn_fakefs *fs, const char *real_dir, const char *name)
 {
-	return strncmp(real_dir, "/sys/devices/", strlen("/sys/devices/")) == 0 &&
-	       (strcmp(name, "net") == 0 || strcmp(name, "ieee80211") == 0);
+	return fn_vfs_hidden_real(fs->vfs, real_dir, name);
 }

@@ -414,6 +414,8 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 		return hosts_fact(id, name, out, why);
 	else if (strncmp(name, "http[", 5) == 0)
 		return http_fact(id, name, out, why);
+	else if (strncmp(name, "cpu.", 4) == 0 || strncmp(name, "disks", 5) == 0)
+		return fn_fact_system(id, name, out, why);
 	else
 		goto unknown;
 	return 0;

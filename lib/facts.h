@@ -33,3 +33,6 @@ char *fn_strv_join(const struct fn_strv *s, const char *sep);
  *   http[URL].body (what the fake curl prints for URL; nothing when it fails),
  *   const:TEXT (the one value TEXT). */
 int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why);
+/* The CPU and disk facts (facts_system.c): "cpu.vendor", "cpu.model_name", "cpu.family",
+ * "cpu.model", "cpu.stepping", "disks.names", "disks[NAME].model|serial|firmware|size|sectors". */
+int fn_fact_system(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why);

@@ -76,6 +76,20 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 	return n;
 }
 
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl)
+{
+	free(file->passthrough);
+	file->passthrough = xstrdup(tmpl);
+	if (file->style == FN_FILE_STATIC)
+		file->style = FN_FILE_SYSFS;
+	file->read_errno = 0;
+}
+
+bool fn_vfs_reads_real(const struct fn_node *n)
+{
+	return n->type == FN_NODE_FILE && n->passthrough && n->style != FN_FILE_STATIC && !n->live;
+}
+
 struct fn_node *fn_vfs_mkdir_p(struct fn_vfs *vfs, const char *path)
 {
 	char *copy = xstrdup(path), *save = NULL;
@@ -163,6 +177,7 @@ static void free_node(struct fn_node *n)
 	free(n->name);
 	free(n->content);
 	free(n->passthrough);
+	free(n->live_arg);
 	free(n);
 }
 
@@ -176,7 +191,15 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	fn_vfs_build_proc(vfs, id);
 	fn_vfs_build_sys(vfs, id);
 	fn_vfs_build_etc(vfs, id);
+	fn_vfs_build_cpu(vfs, id);
+	fn_vfs_build_disks(vfs, id);
 	return vfs;
+}
+
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	fn_vfs_sys_follow_kernel(vfs, id);
+	fn_vfs_proc_follow_kernel(vfs);
 }
 
 void fn_vfs_free(struct fn_vfs *vfs)
@@ -185,6 +208,47 @@ void fn_vfs_free(struct fn_vfs *vfs)
 		return;
 	free_node(vfs->root);
 	free(vfs);
+}
+
+/* The largest real file a live node rewrites (/proc/cpuinfo of a large host). */
+#define FN_VFS_LIVE_MAX (16u << 20)
+
+int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len)
+{
+	struct fn_buf b;
+	char *real;
+	size_t real_len;
+	int err;
+
+	if (!n->live) {
+		*text = xmalloc(n->len + 1);
+		memcpy(*text, n->content, n->len);
+		(*text)[n->len] = '\0';
+		*len = n->len;
+		return 0;
+	}
+	err = fn_read_file(n->passthrough, &real, &real_len, FN_VFS_LIVE_MAX);
+	if (err)
+		return err;
+	fn_buf_init(&b);
+	n->live(n->live_arg, real, real_len, &b);
+	free(real);
+	*text = fn_buf_steal(&b, len);
+	return 0;
+}
+
+bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const char *name)
+{
+	if (strncmp(real_dir, "/sys/devices/", strlen("/sys/devices/")) != 0)
+		return false;
+	if (strcmp(name, "block") == 0)
+		return fn_vfs_lookup(vfs, "/sys/block") != NULL;
+	return strcmp(name, "net") == 0 || strcmp(name, "ieee80211") == 0;
+}
+
+bool fn_vfs_node_backed(const struct fn_node *n)
+{
+	return n->type == FN_NODE_FILE && n->passthrough && !n->live && !fn_vfs_reads_real(n);
 }
 
 /* Whether the node belongs to /proc. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "identity.h"
 
 enum fn_node_type {
@@ -31,8 +32,15 @@ struct fn_node {
 	size_t len;
 	int read_errno; /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
-	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones. */
+	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones.
+	 * A file whose bytes are a real file's: a FN_FILE_STATIC one (a real tool) is that file,
+	 * attributes included; a procfs or sysfs one (fn_vfs_read_real) keeps the tree's
+	 * attributes and is read afresh at every open. */
 	char *passthrough;
+	/* A live file: its text is made at each open from the real file `passthrough` names
+	 * (fn_vfs_node_text), as /proc/cpuinfo keeps the host's changing lines. */
+	void (*live)(const void *arg, const char *real, size_t len, struct fn_buf *out);
+	void *live_arg; /* owned by the node */
 	struct fn_node *parent;
 	struct fn_node **children;
 	size_t n_children;
@@ -58,6 +66,30 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 struct fn_node *fn_vfs_add_dir(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
 			       mode_t mode);
 
+/* The text a reader of file node `n` gets now: a live node's made from its real file, any
+ * other's a copy of its content. Returns 0, or -errno when the real file cannot be read; the caller
+ * frees *text. */
+int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len);
+/* A file node whose bytes are a host file's own (a real tool behind its shim), not a live one. */
+bool fn_vfs_node_backed(const struct fn_node *n);
+
+/* A sysfs attribute file of `dir`, its text printf-formatted. */
+struct fn_node *fn_vfs_sys_attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
+				mode_t mode, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The directory /sys/REL, made with its parents where missing. */
+struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel);
+/* A link named `name` in `dir` (whose path relative to /sys is `from`) to `to` (relative to /sys),
+ * with the relative target kernfs writes. */
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to);
+
+/* Whether the real entry `name` of the real directory `real_dir`, passed through by a directory of
+ * the tree, stays out of the view: the host's network devices below /sys/devices (their net/ and
+ * ieee80211/ directories hold the host's MACs and names), and its disks (block/) when the tree has
+ * disks of its own. fakefs and the preload library both ask. */
+bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const char *name);
+
 /* Lookups. fn_vfs_child: one name in a directory. fn_vfs_lookup: an absolute path, without
  * following links. fn_vfs_resolve: an absolute path, following links that stay inside the tree. */
 struct fn_node *fn_vfs_child(const struct fn_node *dir, const char *name);
@@ -66,11 +98,19 @@ struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
 
-/* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics/,
- * speed and duplex become links to the kernel's own files of the link of that name
- * (/sys/devices/virtual/net/NAME/...), so sysfs tells what /proc/net/dev and the ethtool ioctl
- * tell. */
-void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Makes a procfs or sysfs file read the real file `tmpl` names ("%d" for the reader's pid) at
+ * every open, failing as that file fails, while its lstat stays the tree's. */
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
+/* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
+bool fn_vfs_reads_real(const struct fn_node *n);
+
+/* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
+ * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read
+ * the kernel's own files of the link of that name, as the reader sees them (its
+ * /sys/devices/virtual/net/NAME is its namespace's), so sysfs tells what /proc/net/dev and the
+ * ethtool ioctl tell, with the lstat of a sysfs attribute. Every file of /proc/net reads the
+ * reader's own /proc/PID/net, but for /proc/net/wireless, which a veth's kernel cannot show. */
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 
 /* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
  * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other
@@ -87,3 +127,8 @@ void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Their parts of fn_vfs_follow_kernel. */
+void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);
+void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -28,11 +28,12 @@ static const char *const stat_names[] = {
     "tx_fifo_errors",	 "tx_heartbeat_errors", "tx_packets",	     "tx_window_errors",
 };
 
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The helpers the disks' builder shares (vfs.h), by their short names here. */
+#define attr	fn_vfs_sys_attr
+#define sys_dir fn_vfs_sys_dir
 
-static struct fn_node *attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			    const char *fmt, ...)
+struct fn_node *fn_vfs_sys_attr(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
+				mode_t mode, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -105,7 +106,13 @@ static void link_within_sys(struct fn_vfs *vfs, struct fn_node *dir, const char 
 	free(to_parent);
 }
 
-static struct fn_node *sys_dir(struct fn_vfs *vfs, const char *rel)
+void fn_vfs_sys_link(struct fn_vfs *vfs, struct fn_node *dir, const char *name, const char *from,
+		     const char *to)
+{
+	link_within_sys(vfs, dir, name, from, to);
+}
+
+struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel)
 {
 	char *abs = xasprintf("/sys/%s", rel);
 	struct fn_node *dir = fn_vfs_mkdir_p(vfs, abs);
@@ -374,8 +381,8 @@ static void add_wiphy(struct fn_vfs *vfs, struct fn_node *netdev, const struct f
 	free(path);
 }
 
-static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigned cpus,
-		       unsigned *next_phy)
+static void add_netdev(struct fn_vfs *vfs, const struct fn_identity *id,
+		       const struct fn_iface *iface, unsigned cpus)
 {
 	char devpath[SYSFS_PATH_MAX], pcipath[SYSFS_PATH_MAX];
 	struct fn_node *dir;
@@ -396,20 +403,43 @@ static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigne
 		add_pci_function(vfs, iface, pcipath);
 		link_within_sys(vfs, dir, "device", devpath, pcipath);
 		if (iface->kind == FN_KIND_WIRELESS)
-			add_wiphy(vfs, dir, iface, devpath, pcipath, (*next_phy)++);
+			add_wiphy(vfs, dir, iface, devpath, pcipath,
+				  fn_iface_wiphy_index(id, iface));
 	}
 	link_within_sys(vfs, sys_dir(vfs, "class/net"), iface->name, "class/net", devpath);
 }
 
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	unsigned cpus = possible_cpus(), next_phy = 0;
+	unsigned cpus = possible_cpus();
 
 	/* The parents exist even when no interface lives under them. */
 	sys_dir(vfs, "class/net");
 	sys_dir(vfs, "devices/virtual/net");
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
+		add_netdev(vfs, id, &id->ifaces[i], cpus);
+}
+
+/* The file `rel` under dev (a file, or every file of a directory) reads the reader's real
+ * /sys/devices/virtual/net/NAME/rel. */
+static void read_kernel_attr(struct fn_node *n, const char *name, const char *rel)
+{
+	char *tmpl;
+
+	if (n->type == FN_NODE_DIR) {
+		for (size_t i = 0; i < n->n_children; i++) {
+			char *sub = xasprintf("%s/%s", rel, n->children[i]->name);
+
+			read_kernel_attr(n->children[i], name, sub);
+			free(sub);
+		}
+		return;
+	}
+	if (n->type != FN_NODE_FILE)
+		return;
+	tmpl = xasprintf("/proc/%%d/root/sys/devices/virtual/net/%s/%s", name, rel);
+	fn_vfs_read_real(n, tmpl);
+	free(tmpl);
 }
 
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
@@ -430,16 +460,8 @@ void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 		for (size_t k = 0; dev && k < sizeof(kernel_attrs) / sizeof(kernel_attrs[0]); k++) {
 			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
 
-			if (!n)
-				continue;
-			/* devices/pci0000:00/SLOT/net/NAME -> devices/virtual/net/NAME */
-			free(n->content);
-			n->content = xasprintf("../../../../virtual/net/%s/%s", iface->name,
-					       kernel_attrs[k]);
-			n->len = strlen(n->content);
-			n->type = FN_NODE_LINK;
-			n->mode = 0777;
-			n->read_errno = 0;
+			if (n)
+				read_kernel_attr(n, iface->name, kernel_attrs[k]);
 		}
 	}
 }

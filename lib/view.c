@@ -23,6 +23,18 @@ const struct fn_view_mount fn_view_mounts[] = {
     /* Served by FUSE, whose files are sized as procfs sizes them (0); a tmpfs copy would give
      * them sizes and blocks, which the kernel's never have. */
     {"/proc/net", FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_LINK, .kernel_net = true},
+    /* The identity's processor (system.cpu): the host's file, rewritten at each read. */
+    {"/proc/cpuinfo", .kind = FN_MOUNT_FILE, .optional = true},
+    /* The identity's disks (system.disks), and none of the host's. */
+    {"/proc/partitions", .kind = FN_MOUNT_FILE, .optional = true},
+    {"/sys/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    {"/sys/class/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    {"/sys/dev/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    {"/sys/devices/virtual/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    {"/run/udev/data", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
+     .host_may_lack = true},
+    {"/dev/disk", .kind = FN_MOUNT_DIR, .follow = true, .optional = true, .host_may_lack = true},
+    {"/dev", .kind = FN_MOUNT_DIR, .optional = true, .pass_real = true, .preload_only = true},
     {"/etc/hosts", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
      .staged = true},
     {"/etc/hostname", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,

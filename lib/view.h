@@ -40,6 +40,12 @@ struct fn_view_mount {
 	/* The real directory's entries show beside the tree's (the host's PCI devices next to a
 	 * fake NIC): the tree's directory passes the real one through. */
 	bool pass_real;
+	/* Many hosts lack it (udev's /run/udev/data and /dev/disk on a machine without udev): where
+	 * the real path is missing, run mounts nothing there and says nothing. */
+	bool host_may_lack;
+	/* FUSE cannot hand out a device, so only the preload library answers it (the disks'
+	 * /dev nodes, for their drive ioctls); every other name below it is the real one. */
+	bool preload_only;
 };
 
 extern const struct fn_view_mount fn_view_mounts[];

@@ -62,8 +62,10 @@ static void add_real(struct fake_dir *fd, const struct fn_node *dir)
 
 	if (!d)
 		return;
+	/* The view's /dev lists its disks, not the host's block devices. */
 	while ((e = FN_REAL(readdir64)(d)))
-		add(fd, e->d_name, e->d_type, e->d_ino);
+		if (!(e->d_type == DT_BLK && strcmp(real, "/dev") == 0))
+			add(fd, e->d_name, e->d_type, e->d_ino);
 	FN_REAL(closedir)(d);
 }
 
@@ -116,7 +118,7 @@ FN_EXPORT DIR *opendir(const char *path)
 FN_EXPORT DIR *fdopendir(int fd)
 {
 	const char *path = fn_view_fd_path(fd);
-	const struct fn_preload *st = path ? fn_preload_state() : NULL;
+	const struct fn_preload *st = path ? fn_preload_view_state() : NULL;
 	struct fn_node *n = st ? fn_vfs_lookup(st->vfs, path) : NULL;
 
 	if (!n || n->type != FN_NODE_DIR)

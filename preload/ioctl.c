@@ -1,5 +1,6 @@
 /* ioctl() on sockets for the interface requests programs use to fingerprint the network
- * (SIOCGIF*, SIOCETHTOOL, SIOCGARP), answered from the identity; other requests go to libc. */
+ * (SIOCGIF*, SIOCETHTOOL, SIOCGARP, the wireless extensions' SIOCGIW*), answered from the
+ * identity; other requests go to libc. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -15,8 +16,10 @@
 #include <sys/stat.h>
 
 #include "derive.h"
+#include "disk_ioctl.h"
 #include "ethtool_link.h"
 #include "preload.h"
+#include "wext.h"
 
 static bool is_ours(unsigned long req)
 {
@@ -37,7 +40,7 @@ static bool is_ours(unsigned long req)
 	case SIOCGARP:
 		return true;
 	}
-	return false;
+	return fn_preload_is_wext(req);
 }
 
 static bool is_socket(int fd)
@@ -272,6 +275,8 @@ static int answer(const struct fn_identity *id, unsigned long req, void *arg)
 		return ifconf(id, arg);
 	if (req == SIOCGARP)
 		return arp(id, arg);
+	if (fn_preload_is_wext(req))
+		return fn_preload_wext(id, req, arg);
 	return iface_request(id, req, arg);
 }
 
@@ -285,6 +290,10 @@ FN_EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
+	/* The view's disk nodes first: a lookup by fd, cheaper than the fstat below. */
+	if (fn_view_fd_path(fd) && (st = fn_preload_state()) &&
+	    (r = fn_disk_ioctl(st, fd, req, arg)) != -2)
+		return r;
 	if (!is_ours(req) || !is_socket(fd) || !(st = fn_preload_state()))
 		return FN_REAL(ioctl)(fd, req, arg);
 	r = answer(st->id, req, arg);

@@ -31,6 +31,13 @@ static int view_open(int dirfd, const char **path, int flags)
 	return fn_view_open(&v, flags);
 }
 
+/* The real open's result, its fd remembered when it is a directory above the view's mounts. */
+static int noted(int dirfd, const char *path, int fd)
+{
+	fn_view_note_real_open(dirfd, path, fd);
+	return fd;
+}
+
 static mode_t mode_arg(int flags, va_list ap)
 {
 	return flags & (O_CREAT | __O_TMPFILE) ? (mode_t)va_arg(ap, int) : 0;
@@ -47,7 +54,7 @@ FN_EXPORT int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
-	return FN_REAL(open)(path, flags, mode);
+	return noted(AT_FDCWD, path, FN_REAL(open)(path, flags, mode));
 }
 
 FN_EXPORT int open64(const char *path, int flags, ...)
@@ -61,7 +68,7 @@ FN_EXPORT int open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
-	return FN_REAL(open64)(path, flags, mode);
+	return noted(AT_FDCWD, path, FN_REAL(open64)(path, flags, mode));
 }
 
 FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
@@ -75,7 +82,7 @@ FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
-	return FN_REAL(openat)(dirfd, path, flags, mode);
+	return noted(dirfd, path, FN_REAL(openat)(dirfd, path, flags, mode));
 }
 
 FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
@@ -89,7 +96,7 @@ FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
-	return FN_REAL(openat64)(dirfd, path, flags, mode);
+	return noted(dirfd, path, FN_REAL(openat64)(dirfd, path, flags, mode));
 }
 
 /* The fortified entry points (-D_FORTIFY_SOURCE) a target may call instead of open(). */
@@ -97,28 +104,28 @@ FN_EXPORT int __open_2(const char *path, int flags)
 {
 	int fd = view_open(AT_FDCWD, &path, flags);
 
-	return fd != -2 ? fd : FN_REAL(__open_2)(path, flags);
+	return fd != -2 ? fd : noted(AT_FDCWD, path, FN_REAL(__open_2)(path, flags));
 }
 
 FN_EXPORT int __open64_2(const char *path, int flags)
 {
 	int fd = view_open(AT_FDCWD, &path, flags);
 
-	return fd != -2 ? fd : FN_REAL(__open64_2)(path, flags);
+	return fd != -2 ? fd : noted(AT_FDCWD, path, FN_REAL(__open64_2)(path, flags));
 }
 
 FN_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
 	int fd = view_open(dirfd, &path, flags);
 
-	return fd != -2 ? fd : FN_REAL(__openat_2)(dirfd, path, flags);
+	return fd != -2 ? fd : noted(dirfd, path, FN_REAL(__openat_2)(dirfd, path, flags));
 }
 
 FN_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
 	int fd = view_open(dirfd, &path, flags);
 
-	return fd != -2 ? fd : FN_REAL(__openat64_2)(dirfd, path, flags);
+	return fd != -2 ? fd : noted(dirfd, path, FN_REAL(__openat64_2)(dirfd, path, flags));
 }
 
 /* fopen's mode string as open flags: only what decides between the view and an error. */
@@ -282,6 +289,67 @@ FN_EXPORT int close(int fd)
 {
 	fn_view_fd_forget(fd);
 	return FN_REAL(close)(fd);
+}
+
+/* Duplicates keep what the view remembers of the fd (util-linux reads directories through a
+ * dup of the fd it opened). */
+FN_EXPORT int dup(int fd)
+{
+	int r = FN_REAL(dup)(fd);
+
+	if (r >= 0)
+		fn_view_fd_copy(fd, r);
+	return r;
+}
+
+FN_EXPORT int dup2(int fd, int to)
+{
+	int r = FN_REAL(dup2)(fd, to);
+
+	if (r >= 0 && r != fd)
+		fn_view_fd_copy(fd, r);
+	return r;
+}
+
+FN_EXPORT int dup3(int fd, int to, int flags)
+{
+	int r = FN_REAL(dup3)(fd, to, flags);
+
+	if (r >= 0)
+		fn_view_fd_copy(fd, r);
+	return r;
+}
+
+static int fcntl_noted(int fd, int cmd, int r)
+{
+	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		fn_view_fd_copy(fd, r);
+	return r;
+}
+
+/* Every fcntl command takes one argument word or none; passing it on as a pointer is how libc's
+ * own wrapper forwards it. */
+FN_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_noted(fd, cmd, FN_REAL(fcntl)(fd, cmd, arg));
+}
+
+int fcntl64(int fd, int cmd, ...);
+FN_EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_noted(fd, cmd, FN_REAL(fcntl64)(fd, cmd, arg));
 }
 
 FN_EXPORT int chdir(const char *path)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include "preload.h"
@@ -58,6 +59,53 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 	if (r == 0)
 		to_stat64(&st, out);
 	return r;
+}
+
+/* fstat of an fd the view made for a link itself answers for the link (fn_view_route); any other fd
+ * is the real one's. glibc's fstat does not go through fstatat's symbol, so both are here. */
+FN_EXPORT int fstat(int fd, struct stat *buf)
+{
+	const char *empty = "";
+	int r = fn_view_fd_path(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
+
+	return r != -2 ? r : FN_REAL(fstat)(fd, buf);
+}
+
+FN_EXPORT int fstat64(int fd, struct stat64 *buf)
+{
+	const char *empty = "";
+	int r = fn_view_fd_path(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
+
+	return r != -2 ? r : FN_REAL(fstat64)(fd, buf);
+}
+
+/* A directory only the tree has is held by a stand-in fd: its filesystem is the one of the tree
+ * it lies in (/sys: sysfs, /proc: procfs), as systemd's device lookup checks. */
+static const char *fs_root_of(int fd)
+{
+	const char *path = fn_view_fd_path(fd);
+
+	if (!path)
+		return NULL;
+	if (strncmp(path, "/sys/", 5) == 0)
+		return "/sys";
+	if (strncmp(path, "/proc/", 6) == 0)
+		return "/proc";
+	return NULL;
+}
+
+FN_EXPORT int fstatfs(int fd, struct statfs *buf)
+{
+	const char *root = fs_root_of(fd);
+
+	return root ? FN_REAL(statfs)(root, buf) : FN_REAL(fstatfs)(fd, buf);
+}
+
+FN_EXPORT int fstatfs64(int fd, struct statfs64 *buf)
+{
+	const char *root = fs_root_of(fd);
+
+	return root ? FN_REAL(statfs64)(root, buf) : FN_REAL(fstatfs64)(fd, buf);
 }
 
 FN_EXPORT int stat(const char *path, struct stat *buf)

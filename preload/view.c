@@ -166,6 +166,20 @@ static void follow_link(const struct fn_preload *st, const struct fn_node *link,
 	lookup_abs(st, target, follow, depth + 1, v);
 }
 
+/* The host's own disks in /dev (vda, loop0): the view's /dev, which only an identity with disks
+ * has, shows its disks and none of the host's block devices. */
+static bool host_disk_node(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (strcmp(dir, "/dev") != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "/dev/%s", name) >= sizeof(path))
+		return false;
+	return FN_REAL(fstatat)(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISBLK(st.st_mode);
+}
+
 /* Walks the components below an owned root through the tree. */
 static void walk(const struct fn_preload *st, struct fn_node *n, const struct comps *c, size_t i,
 		 bool follow, int depth, struct fn_view *v)
@@ -189,6 +203,10 @@ static void walk(const struct fn_preload *st, struct fn_node *n, const struct co
 				return;
 			}
 			passthrough_dir(n, dir, sizeof(dir));
+			if (host_disk_node(dir, c->v[i])) {
+				set_error(v, ENOENT);
+				return;
+			}
 			set_real(v, dir, c, i);
 			return;
 		}
@@ -369,7 +387,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
-	st = fn_preload_state();
+	st = fn_preload_view_state();
 	if (!st)
 		return;
 	if (!follow && kernel_link(abs))
@@ -450,6 +468,55 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
+/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
+ * the path is one the view answers. */
+static int live_fd(const struct fn_node *node, int flags)
+{
+	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	struct fn_buf real, out;
+	char chunk[4096];
+	ssize_t n;
+	size_t len;
+	char *text;
+
+	if (in < 0)
+		return -1;
+	fn_buf_init(&real);
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		fn_buf_append(&real, chunk, (size_t)n);
+	close(in);
+	fn_buf_init(&out);
+	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_buf_free(&real);
+	text = fn_buf_steal(&out, &len);
+	fd = content_fd(node->name, text, len, node->mode, flags);
+	err = errno;
+	free(text);
+	errno = err;
+	return fd;
+}
+
+/* A disk's device node (/dev/sda): the fd is remembered, so its drive ioctls are answered
+ * (disk_ioctl.c); so is a link opened itself (`remember`), which an empty path then names. */
+static bool is_dev_node(const struct fn_node *node)
+{
+	return node->parent && node->parent->parent && !node->parent->parent->parent &&
+	       strcmp(node->parent->name, "dev") == 0;
+}
+
+static int node_fd(const struct fn_node *node, int flags, bool remember)
+{
+	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
+	char *path;
+
+	if (fd < 0 || !(remember || is_dev_node(node)))
+		return fd;
+	path = fn_vfs_path(node);
+	fn_view_fd_register(fd, path);
+	free(path);
+	return fd;
+}
+
 static int open_dir(const struct fn_node *node, int flags)
 {
 	char *path = fn_vfs_path(node);
@@ -483,7 +550,11 @@ int fn_view_open(const struct fn_view *v, int flags)
 	case FN_NODE_DIR:
 		return open_dir(v->node, flags);
 	case FN_NODE_LINK:
-		errno = ELOOP; /* only reached with O_NOFOLLOW */
+		/* Only reached with O_NOFOLLOW: O_PATH opens the link itself, as the kernel does.
+		 */
+		if (flags & O_PATH)
+			return node_fd(v->node, flags & ~O_PATH, true);
+		errno = ELOOP;
 		return -1;
 	case FN_NODE_FILE:
 		break;
@@ -492,7 +563,9 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	return content_fd(v->node->name, v->node->content, v->node->len, v->node->mode, flags);
+	if (v->node->live)
+		return live_fd(v->node, flags);
+	return node_fd(v->node, flags, false);
 }
 
 void fn_view_fd_register(int fd, const char *path)
@@ -515,6 +588,52 @@ const char *fn_view_fd_path(int fd)
 	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
 }
 
+void fn_view_fd_copy(int from, int to)
+{
+	const char *path = fn_view_fd_path(from);
+
+	if (path)
+		fn_view_fd_register(to, path);
+	else
+		fn_view_fd_forget(to);
+}
+
+/* `abs` with "." and ".." applied and no trailing '/', in place. */
+static int normalise(char *abs)
+{
+	struct comps c;
+	char out[PATH_MAX];
+
+	if (split(abs, &c) < 0)
+		return -1;
+	join(&c, 0, c.n, out, sizeof(out));
+	strcpy(abs, out);
+	return 0;
+}
+
+void fn_view_note_real_open(int dirfd, const char *path, int fd)
+{
+	char abs[PATH_MAX];
+	const char *base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	size_t len;
+
+	if (fd < 0 || !base ||
+	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
+			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
+		return;
+	if (normalise(abs) < 0)
+		return;
+	len = strlen(abs);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *m = fn_view_mounts[i].path;
+
+		if (strlen(m) > len && (len == 1 || under(m, abs, len))) {
+			fn_view_fd_register(fd, abs);
+			return;
+		}
+	}
+}
+
 void fn_view_fd_forget(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
@@ -527,6 +646,15 @@ void fn_view_fd_forget(int fd)
 
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)
 {
+	const char *own = **path ? NULL : fn_view_fd_path(dirfd);
+
+	/* An fd the view made for a link itself (O_PATH | O_NOFOLLOW): an empty path names the
+	 * link (fstatat and readlinkat with AT_EMPTY_PATH, as systemd's path walk uses them). */
+	if (own) {
+		fn_view_lookup(AT_FDCWD, own, false, v);
+		if (v->kind == FN_VIEW_NODE && v->node->type == FN_NODE_LINK)
+			return 1;
+	}
 	fn_view_lookup(dirfd, *path, follow, v);
 	switch (v->kind) {
 	case FN_VIEW_NONE:

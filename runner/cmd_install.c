@@ -28,8 +28,9 @@
 #define MAX_ITEMS   128
 
 /* Every name the shim answers to, and where images keep the real tools. */
-static const char *const tools[] = {"route",   "arp",	"ifconfig", "netstat", "ip",   "hostname",
-				    "nm-tool", "nmcli", "ethtool",  "curl",    "wget", "sudo"};
+static const char *const tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
+				    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
+				    "curl",	"wget",	   "sudo",     "hdparm"};
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
 static const char *const own_dirs[] = {"etc",		"etc/fakenet",		"usr",

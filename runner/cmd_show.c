@@ -33,6 +33,9 @@ static void list_files(const struct fn_node *n)
 static int show_path(const struct fn_vfs *vfs, const char *path)
 {
 	const struct fn_node *n = path[0] == '/' ? fn_vfs_resolve(vfs, path) : NULL;
+	char *text;
+	size_t len;
+	int err;
 
 	if (!n) {
 		fn_warn("%s: %s", path, strerror(ENOENT));
@@ -47,7 +50,14 @@ static int show_path(const struct fn_vfs *vfs, const char *path)
 		fn_warn("%s: %s", path, strerror(n->read_errno));
 		return 1;
 	}
-	fwrite(n->content, 1, n->len, stdout);
+	/* A live node (/proc/cpuinfo) is made from the host's file as it is now. */
+	err = fn_vfs_node_text(n, &text, &len);
+	if (err) {
+		fn_warn("%s: %s", path, strerror(-err));
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
 	return 0;
 }
 

@@ -69,7 +69,7 @@ listing() {
 	cmp "$BUILD/libfakenet-preload.so" "$ROOT/usr/local/lib/fakenet/libfakenet-preload.so"
 	cmp "$BUILD/fakenet-shim" "$ROOT/usr/local/sbin/fakenet-shim"
 	[ "$(cat "$ROOT/etc/ld.so.preload")" = /usr/local/lib/fakenet/libfakenet-preload.so ]
-	for t in route arp ifconfig netstat ip hostname nm-tool nmcli ethtool curl wget sudo; do
+	for t in route arp ifconfig netstat ip hostname nm-tool nmcli ethtool iw curl wget sudo hdparm; do
 		[ "$(readlink "$ROOT/usr/local/sbin/$t")" = fakenet-shim ]
 	done
 	for p in usr/sbin/route sbin/ifconfig usr/bin/curl usr/bin/netstat; do
@@ -88,6 +88,30 @@ listing() {
 	[ "$status" -eq 0 ]
 	listing "$ROOT" >"$WORK/after"
 	diff -u "$WORK/before" "$WORK/after"
+}
+
+@test "a system identity in the image: hdparm and the disks' sysfs answer it; uninstall gives the tree back" {
+	require_command chroot coreutils
+	require_root chroot
+	ldd "$BUILD/fakenet-shim" 2>&1 | grep -q 'not a dynamic executable' ||
+		skip "the shim is not static here (a sanitizer build): it cannot run in a bare chroot"
+	local id="$WORK/disks.yaml"
+	printf '%s\n' 'version: 1' 'hostname: t480s' 'interfaces:' '  - name: eth0' \
+		'    mac: 02:42:ac:12:00:02' '    addresses: [172.18.0.2/16]' 'system:' '  disks:' \
+		'    - name: sda' '      model: Samsung SSD 860 EVO 500GB' '      serial: S3Z2NB0K123456A' \
+		'      size: 500107862016' '      firmware: RVT04B6Q' >"$id"
+	listing "$ROOT" >"$WORK/before"
+	"$FAKENET" install --root "$ROOT" --identity "$id"
+	[ "$(readlink "$ROOT/usr/local/sbin/hdparm")" = fakenet-shim ]
+	run chroot "$ROOT" /usr/local/bin/fakenet-launch hdparm -i /dev/sda
+	[ "$status" -eq 0 ]
+	grep -qxF " Model=$(identity_fact "$id" 'y["system"]["disks"][0]["model"]'), FwRev=$(identity_fact "$id" 'y["system"]["disks"][0]["firmware"]'), SerialNo=$(identity_fact "$id" 'y["system"]["disks"][0]["serial"]')" <<<"$output"
+	# No /sys in the chroot: only the preload library, through ld.so.preload, can answer.
+	[ ! -e "$ROOT/sys" ]
+	run chroot "$ROOT" /usr/local/bin/fakenet-launch sh -c 'read s </sys/block/sda/size; echo "$s"'
+	[ "$output" = "$(($(identity_fact "$id" 'y["system"]["disks"][0]["size"]') / 512))" ]
+	"$FAKENET" uninstall --root "$ROOT"
+	diff -u "$WORK/before" <(listing "$ROOT")
 }
 
 @test "an existing /etc/ld.so.preload keeps its lines and comes back unchanged" {

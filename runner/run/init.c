@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "hostpreload.h"
 #include "pid1.h"
 #include "netns.h"
 
@@ -108,8 +109,8 @@ static void build_view(const struct fn_child_plan *plan)
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
-	    fn_auditlog_apply(plan, &rep) != 0) {
+	if (fn_host_preload_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}

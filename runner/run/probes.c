@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "derive.h"
 #include "netaddr.h"
 #include "probes.h"
 #include "util.h"
@@ -83,8 +84,8 @@ enum sub_mode {
 };
 
 /* The placeholders, and the positional parameter each becomes in a run: command. */
-static const char *const placeholder_keys[] = {"{if}", "{host}", "{gw}", "{hostname}"};
-static const char *const placeholder_params[] = {"\"$1\"", "\"$1\"", "\"$2\"", "\"$3\""};
+static const char *const placeholder_keys[] = {"{if}", "{host}", "{gw}", "{hostname}", "{disk}"};
+static const char *const placeholder_params[] = {"\"$1\"", "\"$1\"", "\"$2\"", "\"$3\"", "\"$1\""};
 #define N_PLACEHOLDERS (sizeof(placeholder_keys) / sizeof(placeholder_keys[0]))
 
 /* Escapes each byte a pattern could read as syntax (not \Q..\E, which a value holding \E ends):
@@ -205,8 +206,8 @@ static void check_pattern(struct parse_ctx *c, const struct raw_probe *p)
 
 static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct raw_probe *p)
 {
-	static const char *const foreach_kinds[] = {"interface", "interface.up", "blocked",
-						    "hosts"};
+	static const char *const foreach_kinds[] = {
+	    "interface", "interface.up", "blocked", "hosts", "cpu", "disks", "disk", "disk.ata"};
 	bool known = !p->foreach;
 
 	if (!p->name)
@@ -218,17 +219,20 @@ static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct
 	for (size_t i = 0; p->foreach && i < sizeof(foreach_kinds) / sizeof(foreach_kinds[0]); i++)
 		known |= strcmp(p->foreach, foreach_kinds[i]) == 0;
 	if (!known)
-		error_at(c, node,
-			 "foreach must be interface, interface.up, blocked or hosts, not '%s'",
-			 p->foreach);
+		error_at(
+		    c, node,
+		    "foreach must be interface, interface.up, blocked, hosts, cpu, disks, disk or "
+		    "disk.ata, not '%s'",
+		    p->foreach);
 	if (p->style && strcmp(p->style, "2.10") != 0 && strcmp(p->style, "1.60") != 0)
 		error_at(c, node, "style must be \"2.10\" or \"1.60\", not '%s'", p->style);
 	if (p->decode && strcmp(p->decode, "hex-le-ipv4") != 0 &&
 	    strcmp(p->decode, "hex-ipv6") != 0)
 		error_at(c, node, "decode must be hex-le-ipv4 or hex-ipv6, not '%s'", p->decode);
 	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0 &&
-	    strcmp(p->unfakeable, "always") != 0)
-		error_at(c, node, "unfakeable must be 'host' or 'always', not '%s'", p->unfakeable);
+	    strcmp(p->unfakeable, "always") != 0 && strcmp(p->unfakeable, "wireless") != 0)
+		error_at(c, node, "unfakeable must be 'host', 'wireless' or 'always', not '%s'",
+			 p->unfakeable);
 	if (p->pattern)
 		check_pattern(c, p);
 }
@@ -242,7 +246,8 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 		 const struct fn_identity *id, struct fn_probe_list *out)
 {
 	char gw[FN_IP_STRLEN] = "";
-	const char *values[] = {item ? item : "", item ? item : "", gw, id->hostname};
+	const char *values[] = {item ? item : "", item ? item : "", gw, id->hostname,
+				item ? item : ""};
 	struct fn_probe *q;
 
 	if (id->has_gateway)
@@ -262,13 +267,39 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 			q->args[i] = xstrdup(values[i + 1]);
 	q->ignore_case = p->ignore_case;
 	q->unfakeable_on_host = p->unfakeable != NULL;
-	q->unfakeable_always = p->unfakeable && strcmp(p->unfakeable, "always") == 0;
+	/* "wireless": under every mode too when the identity has a wireless link. */
+	q->unfakeable_always =
+	    p->unfakeable &&
+	    (strcmp(p->unfakeable, "always") == 0 ||
+	     (strcmp(p->unfakeable, "wireless") == 0 && fn_identity_has_wireless(id)));
 	q->why = p->why ? xstrdup(p->why) : NULL;
 	q->max_ms = (unsigned)p->max_ms;
 	if (p->decode)
 		q->decode =
 		    strcmp(p->decode, "hex-ipv6") == 0 ? FN_DECODE_HEX_IPV6 : FN_DECODE_HEX_LE_IPV4;
 	q->origin = xasprintf("%s:%u", file, p->line);
+}
+
+/* The `system:` kinds: cpu and disks once when the identity gives them, disk for each disk,
+ * disk.ata for each ATA disk (hdparm's). */
+static void expand_system(const struct raw_probe *p, const char *file, const struct fn_identity *id,
+			  struct fn_probe_list *out)
+{
+	const struct fn_system *sys = &id->system;
+
+	if (strcmp(p->foreach, "cpu") == 0) {
+		if (sys->cpu.given)
+			emit(p, file, NULL, id, out);
+		return;
+	}
+	if (strcmp(p->foreach, "disks") == 0) {
+		if (sys->n_disks)
+			emit(p, file, NULL, id, out);
+		return;
+	}
+	for (size_t i = 0; i < sys->n_disks; i++)
+		if (strcmp(p->foreach, "disk") == 0 || sys->disks[i].kind == FN_DISK_SCSI)
+			emit(p, file, sys->disks[i].name, id, out);
 }
 
 static void expand(const struct raw_probe *p, const char *file, const struct fn_identity *id,
@@ -287,6 +318,8 @@ static void expand(const struct raw_probe *p, const char *file, const struct fn_
 			if (id->ifaces[i].kind != FN_KIND_LOOPBACK &&
 			    (!only_up || id->ifaces[i].up))
 				emit(p, file, id->ifaces[i].name, id, out);
+	} else if (strncmp(p->foreach, "cpu", 3) == 0 || strncmp(p->foreach, "disk", 4) == 0) {
+		expand_system(p, file, id, out);
 	} else if (strcmp(p->foreach, "blocked") == 0) {
 		for (size_t i = 0; i < id->n_blocked; i++)
 			emit(p, file, id->blocked[i], id, out);

@@ -26,7 +26,8 @@ static struct fn_vfs *empty_tree(void)
 }
 
 /* Absolute, no trailing '/', no "." or ".." or "//", and no mount inside another: each real path
- * is covered by exactly one entry. */
+ * is covered by exactly one entry. A preload-only entry (/dev, for the disks' nodes) is never
+ * mounted, so it may hold mounts of its own, listed before it so that they cover their paths. */
 static void test_entries_are_absolute_and_disjoint(void **state)
 {
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
@@ -41,7 +42,7 @@ static void test_entries_are_absolute_and_disjoint(void **state)
 			const char *q = fn_view_mounts[k].path;
 			size_t qlen = strlen(q);
 
-			if (k == i)
+			if (k == i || (fn_view_mounts[k].preload_only && k > i))
 				continue;
 			assert_false(strncmp(p, q, qlen) == 0 && (p[qlen] == '/' || !p[qlen]));
 		}

@@ -1,0 +1,69 @@
+/* /proc/cpuinfo: the host's text with the identity's identification lines (render_cpuinfo.h). The
+ * cpuid instruction itself is answered by the processor, never by a file: it cannot be faked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "render_cpuinfo.h"
+
+/* The value the identity gives for an x86 cpuinfo key, or NULL for a line that stays the host's. */
+static const char *identity_value(const struct fn_cpu *cpu, const char *key, size_t key_len,
+				  char *num, size_t num_len)
+{
+	static const char *const keys[] = {"vendor_id", "cpu family", "model", "model name",
+					   "stepping"};
+	unsigned values[] = {0, cpu->family, cpu->model, 0, cpu->stepping};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strlen(keys[i]) != key_len || strncmp(keys[i], key, key_len) != 0)
+			continue;
+		if (i == 0)
+			return cpu->vendor;
+		if (i == 3)
+			return cpu->model_name;
+		snprintf(num, num_len, "%u", values[i]);
+		return num;
+	}
+	return NULL;
+}
+
+/* One line of the host's file (without its newline), rewritten when its key is one of ours. */
+static void rewrite_line(const struct fn_cpu *cpu, const char *line, size_t len, struct fn_buf *out)
+{
+	const char *colon = memchr(line, ':', len), *value;
+	size_t key_len;
+	char num[16];
+
+	if (!colon) {
+		fn_buf_append(out, line, len);
+		return;
+	}
+	/* The key is padded with tabs before the colon ("model\t\t: 142"). */
+	key_len = (size_t)(colon - line);
+	while (key_len && (line[key_len - 1] == '\t' || line[key_len - 1] == ' '))
+		key_len--;
+	value = identity_value(cpu, line, key_len, num, sizeof(num));
+	if (!value) {
+		fn_buf_append(out, line, len);
+		return;
+	}
+	fn_buf_append(out, line, (size_t)(colon - line) + 1);
+	fn_buf_printf(out, " %s", value);
+}
+
+void render_cpuinfo(const struct fn_cpu *cpu, const char *host, size_t len, struct fn_buf *out)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *line = host + pos, *nl = memchr(line, '\n', len - pos);
+		size_t line_len = nl ? (size_t)(nl - line) : len - pos;
+
+		if (cpu->given)
+			rewrite_line(cpu, line, line_len, out);
+		else
+			fn_buf_append(out, line, line_len);
+		if (nl)
+			fn_buf_append(out, "\n", 1);
+		pos += line_len + (nl ? 1 : 0);
+	}
+}

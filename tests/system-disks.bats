@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# The identity's CPU and disks as the real tools see them (lsblk, lscpu, hdparm, python, SG_IO),
+# under the FUSE backend and the preload backend. Every expected value comes from the identity
+# written here or from the host itself (what stays the host's: the processor count, the flags);
+# none of the host's disks may show.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+setup() {
+	require_fakenet_env
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	id=$BATS_TEST_TMPDIR/t480s.yaml
+	cat >"$id" <<'YAML'
+version: 1
+hostname: t480s
+interfaces:
+  - name: eth0
+    mac: 02:42:ac:12:00:02
+    addresses: [172.18.0.2/16]
+system:
+  cpu:
+    vendor: GenuineIntel
+    model_name: Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz
+    family: 6
+    model: 142
+    stepping: 10
+  disks:
+    - name: sda
+      model: Samsung SSD 860 EVO 500GB
+      serial: S3Z2NB0K123456A
+      size: 500107862016
+      firmware: RVT04B6Q
+    - name: nvme0n1
+      model: SAMSUNG MZVLB512HAJQ-000L7
+      serial: S3TNNX0K812345
+      size: 512110190592
+      firmware: 4L2QEXA7
+YAML
+}
+
+# run_in BACKEND CMD...: the command inside fakenet with that backend (fuse or preload).
+# run_in BACKEND [--shims none] CMD...
+run_in() {
+	local backend=$1 shims=()
+	shift
+	[ "$1" = --shims ] && { shims=(--shims "$2"); shift 2; }
+	"$FAKENET" run --backend "$backend" "${shims[@]}" --net host --identity "$id" -- "$@"
+}
+
+disk() { identity_fact "$id" "y['system']['disks'][$1]['$2']"; }
+cpu() { identity_fact "$id" "y['system']['cpu']['$1']"; }
+
+# lsblk lists exactly the identity's disks with their sizes, and nothing of the host's.
+check_lsblk_sizes() {
+	local want
+	want=$(identity_fact "$id" "['%s %d 0' % (d['name'], d['size']) for d in y['system']['disks']]")
+	run -0 run_in "$1" lsblk -d -n -b -o NAME,SIZE,ROTA
+	[ "$(echo "$output" | tr -s ' ' | sort)" = "$(echo "$want" | sort)" ]
+	run -0 run_in "$1" sh -c 'ls /sys/block; ls /sys/class/block; awk "NR > 2 {print \$4}" /proc/partitions'
+	[ "$(echo "$output" | sort -u)" = "$(printf 'nvme0n1\nsda\n')" ]
+}
+
+@test "lsblk shows exactly the identity's disks and sizes (FUSE)" {
+	check_lsblk_sizes fuse
+}
+
+@test "lsblk shows exactly the identity's disks and sizes (preload)" {
+	check_lsblk_sizes preload
+}
+
+# The NVMe controller's model and serial are sysfs attributes; an ATA disk's sysfs shows only what
+# the SCSI layer's INQUIRY gives (16 characters of the model, no serial): its full model and
+# serial come from udev's database, which lsblk reads through libudev. The preload library always
+# has that database; FUSE only where the host runs udev (has /run/udev/data to cover).
+check_lsblk_models() {
+	run -0 run_in "$1" sh -c 'lsblk -d -n -o NAME,MODEL,SERIAL | sed "s/ *\$//"'
+	echo "$output"
+	grep -qx "nvme0n1 *$(disk 1 model) *$(disk 1 serial)" <<<"$output"
+	if [ "$1" = preload ] || [ -d /run/udev/data ]; then
+		grep -qx "sda *$(disk 0 model) *$(disk 0 serial)" <<<"$output"
+	else
+		grep -qx "sda *$(disk 0 model | cut -c1-16 | sed 's/ *$//')" <<<"$output"
+	fi
+}
+
+@test "lsblk shows the identity's models and serials (FUSE)" {
+	check_lsblk_models fuse
+}
+
+@test "lsblk shows the identity's models and serials (preload)" {
+	check_lsblk_models preload
+}
+
+# What python reads from sysfs, udev's database and /dev/disk/by-id.
+check_python_reads() {
+	local want
+	want=$(identity_fact "$id" "[y['system']['disks'][1]['model'], y['system']['disks'][1]['serial'], str(y['system']['disks'][0]['size'] // 512), 'ATA', y['system']['disks'][0]['model'][:16].strip()]")
+	run -0 run_in "$1" "$PYTHON" -c '
+for p in ["/sys/block/nvme0n1/device/model", "/sys/block/nvme0n1/device/serial",
+          "/sys/dev/block/8:0/size", "/sys/block/sda/device/vendor", "/sys/class/block/sda/device/model"]:
+    print(open(p).read().strip())'
+	[ "$output" = "$want" ]
+}
+
+@test "python reads the disks' sysfs attributes (FUSE)" {
+	check_python_reads fuse
+}
+
+@test "python reads the disks' sysfs attributes (preload)" {
+	check_python_reads preload
+}
+
+# udev's record and the by-id links: the preload library always answers them; FUSE covers them
+# where the host has /run/udev and /dev/disk to cover.
+check_udev() {
+	run -0 run_in "$1" "$PYTHON" -c '
+import os
+d = dict(l.strip()[2:].split("=", 1) for l in open("/run/udev/data/b8:0") if l.startswith("E:"))
+print(d["ID_SERIAL_SHORT"]); print(d["ID_MODEL"])
+n = dict(l.strip()[2:].split("=", 1) for l in open("/run/udev/data/b259:0") if l.startswith("E:"))
+print(n["ID_SERIAL_SHORT"])
+for name in sorted(os.listdir("/dev/disk/by-id")):
+    print(name, os.readlink("/dev/disk/by-id/" + name))'
+	[ "${lines[0]}" = "$(disk 0 serial)" ]
+	[ "${lines[1]}" = "$(disk 0 model | tr ' ' _)" ]
+	[ "${lines[2]}" = "$(disk 1 serial)" ]
+	[ "${lines[3]}" = "ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial) ../../sda" ]
+	[ "${lines[4]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial) ../../nvme0n1" ]
+}
+
+@test "udev's database and /dev/disk/by-id (preload)" {
+	check_udev preload
+}
+
+@test "udev's database and /dev/disk/by-id (FUSE, where the host runs udev)" {
+	[ -d /run/udev/data ] && [ -d /dev/disk ] ||
+		skip "this host has no /run/udev/data or /dev/disk for the view to cover"
+	check_udev fuse
+}
+
+@test "udevadm info shows the identity's disk" {
+	command -v udevadm >/dev/null || skip "udevadm is not installed here"
+	run -0 run_in preload udevadm info --query=property --name=/dev/sda
+	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
+}
+
+# lscpu takes the identity's processor from /proc/cpuinfo; the count and the flags stay the host's.
+check_cpu() {
+	local host_cpus host_flags
+	host_cpus=$(grep -c '^processor' /proc/cpuinfo)
+	host_flags=$(grep -m1 '^flags' /proc/cpuinfo)
+	run -0 run_in "$1" lscpu
+	grep -qx "Vendor ID: *$(cpu vendor)" <<<"$output"
+	grep -qxF "Model name:                              $(cpu model_name)" <<<"$output" ||
+		grep -qx "Model name: *$(cpu model_name | sed 's/[()]/./g')" <<<"$output"
+	grep -qx "CPU family: *$(cpu family)" <<<"$output"
+	grep -qx "Model: *$(cpu model)" <<<"$output"
+	grep -qx "Stepping: *$(cpu stepping)" <<<"$output"
+	grep -qx "CPU(s): *$host_cpus" <<<"$output"
+	run -0 run_in "$1" cat /proc/cpuinfo
+	[ "$(grep -c '^processor' <<<"$output")" -eq "$host_cpus" ]
+	[ "$(grep -c "^vendor_id.*: $(cpu vendor)\$" <<<"$output")" -eq "$host_cpus" ]
+	[ "$(grep -c "^stepping.*: $(cpu stepping)\$" <<<"$output")" -eq "$host_cpus" ]
+	[ "$(grep -m1 '^flags' <<<"$output")" = "$host_flags" ]
+}
+
+@test "lscpu and /proc/cpuinfo show the identity's processor (FUSE)" {
+	check_cpu fuse
+}
+
+@test "lscpu and /proc/cpuinfo show the identity's processor (preload)" {
+	check_cpu preload
+}
+
+# hdparm -i and -I: the shim under FUSE; under preload the real hdparm (no shims) asks the drive
+# through HDIO_GET_IDENTITY and SG_IO/HDIO_DRIVE_CMD, which the library answers.
+check_hdparm() {
+	local size sectors
+	size=$(disk 0 size)
+	sectors=$((size / 512))
+	run -0 run_in "$@" hdparm -i /dev/sda
+	grep -qxF " Model=$(disk 0 model), FwRev=$(disk 0 firmware), SerialNo=$(disk 0 serial)" <<<"$output"
+	grep -q "LBAsects=$sectors\$" <<<"$output"
+	run -0 run_in "$@" hdparm -I /dev/sda
+	grep -qx "	Model Number: *$(disk 0 model) *" <<<"$output"
+	grep -qx "	Serial Number: *$(disk 0 serial) *" <<<"$output"
+	grep -qx "	Firmware Revision: *$(disk 0 firmware)" <<<"$output"
+	grep -qx "	LBA48  user addressable sectors: *$sectors" <<<"$output"
+	grep -qx "	device size with M = 1000\*1000: *$((size / 1000000)) MBytes ($((size / 1000000000)) GB)" <<<"$output"
+	grep -qx "Checksum: correct" <<<"$output"
+	# None of the host's disks: hdparm finds no such device. The preload library hides the
+	# host's block devices in /dev too; FUSE cannot (it covers no part of /dev but udev's links).
+	run -2 run_in "$@" hdparm -i /dev/vda
+	[ "$1" = preload ] || return 0
+	run -0 run_in "$@" sh -c 'ls /dev; ls /dev/disk/by-id 2>/dev/null; true'
+	! grep -qx 'vda\|loop[0-9]*\|zram[0-9]*' <<<"$output"
+}
+
+@test "hdparm -i and -I: the shim (FUSE)" {
+	command -v hdparm >/dev/null || skip "hdparm is not installed (tools/install-deps)"
+	check_hdparm fuse
+}
+
+@test "hdparm -i and -I: the real hdparm through the preload library" {
+	command -v hdparm >/dev/null || skip "hdparm is not installed (tools/install-deps)"
+	check_hdparm preload --shims none
+}
+
+@test "SG_IO INQUIRY and its unit serial page (preload)" {
+	run -0 run_in preload "$PYTHON" "$top/tests/lib/sg-inquiry.py" /dev/sda 0x80
+	[ "$output" = "$(disk 0 serial)" ]
+	run -0 run_in preload "$PYTHON" "$top/tests/lib/sg-inquiry.py" /dev/sda
+	[ "$output" = "ATA     |$(disk 0 model | cut -c1-16)|$(disk 0 firmware | cut -c5-8)" ]
+}

@@ -1,0 +1,189 @@
+/* The CPU and disk renderers in corners the scenario tests (tests/system-disks.bats) do not
+ * reach: a cpuinfo of several processors with the keys' own tab padding, a host file without a
+ * final newline, the ATA IDENTIFY integrity word (ATA8-ACS 7.16.7.97: all 512 bytes sum to 0),
+ * the kernel's sd numbering past sdz, and libata's INQUIRY answers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "render_cpuinfo.h"
+#include "render_disks.h"
+
+static const struct fn_cpu intel = {
+    .given = true,
+    .vendor = "GenuineIntel",
+    .model_name = "Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz",
+    .family = 6,
+    .model = 142,
+    .stepping = 10,
+};
+
+/* One processor as an x86 kernel prints it (arch/x86/kernel/cpu/proc.c); the host has two. */
+#define HOST_PROCESSOR(n)                                                                          \
+	"processor\t: " n "\n"                                                                     \
+	"vendor_id\t: AuthenticAMD\n"                                                              \
+	"cpu family\t: 26\n"                                                                       \
+	"model\t\t: 2\n"                                                                           \
+	"model name\t: AMD EPYC\n"                                                                 \
+	"stepping\t: 1\n"                                                                          \
+	"cpu MHz\t\t: 2096.040\n"                                                                  \
+	"flags\t\t: fpu vme\n"                                                                     \
+	"\n"
+static const char host_cpuinfo[] = HOST_PROCESSOR("0") HOST_PROCESSOR("1");
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static char *rewrite(const struct fn_cpu *cpu, const char *host)
+{
+	struct fn_buf b;
+	size_t len;
+
+	fn_buf_init(&b);
+	render_cpuinfo(cpu, host, strlen(host), &b);
+	return fn_buf_steal(&b, &len);
+}
+
+static void test_cpuinfo_every_processor(void **state)
+{
+	char *out = rewrite(&intel, host_cpuinfo);
+	const char *one = "vendor_id\t: GenuineIntel\n"
+			  "cpu family\t: 6\n"
+			  "model\t\t: 142\n"
+			  "model name\t: Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz\n"
+			  "stepping\t: 10\n"
+			  "cpu MHz\t\t: 2096.040\n";
+	const char *first = strstr(out, one);
+
+	(void)state;
+	assert_non_null(first);
+	assert_non_null(strstr(first + 1, one));
+	assert_null(strstr(out, "AMD"));
+	assert_non_null(strstr(out, "processor\t: 1\n"));
+	/* The host's lines: only the five identification values differ. */
+	assert_int_equal(count_lines(out), count_lines(host_cpuinfo));
+	assert_non_null(
+	    strstr(out, "cpu MHz\t\t: 2096.040\nflags\t\t: fpu vme\n\nprocessor\t: 1\n"));
+	free(out);
+}
+
+static void test_cpuinfo_not_given_is_host(void **state)
+{
+	struct fn_cpu none = {0};
+	char *out = rewrite(&none, "model\t\t: 2\nflags\t\t: fpu");
+
+	(void)state;
+	assert_string_equal(out, "model\t\t: 2\nflags\t\t: fpu");
+	free(out);
+	out = rewrite(&intel, "model\t\t: 2");
+	assert_string_equal(out, "model\t\t: 142");
+	free(out);
+}
+
+static struct fn_disk sata = {
+    .name = "sda",
+    .kind = FN_DISK_SCSI,
+    .model = "Samsung SSD 860 EVO 500GB",
+    .serial = "S3Z2NB0K123456A",
+    .firmware = "RVT04B6Q",
+    .size = 500107862016ULL,
+};
+
+static void test_ata_identify_integrity(void **state)
+{
+	uint16_t id[256];
+	uint8_t sum = 0;
+	const uint8_t *bytes = (const uint8_t *)id;
+
+	(void)state;
+	for (int readable = 0; readable < 2; readable++) {
+		fn_disk_ata_identify(&sata, id, readable);
+		sum = 0;
+		for (int i = 0; i < 512; i++)
+			sum = (uint8_t)(sum + bytes[i]);
+		if (!readable)
+			assert_int_equal(sum, 0);
+		assert_int_equal(id[255] & 0xff, 0xa5);
+	}
+	/* The sector count in words 100..103 (LBA48). */
+	fn_disk_ata_identify(&sata, id, 0);
+	assert_int_equal((uint64_t)id[100] | (uint64_t)id[101] << 16 | (uint64_t)id[102] << 32,
+			 500107862016ULL / 512);
+	/* ATA strings: the first character in the high byte of each word. */
+	assert_int_equal(id[27] >> 8, 'S');
+	assert_int_equal(id[27] & 0xff, 'a');
+	fn_disk_ata_identify(&sata, id, 1);
+	assert_memory_equal((const char *)&id[27], "Samsung SSD 860 EVO 500GB       ", 32);
+	assert_memory_equal((const char *)&id[10], "S3Z2NB0K123456A     ", 20);
+}
+
+static void test_sd_numbers(void **state)
+{
+	struct fn_disk disks[3] = {sata, sata, sata};
+	struct fn_system sys = {.disks = disks, .n_disks = 3};
+	struct fn_disk_place p;
+
+	(void)state;
+	strcpy(disks[1].name, "sdb");
+	strcpy(disks[2].name, "sdaa");
+	fn_disk_place(&sys, 0, &p);
+	assert_int_equal(p.major, 8);
+	assert_int_equal(p.minor, 0);
+	fn_disk_place(&sys, 1, &p);
+	assert_int_equal(p.minor, 16);
+	assert_string_equal(p.block, "devices/pci0000:00/0000:00:17.0/ata2/host1/target1:0:0/"
+				     "1:0:0:0/block/sdb");
+	/* sdz is the 26th disk (index 25), sdaa the 27th. */
+	fn_disk_place(&sys, 2, &p);
+	assert_int_equal(p.minor, 26 * 16);
+}
+
+static void test_inquiry(void **state)
+{
+	uint8_t buf[64];
+	char model[17], rev[5];
+
+	(void)state;
+	assert_int_equal(fn_disk_inquiry(&sata, 0x80, buf, sizeof(buf)), 24);
+	assert_int_equal(buf[1], 0x80);
+	assert_int_equal(buf[3], 20);
+	assert_memory_equal(buf + 4, "S3Z2NB0K123456A     ", 20);
+	assert_int_equal(fn_disk_inquiry(&sata, -1, buf, sizeof(buf)), 36);
+	assert_memory_equal(buf + 8, "ATA     Samsung SSD 860 4B6Q", 28);
+	fn_disk_scsi_model(&sata, model);
+	fn_disk_scsi_rev(&sata, rev);
+	assert_string_equal(model, "Samsung SSD 860 ");
+	assert_string_equal(rev, "4B6Q");
+	/* A four-character firmware revision is shown whole. */
+	strcpy(sata.firmware, "1.0");
+	fn_disk_scsi_rev(&sata, rev);
+	assert_string_equal(rev, "1.0 ");
+	strcpy(sata.firmware, "RVT04B6Q");
+	/* Short reads get the first bytes. */
+	assert_int_equal(fn_disk_inquiry(&sata, 0x80, buf, 4), 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_cpuinfo_every_processor),
+	    cmocka_unit_test(test_cpuinfo_not_given_is_host),
+	    cmocka_unit_test(test_ata_identify_integrity),
+	    cmocka_unit_test(test_sd_numbers),
+	    cmocka_unit_test(test_inquiry),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

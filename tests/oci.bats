@@ -362,13 +362,11 @@ bad_annotation() {
 
 # The host's static busybox (Debian's busybox-static): `ip` inside an image that has none.
 static_busybox() {
-	BUSYBOX=$(command -v busybox) || skip "busybox is not installed (busybox-static)"
+	require_command busybox busybox-static
+	BUSYBOX=$(command -v busybox)
 	! ldd "$BUSYBOX" >/dev/null 2>&1 || skip "the host's busybox is not static (busybox-static)"
 	export BUSYBOX GETIFADDRS=$FILE_TMP/getifaddrs IFPROBE=${FAKENET%/*}/tests/preload/ifprobe
-	[ -x "$GETIFADDRS" ] && [ -x "$IFPROBE" ] || {
-		echo "missing $GETIFADDRS or $IFPROBE: run make" >&2
-		return 1
-	}
+	require_build "$GETIFADDRS" "$IFPROBE"
 }
 
 # What the kernel of the container's network namespace says, and its hostname.
@@ -495,7 +493,7 @@ assert_kernel_view() {
 }
 
 @test "podman: the container's own namespace, which Podman made, holds the identity; nothing left" {
-	command -v podman >/dev/null || skip "podman is not installed (apt-get install podman)"
+	require_command podman podman
 	static_busybox
 	make_bundle plain ""
 	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"

@@ -302,7 +302,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 }
 
 @test "verify --pid under nat: the way out is the identity's gateway only, pasta serves a gateway namespace whose filter is hooked; each broken part is reported" {
-	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
+	require_command nft nftables
 	ip netns exec "$edge" "$FAKENET" run --shims none -- sleep "$nap" &
 	runner=$!
 	for _ in $(seq 100); do

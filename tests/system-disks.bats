@@ -140,7 +140,7 @@ for name in sorted(os.listdir("/dev/disk/by-id")):
 }
 
 @test "udevadm info shows the identity's disk" {
-	command -v udevadm >/dev/null || skip "udevadm is not installed here"
+	require_command udevadm udev
 	run -0 run_in preload udevadm info --query=property --name=/dev/sda
 	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
 }
@@ -198,12 +198,12 @@ check_hdparm() {
 }
 
 @test "hdparm -i and -I: the shim (FUSE)" {
-	command -v hdparm >/dev/null || skip "hdparm is not installed (tools/install-deps)"
+	require_command hdparm hdparm
 	check_hdparm fuse
 }
 
 @test "hdparm -i and -I: the real hdparm through the preload library" {
-	command -v hdparm >/dev/null || skip "hdparm is not installed (tools/install-deps)"
+	require_command hdparm hdparm
 	check_hdparm preload --shims none
 }
 

@@ -12,7 +12,7 @@ case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 case $FAKENET in /*) ;; *) FAKENET=$PWD/$FAKENET ;; esac
 case $FAKENET_SHIM in /*) ;; *) FAKENET_SHIM=$PWD/$FAKENET_SHIM ;; esac
 export FAKENET FAKENET_SHIM
-SHIMS=$BUILD/shims
+export SHIMS=$BUILD/shims
 # The script that builds a real network namespace like an identity: the tests' reference.
 NETNS_TOOL=$TOP/tests/lib/netns-from-identity.py
 

@@ -176,6 +176,7 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	fn_vfs_build_proc(vfs, id);
 	fn_vfs_build_sys(vfs, id);
 	fn_vfs_build_etc(vfs, id);
+	fn_vfs_build_dmi(vfs, id);
 	return vfs;
 }
 
@@ -207,6 +208,9 @@ void fn_vfs_node_size(const struct fn_node *n, struct fn_node_size *out)
 		break;
 	case FN_FILE_SYSFS:
 		out->size = 4096;
+		break;
+	case FN_FILE_SYSFS_BIN:
+		out->size = (off_t)n->len;
 		break;
 	default:
 		out->size = (off_t)n->len;

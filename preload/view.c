@@ -29,6 +29,11 @@ static const char *const owned_roots[] = {
     "/etc/hosts",
     "/etc/hostname",
     "/etc/resolv.conf",
+    "/etc/machine-id",
+    "/var/lib/dbus/machine-id",
+    "/sys/class/dmi",
+    "/sys/devices/virtual/dmi",
+    "/sys/firmware/dmi",
 };
 
 static char *fd_paths[MAX_FDS];
@@ -266,7 +271,8 @@ static inline bool begins(const char *p, const char *lit, size_t len)
 
 static bool maybe_in_view(const char *p)
 {
-	return BEGINS(p, "/proc/") || BEGINS(p, "/sys/") || BEGINS(p, "/etc/");
+	return BEGINS(p, "/proc/") || BEGINS(p, "/sys/") || BEGINS(p, "/etc/") ||
+	       BEGINS(p, "/var/lib/dbus/");
 }
 
 /* Whether `p` starts with the components of `prefix` (followed by '/' or the end). */
@@ -280,7 +286,8 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 /* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
  * /proc/self/maps, libraries), and those must not pay for lookup_abs: the roots are matched here
  * byte by byte, and only a path with "//", "/." or "/.." after its matched prefix is left to
- * lookup_abs to normalise. Paths outside /proc, /sys and /etc are never looked up. */
+ * lookup_abs to normalise. Paths outside /proc, /sys, /etc and /var/lib/dbus are never looked up.
+ */
 static bool may_reach_tree(const char *p)
 {
 	const char *q;
@@ -290,7 +297,8 @@ static bool may_reach_tree(const char *p)
 		if (!BEGINS(p + 2, "tc/"))
 			return false;
 		q = p + 5;
-		if (UNDER(q, "hosts") || UNDER(q, "hostname") || UNDER(q, "resolv.conf"))
+		if (UNDER(q, "hosts") || UNDER(q, "hostname") || UNDER(q, "resolv.conf") ||
+		    UNDER(q, "machine-id"))
 			return true;
 		break;
 	case 's':
@@ -299,7 +307,15 @@ static bool may_reach_tree(const char *p)
 		q = p + 5;
 		if (UNDER(q, "class/net") || UNDER(q, "devices/virtual/net") ||
 		    UNDER(q, "devices/pci0000:00") || UNDER(q, "bus/pci/devices") ||
-		    UNDER(q, "bus/pci/drivers"))
+		    UNDER(q, "bus/pci/drivers") || UNDER(q, "class/dmi") ||
+		    UNDER(q, "devices/virtual/dmi") || UNDER(q, "firmware/dmi"))
+			return true;
+		break;
+	case 'v':
+		if (!BEGINS(p + 2, "ar/"))
+			return false;
+		q = p + 5;
+		if (UNDER(q, "lib/dbus/machine-id"))
 			return true;
 		break;
 	case 'p':

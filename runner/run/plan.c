@@ -169,6 +169,36 @@ static void plan_etc_file(struct fn_child_plan *plan, struct fn_overlay_plan *op
 	    (struct fn_staged_file){.path = target, .content = n->content, .len = n->len};
 }
 
+/* The DMI views. A host without DMI (a VM without SMBIOS) has no such directory to mount on: its
+ * parent is overlaid whole instead, passing the real entries through, so nothing real disappears.
+ * Mounted before the network views, which may lie below the same parents. */
+static void plan_dmi(struct fn_child_plan *plan, struct fn_vfs *vfs)
+{
+	static const struct {
+		const char *path, *parent;
+	} dmi[] = {
+	    {"/sys/class/dmi", "/sys/class"},
+	    {"/sys/devices/virtual/dmi", "/sys/devices/virtual"},
+	    {"/sys/firmware/dmi", "/sys/firmware"},
+	};
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
+		const char *where = dmi[i].path;
+		struct fn_node *dir;
+
+		if (!tree_has(vfs, where))
+			continue;
+		if (stat(where, &st) < 0) {
+			where = dmi[i].parent;
+			dir = fn_vfs_lookup(vfs, where);
+			if (!dir->passthrough)
+				dir->passthrough = xstrdup(where);
+		}
+		add_overlay(plan, where + 1, where, false, false, true);
+	}
+}
+
 /* Which real paths get which part of the tree. A fake PCI NIC lives under
  * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
  * binding just those entries needs real ones of that name, so the three directories are overlaid
@@ -179,9 +209,14 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 {
 	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
 						  "/sys/bus/pci/drivers"};
-	static const char *const etc[][2] = {{"etc/hosts", "/etc/hosts"},
-					     {"etc/hostname", "/etc/hostname"},
-					     {"etc/resolv.conf", "/etc/resolv.conf"}};
+	static const char *const etc[][2] = {
+	    {"etc/hosts", "/etc/hosts"},
+	    {"etc/hostname", "/etc/hostname"},
+	    {"etc/resolv.conf", "/etc/resolv.conf"},
+	    {"etc/machine-id", "/etc/machine-id"},
+	    {"var/lib/dbus/machine-id", "/var/lib/dbus/machine-id"}};
+
+	plan_dmi(plan, vfs);
 
 	/* Isolated, the kernel shows the links itself (netns.c); fakefs keeps /sys/class/net, whose
 	 * links lead there, and what the kernel cannot show (a PCI NIC's device). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive.h"
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
@@ -29,25 +30,17 @@ static void add_text(struct fn_vfs *vfs, struct fn_node *dir, const char *name, 
 	fn_vfs_add_file(vfs, dir, name, mode, FN_FILE_SYSFS, text, strlen(text));
 }
 
-/* The kernel's "%pUl": the UUID as written in the identity, in lowercase. */
-static char *uuid_text(const uint8_t *u)
-{
-	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
-			 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-			 u[12], u[13], u[14], u[15]);
-}
-
 static void build_dmi_id(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	const struct fn_dmi *dmi = &id->system.dmi;
 	struct fn_node *dir = fn_vfs_mkdir_p(vfs, DMI_DEVICE_DIR);
+	char *modalias, uuid[FN_UUID_STRLEN];
 	struct fn_buf b;
-	char *modalias;
 	size_t len;
 
 	for (int i = 0; i < FN_DMI_N_STRINGS; i++)
 		add_text(vfs, dir, fn_dmi_names[i], dmi_mode(i), xasprintf("%s\n", dmi->str[i]));
-	add_text(vfs, dir, "product_uuid", 0400, uuid_text(dmi->uuid));
+	add_text(vfs, dir, "product_uuid", 0400, xasprintf("%s\n", fn_dmi_uuid_text(dmi, uuid)));
 	add_text(vfs, dir, "chassis_type", 0444, xasprintf("%u\n", dmi->chassis_type));
 	fn_buf_init(&b);
 	render_dmi_modalias(id, &b);

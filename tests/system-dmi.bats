@@ -256,3 +256,31 @@ EOF
 	[ "${lines[2]}" = lo ]
 	[[ "${lines[3]}" == *" - sysfs "* ]]
 }
+
+@test "fakenet check's built-in battery reads the machine id and DMI through every source, both backends" {
+	require_fakenet_env
+	local backend
+	for backend in fuse preload; do
+		"$FAKENET" check --identity "$id" --net host --backend "$backend" --format json \
+			>"$BATS_TEST_TMPDIR/check.json" || true
+		# What each probe saw, against the identity's own values (not the check's "expected").
+		"$PYTHON" - "$id" "$BATS_TEST_TMPDIR/check.json" <<'PY'
+import json, sys, yaml
+sysd = yaml.safe_load(open(sys.argv[1]))["system"]
+report = json.load(open(sys.argv[2]))
+want = {"system.machine_id": sysd["machine_id"]}
+for key, value in sysd["dmi"].items():
+    want["system.dmi." + key] = str(value).lower() if key == "product_uuid" else str(value)
+probes = [p for p in report["probes"] if p["expect"].startswith("system.")]
+sources = {p["name"] for p in probes}
+for needed in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/sys/class/dmi/id/product_uuid",
+               "dmidecode -s system-uuid", "dmidecode -t 1 | grep 'UUID: '",
+               "dmidecode -s baseboard-serial-number", "python3 reads /sys/class/dmi/id/product_uuid"):
+    assert needed in sources, "no probe " + needed
+bad = [p for p in probes if p["verdict"] != "ok" or p["seen"] != [want[p["expect"]]]]
+for p in bad:
+    print("# %s: %s saw %s, identity %s" % (p["name"], p["verdict"], p["seen"], want[p["expect"]]))
+sys.exit(1 if bad else 0)
+PY
+	done
+}

@@ -91,6 +91,7 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 		n = extra_node(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, FN_NODE_LINK, 0777);
 		n->content = xstrdup(FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS);
 		n->len = strlen(n->content);
+		n->style = FN_FILE_PROCFS; /* it stands where procfs's own link was */
 		add_hidden(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, n, false);
 	}
 	if (opts->identity_text) {

@@ -51,65 +51,22 @@ static struct fn_node *node_of(const struct fn_fakefs *fs, fuse_ino_t ino)
 	return ino < fs->n_ino ? fs->by_ino[ino] : NULL;
 }
 
-static mode_t node_type(const struct fn_node *n)
-{
-	switch (n->type) {
-	case FN_NODE_DIR:
-		return S_IFDIR;
-	case FN_NODE_LINK:
-		return S_IFLNK;
-	default:
-		return S_IFREG;
-	}
-}
-
-static nlink_t dir_nlink(const struct fn_node *n)
-{
-	nlink_t links = 2;
-
-	for (size_t i = 0; i < n->n_children; i++)
-		links += n->children[i]->type == FN_NODE_DIR;
-	return links;
-}
-
-static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struct stat *st)
-{
-	struct fn_node_size sz;
-
-	fn_vfs_node_size(n, &sz);
-	memset(st, 0, sizeof(*st));
-	st->st_ino = n->ino;
-	st->st_mode = node_type(n) | (n->mode & 07777);
-	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n) : 1;
-	st->st_size = sz.size;
-	st->st_blocks = (blkcnt_t)sz.blocks;
-	st->st_blksize = (blksize_t)sz.blksize;
-	st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;
-}
-
 /* A file node whose bytes are a host file's (a real tool behind its shim). */
 static bool is_backed(const struct fn_node *n)
 {
 	return n->type == FN_NODE_FILE && n->passthrough;
 }
 
-/* A backed file looks like the host's file, under its own inode. */
-static int backed_stat(const struct fn_node *n, struct stat *st)
+/* A node's attributes (lib/vfs.c), dated when the tree was served; a backed file keeps its host
+ * file's dates. */
+static int any_node_stat(const struct fn_fakefs *fs, fuse_req_t req, const struct fn_node *n,
+			 struct stat *st)
 {
-	if (stat(n->passthrough, st) < 0)
-		return -errno;
-	st->st_ino = n->ino;
-	st->st_dev = 0;
-	st->st_mode = S_IFREG | (n->mode & 07777);
-	return 0;
-}
+	int err = fn_vfs_stat(n, fuse_req_ctx(req)->pid, lstat, st);
 
-static int any_node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struct stat *st)
-{
-	if (is_backed(n))
-		return backed_stat(n, st);
-	node_stat(fs, n, st);
-	return 0;
+	if (!err && !is_backed(n))
+		st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;
+	return err;
 }
 
 /* Attributes of a real entry, taken from the real file as the reader would see it. */
@@ -228,11 +185,11 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (shim_only(fs, n)) {
 		if (!caller_is_shim(fs, req))
 			return (void)fuse_reply_err(req, ENOENT);
-		if ((err = any_node_stat(fs, n, &st)))
+		if ((err = any_node_stat(fs, req, n, &st)))
 			return (void)fuse_reply_err(req, -err);
 		return reply_entry(req, &st, 0);
 	}
-	if ((err = any_node_stat(fs, n, &st)))
+	if ((err = any_node_stat(fs, req, n, &st)))
 		return (void)fuse_reply_err(req, -err);
 	reply_entry(req, &st, TTL_TREE);
 }
@@ -245,7 +202,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	int err;
 
 	if (n) {
-		if ((err = any_node_stat(fs, n, &st)))
+		if ((err = any_node_stat(fs, req, n, &st)))
 			return (void)fuse_reply_err(req, -err);
 		fuse_reply_attr(req, &st, shim_only(fs, n) ? 0 : TTL_TREE);
 		return;
@@ -343,7 +300,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	dir_list_add(l, ino, S_IFDIR, ".");
 	dir_list_add(l, dir && dir->parent ? dir->parent->ino : ino, S_IFDIR, "..");
 	for (size_t i = 0; dir && i < dir->n_children; i++)
-		dir_list_add(l, dir->children[i]->ino, node_type(dir->children[i]),
+		dir_list_add(l, dir->children[i]->ino, fn_vfs_type_bits(dir->children[i]),
 			     dir->children[i]->name);
 	if (fn_pt_dir_has_real(fs, ino))
 		dir_list_add_real(fs, req, ino, dir, l);

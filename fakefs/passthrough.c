@@ -38,33 +38,6 @@ unsigned long fn_pt_intern(struct fn_fakefs *fs, unsigned long parent, const cha
 	return fs->pt_base + fs->n_pt++;
 }
 
-/* Copies a passthrough template, replacing "%d" by the reader's pid. */
-static int expand_template(const char *tmpl, pid_t pid, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	for (const char *p = tmpl; *p; p++) {
-		int n;
-
-		if (p[0] == '%' && p[1] == 'd') {
-			if (pid <= 0)
-				return -ENOENT; /* the reader is not visible from our pid namespace
-						 */
-			n = snprintf(buf + used, size - used, "%d", (int)pid);
-			p++;
-		} else {
-			n = snprintf(buf + used, size - used, "%c", *p);
-		}
-		if (n < 0 || (size_t)n >= size - used)
-			return -ENAMETOOLONG;
-		used += (size_t)n;
-	}
-	if (used == 0)
-		return -ENOENT;
-	buf[used] = '\0';
-	return 0;
-}
-
 int fn_pt_real_path(const struct fn_fakefs *fs, unsigned long ino, pid_t pid, char *buf,
 		    size_t size)
 {
@@ -77,7 +50,7 @@ int fn_pt_real_path(const struct fn_fakefs *fs, unsigned long ino, pid_t pid, ch
 
 		if (!n || !n->passthrough)
 			return -ENOENT;
-		return expand_template(n->passthrough, pid, buf, size);
+		return fn_vfs_passthrough_path(n, pid, buf, size);
 	}
 	err = fn_pt_real_path(fs, e->parent, pid, buf, size);
 	if (err)

@@ -1,14 +1,15 @@
 /* The virtual tree's nodes and lookups; the per-area builders fill it (vfs_proc.c, vfs_sys.c,
  * vfs_etc.c). */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 #include "vfs.h"
-
-/* The kernel gives up after 40 nested links; the tree never needs more than a few. */
-#define FN_VFS_MAX_LINKS 40
 
 static struct fn_node *new_node(struct fn_vfs *vfs, const char *name, enum fn_node_type type,
 				mode_t mode)
@@ -98,41 +99,6 @@ struct fn_node *fn_vfs_lookup(const struct fn_vfs *vfs, const char *path)
 	return n;
 }
 
-/* Walks `path` from `start`, following links in the tree; `depth` counts links followed. */
-static struct fn_node *resolve_from(const struct fn_vfs *vfs, struct fn_node *start,
-				    const char *path, int *depth)
-{
-	char *copy = xstrdup(path), *save = NULL;
-	struct fn_node *n = path[0] == '/' ? vfs->root : start;
-
-	for (char *part = strtok_r(copy, "/", &save); part && n;
-	     part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			n = n->parent ? n->parent : n;
-			continue;
-		}
-		n = fn_vfs_child(n, part);
-		while (n && n->type == FN_NODE_LINK) {
-			if (++*depth > FN_VFS_MAX_LINKS) {
-				n = NULL;
-				break;
-			}
-			n = resolve_from(vfs, n->parent, n->content, depth);
-		}
-	}
-	free(copy);
-	return n;
-}
-
-struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path)
-{
-	int depth = 0;
-
-	return resolve_from(vfs, vfs->root, path, &depth);
-}
-
 char *fn_vfs_path(const struct fn_node *node)
 {
 	size_t len = 0;
@@ -196,24 +162,111 @@ static bool in_proc(const struct fn_node *n)
 	return n->parent && strcmp(n->name, "proc") == 0;
 }
 
-void fn_vfs_node_size(const struct fn_node *n, struct fn_node_size *out)
+int fn_vfs_passthrough_path(const struct fn_node *dir, pid_t reader, char *buf, size_t size)
 {
-	*out = (struct fn_node_size){.blksize = in_proc(n) ? 1024 : 4096};
+	size_t used = 0;
+
+	for (const char *p = dir->passthrough; p && *p; p++) {
+		int n;
+
+		if (p[0] == '%' && p[1] == 'd') {
+			if (reader <= 0)
+				return -ENOENT; /* the reader cannot be told */
+			n = snprintf(buf + used, size - used, "%d", (int)reader);
+			p++;
+		} else {
+			n = snprintf(buf + used, size - used, "%c", *p);
+		}
+		if (n < 0 || (size_t)n >= size - used)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		return -ENOENT;
+	buf[used] = '\0';
+	return 0;
+}
+
+/* Whether the real directory `dir` has a subdirectory `name`. */
+static bool real_has_dir(const char *dir, const char *name, fn_vfs_lstat_fn real_lstat)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path) &&
+	       real_lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A directory's link count as the kernel keeps it: two, and one per subdirectory, the real
+ * directory's among them where it passes one through. */
+static nlink_t dir_nlink(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	bool pass = n->passthrough && fn_vfs_passthrough_path(n, reader, real, sizeof(real)) == 0 &&
+		    real_lstat(real, &st) == 0 && S_ISDIR(st.st_mode);
+	nlink_t links = pass ? st.st_nlink : 2;
+
+	for (size_t i = 0; i < n->n_children; i++) {
+		const struct fn_node *c = n->children[i];
+
+		if (c->type == FN_NODE_DIR && (!pass || !real_has_dir(real, c->name, real_lstat)))
+			links++;
+	}
+	return links;
+}
+
+/* A file whose bytes are a host file's (a real tool behind its shim) looks like that file, under
+ * its own inode and mode. */
+static int backed_stat(const struct fn_node *n, struct stat *st, fn_vfs_lstat_fn real_lstat)
+{
+	if (real_lstat(n->passthrough, st) < 0)
+		return -errno;
+	st->st_ino = n->ino;
+	st->st_dev = 0;
+	st->st_mode = S_IFREG | (n->mode & 07777);
+	return 0;
+}
+
+mode_t fn_vfs_type_bits(const struct fn_node *n)
+{
+	switch (n->type) {
+	case FN_NODE_DIR:
+		return S_IFDIR;
+	case FN_NODE_LINK:
+		return S_IFLNK;
+	default:
+		return S_IFREG;
+	}
+}
+
+int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (n->type == FN_NODE_FILE && n->passthrough)
+		return backed_stat(n, st, real_lstat);
+	st->st_ino = n->ino;
+	st->st_mode = fn_vfs_type_bits(n) | (n->mode & 07777);
+	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n, reader, real_lstat) : 1;
+	st->st_blksize = in_proc(n) || n->style == FN_FILE_PROCFS ? 1024 : 4096;
+	/* kernfs links report 0, other links their length */
 	if (n->type == FN_NODE_LINK && n->style != FN_FILE_SYSFS)
-		out->size = (off_t)n->len; /* kernfs links report 0, other links their length */
+		st->st_size = (off_t)n->len;
 	if (n->type != FN_NODE_FILE)
-		return;
+		return 0;
 	switch (n->style) {
 	case FN_FILE_PROCFS:
 		break;
 	case FN_FILE_SYSFS:
-		out->size = 4096;
+		st->st_size = 4096;
 		break;
 	case FN_FILE_SYSFS_BIN:
-		out->size = (off_t)n->len;
+		st->st_size = (off_t)n->len;
 		break;
 	default:
-		out->size = (off_t)n->len;
-		out->blocks = (long long)((n->len + 4095) / 4096 * 8);
+		/* whole 4 KiB blocks, counted in 512-byte units, as a disk file has them */
+		st->st_size = (off_t)n->len;
+		st->st_blocks = (blkcnt_t)((n->len + 4095) / 4096 * 8);
 	}
+	return 0;
 }

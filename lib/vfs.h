@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "identity.h"
@@ -61,19 +62,11 @@ struct fn_node *fn_vfs_add_dir(struct fn_vfs *vfs, struct fn_node *dir, const ch
 			       mode_t mode);
 
 /* Lookups. fn_vfs_child: one name in a directory. fn_vfs_lookup: an absolute path, without
- * following links. fn_vfs_resolve: an absolute path, following links that stay inside the tree. */
+ * following links (view_walk.h follows them). */
 struct fn_node *fn_vfs_child(const struct fn_node *dir, const char *name);
 struct fn_node *fn_vfs_lookup(const struct fn_vfs *vfs, const char *path);
-struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
-
-/* The real PCI devices and drivers stay visible beside a fake NIC's: the tree's
- * /sys/devices/pci0000:00, /sys/bus/pci/devices and /sys/bus/pci/drivers pass the real
- * directories' entries through. Returns how many of them the tree has. */
-size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs);
-/* The directories fn_vfs_pass_real_pci covers, as "sys/..." paths relative to /. */
-extern const char *const fn_vfs_pci_dirs[];
 
 /* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics/,
  * speed and duplex become links to the kernel's own files of the link of that name
@@ -81,16 +74,23 @@ extern const char *const fn_vfs_pci_dirs[];
  * tell. */
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 
+/* The real directory a passthrough directory stands for, for reader `reader` (its "%d");
+ * -ENOENT when the pattern needs a reader and there is none, -ENAMETOOLONG. */
+int fn_vfs_passthrough_path(const struct fn_node *dir, pid_t reader, char *buf, size_t size);
+
+/* S_IFDIR, S_IFLNK or S_IFREG. */
+mode_t fn_vfs_type_bits(const struct fn_node *n);
+/* How the real filesystem is asked, bypassing whatever the caller interposes (the preload
+ * library answers lstat itself). */
+typedef int (*fn_vfs_lstat_fn)(const char *path, struct stat *st);
 /* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
  * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other
  * links their length; static files (/etc) their length in whole 4 KiB blocks, counted in 512-byte
- * units as on disk. fakefs and the preload library both answer with these. */
-struct fn_node_size {
-	off_t size;
-	long long blocks;
-	long blksize;
-};
-void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
+ * units as on disk; directories two links and one per subdirectory, a passthrough directory's
+ * real ones included; a file backed by a host file that file's attributes. st_dev and the times
+ * are the caller's (zero here). fakefs and the preload library both answer with it. Returns 0 or
+ * -errno (a backing file that is gone). */
+int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st);
 
 /* Per-area builders, called by fn_vfs_build. */
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -1,6 +1,7 @@
 /* /proc/net in the virtual tree: the files the identity defines; every other entry comes from the
  * reader's own /proc/PID/net through the directory's passthrough. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "render.h"
 #include "util.h"
@@ -30,6 +31,21 @@ static bool has_wireless(const struct fn_identity *id)
 	return false;
 }
 
+/* The kernel's UTS name: run sets it in its UTS namespace, and the preload library, which has
+ * none, answers with this file. */
+static void add_hostname(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	struct fn_node *sys, *kernel;
+	char *text;
+
+	if (!id->hostname[0])
+		return;
+	sys = fn_vfs_add_dir(vfs, fn_vfs_lookup(vfs, "/proc"), "sys", 0555);
+	kernel = fn_vfs_add_dir(vfs, sys, "kernel", 0555);
+	text = xasprintf("%s\n", id->hostname);
+	fn_vfs_add_file(vfs, kernel, "hostname", 0644, FN_FILE_PROCFS, text, strlen(text));
+}
+
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	struct fn_node *proc = fn_vfs_mkdir_p(vfs, "/proc");
@@ -54,4 +70,5 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		text = fn_buf_steal(&b, &len);
 		fn_vfs_add_file(vfs, net, proc_net_files[i].name, 0444, FN_FILE_PROCFS, text, len);
 	}
+	add_hostname(vfs, id);
 }

@@ -56,8 +56,10 @@ static unsigned char node_dtype(const struct fn_node *n)
 /* The real entries a passthrough directory adds after the synthetic ones. */
 static void add_real(struct fake_dir *fd, const struct fn_node *dir)
 {
-	const char *real = strstr(dir->passthrough, "%d") ? "/proc/self/net" : dir->passthrough;
-	DIR *d = FN_REAL(opendir)(real);
+	char real[PATH_MAX];
+	DIR *d = fn_vfs_passthrough_path(dir, getpid(), real, sizeof(real)) == 0
+		     ? FN_REAL(opendir)(real)
+		     : NULL;
 	struct dirent64 *e;
 
 	if (!d)
@@ -90,17 +92,14 @@ FN_EXPORT DIR *opendir(const char *path)
 
 	fn_view_lookup(AT_FDCWD, path, true, &v);
 	switch (v.kind) {
-	case FN_VIEW_NONE:
+	case FN_WALK_NONE:
 		return FN_REAL(opendir)(path);
-	case FN_VIEW_REAL:
+	case FN_WALK_REAL:
 		return FN_REAL(opendir)(v.real);
-	case FN_VIEW_ERROR:
+	case FN_WALK_ERROR:
 		errno = v.err;
 		return NULL;
-	case FN_VIEW_HOSTNAME:
-		errno = ENOTDIR;
-		return NULL;
-	case FN_VIEW_NODE:
+	case FN_WALK_NODE:
 		break;
 	}
 	if (v.node->type != FN_NODE_DIR) {

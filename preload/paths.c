@@ -178,7 +178,7 @@ static int view_access(int dirfd, const char **path, int how, int flags)
 		errno = EROFS;
 		return -1;
 	}
-	if ((how & X_OK) && v.kind == FN_VIEW_NODE && v.node->type == FN_NODE_FILE &&
+	if ((how & X_OK) && v.kind == FN_WALK_NODE && v.node->type == FN_NODE_FILE &&
 	    !(v.node->mode & 0111)) {
 		errno = EACCES;
 		return -1;
@@ -212,7 +212,7 @@ static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len
 	case -1:
 		return -1;
 	}
-	if (v.kind != FN_VIEW_NODE || v.node->type != FN_NODE_LINK) {
+	if (v.kind != FN_WALK_NODE || v.node->type != FN_NODE_LINK) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -258,16 +258,14 @@ FN_EXPORT char *realpath(const char *path, char *resolved)
 
 	fn_view_lookup(AT_FDCWD, path, true, &v);
 	switch (v.kind) {
-	case FN_VIEW_NONE:
+	case FN_WALK_NONE:
 		return FN_REAL(realpath)(path, resolved);
-	case FN_VIEW_REAL:
+	case FN_WALK_REAL:
 		return FN_REAL(realpath)(v.real, resolved);
-	case FN_VIEW_ERROR:
+	case FN_WALK_ERROR:
 		errno = v.err;
 		return NULL;
-	case FN_VIEW_HOSTNAME:
-		return FN_REAL(realpath)(path, resolved);
-	case FN_VIEW_NODE:
+	case FN_WALK_NODE:
 		break;
 	}
 	return node_realpath(v.node, resolved);

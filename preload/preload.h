@@ -8,6 +8,7 @@
 
 #include "identity.h"
 #include "vfs.h"
+#include "view_walk.h"
 
 /* The symbols a target may bind to; everything else in the library stays hidden. */
 #define FN_EXPORT __attribute__((visibility("default")))
@@ -31,17 +32,9 @@ struct fn_preload {
  * being loaded (the loader's own file calls must reach the real files). */
 const struct fn_preload *fn_preload_state(void);
 
-/* How a path looks through the view. */
-enum fn_view_kind {
-	FN_VIEW_NONE,	  /* not ours: the real call with the caller's path */
-	FN_VIEW_NODE,	  /* a node of the tree */
-	FN_VIEW_REAL,	  /* a real file, reached by another path (passthrough or a link) */
-	FN_VIEW_ERROR,	  /* fails with `err` */
-	FN_VIEW_HOSTNAME, /* /proc/sys/kernel/hostname: the identity's UTS name */
-};
-
+/* How a path looks through the view (view_walk.h). */
 struct fn_view {
-	enum fn_view_kind kind;
+	enum fn_walk_kind kind;
 	struct fn_node *node;
 	int err;
 	char real[4096];
@@ -50,13 +43,13 @@ struct fn_view {
 /* Looks `path` (relative to dirfd) up through the view; `follow` says whether a final link is
  * followed. */
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v);
-/* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind NODE or HOSTNAME),
+/* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind FN_WALK_NODE),
  * 0 when the real call must run with `*path` (redirected into the real tree where needed), -1 with
  * errno set when the view refuses it. */
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v);
 
-/* The stat of a virtual node (or of the hostname file when node is NULL). */
-void fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
+/* The stat of a virtual node (lib/vfs.c's), on the view's device; 0, or -1 with errno set. */
+int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
 /* Opens a virtual node as the target would; returns an fd or -1 with errno set. */
 int fn_view_open(const struct fn_view *v, int flags);
 

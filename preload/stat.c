@@ -29,8 +29,7 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 		return -1;
 	}
 	state = fn_preload_state();
-	fn_view_stat(state, v.kind == FN_VIEW_NODE ? v.node : NULL, st);
-	return 0;
+	return fn_view_stat(state, v.node, st);
 }
 
 static void to_stat64(const struct stat *in, struct stat64 *out)

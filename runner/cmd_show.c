@@ -8,12 +8,15 @@
 #include "cli.h"
 #include "util.h"
 #include "vfs.h"
+#include "view.h"
+#include "view_walk.h"
 
 static void usage(FILE *out)
 {
-	fputs("usage: fakenet show [--identity FILE] [PATH...]\n"
+	fputs("usage: fakenet show [--identity FILE] [--mounts] [PATH...]\n"
 	      "Without PATH, lists every file the target would see. With PATH, prints a file's\n"
-	      "content exactly, or a directory's entries one per line.\n",
+	      "content exactly, or a directory's entries one per line. --mounts lists the real\n"
+	      "paths the view covers for the identity, with their kind (dir, file or link).\n",
 	      out);
 }
 
@@ -30,9 +33,20 @@ static void list_files(const struct fn_node *n)
 		list_files(n->children[i]);
 }
 
+/* The table's mounts (lib/view.c) the identity's tree holds: "PATH KIND". */
+static void list_mounts(const struct fn_vfs *vfs)
+{
+	static const char *const kinds[] = {
+	    [FN_MOUNT_DIR] = "dir", [FN_MOUNT_FILE] = "file", [FN_MOUNT_LINK] = "link"};
+
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_mount_in_tree(vfs, &fn_view_mounts[i]))
+			printf("%s %s\n", fn_view_mounts[i].path, kinds[fn_view_mounts[i].kind]);
+}
+
 static int show_path(const struct fn_vfs *vfs, const char *path)
 {
-	const struct fn_node *n = path[0] == '/' ? fn_vfs_resolve(vfs, path) : NULL;
+	const struct fn_node *n = path[0] == '/' ? fn_view_resolve(vfs, path) : NULL;
 
 	if (!n) {
 		fn_warn("%s: %s", path, strerror(ENOENT));
@@ -53,9 +67,12 @@ static int show_path(const struct fn_vfs *vfs, const char *path)
 
 int fn_cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"identity", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
+					     {"mounts", no_argument, NULL, 'm'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 	const char *identity = NULL;
+	bool mounts = false;
 	struct fn_identity *id;
 	struct fn_vfs *vfs;
 	int c, status = 0;
@@ -64,6 +81,9 @@ int fn_cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			identity = optarg;
+			break;
+		case 'm':
+			mounts = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -77,7 +97,9 @@ int fn_cmd_show(int argc, char **argv)
 	if (!id)
 		return FN_EXIT_USAGE;
 	vfs = fn_vfs_build(id);
-	if (optind == argc)
+	if (mounts)
+		list_mounts(vfs);
+	else if (optind == argc)
 		list_files(vfs->root);
 	for (int i = optind; i < argc; i++)
 		status |= show_path(vfs, argv[i]);

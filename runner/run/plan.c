@@ -10,6 +10,7 @@
 #include "fakefs.h"
 #include "plan.h"
 #include "util.h"
+#include "view.h"
 
 /* The tools the shim answers to by default; sudo only when asked for by name. */
 static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
@@ -68,11 +69,12 @@ int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec)
 	return 0;
 }
 
-static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
+/* Returns false when the plan is full (never with the mounts the view has). */
+static bool add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
 			bool nofollow, bool read_only, bool optional)
 {
 	if (plan->n_overlays == FN_MAX_OVERLAYS)
-		return;
+		return false;
 	plan->overlays[plan->n_overlays++] = (struct fn_overlay){
 	    .tree_path = tree_path,
 	    .target = target,
@@ -80,11 +82,7 @@ static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const
 	    .read_only = read_only,
 	    .optional = optional,
 	};
-}
-
-static bool tree_has(const struct fn_vfs *vfs, const char *path)
-{
-	return fn_vfs_lookup(vfs, path) != NULL;
+	return true;
 }
 
 static bool has_overlay(const struct fn_child_plan *plan, const char *target)
@@ -149,94 +147,68 @@ static void hide_host_devices(struct fn_child_plan *plan, struct fn_overlay_plan
 		closedir(d);
 }
 
-/* An /etc file of the view. Staged, it is a file of the staging tmpfs at its own path, bound
+/* A static file of the view, staged: a file of the staging tmpfs at its own path, bound
  * read-only as a container runtime binds its /etc/hosts: tmpfs in mountinfo, blocks as on a
  * disk, and no FUSE round trip. */
-static void plan_etc_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
-			  const struct fn_vfs *vfs, const char *tree_path, const char *target,
-			  bool stage)
+static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+		       const struct fn_node *n, const char *path)
 {
-	struct fn_node *n = fn_vfs_lookup(vfs, target);
-
-	if (!n)
-		return;
-	add_overlay(plan, tree_path, target, false, true, true);
-	if (!stage || n->type != FN_NODE_FILE)
+	if (n->type != FN_NODE_FILE)
 		return;
 	plan->overlays[plan->n_overlays - 1].staged = true;
 	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] =
-	    (struct fn_staged_file){.path = target, .content = n->content, .len = n->len};
+	op->staged[op->n_staged++] = (struct fn_staged_file){
+	    .path = path, .content = n->content, .len = n->len, .mode = n->mode};
 }
 
-/* The DMI views. A host without DMI (a VM without SMBIOS) has no such directory to mount on: its
- * parent is overlaid whole instead, passing the real entries through, so nothing real disappears.
- * Mounted before the network views, which may lie below the same parents. */
-static void plan_dmi(struct fn_child_plan *plan, struct fn_vfs *vfs)
+/* Where a mount of the table goes: its path, or, when the host lacks that path and the mount may
+ * cover the parent instead (lib/view.h), the parent, whose real entries then pass through. */
+static const char *mount_target(struct fn_overlay_plan *op, struct fn_vfs *vfs,
+				const struct fn_view_mount *m)
 {
-	static const struct {
-		const char *path, *parent;
-	} dmi[] = {
-	    {"/sys/class/dmi", "/sys/class"},
-	    {"/sys/devices/virtual/dmi", "/sys/devices/virtual"},
-	    {"/sys/firmware/dmi", "/sys/firmware"},
-	};
+	struct fn_node *dir;
 	struct stat st;
+	char *parent;
 
-	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
-		const char *where = dmi[i].path;
-		struct fn_node *dir;
-
-		if (!tree_has(vfs, where))
-			continue;
-		if (stat(where, &st) < 0) {
-			where = dmi[i].parent;
-			dir = fn_vfs_lookup(vfs, where);
-			if (!dir->passthrough)
-				dir->passthrough = xstrdup(where);
-		}
-		add_overlay(plan, where + 1, where, false, false, true);
-	}
+	if (!m->cover_parent || lstat(m->path, &st) == 0)
+		return m->path;
+	parent = xstrndup(m->path, (size_t)(strrchr(m->path, '/') - m->path));
+	dir = fn_vfs_mkdir_p(vfs, parent);
+	if (!dir->passthrough)
+		dir->passthrough = xstrdup(parent);
+	op->device_roots =
+	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
+	op->device_roots[op->n_device_roots++] = parent;
+	return parent;
 }
 
-/* Which real paths get which part of the tree. A fake PCI NIC lives under
- * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
- * binding just those entries needs real ones of that name, so the three directories are overlaid
- * whole instead, passing the real devices and drivers through so nothing real disappears, while
- * the host's own network devices below them stay hidden (hide_host_devices). */
+/* Which real paths get which part of the tree: the view's table (lib/view.c), and the
+ * /sys/devices directories of the host's own network devices, which stay hidden
+ * (hide_host_devices). */
 void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, struct fn_vfs *vfs,
 		      bool isolated, bool stage_etc)
 {
-	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
-						  "/sys/bus/pci/drivers"};
-	static const char *const etc[][2] = {
-	    {"etc/hosts", "/etc/hosts"},
-	    {"etc/hostname", "/etc/hostname"},
-	    {"etc/resolv.conf", "/etc/resolv.conf"},
-	    {"etc/machine-id", "/etc/machine-id"},
-	    {"var/lib/dbus/machine-id", "/var/lib/dbus/machine-id"}};
+	fn_view_pass_real(vfs);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
+		const char *target;
 
-	plan_dmi(plan, vfs);
-
-	/* Isolated, the kernel shows the links itself (netns.c); fakefs keeps /sys/class/net, whose
-	 * links lead there, and what the kernel cannot show (a PCI NIC's device). */
-	if (tree_has(vfs, "/sys/devices/virtual/net") && !isolated)
-		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
-			    false, true);
-	if (fn_vfs_pass_real_pci(vfs)) {
-		overlay_device_root(plan, op, vfs, "pci0000:00");
-		for (size_t i = 1; fn_vfs_pci_dirs[i]; i++)
-			add_overlay(plan, fn_vfs_pci_dirs[i], pci_targets[i], false, false, true);
+		if (!n || m->kernel_uts || (isolated && m->kernel_net) ||
+		    has_overlay(plan, m->path))
+			continue;
+		target = mount_target(op, vfs, m);
+		if (target != m->path) {
+			add_overlay(plan, target + 1, target, false, false, m->optional);
+			continue;
+		}
+		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
+				 m->read_only, m->optional))
+			continue;
+		if (m->staged && stage_etc)
+			stage_file(plan, op, n, m->path);
 	}
 	hide_host_devices(plan, op, vfs);
-	if (tree_has(vfs, "/sys/class/net"))
-		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	/* Served by FUSE, whose files are sized as procfs sizes them (0); a faster tmpfs copy
-	 * would give them sizes and blocks, which the kernel's never have. */
-	if (tree_has(vfs, "/proc/net") && !isolated)
-		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++)
-		plan_etc_file(plan, op, vfs, etc[i][0], etc[i][1], stage_etc);
 }
 
 void fn_overlay_plan_free(struct fn_overlay_plan *op)

@@ -8,6 +8,7 @@
 #include "http_rules.h"
 #include "identity.h"
 #include "vfs.h"
+#include "view_walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,7 +19,7 @@ static void walk(const struct fn_vfs *vfs, const struct fn_node *n)
 	if (path) {
 		if (fn_vfs_lookup(vfs, path) != n)
 			abort();
-		(void)fn_vfs_resolve(vfs, path);
+		(void)fn_view_resolve(vfs, path);
 		free(path);
 	}
 	for (size_t i = 0; i < n->n_children; i++)

@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "vfs.h"
+#include "view_walk.h"
 
 /* An empty tree: just the root, inode 1 as FUSE expects. */
 static struct fn_vfs *empty_tree(void)
@@ -90,14 +91,14 @@ static void test_lookup_does_not_follow_links(void **state)
 static void test_resolve_relative_link(void **state)
 {
 	struct fn_vfs *vfs = *state;
-	struct fn_node *dir = fn_vfs_resolve(vfs, "/sys/class/net/eth0");
-	struct fn_node *addr = fn_vfs_resolve(vfs, "/sys/class/net/eth0/address");
+	struct fn_node *dir = fn_view_resolve(vfs, "/sys/class/net/eth0");
+	struct fn_node *addr = fn_view_resolve(vfs, "/sys/class/net/eth0/address");
 
 	assert_ptr_equal(dir, fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0"));
 	assert_ptr_equal(addr, fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address"));
 	assert_string_equal(addr->content, "02:42:ac:12:00:02\n");
 	/* Back up through a link into the class directory: subsystem/eth0/address. */
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/sys/class/net/eth0/subsystem/eth0/address"), addr);
+	assert_ptr_equal(fn_view_resolve(vfs, "/sys/class/net/eth0/subsystem/eth0/address"), addr);
 }
 
 static void test_resolve_absolute_and_chained_links(void **state)
@@ -105,19 +106,20 @@ static void test_resolve_absolute_and_chained_links(void **state)
 	struct fn_vfs *vfs = *state;
 	struct fn_node *addr = fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address");
 
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/sys/class/net/abs"), addr);
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/sys/class/net/chain"), addr);
+	assert_ptr_equal(fn_view_resolve(vfs, "/sys/class/net/abs"), addr);
+	assert_ptr_equal(fn_view_resolve(vfs, "/sys/class/net/chain"), addr);
 }
 
 static void test_resolve_dots(void **state)
 {
 	struct fn_vfs *vfs = *state;
 
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/sys/./class/../class/net/./eth0/address"),
+	assert_ptr_equal(fn_view_resolve(vfs, "/sys/./class/../class/net/./eth0/address"),
 			 fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address"));
 	/* ".." at the root stays at the root, as in the kernel. */
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/../../etc/hosts"), fn_vfs_lookup(vfs, "/etc/hosts"));
-	assert_ptr_equal(fn_vfs_resolve(vfs, "/sys/class/net/outside"),
+	assert_ptr_equal(fn_view_resolve(vfs, "/../../etc/hosts"),
+			 fn_vfs_lookup(vfs, "/etc/hosts"));
+	assert_ptr_equal(fn_view_resolve(vfs, "/sys/class/net/outside"),
 			 fn_vfs_lookup(vfs, "/etc/hosts"));
 }
 
@@ -125,15 +127,15 @@ static void test_resolve_loops_and_misses_give_null(void **state)
 {
 	struct fn_vfs *vfs = *state;
 
-	assert_null(fn_vfs_resolve(vfs, "/sys/class/net/loop1"));
-	assert_null(fn_vfs_resolve(vfs, "/sys/class/net/eth0/nope"));
-	assert_null(fn_vfs_resolve(vfs, "/etc/hosts/x"));
+	assert_null(fn_view_resolve(vfs, "/sys/class/net/loop1"));
+	assert_null(fn_view_resolve(vfs, "/sys/class/net/eth0/nope"));
+	assert_null(fn_view_resolve(vfs, "/etc/hosts/x"));
 }
 
 static void test_path_of_node(void **state)
 {
 	struct fn_vfs *vfs = *state;
-	char *p = fn_vfs_path(fn_vfs_resolve(vfs, "/sys/class/net/eth0/address"));
+	char *p = fn_vfs_path(fn_view_resolve(vfs, "/sys/class/net/eth0/address"));
 	char *root = fn_vfs_path(vfs->root);
 
 	assert_string_equal(p, "/sys/devices/virtual/net/eth0/address");

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "identity.h"
 #include "vfs.h"
+#include "view_walk.h"
 
 static const char identity_yaml[] = "version: 1\n"
 				    "hostname: box\n"
@@ -64,7 +65,7 @@ static int teardown(void **state)
 static const struct fn_node *resolve_file(void **state, const char *path)
 {
 	struct fixture *f = *state;
-	const struct fn_node *n = fn_vfs_resolve(f->vfs, path);
+	const struct fn_node *n = fn_view_resolve(f->vfs, path);
 
 	if (!n)
 		fail_msg("%s does not resolve", path);
@@ -99,7 +100,7 @@ static void assert_link(void **state, const char *path, const char *target)
 	const struct fn_node *n;
 
 	*slash = '\0';
-	n = fn_vfs_child(fn_vfs_resolve(f->vfs, dir), slash + 1);
+	n = fn_vfs_child(fn_view_resolve(f->vfs, dir), slash + 1);
 	free(dir);
 	if (!n)
 		fail_msg("%s is missing", path);
@@ -173,10 +174,10 @@ static void test_pci_nic_reaches_its_pci_function(void **state)
 	/* A NIC the kernel itself named ethN: NET_NAME_ENUM, as on the captured host. */
 	assert_attr(state, "/sys/class/net/eth2/name_assign_type", 0444, "1\n");
 	assert_attr(state, "/sys/class/net/eth2/addr_assign_type", 0444, "0\n");
-	driver = fn_vfs_resolve(f->vfs, "/sys/class/net/eth2/device/driver");
+	driver = fn_view_resolve(f->vfs, "/sys/class/net/eth2/device/driver");
 	assert_non_null(driver);
 	assert_ptr_equal(driver, fn_vfs_lookup(f->vfs, "/sys/bus/pci/drivers/e1000e"));
-	subsystem = fn_vfs_resolve(f->vfs, "/sys/class/net/eth2/subsystem");
+	subsystem = fn_view_resolve(f->vfs, "/sys/class/net/eth2/subsystem");
 	assert_ptr_equal(subsystem, fn_vfs_lookup(f->vfs, "/sys/class/net"));
 	assert_null(fn_vfs_lookup(f->vfs, "/sys/class/net/eth2/wireless"));
 }
@@ -184,7 +185,7 @@ static void test_pci_nic_reaches_its_pci_function(void **state)
 static void test_wireless_has_wiphy_and_no_link_settings(void **state)
 {
 	struct fixture *f = *state;
-	const struct fn_node *wireless = fn_vfs_resolve(f->vfs, "/sys/class/net/wlan0/wireless");
+	const struct fn_node *wireless = fn_view_resolve(f->vfs, "/sys/class/net/wlan0/wireless");
 
 	assert_non_null(wireless);
 	assert_int_equal(wireless->type, FN_NODE_DIR);
@@ -201,7 +202,7 @@ static void check_subtree(const struct fn_vfs *vfs, const struct fn_node *n)
 {
 	char *path = fn_vfs_path(n);
 
-	if (n->type == FN_NODE_LINK && !fn_vfs_resolve(vfs, path))
+	if (n->type == FN_NODE_LINK && !fn_view_resolve(vfs, path))
 		fail_msg("%s -> %s leaves the tree", path, n->content);
 	if (n->type == FN_NODE_FILE && n->mode != 0444 && n->mode != 0644)
 		fail_msg("%s has mode %o", path, (unsigned)n->mode);

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# Every real path the view covers (the table of lib/view.c, as `fakenet show --mounts` lists it for
+# an identity): its lstat (type, mode, size, blocks, block size, links), its link target, and for a
+# directory each entry's lstat and link target, are the same under --backend fuse and --backend
+# preload, and the kernel's own in a network namespace built like the identity
+# (tests/lib/netns-from-identity.py). fakenet runs inside that namespace with --net host, so what
+# the view passes through (the other /proc/net files, the real PCI devices) is that namespace's
+# too. An /etc file's attributes are those of a file of the same bytes on disk.
+#
+# One difference is known and checked as such: under --net host FUSE cannot mount a directory over
+# the kernel's /proc/net link, so it mounts a link of its own there, leading to the view; the
+# preload backend keeps the kernel's. Not compared: the link count of /sys/devices/virtual/net
+# itself, where the kernel counts the devices of every namespace on the machine (the test
+# namespaces of whatever else runs) though it lists only its own.
+
+load lib/common
+
+setup() {
+	require_fakenet_env
+	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	netns_tool="$top/tests/lib/netns-from-identity.py"
+	ns="fnview$$"
+	dump="$BATS_TEST_TMPDIR/dump.sh"
+	cat >"$dump" <<'EOF'
+# dump.sh PATH...: "PATH TYPE MODE SIZE BLOCKS BLKSIZE LINKS [-> TARGET]" for each PATH, for the
+# directory a link leads to, and for each entry of a directory, sorted.
+entry() {
+	printf '%s %s' "$1" "$(stat -c '%F %a %s %b %o %h' "$1" 2>&1)"
+	[ -L "$1" ] && printf ' -> %s' "$(readlink "$1")"
+	echo
+}
+for p; do
+	entry "$p"
+	[ -d "$p/" ] || continue
+	[ -L "$p" ] && entry "$p/"
+	ls -A "$p/" | LC_ALL=C sort | while read -r e; do entry "$p/$e"; done
+done
+EOF
+}
+
+teardown() {
+	[ -n "${ns_up:-}" ] && "$PYTHON" "$netns_tool" down "$ns" 2>/dev/null
+	true
+}
+
+# mounts IDENTITY KIND...: the table's paths the identity's view holds, of those kinds.
+mounts() {
+	local identity=$1
+	shift
+	"$FAKENET" show --identity "$identity" --mounts | while read -r path kind; do
+		case " $* " in *" $kind "*) echo "$path" ;; esac
+	done
+}
+
+# view_dump IDENTITY BACKEND PATH...: the dump as a target of that backend sees it, inside $ns.
+view_dump() {
+	local identity=$1 backend=$2
+	shift 2
+	ip netns exec "$ns" "$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+		-- sh "$dump" "$@"
+}
+
+# The known difference: FUSE's own link over /proc/net, which must still lead to the view.
+mask_fuse_proc_net() {
+	sed -E 's#^(/proc/net symbolic link 777) [0-9]+ (.*) -> .*#\1 * \2 -> *#'
+}
+
+mask_machine_wide() {
+	sed -E 's#^(/sys/devices/virtual/net directory( [0-9]+){4}) [0-9]+$#\1 *#'
+}
+
+# compare_with_kernel IDENTITY: /proc, /sys and their entries under both backends and the kernel.
+compare_with_kernel() {
+	local identity=$1 paths
+	"$PYTHON" "$netns_tool" up "$identity" "$ns"
+	ns_up=1
+	# Not the machine's DMI, which this host's kernel may not have at all (tests/system-dmi.bats
+	# checks it with dmidecode), nor the machine id files (/var/lib/dbus/machine-id).
+	mapfile -t paths < <(mounts "$identity" dir link file | grep -v -e '^/etc/' -e '/dmi$' \
+		-e '/machine-id$')
+	[ "${#paths[@]}" -ge 4 ] || { echo "too few paths: ${paths[*]}"; return 1; }
+	ip netns exec "$ns" sh "$dump" "${paths[@]}" | mask_machine_wide >"$BATS_TEST_TMPDIR/kernel"
+	view_dump "$identity" preload "${paths[@]}" | mask_machine_wide >"$BATS_TEST_TMPDIR/preload"
+	view_dump "$identity" fuse "${paths[@]}" | mask_machine_wide >"$BATS_TEST_TMPDIR/fuse"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/kernel")" -gt 40 ] || { echo "kernel dump too short"; return 1; }
+	diff -u "$BATS_TEST_TMPDIR/kernel" "$BATS_TEST_TMPDIR/preload" || {
+		echo "^^^ preload differs from the kernel"
+		return 1
+	}
+	diff -u <(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/kernel") \
+		<(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/fuse") || {
+		echo "^^^ fuse differs from the kernel"
+		return 1
+	}
+	# Masked above, so checked here: FUSE's /proc/net is a link, and it leads to the view.
+	grep -q '^/proc/net symbolic link 777 [0-9]* 0 [0-9]* 1 -> .' "$BATS_TEST_TMPDIR/fuse"
+}
+
+@test "docker.yaml: every /proc and /sys path of the table is the kernel's under both backends" {
+	compare_with_kernel "$top/identities/docker.yaml"
+}
+
+@test "multi-nic.yaml: every /proc and /sys path of the table is the kernel's under both backends" {
+	compare_with_kernel "$top/identities/multi-nic.yaml"
+}
+
+@test "/etc files of the table stat as a disk file of the same bytes, under both backends" {
+	local identity="$top/identities/docker.yaml" p name backend
+	mapfile -t paths < <(mounts "$identity" file | grep '^/etc/')
+	[ "${#paths[@]}" -ge 3 ]
+	for backend in fuse preload; do
+		for p in "${paths[@]}"; do
+			name=$(basename "$p")
+			"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- cat "$p" >"$BATS_TEST_TMPDIR/$name"
+			[ -s "$BATS_TEST_TMPDIR/$name" ]
+			# systemd writes the machine id read-only (0444); the others are 0644.
+			if [ "$name" = machine-id ]; then
+				chmod 0444 "$BATS_TEST_TMPDIR/$name"
+			else
+				chmod 0644 "$BATS_TEST_TMPDIR/$name"
+			fi
+			(cd "$BATS_TEST_TMPDIR" && sh "$dump" "$name") | sed "s#^$name #$p #" \
+				>"$BATS_TEST_TMPDIR/disk"
+			"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- sh "$dump" "$p" >"$BATS_TEST_TMPDIR/view"
+			diff -u "$BATS_TEST_TMPDIR/disk" "$BATS_TEST_TMPDIR/view" ||
+				{ echo "^^^ $backend: $p differs from a disk file"; return 1; }
+		done
+	done
+}
+
+@test "office.yaml (PCI NICs): every path of the table is the same under both backends" {
+	local identity="$top/tests/identities/office.yaml" paths
+	mapfile -t paths < <(mounts "$identity" dir link file)
+	# The PCI directories are in the table and in this identity's view.
+	printf '%s\n' "${paths[@]}" | grep -qx /sys/bus/pci/devices
+	"$FAKENET" run --backend preload --net host --identity "$identity" \
+		-- sh "$dump" "${paths[@]}" >"$BATS_TEST_TMPDIR/preload"
+	"$FAKENET" run --backend fuse --net host --identity "$identity" \
+		-- sh "$dump" "${paths[@]}" >"$BATS_TEST_TMPDIR/fuse"
+	# The host's PCI functions and the identity's NICs besides.
+	[ "$(grep -c '^/sys/bus/pci/devices/' "$BATS_TEST_TMPDIR/preload")" -gt \
+		"$(ls /sys/bus/pci/devices | wc -l)" ]
+	diff -u <(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/preload") \
+		<(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/fuse")
+}

@@ -32,9 +32,11 @@ static const char *const tools[] = {"route",   "arp",	"ifconfig", "netstat", "ip
 				    "nm-tool", "nmcli", "ethtool",  "curl",    "wget", "sudo"};
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
-static const char *const own_dirs[] = {"etc",		"etc/fakenet",		"usr",
-				       "usr/local",	"usr/local/bin",	"usr/local/sbin",
-				       "usr/local/lib", "usr/local/lib/fakenet"};
+static const char *const own_dirs[] = {
+    "etc", "etc/fakenet", "usr", "usr/local", "usr/local/bin", "usr/local/sbin", "usr/local/lib",
+    "usr/local/lib/fakenet",
+    /* D-Bus's copy of the machine id, which an image without D-Bus lacks the place for */
+    "var", "var/lib", "var/lib/dbus"};
 
 /* The shims and the library find /etc/fakenet/identity.yaml themselves (the one identity lookup),
  * so the launcher puts nothing naming fakenet in the environment. */
@@ -589,9 +591,11 @@ static void install_usage(FILE *out)
 	    "Writes the identity into the image tree DIR: /etc/fakenet/identity.yaml, the shims "
 	    "in\n"
 	    "/usr/local/sbin and over the real tools (originals kept as PATH.fakenet-orig), the\n"
-	    "rendered /etc/hosts, /etc/hostname and /etc/resolv.conf, the preload library in\n"
-	    "/etc/ld.so.preload, and the launcher /usr/local/bin/fakenet-launch. Every change is\n"
-	    "listed in DIR/etc/fakenet/installed; `fakenet uninstall --root DIR` takes it back.\n",
+	    "rendered /etc/hosts, /etc/hostname, /etc/resolv.conf and the machine id files, the\n"
+	    "preload library in /etc/ld.so.preload, and the launcher "
+	    "/usr/local/bin/fakenet-launch.\n"
+	    "Every change is listed in DIR/etc/fakenet/installed; `fakenet uninstall --root DIR`\n"
+	    "takes it back.\n",
 	    out);
 }
 

@@ -93,6 +93,19 @@ static bool has_overlay(const struct fn_child_plan *plan, const char *target)
 	return false;
 }
 
+/* The tree's directory at `path` (made if missing) passes the real one's entries through; the
+ * plan keeps `path` (allocated), which its overlay names. */
+static void pass_real_dir(struct fn_overlay_plan *op, struct fn_vfs *vfs, char *path)
+{
+	struct fn_node *dir = fn_vfs_mkdir_p(vfs, path);
+
+	if (!dir->passthrough)
+		dir->passthrough = xstrdup(path);
+	op->device_roots =
+	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
+	op->device_roots[op->n_device_roots++] = path;
+}
+
 /* Overlays /sys/devices/TOP with a view that passes the real devices through: the tree's own
  * devices (a fake PCI NIC) appear there, and the host's network devices below it (their net/
  * and ieee80211/ directories, with the host's MACs) do not (fakefs/passthrough.c). */
@@ -100,19 +113,13 @@ static void overlay_device_root(struct fn_child_plan *plan, struct fn_overlay_pl
 				struct fn_vfs *vfs, const char *top)
 {
 	char *path = xasprintf("/sys/devices/%s", top);
-	struct fn_node *dir;
 	struct stat st;
 
 	if (has_overlay(plan, path) || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(path);
 		return;
 	}
-	dir = fn_vfs_mkdir_p(vfs, path);
-	if (!dir->passthrough)
-		dir->passthrough = xstrdup(path);
-	op->device_roots =
-	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
-	op->device_roots[op->n_device_roots++] = path;
+	pass_real_dir(op, vfs, path);
 	add_overlay(plan, path + 1, path, false, false, true);
 }
 
@@ -166,19 +173,13 @@ static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 static const char *mount_target(struct fn_overlay_plan *op, struct fn_vfs *vfs,
 				const struct fn_view_mount *m)
 {
-	struct fn_node *dir;
 	struct stat st;
 	char *parent;
 
 	if (!m->cover_parent || lstat(m->path, &st) == 0)
 		return m->path;
 	parent = xstrndup(m->path, (size_t)(strrchr(m->path, '/') - m->path));
-	dir = fn_vfs_mkdir_p(vfs, parent);
-	if (!dir->passthrough)
-		dir->passthrough = xstrdup(parent);
-	op->device_roots =
-	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
-	op->device_roots[op->n_device_roots++] = parent;
+	pass_real_dir(op, vfs, parent);
 	return parent;
 }
 

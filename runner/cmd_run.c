@@ -302,6 +302,9 @@ static int prepare(struct run *r)
 	if (r->opts.isolated)
 		fn_vfs_sys_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
+	/* The init mounts the namespace's own links after the view (init.c): nothing to keep, and
+	 * no second sysfs mount for mountinfo to show. */
+	r->plan.n_keep = 0;
 	plan_tool_binds(r);
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;

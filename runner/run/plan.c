@@ -183,6 +183,20 @@ static const char *mount_target(struct fn_overlay_plan *op, struct fn_vfs *vfs,
 	return parent;
 }
 
+/* Under a kernel mode, the kernel's own views below a covered parent stay on top of it. */
+static void keep_kernel_net(struct fn_child_plan *plan, const char *parent)
+{
+	size_t len = strlen(parent);
+
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+
+		if (m->kernel_net && strncmp(m->path, parent, len) == 0 && m->path[len] == '/' &&
+		    plan->n_keep < FN_MAX_KEEP)
+			plan->keep[plan->n_keep++] = m->path;
+	}
+}
+
 /* Which real paths get which part of the tree: the view's table (lib/view.c), and the
  * /sys/devices directories of the host's own network devices, which stay hidden
  * (hide_host_devices). */
@@ -201,6 +215,8 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		target = mount_target(op, vfs, m);
 		if (target != m->path) {
 			add_overlay(plan, target + 1, target, false, false, m->optional);
+			if (isolated)
+				keep_kernel_net(plan, target);
 			continue;
 		}
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,

@@ -57,7 +57,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 # Every tool the multi-call shim answers to; a link per name in build/shims/.
-SHIM_TOOLS := route arp ifconfig netstat ip hostname nm-tool nmcli ethtool curl wget sudo
+SHIM_TOOLS := route arp ifconfig netstat ip hostname nm-tool nmcli ethtool iw curl wget sudo
 
 # Static shims must not drag in an ASan runtime that cannot link statically.
 SHIM_STATIC ?= -static

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "jsonl.h"
+#include "procinfo.h"
 #include "util.h"
 
 /* The tree never changes while mounted. */
@@ -54,7 +55,7 @@ static struct fn_node *node_of(const struct fn_fakefs *fs, fuse_ino_t ino)
 /* A file node whose bytes are a host file's (a real tool behind its shim). */
 static bool is_backed(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough;
+	return n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n);
 }
 
 /* A node's attributes (lib/vfs.c), dated when the tree was served; a backed file keeps its host
@@ -354,38 +355,6 @@ static char *view_path(const struct fn_fakefs *fs, fuse_ino_t ino)
 	return path;
 }
 
-/* The reader's pid as the target sees it (the last NSpid entry: the pid namespace of the run),
- * so it matches the pid a shim logs for itself; 0 when it cannot be told. */
-static pid_t target_pid(pid_t pid, char *comm, size_t comm_size)
-{
-	char path[64], *text = NULL, *line, *end;
-	pid_t inner = 0;
-	size_t len;
-
-	snprintf(comm, comm_size, "?");
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (pid > 0 && fn_read_file(path, &text, &len, 256) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(comm, comm_size, "%s", text);
-	}
-	free(text);
-	text = NULL;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (pid <= 0 || fn_read_file(path, &text, &len, 1 << 16) != 0)
-		return 0;
-	line = strstr(text, "\nNSpid:");
-	if (line) {
-		end = line + 1 + strcspn(line + 1, "\n");
-		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		while (end > line && end[-1] >= '0' && end[-1] <= '9')
-			end--;
-		inner = (pid_t)atoi(end);
-	}
-	free(text);
-	return inner;
-}
-
 /* One "open" event of the audit log; a log that cannot be written never fails the open. The
  * runner's own hidden files (the identity every shim reads) are fakenet's business, not the
  * target's, and are left out. */
@@ -398,7 +367,13 @@ static void log_open(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino)
 
 	if (fs->log_fd < 0 || (ino >= fs->runner_ino && ino < fs->n_ino))
 		return;
-	pid = target_pid(fuse_req_ctx(req)->pid, comm, sizeof(comm));
+	/* The reader's pid as the target sees it (its pid namespace is the run's), so it matches
+	 * the pid a shim logs for itself. */
+	pid = fuse_req_ctx(req)->pid;
+	fn_proc_comm(pid, comm, sizeof(comm));
+	if (!comm[0])
+		snprintf(comm, sizeof(comm), "?");
+	pid = pid > 0 ? fn_proc_inner_pid(pid) : 0;
 	path = view_path(fs, ino);
 	fn_jsonl_event(&j, "open", pid);
 	fn_jsonl_str(&j, "path", path ? path : "?");
@@ -463,6 +438,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, EISDIR);
 	if (is_backed(n))
 		return open_backed(fs, req, n, fi);
+	if (fn_vfs_reads_real(n))
+		return open_real(fs, req, ino, fi);
 	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust

@@ -77,6 +77,20 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 	return n;
 }
 
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl)
+{
+	free(file->passthrough);
+	file->passthrough = xstrdup(tmpl);
+	if (file->style == FN_FILE_STATIC)
+		file->style = FN_FILE_SYSFS;
+	file->read_errno = 0;
+}
+
+bool fn_vfs_reads_real(const struct fn_node *n)
+{
+	return n->type == FN_NODE_FILE && n->passthrough && n->style != FN_FILE_STATIC;
+}
+
 struct fn_node *fn_vfs_mkdir_p(struct fn_vfs *vfs, const char *path)
 {
 	char *copy = xstrdup(path), *save = NULL;
@@ -132,18 +146,31 @@ static void free_node(struct fn_node *n)
 	free(n);
 }
 
-struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
+struct fn_vfs *fn_vfs_new(void)
 {
 	struct fn_vfs *vfs = xcalloc(1, sizeof(*vfs));
 
 	/* FUSE reserves inode 1 for its root; numbering from 1 keeps the two in step. */
 	vfs->next_ino = 1;
 	vfs->root = new_node(vfs, "", FN_NODE_DIR, 0755);
+	return vfs;
+}
+
+struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
+{
+	struct fn_vfs *vfs = fn_vfs_new();
+
 	fn_vfs_build_proc(vfs, id);
 	fn_vfs_build_sys(vfs, id);
 	fn_vfs_build_etc(vfs, id);
 	fn_vfs_build_dmi(vfs, id);
 	return vfs;
+}
+
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	fn_vfs_sys_follow_kernel(vfs, id);
+	fn_vfs_proc_follow_kernel(vfs);
 }
 
 void fn_vfs_free(struct fn_vfs *vfs)
@@ -243,7 +270,7 @@ mode_t fn_vfs_type_bits(const struct fn_node *n)
 int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (n->type == FN_NODE_FILE && n->passthrough)
+	if (n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n))
 		return backed_stat(n, st, real_lstat);
 	st->st_ino = n->ino;
 	st->st_mode = fn_vfs_type_bits(n) | (n->mode & 07777);

@@ -34,7 +34,10 @@ struct fn_node {
 	size_t len;
 	int read_errno; /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
-	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones. */
+	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones.
+	 * A file whose bytes are a real file's: a FN_FILE_STATIC one (a real tool) is that file,
+	 * attributes included; a procfs or sysfs one (fn_vfs_read_real) keeps the tree's
+	 * attributes and is read afresh at every open. */
 	char *passthrough;
 	struct fn_node *parent;
 	struct fn_node **children;
@@ -49,6 +52,8 @@ struct fn_vfs {
 
 /* Builds the whole tree for the identity. */
 struct fn_vfs *fn_vfs_build(const struct fn_identity *id);
+/* A tree with only its root (inode 1), for builders and tests that add nodes by hand. */
+struct fn_vfs *fn_vfs_new(void);
 void fn_vfs_free(struct fn_vfs *vfs);
 
 /* Node construction, used by the builders of each area (vfs_proc.c, vfs_sys.c, vfs_etc.c).
@@ -68,11 +73,19 @@ struct fn_node *fn_vfs_lookup(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
 
-/* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics/,
- * speed and duplex become links to the kernel's own files of the link of that name
- * (/sys/devices/virtual/net/NAME/...), so sysfs tells what /proc/net/dev and the ethtool ioctl
- * tell. */
-void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Makes a procfs or sysfs file read the real file `tmpl` names ("%d" for the reader's pid) at
+ * every open, failing as that file fails, while its lstat stays the tree's. */
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
+/* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
+bool fn_vfs_reads_real(const struct fn_node *n);
+
+/* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
+ * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read
+ * the kernel's own files of the link of that name, as the reader sees them (its
+ * /sys/devices/virtual/net/NAME is its namespace's), so sysfs tells what /proc/net/dev and the
+ * ethtool ioctl tell, with the lstat of a sysfs attribute. Every file of /proc/net reads the
+ * reader's own /proc/PID/net, but for /proc/net/wireless, which a veth's kernel cannot show. */
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 
 /* The real directory a passthrough directory stands for, for reader `reader` (its "%d");
  * -ENOENT when the pattern needs a reader and there is none, -ENAMETOOLONG. */
@@ -97,3 +110,6 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_dmi(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Their parts of fn_vfs_follow_kernel. */
+void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);

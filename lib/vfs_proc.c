@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive.h"
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
@@ -22,14 +23,6 @@ static const struct {
     {"dev_mcast", render_proc_net_dev_mcast},
     {"wireless", render_proc_net_wireless},
 };
-
-static bool has_wireless(const struct fn_identity *id)
-{
-	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
-			return true;
-	return false;
-}
 
 /* The kernel's UTS name: run sets it in its UTS namespace, and the preload library, which has
  * none, answers with this file. */
@@ -62,7 +55,8 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		char *text;
 
 		/* Without a wireless link the kernel's own file (if its config has one) shows. */
-		if (proc_net_files[i].render == render_proc_net_wireless && !has_wireless(id))
+		if (proc_net_files[i].render == render_proc_net_wireless &&
+		    !fn_identity_has_wireless(id))
 			continue;
 
 		fn_buf_init(&b);
@@ -71,4 +65,21 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		fn_vfs_add_file(vfs, net, proc_net_files[i].name, 0444, FN_FILE_PROCFS, text, len);
 	}
 	add_hostname(vfs, id);
+}
+
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs)
+{
+	struct fn_node *net = fn_vfs_lookup(vfs, "/proc/net");
+
+	for (size_t i = 0; net && i < net->n_children; i++) {
+		struct fn_node *n = net->children[i];
+		char *tmpl;
+
+		/* A veth has no wireless extensions: that file stays the identity's. */
+		if (strcmp(n->name, "wireless") == 0)
+			continue;
+		tmpl = xasprintf("/proc/%%d/net/%s", n->name);
+		fn_vfs_read_real(n, tmpl);
+		free(tmpl);
+	}
 }

@@ -27,7 +27,7 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/sys/class/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
     /* Served by FUSE, whose files are sized as procfs sizes them (0); a tmpfs copy would give
      * them sizes and blocks, which the kernel's never have. */
-    {"/proc/net", FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_LINK, .kernel_net = true},
+    {"/proc/net", FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_KERNEL_LINK, .kernel_net = true},
     /* run sets the hostname in its UTS namespace; the preload library answers with the file. */
     {"/proc/sys/kernel/hostname", .kind = FN_MOUNT_FILE, .optional = true, .kernel_uts = true},
     {"/etc/hosts", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,

@@ -15,8 +15,12 @@
 enum fn_mount_kind {
 	FN_MOUNT_DIR,  /* a directory, covered whole: only the tree's entries show */
 	FN_MOUNT_FILE, /* a single file */
-	FN_MOUNT_LINK, /* a link the kernel holds (/proc/net -> self/net): what lies below it is the
-			* tree's, the link itself stays the kernel's where a backend can keep it */
+	FN_MOUNT_LINK, /* a single link of the tree's, over the real path's (which must be no
+			* directory): readlink gives the tree's target */
+	/* A link the kernel keeps to a directory the tree has (/proc/net -> self/net): what lies
+	 * below it is the tree's, the link itself stays the kernel's where a backend can keep it
+	 * (FUSE mounts a link of its own, `tree_path`, which leads to the tree's directory). */
+	FN_MOUNT_KERNEL_LINK,
 };
 
 struct fn_view_mount {

@@ -20,14 +20,23 @@ struct comps {
 	char buf[PATH_MAX];
 };
 
-/* Where the walk is: `path` is canonical (links resolved), "" for the root; `node` is the tree's
- * node there, NULL in the real filesystem. */
-struct pos {
+/* One walk: what it was asked, where it is (`path` canonical, links resolved, "" for the root;
+ * `node` the tree's node there, NULL in the real filesystem), and the next path when a link
+ * restarts it. */
+struct walker {
+	const struct fn_vfs *vfs;
+	unsigned flags;
+	pid_t self;
+	struct fn_walk *out;
 	char path[PATH_MAX];
 	size_t len;
 	struct fn_node *node;
 	bool in_view; /* the walk has been through the view: a real end is FN_WALK_REAL */
+	char next[PATH_MAX];
 };
+
+/* The outcome of one step of a pass: go on, `out` holds the answer, or a link restarts it. */
+enum step { STEP_ON, STEP_END, STEP_RESTART };
 
 static int split(const char *path, struct comps *c)
 {
@@ -47,7 +56,7 @@ static int split(const char *path, struct comps *c)
 	return 0;
 }
 
-/* Appends "/NAME" for each component from `from` on; -ENAMETOOLONG when it does not fit. */
+/* Appends "/NAME" for components [from, to); -ENAMETOOLONG when it does not fit. */
 static int append(char *out, size_t size, size_t *len, const struct comps *c, size_t from,
 		  size_t to)
 {
@@ -61,25 +70,28 @@ static int append(char *out, size_t size, size_t *len, const struct comps *c, si
 	return 0;
 }
 
-static void set_error(struct fn_walk *out, int err)
+static enum step fail(struct walker *w, int err)
 {
-	out->kind = FN_WALK_ERROR;
-	out->err = err;
+	w->out->kind = FN_WALK_ERROR;
+	w->out->err = err;
+	return STEP_END;
 }
 
 /* FN_WALK_REAL: `dir` followed by the components from `from` on. */
-static void set_real(struct fn_walk *out, const char *dir, const struct comps *c, size_t from)
+static enum step end_real(struct walker *w, const char *dir, const struct comps *c, size_t from)
 {
+	struct fn_walk *out = w->out;
 	size_t len = strlen(dir);
 
 	if (len >= out->real_size)
-		return set_error(out, ENAMETOOLONG);
+		return fail(w, ENAMETOOLONG);
 	memcpy(out->real, dir, len + 1);
 	if (append(out->real, out->real_size, &len, c, from, c->n))
-		return set_error(out, ENAMETOOLONG);
+		return fail(w, ENAMETOOLONG);
 	if (len == 0)
 		snprintf(out->real, out->real_size, "/");
 	out->kind = FN_WALK_REAL;
+	return STEP_END;
 }
 
 static bool is_pid(const char *s, pid_t pid)
@@ -91,154 +103,167 @@ static bool is_pid(const char *s, pid_t pid)
 }
 
 /* /proc/self/net, /proc/thread-self/net and /proc/SELF/net are the walker's /proc/net. */
-static bool proc_net_alias(const struct pos *p, pid_t self)
+static bool proc_net_alias(const struct walker *w)
 {
-	const char *q = p->path;
-
-	if (!self || strncmp(q, "/proc/", 6) != 0 || p->len < 10 ||
-	    strcmp(q + p->len - 4, "/net") != 0)
-		return false;
 	char who[24];
-	size_t n = p->len - 10;
+	size_t n = w->len > 10 ? w->len - 10 : 0;
 
-	if (n == 0 || n >= sizeof(who))
+	if (!w->self || n == 0 || n >= sizeof(who) || strncmp(w->path, "/proc/", 6) != 0 ||
+	    strcmp(w->path + w->len - 4, "/net") != 0)
 		return false;
-	memcpy(who, q + 6, n);
+	memcpy(who, w->path + 6, n);
 	who[n] = '\0';
-	return strcmp(who, "self") == 0 || strcmp(who, "thread-self") == 0 || is_pid(who, self);
+	return strcmp(who, "self") == 0 || strcmp(who, "thread-self") == 0 || is_pid(who, w->self);
 }
 
 /* A real position reached a mount of the table: the walk enters the tree there. A link the kernel
  * holds (/proc/net) stays the kernel's when it is the last component and not followed. */
-static void enter_mount(const struct fn_vfs *vfs, struct pos *p, bool last, unsigned flags,
-			pid_t self)
+static void enter_mount(struct walker *w, bool last)
 {
 	const struct fn_view_mount *m;
-	bool alias = proc_net_alias(p, self);
+	bool alias = proc_net_alias(w);
 
-	if (alias) {
-		strcpy(p->path, "/proc/net");
-		p->len = strlen(p->path);
-	}
-	m = fn_view_mount_covering(p->path);
-	if (!m || strcmp(m->path, p->path) != 0)
+	if (alias)
+		w->len = (size_t)snprintf(w->path, sizeof(w->path), "/proc/net");
+	m = fn_view_mount_covering(w->path);
+	if (!m || strcmp(m->path, w->path) != 0)
 		return;
-	if (m->kind == FN_MOUNT_LINK && last && !(flags & FN_WALK_FOLLOW) && !alias)
+	if (m->kind == FN_MOUNT_KERNEL_LINK && last && !(w->flags & FN_WALK_FOLLOW) && !alias)
 		return;
-	p->node = fn_vfs_lookup(vfs, m->path);
-	p->in_view |= p->node != NULL;
+	w->node = fn_vfs_lookup(w->vfs, m->path);
+	w->in_view |= w->node != NULL;
 }
 
-static void go_up(struct pos *p, unsigned flags)
+static void go_up(struct walker *w)
 {
-	while (p->len > 0 && p->path[p->len - 1] != '/')
-		p->len--;
-	if (p->len > 0)
-		p->len--;
-	p->path[p->len] = '\0';
-	if (!p->node)
+	while (w->len > 0 && w->path[w->len - 1] != '/')
+		w->len--;
+	if (w->len > 0)
+		w->len--;
+	w->path[w->len] = '\0';
+	if (!w->node)
 		return;
-	if (p->node->parent)
-		p->node = p->node->parent;
+	if (w->node->parent)
+		w->node = w->node->parent;
 	/* Above a mount's root is the real filesystem again. */
-	if ((flags & FN_WALK_MOUNTS) && !fn_view_mount_covering(p->path))
-		p->node = NULL;
+	if ((w->flags & FN_WALK_MOUNTS) && !fn_view_mount_covering(w->path))
+		w->node = NULL;
 }
 
-/* The path a link leads to, with the components after it: the next path to walk. */
-static int link_target(const struct pos *p, const struct fn_node *link, const struct comps *c,
-		       size_t next, char *out, size_t size)
+/* Restarts at what a link in directory `dir` leads to, with the components after it. */
+static enum step follow(struct walker *w, const char *dir, const struct fn_node *link,
+			const struct comps *c, size_t next)
 {
-	size_t len;
-	int n = link->content[0] == '/' ? snprintf(out, size, "%s", link->content)
-					: snprintf(out, size, "%s/%s", p->path, link->content);
+	const char *t = link->content;
+	int n = t[0] == '/' ? snprintf(w->next, sizeof(w->next), "%s", t)
+			    : snprintf(w->next, sizeof(w->next), "%s/%s", dir, t);
+	size_t len = (size_t)n;
 
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	len = (size_t)n;
-	return append(out, size, &len, c, next, c->n);
+	if (n < 0 || len >= sizeof(w->next) ||
+	    append(w->next, sizeof(w->next), &len, c, next, c->n))
+		return fail(w, ENAMETOOLONG);
+	return STEP_RESTART;
 }
 
-/* One pass over `path`; returns 1 with the next path in `next` when a link restarts the walk. */
-static int walk_once(const struct fn_vfs *vfs, const char *path, unsigned flags, pid_t self,
-		     struct pos *p, struct fn_walk *out, char *next, size_t next_size)
+static bool follows(const struct walker *w, bool last)
+{
+	return !last || (w->flags & FN_WALK_FOLLOW);
+}
+
+/* A step through the real filesystem: the name is appended; at a mount of the table the walk
+ * enters the tree, and a mount that is a link of the tree's is followed from where it stands. */
+static enum step real_step(struct walker *w, const struct comps *c, size_t i)
+{
+	bool last = i + 1 == c->n;
+	size_t dir_len = w->len;
+
+	if (append(w->path, sizeof(w->path), &w->len, c, i, i + 1))
+		return fail(w, ENAMETOOLONG);
+	if (w->flags & FN_WALK_MOUNTS)
+		enter_mount(w, last);
+	if (!w->node || w->node->type != FN_NODE_LINK || !follows(w, last))
+		return STEP_ON;
+	w->path[dir_len] = '\0';
+	return follow(w, w->path, w->node, c, i + 1);
+}
+
+/* A step inside the tree: a child, a link to follow, or a name the tree lacks, which is the
+ * passthrough directory's real one or does not exist. */
+static enum step tree_step(struct walker *w, const struct comps *c, size_t i)
+{
+	struct fn_node *child;
+	char dir[PATH_MAX];
+	int err;
+
+	if (w->node->type != FN_NODE_DIR)
+		return fail(w, ENOTDIR);
+	child = fn_vfs_child(w->node, c->v[i]);
+	if (!child && !w->node->passthrough)
+		return fail(w, ENOENT);
+	if (!child) {
+		err = fn_vfs_passthrough_path(w->node, w->self, dir, sizeof(dir));
+		return err ? fail(w, -err) : end_real(w, dir, c, i);
+	}
+	if (child->type == FN_NODE_LINK && follows(w, i + 1 == c->n))
+		return follow(w, w->path, child, c, i + 1);
+	w->node = child;
+	if (append(w->path, sizeof(w->path), &w->len, c, i, i + 1))
+		return fail(w, ENAMETOOLONG);
+	return STEP_ON;
+}
+
+/* One pass over `path` from the root. */
+static enum step walk_once(struct walker *w, const char *path)
 {
 	struct comps c;
 	int err = split(path, &c);
 
 	if (err)
-		return set_error(out, -err), 0;
-	p->len = 0;
-	p->path[0] = '\0';
-	p->node = (flags & FN_WALK_MOUNTS) ? NULL : vfs->root;
+		return fail(w, -err);
+	w->len = 0;
+	w->path[0] = '\0';
+	w->node = (w->flags & FN_WALK_MOUNTS) ? NULL : w->vfs->root;
 	for (size_t i = 0; i < c.n; i++) {
-		const char *name = c.v[i];
-		bool last = i + 1 == c.n;
-		struct fn_node *child;
-		char dir[PATH_MAX];
+		enum step st = STEP_ON;
 
-		if (strcmp(name, "..") == 0) {
-			go_up(p, flags);
-			continue;
-		}
-		if (!p->node) {
-			if (append(p->path, sizeof(p->path), &p->len, &c, i, i + 1))
-				return set_error(out, ENAMETOOLONG), 0;
-			if (flags & FN_WALK_MOUNTS)
-				enter_mount(vfs, p, last, flags, self);
-			continue;
-		}
-		if (p->node->type != FN_NODE_DIR)
-			return set_error(out, ENOTDIR), 0;
-		child = fn_vfs_child(p->node, name);
-		if (!child) {
-			if (!p->node->passthrough)
-				return set_error(out, ENOENT), 0;
-			err = fn_vfs_passthrough_path(p->node, self, dir, sizeof(dir));
-			if (err)
-				return set_error(out, -err), 0;
-			return set_real(out, dir, &c, i), 0;
-		}
-		if (child->type == FN_NODE_LINK && (!last || (flags & FN_WALK_FOLLOW))) {
-			err = link_target(p, child, &c, i + 1, next, next_size);
-			if (err)
-				return set_error(out, -err), 0;
-			return 1;
-		}
-		p->node = child;
-		if (append(p->path, sizeof(p->path), &p->len, &c, i, i + 1))
-			return set_error(out, ENAMETOOLONG), 0;
+		if (strcmp(c.v[i], "..") == 0)
+			go_up(w);
+		else
+			st = w->node ? tree_step(w, &c, i) : real_step(w, &c, i);
+		if (st != STEP_ON)
+			return st;
 	}
-	if (p->node) {
-		out->kind = FN_WALK_NODE;
-		out->node = p->node;
-	} else if (p->in_view) {
-		set_real(out, p->path, &c, c.n);
+	if (w->node) {
+		w->out->kind = FN_WALK_NODE;
+		w->out->node = w->node;
+	} else if (w->in_view) {
+		return end_real(w, w->path, &c, c.n);
 	}
-	return 0;
+	return STEP_END;
 }
 
 void fn_view_walk(const struct fn_vfs *vfs, const char *path, unsigned flags, pid_t self,
 		  struct fn_walk *out)
 {
-	char bufs[2][PATH_MAX];
-	struct pos p = {.in_view = !(flags & FN_WALK_MOUNTS)};
-	const char *cur = path;
+	/* Two path buffers and the components: too much for the small stacks of some threads. */
+	static __thread struct walker w;
+	char cur[PATH_MAX];
 
+	w = (struct walker){.vfs = vfs, .flags = flags, .self = self, .out = out};
+	w.in_view = !(flags & FN_WALK_MOUNTS);
 	out->kind = FN_WALK_NONE;
 	out->node = NULL;
 	out->err = 0;
-	for (int depth = 0;; depth++) {
-		char *next = bufs[depth & 1];
-
-		if (!walk_once(vfs, cur, flags, self, &p, out, next, sizeof(bufs[0])))
-			return;
-		if (depth == MAX_LINKS)
-			return set_error(out, ELOOP);
+	if (walk_once(&w, path) != STEP_RESTART)
+		return;
+	for (int depth = 1; depth <= MAX_LINKS; depth++) {
 		/* Whatever a link of the tree leads to was reached through the view. */
-		p.in_view = true;
-		cur = next;
+		w.in_view = true;
+		memcpy(cur, w.next, sizeof(cur));
+		if (walk_once(&w, cur) != STEP_RESTART)
+			return;
 	}
+	fail(&w, ELOOP);
 }
 
 struct fn_node *fn_view_resolve(const struct fn_vfs *vfs, const char *path)

@@ -78,14 +78,16 @@ static bool may_reach_tree(const char *p)
 
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		const char *m = fn_view_mounts[i].path;
-		const char *slash = strchr(m + 1, '/');
-		size_t k = 0;
+		size_t k = 1;
 
+		/* Most paths part from most mounts at their first letter. */
+		if (p[1] != m[1])
+			continue;
 		while (m[k] && p[k] == m[k])
 			k++;
 		if (!m[k] && (p[k] == '/' || p[k] == '\0'))
 			return true;
-		same_top |= slash && k > (size_t)(slash - m);
+		same_top |= memchr(m + 1, '/', k - 1) != NULL;
 	}
 	if (BEGINS(p, "/proc/")) {
 		if (proc_net_alias_path(p + 6))

@@ -28,8 +28,9 @@
 #define MAX_ITEMS   128
 
 /* Every name the shim answers to, and where images keep the real tools. */
-static const char *const tools[] = {"route",   "arp",	"ifconfig", "netstat", "ip",   "hostname",
-				    "nm-tool", "nmcli", "ethtool",  "curl",    "wget", "sudo"};
+static const char *const tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
+				    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
+				    "curl",	"wget",	   "sudo"};
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
 static const char *const own_dirs[] = {
@@ -591,11 +592,10 @@ static void install_usage(FILE *out)
 	    "Writes the identity into the image tree DIR: /etc/fakenet/identity.yaml, the shims "
 	    "in\n"
 	    "/usr/local/sbin and over the real tools (originals kept as PATH.fakenet-orig), the\n"
-	    "rendered /etc/hosts, /etc/hostname, /etc/resolv.conf and the machine id files, the\n"
-	    "preload library in /etc/ld.so.preload, and the launcher "
-	    "/usr/local/bin/fakenet-launch.\n"
-	    "Every change is listed in DIR/etc/fakenet/installed; `fakenet uninstall --root DIR`\n"
-	    "takes it back.\n",
+	    "view's static files rendered (/etc/hosts, /etc/hostname, /etc/resolv.conf, ...),\n"
+	    "the preload library in /etc/ld.so.preload, and the launcher\n"
+	    "/usr/local/bin/fakenet-launch. Every change is listed in DIR/etc/fakenet/installed;\n"
+	    "`fakenet uninstall --root DIR` takes it back.\n",
 	    out);
 }
 

@@ -71,9 +71,9 @@ static void usage(FILE *out)
 	    "                   [--backend auto|fuse|preload] [--log FILE] [--shims "
 	    "none|all|LIST]\n"
 	    "                   [--] COMMAND [ARG...]\n"
-	    "Runs COMMAND where /proc/net, /sys/class/net, /etc/hosts, /etc/hostname,\n"
-	    "/etc/resolv.conf, the hostname, the machine id and the DMI (/sys/class/dmi/id, the\n"
-	    "SMBIOS tables) show the identity, with the shims bound over the real tools.\n"
+	    "Runs COMMAND where the view's paths (/proc/net, /sys/class/net, /etc/hosts, ...:\n"
+	    "`fakenet show --mounts` lists them) and the hostname show the identity, with the\n"
+	    "shims bound over the real tools.\n"
 	    "  --identity FILE  the identity (default $FAKENET_IDENTITY, else\n"
 	    "                   /etc/fakenet/identity.yaml if it exists, else built-in "
 	    "docker.yaml)\n"
@@ -300,7 +300,7 @@ static int prepare(struct run *r)
 	}
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
-		fn_vfs_sys_follow_kernel(r->vfs, r->id);
+		fn_vfs_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
 	/* The init mounts the namespace's own links after the view (init.c): nothing to keep, and
 	 * no second sysfs mount for mountinfo to show. */

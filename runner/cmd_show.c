@@ -36,8 +36,10 @@ static void list_files(const struct fn_node *n)
 /* The table's mounts (lib/view.c) the identity's tree holds: "PATH KIND". */
 static void list_mounts(const struct fn_vfs *vfs)
 {
-	static const char *const kinds[] = {
-	    [FN_MOUNT_DIR] = "dir", [FN_MOUNT_FILE] = "file", [FN_MOUNT_LINK] = "link"};
+	static const char *const kinds[] = {[FN_MOUNT_DIR] = "dir",
+					    [FN_MOUNT_FILE] = "file",
+					    [FN_MOUNT_LINK] = "link",
+					    [FN_MOUNT_KERNEL_LINK] = "link"};
 
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
 		if (fn_view_mount_in_tree(vfs, &fn_view_mounts[i]))

@@ -15,7 +15,7 @@
 /* The tools the shim answers to by default; sudo only when asked for by name. */
 static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
 					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "curl",	   "wget"};
+					    "ethtool", "iw",	   "curl",     "wget"};
 
 static bool known_tool(const char *name)
 {
@@ -197,6 +197,18 @@ static void keep_kernel_net(struct fn_child_plan *plan, const char *parent)
 	}
 }
 
+/* Whether a view the kernel shows under a kernel mode still holds a file of the identity's own,
+ * not one that reads the reader's real file (fn_vfs_follow_kernel): a wireless link's
+ * /proc/net/wireless, which no veth has. A file cannot be added to every process's
+ * /proc/PID/net, so the whole directory is then the tree's, passing the reader's own through. */
+static bool holds_own_file(const struct fn_node *dir)
+{
+	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++)
+		if (dir->children[i]->type == FN_NODE_FILE && !fn_vfs_reads_real(dir->children[i]))
+			return true;
+	return false;
+}
+
 /* Which real paths get which part of the tree: the view's table (lib/view.c), and the
  * /sys/devices directories of the host's own network devices, which stay hidden
  * (hide_host_devices). */
@@ -209,7 +221,7 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 		const char *target;
 
-		if (!n || m->kernel_uts || (isolated && m->kernel_net) ||
+		if (!n || m->kernel_uts || (isolated && m->kernel_net && !holds_own_file(n)) ||
 		    has_overlay(plan, m->path))
 			continue;
 		target = mount_target(op, vfs, m);

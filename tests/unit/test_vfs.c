@@ -14,20 +14,6 @@
 #include "vfs.h"
 #include "view_walk.h"
 
-/* An empty tree: just the root, inode 1 as FUSE expects. */
-static struct fn_vfs *empty_tree(void)
-{
-	struct fn_vfs *vfs = xcalloc(1, sizeof(*vfs));
-
-	vfs->next_ino = 1;
-	vfs->root = xcalloc(1, sizeof(*vfs->root));
-	vfs->root->name = xstrdup("");
-	vfs->root->type = FN_NODE_DIR;
-	vfs->root->mode = 0755;
-	vfs->root->ino = vfs->next_ino++;
-	return vfs;
-}
-
 static struct fn_node *add_text(struct fn_vfs *vfs, const char *dir, const char *name,
 				const char *text)
 {
@@ -38,7 +24,7 @@ static struct fn_node *add_text(struct fn_vfs *vfs, const char *dir, const char 
 /* The shape of /sys/class/net: relative links into /sys/devices. */
 static int setup(void **state)
 {
-	struct fn_vfs *vfs = empty_tree();
+	struct fn_vfs *vfs = fn_vfs_new();
 	struct fn_node *class = fn_vfs_mkdir_p(vfs, "/sys/class/net");
 
 	add_text(vfs, "/sys/devices/virtual/net/eth0", "address", "02:42:ac:12:00:02\n");

@@ -1,5 +1,6 @@
 /* The table of the view's mounts (lib/view.c): well-formed entries that never overlap, the mount
  * covering a path, and which of them a tree holds or passes through. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,19 +12,7 @@
 
 #include "util.h"
 #include "view.h"
-
-static struct fn_vfs *empty_tree(void)
-{
-	struct fn_vfs *vfs = xcalloc(1, sizeof(*vfs));
-
-	vfs->next_ino = 1;
-	vfs->root = xcalloc(1, sizeof(*vfs->root));
-	vfs->root->name = xstrdup("");
-	vfs->root->type = FN_NODE_DIR;
-	vfs->root->mode = 0755;
-	vfs->root->ino = vfs->next_ino++;
-	return vfs;
-}
+#include "view_walk.h"
 
 /* Absolute, no trailing '/', no "." or ".." or "//", and no mount inside another: each real path
  * is covered by exactly one entry. */
@@ -56,8 +45,11 @@ static void test_kinds_and_flags_agree(void **state)
 
 		if (m->staged)
 			assert_int_equal(m->kind, FN_MOUNT_FILE);
-		if (m->kind == FN_MOUNT_LINK)
+		if (m->kind == FN_MOUNT_LINK || m->kind == FN_MOUNT_KERNEL_LINK)
 			assert_false(m->follow);
+		/* Only the kernel's links need a node of their own to mount. */
+		if (m->tree_path)
+			assert_int_equal(m->kind, FN_MOUNT_KERNEL_LINK);
 		if (m->pass_real)
 			assert_int_equal(m->kind, FN_MOUNT_DIR);
 		assert_non_null(fn_view_mount_tree_path(m));
@@ -80,14 +72,14 @@ static void test_covering(void **state)
 	assert_null(fn_view_mount_covering("/etc/passwd"));
 	/* /proc/net is a link of the kernel's; its node is the FUSE root's link. */
 	m = fn_view_mount_covering("/proc/net/route");
-	assert_int_equal(m->kind, FN_MOUNT_LINK);
+	assert_int_equal(m->kind, FN_MOUNT_KERNEL_LINK);
 	assert_string_equal(fn_view_mount_tree_path(m), FN_VIEW_PROC_NET_LINK);
 }
 
 /* Only the pass_real directories the tree holds pass their real directory through. */
 static void test_pass_real(void **state)
 {
-	struct fn_vfs *vfs = empty_tree();
+	struct fn_vfs *vfs = fn_vfs_new();
 	struct fn_node *devices = fn_vfs_mkdir_p(vfs, "/sys/bus/pci/devices");
 	struct fn_node *class = fn_vfs_mkdir_p(vfs, "/sys/class/net");
 
@@ -100,6 +92,90 @@ static void test_pass_real(void **state)
 	fn_vfs_free(vfs);
 }
 
+/* A tree shaped like the view's: /sys/class/net/eth0 links into /sys/devices/virtual/net, /proc/net
+ * passes the reader's real one through, and a link loops. */
+static struct fn_vfs *view_tree(void)
+{
+	struct fn_vfs *vfs = fn_vfs_new();
+	struct fn_node *class = fn_vfs_mkdir_p(vfs, "/sys/class/net");
+	struct fn_node *dev = fn_vfs_mkdir_p(vfs, "/sys/devices/virtual/net/eth0");
+	struct fn_node *net = fn_vfs_mkdir_p(vfs, "/proc/net");
+
+	fn_vfs_add_file(vfs, dev, "address", 0444, FN_FILE_SYSFS, xstrdup("x\n"), 2);
+	fn_vfs_add_link(vfs, class, "eth0", "../../devices/virtual/net/eth0");
+	fn_vfs_add_link(vfs, class, "loop", "loop");
+	fn_vfs_add_link(vfs, class, "out", "../../kernel");
+	fn_vfs_add_file(vfs, net, "route", 0444, FN_FILE_PROCFS, xstrdup("r"), 1);
+	net->passthrough = xstrdup("/proc/%d/net");
+	return vfs;
+}
+
+static struct fn_walk walk(const struct fn_vfs *vfs, const char *path, unsigned flags)
+{
+	static char real[4096];
+	struct fn_walk w = {.real = real, .real_size = sizeof(real)};
+
+	fn_view_walk(vfs, path, FN_WALK_MOUNTS | flags, 42, &w);
+	return w;
+}
+
+/* The walk of `path` ends at the real path `want`. */
+static void assert_real(const struct fn_vfs *vfs, const char *path, const char *want)
+{
+	struct fn_walk w = walk(vfs, path, 0);
+
+	assert_int_equal(w.kind, FN_WALK_REAL);
+	assert_string_equal(w.real, want);
+}
+
+static void test_walk_mounts(void **state)
+{
+	struct fn_vfs *vfs = view_tree();
+	struct fn_node *addr = fn_vfs_lookup(vfs, "/sys/devices/virtual/net/eth0/address");
+	char long_path[5000];
+
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	memcpy(long_path, "/sys/class/net/", 15);
+	assert_ptr_equal(walk(vfs, "/sys/class/net/eth0/address", 0).node, addr);
+	assert_ptr_equal(walk(vfs, "/sys//class/./net/eth0/../eth0/address", 0).node, addr);
+	/* Outside every mount, and a mount the tree lacks: the real path as given. */
+	assert_int_equal(walk(vfs, "/sys/class", 0).kind, FN_WALK_NONE);
+	assert_int_equal(walk(vfs, "/etc/passwd", 0).kind, FN_WALK_NONE);
+	assert_int_equal(walk(vfs, "/etc/hosts", 0).kind, FN_WALK_NONE);
+	/* Out of a mount through "..", or through a link of the tree: the real filesystem again. */
+	assert_real(vfs, "/sys/class/net/../block", "/sys/class/block");
+	assert_real(vfs, "/sys/class/net/out/x", "/sys/kernel/x");
+	assert_int_equal(walk(vfs, "/sys/class/net/nope", 0).err, ENOENT);
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0/address/x", 0).err, ENOTDIR);
+	assert_int_equal(walk(vfs, "/sys/class/net/loop", FN_WALK_FOLLOW).err, ELOOP);
+	assert_int_equal(walk(vfs, long_path, 0).err, ENAMETOOLONG);
+	/* A final link is the tree's node unless followed. */
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0", 0).node->type, FN_NODE_LINK);
+	assert_int_equal(walk(vfs, "/sys/class/net/eth0", FN_WALK_FOLLOW).node->type, FN_NODE_DIR);
+	fn_vfs_free(vfs);
+}
+
+/* /proc/net: the kernel's link itself stays real, its aliases are the view, and what the tree
+ * lacks is the reader's own real file. */
+static void test_walk_proc_net(void **state)
+{
+	static const char *const names[] = {"/proc/net/route", "/proc/self/net/route",
+					    "/proc/thread-self/net/route", "/proc/42/net/route"};
+	struct fn_vfs *vfs = view_tree();
+	struct fn_node *route = fn_vfs_lookup(vfs, "/proc/net/route");
+
+	assert_int_equal(walk(vfs, "/proc/net", 0).kind, FN_WALK_NONE);
+	assert_ptr_equal(walk(vfs, "/proc/net", FN_WALK_FOLLOW).node,
+			 fn_vfs_lookup(vfs, "/proc/net"));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_ptr_equal(walk(vfs, names[i], 0).node, route);
+	/* Another process's is its own. */
+	assert_int_equal(walk(vfs, "/proc/43/net/route", 0).kind, FN_WALK_NONE);
+	assert_real(vfs, "/proc/self/net/tcp", "/proc/42/net/tcp");
+	fn_vfs_free(vfs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +183,8 @@ int main(void)
 	    cmocka_unit_test(test_kinds_and_flags_agree),
 	    cmocka_unit_test(test_covering),
 	    cmocka_unit_test(test_pass_real),
+	    cmocka_unit_test(test_walk_mounts),
+	    cmocka_unit_test(test_walk_proc_net),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

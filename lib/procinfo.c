@@ -1,4 +1,4 @@
-/* /proc lookups shared by the connection audit and the resolver's log. */
+/* /proc lookups shared by fakefs's open log, the connection audit and the resolver's log. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

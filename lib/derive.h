@@ -231,3 +231,8 @@ struct fn_drvinfo {
 bool fn_iface_drvinfo(const struct fn_iface *iface, struct fn_drvinfo *out);
 /* ETHTOOL_GLINK: lo always has a link; any other interface has carrier while up. */
 bool fn_iface_has_carrier(const struct fn_iface *iface);
+
+/* The DMI product UUID as the kernel's product_uuid and dmidecode show it: 8-4-4-4-12 lowercase hex
+ * digits, in the order the identity writes it (derive_system.c). */
+#define FN_UUID_STRLEN 37
+const char *fn_dmi_uuid_text(const struct fn_dmi *dmi, char buf[FN_UUID_STRLEN]);

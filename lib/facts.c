@@ -361,6 +361,37 @@ static int http_fact(const struct fn_identity *id, const char *name, struct fn_s
 	return 0;
 }
 
+/* system.machine_id, system.dmi.KEY (a DMI string by its /sys/class/dmi/id name, product_uuid in
+ * lowercase as the kernel and dmidecode show it, chassis_type as a number). */
+static int system_fact(const struct fn_identity *id, const char *name, struct fn_strv *out)
+{
+	const struct fn_dmi *dmi = &id->system.dmi;
+	char text[FN_UUID_STRLEN];
+
+	if (strcmp(name, "machine_id") == 0) {
+		fn_strv_push(out, id->system.machine_id);
+		return 0;
+	}
+	if (strncmp(name, "dmi.", 4) != 0)
+		return -1;
+	name += 4;
+	for (int i = 0; i < FN_DMI_N_STRINGS; i++)
+		if (strcmp(name, fn_dmi_names[i]) == 0) {
+			/* An empty string is SMBIOS's "no string": nothing to find. */
+			if (dmi->str[i][0])
+				fn_strv_push(out, dmi->str[i]);
+			return 0;
+		}
+	if (strcmp(name, "chassis_type") == 0)
+		snprintf(text, sizeof(text), "%u", dmi->chassis_type);
+	else if (strcmp(name, "product_uuid") == 0)
+		fn_dmi_uuid_text(dmi, text);
+	else
+		return -1;
+	fn_strv_push(out, text);
+	return 0;
+}
+
 int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why)
 {
 	*why = NULL;
@@ -416,7 +447,10 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 		return http_fact(id, name, out, why);
 	else if (strncmp(name, "cpu.", 4) == 0 || strncmp(name, "disks", 5) == 0)
 		return fn_fact_system(id, name, out, why);
-	else
+	else if (strncmp(name, "system.", 7) == 0) {
+		if (system_fact(id, name + 7, out) < 0)
+			goto unknown;
+	} else
 		goto unknown;
 	return 0;
 unknown:

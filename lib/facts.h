@@ -31,6 +31,8 @@ char *fn_strv_join(const struct fn_strv *s, const char *sep);
  *   (IPv4 next hops),
  *   dns.nameservers, dns.search, hosts[NAME] (the address NAME resolves to), blocked,
  *   http[URL].body (what the fake curl prints for URL; nothing when it fails),
+ *   system.machine_id, system.dmi.KEY (KEY a file of /sys/class/dmi/id: bios_vendor, ...,
+ *   product_uuid in lowercase, chassis_type; nothing for an empty string),
  *   const:TEXT (the one value TEXT). */
 int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why);
 /* The CPU and disk facts (facts_system.c): "cpu.vendor", "cpu.model_name", "cpu.family",

@@ -26,3 +26,11 @@ void render_iw_link(const struct fn_iface *iface, struct fn_buf *out);
 void render_etc_hosts(const struct fn_identity *id, struct fn_buf *out);
 void render_etc_resolv_conf(const struct fn_identity *id, struct fn_buf *out);
 void render_etc_hostname(const struct fn_identity *id, struct fn_buf *out);
+/* /etc/machine-id and its D-Bus copy /var/lib/dbus/machine-id */
+void render_etc_machine_id(const struct fn_identity *id, struct fn_buf *out);
+
+/* The machine's firmware (render_smbios.c): the SMBIOS 3 structure table and its 64-bit entry
+ * point, binary, as /sys/firmware/dmi/tables holds them; /sys/class/dmi/id/modalias. */
+void render_smbios_table(const struct fn_identity *id, struct fn_buf *out);
+void render_smbios_entry_point(size_t table_len, struct fn_buf *out);
+void render_dmi_modalias(const struct fn_identity *id, struct fn_buf *out);

@@ -57,3 +57,8 @@ void render_etc_hostname(const struct fn_identity *id, struct fn_buf *out)
 {
 	fn_buf_printf(out, "%s\n", id->hostname);
 }
+
+void render_etc_machine_id(const struct fn_identity *id, struct fn_buf *out)
+{
+	fn_buf_printf(out, "%s\n", id->system.machine_id);
+}

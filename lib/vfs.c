@@ -166,6 +166,7 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	fn_vfs_build_etc(vfs, id);
 	fn_vfs_build_cpu(vfs, id);
 	fn_vfs_build_disks(vfs, id);
+	fn_vfs_build_dmi(vfs, id);
 	return vfs;
 }
 
@@ -329,6 +330,9 @@ int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lsta
 		break;
 	case FN_FILE_SYSFS:
 		st->st_size = 4096;
+		break;
+	case FN_FILE_SYSFS_BIN:
+		st->st_size = (off_t)n->len;
 		break;
 	default:
 		/* whole 4 KiB blocks, counted in 512-byte units, as a disk file has them */

@@ -19,9 +19,11 @@ enum fn_node_type {
 
 /* How a file's size and caching look to readers. */
 enum fn_file_style {
-	FN_FILE_STATIC, /* st_size = content length; cacheable (hosts, resolv.conf) */
-	FN_FILE_PROCFS, /* st_size 0, read with direct I/O, as procfs files are */
-	FN_FILE_SYSFS,	/* st_size 4096, read with direct I/O, as sysfs attributes are */
+	FN_FILE_STATIC,	   /* st_size = content length; cacheable (hosts, resolv.conf) */
+	FN_FILE_PROCFS,	   /* st_size 0, read with direct I/O, as procfs files are */
+	FN_FILE_SYSFS,	   /* st_size 4096, read with direct I/O, as sysfs attributes are */
+	FN_FILE_SYSFS_BIN, /* st_size = content length, no blocks, direct I/O: a sysfs binary
+			    * attribute (the DMI tables, whose readers trust st_size) */
 };
 
 struct fn_node {
@@ -136,6 +138,7 @@ int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lsta
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_dmi(struct fn_vfs *vfs, const struct fn_identity *id);
 /* Their parts of fn_vfs_follow_kernel. */
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);

@@ -6,6 +6,11 @@
 
 /* One line per real path the view covers. Order is the order run mounts them in. */
 const struct fn_view_mount fn_view_mounts[] = {
+    /* The machine's firmware identity (system.dmi), which every identity has. /sys/class/dmi/id
+     * is a link into /sys/devices/virtual/dmi; dmidecode reads /sys/firmware/dmi/tables. */
+    {"/sys/class/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
+    {"/sys/devices/virtual/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
+    {"/sys/firmware/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
     {"/sys/devices/virtual/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
      .kernel_net = true},
     /* A fake PCI NIC lives under /sys/devices/pci0000:00/SLOT, with links in
@@ -43,6 +48,11 @@ const struct fn_view_mount fn_view_mounts[] = {
      .staged = true},
     {"/etc/resolv.conf", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
      .staged = true},
+    /* The machine id (system.machine_id), and D-Bus's copy of it. */
+    {"/etc/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
+     .staged = true},
+    {"/var/lib/dbus/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true,
+     .optional = true, .staged = true},
 };
 
 const size_t fn_n_view_mounts = sizeof(fn_view_mounts) / sizeof(fn_view_mounts[0]);

@@ -52,6 +52,10 @@ struct fn_view_mount {
 	/* FUSE cannot hand out a device, so only the preload library answers it (the disks'
 	 * /dev nodes, for their drive ioctls); every other name below it is the real one. */
 	bool preload_only;
+	/* The host may lack the real path altogether (a machine without DMI): then run covers its
+	 * parent instead, passing the parent's real entries through. Such a mount comes before
+	 * every other one below the same parent, which then goes on top of it. */
+	bool cover_parent;
 };
 
 extern const struct fn_view_mount fn_view_mounts[];

@@ -33,9 +33,11 @@ static const char *const tools[] = {"route",	"arp",	   "ifconfig", "netstat", "i
 				    "curl",	"wget",	   "sudo",     "hdparm"};
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
-static const char *const own_dirs[] = {"etc",		"etc/fakenet",		"usr",
-				       "usr/local",	"usr/local/bin",	"usr/local/sbin",
-				       "usr/local/lib", "usr/local/lib/fakenet"};
+static const char *const own_dirs[] = {
+    "etc", "etc/fakenet", "usr", "usr/local", "usr/local/bin", "usr/local/sbin", "usr/local/lib",
+    "usr/local/lib/fakenet",
+    /* D-Bus's copy of the machine id, which an image without D-Bus lacks the place for */
+    "var", "var/lib", "var/lib/dbus"};
 
 /* The shims and the library find /etc/fakenet/identity.yaml themselves (the one identity lookup),
  * so the launcher puts nothing naming fakenet in the environment. */

@@ -304,6 +304,9 @@ static int prepare(struct run *r)
 	if (r->opts.isolated)
 		fn_vfs_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
+	/* The init mounts the namespace's own links after the view (init.c): nothing to keep, and
+	 * no second sysfs mount for mountinfo to show. */
+	r->plan.n_keep = 0;
 	/* Under a namespace of its own the kernel holds the identity; on the host's network only
 	 * the library can answer the kernel's questions for the identity. */
 	if (!r->opts.isolated)

@@ -160,6 +160,47 @@ listing() {
 	"$FAKENET" uninstall --root "$ROOT"
 }
 
+@test "the machine id files: written from the identity, an image's own one given back byte for byte" {
+	local id="$TOP/identities/desktop.yaml" want
+	want=$(identity_fact "$id" 'y["system"]["machine_id"]')
+	# An image with a machine id of its own and a D-Bus directory; the other test image has none.
+	mkdir -p "$ROOT/var/lib/dbus"
+	echo 0123456789abcdef0123456789abcdef >"$ROOT/etc/machine-id"
+	chmod 0444 "$ROOT/etc/machine-id"
+	ln -s /etc/machine-id "$ROOT/var/lib/dbus/machine-id"
+	find "$ROOT" -exec touch -h -d '2020-01-02 03:04:05.123456789' {} +
+	listing "$ROOT" >"$WORK/before"
+	"$FAKENET" install --root "$ROOT" --identity "$id"
+	[ "$(cat "$ROOT/etc/machine-id")" = "$want" ]
+	[ "$(stat -c %a "$ROOT/etc/machine-id")" = 444 ]
+	[ ! -L "$ROOT/var/lib/dbus/machine-id" ]
+	[ "$(cat "$ROOT/var/lib/dbus/machine-id")" = "$want" ]
+	"$FAKENET" uninstall --root "$ROOT"
+	diff -u "$WORK/before" <(listing "$ROOT")
+}
+
+@test "under chroot, the installed preload library gives dmidecode the identity's SMBIOS tables" {
+	require_command chroot coreutils
+	require_root chroot
+	command -v dmidecode >/dev/null || skip "dmidecode is not installed (tools/install-deps)"
+	local id="$TOP/identities/desktop.yaml" k
+	copy_with_libs "$ROOT" "$(command -v dmidecode)"
+	# The chroot has no /sys at all: only the library can answer.
+	[ ! -e "$ROOT/sys" ]
+	"$FAKENET" install --root "$ROOT" --identity "$id"
+	run chroot "$ROOT" "$(command -v dmidecode)" -s system-uuid
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(identity_fact "$id" 'y["system"]["dmi"]["product_uuid"].lower()')" ]
+	for k in baseboard-serial-number:board_serial system-serial-number:product_serial \
+		baseboard-manufacturer:board_vendor; do
+		run chroot "$ROOT" "$(command -v dmidecode)" -s "${k%%:*}"
+		[ "$output" = "$(identity_fact "$id" "y['system']['dmi']['${k#*:}']")" ]
+	done
+	run chroot "$ROOT" /bin/sh -c 'read u </sys/class/dmi/id/product_uuid; echo "$u"'
+	[ "$output" = "$(identity_fact "$id" 'y["system"]["dmi"]["product_uuid"].lower()')" ]
+	"$FAKENET" uninstall --root "$ROOT"
+}
+
 @test "install errors: missing root, not a directory, already installed, usage" {
 	run "$FAKENET" install --root "$WORK/nonexistent"
 	[ "$status" -eq 1 ]

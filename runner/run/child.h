@@ -20,6 +20,7 @@ struct fn_overlay {
 };
 
 #define FN_MAX_OVERLAYS 48
+#define FN_MAX_KEEP	4
 
 /* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
 struct fn_tool_bind {
@@ -41,6 +42,11 @@ struct fn_child_plan {
 	int connlog_fd; /* isolated with --log: where the audit filter's listener goes; -1: none */
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];
 	int n_overlays;
+	/* Real mounts an overlay of their parent would hide but the target must keep seeing (the
+	 * network namespace's own /sys/devices/virtual/net below a covered /sys/devices/virtual):
+	 * put back on top once the overlays are on. */
+	const char *keep[FN_MAX_KEEP];
+	int n_keep;
 	/* The staging tmpfs (staging.h): the shim copies bound over each tool_binds[].target, at
 	 * the same path inside it, and pid 1's executable. -1: none. */
 	int staging_fd;

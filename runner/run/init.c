@@ -105,12 +105,14 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "sethostname", NULL);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail(plan, "mounting /proc for the new pid namespace", NULL);
-	if (plan->isolated && fn_netns_join(plan, &rep) != 0) {
+	if (fn_host_preload_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}
-	if (fn_host_preload_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
-	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
+	/* After the views: the namespace's own links go over /sys/devices/virtual/net even where
+	 * a view took its parent (the DMI directory of a host without DMI). */
+	if (plan->isolated && fn_netns_join(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
 		_exit(125);
 	}

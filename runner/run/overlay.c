@@ -71,15 +71,39 @@ static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, str
 	return err;
 }
 
+/* Clones of plan->keep's mounts, taken before the overlays; -1 where there is none. */
+static void clone_kept(const struct fn_child_plan *plan, int *fds)
+{
+	for (int i = 0; i < plan->n_keep; i++)
+		fds[i] = open_tree(AT_FDCWD, plan->keep[i],
+				   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+}
+
+/* Puts the clones back on top of the overlays; closes them all. */
+static int restore_kept(const struct fn_child_plan *plan, int *fds, int err, struct fn_report *rep)
+{
+	for (int i = 0; i < plan->n_keep; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (!err &&
+		    move_mount(fds[i], "", AT_FDCWD, plan->keep[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			err = -errno;
+			fn_report_setf(rep, FN_REPORT_SETUP, -err, "keeping %s over the view",
+				       plan->keep[i]);
+		}
+		close(fds[i]);
+	}
+	return err;
+}
+
 int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	for (int i = 0; i < plan->n_overlays; i++) {
-		int err = apply_one(plan->mnt_fd, plan->staging_fd, &plan->overlays[i], rep);
+	int kept[FN_MAX_KEEP], err = 0;
 
-		if (err)
-			return err;
-	}
-	return 0;
+	clone_kept(plan, kept);
+	for (int i = 0; i < plan->n_overlays && !err; i++)
+		err = apply_one(plan->mnt_fd, plan->staging_fd, &plan->overlays[i], rep);
+	return restore_kept(plan, kept, err, rep);
 }
 
 /* The shim copy at the same path in the staging tmpfs goes over the real file, read-only: mountinfo

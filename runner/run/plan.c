@@ -93,6 +93,19 @@ static bool has_overlay(const struct fn_child_plan *plan, const char *target)
 	return false;
 }
 
+/* The tree's directory at `path` (made if missing) passes the real one's entries through; the
+ * plan keeps `path` (allocated), which its overlay names. */
+static void pass_real_dir(struct fn_overlay_plan *op, struct fn_vfs *vfs, char *path)
+{
+	struct fn_node *dir = fn_vfs_mkdir_p(vfs, path);
+
+	if (!dir->passthrough)
+		dir->passthrough = xstrdup(path);
+	op->device_roots =
+	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
+	op->device_roots[op->n_device_roots++] = path;
+}
+
 /* Overlays /sys/devices/TOP with a view that passes the real devices through: the tree's own
  * devices (a fake PCI NIC) appear there, and the host's network devices below it (their net/
  * and ieee80211/ directories, with the host's MACs) do not (fakefs/passthrough.c). */
@@ -100,19 +113,13 @@ static void overlay_device_root(struct fn_child_plan *plan, struct fn_overlay_pl
 				struct fn_vfs *vfs, const char *top)
 {
 	char *path = xasprintf("/sys/devices/%s", top);
-	struct fn_node *dir;
 	struct stat st;
 
 	if (has_overlay(plan, path) || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(path);
 		return;
 	}
-	dir = fn_vfs_mkdir_p(vfs, path);
-	if (!dir->passthrough)
-		dir->passthrough = xstrdup(path);
-	op->device_roots =
-	    xreallocarray(op->device_roots, op->n_device_roots + 1, sizeof(*op->device_roots));
-	op->device_roots[op->n_device_roots++] = path;
+	pass_real_dir(op, vfs, path);
 	add_overlay(plan, path + 1, path, false, false, true);
 }
 
@@ -157,8 +164,37 @@ static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 		return;
 	plan->overlays[plan->n_overlays - 1].staged = true;
 	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] =
-	    (struct fn_staged_file){.path = path, .content = n->content, .len = n->len};
+	op->staged[op->n_staged++] = (struct fn_staged_file){
+	    .path = path, .content = n->content, .len = n->len, .mode = n->mode};
+}
+
+/* Where a mount of the table goes: its path, or, when the host lacks that path and the mount may
+ * cover the parent instead (lib/view.h), the parent, whose real entries then pass through. */
+static const char *mount_target(struct fn_overlay_plan *op, struct fn_vfs *vfs,
+				const struct fn_view_mount *m)
+{
+	struct stat st;
+	char *parent;
+
+	if (!m->cover_parent || lstat(m->path, &st) == 0)
+		return m->path;
+	parent = xstrndup(m->path, (size_t)(strrchr(m->path, '/') - m->path));
+	pass_real_dir(op, vfs, parent);
+	return parent;
+}
+
+/* Under a kernel mode, the kernel's own views below a covered parent stay on top of it. */
+static void keep_kernel_net(struct fn_child_plan *plan, const char *parent)
+{
+	size_t len = strlen(parent);
+
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+
+		if (m->kernel_net && strncmp(m->path, parent, len) == 0 && m->path[len] == '/' &&
+		    plan->n_keep < FN_MAX_KEEP)
+			plan->keep[plan->n_keep++] = m->path;
+	}
 }
 
 /* Whether a view the kernel shows under a kernel mode still holds a file of the identity's own,
@@ -183,11 +219,19 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		const struct fn_view_mount *m = &fn_view_mounts[i];
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
+		const char *target;
 
 		if (!n || m->kernel_uts || (isolated && m->kernel_net && !holds_own_file(n)) ||
 		    m->preload_only || has_overlay(plan, m->path) ||
 		    (m->host_may_lack && access(m->path, F_OK) != 0))
 			continue;
+		target = mount_target(op, vfs, m);
+		if (target != m->path) {
+			add_overlay(plan, target + 1, target, false, false, m->optional);
+			if (isolated)
+				keep_kernel_net(plan, target);
+			continue;
+		}
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))
 			continue;

@@ -14,7 +14,8 @@
 #define FN_MAX_SHIM_TOOLS 16
 
 /* What the overlays of the tree need kept: the static /etc files of the staging tmpfs, and the
- * /sys/devices/TOP paths overlaid (their tree paths point in). */
+ * paths overlaid that the table does not name (their tree paths point in): /sys/devices/TOP, and
+ * the parents of DMI directories the host lacks. */
 struct fn_overlay_plan {
 	struct fn_staged_file *staged;
 	size_t n_staged;

@@ -78,9 +78,15 @@ static int write_file(int dir, const struct fn_staged_file *f)
 
 	if ((err = make_parents(dir, rel)))
 		return err;
-	out = openat(dir, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	out = openat(dir, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return -errno;
+	/* Not through openat's mode, which the umask would cut. */
+	if (fchmod(out, f->mode) < 0) {
+		err = -errno;
+		close(out);
+		return err;
+	}
 	while (done < f->len) {
 		ssize_t n = write(out, f->content + done, f->len - done);
 

@@ -10,6 +10,7 @@ struct fn_staged_file {
 	const char *path;
 	const char *content;
 	size_t len;
+	mode_t mode; /* the view's (0444 for /etc/machine-id) */
 };
 
 struct fn_staging {

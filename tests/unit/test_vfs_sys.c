@@ -204,9 +204,11 @@ static void check_subtree(const struct fn_vfs *vfs, const struct fn_node *n)
 
 	if (n->type == FN_NODE_LINK && !fn_view_resolve(vfs, path))
 		fail_msg("%s -> %s leaves the tree", path, n->content);
-	if (n->type == FN_NODE_FILE && n->mode != 0444 && n->mode != 0644)
+	/* 0400: the root-only DMI serials, UUID and tables, as the kernel has them. */
+	if (n->type == FN_NODE_FILE && n->mode != 0444 && n->mode != 0644 && n->mode != 0400)
 		fail_msg("%s has mode %o", path, (unsigned)n->mode);
-	if (n->type == FN_NODE_FILE && n->style != FN_FILE_SYSFS)
+	/* Binary attributes (the SMBIOS tables) are sized by their content. */
+	if (n->type == FN_NODE_FILE && n->style != FN_FILE_SYSFS && n->style != FN_FILE_SYSFS_BIN)
 		fail_msg("%s is not a sysfs-style file", path);
 	free(path);
 	for (size_t i = 0; i < n->n_children; i++)

@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# The machine id and the firmware identity (DMI strings, SMBIOS tables) a target sees, read by the
+# real tools: dmidecode on fakenet's tables (from a dump and inside `fakenet run` under both
+# backends), python reading /sys/class/dmi/id, cat of the machine-id files. Every expected value
+# comes from the identity written here (or a held-out one), never from fakenet's own output; the
+# host has no DMI of its own, and its machine id must never show.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+# dmidecode -s KEYWORD and the identity key it reports.
+keywords="bios-vendor=bios_vendor bios-version=bios_version bios-release-date=bios_date
+system-manufacturer=sys_vendor system-product-name=product_name system-version=product_version
+system-serial-number=product_serial system-sku-number=product_sku system-family=product_family
+baseboard-manufacturer=board_vendor baseboard-product-name=board_name
+baseboard-version=board_version baseboard-serial-number=board_serial
+baseboard-asset-tag=board_asset_tag chassis-manufacturer=chassis_vendor
+chassis-version=chassis_version chassis-serial-number=chassis_serial
+chassis-asset-tag=chassis_asset_tag"
+
+setup() {
+	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	command -v dmidecode >/dev/null || skip "dmidecode is not installed (tools/install-deps)"
+	id="$BATS_TEST_TMPDIR/machine.yaml"
+	# Values no default and no shipped identity has; quoted where YAML would read a number.
+	cat >"$id" <<'EOF'
+version: 1
+hostname: bench-7
+interfaces:
+  - {name: eth0, mac: 02:42:ac:11:00:07, addresses: [172.17.0.7/16]}
+system:
+  machine_id: 5b0e7c2d9a1f4e3b8c6d0a2f1e4b7c93
+  dmi:
+    bios_vendor: Insyde Corp.
+    bios_version: "F.44"
+    bios_date: 12/01/2020
+    sys_vendor: HP
+    product_name: HP ProBook 450 G7
+    product_version: SBKPF
+    product_serial: 5CD0347XYZ
+    product_uuid: 3A6B8E21-7C4D-4F0A-9B2E-5D8C1F3A7E64
+    product_sku: 8VU79EA#ABD
+    product_family: 103C_5336AN HP ProBook
+    board_vendor: HP
+    board_name: "8723"
+    board_version: KBC Version 23.52.00
+    board_serial: PKBLL028JFX1AB
+    board_asset_tag: ""
+    chassis_type: 10
+    chassis_vendor: HP
+    chassis_version: Chassis Version
+    chassis_serial: 5CD0347XYZ
+    chassis_asset_tag: 5CD0347XYZ-AT
+EOF
+}
+
+# fact EXPR: a value of the test identity.
+fact() {
+	identity_fact "$id" "$1"
+}
+
+# dmi_fact KEY: what dmidecode reports for a DMI string of the identity; SMBIOS gives an empty
+# string no number, which dmidecode prints as "Not Specified".
+dmi_fact() {
+	local v
+	v=$(fact "y['system']['dmi']['$1']")
+	printf '%s\n' "${v:-Not Specified}"
+}
+
+# check_keywords CMD...: every `CMD -s KEYWORD` prints the identity's value.
+check_keywords() {
+	local pair got want bad=0
+	for pair in $keywords; do
+		got=$("$@" -s "${pair%%=*}") || return 1
+		want=$(dmi_fact "${pair#*=}")
+		if [ "$got" != "$want" ]; then
+			echo "# dmidecode -s ${pair%%=*}: got '$got', want '$want'"
+			bad=1
+		fi
+	done
+	got=$("$@" -s system-uuid)
+	want=$(fact "y['system']['dmi']['product_uuid'].lower()")
+	[ "$got" = "$want" ] || { echo "# system-uuid: got '$got', want '$want'" && bad=1; }
+	# SMBIOS chassis type 10 is "Notebook" (DSP0134, 7.4.1).
+	got=$("$@" -s chassis-type)
+	[ "$got" = Notebook ] || { echo "# chassis-type: got '$got'" && bad=1; }
+	return $bad
+}
+
+# make_dump IDENTITY OUT: the view's two table files as `dmidecode --dump-bin` lays them out: the
+# entry point at 0 with the table's address set to 32 (and its checksum redone), the table at 32.
+make_dump() {
+	"$FAKENET" show --identity "$1" /sys/firmware/dmi/tables/smbios_entry_point >"$2.ep"
+	"$FAKENET" show --identity "$1" /sys/firmware/dmi/tables/DMI >"$2.table"
+	"$PYTHON" - "$2" <<'EOF'
+import struct, sys
+out = sys.argv[1]
+ep = bytearray(open(out + ".ep", "rb").read())
+table = open(out + ".table", "rb").read()
+assert ep[:5] == b"_SM3_" and len(ep) == ep[6] == 0x18, "not a 64-bit entry point"
+assert sum(ep) % 256 == 0, "the entry point's checksum is wrong"
+assert struct.unpack_from("<I", ep, 0x0C)[0] == len(table), "the table's size disagrees"
+ep[0x10:0x18] = struct.pack("<Q", 32)
+ep[5] = 0
+ep[5] = -sum(ep) & 0xFF
+open(out, "wb").write(bytes(ep).ljust(32, b"\0") + table)
+EOF
+}
+
+@test "dmidecode --from-dump decodes the rendered tables: every -s keyword is the identity's" {
+	make_dump "$id" "$BATS_TEST_TMPDIR/dump"
+	check_keywords dmidecode --from-dump "$BATS_TEST_TMPDIR/dump"
+}
+
+@test "dmidecode --from-dump: types 0, 1, 2, 3 and the end of table, nothing it warns about" {
+	make_dump "$id" "$BATS_TEST_TMPDIR/dump"
+	run --separate-stderr dmidecode --from-dump "$BATS_TEST_TMPDIR/dump"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "# stderr: $stderr" && return 1; }
+	[[ "$output" == *"SMBIOS 3."*" present."* ]]
+	for type in 0 1 2 3 127; do
+		grep -q "^Handle 0x[0-9A-F]*, DMI type $type, " <<<"$output"
+	done
+	# Anything dmidecode cannot make sense of it reports in the output itself.
+	if grep -Ei 'invalid|wrong|bad|truncated|<OUT OF SPEC>|unknown' <<<"$output"; then
+		return 1
+	fi
+	run dmidecode --from-dump "$BATS_TEST_TMPDIR/dump" -t 0,1,2,3
+	[ "$status" -eq 0 ]
+	grep -q "UUID: $(fact "y['system']['dmi']['product_uuid'].lower()")" <<<"$output"
+	grep -q "Type: Notebook" <<<"$output"
+}
+
+@test "dmidecode --from-dump on the held-out office.yaml and on the shipped identities" {
+	local f
+	make_dump "$top/tests/identities/office.yaml" "$BATS_TEST_TMPDIR/office"
+	run dmidecode --from-dump "$BATS_TEST_TMPDIR/office" -s system-uuid
+	[ "$output" = "$(identity_fact "$top/tests/identities/office.yaml" \
+		"y['system']['dmi']['product_uuid'].lower()")" ]
+	run dmidecode --from-dump "$BATS_TEST_TMPDIR/office" -s baseboard-serial-number
+	[ "$output" = "$(identity_fact "$top/tests/identities/office.yaml" \
+		"y['system']['dmi']['board_serial']")" ]
+	for f in docker desktop multi-nic; do
+		make_dump "$top/identities/$f.yaml" "$BATS_TEST_TMPDIR/$f"
+		run --separate-stderr dmidecode --from-dump "$BATS_TEST_TMPDIR/$f"
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		grep -q "^End Of Table" <<<"$output"
+	done
+}
+
+# inside BACKEND CMD...: CMD inside `fakenet run` with the test identity (no network of its own:
+# what is checked here is the same under every network mode).
+inside() {
+	local backend=$1
+	shift
+	"$FAKENET" run --identity "$id" --net host --shims none --backend "$backend" -- "$@"
+}
+
+# Reads /sys/class/dmi/id the way a python agent does; prints NAME=VALUE lines and the modes.
+py_dmi='import os
+d = "/sys/class/dmi/id"
+for name in sorted(os.listdir(d)):
+    p = os.path.join(d, name)
+    if os.path.isfile(p) and name not in ("uevent", "modalias"):
+        print("%s=%s %o" % (name, open(p).read().rstrip("\n"), os.stat(p).st_mode & 0o777))'
+
+# want_python_dmi: those lines as the identity and the kernel's modes (dmi-id.c) make them.
+want_python_dmi() {
+	"$PYTHON" - "$id" <<'EOF'
+import sys, yaml
+dmi = yaml.safe_load(open(sys.argv[1]))["system"]["dmi"]
+root_only = {"product_serial", "product_uuid", "board_serial", "chassis_serial"}
+for name in sorted(dmi):
+    value = str(dmi[name]).lower() if name == "product_uuid" else str(dmi[name])
+    print("%s=%s %o" % (name, value, 0o400 if name in root_only else 0o444))
+EOF
+}
+
+@test "fakenet run (FUSE): dmidecode reads the identity from /sys/firmware/dmi/tables" {
+	require_fakenet_env
+	check_keywords inside fuse dmidecode
+	run inside fuse dmidecode
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Getting SMBIOS data from sysfs."* ]]
+}
+
+@test "fakenet run --backend preload: dmidecode's reads of the tables are redirected" {
+	require_fakenet_env
+	check_keywords inside preload dmidecode
+	run inside preload dmidecode -t 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Getting SMBIOS data from sysfs."* ]]
+}
+
+@test "python reads /sys/class/dmi/id: every string, the UUID and the kernel's modes, both backends" {
+	require_fakenet_env
+	local backend
+	want_python_dmi >"$BATS_TEST_TMPDIR/want"
+	for backend in fuse preload; do
+		inside "$backend" "$PYTHON" -c "$py_dmi" >"$BATS_TEST_TMPDIR/got"
+		diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	done
+	run inside fuse readlink /sys/class/dmi/id
+	[ "$output" = ../../devices/virtual/dmi/id ]
+	run inside fuse cat /sys/devices/virtual/dmi/id/sys_vendor
+	[ "$output" = "$(fact "y['system']['dmi']['sys_vendor']")" ]
+}
+
+@test "the machine id: both files hold the identity's, under both backends; the host's never shows" {
+	require_fakenet_env
+	local backend want host
+	want=$(fact "y['system']['machine_id']")
+	host=$(cat /etc/machine-id 2>/dev/null || true)
+	for backend in fuse preload; do
+		run inside "$backend" cat /etc/machine-id /var/lib/dbus/machine-id
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want"$'\n'"$want" ]
+		if [ -n "$host" ]; then
+			run inside "$backend" sh -c 'cat /etc/machine-id /var/lib/dbus/machine-id
+				cat /sys/class/dmi/id/* 2>/dev/null; dmidecode'
+			if grep -qi "$host" <<<"$output"; then
+				echo "# the host's machine id shows under $backend"
+				return 1
+			fi
+		fi
+	done
+}
+
+@test "an identity without system: a machine id of its own, not the host's, and a DMI that decodes" {
+	require_fakenet_env
+	local host got again
+	host=$(cat /etc/machine-id 2>/dev/null || true)
+	got=$("$FAKENET" run --identity "$top/identities/docker.yaml" --net host --shims none -- \
+		cat /etc/machine-id)
+	[[ "$got" =~ ^[0-9a-f]{32}$ ]]
+	[ "$got" != "$host" ]
+	# The same identity shows the same id every time.
+	again=$("$FAKENET" run --identity "$top/identities/docker.yaml" --net host --shims none \
+		--backend preload -- cat /var/lib/dbus/machine-id)
+	[ "$got" = "$again" ]
+	run "$FAKENET" run --identity "$top/identities/docker.yaml" --net host --shims none -- \
+		dmidecode -s system-uuid
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
+}
+
+@test "isolated: the DMI views do not hide the namespace's own /sys/devices/virtual/net" {
+	require_fakenet_env
+	run "$FAKENET" run --identity "$id" --net isolated --shims none -- sh -c \
+		'cat /sys/class/dmi/id/product_name; ls /sys/devices/virtual/net; grep " /sys/devices/virtual/net " /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(fact "y['system']['dmi']['product_name']")" ]
+	# The kernel's sysfs of the namespace: its lo and the identity's eth0, nothing of the host's.
+	[ "${lines[1]}" = eth0 ]
+	[ "${lines[2]}" = lo ]
+	[[ "${lines[3]}" == *" - sysfs "* ]]
+}
+
+@test "fakenet check's built-in battery reads the machine id and DMI through every source, both backends" {
+	require_fakenet_env
+	local backend
+	for backend in fuse preload; do
+		"$FAKENET" check --identity "$id" --net host --backend "$backend" --format json \
+			>"$BATS_TEST_TMPDIR/check.json" || true
+		# What each probe saw, against the identity's own values (not the check's "expected").
+		"$PYTHON" - "$id" "$BATS_TEST_TMPDIR/check.json" <<'PY'
+import json, sys, yaml
+sysd = yaml.safe_load(open(sys.argv[1]))["system"]
+report = json.load(open(sys.argv[2]))
+want = {"system.machine_id": sysd["machine_id"]}
+for key, value in sysd["dmi"].items():
+    want["system.dmi." + key] = str(value).lower() if key == "product_uuid" else str(value)
+probes = [p for p in report["probes"] if p["expect"].startswith("system.")]
+sources = {p["name"] for p in probes}
+for needed in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/sys/class/dmi/id/product_uuid",
+               "dmidecode -s system-uuid", "dmidecode -t 1 | grep 'UUID: '",
+               "dmidecode -s baseboard-serial-number", "python3 reads /sys/class/dmi/id/product_uuid"):
+    assert needed in sources, "no probe " + needed
+bad = [p for p in probes if p["verdict"] != "ok" or p["seen"] != [want[p["expect"]]]]
+for p in bad:
+    print("# %s: %s saw %s, identity %s" % (p["name"], p["verdict"], p["seen"], want[p["expect"]]))
+sys.exit(1 if bad else 0)
+PY
+	done
+}

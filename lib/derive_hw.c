@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "util.h"
 
 static const char *const e1000e_stats[] = {"rx_packets",
 					   "tx_packets",
@@ -169,7 +170,7 @@ static const struct fn_nic_model models[] = {
      mac80211_stats},
 };
 
-#define N_MODELS (sizeof(models) / sizeof(models[0]))
+#define N_MODELS (N_ELEMENTS(models))
 
 static const struct fn_nic_model *model_of(const char *driver, unsigned vendor, unsigned device)
 {

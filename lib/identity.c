@@ -60,7 +60,7 @@ const char *fn_embedded_identity(const char *name, size_t *len)
 	    {"multi-nic.yaml", fn_embedded_multi_nic_yaml, fn_embedded_multi_nic_yaml_end},
 	};
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(files); i++) {
 		size_t stem = strlen(files[i].name) - strlen(".yaml");
 
 		/* "docker" names the same file as "docker.yaml". */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pid1.h"
+#include "util.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -101,7 +102,7 @@ void fn_pid1_supervise(char **argv)
 	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	for (bool target_alive = true;;) {
 		siginfo_t si;

@@ -194,7 +194,7 @@ char *fn_shipped_locate(const char *name, int mode)
 	if (!slash)
 		return NULL;
 	slash[1] = '\0';
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(rel); i++) {
 		char *path = xasprintf("%s%s%s", exe, rel[i], name);
 		char *real = realpath(path, NULL);
 

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* The number of elements of an array (not a pointer). */
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The program name used as the prefix of every message ("fakenet", "route", ...). */
 extern const char *fn_progname;
 

@@ -2,6 +2,7 @@
  */
 #include "render.h"
 #include "vfs.h"
+#include "util.h"
 
 typedef void (*etc_renderer)(const struct fn_identity *id, struct fn_buf *out);
 
@@ -18,7 +19,7 @@ void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	struct fn_node *etc = fn_vfs_mkdir_p(vfs, "/etc");
 
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(etc_files); i++) {
 		struct fn_buf b;
 		size_t len;
 		char *text;

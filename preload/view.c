@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "preload.h"
+#include "util.h"
 
 #define MAX_COMPONENTS 64
 #define MAX_LINKS      40
@@ -107,7 +108,7 @@ static bool hostname_file(const struct comps *c)
 /* How many leading components name an owned root, or 0. */
 static size_t owned_root(const struct comps *c, char *root, size_t len)
 {
-	for (size_t i = 0; i < sizeof(owned_roots) / sizeof(owned_roots[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(owned_roots); i++) {
 		struct comps r;
 
 		split(owned_roots[i], &r);

@@ -65,9 +65,9 @@ struct plan {
 	const char *root_path;
 	struct item items[MAX_ITEMS];
 	size_t n;
-	bool made_dir[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	bool made_dir[N_ELEMENTS(own_dirs)];
 	/* own_dirs and the manifest, resolved inside the tree (rootpath.h) */
-	char *own_rel[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	char *own_rel[N_ELEMENTS(own_dirs)];
 	char *manifest_rel;
 	/* The existing directories install changes, with their mtimes, which uninstall puts back
 	 * once their entries are as they were. */
@@ -230,7 +230,7 @@ static void add_tool_links(struct plan *p)
 	size_t n_seen = 0;
 	bool real_sudo = false;
 
-	for (size_t d = 0; d < sizeof(tool_dirs) / sizeof(tool_dirs[0]); d++) {
+	for (size_t d = 0; d < N_ELEMENTS(tool_dirs); d++) {
 		char *name = xasprintf("%s/sudo", tool_dirs[d]),
 		     *rel = in_root(p->root, p->root_path, name);
 
@@ -238,7 +238,7 @@ static void add_tool_links(struct plan *p)
 		free(rel);
 		free(name);
 	}
-	for (size_t t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
+	for (size_t t = 0; t < N_ELEMENTS(tools); t++) {
 		bool is_sudo = strcmp(tools[t], "sudo") == 0;
 		char *rel = xasprintf("usr/local/sbin/%s", tools[t]);
 
@@ -247,7 +247,7 @@ static void add_tool_links(struct plan *p)
 		free(rel);
 		if (is_sudo)
 			continue;
-		for (size_t d = 0; d < sizeof(tool_dirs) / sizeof(tool_dirs[0]); d++) {
+		for (size_t d = 0; d < N_ELEMENTS(tool_dirs); d++) {
 			struct stat st;
 			bool dup = false;
 
@@ -329,7 +329,7 @@ static void note_dir(struct plan *p, const char *rel)
 
 static void note_dirs(struct plan *p)
 {
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		note_dir(p, p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++)
 		note_dir(p, p->items[i].rel);
@@ -338,7 +338,7 @@ static void note_dirs(struct plan *p)
 
 static int make_dirs(struct plan *p)
 {
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++) {
 		struct stat st;
 
 		if (fstatat(p->root, p->own_rel[i], &st, 0) == 0) {
@@ -436,7 +436,7 @@ static void undo(struct plan *p)
 		free(tmp);
 		free(orig);
 	}
-	for (size_t i = sizeof(own_dirs) / sizeof(own_dirs[0]); i-- > 0;)
+	for (size_t i = N_ELEMENTS(own_dirs); i-- > 0;)
 		if (p->made_dir[i])
 			unlinkat(p->root, p->own_rel[i], AT_REMOVEDIR);
 	for (size_t i = 0; i < p->n_dirs; i++) {
@@ -453,7 +453,7 @@ static char *manifest_text(const struct plan *p, size_t *len)
 
 	fn_buf_init(&b);
 	fn_buf_puts(&b, MANIFEST_V "\n");
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		if (p->made_dir[i])
 			fn_buf_printf(&b, "dir %s\n", p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++) {
@@ -478,7 +478,7 @@ static void free_plan(struct plan *p)
 	}
 	for (size_t i = 0; i < p->n_dirs; i++)
 		free(p->dirs[i]);
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		free(p->own_rel[i]);
 	free(p->manifest_rel);
 	if (p->root >= 0)
@@ -638,7 +638,7 @@ int fn_cmd_install(int argc, char **argv)
 	p.root = open_root("install", root);
 	if (p.root < 0)
 		return 1;
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		p.own_rel[i] = in_root(p.root, root, own_dirs[i]);
 	p.manifest_rel = in_root(p.root, root, MANIFEST);
 	if (exists_at(p.root, p.manifest_rel)) {

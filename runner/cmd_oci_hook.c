@@ -164,8 +164,7 @@ static char *server_name(struct hook *h, const char *path, int flags)
 {
 	int fd;
 
-	if (h->n_fds == sizeof(h->fds) / sizeof(h->fds[0]) ||
-	    (fd = open(path, flags | O_PATH | O_CLOEXEC)) < 0)
+	if (h->n_fds == N_ELEMENTS(h->fds) || (fd = open(path, flags | O_PATH | O_CLOEXEC)) < 0)
 		return NULL;
 	h->fds[h->n_fds++] = fd;
 	return xasprintf("/proc/self/fd/%d", fd);

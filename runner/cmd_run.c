@@ -379,7 +379,7 @@ static void forwarded_set(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(forwarded); i++)
 		sigaddset(set, forwarded[i]);
 }
 
@@ -509,7 +509,7 @@ static int start_audit(struct run *r)
 /* The namespaces' and the resolver's descriptors stay the runner's: the init closes its copies. */
 static void hold_net_fds(struct run *r)
 {
-	size_t max = sizeof(r->plan.runner_fds) / sizeof(r->plan.runner_fds[0]);
+	size_t max = N_ELEMENTS(r->plan.runner_fds);
 
 	for (size_t i = 0; i < r->net.n_held && (size_t)r->plan.n_runner_fds < max - 4; i++)
 		r->plan.runner_fds[r->plan.n_runner_fds++] = r->net.held[i];

@@ -296,7 +296,7 @@ int fn_cmd_verify(int argc, char **argv)
 	check_rules(&t, &nl, AF_INET6, "IPv6");
 	fn_rtnl_close(&nl);
 	check_nftables(&t);
-	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(outside); i++)
 		check_no_route(&t, outside[i]);
 	check_resolvers(&t, resolv_conf);
 	printf("1..%d\n", t.n);

@@ -27,6 +27,7 @@
 #include "procinfo.h"
 #include "netaddr.h"
 #include "netns.h"
+#include "util.h"
 
 #if defined(__x86_64__)
 #define AUDIT_ARCH_SELF AUDIT_ARCH_X86_64
@@ -68,7 +69,7 @@ static int install_filter(void)
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	struct sock_fprog prog = {.len = N_ELEMENTS(code), .filter = code};
 
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			    &prog);

@@ -834,7 +834,7 @@ void fn_net_release(struct fn_net *net)
 	if (net->filter)
 		fn_filter_stop(net->filter);
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(fds); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;

@@ -25,6 +25,7 @@
 #include "asker.h"
 #include "netns.h"
 #include "rtnl.h"
+#include "util.h"
 
 #define MAX_CONNS     64
 #define HALF_BUF      16384
@@ -267,7 +268,7 @@ static void follow_ports(struct forwarder *f)
 		    listed(f->refused, f->n_refused, s.ports[k]))
 			continue;
 		if ((fd = make_listener(f, s.ports[k])) < 0) {
-			if (f->n_refused < sizeof(f->refused) / sizeof(f->refused[0]))
+			if (f->n_refused < N_ELEMENTS(f->refused))
 				f->refused[f->n_refused++] = s.ports[k];
 			continue;
 		}

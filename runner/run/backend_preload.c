@@ -32,7 +32,7 @@ static bool takes_value(const char *opt)
 	    "--identity",   "--net",	 "--log", "--shims", "--backend", "--allow",
 	    "--allow-host", "--publish", "-i",	  "-n",	     "-l",	  "-s"};
 
-	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(with_value); i++)
 		if (strcmp(opt, with_value[i]) == 0)
 			return true;
 	return false;

@@ -20,7 +20,7 @@ static bool known_tool(const char *name)
 {
 	if (strcmp(name, "sudo") == 0)
 		return true;
-	for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(default_tools); i++)
 		if (strcmp(name, default_tools[i]) == 0)
 			return true;
 	return false;
@@ -49,7 +49,7 @@ int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec)
 	if (strcmp(spec, "none") == 0)
 		return 0;
 	if (strcmp(spec, "all") == 0) {
-		for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
+		for (size_t i = 0; i < N_ELEMENTS(default_tools); i++)
 			tp->tools[tp->n_tools++] = default_tools[i];
 		/* A real sudo keeps its own policy; where there is none, the shim lets scripts
 		 * that say `sudo nm-tool` work. */
@@ -200,7 +200,7 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 	 * would give them sizes and blocks, which the kernel's never have. */
 	if (tree_has(vfs, "/proc/net") && !isolated)
 		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-	for (size_t i = 0; i < sizeof(etc) / sizeof(etc[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(etc); i++)
 		plan_etc_file(plan, op, vfs, etc[i][0], etc[i][1], stage_etc);
 }
 

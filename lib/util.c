@@ -16,7 +16,12 @@ static void out_of_memory(void)
 	static const char msg[] = "fakenet: out of memory\n";
 
 	(void)!write(2, msg, sizeof(msg) - 1);
-	_exit(125);
+	_exit(FN_EXIT_OWN);
+}
+
+int fn_exec_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
 }
 
 void *xmalloc(size_t n)

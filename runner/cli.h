@@ -4,16 +4,9 @@
 #include <stddef.h>
 
 #include "identity.h"
+#include "util.h"
 
 #define FAKENET_VERSION "0.1.0"
-
-/* Exit statuses of `run` (the chroot/env/docker convention) and of the other commands. */
-enum {
-	FN_EXIT_USAGE = 2,	/* show, validate, check */
-	FN_EXIT_OWN = 125,	/* run: fakenet itself failed */
-	FN_EXIT_NOEXEC = 126,	/* run: found but not executable */
-	FN_EXIT_NOTFOUND = 127, /* run: not found */
-};
 
 int fn_cmd_run(int argc, char **argv);
 int fn_cmd_show(int argc, char **argv);

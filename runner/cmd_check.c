@@ -124,18 +124,18 @@ static int script_fd(const char *script)
 	size_t len = strlen(script);
 
 	if (fd < 0)
-		fn_die_errno(2, "memfd_create");
+		fn_die_errno(FN_EXIT_USAGE, "memfd_create");
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, script + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			fn_die_errno(2, "writing the probe script");
+			fn_die_errno(FN_EXIT_USAGE, "writing the probe script");
 		done += (size_t)n;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
-		fn_die_errno(2, "lseek");
+		fn_die_errno(FN_EXIT_USAGE, "lseek");
 	return fd;
 }
 
@@ -184,15 +184,15 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		fn_die_errno(2, "pipe");
+		fn_die_errno(FN_EXIT_USAGE, "pipe");
 	pid = fork();
 	if (pid < 0)
-		fn_die_errno(2, "fork");
+		fn_die_errno(FN_EXIT_USAGE, "fork");
 	if (pid == 0) {
 		dup2(in, 0);
 		dup2(pipefd[1], 1);
 		execv("/proc/self/exe", argv);
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 	}
 	close(pipefd[1]);
 	close(in);
@@ -637,13 +637,13 @@ int fn_cmd_check(int argc, char **argv)
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
-		return 2;
+		return FN_EXIT_USAGE;
 	fn_diags_init(&diags, o.identity);
 	id = fn_identity_resolve(o.identity, &diags);
 	fn_diags_print(&diags, stderr);
 	fn_diags_free(&diags);
 	if (!id)
-		return 2;
+		return FN_EXIT_USAGE;
 	/* As for `fakenet run`: the flag, else the identity's network: key, then the fallback. */
 	mode = id->network;
 	if (o.net)
@@ -659,7 +659,7 @@ int fn_cmd_check(int argc, char **argv)
 	if (bad)
 		goto usage_error;
 	out = run_battery(&o, &probes, &status);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 125) {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == FN_EXIT_OWN) {
 		/* fakenet run has said what it could not set up. */
 		fn_warn("check: the identity's environment could not be started");
 		free(out);

@@ -415,8 +415,7 @@ static int outcome(int report_fd, int status)
 		rep.what[sizeof(rep.what) - 1] = rep.hint[sizeof(rep.hint) - 1] = '\0';
 		if (rep.stage == FN_REPORT_EXEC) {
 			fn_warn("%s: %s", rep.what, strerror(rep.err));
-			return rep.err == ENOENT || rep.err == ENOTDIR ? FN_EXIT_NOTFOUND
-								       : FN_EXIT_NOEXEC;
+			return fn_exec_status(rep.err);
 		}
 		return setup_failed(rep.what, rep.err, rep.hint[0] ? rep.hint : NULL);
 	}

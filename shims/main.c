@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		exec_covered_tool(argv);
 	if (!tool) {
 		fn_warn("fakenet-shim has no tool named '%s'", base);
-		return 127;
+		return FN_EXIT_NOTFOUND;
 	}
 	if (tool->needs_identity) {
 		fn_diags_init(&diags, NULL);
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 		if (!id) {
 			fn_diags_print(&diags, stderr);
 			fn_diags_free(&diags);
-			return 125;
+			return FN_EXIT_OWN;
 		}
 		fn_diags_free(&diags);
 		ctx.kernel_mode = tool->shows_links && fn_shim_kernel_holds(id);

@@ -25,9 +25,8 @@
 #include "netaddr.h"
 #include "util.h"
 
-#define EGRESS_WAIT_MS	3000
-#define EGRESS_POLL_US	10000
-#define PASTA_NOT_FOUND 127
+#define EGRESS_WAIT_MS 3000
+#define EGRESS_POLL_US 10000
 
 bool fn_filter_parse_allow(struct fn_filter *f, const char *arg)
 {
@@ -285,7 +284,7 @@ static __attribute__((noreturn)) void exec_pasta(int peer_fd, pid_t runner)
 	execlp("pasta", "pasta", "-f", "-q", "-4", "--config-net", "--no-map-gw", "--netns-only",
 	       "--runas", "0", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "-I",
 	       FN_FILTER_EGRESS_IFNAME, "--netns", ns, (char *)NULL);
-	_exit(errno == ENOENT ? PASTA_NOT_FOUND : 126);
+	_exit(errno == ENOENT ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC);
 }
 
 struct route_probe {
@@ -410,7 +409,7 @@ int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t l
 	pthread_join(t, NULL);
 	if (j.err == -ECHILD) {
 		f->pasta = 0;
-		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == PASTA_NOT_FOUND) {
+		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == FN_EXIT_NOTFOUND) {
 			snprintf(what, len, "--net %s needs pasta (Debian package passt)",
 				 f->open ? "nat" : "filtered");
 			return -ENOENT;

@@ -258,7 +258,7 @@ static int run_preload(int argc, char **argv)
 	}
 	execvp(o.argv[0], o.argv);
 	fn_warn_errno("%s", o.argv[0]);
-	return errno == ENOENT || errno == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
+	return fn_exec_status(errno);
 }
 
 bool fn_backend_is_preload(const char *backend)

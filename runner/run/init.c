@@ -20,6 +20,7 @@
 
 #include "child.h"
 #include "pid1.h"
+#include "util.h"
 #include "netns.h"
 
 void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint)
@@ -56,7 +57,7 @@ __attribute__((noreturn)) static void fail(const struct fn_child_plan *plan, con
 
 	fn_report_set(&rep, FN_REPORT_SETUP, errno, what, hint);
 	fn_report_send(plan->report_fd, &rep);
-	_exit(125);
+	_exit(FN_EXIT_OWN);
 }
 
 /* PR_SET_PDEATHSIG only fires for a parent that dies after the call: check it is still alive. */
@@ -66,7 +67,7 @@ static void die_with_runner(const struct fn_child_plan *plan)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (plan->runner_pidfd >= 0 && poll(&p, 1, 0) > 0)
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 }
 
 /* The view must not be undone from inside: without CAP_SYS_ADMIN (and unable to regain it through
@@ -106,12 +107,12 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "mounting /proc for the new pid namespace", NULL);
 	if (plan->isolated && fn_netns_join(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 	}
 	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
 	    fn_auditlog_apply(plan, &rep) != 0) {
 		fn_report_send(plan->report_fd, &rep);
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 	}
 	close(plan->mnt_fd);
 	close(plan->dev_fd);

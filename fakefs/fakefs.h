@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "identity_source.h"
 #include "vfs.h"
 
 /* Names the runner uses to reach parts of the mount that the tree itself does not have. They live

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "diag.h"
+#include "identity_source.h"
 #include "preload.h"
 #include "util.h"
 
@@ -17,14 +17,10 @@ static __thread bool loading;
 
 static void load(void)
 {
-	struct fn_diags diags;
-
 	loading = true;
 	fn_progname = "fakenet-preload";
-	fn_diags_init(&diags, NULL);
-	state.id = fn_identity_resolve(NULL, &diags);
+	state.id = fn_identity_lookup(NULL, NULL, NULL);
 	if (!state.id) {
-		fn_diags_print(&diags, stderr);
 		fn_warn("the identity could not be loaded; showing the real network");
 	} else {
 		state.vfs = fn_vfs_build(state.id);
@@ -32,7 +28,6 @@ static void load(void)
 		state.loaded_at = (long)time(NULL);
 		loaded = true;
 	}
-	fn_diags_free(&diags);
 	loading = false;
 }
 

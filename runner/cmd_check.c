@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "buf.h"
 #include "facts.h"
+#include "identity_source.h"
 #include "jsonl.h"
 #include "netmode.h"
 #include "probes.h"
@@ -628,7 +629,6 @@ int fn_cmd_check(int argc, char **argv)
 {
 	struct fn_probe_list probes = {0};
 	struct fn_identity *id;
-	struct fn_diags diags;
 	struct check_opts o;
 	struct result *res;
 	int status = 0, failed = 0, bad;
@@ -638,10 +638,7 @@ int fn_cmd_check(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return FN_EXIT_USAGE;
-	fn_diags_init(&diags, o.identity);
-	id = fn_identity_resolve(o.identity, &diags);
-	fn_diags_print(&diags, stderr);
-	fn_diags_free(&diags);
+	id = fn_identity_lookup(o.identity, NULL, NULL);
 	if (!id)
 		return FN_EXIT_USAGE;
 	/* As for `fakenet run`: the flag, else the identity's network: key, then the fallback. */

@@ -510,7 +510,7 @@ static int build_plan(struct plan *p, const char *identity)
 	char *text = NULL;
 	size_t len = 0;
 
-	id = fn_cli_load_identity(identity, &text, &len);
+	id = fn_identity_lookup(identity, &text, &len);
 	if (!id)
 		return -1;
 	if (!text) {

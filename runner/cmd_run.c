@@ -285,7 +285,7 @@ static int prepare(struct run *r)
 {
 	struct fn_fakefs_opts fopts = {0};
 
-	r->id = fn_cli_load_identity(r->opts.identity, &r->identity_text, &r->identity_len);
+	r->id = fn_identity_lookup(r->opts.identity, &r->identity_text, &r->identity_len);
 	if (!r->id)
 		return FN_EXIT_OWN;
 	if (choose_net_mode(r) >= 0)

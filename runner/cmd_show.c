@@ -73,7 +73,7 @@ int fn_cmd_show(int argc, char **argv)
 			return FN_EXIT_USAGE;
 		}
 	}
-	id = fn_cli_load_identity(identity, NULL, NULL);
+	id = fn_identity_lookup(identity, NULL, NULL);
 	if (!id)
 		return FN_EXIT_USAGE;
 	vfs = fn_vfs_build(id);

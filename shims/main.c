@@ -11,6 +11,7 @@
 #include "../fakefs/fakefs.h"
 #include "kernel.h"
 #include "pid1.h"
+#include "identity_source.h"
 #include "shim.h"
 #include "util.h"
 
@@ -86,7 +87,6 @@ int main(int argc, char **argv)
 	const struct fn_shim_tool *tool;
 	struct fn_shim_ctx ctx = {0};
 	struct fn_identity *id = NULL;
-	struct fn_diags diags;
 	int status;
 
 	/* The shim's copy in a run is also pid 1's executable (runner/run/staging.c). */
@@ -111,14 +111,9 @@ int main(int argc, char **argv)
 		return FN_EXIT_NOTFOUND;
 	}
 	if (tool->needs_identity) {
-		fn_diags_init(&diags, NULL);
-		id = fn_identity_resolve(NULL, &diags);
-		if (!id) {
-			fn_diags_print(&diags, stderr);
-			fn_diags_free(&diags);
+		id = fn_identity_lookup(NULL, NULL, NULL);
+		if (!id)
 			return FN_EXIT_OWN;
-		}
-		fn_diags_free(&diags);
 		ctx.kernel_mode = tool->shows_links && fn_shim_kernel_holds(id);
 		if (ctx.kernel_mode)
 			fn_shim_adopt_kernel_links(id);

@@ -228,7 +228,7 @@ static int run_preload(int argc, char **argv)
 		fn_warn("run: bad option or no COMMAND; try 'fakenet run --help'");
 		return FN_EXIT_OWN;
 	}
-	id = fn_cli_load_identity(o.identity, NULL, NULL);
+	id = fn_identity_lookup(o.identity, NULL, NULL);
 	if (!id)
 		return FN_EXIT_OWN;
 	fn_identity_free(id);

@@ -38,6 +38,7 @@ void fn_identity_free(struct fn_identity *id)
 		free_strings(id->http[i].headers, id->http[i].n_headers);
 	}
 	free(id->http);
+	free(id->system.disks);
 	free(id->source);
 	free(id);
 }

@@ -139,6 +139,89 @@ struct fn_http_rule {
 	struct fn_loc loc;
 };
 
+/* `system:`: the machine beyond its network (fakenet-identity(5)). Every string is printable
+ * ASCII; each limit is the room the real source has for it. */
+#define FN_MACHINE_ID_LEN  32 /* lowercase hex digits of /etc/machine-id */
+#define FN_DMI_STRLEN	   64 /* an SMBIOS string, as the kernel and dmidecode show it */
+#define FN_CPU_VENDOR_LEN  12 /* cpuid leaf 0: "GenuineIntel" */
+#define FN_CPU_MODEL_LEN   48 /* cpuid leaves 0x80000002..4: the brand string */
+#define FN_DISK_NAMSIZ	   16 /* "sda", "nvme0n1" */
+#define FN_DISK_MODEL_LEN  40 /* ATA IDENTIFY words 27..46; NVMe mn */
+#define FN_DISK_SERIAL_LEN 20 /* ATA IDENTIFY words 10..19; NVMe sn */
+#define FN_DISK_FW_LEN	   8  /* ATA IDENTIFY words 23..26; NVMe fr */
+/* Disk sizes the identity may give: 1 MiB up to 1 PiB, whole 512-byte sectors. */
+#define FN_DISK_MIN_SIZE (1ULL << 20)
+#define FN_DISK_MAX_SIZE (1ULL << 50)
+
+/* The DMI strings, in the order of /sys/class/dmi/id; fn_dmi_names gives the file (and key) names.
+ */
+enum fn_dmi_string {
+	FN_DMI_BIOS_VENDOR,
+	FN_DMI_BIOS_VERSION,
+	FN_DMI_BIOS_DATE,
+	FN_DMI_SYS_VENDOR,
+	FN_DMI_PRODUCT_NAME,
+	FN_DMI_PRODUCT_VERSION,
+	FN_DMI_PRODUCT_SERIAL,
+	FN_DMI_PRODUCT_SKU,
+	FN_DMI_PRODUCT_FAMILY,
+	FN_DMI_BOARD_VENDOR,
+	FN_DMI_BOARD_NAME,
+	FN_DMI_BOARD_VERSION,
+	FN_DMI_BOARD_SERIAL,
+	FN_DMI_BOARD_ASSET_TAG,
+	FN_DMI_CHASSIS_VENDOR,
+	FN_DMI_CHASSIS_VERSION,
+	FN_DMI_CHASSIS_SERIAL,
+	FN_DMI_CHASSIS_ASSET_TAG,
+	FN_DMI_N_STRINGS
+};
+extern const char *const fn_dmi_names[FN_DMI_N_STRINGS + 1];
+
+/* SMBIOS chassis types (System Enclosure, type 3): 1 Other .. 0x24 Stick PC. */
+#define FN_CHASSIS_TYPE_MAX 0x24
+
+struct fn_dmi {
+	char str[FN_DMI_N_STRINGS][FN_DMI_STRLEN + 1]; /* "" is SMBIOS's "Not Specified" */
+	uint8_t uuid[16];      /* product_uuid, in the order it is written */
+	unsigned chassis_type; /* 1..FN_CHASSIS_TYPE_MAX */
+};
+
+/* `system.cpu`: the identification lines of /proc/cpuinfo; the rest stays the host's. */
+struct fn_cpu {
+	bool given; /* false: /proc/cpuinfo is the host's own */
+	char vendor[FN_CPU_VENDOR_LEN + 1];
+	char model_name[FN_CPU_MODEL_LEN + 1];
+	unsigned family; /* as /proc/cpuinfo shows it: base plus extended family */
+	unsigned model;	 /* base plus extended model */
+	unsigned stepping;
+};
+
+enum fn_disk_kind {
+	FN_DISK_SCSI, /* sdX: SATA/SCSI through the sd driver */
+	FN_DISK_NVME, /* nvmeXnY */
+};
+
+struct fn_disk {
+	char name[FN_DISK_NAMSIZ];
+	enum fn_disk_kind kind;
+	char model[FN_DISK_MODEL_LEN + 1];
+	char serial[FN_DISK_SERIAL_LEN + 1];
+	char firmware[FN_DISK_FW_LEN + 1];
+	uint64_t size; /* bytes, a whole number of 512-byte sectors */
+	struct fn_loc loc;
+};
+
+struct fn_system {
+	/* From `machine_id:`, else derived from the hostname and MACs: never the host's. */
+	char machine_id[FN_MACHINE_ID_LEN + 1];
+	bool machine_id_given;
+	struct fn_dmi dmi; /* always complete: what `dmi:` leaves out has a plausible default */
+	struct fn_cpu cpu;
+	struct fn_disk *disks; /* `disks:` in file order; none when not given */
+	size_t n_disks;
+};
+
 struct fn_identity {
 	char *source; /* file name, or "docker.yaml (built in)" */
 	char hostname[65];
@@ -170,6 +253,7 @@ struct fn_identity {
 	size_t n_http;
 	enum fn_nettools_style nettools;
 	enum fn_net_mode network;
+	struct fn_system system;
 };
 
 /* Parse and validate an identity. On success returns the model; on failure returns NULL and every

@@ -49,7 +49,7 @@ struct ctx {
 	size_t len;
 	unsigned pci_slots_used; /* ethernet and wireless NICs so far */
 	/* Noted while reading, checked for repeats by identity_validate.c. */
-	struct occurrences ifnames, addresses, neighbors, routes;
+	struct occurrences ifnames, addresses, neighbors, routes, disks;
 	/* The gateway as a neighbour entry, and where its address stands (set once resolved). */
 	struct fn_neighbor gateway_neighbor;
 	const struct ynode *gateway_ip_node;
@@ -72,6 +72,28 @@ const char *ident_show(const char *s, size_t len, char *buf, size_t size);
 /* "parent.key" and "parent[i]". */
 const char *ident_join(char *buf, size_t size, const char *parent, const char *key);
 const char *ident_index_path(char *buf, size_t size, const char *parent, size_t i);
+
+/* ---- identity_parse.c: typed access, each reporting what is wrong with the value */
+
+bool is_null(const struct ynode *n);
+bool get_string(struct ctx *c, const struct ynode *n, const char *path, const char **out);
+/* Any non-empty scalar as written (an address, 32 hex digits), whatever YAML thinks it is. */
+bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+	      const char **out);
+bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min, long long max,
+	     long long *out);
+/* A list, or an empty value. */
+bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want);
+/* The value of a required key, or NULL after reporting it missing. */
+const struct ynode *map_need(struct ctx *c, const struct ynode *map, const char *path,
+			     const char *key);
+/* `n` is a mapping whose keys are all in `allowed` (NULL-terminated), none twice. */
+bool check_map(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+	       const char *const *allowed);
+
+/* ---- identity_system.c: `system:` (machine id, DMI, CPU, disks), defaults filled in */
+
+void ident_parse_system(struct ctx *c, const struct ynode *n);
 
 /* ---- identity_yaml.c: the node tree */
 
@@ -118,5 +140,7 @@ bool ident_route_families_match(struct ctx *c, const struct ynode *via, const ch
 void ident_check_routes_unique(struct ctx *c);
 /* No two entries of c->neighbors and the gateway are for one address on one interface. */
 void ident_check_neighbors_unique(struct ctx *c);
+/* No two disks noted in c->disks share a name. */
+void ident_check_disks_unique(struct ctx *c);
 /* A blocked name must not also resolve through `hosts:`, nor be listed twice. */
 void ident_check_blocked(struct ctx *c, const struct ynode *hosts, const struct ynode *blocked);

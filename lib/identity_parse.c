@@ -137,7 +137,7 @@ static enum scalar_kind scalar_kind(const struct ynode *n)
 	return SK_STR;
 }
 
-static bool is_null(const struct ynode *n)
+bool is_null(const struct ynode *n)
 {
 	return n->type == YN_SCALAR && scalar_kind(n) == SK_NULL;
 }
@@ -197,7 +197,7 @@ const char *ident_index_path(char *buf, size_t size, const char *parent, size_t 
 	return buf;
 }
 
-static bool get_string(struct ctx *c, const struct ynode *n, const char *path, const char **out)
+bool get_string(struct ctx *c, const struct ynode *n, const char *path, const char **out)
 {
 	if (n->type != YN_SCALAR || scalar_kind(n) != SK_STR) {
 		wrong_type(c, n, path, "a string");
@@ -213,8 +213,8 @@ static bool get_string(struct ctx *c, const struct ynode *n, const char *path, c
 
 /* The text of any non-empty scalar: addresses are read as written, whatever YAML thinks they are.
  */
-static bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char *want,
-		     const char **out)
+bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+	      const char **out)
 {
 	if (n->type != YN_SCALAR || is_null(n)) {
 		wrong_type(c, n, path, want);
@@ -228,8 +228,8 @@ static bool get_text(struct ctx *c, const struct ynode *n, const char *path, con
 	return true;
 }
 
-static bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min,
-		    long long max, long long *out)
+bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min, long long max,
+	     long long *out)
 {
 	long long v;
 
@@ -279,7 +279,7 @@ static bool get_word(struct ctx *c, const struct ynode *n, const char *path,
 }
 
 /* Items of a list; an empty value counts as an empty list. */
-static bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want)
+bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want)
 {
 	if (n->type == YN_SEQ || is_null(n))
 		return true;
@@ -287,8 +287,8 @@ static bool get_list(struct ctx *c, const struct ynode *n, const char *path, con
 	return false;
 }
 
-static const struct ynode *map_need(struct ctx *c, const struct ynode *map, const char *path,
-				    const char *key)
+const struct ynode *map_need(struct ctx *c, const struct ynode *map, const char *path,
+			     const char *key)
 {
 	const struct ynode *v = ident_map_get(map, key);
 
@@ -304,7 +304,7 @@ static const struct ynode *map_need(struct ctx *c, const struct ynode *map, cons
 static void unknown_key(struct ctx *c, const struct ynode *key, const char *path,
 			const char *const *allowed)
 {
-	char list[256] = "";
+	char list[512] = "";
 
 	for (size_t i = 0; allowed[i]; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
@@ -316,8 +316,8 @@ static void unknown_key(struct ctx *c, const struct ynode *key, const char *path
 }
 
 /* Checks that `n` is a mapping whose keys are all in `allowed`, none twice. */
-static bool check_map(struct ctx *c, const struct ynode *n, const char *path, const char *want,
-		      const char *const *allowed)
+bool check_map(struct ctx *c, const struct ynode *n, const char *path, const char *want,
+	       const char *const *allowed)
 {
 	if (n->type != YN_MAP) {
 		wrong_type(c, n, path, want);
@@ -1318,8 +1318,8 @@ static void parse_network(struct ctx *c, const struct ynode *n)
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
-    "version", "hostname", "interfaces", "gateway", "routes", "neighbors", "dns",
-    "hosts",   "blocked",  "public_ip",	 "http",    "tools",  "network",   NULL};
+    "version", "hostname",  "interfaces", "gateway", "routes",	"neighbors", "dns", "hosts",
+    "blocked", "public_ip", "http",	  "tools",   "network", "system",    NULL};
 
 static void parse_version(struct ctx *c, const struct ynode *root)
 {
@@ -1380,6 +1380,7 @@ static void parse_root(struct ctx *c, const struct ynode *root)
 		parse_http(c, n);
 	parse_tools(c, ident_map_get(root, "tools"));
 	parse_network(c, ident_map_get(root, "network"));
+	ident_parse_system(c, ident_map_get(root, "system"));
 }
 
 /* Diagnostics come from several passes; readers expect them in the order of the file. */

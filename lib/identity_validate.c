@@ -155,6 +155,18 @@ void ident_check_interfaces_unique(struct ctx *c)
 	occurrences_check(c, &c->addresses, cmp_ip, repeated_address);
 }
 
+static void repeated_disk(struct ctx *c, const struct occurrence *again,
+			  const struct occurrence *first)
+{
+	err(c, again->node, "%s: duplicate disk name '%s' (first at line %u)", again->path,
+	    (const char *)again->key, first->node->line);
+}
+
+void ident_check_disks_unique(struct ctx *c)
+{
+	occurrences_check(c, &c->disks, cmp_string, repeated_disk);
+}
+
 /* ---------------------------------------------------------------- on-link resolution */
 
 static bool ip_is_link_local6(const struct fn_ip *ip)

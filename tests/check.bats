@@ -6,11 +6,7 @@ load lib/common
 
 setup() {
 	require_fakenet_env
-	work=$(mktemp -d)
-}
-
-teardown() {
-	rm -rf "$work"
+	new_tmpdir work
 }
 
 @test "check passes for every shipped identity, text format" {

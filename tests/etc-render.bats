@@ -5,18 +5,16 @@
 # machine's own line (first IPv4 address of the first up interface other than lo, TAB, hostname),
 # the `hosts:` entries ("IP<TAB>name1 name2"), then each blocked name on 127.0.0.1.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
 
 setup() {
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
-	[ -x "$FAKENET" ] || skip "no fakenet binary at $FAKENET"
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	require_build "$FAKENET"
+	require_yaml
 }
 
 # expected FILE IDENTITY: the text Docker would write for FILE (hosts, resolv.conf, hostname).
 expected() {
-	"$PY" - "$1" "$2" <<'EOF'
+	"$PYTHON" - "$1" "$2" <<'EOF'
 import ipaddress, sys, yaml
 
 which, path = sys.argv[1], sys.argv[2]

@@ -3,19 +3,18 @@
 # (PATH=build/shims first) for every shipped identity. Expected values are read from the identity
 # YAML itself, never from fakenet's output.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+load lib/common
 
 setup() {
-	SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
-	[ -x "$SHIMS/ip" ] || skip "no shims in $SHIMS"
-	python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	require_build "$SHIMS/ip"
+	require_yaml
 	export PATH="$SHIMS:$PATH"
 }
 
 # Shell assignments of what the identity says, computed once per identity (python3 is slow to
 # start under pyenv).
 identity_facts() { # FILE
-	python3 - "$1" <<'PY'
+	"$PYTHON" - "$1" <<'PY'
 import shlex, sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
 first = d["interfaces"][0]

@@ -3,18 +3,16 @@
 # with the shims first on PATH, for every shipped identity in both net-tools styles. The expected
 # values are read from the identity YAML itself, never from our output.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
 
 setup_file() {
-	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
 	export WORK
 	WORK=$(mktemp -d /tmp/fakenet-fingerprint.XXXXXX)
 	local f name style
 	for f in "$TOP"/identities/*.yaml; do
 		name=$(basename "$f" .yaml)
 		for style in 2.10 1.60; do
-			"$PY" -c 'import re, sys
+			"$PYTHON" -c 'import re, sys
 text = open(sys.argv[1]).read()
 text = re.sub(r"\ntools:.*?(?=\n\S|\Z)", "", text, flags=re.S)
 sys.stdout.write(text.rstrip("\n") + "\ntools: {net_tools: \"%s\"}\n" % sys.argv[2])' \
@@ -28,19 +26,8 @@ teardown_file() {
 }
 
 setup() {
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
-	[ -x "$SHIMS/ifconfig" ] || skip "no shims in $SHIMS"
-}
-
-# fact FILE EXPR: a value computed from the identity YAML (`y`), one item per line.
-fact() {
-	"$PY" -c 'import sys, yaml
-y = yaml.safe_load(open(sys.argv[1]))
-up = [i for i in y["interfaces"] if i.get("state", "up") == "up"]
-def v4(i):
-    return [a.split("/")[0] for a in i.get("addresses", []) if ":" not in a]
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
+	require_yaml
+	require_build "$SHIMS/ifconfig"
 }
 
 # Runs a pipeline as the daemons do: bare command names, the shims first on PATH.
@@ -70,7 +57,7 @@ same() {
 }
 
 check_ipv4_list() {
-	same "$(fact "$1" 'sorted(v4(i)[0] for i in up if v4(i))')" \
+	same "$(identity_fact "$1" 'sorted(v4(i)[0] for i in up if v4(i))')" \
 		"$(pipeline "$1" "ifconfig | grep -Eo 'inet (addr:)?([0-9]*\.){3}[0-9]*' |
 			grep -Eo '([0-9]*\.){3}[0-9]*' | grep -v '127.0.0.1'" | sort)"
 }
@@ -80,7 +67,7 @@ check_ipv4_list() {
 }
 
 check_eth0_ipv4() {
-	same "$(fact "$1" '[v4(i)[0] for i in y["interfaces"] if i["name"] == "eth0"][0]')" \
+	same "$(identity_fact "$1" '[v4(i)[0] for i in y["interfaces"] if i["name"] == "eth0"][0]')" \
 		"$(pipeline "$1" "ifconfig eth0 | awk '\$0 ~ /inet (addr:)?/ {print \$2}' | cut -d: -f2")"
 }
 
@@ -91,10 +78,10 @@ check_eth0_ipv4() {
 check_macs() {
 	if [ "$2" = 1.60 ]; then
 		# Pristine 1.60 prints the MAC in upper case.
-		same "$(fact "$1" '[i["mac"].upper() for i in sorted(up, key=lambda i: i["name"])]')" \
+		same "$(identity_fact "$1" '[i["mac"].upper() for i in sorted(up, key=lambda i: i["name"])]')" \
 			"$(pipeline "$1" "ifconfig | awk '\$0 ~ /HWaddr/ { print \$5 }'")"
 	else
-		same "$(fact "$1" '[i["mac"].lower() for i in sorted(up, key=lambda i: i["name"])]')" \
+		same "$(identity_fact "$1" '[i["mac"].lower() for i in sorted(up, key=lambda i: i["name"])]')" \
 			"$(pipeline "$1" "ifconfig | awk '\$0 ~ /ether/ { print \$2 }'")"
 	fi
 }
@@ -105,7 +92,7 @@ check_macs() {
 
 check_eth0_field5() {
 	[ "$2" = 1.60 ] || return 0
-	same "$(fact "$1" '[i["mac"].upper() for i in y["interfaces"] if i["name"] == "eth0"][0]')" \
+	same "$(identity_fact "$1" '[i["mac"].upper() for i in y["interfaces"] if i["name"] == "eth0"][0]')" \
 		"$(pipeline "$1" "ifconfig | grep eth0 | awk '{print \$5}'")"
 }
 
@@ -114,7 +101,7 @@ check_eth0_field5() {
 }
 
 check_names() {
-	same "$(fact "$1" 'sorted(i["name"] for i in up)')" \
+	same "$(identity_fact "$1" 'sorted(i["name"] for i in up)')" \
 		"$(pipeline "$1" "ifconfig | cut -d' ' -f1 | sort | uniq -u | awk -F: '{print \$1;}' |
 			grep -v lo | grep -v virbr" | sort)"
 }
@@ -124,12 +111,12 @@ check_names() {
 }
 
 check_gateway_route() {
-	same "$(fact "$1" 'y["gateway"]["ip"]')" \
+	same "$(identity_fact "$1" 'y["gateway"]["ip"]')" \
 		"$(pipeline "$1" "route -n | grep 'UG[ \t]' | awk '\$1 == \"0.0.0.0\" { print \$2 }'")"
-	same "$(fact "$1" 'sorted([y["gateway"]["ip"]] + [r["via"] for r in y.get("routes") or []
+	same "$(identity_fact "$1" 'sorted([y["gateway"]["ip"]] + [r["via"] for r in y.get("routes") or []
 			if "via" in r and ":" not in r["via"]])')" \
 		"$(pipeline "$1" "route -n | grep 'UG[ \t]' | awk '{ print \$2 }'" | sort)"
-	same "$(fact "$1" 'y["gateway"]["ip"]')" \
+	same "$(identity_fact "$1" 'y["gateway"]["ip"]')" \
 		"$(pipeline "$1" "netstat -rn | grep 'UG[ \t]' | awk '\$1 == \"0.0.0.0\" { print \$2 }'")"
 }
 
@@ -139,10 +126,10 @@ check_gateway_route() {
 
 check_gateway_mac() {
 	local gw
-	gw=$(fact "$1" 'y["gateway"]["ip"]')
-	same "$(fact "$1" 'y["gateway"]["mac"].lower()')" \
+	gw=$(identity_fact "$1" 'y["gateway"]["ip"]')
+	same "$(identity_fact "$1" 'y["gateway"]["mac"].lower()')" \
 		"$(pipeline "$1" "arp -n | grep -F '$gw ' | awk '{print \$3}'")"
-	same "$(fact "$1" 'y["gateway"]["mac"].lower()')" \
+	same "$(identity_fact "$1" 'y["gateway"]["mac"].lower()')" \
 		"$(pipeline "$1" "arp -an | grep -F '($gw)' | awk '{print \$4}'")"
 }
 

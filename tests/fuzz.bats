@@ -3,14 +3,15 @@
 # fuzzing run once found a problem with must still run clean under ASan and UBSan. The targets are
 # built by `make all` when clang is installed.
 
+load lib/common
+
 setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	fuzz=${FAKENET_BUILD:-$top/build}/fuzz
+	fuzz=$BUILD/fuzz
 }
 
 run_corpus() {
-	local bin=$fuzz/$1 corpus=$top/tests/fuzz/corpus/$1
-	command -v clang >/dev/null || skip "clang is not installed: make builds no fuzz targets"
+	local bin=$fuzz/$1 corpus=$TOP/tests/fuzz/corpus/$1
+	require_command clang clang
 	case $fuzz in *i386*) skip "the fuzz targets are built for the native architecture only" ;; esac
 	[ -x "$bin" ]
 	[ "$(find "$corpus" -type f | wc -l)" -gt 0 ]

@@ -8,14 +8,13 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	require_fakenet_env
-	: "${FAKENET_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
-	work=$(mktemp -d)
+	new_tmpdir work
 	cd "$work"
 }
 
 teardown() {
 	cd /
-	rm -rf "$work"
+	common_teardown
 }
 
 # The only files a check may leave in its working directory: the ones the test wrote.
@@ -195,7 +194,7 @@ validates_then_runs() {
 
 @test "defect 5: the built-in battery with 400 blocked hosts" {
 	{
-		sed -n '/^blocked:/q;p' "$FAKENET_TOP/identities/docker.yaml"
+		sed -n '/^blocked:/q;p' "$TOP/identities/docker.yaml"
 		echo "blocked:"
 		for i in $(seq 400); do echo "  - phone-home-$i.example.com"; done
 	} >"$work/blocked.yaml"
@@ -212,7 +211,7 @@ validates_then_runs() {
 # about 0.6 s), so a one-second limit is what ends the lookup.
 slow_rules_identity() {
 	{
-		sed -n '/^http:/q;p' "$FAKENET_TOP/identities/docker.yaml"
+		sed -n '/^http:/q;p' "$TOP/identities/docker.yaml"
 		echo "http:"
 		for i in $(seq 200); do echo "  - {url: '^http://(a|aa)+(?#$i)\$', body: slow}"; done
 		echo "  - {url: '^http://a+b/\$', body: \"fast\\n\"}"
@@ -257,14 +256,14 @@ slow_rules_identity() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -Eq "^$work/slow.yaml:[0-9]+:[0-9]+: warning: http\[0\]\.url: .*match budget" <<<"$output"
-	run "$FAKENET" validate "$FAKENET_TOP/identities/docker.yaml"
+	run "$FAKENET" validate "$TOP/identities/docker.yaml"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
 
 # Runs check with only the probes of FILE, for the shipped docker identity; a hang fails it.
 check_probes() {
-	run timeout 300 "$FAKENET" check --identity "$FAKENET_TOP/identities/docker.yaml" --no-builtin --probes "$@"
+	run timeout 300 "$FAKENET" check --identity "$TOP/identities/docker.yaml" --no-builtin --probes "$@"
 }
 
 @test "defect 7: a bad regex in a probe file is exit 2 at FILE:LINE:COLUMN" {

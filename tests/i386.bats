@@ -11,17 +11,15 @@
 # (tests/lib/netns-from-identity.py). The cached tree is never written: each run works on copies.
 
 bats_require_minimum_version 1.5.0
+load lib/common
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 IDENTITY="$TOP/identities/multi-nic.yaml"
 TREE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 setup_file() {
 	export I386="${FAKENET_I386_BUILD:-$TOP/build-i386}"
 	# The host build: FAKENET_BUILD, unless that is the i386 build itself (make check-i386).
-	local host="${FAKENET_BUILD:-$TOP/build}"
+	local host="$BUILD"
 	[ "$host" -ef "$I386" ] && host="$TOP/build"
 	export HOST="$host"
 	export TREE="${FAKENET_I386_ROOT:-/var/cache/fakenet/bookworm-i386}"
@@ -29,7 +27,7 @@ setup_file() {
 	export WORK="$BATS_FILE_TMPDIR"
 	export RUNROOT="$WORK/run"
 	why_not >/dev/null && return 0
-	"$PY" "$NETNS_TOOL" up "$IDENTITY" "$NS" || return 1
+	netns_up "$IDENTITY" "$NS" || return 1
 	new_root "$RUNROOT"
 	put_build "$RUNROOT"
 	mount -t proc proc "$RUNROOT/proc"
@@ -40,12 +38,12 @@ teardown_file() {
 	[ -n "${WORK:-}" ] || return 0
 	drop_root "$RUNROOT"
 	drop_root "$WORK/image"
-	"$PY" "$NETNS_TOOL" down "$NS" 2>/dev/null || true
+	netns_down "$NS"
 }
 
 # Why these tests cannot run here, if they cannot; silent and false when they can.
 why_not() {
-	[ "$(id -u)" = 0 ] || { echo "needs root (chroot, mounts, namespaces)"; return 0; }
+	have_root || { echo "needs root (chroot, mounts, namespaces)"; return 0; }
 	[ -x "$I386/fakenet" ] || { echo "no i386 build at $I386: make i386-build"; return 0; }
 	"$I386/fakenet-shim" --help >/dev/null 2>&1 || [ $? -lt 126 ] || {
 		echo "this kernel cannot run i386 binaries and no binfmt entry runs them (tools/binfmt-i386 needs qemu-user-static)"
@@ -53,7 +51,7 @@ why_not() {
 	}
 	[ -f "$TREE/.fakenet-root" ] || { echo "no i386 tree at $TREE: make i386-root"; return 0; }
 	[ -x "$HOST/tests/preload/deny-ns" ] || { echo "no $HOST/tests/preload/deny-ns: make"; return 0; }
-	"$PY" -c 'import yaml' 2>/dev/null || { echo "python3-yaml missing"; return 0; }
+	have_yaml || { echo "python3-yaml is not installed (Debian package python3-yaml)"; return 0; }
 	return 1
 }
 
@@ -88,8 +86,7 @@ put_build() {
 }
 
 yaml() {
-	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-		"$IDENTITY" "$1"
+	identity_fact "$IDENTITY" "$1"
 }
 
 # COMMAND in the tree, with namespaces and mounts refused, under fakenet run --backend auto.
@@ -153,7 +150,7 @@ ifconf_entries() {
 
 @test "python3 reads /sys/class/net/*/address as in the namespace" {
 	script='import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]'
-	expected=$(in_netns "$PY" -c "$script")
+	expected=$(in_netns "$PYTHON" -c "$script")
 	actual=$(fakenet_auto /usr/bin/python3 -c "$script")
 	echo "$expected" | grep -qx "/sys/class/net/eth2/address $(yaml 'd["interfaces"][2]["mac"]')"
 	diff -u <(echo "$expected") <(echo "$actual")
@@ -205,7 +202,7 @@ ifconf_entries() {
 	[ "$(in_image hostname)" = "$(yaml 'd["hostname"]')" ]
 	# Dynamic programs of the image see /sys through ld.so.preload (the chroot has no /sys at all).
 	diff -u <(in_netns sh -c 'cat /sys/class/net/*/address') <(in_image 'cat /sys/class/net/*/address')
-	diff -u <(in_netns "$PY" -c 'import glob; [print(open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]') \
+	diff -u <(in_netns "$PYTHON" -c 'import glob; [print(open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]') \
 		<(in_image "python3 -c 'import glob; [print(open(p).read().strip()) for p in sorted(glob.glob(\"/sys/class/net/*/address\"))]'")
 	run "$I386/fakenet" uninstall --root "$root"
 	[ "$status" -eq 0 ]

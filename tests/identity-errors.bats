@@ -3,16 +3,11 @@
 # exit status 1 and exactly the diagnostics in NAME.err (the contract of the messages). Files too
 # big, binary or hostile to commit (over 1 MiB, NUL bytes, an alias bomb) are generated here.
 
-setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	fakenet=${FAKENET:-build/fakenet}
-	case $fakenet in /*) ;; *) fakenet=$top/$fakenet ;; esac
-	corpus=$BATS_TEST_DIRNAME/identity-errors
-	tmp=$(mktemp -d)
-}
+load lib/common
 
-teardown() {
-	rm -rf "$tmp"
+setup() {
+	corpus=$TOP/tests/identity-errors
+	new_tmpdir tmp
 }
 
 # validate DIR FILE...: runs `fakenet validate FILE...` inside DIR (so messages name the file as
@@ -21,7 +16,7 @@ validate() {
 	local dir=$1
 	shift
 	rc=0
-	(cd "$dir" && exec "$fakenet" validate "$@") >"$tmp/out" 2>"$tmp/err" || rc=$?
+	(cd "$dir" && exec "$FAKENET" validate "$@") >"$tmp/out" 2>"$tmp/err" || rc=$?
 }
 
 # want TEXT: the expected stderr, one line.
@@ -42,16 +37,16 @@ expect_refusal() {
 }
 
 @test "fakenet has a validate command" {
-	[ -x "$fakenet" ] || {
-		echo "# $fakenet does not exist (build it with make)"
+	[ -x "$FAKENET" ] || {
+		echo "# $FAKENET does not exist (build it with make)"
 		return 1
 	}
-	validate "$top/identities" docker.yaml
+	validate "$TOP/identities" docker.yaml
 	[ "$rc" -eq 0 ]
 }
 
 @test "the shipped identities are valid: exit 0, no output" {
-	validate "$top/identities" docker.yaml desktop.yaml multi-nic.yaml
+	validate "$TOP/identities" docker.yaml desktop.yaml multi-nic.yaml
 	[ "$rc" -eq 0 ]
 	[ ! -s "$tmp/out" ]
 	[ ! -s "$tmp/err" ]
@@ -77,7 +72,7 @@ expect_refusal() {
 
 @test "every broken identity in the corpus is refused with exactly its messages" {
 	# One plain sh runs the loop: bats' per-command tracing would make 90 files take seconds.
-	sh -s "$fakenet" "$corpus" "$tmp" <<'EOF'
+	sh -s "$FAKENET" "$corpus" "$tmp" <<'EOF'
 fakenet=$1 corpus=$2 tmp=$3 failed=0
 cd "$corpus" || exit 1
 for f in *.yaml; do
@@ -95,7 +90,7 @@ EOF
 }
 
 @test "several files: a good one prints nothing, the bad ones print theirs, exit 1" {
-	cp "$top/identities/docker.yaml" "$corpus/bad-mac-zero.yaml" "$corpus/version-2.yaml" "$tmp/"
+	cp "$TOP/identities/docker.yaml" "$corpus/bad-mac-zero.yaml" "$corpus/version-2.yaml" "$tmp/"
 	validate "$tmp" bad-mac-zero.yaml docker.yaml version-2.yaml
 	[ "$rc" -eq 1 ]
 	cat "$corpus/bad-mac-zero.err" "$corpus/version-2.err" >"$tmp/want"
@@ -109,7 +104,7 @@ EOF
 
 @test "a file over 1 MiB is refused before parsing, naming the limit" {
 	{
-		cat "$top/identities/docker.yaml"
+		cat "$TOP/identities/docker.yaml"
 		yes '# padding to push the file past the limit' | head -c 1048576
 	} >"$tmp/huge.yaml"
 	want 'huge.yaml: error: file is larger than 1 MiB, the limit for an identity file'
@@ -118,7 +113,7 @@ EOF
 
 @test "a valid file of exactly 1 MiB is accepted" {
 	local size
-	cp "$top/identities/docker.yaml" "$tmp/limit.yaml"
+	cp "$TOP/identities/docker.yaml" "$tmp/limit.yaml"
 	size=$(wc -c <"$tmp/limit.yaml")
 	yes '#' | head -c $((1048576 - size)) >>"$tmp/limit.yaml"
 	[ "$(wc -c <"$tmp/limit.yaml")" -eq 1048576 ]
@@ -164,7 +159,7 @@ EOF
 	} >"$tmp/bomb.yaml"
 	# timeout only guards against a hang; a correct reader stops after two lines.
 	rc=0
-	(cd "$tmp" && timeout 60 "$fakenet" validate bomb.yaml) >"$tmp/out" 2>"$tmp/err" || rc=$?
+	(cd "$tmp" && timeout 60 "$FAKENET" validate bomb.yaml) >"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq 1 ]
 	printf '%s\n' "bomb.yaml:2:7: error: anchors and aliases are not supported (found '&lol0')" >"$tmp/want"
 	diff -u "$tmp/want" "$tmp/err"

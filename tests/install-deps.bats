@@ -5,11 +5,11 @@
 # is named with a non-zero exit. The stand-ins print what apt and debootstrap print on those
 # failures.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+load lib/common
 
 setup() {
 	# Readable by nobody too (the unprivileged case).
-	WORK=$(mktemp -d /tmp/fakenet-install-deps.XXXXXX)
+	new_tmpdir WORK /tmp/fakenet-install-deps.XXXXXX
 	chmod 755 "$WORK"
 	FAKE=$WORK/bin
 	export STATE=$WORK/state CALLS=$WORK/calls
@@ -53,10 +53,6 @@ setup() {
 	PKGS=$(sed -n "/^pkgs=/,/^EOF/p" "$TOP/tools/install-deps" | sed -e '1d;$d' -e 's/#.*//' | grep .)
 }
 
-teardown() {
-	rm -rf "$WORK"
-}
-
 # Every package of install-deps' list installed for ARCH.
 all_installed() {
 	local p
@@ -68,7 +64,7 @@ install_deps() {
 }
 
 @test "install-deps: everything installed for the host: nothing to do, apt not called" {
-	[ "$(id -u)" = 0 ] || skip "install-deps installs only as root"
+	require_root "install-deps installs only as root"
 	[ "$(echo "$PKGS" | wc -l)" -gt 20 ]
 	all_installed amd64
 	install_deps
@@ -78,7 +74,7 @@ install_deps() {
 }
 
 @test "install-deps: an i386 copy does not count; only host packages are installed, no architecture added" {
-	[ "$(id -u)" = 0 ] || skip "install-deps installs only as root"
+	require_root "install-deps installs only as root"
 	all_installed amd64
 	echo i386 >"$STATE/libfuse3-dev"
 	echo all >"$STATE/bats"
@@ -91,7 +87,7 @@ install_deps() {
 }
 
 @test "install-deps: a failed index and a package apt cannot install are named; exit 1" {
-	[ "$(id -u)" = 0 ] || skip "install-deps installs only as root"
+	require_root "install-deps installs only as root"
 	all_installed amd64
 	rm "$STATE/libfuse3-dev" "$STATE/passt"
 	UPDATE_OUT='W: Failed to fetch http://deb.debian.org/debian-security/dists/bookworm-security/main/binary-amd64/Packages  Hash Sum mismatch' \
@@ -104,7 +100,7 @@ install_deps() {
 }
 
 @test "install-deps: apt says yes but a package is still missing: named, exit 1" {
-	[ "$(id -u)" = 0 ] || skip "install-deps installs only as root"
+	require_root "install-deps installs only as root"
 	all_installed amd64
 	rm "$STATE/qemu-user-static"
 	INSTALL_NOTHING=1 install_deps
@@ -153,7 +149,7 @@ i386_root() {
 }
 
 @test "i386-root: a download debootstrap could not make is named; exit 1, nothing left" {
-	[ "$(id -u)" = 0 ] || skip "building the tree needs root"
+	require_root "building the tree"
 	DEBOOTSTRAP_FAIL=1 i386_root
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -163,7 +159,7 @@ i386_root() {
 }
 
 @test "i386-root: a package the tree's apt could not fetch is named; exit 1, nothing left mounted" {
-	[ "$(id -u)" = 0 ] || skip "building the tree needs root"
+	require_root "building the tree"
 	i386_root
 	echo "$output"
 	[ "$status" -eq 1 ]

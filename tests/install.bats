@@ -5,30 +5,20 @@
 # YAML (read with python3-yaml), never from fakenet's own output; uninstall must give back the
 # tree's listing (types, modes, owners, sizes, mtimes, link targets, checksums) byte for byte.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
+
 IDENTITY="$TOP/identities/multi-nic.yaml"
 
 setup() {
-	BUILD="${FAKENET_BUILD:-$TOP/build}"
-	FAKENET="${FAKENET:-$BUILD/fakenet}"
-	[ -x "$FAKENET" ] || skip "no $FAKENET: run make"
-	[ -f "$BUILD/libfakenet-preload.so" ] || skip "no preload library: run make"
-	WORK=$(mktemp -d)
+	require_build "$FAKENET" "$BUILD/libfakenet-preload.so"
+	new_tmpdir WORK
 	ROOT="$WORK/root"
+	at_teardown chattr -i "$ROOT/usr/bin/curl"
 	make_tree "$ROOT"
 }
 
-teardown() {
-	if [ -n "${WORK:-}" ]; then
-		chattr -i "$ROOT/usr/bin/curl" 2>/dev/null || true
-		rm -rf "$WORK"
-	fi
-}
-
 yaml() {
-	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-		"$IDENTITY" "$1"
+	identity_fact "$IDENTITY" "$1"
 }
 
 # A binary and the libraries it loads, at the same paths inside the tree.
@@ -111,8 +101,8 @@ listing() {
 }
 
 @test "under chroot, the shims over the real tool paths answer with the identity" {
-	command -v chroot >/dev/null || skip "no chroot"
-	[ "$(id -u)" = 0 ] || skip "chroot needs root"
+	require_command chroot coreutils
+	require_root chroot
 	ldd "$BUILD/fakenet-shim" 2>&1 | grep -q 'not a dynamic executable' ||
 		skip "the shim is not static here (a sanitizer build): it cannot run in a bare chroot"
 	"$FAKENET" install --root "$ROOT" --identity "$IDENTITY"

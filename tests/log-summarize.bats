@@ -7,11 +7,8 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 setup() {
-	tmp=$(mktemp -d)
-}
-
-teardown() {
-	rm -rf "$tmp"
+	require_build "$FAKENET"
+	new_tmpdir tmp
 }
 
 # The summary's "Files of the view opened" counts, as Python reads the log.

@@ -3,16 +3,12 @@
 # runtime ($FAKENET_RUNTIME) that records its arguments; and `fakenet oci-hook` on bad input. No
 # container is started here (tests/oci.bats runs the real runc and Podman).
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+load lib/common
 
 setup() {
-	FAKENET=$(realpath "${FAKENET:-$TOP/build/fakenet}")
+	FAKENET=$(realpath "$FAKENET")
 	RUNTIME="${FAKENET%/*}/fakenet-runtime"
-	[ -x "$RUNTIME" ] || {
-		echo "missing $RUNTIME: run make" >&2
-		return 1
-	}
-	PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+	require_build "$RUNTIME"
 	B="$BATS_TEST_TMPDIR/bundle"
 	mkdir -p "$B"
 	# The stand-in runtime: its arguments one per line, then exit 42.
@@ -29,7 +25,7 @@ config() {
 
 # hooks_of FILE: "stage path" per hook, after checking the file is still JSON.
 hooks_of() {
-	"$PY" -c 'import json, sys
+	"$PYTHON" -c 'import json, sys
 c = json.load(open(sys.argv[1]))
 for stage, hooks in sorted(c.get("hooks", {}).items()):
     for h in hooks:

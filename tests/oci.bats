@@ -10,38 +10,31 @@
 load lib/common
 bats_require_minimum_version 1.5.0
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
 IDENTITY="$TOP/identities/docker.yaml"
 
 setup_file() {
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
 	FAKENET=$(realpath "$FAKENET")
 	export RUNTIME="${FAKENET%/*}/fakenet-runtime"
 	export NS="fnt-oci-$$"
 	export FILE_TMP
 	FILE_TMP=$(mktemp -d /tmp/fakenet-oci.XXXXXX)
-	[ "$(id -u)" = 0 ] && command -v runc >/dev/null && "$PYTHON" -c 'import yaml' 2>/dev/null ||
-		return 0
+	have_root && command -v runc >/dev/null && have_yaml || return 0
 	# The tree, built on first use (a few minutes); a failure is reported by each test.
 	"$TOP/tools/minbase-root" >"$FILE_TMP/minbase" 2>"$FILE_TMP/minbase.err" || true
-	"$PYTHON" "$NETNS_TOOL" up "$IDENTITY" "$NS" >/dev/null 2>"$FILE_TMP/netns.err" || true
+	netns_up "$IDENTITY" "$NS" >/dev/null 2>"$FILE_TMP/netns.err" || true
 }
 
 teardown_file() {
-	"$PYTHON" "$NETNS_TOOL" down "$NS" 2>/dev/null || true
+	netns_down "$NS"
 	rm -rf "${FILE_TMP:?}"
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root: runc and FUSE"
-	command -v runc >/dev/null || skip "runc is not installed (tools/install-deps)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse on this machine"
-	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
-	[ -x "$FAKENET" ] && [ -x "$RUNTIME" ] || {
-		echo "missing $FAKENET or $RUNTIME: run make" >&2
-		return 1
-	}
+	require_root "runc and FUSE"
+	require_command runc runc
+	require_fuse
+	require_yaml
+	require_build "$FAKENET" "$RUNTIME"
 	MINBASE=$(cat "$FILE_TMP/minbase")
 	[ -d "$MINBASE/usr/bin" ] || {
 		cat "$FILE_TMP/minbase.err" >&2
@@ -301,7 +294,7 @@ bad_annotation() {
 }
 
 @test "podman run --rootfs --hooks-dir --annotation: the identity inside, exit 7 kept, nothing left" {
-	command -v podman >/dev/null || skip "podman is not installed (apt-get install podman)"
+	require_command podman podman
 	make_bundle plain ""
 	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
 	"$FAKENET" oci-hook --hooks-json >"$BATS_TEST_TMPDIR/hooks.d/fakenet.json"

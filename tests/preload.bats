@@ -13,39 +13,26 @@
 
 bats_require_minimum_version 1.5.0
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
-IDENTITIES="docker multi-nic"
+load lib/common
+
+IDENTITY_FILES="$TOP/identities/docker.yaml $TOP/identities/multi-nic.yaml"
+PRELOAD="$BUILD/libfakenet-preload.so"
+IFPROBE="$BUILD/tests/preload/ifprobe"
 
 setup_file() {
-	export BUILD="${FAKENET_BUILD:-$TOP/build}"
-	export FAKENET="${FAKENET:-$BUILD/fakenet}"
-	export PRELOAD="$BUILD/libfakenet-preload.so"
-	export IFPROBE="$BUILD/tests/preload/ifprobe"
 	export NS_PREFIX="fnpre-$$"
-	[ "$(id -u)" = 0 ] || return 0
-	"$PY" -c 'import yaml' 2>/dev/null || return 0
-	local pids=() i rc=0 p
-	for i in $IDENTITIES; do
-		"$PY" "$NETNS_TOOL" up "$TOP/identities/$i.yaml" "$NS_PREFIX-$i" &
-		pids+=($!)
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" || rc=1
-	done
-	return $rc
+	have_root && have_yaml || return 0
+	# shellcheck disable=SC2086
+	netns_up_each "$NS_PREFIX" $IDENTITY_FILES
 }
 
 teardown_file() {
-	local i
-	for i in $IDENTITIES; do
-		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$i"
-	done
+	# shellcheck disable=SC2086
+	netns_down_each "$NS_PREFIX" $IDENTITY_FILES
 }
 
 setup() {
-	[ -f "$PRELOAD" ] || skip "no $PRELOAD: run make"
+	require_build "$PRELOAD"
 }
 
 teardown() {
@@ -53,8 +40,8 @@ teardown() {
 }
 
 need_netns() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3-yaml missing"
+	require_root "network namespaces"
+	require_yaml
 	ip netns list | grep -q "^$NS_PREFIX-$1\b" || skip "namespace for $1 was not built"
 }
 
@@ -87,7 +74,7 @@ mask_ifconfig() {
 }
 
 gateway_of() {
-	"$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["gateway"]["ip"])' \
+	"$PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["gateway"]["ip"])' \
 		"$TOP/identities/$1.yaml"
 }
 
@@ -139,7 +126,7 @@ probe_args() {
 }
 
 @test "ETHTOOL_GPERMADDR gives the identity's permanent MAC" {
-	expected=$("$PY" -c 'import sys, yaml; i = yaml.safe_load(open(sys.argv[1]))["interfaces"][0]; print(i.get("permanent_mac", i["mac"]))' "$TOP/identities/multi-nic.yaml")
+	expected=$("$PYTHON" -c 'import sys, yaml; i = yaml.safe_load(open(sys.argv[1]))["interfaces"][0]; print(i.get("permanent_mac", i["mac"]))' "$TOP/identities/multi-nic.yaml")
 	run preloaded multi-nic "$IFPROBE"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx "eth0 ETHTOOL_GPERMADDR: size=6 $expected"
@@ -148,8 +135,8 @@ probe_args() {
 @test "python3 reads /sys/class/net/*/address as in the namespace" {
 	need_netns multi-nic
 	script='import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]'
-	expected=$(in_netns multi-nic "$PY" -c "$script")
-	actual=$(preloaded multi-nic "$PY" -c "$script")
+	expected=$(in_netns multi-nic "$PYTHON" -c "$script")
+	actual=$(preloaded multi-nic "$PYTHON" -c "$script")
 	[ -n "$expected" ]
 	diff -u <(echo "$expected") <(echo "$actual")
 }
@@ -164,7 +151,7 @@ probe_args() {
 }
 
 @test "the real hostname and uname -n give the identity's hostname" {
-	expected=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
+	expected=$("$PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
 	[ "$(preloaded multi-nic /bin/hostname)" = "$expected" ]
 	[ "$(preloaded multi-nic uname -n)" = "$expected" ]
 	[ "$(preloaded multi-nic cat /proc/sys/kernel/hostname)" = "$expected" ]
@@ -172,7 +159,7 @@ probe_args() {
 
 @test "cat /proc/net/route equals fakenet show and the kernel's" {
 	need_netns multi-nic
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	require_build "$FAKENET"
 	actual=$(preloaded multi-nic cat /proc/net/route)
 	diff -u <(FAKENET_IDENTITY="$TOP/identities/multi-nic.yaml" "$FAKENET" show /proc/net/route) \
 		<(echo "$actual")
@@ -184,7 +171,7 @@ probe_args() {
 @test "children inherit the view; the default identity is the embedded one" {
 	run env -u FAKENET_IDENTITY LD_PRELOAD="$PRELOAD" sh -c 'sh -c "cat /etc/hostname"'
 	[ "$status" -eq 0 ]
-	[ "$output" = "$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/docker.yaml")" ]
+	[ "$output" = "$("$PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/docker.yaml")" ]
 }
 
 @test "/proc/net keeps the real files the identity does not define" {
@@ -214,7 +201,7 @@ probe_args() {
 }
 
 @test "run --backend preload: no namespace, the view, the shims on PATH and run's exit codes" {
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	require_build "$FAKENET"
 	run "$FAKENET" run --backend preload -- sh -c 'cat /etc/hostname; command -v ifconfig; readlink /proc/self/ns/mnt; exit 3'
 	[ "$status" -eq 3 ]
 	[ "${lines[0]}" = "$(FAKENET_IDENTITY= "$FAKENET" show /etc/hostname)" ]
@@ -234,9 +221,9 @@ probe_args() {
 }
 
 @test "run --backend auto falls back to preload, once and saying why, where namespaces are refused" {
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	require_build "$FAKENET"
 	deny="$BUILD/tests/preload/deny-ns"
-	[ -x "$deny" ] || skip "no $deny"
+	require_build "$deny"
 	run "$deny" unshare -m true
 	[ "$status" -ne 0 ]
 	run "$deny" "$FAKENET" run --backend auto --identity "$TOP/identities/multi-nic.yaml" -- \
@@ -252,10 +239,10 @@ probe_args() {
 
 @test "a plain fakenet run, unprivileged where namespaces are refused: the identity, one line on stderr" {
 	need_netns multi-nic
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	require_build "$FAKENET"
 	deny="$BUILD/tests/preload/deny-ns"
-	[ -x "$deny" ] || skip "no $deny"
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_build "$deny"
+	require_command setpriv util-linux
 	local args bin
 	# What nobody runs, where nobody can reach it (bats' directories and a clone under /root are
 	# root's alone): fakenet with its preload library and shims beside it, the probe, the identity;
@@ -280,23 +267,24 @@ probe_args() {
 		"$py" -c "import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob(\"/sys/class/net/*/address\"))]" >"$o/sys"
 		"$probe" "$@" | grep -v ETHTOOL_GPERMADDR >"$o/probe"
 		"$py" -c "import socket; print(socket.gethostname())" >"$o/hostname"
-		/bin/uname -n >>"$o/hostname"' sh "$out/res" "$bin/ifprobe" "$PY" $args
+		/bin/uname -n >>"$o/hostname"' sh "$out/res" "$bin/ifprobe" "$PYTHON" $args
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	# One line, naming the backend and why.
 	[ "$stderr" = "fakenet: using the preload backend (cannot create a mount namespace: Operation not permitted)" ]
 	diff -u <(in_netns multi-nic cat /proc/net/route) "$out/res/route"
-	diff -u <(in_netns multi-nic "$PY" -c 'import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]') "$out/res/sys"
+	diff -u <(in_netns multi-nic "$PYTHON" -c 'import glob; [print(p, open(p).read().strip()) for p in sorted(glob.glob("/sys/class/net/*/address"))]') "$out/res/sys"
 	# shellcheck disable=SC2086
 	diff -u <(in_netns multi-nic "$IFPROBE" $args | grep -v ETHTOOL_GPERMADDR) "$out/res/probe"
-	expected=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
+	expected=$("$PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["hostname"])' "$TOP/identities/multi-nic.yaml")
 	diff -u <(printf '%s\n%s\n' "$expected" "$expected") "$out/res/hostname"
 }
 
 @test "a plain fakenet run where FUSE can be set up uses it, saying nothing" {
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
-	[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || skip "needs root and /dev/fuse for the FUSE backend"
+	require_build "$FAKENET"
+	require_root "the FUSE backend"
+	require_fuse
 	run --separate-stderr "$FAKENET" run --shims none -- sh -c 'readlink /proc/self/ns/mnt; grep -c " fuse" /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
@@ -305,9 +293,9 @@ probe_args() {
 }
 
 @test "a plain fakenet check passes where namespaces are refused" {
-	[ -x "$FAKENET" ] || skip "no $FAKENET"
+	require_build "$FAKENET"
 	deny="$BUILD/tests/preload/deny-ns"
-	[ -x "$deny" ] || skip "no $deny"
+	require_build "$deny"
 	run "$deny" "$FAKENET" check --format tap
 	echo "$output" | grep -v '^ok'
 	[ "$status" -eq 0 ]

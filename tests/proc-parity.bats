@@ -13,41 +13,22 @@
 #  - ipv6_route: the reference count column, which moves with traffic. The order is compared: it
 #    is the fib6 tree walk, deterministic once links come up one at a time, as the script does.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-# The distribution's python3 (python3-yaml) starts far faster than a pyenv shim.
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
 
 setup_file() {
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
 	export NS_PREFIX="fnt-$$"
-	[ "$(id -u)" = 0 ] || return 0
-	"$PY" -c 'import yaml' 2>/dev/null || return 0
-	# The namespaces are independent: build them side by side (each waits ~2 s for IPv6 DAD).
-	local pids=() f
-	for f in "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml; do
-		"$PY" "$NETNS_TOOL" up "$f" "$NS_PREFIX-$(basename "$f" .yaml)" &
-		pids+=($!)
-	done
-	local rc=0 p
-	for p in "${pids[@]}"; do
-		wait "$p" || rc=1
-	done
-	return $rc
+	have_root && have_yaml || return 0
+	netns_up_each "$NS_PREFIX" "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml
 }
 
 teardown_file() {
-	local f
-	for f in "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml; do
-		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$(basename "$f" .yaml)" 2>/dev/null
-	done
-	true
+	netns_down_each "$NS_PREFIX" "$TOP"/identities/*.yaml "$TOP"/tests/identities/*.yaml
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
-	[ -x "$FAKENET" ] || skip "no fakenet binary at $FAKENET"
+	require_root "network namespaces"
+	require_yaml
+	require_build "$FAKENET"
 }
 
 normalize() {

@@ -9,38 +9,18 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 setup() {
-	require_fakenet_env
-	command -v ip >/dev/null || skip "no iproute2"
-	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
-	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
+	require_pasta_world
 	edge="fnf-edge-$$"
 	inet="fnf-inet-$$"
-	tmp=$(mktemp -d)
-	servers=()
+	new_tmpdir tmp
 	make_edge_and_inet "$edge" "$inet" 198.18.88
 	for port in 8080 9090; do
 		mkdir -p "$tmp/www$port"
 		echo "served by $port" >"$tmp/www$port/index.html"
-		ip netns exec "$inet" $PYTHON -m http.server -b 198.18.88.2 -d "$tmp/www$port" "$port" \
-			>/dev/null 2>&1 &
-		servers+=($!)
+		serve_in "$inet" "$PYTHON" -m http.server -b 198.18.88.2 -d "$tmp/www$port" "$port"
 	done
-	for port in 8080 9090; do
-		for _ in $(seq 100); do
-			ip netns exec "$inet" ss -ltn "sport = :$port" | grep -q LISTEN && break
-			sleep 0.02
-		done
-	done
-}
-
-teardown() {
-	for pid in "${servers[@]}"; do
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null || true
-	done
-	ip netns del "$edge" 2>/dev/null || true
-	ip netns del "$inet" 2>/dev/null || true
-	rm -rf "$tmp"
+	wait_listening "$inet" tcp 8080
+	wait_listening "$inet" tcp 9090
 }
 
 # A client inside the run: fetches one port, or prints the errno name and how long connect took.
@@ -82,7 +62,7 @@ PY
 }
 
 @test "filtered: the identity's network: key selects the mode when --net is not given" {
-	sed 's/^version: 1$/version: 1\nnetwork: filtered/' "$BATS_TEST_DIRNAME/../identities/docker.yaml" \
+	sed 's/^version: 1$/version: 1\nnetwork: filtered/' "$TOP/identities/docker.yaml" \
 		>"$tmp/id.yaml"
 	grep -q '^network: filtered$' "$tmp/id.yaml"
 	client >"$tmp/client.py"
@@ -97,7 +77,7 @@ PY
 
 @test "filtered: --allow-host lets out only the addresses of matching hosts entries" {
 	sed 's/^version: 1$/version: 1\nhosts:\n  - {ip: 198.18.88.2, names: [api.example.com]}/' \
-		"$BATS_TEST_DIRNAME/../identities/docker.yaml" | grep -v '^hosts: \[\]$' >"$tmp/id.yaml"
+		"$TOP/identities/docker.yaml" | grep -v '^hosts: \[\]$' >"$tmp/id.yaml"
 	client >"$tmp/client.py"
 	run -0 ip netns exec "$edge" "$FAKENET" run --identity "$tmp/id.yaml" --net filtered \
 		--allow-host '*.example.com' --shims none -- $PYTHON "$tmp/client.py" 9090
@@ -126,12 +106,11 @@ arrivals() {
 }
 
 @test "filtered: verify holds with the allowlist; nftables still refuses once a root target drops the routing rule" {
-	command -v nft >/dev/null || skip "no nft (Debian package nftables) to count arrivals"
+	require_command nft nftables
 	client >"$tmp/client.py"
 	count_arrivals 9090
-	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
-	run ip netns exec "$edge" "$F" run --net filtered --allow tcp/8080 --shims none -- \
-		sh -c "$F verify; echo verify=\$?; ip rule del prio 32000 && $PYTHON $tmp/client.py 9090 &&
+	run ip netns exec "$edge" "$FAKENET" run --net filtered --allow tcp/8080 --shims none -- \
+		sh -c "$FAKENET verify; echo verify=\$?; ip rule del prio 32000 && $PYTHON $tmp/client.py 9090 &&
 		$PYTHON $tmp/client.py 8080"
 	echo "$output" | sed 's/^/# /'
 	[ "$status" -eq 0 ]

@@ -18,26 +18,20 @@ setup_file() {
 
 setup() {
 	require_fakenet_env
-	command -v ip >/dev/null || skip "no iproute2"
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	require_command ip iproute2
 	ref="fnt-ref-$$"
 	testhost="fnt-host-$$"
 	hostlink="fnth$$"
-	nap="1000.$$$RANDOM"
-	tmp=$(mktemp -d)
+	new_nap
+	new_tmpdir tmp
 }
 
 teardown() {
 	[ -n "${runner:-}" ] && kill -KILL "$runner" 2>/dev/null
-	if [ -n "${listener:-}" ]; then
-		kill -KILL "$listener" 2>/dev/null
-		wait "$listener" 2>/dev/null || true
-	fi
-	pkill -KILL -f "sleep $nap" 2>/dev/null || true
-	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
+	netns_down "$ref"
 	ip link del "$hostlink" 2>/dev/null || true
 	ip netns del "$testhost" 2>/dev/null || true
-	rm -rf "$tmp"
+	common_teardown
 }
 
 # What every view shows; run the same way in the reference namespace and in the target.
@@ -75,7 +69,7 @@ mask() {
 
 parity() {
 	local identity=$1
-	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
+	netns_up "$identity" "$ref"
 	ip netns exec "$ref" sh -c "$(views)" 2>&1 | mask | sort_inet6_runs >"$tmp/want"
 	"$FAKENET" run --identity "$identity" --net isolated --shims none -- sh -c "$(views)" 2>&1 |
 		mask | sort_inet6_runs >"$tmp/got"
@@ -83,23 +77,23 @@ parity() {
 }
 
 @test "isolated: ip, ifconfig, hostname -I, getifaddrs, /proc/net and sysfs agree with a kernel built like docker.yaml" {
-	parity "$top/identities/docker.yaml"
+	parity "$TOP/identities/docker.yaml"
 }
 
 @test "isolated: the same for multi-nic.yaml (four links, one down, IPv6, routes, neighbours)" {
-	parity "$top/identities/multi-nic.yaml"
+	parity "$TOP/identities/multi-nic.yaml"
 }
 
 @test "isolated: the same for desktop.yaml (two PCI NICs on one subnet, a dev route)" {
-	parity "$top/identities/desktop.yaml"
+	parity "$TOP/identities/desktop.yaml"
 }
 
 @test "isolated: the same for the held-out lab.yaml (DAD, nodad, a down link's tentative address, a learned gateway)" {
-	parity "$top/tests/identities/lab.yaml"
+	parity "$TOP/tests/identities/lab.yaml"
 }
 
 @test "isolated: a PCI NIC keeps its device link, which the kernel cannot show" {
-	run "$FAKENET" run --identity "$top/identities/desktop.yaml" --net isolated --shims none -- \
+	run "$FAKENET" run --identity "$TOP/identities/desktop.yaml" --net isolated --shims none -- \
 		sh -c 'readlink /sys/class/net/wlan0; cat /sys/class/net/wlan0/address; test -e /sys/class/net/wlan0/device && echo device'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == ../../devices/pci0000:00/*/net/wlan0 ]]
@@ -133,7 +127,7 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("198.18.77.2", 8080)); s.listen(8)
 while True:
     c, _ = s.accept(); c.close()' &
-	listener=$!
+	at_teardown kill_waiting $!
 	# The test host answers from the host side: the setup works, so a failure inside is isolation.
 	for _ in $(seq 100); do
 		$PYTHON -c 'import socket; socket.create_connection(("198.18.77.2", 8080), 1).close()' 2>/dev/null && break
@@ -171,7 +165,7 @@ for dest in sys.argv[1:]:
 	make_test_host
 	sleep 0.3
 	before=$(test_host_rx_packets)
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
 		$PYTHON -c "$ATTEMPTS" 198.18.77.2:8080 udp:198.18.77.2:53 10.0.0.1:80 10.0.0.254:443 \
 		10.1.0.1:22 [2001:db8:0:1::1]:80 udp:[2001:db8::1]:53 8.8.8.8:53
 	echo "$output"
@@ -186,7 +180,7 @@ for dest in sys.argv[1:]:
 }
 
 @test "isolated: the nftables table is the ruleset the real nft builds from its written form" {
-	command -v nft >/dev/null || skip "no nft (Debian package nftables) to compare with"
+	require_command nft nftables
 	# The filter as fakenet(1) documents it, loaded by the real nft into a scratch namespace.
 	ip netns add "$testhost"
 	ip netns exec "$testhost" nft -f - <<'NFT'
@@ -206,11 +200,11 @@ NFT
 }
 
 @test "isolated: with the routing rule deleted by a root target, nftables still refuses at once and nothing arrives" {
-	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
+	require_command nft nftables
 	make_test_host
 	sleep 0.3
 	before=$(test_host_rx_packets)
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
 		sh -c "ip rule del prio 32000 && ip -6 rule del prio 32000 &&
 		$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 10.0.0.1:80 [2001:db8:0:1::1]:80 &&
 		nft list chain inet fakenet egress"
@@ -239,7 +233,7 @@ NFT
 }
 
 @test "isolated: loopback and the identity's own addresses stay reachable" {
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
 		$PYTHON -c '
 import socket, sys
 srv = socket.socket(); srv.bind(("0.0.0.0", 0)); srv.listen(4)
@@ -284,7 +278,7 @@ for arg in sys.argv[1:]:
 '
 
 @test "isolated: the resolver answers hosts entries, the machine's name and blocked names, and NXDOMAIN for the rest" {
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
 		$PYTHON -c "$DNS_QUERY" db.internal/A db/A db6.internal/AAAA db-gw-01/A \
 		ispt.ahnlab.com/A nothing.example/A db.internal/AAAA www.example.com/AAAA
 	echo "$output"
@@ -302,7 +296,7 @@ for arg in sys.argv[1:]:
 
 @test "isolated: getent hosts finds a hosts entry and fails at once on an unknown name" {
 	for identity in docker.yaml multi-nic.yaml; do
-		run "$FAKENET" run --identity "$top/identities/$identity" --net isolated --shims none -- sh -c '
+		run "$FAKENET" run --identity "$TOP/identities/$identity" --net isolated --shims none -- sh -c '
 			getent hosts ispt.ahnlab.com
 			start=$(date +%s%N)
 			getent hosts no-such-host.example.org; echo "status $?"
@@ -319,7 +313,7 @@ for arg in sys.argv[1:]:
 	port=$((20000 + RANDOM % 20000))
 	echo "served from inside" >"$tmp/index.txt"
 	"$FAKENET" run --net isolated --shims none --publish "$port:8000" -- \
-		/usr/bin/python3 -m http.server 8000 --bind 127.0.0.1 --directory "$tmp" >/dev/null 2>&1 &
+		"$PYTHON" -m http.server 8000 --bind 127.0.0.1 --directory "$tmp" >/dev/null 2>&1 &
 	runner=$!
 	for _ in $(seq 100); do
 		curl -sf -o /dev/null "http://127.0.0.1:$port/index.txt" && break
@@ -336,7 +330,7 @@ for arg in sys.argv[1:]:
 }
 
 @test "isolated: --publish carries an HTTPS server inside (the daemons' own port) to the host" {
-	command -v openssl >/dev/null || skip "no openssl to make the test's certificate"
+	require_command openssl openssl
 	port=$((20000 + RANDOM % 20000))
 	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
 		-addext subjectAltName=DNS:localhost -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
@@ -368,7 +362,7 @@ PY
 @test "isolated: --publish with an address and another port inside" {
 	port=$((20000 + RANDOM % 20000))
 	"$FAKENET" run --net isolated --shims none --publish "127.0.0.1:$port:7000" -- \
-		/usr/bin/python3 -c '
+		"$PYTHON" -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 7000)); s.listen(1)
 c, _ = s.accept(); c.sendall(c.recv(100).upper()); c.close()' &
@@ -396,7 +390,7 @@ netns_inodes_of() {
 
 @test "isolated: SIGKILL of the runner leaves no namespace, link, rule or process behind" {
 	links_before=$(ip -o link | cut -d: -f2 | sort)
-	"$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- sleep "$nap" &
+	"$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- sleep "$nap" &
 	runner=$!
 	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
 	target=$(pgrep -f "^sleep $nap")
@@ -421,7 +415,7 @@ netns_inodes_of() {
 
 @test "isolated --log: every connection attempt and DNS query is a JSON line with its verdict" {
 	log="$tmp/audit.jsonl"
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none \
 		--log "$log" -- sh -c "$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 udp:[2001:db8::1]:53 10.0.0.5:9 \
 		>/dev/null; getent hosts nothing.example; exit 0"
 	[ "$status" -eq 0 ]
@@ -453,7 +447,7 @@ for line in open(sys.argv[1]):
 
 @test "isolated --log: sendmsg and sendmmsg destinations are logged, one line each, and the calls still fail" {
 	log="$tmp/audit.jsonl"
-	run "$FAKENET" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none \
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none \
 		--log "$log" -- sh -c "$PYTHON -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -481,29 +475,27 @@ sendmmsg sendmmsg udp 10.1.0.5 9 allowed" ]
 }
 
 @test "verify: holds inside an isolated run, and with --pid from outside" {
-	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
-	run "$F" run --identity "$top/identities/multi-nic.yaml" --net isolated --shims none -- "$F" verify
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- "$FAKENET" verify
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"not ok"* ]]
 	[[ "$output" == *"ok 10 - the resolver 10.0.0.3 answers at once"* ]]
-	"$F" run --net isolated --shims none -- sleep "$nap" &
+	"$FAKENET" run --net isolated --shims none -- sleep "$nap" &
 	runner=$!
 	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
-	run "$F" verify --pid "$(pgrep -f "^sleep $nap")"
+	run "$FAKENET" verify --pid "$(pgrep -f "^sleep $nap")"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ok 9 - the resolver 127.0.0.11 answers at once"* ]]
 }
 
 @test "verify: fails when a root target removes the egress rule, and in a namespace that is not isolated" {
-	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
-	run "$F" run --net isolated --shims none -- sh -c "ip rule del prio 32000 && exec $F verify"
+	run "$FAKENET" run --net isolated --shims none -- sh -c "ip rule del prio 32000 && exec $FAKENET verify"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not ok 1 - IPv4: everything outside table local is unreachable # no egress rule"* ]]
 	# A bare network namespace (only lo, down): nothing is routable, yet no rule says so.
-	run unshare -n "$F" verify
+	run unshare -n "$FAKENET" verify
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not ok 1 - IPv4"* ]]
@@ -546,7 +538,7 @@ DNS queries:
 }
 
 @test "isolated: root without CAP_SYS_ADMIN builds the namespace inside a user namespace of its own" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_command setpriv util-linux
 	ASAN_OPTIONS=detect_leaks=0 run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
 		"$FAKENET" run --net isolated --shims none -- sh -c 'ip -br addr show eth0; cat /sys/class/net/eth0/address
 			getent hosts no-such-host.example; echo "status $?"'

@@ -4,54 +4,47 @@
 
 bats_require_minimum_version 1.5.0
 
-setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	F=${FAKENET:-$top/build/fakenet}
-	tmp=$(mktemp -d)
-	marker="fakenet-lifecycle-$$-$RANDOM"
-	# A sleep whose argv is unique to this test, so pgrep finds only ours.
-	nap="1000.$$$RANDOM"
-	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse"
-}
+load lib/common
 
-teardown() {
-	pkill -KILL -f "$marker" 2>/dev/null || true
-	pkill -KILL -f "sleep $nap" 2>/dev/null || true
-	rm -rf "$tmp"
+setup() {
+	require_fakenet_env
+	new_tmpdir tmp
+	marker="fakenet-lifecycle-$$-$RANDOM"
+	at_teardown pkill -KILL -f "$marker"
+	new_nap
 }
 
 @test "exit status of the target: 0, 1 and 3" {
-	run "$F" run -- true
+	run "$FAKENET" run -- true
 	[ "$status" -eq 0 ]
-	run "$F" run -- false
+	run "$FAKENET" run -- false
 	[ "$status" -eq 1 ]
-	run "$F" run -- sh -c 'exit 3'
+	run "$FAKENET" run -- sh -c 'exit 3'
 	[ "$status" -eq 3 ]
 }
 
 @test "a target killed by signal N gives 128+N" {
-	run "$F" run -- sh -c 'kill -TERM $$'
+	run "$FAKENET" run -- sh -c 'kill -TERM $$'
 	[ "$status" -eq 143 ]
-	run "$F" run -- sh -c 'kill -KILL $$'
+	run "$FAKENET" run -- sh -c 'kill -KILL $$'
 	[ "$status" -eq 137 ]
 }
 
 @test "a file that is not executable gives 126 and one message" {
 	printf 'echo hi\n' >"$tmp/notexec"
-	run --separate-stderr "$F" run -- "$tmp/notexec"
+	run --separate-stderr "$FAKENET" run -- "$tmp/notexec"
 	[ "$status" -eq 126 ]
 	[ "$stderr" = "fakenet: $tmp/notexec: Permission denied" ]
 }
 
 @test "a missing command gives 127 and one message" {
-	run -127 --separate-stderr "$F" run -- no-such-command-$marker
+	run -127 --separate-stderr "$FAKENET" run -- no-such-command-$marker
 	[ "$status" -eq 127 ]
 	[ "$stderr" = "fakenet: no-such-command-$marker: No such file or directory" ]
 }
 
 @test "SIGTERM sent to the runner reaches the target" {
-	"$F" run -- sh -c "trap 'exit 42' TERM; echo ready >$tmp/ready; while :; do sleep 0.1; done" &
+	"$FAKENET" run -- sh -c "trap 'exit 42' TERM; echo ready >$tmp/ready; while :; do sleep 0.1; done" &
 	pid=$!
 	for _ in $(seq 100); do [ -e "$tmp/ready" ] && break; sleep 0.05; done
 	kill -TERM "$pid"
@@ -61,7 +54,7 @@ teardown() {
 }
 
 @test "the runner waits for a target's background processes" {
-	run "$F" run -- sh -c "(sleep 1; cat /proc/net/route >$tmp/out) & exit 0"
+	run "$FAKENET" run -- sh -c "(sleep 1; cat /proc/net/route >$tmp/out) & exit 0"
 	[ "$status" -eq 0 ]
 	# The content is the identity's, not the host's: the default route via 172.18.0.1.
 	grep -q '^eth0	00000000	010012AC' "$tmp/out"
@@ -71,7 +64,7 @@ teardown() {
 	ls -A /tmp >"$tmp/tmp-before"
 	self_before=$(grep -c . /proc/self/mountinfo)
 	init_before=$(grep -c . /proc/1/mountinfo)
-	"$F" run -- sleep "$nap" &
+	"$FAKENET" run -- sleep "$nap" &
 	pid=$!
 	for _ in $(seq 100); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
 	pgrep -f "^sleep $nap" >/dev/null
@@ -91,7 +84,7 @@ teardown() {
 }
 
 @test "a root target cannot undo or cover the view" {
-	run "$F" run --shims none -- sh -c '
+	run "$FAKENET" run --shims none -- sh -c '
 		umount /proc/net && echo "umount /proc/net worked"
 		umount /etc/hosts && echo "umount /etc/hosts worked"
 		umount -l /sys/class/net && echo "umount -l /sys/class/net worked"
@@ -116,19 +109,19 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
         os.close(os.open(p, os.O_WRONLY)); print(p, "ok")
     except OSError as e:
         print(p, e.strerror)'
-	run "$F" run --net host -- /usr/bin/python3 -c "$script"
+	run "$FAKENET" run --net host -- "$PYTHON" -c "$script"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/proc/net/route Permission denied"* ]]
 	[[ "$output" == *"/sys/class/net/eth0/address Permission denied"* ]]
 	[[ "$output" == *"/etc/hosts Read-only file system"* ]]
-	run "$F" run --net host --log "$BATS_TEST_TMPDIR/log" -- /usr/bin/python3 -c "$script"
+	run "$FAKENET" run --net host --log "$BATS_TEST_TMPDIR/log" -- "$PYTHON" -c "$script"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/proc/net/route Permission denied"* ]]
 }
 
 @test "nothing of the view leaks to the host while a target runs" {
 	host_route=$(cat /proc/net/route)
-	"$F" run -- sleep "$nap" &
+	"$FAKENET" run -- sleep "$nap" &
 	pid=$!
 	for _ in $(seq 100); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
 	! grep -q fuse /proc/self/mountinfo
@@ -138,8 +131,8 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
 }
 
 @test "no /dev/fuse access (an unprivileged user): a message naming the fix, 125" {
-	command -v setpriv >/dev/null || skip "no setpriv"
-	cp "$F" "$tmp/fakenet"
+	require_command setpriv util-linux
+	cp "$FAKENET" "$tmp/fakenet"
 	chmod 755 "$tmp" "$tmp/fakenet"
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$tmp/fakenet" run --backend fuse --shims none -- true
 	[ "$status" -eq 125 ]
@@ -147,25 +140,25 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
 }
 
 @test "root without CAP_SYS_ADMIN falls back to a user namespace of its own" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_command setpriv util-linux
 	# In a user namespace the runner cannot rejoin its original pid namespace after creating the
 	# target's, and LeakSanitizer needs to fork at exit: no leak check for this one run.
 	ASAN_OPTIONS=detect_leaks=0 run setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin \
-		"$F" run --shims none -- cat /etc/hostname
+		"$FAKENET" run --shims none -- cat /etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "3f2a9c1b7d4e" ]
 }
 
 @test "no CAP_SYS_ADMIN and no user namespaces: --backend fuse names the fix, 125; plain run falls back" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_command setpriv util-linux
 	# user.max_user_namespaces is per user namespace: set to 0 inside a throwaway one.
 	run --separate-stderr unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
-		exec setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$0" run --backend fuse --shims none -- true' "$F"
+		exec setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$0" run --backend fuse --shims none -- true' "$FAKENET"
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"cannot create a mount namespace"*"CAP_SYS_ADMIN"* ]]
 	# The default (auto) says once why, and the identity's host name is there all the same.
 	run --separate-stderr unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
-		exec setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$0" run -- cat /etc/hostname' "$F"
+		exec setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$0" run -- cat /etc/hostname' "$FAKENET"
 	[ "$status" -eq 0 ]
 	[ "$output" = "3f2a9c1b7d4e" ]
 	# One line; the kernel's errno for an exhausted user namespace count is ENOSPC.

@@ -6,19 +6,12 @@
 
 bats_require_minimum_version 1.5.0
 
-setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	F=${FAKENET:-$top/build/fakenet}
-	work=$(mktemp -d)
-	multi=$top/identities/multi-nic.yaml
-	PY=/usr/bin/python3
-	[ -x "$PY" ] || PY=python3
-	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse"
-}
+load lib/common
 
-teardown() {
-	rm -rf "$work"
+setup() {
+	require_fakenet_env
+	new_tmpdir work
+	multi=$TOP/identities/multi-nic.yaml
 }
 
 @test "shim calls and file reads are logged as JSON Lines with argv, exit, url and rule" {
@@ -40,10 +33,10 @@ sh -c 'echo "cat $$" >&3; exec cat /proc/net/route /etc/hosts' >/dev/null
 route "$(printf 'a"b\\c\nd\001\377')" >/dev/null 2>&1
 exit 0
 SCRIPT
-	run "$F" run --net host --identity "$multi" --log "$work/log" -- sh "$work/script" "$work"
+	run "$FAKENET" run --net host --identity "$multi" --log "$work/log" -- sh "$work/script" "$work"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$work/log")" = 600 ]
-	run "$PY" - "$work/log" "$work/pids" <<'PY'
+	run "$PYTHON" - "$work/log" "$work/pids" <<'PY'
 import json, re, sys
 events = [json.loads(line) for line in open(sys.argv[1], "rb").read().decode().splitlines()]
 pids = dict(l.split() for l in open(sys.argv[2]))
@@ -91,7 +84,7 @@ PY
 @test "the log is appended to, never truncated, and keeps its mode" {
 	echo '{"event":"earlier"}' >"$work/log"
 	chmod 640 "$work/log"
-	run "$F" run --log "$work/log" -- cat /etc/hostname
+	run "$FAKENET" run --log "$work/log" -- cat /etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$(head -1 "$work/log")" = '{"event":"earlier"}' ]
 	[ "$(grep -c '"event":"open","pid":[0-9]*,"path":"/etc/hostname","command":"cat"' "$work/log")" -eq 1 ]
@@ -99,17 +92,17 @@ PY
 }
 
 @test "a relative log path still reaches the shims after the target changes directory" {
-	F=$(cd "$(dirname "$F")" && pwd)/$(basename "$F")
+	F=$(cd "$(dirname "$FAKENET")" && pwd)/$(basename "$FAKENET")
 	cd "$work"
-	run "$F" run --log log -- sh -c 'cd / && route -n >/dev/null'
+	run "$FAKENET" run --log log -- sh -c 'cd / && route -n >/dev/null'
 	[ "$status" -eq 0 ]
 	grep -q '"event":"shim",.*"tool":"route","argv":\["route","-n"\],"exit":0' "$work/log"
 }
 
 @test "a shim call with 5,000 arguments is logged with every one of them" {
-	run "$F" run --log "$work/log" -- sh -c 'route $(seq 5000) >/dev/null 2>&1; exit 0'
+	run "$FAKENET" run --log "$work/log" -- sh -c 'route $(seq 5000) >/dev/null 2>&1; exit 0'
 	[ "$status" -eq 0 ]
-	run "$PY" -c 'import json, sys
+	run "$PYTHON" -c 'import json, sys
 e = [json.loads(l) for l in open(sys.argv[1]) if "\"shim\"" in l]
 assert len(e) == 1 and e[0]["argv"] == ["route"] + [str(i) for i in range(1, 5001)], e
 print("ok")' "$work/log"
@@ -130,7 +123,7 @@ echo "env=$(env | grep -c -e FAKENET_LOG -e "$log")"
 echo "init-fds=$(ls -l /proc/1/fd | grep -c -e "$log" -e socket:)"
 route -n >/dev/null; echo "route=$?"
 SCRIPT
-	run "$F" run --log "$work/log" -- sh "$work/script" "$work/log"
+	run "$FAKENET" run --log "$work/log" -- sh "$work/script" "$work/log"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "read=[]
@@ -147,7 +140,7 @@ route=0" ]
 }
 
 @test "shims run by other users inside are logged with their own pid and uid" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_command setpriv util-linux
 	id nobody >/dev/null 2>&1 || skip "no user nobody"
 	cat >"$work/script" <<'SCRIPT'
 exec 3>"$1/pids"
@@ -159,9 +152,9 @@ if command -v su >/dev/null; then
 	su -s /bin/sh nobody -c 'echo su $$ >&3; exec ifconfig lo' >/dev/null
 fi
 SCRIPT
-	run "$F" run --log "$work/log" -- sh "$work/script" "$work"
+	run "$FAKENET" run --log "$work/log" -- sh "$work/script" "$work"
 	[ "$status" -eq 0 ]
-	run "$PY" - "$work/log" "$work/pids" <<'PY'
+	run "$PYTHON" - "$work/log" "$work/pids" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 tools = {"setpriv": "route", "runuser": "arp", "su": "ifconfig"}
@@ -177,7 +170,7 @@ PY
 }
 
 @test "what a sender claims about itself is not logged: the kernel's pid and uid are" {
-	command -v setpriv >/dev/null || skip "no setpriv"
+	require_command setpriv util-linux
 	cat >"$work/send.py" <<'PY'
 import os, socket, sys
 def send(payload):
@@ -193,11 +186,11 @@ send(b'{"time":"1999-01-01T00:00:00.000Z","event":"open","pid":1,"uid":0,"tool":
 send(b'{"tool":"a"}\n{"event":"open","pid":1,"path":"/injected"}')
 send(b'not json \xff')
 PY
-	run "$F" run --log "$work/log" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$PY" - <"$work/send.py"
+	run "$FAKENET" run --log "$work/log" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PYTHON" - <"$work/send.py"
 	[ "$status" -eq 0 ]
 	pid=$output
-	run "$PY" - "$work/log" "$pid" <<'PY'
+	run "$PYTHON" - "$work/log" "$pid" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 pid = int(sys.argv[2])
@@ -236,10 +229,10 @@ big.shutdown(socket.SHUT_WR)
 big.recv(1)
 print(os.getpid())
 PY
-	run "$F" run --log "$work/log" -- "$PY" "$work/flood.py"
+	run "$FAKENET" run --log "$work/log" -- "$PYTHON" "$work/flood.py"
 	[ "$status" -eq 0 ]
 	pid=$output
-	run "$PY" - "$work/log" "$pid" <<'PY'
+	run "$PYTHON" - "$work/log" "$pid" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 pid = int(sys.argv[2])
@@ -255,7 +248,7 @@ PY
 }
 
 @test "a log in a missing directory: 125 and a clear message before anything starts" {
-	run --separate-stderr "$F" run --log "$work/missing/log" -- touch "$work/started"
+	run --separate-stderr "$FAKENET" run --log "$work/missing/log" -- touch "$work/started"
 	[ "$status" -eq 125 ]
 	[ "$stderr" = "fakenet: run: cannot open the log file $work/missing/log: No such file or directory" ]
 	[ ! -e "$work/started" ]

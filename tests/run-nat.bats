@@ -19,47 +19,28 @@ setup_file() {
 }
 
 setup() {
-	require_fakenet_env
-	command -v ip >/dev/null || skip "no iproute2"
-	command -v pasta >/dev/null || skip "no pasta (Debian package passt)"
-	! ip -4 addr | grep -q 'inet 198\.18\.' || skip "this host uses 198.18.0.0/15 itself"
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	require_pasta_world
 	edge="fnn-edge-$$"
 	inet="fnn-inet-$$"
 	ref="fnn-ref-$$"
-	nap="1000.$$$RANDOM"
-	tmp=$(mktemp -d)
-	servers=()
+	new_nap
+	new_tmpdir tmp
 	make_edge_and_inet "$edge" "$inet" 198.18.66
 	# `ip netns exec` puts this file over /etc/resolv.conf: the host resolver is the test's.
 	mkdir -p "/etc/netns/$edge"
+	at_teardown rm -rf "/etc/netns/$edge"
 	echo "nameserver 198.18.66.2" >"/etc/netns/$edge/resolv.conf"
 	mkdir -p "$tmp/www"
 	echo "served by the test host" >"$tmp/www/index.html"
-	ip netns exec "$inet" $PYTHON -m http.server -b 198.18.66.2 -d "$tmp/www" 8080 \
-		>/dev/null 2>&1 &
-	servers+=($!)
-	ip netns exec "$inet" $PYTHON "$top/tests/lib/dns-server.py" 198.18.66.2 198.18.66.2 \
-		"$tmp/dns-count" >/dev/null 2>&1 &
-	servers+=($!)
-	for _ in $(seq 100); do
-		ip netns exec "$inet" ss -ltn "sport = :8080" | grep -q LISTEN &&
-			ip netns exec "$inet" ss -lun "sport = :53" | grep -q 198.18 && break
-		sleep 0.02
-	done
+	serve_http "$inet" 198.18.66.2 8080 "$tmp/www"
+	serve_in "$inet" "$PYTHON" "$TOP/tests/lib/dns-server.py" 198.18.66.2 198.18.66.2 "$tmp/dns-count"
+	wait_listening "$inet" udp 53
 }
 
 teardown() {
 	[ -n "${runner:-}" ] && kill -KILL "$runner" 2>/dev/null
-	for pid in "${servers[@]}"; do
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null || true
-	done
-	pkill -KILL -f "sleep $nap" 2>/dev/null || true
-	$PYTHON "$top/tests/lib/netns-from-identity.py" down "$ref" 2>/dev/null || true
-	ip netns del "$edge" 2>/dev/null || true
-	ip netns del "$inet" 2>/dev/null || true
-	rm -rf "/etc/netns/$edge" "$tmp"
+	netns_down "$ref"
+	common_teardown
 }
 
 # Runs fakenet in the edge namespace, the runner's "host".
@@ -100,8 +81,8 @@ host_facts() {
 
 parity() {
 	local identity=$1
-	command -v busybox >/dev/null || skip "no busybox (Debian package busybox-static)"
-	$PYTHON "$top/tests/lib/netns-from-identity.py" up "$identity" "$ref"
+	require_command busybox busybox-static
+	netns_up "$identity" "$ref"
 	ip netns exec "$ref" sh -c "$(probes)" 2>&1 | mask | sort_inet6_runs >"$tmp/want"
 	in_edge run --identity "$identity" --shims none -- sh -c "$(probes)" 2>&1 | mask |
 		sort_inet6_runs >"$tmp/got"
@@ -119,15 +100,15 @@ $host" ]
 }
 
 @test "nat: getifaddrs, ioctls, if_nameindex, the UDP source, uuid, ip and busybox agree with a kernel built like docker.yaml, nothing of the host" {
-	parity "$top/identities/docker.yaml"
+	parity "$TOP/identities/docker.yaml"
 }
 
 @test "nat: the same for multi-nic.yaml" {
-	parity "$top/identities/multi-nic.yaml"
+	parity "$TOP/identities/multi-nic.yaml"
 }
 
 @test "nat: the same for desktop.yaml" {
-	parity "$top/identities/desktop.yaml"
+	parity "$TOP/identities/desktop.yaml"
 }
 
 @test "nat: the default mode reaches a test host through the gateway; names go to the host's resolver, blocked names do not" {
@@ -169,13 +150,8 @@ $host" ]
 }
 
 @test "filtered: a root target that deletes its rules, routes and nftables table still gets nothing past the allowlist" {
-	command -v nft >/dev/null || skip "no nft (Debian package nftables)"
-	ip netns exec "$inet" $PYTHON -m http.server -b 198.18.66.2 -d "$tmp/www" 9090 >/dev/null 2>&1 &
-	servers+=($!)
-	for _ in $(seq 100); do
-		ip netns exec "$inet" ss -ltn "sport = :9090" | grep -q LISTEN && break
-		sleep 0.02
-	done
+	require_command nft nftables
+	serve_http "$inet" 198.18.66.2 9090 "$tmp/www"
 	insegs() { ip netns exec "$inet" awk '/^Tcp:/ && $3 ~ /^[0-9]/ { print $11 }' /proc/net/snmp; }
 	before=$(insegs)
 	run in_edge run --net filtered --allow tcp/8080 --shims none -- sh -c '
@@ -249,7 +225,7 @@ processes_in() {
 }
 
 @test "nat: auto falls back to host without pasta or /dev/net/tun, saying why on stderr once" {
-	command -v unshare >/dev/null || skip "no unshare (util-linux)"
+	require_command unshare util-linux
 	pasta=$(command -v pasta)
 	# A mount namespace of the test's where pasta is not executable, then one without a tun.
 	: >"$tmp/not-pasta"

@@ -6,20 +6,15 @@
 
 bats_require_minimum_version 1.5.0
 
-setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	F=${FAKENET:-$top/build/fakenet}
-	S=${FAKENET_SHIM:-$top/build/fakenet-shim}
-	B=$(dirname "$S")/shims
-	tmp=$(mktemp -d)
-	docker=$top/identities/docker.yaml
-	multi=$top/identities/multi-nic.yaml
-	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse"
-}
+load lib/common
 
-teardown() {
-	rm -rf "$tmp"
+setup() {
+	require_fakenet_env
+	S=$FAKENET_SHIM
+	B=$(dirname "$S")/shims
+	new_tmpdir tmp
+	docker=$TOP/identities/docker.yaml
+	multi=$TOP/identities/multi-nic.yaml
 }
 
 # The shim's answer outside fakenet: stdout, then "status=N".
@@ -52,7 +47,7 @@ KIND='kind() { for p; do if cmp -s "$p" "$S"; then echo shim; else stat -L -c %d
 	[[ "$want_route" == *"172.18.0.1"*"status=0" ]]
 	# The real route reads /proc/net/route and prints the same table: the inode tells them apart.
 	shim=shim
-	run --separate-stderr "$F" run --identity "$docker" -- sh -c "$KIND"'
+	run --separate-stderr "$FAKENET" run --identity "$docker" -- sh -c "$KIND"'
 		kind /usr/sbin/route /sbin/ifconfig
 		/usr/sbin/route -n; echo "status=$?"; echo ---
 		/sbin/ifconfig; echo "status=$?"; echo ---
@@ -65,7 +60,7 @@ KIND='kind() { for p; do if cmp -s "$p" "$S"; then echo shim; else stat -L -c %d
 	need /usr/bin/curl
 	for id in "$docker" "$multi"; do
 		want=$(shim_outside "$id" curl -s ipinfo.io/ip -m 1)
-		run "$F" run --identity "$id" -- sh -c '/usr/bin/curl -s ipinfo.io/ip -m 1; echo "status=$?"'
+		run "$FAKENET" run --identity "$id" -- sh -c '/usr/bin/curl -s ipinfo.io/ip -m 1; echo "status=$?"'
 		[ "$status" -eq 0 ]
 		[ "$output" = "$want" ]
 	done
@@ -77,7 +72,7 @@ KIND='kind() { for p; do if cmp -s "$p" "$S"; then echo shim; else stat -L -c %d
 @test "--shims none leaves every real tool in place" {
 	need /usr/sbin/route /usr/bin/curl /usr/bin/netstat
 	want="$(inode /usr/sbin/route) $(inode /sbin/route) $(inode /usr/bin/curl) $(inode /usr/bin/netstat)"
-	run "$F" run --shims none -- sh -c '
+	run "$FAKENET" run --shims none -- sh -c '
 		echo "$(stat -L -c %d:%i /usr/sbin/route) $(stat -L -c %d:%i /sbin/route)" \
 			"$(stat -L -c %d:%i /usr/bin/curl) $(stat -L -c %d:%i /usr/bin/netstat)"
 		command -v route; echo "real_dir=[${FAKENET_REAL_DIR-}]"'
@@ -89,7 +84,7 @@ KIND='kind() { for p; do if cmp -s "$p" "$S"; then echo shim; else stat -L -c %d
 	need /usr/sbin/route /usr/sbin/arp /usr/bin/curl
 	want_route=$(shim_outside "$docker" route -n)
 	shim=shim
-	run --separate-stderr "$F" run --identity "$docker" --shims route -- sh -c "$KIND"'
+	run --separate-stderr "$FAKENET" run --identity "$docker" --shims route -- sh -c "$KIND"'
 		kind /usr/sbin/route /sbin/route /usr/sbin/arp /usr/bin/curl
 		/sbin/route -n; echo "status=$?"' sh "$S"
 	[ "$status" -eq 0 ]
@@ -100,7 +95,7 @@ KIND='kind() { for p; do if cmp -s "$p" "$S"; then echo shim; else stat -L -c %d
 	need /usr/bin/netstat
 	shim=shim
 	want_rn=$(shim_outside "$docker" netstat -rn)
-	run --separate-stderr "$F" run --identity "$docker" -- /usr/bin/python3 -c '
+	run --separate-stderr "$FAKENET" run --identity "$docker" -- "$PYTHON" -c '
 import os, socket, subprocess, sys
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -127,7 +122,7 @@ print(r.stdout + "status=%d" % r.returncode)' "$S"
 @test "a root target cannot unmount or cover the shims" {
 	need /usr/sbin/route
 	want_route=$(shim_outside "$docker" route -n)
-	run "$F" run --identity "$docker" -- sh -c '
+	run "$FAKENET" run --identity "$docker" -- sh -c '
 		umount /usr/sbin/route 2>/dev/null && echo "umount worked"
 		umount -l /sbin/route 2>/dev/null && echo "umount -l worked"
 		umount /sys/class/net/.real/route 2>/dev/null && echo "umount real worked"
@@ -142,14 +137,14 @@ print(r.stdout + "status=%d" % r.returncode)' "$S"
 @test "a name linked to a covered tool still runs the real tool (dnsdomainname -> hostname)" {
 	need /usr/bin/dnsdomainname
 	[ "$(readlink /usr/bin/dnsdomainname)" = hostname ] || skip "dnsdomainname is not a link to hostname here"
-	run "$F" run --identity "$docker" --shims none -- sh -c 'dnsdomainname; echo "status=$?"'
+	run "$FAKENET" run --identity "$docker" --shims none -- sh -c 'dnsdomainname; echo "status=$?"'
 	want=$output
-	run "$F" run --identity "$docker" -- sh -c 'dnsdomainname; echo "status=$?"'
+	run "$FAKENET" run --identity "$docker" -- sh -c 'dnsdomainname; echo "status=$?"'
 	[ "$output" = "$want" ]
 }
 
 @test "the shim is one static executable" {
-	command -v file >/dev/null || skip "no file(1)"
+	require_command file file
 	# The sanitizer build (make check-asan) links the shim dynamically on purpose.
 	! ldd "$S" 2>/dev/null | grep -q libasan || skip "a sanitizer build of the shim"
 	run file -L "$S"

@@ -5,57 +5,47 @@
 
 bats_require_minimum_version 1.5.0
 
+load lib/common
+
 ids="docker desktop multi-nic"
-# The system python (with PyYAML) starts far faster than a version-manager shim.
-PY=$(command -v /usr/bin/python3 || command -v python3)
 
 setup_file() {
-	[ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] || return 0
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	have_root && [ -c /dev/fuse ] || return 0
 	export FNV_PREFIX="fnv$$"
-	for id in $ids; do
-		"$PY" "$top/tests/lib/netns-from-identity.py" up "$top/identities/$id.yaml" \
-			"$FNV_PREFIX-$id" >/dev/null 2>&1 &
-	done
-	wait
+	# A namespace that cannot be built fails the one test that compares with it.
+	netns_up_each "$FNV_PREFIX" $(for id in $ids; do echo "$TOP/identities/$id.yaml"; done) \
+		>/dev/null || true
 }
 
 teardown_file() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	for id in $ids; do
-		"$PY" "$top/tests/lib/netns-from-identity.py" down "$FNV_PREFIX-$id" >/dev/null 2>&1 || true
-	done
+	[ -n "${FNV_PREFIX:-}" ] || return 0
+	netns_down_each "$FNV_PREFIX" $(for id in $ids; do echo "$TOP/identities/$id.yaml"; done)
 }
 
 setup() {
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	F=${FAKENET:-$top/build/fakenet}
-	tmp=$(mktemp -d)
-	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse"
-}
-
-teardown() {
-	rm -rf "$tmp"
+	require_fakenet_env
+	new_tmpdir tmp
 }
 
 # yq-like access to an identity: `field ID EXPR` evaluates EXPR on the parsed YAML `d`.
 field() {
-	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-		"$top/identities/$1.yaml" "$2"
+	identity_fact "$TOP/identities/$1.yaml" "$2"
 }
 
 # The views as fakefs serves them (--net host: /proc/net and the links are its own too).
 inside() {
 	local id=$1
 	shift
-	"$F" run --identity "$top/identities/$id.yaml" --net host --shims none -- "$@"
+	"$FAKENET" run --identity "$TOP/identities/$id.yaml" --net host --shims none -- "$@"
 }
 
 @test "real route -n and arp -n agree with a real namespace built like the identity" {
 	for id in $ids; do
 		ns="$FNV_PREFIX-$id"
-		ip netns list | grep -q "^$ns" || skip "netns-from-identity.py could not build $ns"
+		ip netns list | grep -q "^$ns" || {
+			echo "netns-from-identity.py could not build $ns"
+			return 1
+		}
 		# (route -A inet6 is left out: its Ref column counts live kernel references.)
 		for tool in "/usr/sbin/route -n" "/usr/sbin/arp -n"; do
 			# The kernel lists neighbours in hash order, seeded per namespace: compare
@@ -74,7 +64,7 @@ inside() {
 		inside "$id" sh -c 'for f in /sys/class/net/*/address; do n=${f#/sys/class/net/}; echo "${n%/address} $(cat $f)"; done' |
 			sort >"$tmp/cat"
 		diff -u "$tmp/want" "$tmp/cat"
-		inside "$id" "$PY" -c '
+		inside "$id" "$PYTHON" -c '
 import os
 for n in sorted(os.listdir("/sys/class/net")):
     print(n, open("/sys/class/net/%s/address" % n).read().strip())' | sort >"$tmp/py"
@@ -109,7 +99,7 @@ for n in sorted(os.listdir("/sys/class/net")):
 @test "/proc/net/tcp inside shows a socket the target itself opened" {
 	port=$((40000 + RANDOM % 20000))
 	hex=$(printf '%04X' "$port")
-	run inside docker "$PY" -c '
+	run inside docker "$PYTHON" -c '
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
 print(any(":%s " % sys.argv[2] in l and " 0A " in l for l in open("/proc/net/tcp")))' "$port" "$hex"
@@ -148,7 +138,7 @@ print(any(":%s " % sys.argv[2] in l and " 0A " in l for l in open("/proc/net/tcp
 		realpath /sys/class/net/eth0;
 		find /sys/class/net/ -maxdepth 1 | sort'
 	[ "$status" -eq 0 ]
-	hosts_len=$("$F" show /etc/hosts | wc -c)
+	hosts_len=$("$FAKENET" show /etc/hosts | wc -c)
 	expected="$real_proc
 $real_sys
 $hosts_len
@@ -158,7 +148,7 @@ l
 /sys/class/net/eth0
 /sys/class/net/lo"
 	[ "$output" = "$expected" ]
-	run "$F" run --net host --log "$tmp/log" --shims none -- stat -c "%F %a %s" /proc/net/route
+	run "$FAKENET" run --net host --log "$tmp/log" --shims none -- stat -c "%F %a %s" /proc/net/route
 	[ "$status" -eq 0 ]
 	[ "$output" = "$real_proc" ]
 }
@@ -174,16 +164,16 @@ l
 @test "ten concurrent readers all get the full content" {
 	run inside docker sh -c "for i in 0 1 2 3 4 5 6 7 8 9; do cat /proc/net/route /etc/hosts /sys/class/net/eth0/address >$tmp/r\$i & done; wait"
 	[ "$status" -eq 0 ]
-	"$F" show /proc/net/route /etc/hosts /sys/class/net/eth0/address >"$tmp/want"
+	"$FAKENET" show /proc/net/route /etc/hosts /sys/class/net/eth0/address >"$tmp/want"
 	for i in 0 1 2 3 4 5 6 7 8 9; do
 		cmp "$tmp/want" "$tmp/r$i"
 	done
 }
 
 @test "the shims answer at the real tools' paths and read the run's identity, which only they see" {
-	[ -x "${FAKENET_SHIM:-$top/build/fakenet-shim}" ] || skip "no fakenet-shim built"
+	require_build "$FAKENET_SHIM"
 	real_route=$(command -v route)
-	run "$F" run --identity "$top/identities/multi-nic.yaml" --shims route -- sh -c 'command -v route; hostname; route -n | grep -c "^0.0.0.0"; cat /sys/class/net/.identity.yaml 2>/dev/null || echo hidden'
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --shims route -- sh -c 'command -v route; hostname; route -n | grep -c "^0.0.0.0"; cat /sys/class/net/.identity.yaml 2>/dev/null || echo hidden'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$real_route" ]
 	[ "${lines[1]}" = "$(field multi-nic 'd["hostname"]')" ]

@@ -3,17 +3,13 @@
 # namespaces, so they fail at once and never reach a network), the IP-echo answers and http: rules
 # of every shipped identity (expected values read from the YAML), and the no-socket guarantee.
 
+load lib/common
+
 setup() {
-	TOP=${FAKENET_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
-	BUILD=${FAKENET_BUILD:-$TOP/build}
-	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || skip "no build directory (run make)"
-	CURL=$BUILD/shims/curl
-	WGET=$BUILD/shims/wget
-	[ -x "$CURL" ] || skip "no $CURL (run make)"
-	# The system python starts fast; a pyenv shim may take seconds per call.
-	PY=python3
-	/usr/bin/python3 -c 'import yaml' 2>/dev/null && PY=/usr/bin/python3
-	T=$(mktemp -d)
+	CURL=$SHIMS/curl
+	WGET=$SHIMS/wget
+	require_build "$CURL" "$WGET"
+	new_tmpdir T
 	mkdir -p "$T/cases"
 	NCASES=0
 	NETNS_SETUP=:
@@ -34,12 +30,8 @@ http:
 EOF
 }
 
-teardown() {
-	[ -n "${T:-}" ] && rm -rf "$T"
-}
-
 need_netns() {
-	[ "$(id -u)" = 0 ] || skip "needs root for unshare -n"
+	require_root "unshare -n"
 	unshare -n true 2>/dev/null || skip "cannot create a network namespace"
 }
 
@@ -75,12 +67,12 @@ for f in cases/*; do
 	done
 done
 EOF
-	T=$T bash "$T/run.sh" fake "$BUILD/shims"
+	T=$T bash "$T/run.sh" fake "$SHIMS"
 	# SERVER_PID: a server NETNS_SETUP started, stopped before the namespace goes away.
 	T=$T PATH=/usr/bin:/bin:/usr/sbin:/sbin unshare -n bash -c \
 		'ip link set lo up; SERVER_PID=; eval "$NETNS_SETUP"; bash "$T/run.sh" real
 		[ -z "$SERVER_PID" ] || { kill "$SERVER_PID"; wait "$SERVER_PID"; }; true' </dev/null
-	"$PY" - "$T" <<'EOF'
+	"$PYTHON" - "$T" <<'EOF'
 import difflib, os, re, sys
 T = sys.argv[1]
 def read(p):
@@ -184,8 +176,8 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 http.server.HTTPServer(("127.0.0.1", 8000), H).serve_forever()
 EOF
-	NETNS_SETUP="$PY $T/srv.py >/dev/null 2>&1 & SERVER_PID=\$!; for i in \$(seq 100); do
-		$PY -c 'import socket; socket.create_connection((\"127.0.0.1\", 8000))' 2>/dev/null && break
+	NETNS_SETUP="$PYTHON $T/srv.py >/dev/null 2>&1 & SERVER_PID=\$!; for i in \$(seq 100); do
+		$PYTHON -c 'import socket; socket.create_connection((\"127.0.0.1\", 8000))' 2>/dev/null && break
 		sleep 0.1; done"
 	export NETNS_SETUP
 }
@@ -208,8 +200,7 @@ EOF
 
 @test "wget: failures and answers match the real wget" {
 	need_netns
-	[ -x /usr/bin/wget ] || skip "no real wget"
-	[ -x "$WGET" ] || skip "no $WGET"
+	[ -x /usr/bin/wget ] || skip "no real wget at /usr/bin/wget (Debian package wget)"
 	serve
 	export LC_ALL=C
 	case_ wget http://nonexistent-host.invalid/
@@ -246,7 +237,7 @@ EOF
 }
 
 @test "curl and wget: never open a socket" {
-	command -v strace >/dev/null || skip "no strace"
+	require_command strace strace
 	strace -f -o "$T/trace" -e trace=network "$CURL" -s ipinfo.io/ip || true
 	strace -f -o "$T/trace2" -e trace=network "$CURL" -s -m 1 http://ifconfig.me/ || true
 	strace -f -o "$T/trace3" -e trace=network "$WGET" -q -O - http://icanhazip.com/ || true
@@ -265,7 +256,7 @@ URLS=(http://ipinfo.io/ip https://ipinfo.io/ip http://ifconfig.me/ http://ifconf
 # public bodies: no newline for ipinfo.io/ip, ifconfig.me, api.ipify.org; "\n" for icanhazip.com
 # and checkip.amazonaws.com), else unresolvable. Writes DIR/N.rc and DIR/N.body per URL.
 expect() {
-	"$PY" - "$@" <<'EOF'
+	"$PYTHON" - "$@" <<'EOF'
 import re, sys, yaml
 ident, outdir, urls = yaml.safe_load(open(sys.argv[1])), sys.argv[2], sys.argv[3:]
 echo = {"http://ipinfo.io/ip": "", "https://ipinfo.io/ip": "", "http://ifconfig.me/": "",

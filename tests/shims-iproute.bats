@@ -19,39 +19,23 @@
 # Not compared: `ethtool -P` on a veth (the kernel has no permanent address for a veth and says
 # "not set"; fakenet shows the identity's permanent_mac by design: see fingerprint-iproute.bats).
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
+load lib/common
+
 # The shipped identities, and the held-out ones of tests/identities.
 IDENTITIES="docker desktop multi-nic lab office"
 JSON_VIEW="$TOP/tests/lib/ip-json-view.py"
-# The distribution's python3 (python3-yaml): a pyenv shim first on PATH can take seconds to start.
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-identity_file() { # NAME
-	if [ -f "$TOP/identities/$1.yaml" ]; then
-		echo "$TOP/identities/$1.yaml"
-	else
-		echo "$TOP/tests/identities/$1.yaml"
-	fi
+identity_files() {
+	local id
+	for id in $IDENTITIES; do identity_path "$id"; done
 }
 
 setup_file() {
-	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
-	[ "$(id -u)" = 0 ] || return 0
-	"$PY" -c 'import yaml' 2>/dev/null || return 0
+	have_root && have_yaml || return 0
 	command -v ethtool >/dev/null || return 0
 	[ -x "$SHIMS/ip" ] || return 0
 	export NSP="fnip$$"
-	local pids="" pid
-	# In parallel: each namespace waits seconds for IPv6 duplicate address detection.
-	for id in $IDENTITIES; do
-		"$PY" "$NETNS_TOOL" up "$(identity_file "$id")" "$NSP-$id" >&2 &
-		pids="$pids $!"
-	done
-	for pid in $pids; do
-		wait "$pid" || return 1
-	done
+	netns_up_each "$NSP" $(identity_files) >&2 || return 1
 	for id in $IDENTITIES; do
 		for w in $(wireless_ifaces "$id"); do
 			ip -n "$NSP-$id" link set "$w" mode dormant
@@ -62,32 +46,31 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${NSP:-}" ] || return 0
+	netns_down_each "$NSP" $(identity_files)
 	for id in $IDENTITIES; do
-		"$PY" "$NETNS_TOOL" down "$NSP-$id" 2>/dev/null
 		rm -rf "/etc/netns/$NSP-$id"
 	done
-	true
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
-	command -v ethtool >/dev/null || skip "ethtool is not installed (Debian package ethtool)"
-	[ -x "$SHIMS/ip" ] || skip "no shims in $SHIMS"
+	require_root "network namespaces"
+	require_yaml
+	require_command ethtool ethtool
+	require_build "$SHIMS/ip"
 	[ "${READY:-}" = 1 ] || skip "namespaces were not built"
 }
 
 yaml_query() { # FILE PYTHON-EXPRESSION-OF-d
-	"$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	identity_fact "$1" "$2"
 }
 
 wireless_ifaces() {
-	yaml_query "$(identity_file "$1")" \
+	yaml_query "$(identity_path "$1")" \
 		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind") == "wireless")'
 }
 
 all_veth() {
-	[ "$(yaml_query "$(identity_file "$1")" \
+	[ "$(yaml_query "$(identity_path "$1")" \
 		'all(i.get("kind", "veth") == "veth" for i in d["interfaces"])')" = True ]
 }
 
@@ -139,7 +122,7 @@ real_ip() { # NS ARGS...
 
 # Runs each command line of ip both ways and prints a diff for every mismatch.
 compare_ip() { # IDENTITY < command lines
-	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" args bad=0 rc
+	local id=$1 file="$(identity_path "$1")" ns="$NSP-$1" args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake" kinds
 	kinds=$(yaml_query "$file" \
 		'" ".join("%s=%s" % (i["name"], i.get("kind", "veth")) for i in d["interfaces"])')
@@ -150,7 +133,7 @@ compare_ip() { # IDENTITY < command lines
 		real_ip "$ns" $args </dev/null >"$r.raw" 2>"$r.err" || rc=$?
 		echo "rc=$rc" >>"$r.err"
 		if is_json "$args"; then
-			"$PY" "$JSON_VIEW" --kinds "$kinds" <"$r.raw" >"$r.out"
+			"$PYTHON" "$JSON_VIEW" --kinds "$kinds" <"$r.raw" >"$r.out"
 		else
 			physical_view "$kinds" <"$r.raw" | mask_volatile "$args" >"$r.out"
 		fi
@@ -159,7 +142,7 @@ compare_ip() { # IDENTITY < command lines
 		FAKENET_IDENTITY="$file" "$SHIMS/ip" $args </dev/null >"$f.raw" 2>"$f.err" || rc=$?
 		echo "rc=$rc" >>"$f.err"
 		if is_json "$args"; then
-			"$PY" "$JSON_VIEW" <"$f.raw" >"$f.out"
+			"$PYTHON" "$JSON_VIEW" <"$f.raw" >"$f.out"
 		else
 			mask_volatile "$args" <"$f.raw" >"$f.out"
 		fi
@@ -375,7 +358,7 @@ neigh show 10.4.0.1
 # are the identity's own kind.
 @test "ip -j and -j -p are laid out byte for byte as iproute2 lays them out" {
 	local ns="$NSP-lab" file args bad=0
-	file=$(identity_file lab)
+	file=$(identity_path lab)
 	for args in "-j addr" "-j -p addr" "-j -p -s -s link" "-j -p -d link" "-j -p route" \
 		"-j -p -6 route" "-j -p rule" "-j -p route get 8.8.8.8" "-j -p neigh show nud permanent" \
 		"-j -p addr show scope global" "-j -p -br addr" "-j -p link show type bridge"; do
@@ -407,7 +390,7 @@ neigh show 10.4.0.1
 }
 
 compare_hostname() { # IDENTITY
-	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" name args bad=0 rc
+	local id=$1 file="$(identity_path "$1")" ns="$NSP-$1" name args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	name=$(yaml_query "$file" 'd["hostname"]')
 	mkdir -p "/etc/netns/$ns"
@@ -456,7 +439,7 @@ compare_hostname() { # IDENTITY
 }
 
 compare_ethtool() { # IDENTITY
-	local id=$1 file="$(identity_file "$1")" ns="$NSP-$1" dev args bad=0 rc
+	local id=$1 file="$(identity_path "$1")" ns="$NSP-$1" dev args bad=0 rc
 	local r="$BATS_TEST_TMPDIR/real" f="$BATS_TEST_TMPDIR/fake"
 	for dev in lo $(yaml_query "$file" \
 		'" ".join(i["name"] for i in d["interfaces"] if i.get("kind", "veth") == "veth")') eth9; do

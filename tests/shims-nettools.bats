@@ -16,45 +16,35 @@
 #  - the order of arp rows (not the header): the neighbour hash is seeded at random.
 #  - the Ref column of route -A inet6: reference counts move with traffic.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
 
 setup_file() {
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
-	export SHIMS="${FAKENET_BUILD:-$TOP/build}/shims"
 	export NS_PREFIX="fnnt-$$"
 	export WORK
 	WORK=$(mktemp -d /tmp/fakenet-nettools.XXXXXX)
-	[ "$(id -u)" = 0 ] || return 0
-	"$PY" -c 'import yaml' 2>/dev/null || return 0
+	have_root && have_yaml || return 0
 	[ -x "$FAKENET" ] && [ -x "$SHIMS/route" ] || return 0
 	write_normalizer
-	local pids=() f name rc=0 p
+	local f name
 	for f in "$TOP"/identities/*.yaml; do
 		name=$(basename "$f" .yaml)
 		# The 2.10 binaries are the reference here, whatever style the identity asks for.
-		"$PY" -c 'import re, sys
+		"$PYTHON" -c 'import re, sys
 text = open(sys.argv[1]).read()
 text, n = re.subn(r"net_tools:\s*\"?[0-9.]+\"?", "net_tools: \"2.10\"", text)
 sys.stdout.write(text)' "$f" >"$WORK/$name.yaml"
 		mkdir -p "/etc/netns/$NS_PREFIX-$name"
 		"$FAKENET" show --identity "$f" /etc/hosts >"/etc/netns/$NS_PREFIX-$name/hosts"
 		echo "nameserver 127.0.0.1" >"/etc/netns/$NS_PREFIX-$name/resolv.conf"
-		"$PY" "$NETNS_TOOL" up "$f" "$NS_PREFIX-$name" &
-		pids+=($!)
 	done
-	for p in "${pids[@]}"; do
-		wait "$p" || rc=1
-	done
-	return $rc
+	netns_up_each "$NS_PREFIX" "$TOP"/identities/*.yaml
 }
 
 teardown_file() {
 	local f name
+	netns_down_each "$NS_PREFIX" "$TOP"/identities/*.yaml
 	for f in "$TOP"/identities/*.yaml; do
 		name=$(basename "$f" .yaml)
-		"$PY" "$NETNS_TOOL" down "$NS_PREFIX-$name" 2>/dev/null
 		rm -rf "/etc/netns/${NS_PREFIX:?}-$name"
 	done
 	rmdir /etc/netns 2>/dev/null
@@ -63,10 +53,9 @@ teardown_file() {
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
-	[ -x "$FAKENET" ] || skip "no fakenet binary at $FAKENET"
-	[ -x "$SHIMS/route" ] || skip "no shims in $SHIMS"
+	require_root "network namespaces"
+	require_yaml
+	require_build "$FAKENET" "$SHIMS/route"
 }
 
 write_normalizer() {
@@ -157,17 +146,9 @@ check_recorded() {
 	local rc=0
 	wait
 	cat "$WORK"/run.*.manifest >"$WORK/manifest"
-	"$PY" "$WORK/normalize.py" "$WORK/manifest" || rc=$?
+	"$PYTHON" "$WORK/normalize.py" "$WORK/manifest" || rc=$?
 	rm -f "$WORK"/run.*
 	return $rc
-}
-
-# yaml_get FILE EXPR: a value of the identity (python expression over `y`).
-yaml_get() {
-	"$PY" -c 'import sys, yaml
-y = yaml.safe_load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
 }
 
 # compare_all KIND COMMAND-LINE...: every command for every shipped identity; all failures listed.
@@ -177,11 +158,11 @@ compare_all() {
 	n_recorded=0
 	for f in "$TOP"/identities/${ONLY:-*}.yaml; do
 		name=$(basename "$f" .yaml)
-		gw=$(yaml_get "$f" '(y.get("gateway") or {}).get("ip", "10.255.255.254")')
+		gw=$(identity_fact "$f" '(y.get("gateway") or {}).get("ip", "10.255.255.254")')
 		for cmd in "$@"; do
 			cmd=${cmd//@GW@/$gw}
 			if [[ $cmd == *@IF@* ]]; then
-				for ifname in lo $(yaml_get "$f" '[i["name"] for i in y["interfaces"]]'); do
+				for ifname in lo $(identity_fact "$f" '[i["name"] for i in y["interfaces"]]'); do
 					# shellcheck disable=SC2086
 					record_bg "$name" "$kind" ${cmd//@IF@/$ifname}
 				done

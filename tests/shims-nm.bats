@@ -2,16 +2,12 @@
 # nm-tool and nmcli shims: every identity's gateway, addresses, MACs and nameservers (expected values
 # read from the YAML), and the exact formats of the captured machine (tests/reference); sudo.
 
+load lib/common
+
 setup() {
-	TOP=${FAKENET_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
-	BUILD=${FAKENET_BUILD:-$TOP/build}
-	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || skip "no build directory (run make)"
-	SHIMS=$BUILD/shims
-	[ -x "$SHIMS/nm-tool" ] || skip "no $SHIMS/nm-tool (run make)"
+	require_build "$SHIMS/nm-tool"
 	REF=$TOP/tests/reference
-	PY=python3
-	/usr/bin/python3 -c 'import yaml' 2>/dev/null && PY=/usr/bin/python3
-	T=$(mktemp -d)
+	new_tmpdir T
 	# The machine of the reference captures (README section 1): two veths, gateway on eth0.
 	cat >"$T/captured.yaml" <<'EOF'
 version: 1
@@ -24,14 +20,10 @@ dns: {nameservers: [172.18.0.1]}
 EOF
 }
 
-teardown() {
-	[ -n "${T:-}" ] && rm -rf "$T"
-}
-
 # The identity's facts, one "KEY VALUE" per line: gw IP, mac IF MAC (uppercase), addr IF A/P
 # (IPv4, up interfaces), dns IP (IPv4), up IF.
 facts() {
-	"$PY" - "$1" <<'EOF'
+	"$PYTHON" - "$1" <<'EOF'
 import sys, yaml
 ident = yaml.safe_load(open(sys.argv[1]))
 if ident.get("gateway"):
@@ -160,7 +152,7 @@ EOF
 }
 
 @test "sudo: drops its own options and runs the command; alone it prints usage, exit 1" {
-	[ -x "$SHIMS/sudo" ] || skip "no sudo shim"
+	require_build "$SHIMS/sudo"
 	run "$SHIMS/sudo" -n -E echo hi
 	[ "$status" -eq 0 ]
 	[ "$output" = hi ]

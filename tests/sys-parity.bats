@@ -16,25 +16,20 @@
 # the subsystem link's depth) is compared with the capture of a real PCI NIC instead
 # (tests/reference/sysfs/pci-nic.txt).
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-
-setup_file() {
-	export FAKENET="${FAKENET:-$TOP/build/fakenet}"
-}
+load lib/common
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	[ -x "$FAKENET" ] || skip "no fakenet binary at $FAKENET"
-	python3 -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	require_root "network namespaces"
+	require_build "$FAKENET"
+	require_yaml
 	NS="fnsys$$"
 	DUMP="$BATS_TEST_TMPDIR/dump.sh"
 	write_dump_script "$DUMP"
 }
 
 teardown() {
-	[ -n "${NS:-}" ] && python3 "$NETNS_TOOL" down "$NS" 2>/dev/null
-	true
+	[ -z "${NS:-}" ] || netns_down "$NS"
+	common_teardown
 }
 
 # One line per entry under /sys/class/net/IF, sorted: "PATH D MODE", "PATH L TARGET",
@@ -61,7 +56,7 @@ EOF
 
 # The identity's interfaces as "NAME KIND" lines (kind defaults to veth).
 identity_ifaces() {
-	python3 -c '
+	"$PYTHON" -c '
 import sys, yaml
 for i in yaml.safe_load(open(sys.argv[1])).get("interfaces") or []:
     print(i["name"], i.get("kind", "veth"))' "$1"
@@ -91,7 +86,7 @@ kernel_dump() {
 compare_identity() {
 	local identity="$TOP/identities/$1" names=lo name kind failed=0
 
-	python3 "$NETNS_TOOL" up "$identity" "$NS"
+	netns_up "$identity" "$NS"
 	while read -r name kind; do
 		[ "$kind" = veth ] && names="$names $name"
 	done < <(identity_ifaces "$identity")
@@ -126,7 +121,7 @@ compare_identity() {
 	local identity="$TOP/identities/multi-nic.yaml" list='
 for f in /sys/class/net/*; do echo "${f##*/} $(readlink "$f")"; done'
 
-	python3 "$NETNS_TOOL" up "$identity" "$NS"
+	netns_up "$identity" "$NS"
 	ip netns exec "$NS" sh -c "$list" >"$BATS_TEST_TMPDIR/kernel"
 	"$FAKENET" run --identity "$identity" -- sh -c "$list" >"$BATS_TEST_TMPDIR/fake"
 	diff -u "$BATS_TEST_TMPDIR/kernel" "$BATS_TEST_TMPDIR/fake"

@@ -7,19 +7,16 @@
 
 bats_require_minimum_version 1.5.0
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-NETNS_TOOL="$TOP/tests/lib/netns-from-identity.py"
-PY=$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+load lib/common
 
 setup() {
-	F=${FAKENET:-$TOP/build/fakenet}
+	require_fakenet_env
 	docker=$TOP/identities/docker.yaml
-	[ "$(id -u)" -eq 0 ] || skip "needs root (the FUSE mount and namespaces)"
-	[ -c /dev/fuse ] || skip "no /dev/fuse"
 }
 
 teardown() {
-	[ -z "${ns:-}" ] || "$PY" "$NETNS_TOOL" down "$ns" 2>/dev/null || true
+	[ -z "${ns:-}" ] || netns_down "$ns"
+	common_teardown
 }
 
 # The MACs of the host's own interfaces (not lo's zeros), one a line.
@@ -29,7 +26,7 @@ host_macs() {
 
 @test "pid 1 shows what docker run --init shows, not fakenet and its options" {
 	# One line of script: the command line is printed as one line.
-	run "$F" run --identity "$docker" -- sh -c 'tr "\0" " " </proc/1/cmdline; echo; readlink /proc/1/exe; cat /proc/1/comm; grep -c fakenet /proc/1/maps || true'
+	run "$FAKENET" run --identity "$docker" -- sh -c 'tr "\0" " " </proc/1/cmdline; echo; readlink /proc/1/exe; cat /proc/1/comm; grep -c fakenet /proc/1/maps || true'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "/sbin/docker-init -- sh -c "* ]]
 	[ "${lines[1]}" = /sbin/docker-init ]
@@ -38,15 +35,15 @@ host_macs() {
 }
 
 @test "pid 1 still relays signals and waits for the target's children" {
-	run "$F" run -- sh -c 'kill -TERM $$'
+	run "$FAKENET" run -- sh -c 'kill -TERM $$'
 	[ "$status" -eq 143 ]
-	run "$F" run -- sh -c '(sleep 0.3; echo late) & exit 4'
+	run "$FAKENET" run -- sh -c '(sleep 0.3; echo late) & exit 4'
 	[ "$status" -eq 4 ]
 	[ "$output" = late ]
 }
 
 @test "nothing in the target's environment or PATH names fakenet" {
-	run env FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$F" "$F" run -- sh -c '
+	run env FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run -- sh -c '
 		env; tr "\0" "\n" </proc/1/environ'
 	[ "$status" -eq 0 ]
 	! grep -i fakenet <<<"$output"
@@ -54,7 +51,7 @@ host_macs() {
 }
 
 @test "mountinfo names no fakenet: no fuse.fakenet, no bind from a fakenet path" {
-	run "$F" run --identity "$docker" -- cat /proc/self/mountinfo
+	run "$FAKENET" run --identity "$docker" -- cat /proc/self/mountinfo
 	[ "$status" -eq 0 ]
 	! grep -i fakenet <<<"$output"
 	# /etc/hosts is bound as a container runtime binds it: a file of a tmpfs, at its own path.
@@ -66,32 +63,32 @@ host_macs() {
 }
 
 @test "the shims find the identity and the real tools, which nobody else can look up" {
-	run "$F" run --identity "$TOP/identities/multi-nic.yaml" -- sh -c '
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" -- sh -c '
 		hostname
 		ls -a /sys/class/net | grep "^\." | grep -v "^\.\.\?$" || echo none listed
 		cat /sys/class/net/.identity.yaml 2>&1 >/dev/null | grep -c "No such file"
 		ls /sys/class/net/.real 2>&1 >/dev/null | grep -c "No such file"'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "$("$F" show --identity "$TOP/identities/multi-nic.yaml" /etc/hostname)" ]
+	[ "${lines[0]}" = "$("$FAKENET" show --identity "$TOP/identities/multi-nic.yaml" /etc/hostname)" ]
 	[ "${lines[1]}" = "none listed" ]
 	[ "${lines[2]}" = 1 ]
 	[ "${lines[3]}" = 1 ]
 }
 
 @test "lstat of the views: what the kernel gives in a namespace built like the identity, and a disk file" {
-	"$PY" -c 'import yaml' 2>/dev/null || skip "python3 yaml module missing"
+	require_yaml
 	ns="fnt-tells-$$"
-	"$PY" "$NETNS_TOOL" up "$docker" "$ns"
+	netns_up "$docker" "$ns"
 	fmt='%s %b %o'
 	want=$(ip netns exec "$ns" sh -c "stat -c '$fmt' /proc/net/route /proc/net/dev /proc/net/if_inet6 \
 		/sys/class/net/eth0/address /sys/class/net/eth0/mtu; stat -c '%s %b' /sys/class/net/eth0")
-	"$F" show --identity "$docker" /etc/hosts >"$BATS_TEST_TMPDIR/hosts"
+	"$FAKENET" show --identity "$docker" /etc/hosts >"$BATS_TEST_TMPDIR/hosts"
 	disk="$TOP/build/.tells-hosts-$$"
 	cp "$BATS_TEST_TMPDIR/hosts" "$disk"
 	sync "$disk"
 	want_etc=$(stat -c '%s %b' "$disk")
 	rm -f "$disk"
-	run "$F" run --identity "$docker" -- sh -c "stat -c '$fmt' /proc/net/route /proc/net/dev /proc/net/if_inet6 \
+	run "$FAKENET" run --identity "$docker" -- sh -c "stat -c '$fmt' /proc/net/route /proc/net/dev /proc/net/if_inet6 \
 		/sys/class/net/eth0/address /sys/class/net/eth0/mtu; stat -c '%s %b' /sys/class/net/eth0 /etc/hosts"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want"$'\n'"$want_etc" ]
@@ -123,7 +120,7 @@ for top in ("/sys/devices", "/sys/bus", "/sys/class"):
             break
 print("read", seen, "found", found)'
 	for net in host isolated; do
-		run "$F" run --net "$net" --identity "$docker" --shims none -- "$PY" -c "$walk" "$macs"
+		run "$FAKENET" run --net "$net" --identity "$docker" --shims none -- "$PYTHON" -c "$walk" "$macs"
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"found 0" ]] || { echo "--net $net: $output"; false; }
 	done
@@ -131,7 +128,7 @@ print("read", seen, "found", found)'
 	for link in /sys/class/net/*; do
 		dev=$(realpath "$link")
 		case $dev in /sys/devices/virtual/*) continue ;; esac
-		run "$F" run --shims none -- sh -c "ls '$(dirname "$(dirname "$dev")")'"
+		run "$FAKENET" run --shims none -- sh -c "ls '$(dirname "$(dirname "$dev")")'"
 		[ "$status" -eq 0 ]
 		! grep -qx net <<<"$output"
 		break
@@ -140,7 +137,7 @@ print("read", seen, "found", found)'
 
 @test "/proc/net is the namespace's own under --net isolated" {
 	want_stat=$(stat -f -c %T /proc/self/net)
-	run "$F" run --net isolated --identity "$docker" --shims none -- sh -c 'readlink /proc/net; stat -f -c %T /proc/net/'
+	run "$FAKENET" run --net isolated --identity "$docker" --shims none -- sh -c 'readlink /proc/net; stat -f -c %T /proc/net/'
 	[ "$status" -eq 0 ]
 	[ "$output" = "self/net"$'\n'"$want_stat" ]
 }
@@ -149,18 +146,18 @@ print("read", seen, "found", found)'
 # --identity then shows it in every view and every shim alike. The file is put there in a private
 # mount namespace (an overlay on /etc), so the host's /etc is untouched.
 @test "the installed identity is the one every view and shim shows" {
-	command -v unshare >/dev/null || skip "no unshare"
+	require_command unshare util-linux
 	d=$BATS_TEST_TMPDIR
 	mkdir -p "$d/upper/fakenet" "$d/work"
 	cp "$TOP/identities/multi-nic.yaml" "$d/upper/fakenet/identity.yaml"
-	want_host=$("$F" show --identity "$TOP/identities/multi-nic.yaml" /etc/hostname)
-	want_mac=$("$F" show --identity "$TOP/identities/multi-nic.yaml" /sys/class/net/eth0/address)
+	want_host=$("$FAKENET" show --identity "$TOP/identities/multi-nic.yaml" /etc/hostname)
+	want_mac=$("$FAKENET" show --identity "$TOP/identities/multi-nic.yaml" /sys/class/net/eth0/address)
 	run env -u FAKENET_IDENTITY unshare -m sh -c '
 		mount --make-rprivate / &&
 		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc &&
 		exec "$2" run -- sh -c "hostname; cat /etc/hostname; cat /sys/class/net/eth0/address;
 			ifconfig eth0 | grep -Eo \"(ether|HWaddr) [0-9a-fA-F:]+\" | cut -d\" \" -f2;
-			ip -o link show eth0 | grep -Eo \"link/ether [0-9a-f:]+\" | cut -d\" \" -f2"' sh "$d" "$F"
+			ip -o link show eth0 | grep -Eo \"link/ether [0-9a-f:]+\" | cut -d\" \" -f2"' sh "$d" "$FAKENET"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$want_host" ]
 	[ "${lines[1]}" = "$want_host" ]
@@ -183,16 +180,16 @@ for name in sys.argv[1:]:
 print("ok")'
 	# A clean environment: the test harness's own variables (BATS_TEST_DESCRIPTION) name fakenet.
 	clean=(env -i PATH="$PATH")
-	run "${clean[@]}" "$F" check --identity "$docker" --net host --format json
+	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net host --format json
 	[ "$status" -eq 0 ]
-	"$PY" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
+	"$PYTHON" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
 		"ok=tell: lstat of /proc/net/route (size, blocks)" "ok=tell: /etc/hosts blocks as on disk" \
 		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" <<<"$output"
-	run "${clean[@]}" "$F" check --identity "$docker" --net isolated --format json
+	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net isolated --format json
 	[ "$status" -eq 0 ]
-	"$PY" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
+	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
 		"unfakeable=tell: filesystem type of /sys/class/net" <<<"$output"
-	run "${clean[@]}" "$F" check --identity "$docker" --backend preload --format json
+	run "${clean[@]}" "$FAKENET" check --identity "$docker" --backend preload --format json
 	[ "$status" -eq 0 ]
-	"$PY" -c "$verdicts" "unfakeable=tell: the environment names fakenet" <<<"$output"
+	"$PYTHON" -c "$verdicts" "unfakeable=tell: the environment names fakenet" <<<"$output"
 }

@@ -10,9 +10,8 @@ load lib/common
 
 setup() {
 	require_fakenet_env
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	views="$top/tests/lib/link-views.py"
-	office="$top/tests/identities/office.yaml"
+	views="$TOP/tests/lib/link-views.py"
+	office="$TOP/tests/identities/office.yaml"
 }
 
 # link_views IDENTITY IFNAME [fakenet-run options...]: one line per view, in $output.
@@ -40,28 +39,28 @@ one_story() { # WANT_COUNTERS WANT_SPEED
 	# A NIC that is down has negotiated nothing: no view claims a speed.
 	link_views "$office" eth1 --net host
 	one_story "0 0 0 0" "- -"
-	link_views "$top/identities/docker.yaml" eth0 --net host
+	link_views "$TOP/identities/docker.yaml" eth0 --net host
 	one_story "0 0 0 0" "10000 full"
 	# cfg80211 reports no link settings: sysfs speed fails, ethtool shows none.
-	link_views "$top/identities/desktop.yaml" wlan0 --net host
+	link_views "$TOP/identities/desktop.yaml" wlan0 --net host
 	one_story "0 0 0 0" "- -"
 }
 
 @test "psutil (the ethtool ioctl and /proc/net/dev) tells the same story under the preload backend" {
-	"$PYTHON" -c 'import psutil' 2>/dev/null || skip "python3-psutil is not installed"
+	require_python_module psutil python3-psutil
 	link_views "$office" enp3s0 --backend preload
 	echo "$output" | grep -q '^psutil .* | 1000 full$'
 	one_story "1843275634 1432587 219876543 654321" "1000 full"
 	link_views "$office" eth1 --backend preload
 	one_story "0 0 0 0" "- -"
-	link_views "$top/identities/docker.yaml" eth0 --backend preload
+	link_views "$TOP/identities/docker.yaml" eth0 --backend preload
 	one_story "0 0 0 0" "10000 full"
-	link_views "$top/identities/desktop.yaml" wlan0 --backend preload
+	link_views "$TOP/identities/desktop.yaml" wlan0 --backend preload
 	one_story "0 0 0 0" "- -"
 }
 
 @test "lspci names each fake NIC by IDs of its own driver, under /sys/bus/pci" {
-	command -v lspci >/dev/null || skip "lspci is not installed (Debian package pciutils)"
+	require_command lspci pciutils
 	run "$FAKENET" run --identity "$office" -- sh -c '
 		for d in enp3s0 eth1; do
 			slot=$(basename "$(readlink /sys/class/net/$d/device)")
@@ -108,7 +107,7 @@ YAML
 }
 
 @test "the gateway is a learned neighbour by default, a static one when gateway.state says so" {
-	run "$FAKENET" run --identity "$top/identities/docker.yaml" -- sh -c \
+	run "$FAKENET" run --identity "$TOP/identities/docker.yaml" -- sh -c \
 		'grep 172.18.0.1 /proc/net/arp; arp -n 172.18.0.1; ip neigh show 172.18.0.1'
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -123,7 +122,7 @@ YAML
 }
 
 @test "global IPv6 addresses went through DAD unless the identity says nodad" {
-	run "$FAKENET" run --identity "$top/tests/identities/lab.yaml" -- sh -c \
+	run "$FAKENET" run --identity "$TOP/tests/identities/lab.yaml" -- sh -c \
 		'cat /proc/net/if_inet6; ip -6 addr show scope global'
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -141,7 +140,7 @@ YAML
 # counters for a few seconds after start) and veth reports 10000Mb/s: every view must tell the
 # kernel's numbers. One reading of all views is retried until nothing moved in between.
 @test "isolated: the kernel's counters and speed are every view's, psutil included" {
-	"$PYTHON" -c 'import psutil' 2>/dev/null || skip "python3-psutil is not installed"
+	require_python_module psutil python3-psutil
 	run "$FAKENET" run --net isolated --identity "$office" -- sh -c '
 		for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 			out=$("$0" "$1" --psutil enp3s0)
@@ -159,21 +158,21 @@ YAML
 }
 
 @test "isolated: an option the ip shim does not know goes to the real ip, which reads the same kernel" {
-	run "$FAKENET" run --net isolated --identity "$top/tests/identities/lab.yaml" -- sh -c \
+	run "$FAKENET" run --net isolated --identity "$TOP/tests/identities/lab.yaml" -- sh -c \
 		'ip -br -N addr show eth0; ip -tshort -br addr show eth0'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "eth0@if2         UP             192.168.50.20/24 2001:db8:50::20/64 fe80::5054:ff:fe6b:1c20/64 " ]
 	[ "${lines[1]}" = "${lines[0]}" ]
 	# Outside a kernel mode the shim refuses it, as ip refuses what it does not know.
-	run "$FAKENET" run --net host --identity "$top/tests/identities/lab.yaml" -- ip -tshort -br addr show eth0
+	run "$FAKENET" run --net host --identity "$TOP/tests/identities/lab.yaml" -- ip -tshort -br addr show eth0
 	[ "$status" -eq 255 ]
 	[ "$output" = 'Option "-tshort" is unknown, try "ip -help".' ]
 }
 
 @test "/proc/net/wireless lists a wireless link as cfg80211 does, with the signal ethtool -S reports" {
 	# The views' /proc/net: a kernel mode's is the namespace's own, where a veth has no wireless.
-	run "$FAKENET" run --net host --identity "$top/identities/desktop.yaml" -- sh -c \
+	run "$FAKENET" run --net host --identity "$TOP/identities/desktop.yaml" -- sh -c \
 		'cat /proc/net/wireless; ethtool -S wlan0 | grep -w signal; ethtool -S eth0 | grep -cw signal || true'
 	echo "$output"
 	[ "$status" -eq 0 ]

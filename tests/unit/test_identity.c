@@ -365,6 +365,98 @@ static void test_explicit_values_and_defaults(void **state)
 	fn_diags_free(&diags);
 }
 
+/* desktop.yaml's `system:`, value by value as the file writes it. */
+static void test_desktop_system(void **state)
+{
+	static const uint8_t uuid[16] = {0x4c, 0x4c, 0x45, 0x44, 0x00, 0x42, 0x35, 0x10,
+					 0x80, 0x52, 0xb4, 0xc0, 0x4f, 0x4e, 0x4d, 0x32};
+	struct fn_identity *id = load_embedded("desktop.yaml");
+	const struct fn_system *sys = &id->system;
+
+	(void)state;
+	assert_true(sys->machine_id_given);
+	assert_string_equal(sys->machine_id, "8d3c0f6a2b9e4c71a5f0d2e3b4c5a6f7");
+	assert_string_equal(sys->dmi.str[FN_DMI_BIOS_VERSION], "N22ET73W (1.50 )");
+	assert_string_equal(sys->dmi.str[FN_DMI_BIOS_DATE], "03/17/2022");
+	assert_string_equal(sys->dmi.str[FN_DMI_PRODUCT_VERSION], "ThinkPad T480s");
+	assert_string_equal(sys->dmi.str[FN_DMI_BOARD_SERIAL], "L1HF8AB012C");
+	assert_string_equal(sys->dmi.str[FN_DMI_CHASSIS_ASSET_TAG], "No Asset Information");
+	assert_memory_equal(sys->dmi.uuid, uuid, 16);
+	assert_int_equal(sys->dmi.chassis_type, 10);
+	assert_true(sys->cpu.given);
+	assert_string_equal(sys->cpu.vendor, "GenuineIntel");
+	assert_string_equal(sys->cpu.model_name, "Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz");
+	assert_int_equal(sys->cpu.family, 6);
+	assert_int_equal(sys->cpu.model, 142);
+	assert_int_equal(sys->cpu.stepping, 10);
+	assert_int_equal(sys->n_disks, 1);
+	assert_string_equal(sys->disks[0].name, "sda");
+	assert_int_equal(sys->disks[0].kind, FN_DISK_SCSI);
+	assert_string_equal(sys->disks[0].model, "Samsung SSD 860 EVO 500GB");
+	assert_string_equal(sys->disks[0].serial, "S3Z2NB0K123456A");
+	assert_string_equal(sys->disks[0].firmware, "RVT04B6Q");
+	assert_int_equal(sys->disks[0].size, 500107862016ULL);
+	fn_identity_free(id);
+}
+
+static bool is_lower_hex(const char *s)
+{
+	return strspn(s, "0123456789abcdef") == strlen(s);
+}
+
+/* Without `system:` the machine id and DMI still come from the identity: a v4-shaped id, stable
+ * for one identity, another for another; a `dmi:` subset pulls the related strings with it. */
+static void test_system_defaults(void **state)
+{
+	static const char text[] =
+	    "version: 1\n"
+	    "hostname: box\n"
+	    "interfaces:\n"
+	    "  - {name: eth0, mac: 02:00:00:00:00:01}\n"
+	    "system:\n"
+	    "  dmi: {sys_vendor: ACME, product_name: Rocket, product_serial: "
+	    "'0042', bios_version: 1.50, board_asset_tag: ''}\n"
+	    "  disks: [{name: nvme1n12, model: M, serial: S, size: 1048576, "
+	    "firmware: F}]\n";
+	struct fn_identity *docker = load_embedded("docker.yaml"), *again, *desk, *id;
+	struct fn_diags diags;
+	const struct fn_dmi *dmi;
+
+	(void)state;
+	again = load_embedded("docker.yaml");
+	desk = load_embedded("multi-nic.yaml");
+	assert_false(docker->system.machine_id_given);
+	assert_int_equal(strlen(docker->system.machine_id), 32);
+	assert_true(is_lower_hex(docker->system.machine_id));
+	assert_int_equal(docker->system.machine_id[12], '4');
+	assert_string_equal(docker->system.machine_id, again->system.machine_id);
+	assert_string_not_equal(docker->system.machine_id, desk->system.machine_id);
+	assert_memory_not_equal(docker->system.dmi.uuid, desk->system.dmi.uuid, 16);
+	assert_false(docker->system.cpu.given);
+	assert_int_equal(docker->system.n_disks, 0);
+	assert_int_equal(docker->system.dmi.chassis_type, 3);
+	assert_string_equal(docker->system.dmi.str[FN_DMI_SYS_VENDOR], "System manufacturer");
+	assert_int_equal(strlen(docker->system.dmi.str[FN_DMI_BOARD_SERIAL]), 15);
+
+	id = load_text(text, &diags);
+	assert_int_equal(diags.n, 0);
+	assert_non_null(id);
+	dmi = &id->system.dmi;
+	assert_string_equal(dmi->str[FN_DMI_BOARD_VENDOR], "ACME");
+	assert_string_equal(dmi->str[FN_DMI_CHASSIS_VENDOR], "ACME");
+	assert_string_equal(dmi->str[FN_DMI_BOARD_NAME], "Rocket");
+	assert_string_equal(dmi->str[FN_DMI_CHASSIS_SERIAL], "0042");
+	assert_string_equal(dmi->str[FN_DMI_BIOS_VERSION], "1.50");
+	assert_string_equal(dmi->str[FN_DMI_BOARD_ASSET_TAG], "");
+	assert_string_equal(dmi->str[FN_DMI_BIOS_VENDOR], "American Megatrends Inc.");
+	assert_int_equal(id->system.disks[0].kind, FN_DISK_NVME);
+	fn_identity_free(id);
+	fn_diags_free(&diags);
+	fn_identity_free(docker);
+	fn_identity_free(again);
+	fn_identity_free(desk);
+}
+
 static void test_errors_are_collected_in_file_order(void **state)
 {
 	static const char text[] = "version: 1\n"
@@ -481,6 +573,8 @@ int main(void)
 	    cmocka_unit_test(test_desktop),
 	    cmocka_unit_test(test_multi_nic),
 	    cmocka_unit_test(test_explicit_values_and_defaults),
+	    cmocka_unit_test(test_desktop_system),
+	    cmocka_unit_test(test_system_defaults),
 	    cmocka_unit_test(test_errors_are_collected_in_file_order),
 	    cmocka_unit_test(test_lookups),
 	    cmocka_unit_test(test_embedded_files),

@@ -231,11 +231,10 @@ static int plan_tools(struct hook *h)
  * `fakenet run`: mountinfo shows tmpfs binds of the covered paths, nothing that names fakenet. */
 static int stage(struct hook *h)
 {
-	const char *what = NULL;
-	int err = fn_plan_stage(&h->tools, &h->overlays, h->shim_path, &h->staging, h->fs, &what);
+	struct fn_report rep;
 
-	if (err) {
-		fn_warn("oci-hook: %s: %s", what, strerror(-err));
+	if (fn_plan_stage(&h->tools, &h->overlays, h->shim_path, &h->staging, h->fs, &rep)) {
+		fn_report_print("oci-hook", &rep);
 		return -1;
 	}
 	h->plan.staging_fd = h->staging.mnt_fd;

@@ -89,10 +89,9 @@ int fn_connlog_install(int sock, struct fn_report *rep)
 	char ack;
 
 	if (listener < 0) {
-		fn_report_set(rep, FN_REPORT_SETUP, errno, "installing the connection audit filter",
-			      NULL);
+		err = fn_fail_errno(rep, "installing the connection audit filter");
 		close(sock);
-		return -errno;
+		return err;
 	}
 	if (write(sock, &listener, sizeof(listener)) != (ssize_t)sizeof(listener) ||
 	    read(sock, &ack, 1) != 1)
@@ -100,8 +99,7 @@ int fn_connlog_install(int sock, struct fn_report *rep)
 	close(listener);
 	close(sock);
 	if (err)
-		fn_report_set(rep, FN_REPORT_SETUP, -err,
-			      "handing the connection audit to the runner", NULL);
+		fn_fail(rep, err, "handing the connection audit to the runner");
 	return err;
 }
 

@@ -52,9 +52,9 @@ void fn_net_init(struct fn_net *net);
 bool fn_net_parse_publish(struct fn_net *net, const char *arg);
 /* Builds both namespaces from the identity (on a passing thread: the caller's namespace never
  * changes). Returns 0, or -errno with `what` describing the failing step. */
-int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
+int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep);
 /* Starts the resolver and the forwarders on threads of the runner. Returns 0 or -errno. */
-int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len);
+int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep);
 void fn_net_release(struct fn_net *net);
 
 /* In the init: join the namespace, mount the kernel's view of its links over
@@ -87,7 +87,7 @@ int fn_dns_start(const struct fn_identity *id, struct fn_net *net);
 
 /* The forwarders (publish.c): net->publish listen in the runner's namespace and connect inside
  * net->target_fd; under nat, also on 127.0.0.1 for every port the target listens on. */
-int fn_publish_start(struct fn_net *net, char *what, size_t len);
+int fn_publish_start(struct fn_net *net, struct fn_report *rep);
 /* Records a descriptor only the runner may hold (see `held`). */
 void fn_net_hold(struct fn_net *net, int fd);
 

@@ -29,9 +29,8 @@ static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)
 	if (!err && (chroot(p->rootfs) < 0 || chdir("/") < 0))
 		err = -errno;
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err,
-			       "entering the mount namespace and root of container pid %d",
-			       (int)p->pid);
+		fn_fail(rep, err, "entering the mount namespace and root of container pid %d",
+			(int)p->pid);
 	return err;
 }
 

@@ -304,14 +304,14 @@ void fn_plan_tool_binds(struct fn_tool_plan *tp, struct fn_child_plan *plan, str
 }
 
 int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *op, const char *shim,
-		  struct fn_staging *st, struct fn_fakefs *fs, const char **what)
+		  struct fn_staging *st, struct fn_fakefs *fs, struct fn_report *rep)
 {
 	const char **covered = xcalloc(tp->n_binds + 1, sizeof(*covered));
 	int err;
 
 	for (size_t i = 0; i < tp->n_binds; i++)
 		covered[i] = tp->binds[i].target;
-	err = fn_staging_build(st, shim, covered, tp->n_binds, op->staged, op->n_staged, what);
+	err = fn_staging_build(st, shim, covered, tp->n_binds, op->staged, op->n_staged, rep);
 	free(covered);
 	if (!err && st->shim_ino)
 		fn_fakefs_allow_exe(fs, st->shim_dev, st->shim_ino);

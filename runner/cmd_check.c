@@ -24,7 +24,7 @@
 #include "jsonl.h"
 #include "netmode.h"
 #include "probes.h"
-#include "cmd_check.h"
+#include "cli.h"
 #include "util.h"
 
 /* A battery that has not finished by then is stuck; the runner is killed and with it everything.

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "auditsock.h"
 #include "netmode.h"
+#include "connlog.h"
 #include "netns.h"
 #include "pid1.h"
 #include "plan.h"

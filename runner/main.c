@@ -2,9 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_check.h"
 #include "cli.h"
-#include "netns.h"
 #include "pid1.h"
 #include "util.h"
 

@@ -26,7 +26,7 @@
 #include "jsonl.h"
 #include "procinfo.h"
 #include "netaddr.h"
-#include "netns.h"
+#include "connlog.h"
 #include "util.h"
 
 #if defined(__x86_64__)

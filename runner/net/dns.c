@@ -19,7 +19,7 @@
 #include "asker.h"
 #include "jsonl.h"
 #include "netaddr.h"
-#include "netns.h"
+#include "dns.h"
 
 #define DNS_HDR	       12
 #define DNS_TYPE_A     1

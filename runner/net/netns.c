@@ -30,66 +30,15 @@
 #include "asker.h"
 #include "derive.h"
 #include "netaddr.h"
+#include "connlog.h"
+#include "dns.h"
 #include "netns.h"
+#include "publish.h"
 #include "nftables.h"
 #include "rtnl.h"
 #include "util.h"
 
 #define LINK_SETTLE_WAIT_MS 8000
-
-void fn_net_init(struct fn_net *net)
-{
-	memset(net, 0, sizeof(*net));
-	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
-	net->connlog_sock[0] = net->connlog_sock[1] = -1;
-}
-
-bool fn_net_parse_publish(struct fn_net *net, const char *arg)
-{
-	struct fn_publish p = {.addr = "127.0.0.1"};
-	const char *ports = arg, *colon = strrchr(arg, ':');
-	unsigned long a, b = 0;
-	char *end;
-
-	if (net->n_publish == FN_NET_MAX_PUBLISH)
-		return false;
-	/* ADDR:PORT:TARGET, ADDR:PORT, PORT:TARGET or PORT: an address has a dot or brackets. */
-	if (colon && (strchr(arg, '.') || arg[0] == '[')) {
-		const char *first = strchr(arg, ':');
-		size_t alen;
-
-		if (arg[0] == '[') {
-			const char *close = strchr(arg, ']');
-
-			if (!close || close[1] != ':')
-				return false;
-			alen = (size_t)(close - arg - 1);
-			ports = close + 2;
-			if (alen >= sizeof(p.addr))
-				return false;
-			memcpy(p.addr, arg + 1, alen);
-			p.addr[alen] = '\0';
-		} else {
-			alen = (size_t)(first - arg);
-			if (alen >= sizeof(p.addr))
-				return false;
-			memcpy(p.addr, arg, alen);
-			p.addr[alen] = '\0';
-			ports = first + 1;
-		}
-	}
-	a = strtoul(ports, &end, 10);
-	if (*end == ':')
-		b = strtoul(end + 1, &end, 10);
-	else
-		b = a;
-	if (*end || a == 0 || a > 65535 || b == 0 || b > 65535)
-		return false;
-	p.port = (uint16_t)a;
-	p.target_port = (uint16_t)b;
-	net->publish[net->n_publish++] = p;
-	return true;
-}
 
 static int write_sysctl(const char *path, const char *value)
 {
@@ -780,12 +729,6 @@ int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, struct fn_r
 	return job.err;
 }
 
-void fn_net_hold(struct fn_net *net, int fd)
-{
-	if (fd >= 0 && net->n_held < FN_NET_MAX_HELD)
-		net->held[net->n_held++] = fd;
-}
-
 /* What fn_net_isolate opened for the runner; the init keeps target_fd (its netns_fd) and the
  * audit's connlog_sock[1]. */
 static void hold_own(struct fn_net *net)
@@ -818,20 +761,6 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 	return 0;
 }
 
-void fn_net_release(struct fn_net *net)
-{
-	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
-
-	if (net->filter)
-		fn_filter_stop(net->filter);
-
-	for (size_t i = 0; i < N_ELEMENTS(fds); i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
-}
-
 /* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of
  * the namespace that mounted it); /sys/class/net stays fakefs's, whose links point there and
  * which also shows what the kernel cannot (a PCI NIC's device). */
@@ -841,8 +770,7 @@ static int mount_kernel_links(struct fn_report *rep)
 
 	fs = fsopen("sysfs", FSOPEN_CLOEXEC);
 	if (fs < 0) {
-		fn_fail_errno(rep, "fsopen(sysfs)");
-		return -errno;
+		return fn_fail_errno(rep, "fsopen(sysfs)");
 	}
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,

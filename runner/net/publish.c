@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "asker.h"
-#include "netns.h"
+#include "publish.h"
 #include "rtnl.h"
 #include "util.h"
 

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "render.h"
 #include "rootpath.h"
+#include "shim_tools.h"
 #include "util.h"
 
 #define ORIG_SUFFIX ".fakenet-orig"
@@ -27,9 +28,7 @@
 #define PRELOAD_LIB "/usr/local/lib/fakenet/libfakenet-preload.so"
 #define MAX_ITEMS   128
 
-/* Every name the shim answers to, and where images keep the real tools. */
-static const char *const tools[] = {"route",   "arp",	"ifconfig", "netstat", "ip",   "hostname",
-				    "nm-tool", "nmcli", "ethtool",  "curl",    "wget", "sudo"};
+/* Where images keep the real tools (the shim's are lib/shim_tools.c's). */
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
 static const char *const own_dirs[] = {"etc",		"etc/fakenet",		"usr",
@@ -238,9 +237,9 @@ static void add_tool_links(struct plan *p)
 		free(rel);
 		free(name);
 	}
-	for (size_t t = 0; t < N_ELEMENTS(tools); t++) {
-		bool is_sudo = strcmp(tools[t], "sudo") == 0;
-		char *rel = xasprintf("usr/local/sbin/%s", tools[t]);
+	for (const char *const *tool = fn_shim_tools; *tool; tool++) {
+		bool is_sudo = strcmp(*tool, "sudo") == 0;
+		char *rel = xasprintf("usr/local/sbin/%s", *tool);
 
 		if (!is_sudo || !real_sudo)
 			add_item(p, rel, ITEM_LINK, xstrdup("fakenet-shim"), 12, 0777);
@@ -251,7 +250,7 @@ static void add_tool_links(struct plan *p)
 			struct stat st;
 			bool dup = false;
 
-			char *name = xasprintf("%s/%s", tool_dirs[d], tools[t]);
+			char *name = xasprintf("%s/%s", tool_dirs[d], *tool);
 
 			rel = in_root(p->root, p->root_path, name);
 			free(name);

@@ -18,6 +18,7 @@
 #include "jsonl.h"
 #include "oci.h"
 #include "plan.h"
+#include "shim_tools.h"
 #include "util.h"
 
 #define IDENTITY_MAX (1u << 20)

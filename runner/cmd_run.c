@@ -28,6 +28,7 @@
 #include "plan.h"
 #include "staging.h"
 #include "fakefs.h"
+#include "shim_tools.h"
 #include "util.h"
 
 #define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"

@@ -72,5 +72,3 @@ int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
 
 /* Enters a user namespace where the caller is root (for non-root callers). */
 int fn_userns_enter(struct fn_report *rep);
-/* Locates fakenet-shim next to the running executable; NULL if absent (caller frees). */
-char *fn_shim_locate(void);

@@ -9,22 +9,8 @@
 
 #include "fakefs.h"
 #include "plan.h"
+#include "shim_tools.h"
 #include "util.h"
-
-/* The tools the shim answers to by default; sudo only when asked for by name. */
-static const char *const default_tools[] = {"route",   "arp",	   "ifconfig", "netstat",
-					    "ip",      "hostname", "nm-tool",  "nmcli",
-					    "ethtool", "curl",	   "wget"};
-
-static bool known_tool(const char *name)
-{
-	if (strcmp(name, "sudo") == 0)
-		return true;
-	for (size_t i = 0; i < N_ELEMENTS(default_tools); i++)
-		if (strcmp(name, default_tools[i]) == 0)
-			return true;
-	return false;
-}
 
 static bool real_tool_exists(const char *name)
 {
@@ -49,16 +35,15 @@ int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec)
 	if (strcmp(spec, "none") == 0)
 		return 0;
 	if (strcmp(spec, "all") == 0) {
-		for (size_t i = 0; i < N_ELEMENTS(default_tools); i++)
-			tp->tools[tp->n_tools++] = default_tools[i];
 		/* A real sudo keeps its own policy; where there is none, the shim lets scripts
 		 * that say `sudo nm-tool` work. */
-		if (!real_tool_exists("sudo"))
-			tp->tools[tp->n_tools++] = "sudo";
+		for (const char *const *t = fn_shim_tools; *t; t++)
+			if (strcmp(*t, "sudo") != 0 || !real_tool_exists("sudo"))
+				tp->tools[tp->n_tools++] = *t;
 		return 0;
 	}
 	for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!known_tool(t)) {
+		if (!fn_shim_tool_known(t)) {
 			fn_warn("run: --shims: no shim for '%s'", t);
 			return -1;
 		}

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "child.h"
 #include "cli.h"
 #include "render.h"
 #include "rootpath.h"

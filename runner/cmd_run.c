@@ -19,6 +19,8 @@
 
 #include "backend.h"
 #include "child.h"
+#include "init.h"
+#include "userns.h"
 #include "cli.h"
 #include "auditsock.h"
 #include "netmode.h"

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	if (strcmp(base, "fakenet-shim") == 0) {
 		if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 			list_tools(argc < 2 ? stderr : stdout);
-			return argc < 2 ? 2 : 0;
+			return argc < 2 ? FN_EXIT_USAGE : 0;
 		}
 		argv++;
 		argc--;

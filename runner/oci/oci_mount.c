@@ -14,6 +14,7 @@
 
 #include "fakefs.h"
 #include "oci.h"
+#include "overlay.h"
 
 static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)
 {

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "child.h"
 #include "cli.h"
 #include "util.h"
 

@@ -59,16 +59,3 @@ struct fn_child_plan {
 	int n_runner_fds;
 	char **argv;
 };
-
-/* The pid-1 process of the new pid namespace: builds the view, runs and reaps. Never returns. */
-__attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
-/* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
-int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* The audit log's binds: the empty read-only mask over the log file and the runner's socket onto
- * its hidden node. */
-int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* Binds the shim read-only over each real tool, from the staging tmpfs. */
-int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-
-/* Enters a user namespace where the caller is root (for non-root callers). */
-int fn_userns_enter(struct fn_report *rep);

@@ -18,7 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "init.h"
+#include "overlay.h"
 #include "pid1.h"
 #include "util.h"
 #include "netns.h"

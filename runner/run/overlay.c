@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "overlay.h"
 #include "fakefs.h"
 
 /* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "userns.h"
 
 static int write_file(const char *path, const char *text)
 {

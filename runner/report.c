@@ -63,14 +63,14 @@ int fn_report_errno(const char *hint, const char *fmt, ...)
 	return fn_report_print(NULL, &rep);
 }
 
-void fn_report_send(int fd, const struct fn_report *rep)
+static void report_send(int fd, const struct fn_report *rep)
 {
 	(void)!write(fd, rep, sizeof(*rep));
 }
 
 __attribute__((noreturn)) void fn_report_die(int fd, const struct fn_report *rep)
 {
-	fn_report_send(fd, rep);
+	report_send(fd, rep);
 	_exit(FN_EXIT_OWN);
 }
 

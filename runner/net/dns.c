@@ -80,8 +80,9 @@ static void put_header(uint8_t *out, const uint8_t *q, unsigned rcode, unsigned 
 	put16(out + 6, answers);
 }
 
-size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
-		     size_t outlen)
+/* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
+static size_t dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
+			 size_t outlen)
 {
 	char name[256];
 	size_t end, n;
@@ -351,7 +352,7 @@ static void serve_one(struct dns_server *s, int fd)
 
 	if (n <= 0)
 		return;
-	len = fn_dns_answer(s->id, q, (size_t)n, out, sizeof(out));
+	len = dns_answer(s->id, q, (size_t)n, out, sizeof(out));
 	/* A name the identity does not know is the host resolver's to answer. */
 	if (len >= DNS_HDR && (out[3] & 0xf) == RCODE_NXDOMAIN && s->upstream >= 0 &&
 	    forward(s, fd, q, (size_t)n, &from, flen))

@@ -7,6 +7,7 @@
 
 #include "identity_source.h"
 #include "vfs.h"
+#include "view.h"
 
 /* Names the runner uses to reach parts of the mount that the tree itself does not have. They live
  * in the FUSE /sys/class/net directory because that directory is visible in the target's namespace;
@@ -24,7 +25,7 @@
 #define FN_FAKEFS_LOG	   ".log"
 #define FN_FAKEFS_LOG_MASK ".log-mask"
 /* At the root: a link to FN_FAKEFS_HIDDEN_DIR/FN_FAKEFS_PROC_NET_ALIAS, mounted over /proc/net. */
-#define FN_FAKEFS_PROC_NET_LINK "proc-net-link"
+#define FN_FAKEFS_PROC_NET_LINK FN_VIEW_PROC_NET_LINK
 
 struct fn_fakefs_opts {
 	const char *identity_text; /* served as FN_FAKEFS_IDENTITY */

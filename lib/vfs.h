@@ -66,13 +66,6 @@ struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
 
-/* The real PCI devices and drivers stay visible beside a fake NIC's: the tree's
- * /sys/devices/pci0000:00, /sys/bus/pci/devices and /sys/bus/pci/drivers pass the real
- * directories' entries through. Returns how many of them the tree has. */
-size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs);
-/* The directories fn_vfs_pass_real_pci covers, as "sys/..." paths relative to /. */
-extern const char *const fn_vfs_pci_dirs[];
-
 /* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics/,
  * speed and duplex become links to the kernel's own files of the link of that name
  * (/sys/devices/virtual/net/NAME/...), so sysfs tells what /proc/net/dev and the ethtool ioctl

@@ -412,27 +412,6 @@ void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
 }
 
-const char *const fn_vfs_pci_dirs[] = {"sys/devices/pci0000:00", "sys/bus/pci/devices",
-				       "sys/bus/pci/drivers", NULL};
-
-size_t fn_vfs_pass_real_pci(struct fn_vfs *vfs)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; fn_vfs_pci_dirs[i]; i++) {
-		char *path = xasprintf("/%s", fn_vfs_pci_dirs[i]);
-		struct fn_node *dir = fn_vfs_lookup(vfs, path);
-
-		if (dir && dir->type == FN_NODE_DIR) {
-			if (!dir->passthrough)
-				dir->passthrough = xstrdup(path);
-			n++;
-		}
-		free(path);
-	}
-	return n;
-}
-
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	static const char *const kernel_attrs[] = {"statistics", "speed", "duplex"};

@@ -9,6 +9,7 @@
 #include "identity_source.h"
 #include "preload.h"
 #include "util.h"
+#include "view.h"
 
 static struct fn_preload state;
 static bool loaded;
@@ -24,7 +25,7 @@ static void load(void)
 		fn_warn("the identity could not be loaded; showing the real network");
 	} else {
 		state.vfs = fn_vfs_build(state.id);
-		fn_vfs_pass_real_pci(state.vfs);
+		fn_view_pass_real(state.vfs);
 		state.loaded_at = (long)time(NULL);
 		loaded = true;
 	}

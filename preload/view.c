@@ -13,24 +13,11 @@
 
 #include "preload.h"
 #include "util.h"
+#include "view.h"
 
 #define MAX_COMPONENTS 64
 #define MAX_LINKS      40
 #define MAX_FDS	       4096
-
-/* The places the tree covers; under each, a name the tree lacks does not exist unless the
- * directory passes a real one through. */
-static const char *const owned_roots[] = {
-    "/proc/net",
-    "/sys/class/net",
-    "/sys/devices/virtual/net",
-    "/sys/devices/pci0000:00",
-    "/sys/bus/pci/devices",
-    "/sys/bus/pci/drivers",
-    "/etc/hosts",
-    "/etc/hostname",
-    "/etc/resolv.conf",
-};
 
 static char *fd_paths[MAX_FDS];
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -105,13 +92,13 @@ static bool hostname_file(const struct comps *c)
 	       strcmp(c->v[2], "kernel") == 0 && strcmp(c->v[3], "hostname") == 0;
 }
 
-/* How many leading components name an owned root, or 0. */
-static size_t owned_root(const struct comps *c, char *root, size_t len)
+/* How many leading components name a mount of the view (lib/view.c), or 0. */
+static size_t owned_root(const struct comps *c, const char **root)
 {
-	for (size_t i = 0; i < N_ELEMENTS(owned_roots); i++) {
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		struct comps r;
 
-		split(owned_roots[i], &r);
+		split(fn_view_mounts[i].path, &r);
 		if (r.n > c->n)
 			continue;
 		size_t k = 0;
@@ -119,7 +106,7 @@ static size_t owned_root(const struct comps *c, char *root, size_t len)
 		while (k < r.n && strcmp(r.v[k], c->v[k]) == 0)
 			k++;
 		if (k == r.n) {
-			snprintf(root, len, "%s", owned_roots[i]);
+			*root = fn_view_mounts[i].path;
 			return k;
 		}
 	}
@@ -220,7 +207,7 @@ static void lookup_abs(const struct fn_preload *st, const char *path, bool follo
 		       struct fn_view *v)
 {
 	struct comps c;
-	char root[64];
+	const char *root = NULL;
 	size_t alias, k;
 	struct fn_node *n;
 	int err = split(path, &c);
@@ -240,7 +227,7 @@ static void lookup_abs(const struct fn_preload *st, const char *path, bool follo
 		v->kind = FN_VIEW_HOSTNAME;
 		return;
 	}
-	k = owned_root(&c, root, sizeof(root));
+	k = owned_root(&c, &root);
 	n = k ? fn_vfs_lookup(st->vfs, root) : NULL;
 	if (!n) {
 		/* Reached through a link of the tree: the real path it stands for. */
@@ -265,11 +252,6 @@ static inline bool begins(const char *p, const char *lit, size_t len)
 
 #define BEGINS(p, lit) begins(p, lit, sizeof(lit) - 1)
 
-static bool maybe_in_view(const char *p)
-{
-	return BEGINS(p, "/proc/") || BEGINS(p, "/sys/") || BEGINS(p, "/etc/");
-}
-
 /* Whether `p` starts with the components of `prefix` (followed by '/' or the end). */
 static inline bool under(const char *p, const char *prefix, size_t len)
 {
@@ -278,54 +260,61 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 
 #define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
 
+/* Whether a relative path from this directory (with a '/' appended) may reach the view: the
+ * directory shares its first component with a mount of the view. */
+static bool maybe_in_view(const char *dir)
+{
+	const char *slash = strchr(dir + 1, '/');
+	size_t top = slash ? (size_t)(slash - dir) : strlen(dir);
+
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (under(fn_view_mounts[i].path, dir, top))
+			return true;
+	return false;
+}
+
+/* /proc/self/net, /proc/thread-self/net and /proc/PID/net: names of the target's /proc/net. */
+static bool proc_net_alias_path(const char *q)
+{
+	if (BEGINS(q, "self/"))
+		q += 5;
+	else if (BEGINS(q, "thread-self/"))
+		q += 12;
+	else if (*q >= '0' && *q <= '9') {
+		while (*q >= '0' && *q <= '9')
+			q++;
+		q += *q == '/';
+	}
+	return UNDER(q, "net");
+}
+
 /* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
- * /proc/self/maps, libraries), and those must not pay for lookup_abs: the roots are matched here
- * byte by byte, and only a path with "//", "/." or "/.." after its matched prefix is left to
- * lookup_abs to normalise. Paths outside /proc, /sys and /etc are never looked up. */
+ * /proc/self/maps, libraries), and those must not pay for lookup_abs: the view's mounts are
+ * matched here byte by byte, and only a path with "//", "/." or "/.." after a first component one
+ * of them shares is left to lookup_abs to normalise. */
 static bool may_reach_tree(const char *p)
 {
-	const char *q;
+	bool same_top = false;
 
-	switch (p[1]) {
-	case 'e':
-		if (!BEGINS(p + 2, "tc/"))
-			return false;
-		q = p + 5;
-		if (UNDER(q, "hosts") || UNDER(q, "hostname") || UNDER(q, "resolv.conf"))
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *m = fn_view_mounts[i].path;
+		const char *slash = strchr(m + 1, '/');
+		size_t k = 0;
+
+		while (m[k] && p[k] == m[k])
+			k++;
+		if (!m[k] && (p[k] == '/' || p[k] == '\0'))
 			return true;
-		break;
-	case 's':
-		if (!BEGINS(p + 2, "ys/"))
-			return false;
-		q = p + 5;
-		if (UNDER(q, "class/net") || UNDER(q, "devices/virtual/net") ||
-		    UNDER(q, "devices/pci0000:00") || UNDER(q, "bus/pci/devices") ||
-		    UNDER(q, "bus/pci/drivers"))
-			return true;
-		break;
-	case 'p':
-		if (!BEGINS(p + 2, "roc/"))
-			return false;
-		q = p + 6;
-		if (UNDER(q, "net") || UNDER(q, "sys/kernel/hostname"))
-			return true;
-		/* /proc/self/net, /proc/thread-self/net, /proc/PID/net */
-		if (BEGINS(q, "self/"))
-			q += 5;
-		else if (BEGINS(q, "thread-self/"))
-			q += 12;
-		else if (*q >= '0' && *q <= '9') {
-			while (*q >= '0' && *q <= '9')
-				q++;
-			q += *q == '/';
-		}
-		if (UNDER(q, "net"))
-			return true;
-		break;
-	default:
-		return false;
+		same_top |= slash && k > (size_t)(slash - m);
 	}
-	for (q--; *q; q++)
+	if (BEGINS(p, "/proc/")) {
+		if (UNDER(p + 6, "sys/kernel/hostname") || proc_net_alias_path(p + 6))
+			return true;
+		same_top = true;
+	}
+	if (!same_top)
+		return false;
+	for (const char *q = strchr(p + 1, '/'); q && *q; q++)
 		if (q[0] == '/' && (q[1] == '/' || q[1] == '.'))
 			return true;
 	return false;
@@ -356,6 +345,15 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s/%s", base, path) < len;
 }
 
+/* A mount of the link kind (/proc/net): the link itself is the kernel's; only what lies below it
+ * is ours. */
+static bool kernel_link(const char *path)
+{
+	const struct fn_view_mount *m = fn_view_mount_covering(path);
+
+	return m && m->kind == FN_MOUNT_LINK && strcmp(m->path, path) == 0;
+}
+
 static bool cwd_may_be_in_view = true;
 
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
@@ -375,8 +373,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	st = fn_preload_state();
 	if (!st)
 		return;
-	/* /proc/net itself is the kernel's symlink; only what lies below it is ours. */
-	if (!follow && strcmp(abs, "/proc/net") == 0)
+	if (!follow && kernel_link(abs))
 		return;
 	lookup_abs(st, abs, follow, 0, v);
 }

@@ -14,10 +14,10 @@
 
 #include "buf.h"
 #include "cli.h"
-#include "render.h"
 #include "rootpath.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "view.h"
 
 #define ORIG_SUFFIX ".fakenet-orig"
 #define NEW_SUFFIX  ".fakenet-new"
@@ -176,18 +176,21 @@ static char *read_whole(const char *path, size_t *len)
 	return data;
 }
 
-static void add_rendered(struct plan *p, const char *rel,
-			 void (*render)(const struct fn_identity *, struct fn_buf *),
-			 const struct fn_identity *id)
+/* The view's static files (lib/view.c: /etc/hosts, ...), with the bytes run's view serves;
+ * the preload library answers for the rest of the view at run time. */
+static void add_view_files(struct plan *p, const struct fn_identity *id)
 {
-	struct fn_buf b;
-	size_t len;
-	char *text;
+	struct fn_vfs *vfs = fn_vfs_build(id);
 
-	fn_buf_init(&b);
-	render(id, &b);
-	text = fn_buf_steal(&b, &len);
-	add_item(p, rel, ITEM_FILE, text ? text : xstrdup(""), text ? len : 0, 0644);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+		const struct fn_node *n = m->staged ? fn_vfs_lookup(vfs, m->path) : NULL;
+
+		if (n && n->type == FN_NODE_FILE)
+			add_item(p, m->path + 1, ITEM_FILE, xstrndup(n->content, n->len), n->len,
+				 n->mode);
+	}
+	fn_vfs_free(vfs);
 }
 
 /* /etc/ld.so.preload keeps what the image had and gains our library, once. */
@@ -522,9 +525,7 @@ static int build_plan(struct plan *p, const char *identity)
 		return -1;
 	}
 	add_tool_links(p);
-	add_rendered(p, "etc/hosts", render_etc_hosts, id);
-	add_rendered(p, "etc/hostname", render_etc_hostname, id);
-	add_rendered(p, "etc/resolv.conf", render_etc_resolv_conf, id);
+	add_view_files(p, id);
 	add_preload_registration(p);
 	add_item(p, "usr/local/bin/fakenet-launch", ITEM_FILE, xstrdup(launcher),
 		 sizeof(launcher) - 1, 0755);

@@ -21,7 +21,7 @@ struct fn_overlay {
 	bool staged;
 };
 
-#define FN_MAX_OVERLAYS 24
+#define FN_MAX_OVERLAYS 48
 
 /* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
 struct fn_tool_bind {

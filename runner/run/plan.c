@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "view.h"
 
 static bool real_tool_exists(const char *name)
 {
@@ -53,11 +54,12 @@ int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec)
 	return 0;
 }
 
-static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
+/* Returns false when the plan is full (never with the mounts the view has). */
+static bool add_overlay(struct fn_child_plan *plan, const char *tree_path, const char *target,
 			bool nofollow, bool read_only, bool optional)
 {
 	if (plan->n_overlays == FN_MAX_OVERLAYS)
-		return;
+		return false;
 	plan->overlays[plan->n_overlays++] = (struct fn_overlay){
 	    .tree_path = tree_path,
 	    .target = target,
@@ -65,11 +67,7 @@ static void add_overlay(struct fn_child_plan *plan, const char *tree_path, const
 	    .read_only = read_only,
 	    .optional = optional,
 	};
-}
-
-static bool tree_has(const struct fn_vfs *vfs, const char *path)
-{
-	return fn_vfs_lookup(vfs, path) != NULL;
+	return true;
 }
 
 static bool has_overlay(const struct fn_child_plan *plan, const char *target)
@@ -134,59 +132,40 @@ static void hide_host_devices(struct fn_child_plan *plan, struct fn_overlay_plan
 		closedir(d);
 }
 
-/* An /etc file of the view. Staged, it is a file of the staging tmpfs at its own path, bound
+/* A static file of the view, staged: a file of the staging tmpfs at its own path, bound
  * read-only as a container runtime binds its /etc/hosts: tmpfs in mountinfo, blocks as on a
  * disk, and no FUSE round trip. */
-static void plan_etc_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
-			  const struct fn_vfs *vfs, const char *tree_path, const char *target,
-			  bool stage)
+static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+		       const struct fn_node *n, const char *path)
 {
-	struct fn_node *n = fn_vfs_lookup(vfs, target);
-
-	if (!n)
-		return;
-	add_overlay(plan, tree_path, target, false, true, true);
-	if (!stage || n->type != FN_NODE_FILE)
+	if (n->type != FN_NODE_FILE)
 		return;
 	plan->overlays[plan->n_overlays - 1].staged = true;
 	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
 	op->staged[op->n_staged++] =
-	    (struct fn_staged_file){.path = target, .content = n->content, .len = n->len};
+	    (struct fn_staged_file){.path = path, .content = n->content, .len = n->len};
 }
 
-/* Which real paths get which part of the tree. A fake PCI NIC lives under
- * /sys/devices/pci0000:00/SLOT, with links in /sys/bus/pci/devices and /sys/bus/pci/drivers/DRV;
- * binding just those entries needs real ones of that name, so the three directories are overlaid
- * whole instead, passing the real devices and drivers through so nothing real disappears, while
- * the host's own network devices below them stay hidden (hide_host_devices). */
+/* Which real paths get which part of the tree: the view's table (lib/view.c), and the
+ * /sys/devices directories of the host's own network devices, which stay hidden
+ * (hide_host_devices). */
 void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, struct fn_vfs *vfs,
 		      bool isolated, bool stage_etc)
 {
-	static const char *const pci_targets[] = {"/sys/devices/pci0000:00", "/sys/bus/pci/devices",
-						  "/sys/bus/pci/drivers"};
-	static const char *const etc[][2] = {{"etc/hosts", "/etc/hosts"},
-					     {"etc/hostname", "/etc/hostname"},
-					     {"etc/resolv.conf", "/etc/resolv.conf"}};
+	fn_view_pass_real(vfs);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 
-	/* Isolated, the kernel shows the links itself (netns.c); fakefs keeps /sys/class/net, whose
-	 * links lead there, and what the kernel cannot show (a PCI NIC's device). */
-	if (tree_has(vfs, "/sys/devices/virtual/net") && !isolated)
-		add_overlay(plan, "sys/devices/virtual/net", "/sys/devices/virtual/net", false,
-			    false, true);
-	if (fn_vfs_pass_real_pci(vfs)) {
-		overlay_device_root(plan, op, vfs, "pci0000:00");
-		for (size_t i = 1; fn_vfs_pci_dirs[i]; i++)
-			add_overlay(plan, fn_vfs_pci_dirs[i], pci_targets[i], false, false, true);
+		if (!n || (isolated && m->kernel_net) || has_overlay(plan, m->path))
+			continue;
+		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
+				 m->read_only, m->optional))
+			continue;
+		if (m->staged && stage_etc)
+			stage_file(plan, op, n, m->path);
 	}
 	hide_host_devices(plan, op, vfs);
-	if (tree_has(vfs, "/sys/class/net"))
-		add_overlay(plan, "sys/class/net", "/sys/class/net", false, false, true);
-	/* Served by FUSE, whose files are sized as procfs sizes them (0); a faster tmpfs copy
-	 * would give them sizes and blocks, which the kernel's never have. */
-	if (tree_has(vfs, "/proc/net") && !isolated)
-		add_overlay(plan, FN_FAKEFS_PROC_NET_LINK, "/proc/net", true, false, false);
-	for (size_t i = 0; i < N_ELEMENTS(etc); i++)
-		plan_etc_file(plan, op, vfs, etc[i][0], etc[i][1], stage_etc);
 }
 
 void fn_overlay_plan_free(struct fn_overlay_plan *op)

@@ -1,0 +1,57 @@
+/* The view's mounts: every real path the view covers, each named once. The FUSE backend (run's
+ * mount plan, the OCI hook), the preload library and `fakenet install` all loop over this one
+ * table, so adding a view is adding one entry to lib/view.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vfs.h"
+
+/* At the FUSE root: a link to the tree's /proc/net, mounted over the kernel's /proc/net link
+ * (a directory cannot be mounted over a link). */
+#define FN_VIEW_PROC_NET_LINK "proc-net-link"
+
+enum fn_mount_kind {
+	FN_MOUNT_DIR,  /* a directory, covered whole: only the tree's entries show */
+	FN_MOUNT_FILE, /* a single file */
+	FN_MOUNT_LINK, /* a link the kernel holds (/proc/net -> self/net): what lies below it is the
+			* tree's, the link itself stays the kernel's where a backend can keep it */
+};
+
+struct fn_view_mount {
+	const char *path;      /* the real path, as the target names it: "/sys/class/net" */
+	const char *tree_path; /* the node mounted there, relative to the FUSE root; NULL: `path`
+				* without its leading '/' */
+	enum fn_mount_kind kind;
+	/* A real path that is a link (/etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf)
+	 * is covered where it leads, so readers that follow it see the view too. */
+	bool follow;
+	bool read_only; /* a file a root target could otherwise write (/etc/hosts) */
+	/* Only some identities have it (a PCI NIC, a `system:` section): where the tree lacks the
+	 * node nothing is mounted, and a real path that is missing is a warning, not an error. */
+	bool optional;
+	/* Under a kernel network mode the run's own network namespace shows it: not mounted then.
+	 */
+	bool kernel_net;
+	/* A static file: staged on a tmpfs (as a container runtime binds /etc/hosts) and written
+	 * by `fakenet install`. */
+	bool staged;
+	/* The real directory's entries show beside the tree's (the host's PCI devices next to a
+	 * fake NIC): the tree's directory passes the real one through. */
+	bool pass_real;
+};
+
+extern const struct fn_view_mount fn_view_mounts[];
+extern const size_t fn_n_view_mounts;
+
+/* The node a mount puts at its path: `m->tree_path` or `m->path` without its leading '/'. */
+const char *fn_view_mount_tree_path(const struct fn_view_mount *m);
+/* The mount whose path is `path` or an ancestor of it (path absolute, without "." or ".."
+ * components); NULL: the view does not cover it. */
+const struct fn_view_mount *fn_view_mount_covering(const char *path);
+/* Whether the tree holds the view of this mount (an optional one may be absent). */
+bool fn_view_mount_in_tree(const struct fn_vfs *vfs, const struct fn_view_mount *m);
+/* Lets the tree's pass_real directories show their real directory's entries; returns how many
+ * the tree holds. */
+size_t fn_view_pass_real(struct fn_vfs *vfs);

@@ -166,16 +166,13 @@ static void free_node(struct fn_node *n)
 	free(n);
 }
 
-struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
+struct fn_vfs *fn_vfs_new(void)
 {
 	struct fn_vfs *vfs = xcalloc(1, sizeof(*vfs));
 
 	/* FUSE reserves inode 1 for its root; numbering from 1 keeps the two in step. */
 	vfs->next_ino = 1;
 	vfs->root = new_node(vfs, "", FN_NODE_DIR, 0755);
-	fn_vfs_build_proc(vfs, id);
-	fn_vfs_build_sys(vfs, id);
-	fn_vfs_build_etc(vfs, id);
 	return vfs;
 }
 

@@ -44,8 +44,8 @@ struct fn_vfs {
 	unsigned long next_ino;
 };
 
-/* Builds the whole tree for the identity. */
-struct fn_vfs *fn_vfs_build(const struct fn_identity *id);
+/* An empty tree: the root alone (vfs_build.c fills it for an identity). */
+struct fn_vfs *fn_vfs_new(void);
 void fn_vfs_free(struct fn_vfs *vfs);
 
 /* Node construction, used by the builders of each area (vfs_proc.c, vfs_sys.c, vfs_etc.c).
@@ -82,8 +82,3 @@ struct fn_node_size {
 	long blksize;
 };
 void fn_vfs_node_size(const struct fn_node *node, struct fn_node_size *out);
-
-/* Per-area builders, called by fn_vfs_build. */
-void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);

@@ -2,6 +2,7 @@
  */
 #include "render.h"
 #include "vfs.h"
+#include "vfs_build.h"
 #include "util.h"
 
 typedef void (*etc_renderer)(const struct fn_identity *id, struct fn_buf *out);

@@ -5,6 +5,7 @@
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 typedef void (*proc_renderer)(const struct fn_identity *id, struct fn_buf *out);
 

@@ -11,6 +11,7 @@
 #include "netaddr.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 #define SYSFS_PATH_MAX 256
 

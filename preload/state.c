@@ -9,6 +9,7 @@
 #include "identity_source.h"
 #include "preload.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
 
 static struct fn_preload state;

@@ -17,6 +17,7 @@
 #include "rootpath.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
 
 #define ORIG_SUFFIX ".fakenet-orig"

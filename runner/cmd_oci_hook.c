@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 
 #define IDENTITY_MAX (1u << 20)
 

@@ -32,6 +32,7 @@
 #include "fakefs.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 
 #define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
 #define HINT_CAPS "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"

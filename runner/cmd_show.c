@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 static void usage(FILE *out)
 {

@@ -9,6 +9,7 @@
 #include "identity.h"
 #include "vfs.h"
 #include "util.h"
+#include "vfs_build.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "identity.h"
 #include "vfs.h"
+#include "vfs_build.h"
 #include "util.h"
 
 static const char identity_yaml[] = "version: 1\n"

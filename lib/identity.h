@@ -256,12 +256,6 @@ struct fn_identity {
 	struct fn_system system;
 };
 
-/* Parse and validate an identity. On success returns the model; on failure returns NULL and every
- * problem found is in diags as "FILE:LINE:COLUMN: error: message" (all of them, in one pass).
- * `diags` must be initialised (fn_diags_init); its file name becomes the identity's source name. */
-struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *diags);
-struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
-					    struct fn_diags *diags);
 void fn_identity_free(struct fn_identity *id);
 
 const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name);

@@ -13,6 +13,7 @@
 #include <pcre2.h>
 
 #include "identity_internal.h"
+#include "identity_parse.h"
 #include "netaddr.h"
 #include "util.h"
 

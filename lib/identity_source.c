@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "identity_parse.h"
 #include "identity_source.h"
 #include "util.h"
 

@@ -15,6 +15,7 @@
 #include "fakefs.h"
 #include "cli.h"
 #include "diag.h"
+#include "identity_parse.h"
 #include "jsonl.h"
 #include "oci.h"
 #include "plan.h"

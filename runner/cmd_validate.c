@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "http_rules.h"
+#include "identity_parse.h"
 #include "util.h"
 
 /* Loads each file and prints its diagnostics to `err` (nothing for a good file); 1 when any has

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "http_rules.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "vfs.h"
 #include "util.h"
 #include "vfs_build.h"

@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "identity_source.h"
 #include "probes.h"
 

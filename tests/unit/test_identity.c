@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "identity.h"
+#include "identity_parse.h"
 #include "identity_source.h"
 
 /* Expected addresses are converted with libc, not with our own parser. */

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "render.h"
 #include "util.h"
 

@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "vfs.h"
 #include "vfs_build.h"
 #include "util.h"

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "http_rules.h"
 #include "netaddr.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 

@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "pid1.h"
 #include "identity_source.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 

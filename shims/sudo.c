@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 
 #include "http_rules.h"
 #include "netaddr.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 

@@ -115,7 +115,11 @@ shim-links: $(BUILD)/fakenet-shim
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfakenet.a \
+		$(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
+
+# The runner's report is tested alone, linked with the library it uses.
+$(BUILD)/tests/test_report: $(BUILD)/runner/report.o
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)

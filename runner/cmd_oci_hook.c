@@ -1,7 +1,8 @@
 /* `fakenet oci-hook`: the OCI runtime hook (createRuntime and poststop, told apart by the state's
  * status) and `--hooks-json`, the hooks.d file that has Podman and CRI-O run it for containers
- * with the io.fakenet.identity annotation. Everything that can fail because of the annotation or
- * the identity fails before the server starts, so a bad annotation leaves nothing behind. */
+ * with the io.fakenet.identity annotation; io.fakenet.net chooses the container's network.
+ * Everything that can fail because of the annotations or the identity fails before the server
+ * starts, so a bad annotation leaves nothing behind. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "diag.h"
 #include "identity_parse.h"
 #include "jsonl.h"
+#include "netmode.h"
 #include "oci.h"
 #include "plan.h"
 #include "shim_tools.h"
@@ -37,6 +39,7 @@ struct hook {
 	struct fn_overlay_plan overlays;
 	struct fn_tool_plan tools;
 	struct fn_staging staging;
+	struct fn_oci_net net;
 	char *shim_path;
 	char *bin_dir; /* the image's PATH directory where the tools it lacks appear */
 	char *bin_src; /* the server's name of it */
@@ -52,7 +55,9 @@ static void usage(FILE *out)
 	      "io.fakenet.identity=FILE names (a host path, or a shipped identity: docker,\n"
 	      "desktop, multi-nic). Register it for the createRuntime and poststop stages; it\n"
 	      "reads the container's state on stdin. A container without the annotation is\n"
-	      "left alone.\n"
+	      "left alone. io.fakenet.net=isolated|nat|host|auto chooses its network (default:\n"
+	      "the identity's network:); under isolated and nat its own network namespace\n"
+	      "holds the identity.\n"
 	      "  --hooks-json  print the hooks.d file (schema 1.0.0) for Podman and CRI-O\n"
 	      "  --path FILE   the fakenet that file runs (default: this one)\n",
 	      out);
@@ -82,18 +87,24 @@ static int print_hooks_json(const char *path)
 	return ferror(stdout) ? FN_EXIT_OWN : 0;
 }
 
-/* Messages about the annotation name where it is: the value's place in config.json. */
-static void annotation_error(const struct hook *h, const char *fmt, const char *arg)
+/* Messages about an annotation name where it is: the value's place in config.json. */
+static void annotation_error(const struct hook *h, const struct fn_oci_annotation *a,
+			     const char *name, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "fakenet: %s:%d:%d: error: annotation %s: ", h->c.config_path,
-		h->c.ann_line, h->c.ann_column, FN_OCI_ANNOTATION);
+	fprintf(stderr, "fakenet: %s:%d:%d: error: annotation %s: ", h->c.config_path, a->line,
+		a->column, name);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 }
 
+static void identity_error(const struct hook *h, const char *fmt, const char *arg)
+{
+	annotation_error(h, &h->c.identity, FN_OCI_ANNOTATION, fmt, arg);
+}
+
 static int load_from_file(struct hook *h)
 {
-	const char *value = h->c.identity;
+	const char *value = h->c.identity.value;
 	char *path = value[0] == '/' ? xstrdup(value) : xasprintf("%s/%s", h->c.bundle, value);
 	struct fn_diags diags;
 	int err = fn_read_file(path, &h->text, &h->len, IDENTITY_MAX);
@@ -105,7 +116,7 @@ static int load_from_file(struct hook *h)
 					    "(docker, desktop, multi-nic) has that name",
 					    path, strerror(-err));
 
-		annotation_error(h, "%s", msg);
+		identity_error(h, "%s", msg);
 		free(msg);
 		free(path);
 		return -1;
@@ -114,7 +125,7 @@ static int load_from_file(struct hook *h)
 	h->id = fn_identity_load_buffer(path, h->text, h->len, &diags);
 	if (!h->id) {
 		fn_diags_print(&diags, stderr);
-		annotation_error(h, "%s is not a valid identity", path);
+		identity_error(h, "%s is not a valid identity", path);
 	}
 	fn_diags_free(&diags);
 	free(path);
@@ -124,14 +135,14 @@ static int load_from_file(struct hook *h)
 /* A shipped identity's name (docker, docker.yaml, ...), else a file, relative to the bundle. */
 static int load_identity(struct hook *h)
 {
-	const char *value = h->c.identity;
+	const char *value = h->c.identity.value;
 	struct fn_diags diags;
 	const char *text = strchr(value, '/') ? NULL : fn_embedded_identity(value, &h->len);
 
 	if (!value[0]) {
-		annotation_error(h, "%s",
-				 "empty: name a file or a shipped identity (docker, "
-				 "desktop, multi-nic)");
+		identity_error(h, "%s",
+			       "empty: name a file or a shipped identity (docker, desktop, "
+			       "multi-nic)");
 		return -1;
 	}
 	if (!text)
@@ -244,10 +255,73 @@ static int stage(struct hook *h)
 	return 0;
 }
 
+/* Whether the container's namespace of `kind` (net, uts) is its own, not the hook's. */
+static bool own_namespace(pid_t pid, const char *kind)
+{
+	char path[64];
+	struct stat mine, its;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind);
+	if (stat(path, &its) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	return stat(path, &mine) == 0 && (mine.st_ino != its.st_ino || mine.st_dev != its.st_dev);
+}
+
+/* io.fakenet.net, else the identity's `network:`, resolved as for `fakenet run`; a container in
+ * the host's network namespace keeps the views alone. Returns -1 to go on, or the exit status. */
+static int choose_net_mode(struct hook *h, enum fn_net_mode *mode)
+{
+	const struct fn_oci_annotation *a = &h->c.net;
+	char held[160];
+	const char *why;
+
+	*mode = h->id->network;
+	if (a->value && (!fn_net_mode_parse(a->value, mode) || *mode == FN_NET_FILTERED)) {
+		annotation_error(h, a, FN_OCI_NET_ANNOTATION,
+				 "'%s' names no mode: isolated, nat, host or auto", a->value);
+		return FN_EXIT_OWN;
+	}
+	if (*mode != FN_NET_HOST && !own_namespace(h->c.pid, "net")) {
+		fn_warn("oci-hook: container %s shares the host's network namespace: its "
+			"identity is in the views only",
+			h->c.id);
+		*mode = FN_NET_HOST;
+	}
+	*mode = fn_net_mode_resolve(*mode, h->id, false);
+	if (*mode == FN_NET_NAT && (why = fn_net_egress_missing())) {
+		fn_warn("oci-hook: nat cannot run here: %s", why);
+		return FN_EXIT_OWN;
+	}
+	if (*mode != FN_NET_HOST && (why = fn_net_kernel_cannot_hold(h->id, held, sizeof(held)))) {
+		fn_warn("oci-hook: %s cannot run this identity: %s; %s=host can",
+			fn_net_mode_names[*mode], why, FN_OCI_NET_ANNOTATION);
+		return FN_EXIT_OWN;
+	}
+	return -1;
+}
+
+/* Under a kernel mode the server builds the identity in the container's network namespace. */
+static void plan_net(struct hook *h, enum fn_net_mode mode, struct fn_oci_place *place)
+{
+	if (mode == FN_NET_HOST)
+		return;
+	h->net.id = h->id;
+	h->net.net.keep_ports = true;
+	if (mode == FN_NET_NAT) {
+		h->net.filter.open = true;
+		h->net.net.filter = &h->net.filter;
+		h->net.net.nat = true;
+	}
+	place->net = &h->net;
+}
+
 static int create_runtime(struct hook *h)
 {
 	struct fn_fakefs_opts fopts = {.log_fd = -1};
 	struct fn_oci_place place = {0};
+	enum fn_net_mode mode;
+	int status;
 
 	if (load_identity(h))
 		return FN_EXIT_OWN;
@@ -261,9 +335,11 @@ static int create_runtime(struct hook *h)
 		fn_warn("oci-hook: fakenet-shim not found next to fakenet");
 		return FN_EXIT_OWN;
 	}
+	if ((status = choose_net_mode(h, &mode)) >= 0)
+		return status;
 	h->vfs = fn_vfs_build(h->id);
 	h->plan.log_sock_tree = -1; /* no audit log in a container */
-	fn_plan_overlays(&h->plan, &h->overlays, h->vfs, false, true);
+	fn_plan_overlays(&h->plan, &h->overlays, h->vfs, mode != FN_NET_HOST, true);
 	if (plan_tools(h))
 		return FN_EXIT_OWN;
 	fopts.identity_text = h->text;
@@ -278,6 +354,8 @@ static int create_runtime(struct hook *h)
 	place.tools = &h->tools;
 	place.pid = h->c.pid;
 	place.rootfs = h->c.rootfs;
+	place.hostname = own_namespace(h->c.pid, "uts") ? h->id->hostname : NULL;
+	plan_net(h, mode, &place);
 	return fn_oci_serve(h->fs, &place, &h->c);
 }
 
@@ -304,11 +382,12 @@ static int run_hook(void)
 			 .staging = {.mnt_fd = -1, .init_fd = -1}};
 	int status = 0;
 
+	fn_oci_net_init(&h.net);
 	if (fn_oci_container_read(0, &h.c))
 		return FN_EXIT_OWN;
 	if (strcmp(h.c.status, "stopped") == 0)
 		status = fn_oci_stop(&h.c);
-	else if (h.c.identity)
+	else if (h.c.identity.value)
 		status = create_runtime(&h);
 	release(&h);
 	return status;

@@ -63,14 +63,14 @@ int fn_report_errno(const char *hint, const char *fmt, ...)
 	return fn_report_print(NULL, &rep);
 }
 
-static void report_send(int fd, const struct fn_report *rep)
+void fn_report_send(int fd, const struct fn_report *rep)
 {
 	(void)!write(fd, rep, sizeof(*rep));
 }
 
 __attribute__((noreturn)) void fn_report_die(int fd, const struct fn_report *rep)
 {
-	report_send(fd, rep);
+	fn_report_send(fd, rep);
 	_exit(FN_EXIT_OWN);
 }
 

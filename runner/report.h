@@ -30,7 +30,8 @@ int fn_report_print(const char *cmd, const struct fn_report *rep);
  * fn_report_print. */
 int fn_report_errno(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A forked process's side: sends `rep` to the runner (best effort: the runner also sees the exit
- * status) and exits FN_EXIT_OWN. */
+ * status), and the die form that then exits FN_EXIT_OWN. */
+void fn_report_send(int fd, const struct fn_report *rep);
 __attribute__((noreturn)) void fn_report_die(int fd, const struct fn_report *rep);
 /* The runner's side: true when a whole report was read from `fd`. */
 bool fn_report_recv(int fd, struct fn_report *rep);

@@ -19,20 +19,32 @@
 
 static const char *const stages[] = {"createRuntime", "poststop"};
 
-/* One piece of text to put in at an offset. */
+/* One piece of text to put in at an offset, in place of the `cut` bytes there. */
 struct splice {
-	size_t at;
+	size_t at, cut;
 	char *text;
 };
 
 struct edit {
-	struct splice s[4];
+	struct splice s[5];
 	size_t n;
 };
 
 static void add(struct edit *e, size_t at, char *text)
 {
 	e->s[e->n++] = (struct splice){.at = at, .text = text};
+}
+
+/* runc sets config.json's hostname after the createRuntime hooks, over the identity's the hook
+ * gave the container's UTS namespace: an empty one it leaves alone. */
+static void plan_hostname(const struct fn_jdoc *config, struct edit *e)
+{
+	const struct fn_jdoc *name = fn_jdoc_get(config, "hostname");
+
+	if (!name || name->type != FN_JDOC_STRING || !name->str[0])
+		return;
+	add(e, name->start, xstrdup("\"\""));
+	e->s[e->n - 1].cut = name->end - name->start;
 }
 
 static char *hook_entry(const char *fakenet)
@@ -120,7 +132,7 @@ static char *apply(const char *text, size_t len, struct edit *e)
 	for (size_t i = e->n; i-- > 0;) {
 		fn_buf_append(&out, text + from, e->s[i].at - from);
 		fn_buf_puts(&out, e->s[i].text);
-		from = e->s[i].at;
+		from = e->s[i].at + e->s[i].cut;
 	}
 	fn_buf_append(&out, text + from, len - from);
 	return fn_buf_steal(&out, NULL);
@@ -165,8 +177,10 @@ static int edit_config(const char *path, const char *text, size_t len, const cha
 		return -1;
 	}
 	/* A container that does not ask for an identity is left exactly as it is. */
-	if (fn_jdoc_str(fn_jdoc_get(&doc, "annotations"), ANNOTATION))
+	if (fn_jdoc_str(fn_jdoc_get(&doc, "annotations"), ANNOTATION)) {
 		status = plan_edit(&doc, fakenet, &e);
+		plan_hostname(&doc, &e);
+	}
 	if (!status && e.n) {
 		char *out = apply(text, len, &e);
 

@@ -1,7 +1,8 @@
 /* fakenet-runtime: a runc-compatible runtime for engines that read no hooks.d (Docker's
  * "runtimes", containerd's runtime handlers, a Kubernetes RuntimeClass). For create and run it
  * adds `fakenet oci-hook` to the bundle's config.json when the container carries the
- * io.fakenet.identity annotation; then, for every command, it executes the real runtime
+ * io.fakenet.identity annotation (and empties its hostname, which runc would set over the
+ * identity's); then, for every command, it executes the real runtime
  * ($FAKENET_RUNTIME, else runc on PATH) with the same arguments. */
 #include <errno.h>
 #include <limits.h>

@@ -21,6 +21,8 @@ setup_file() {
 	have_root && command -v runc >/dev/null && have_yaml || return 0
 	# The tree, built on first use (a few minutes); a failure is reported by each test.
 	"$TOP/tools/minbase-root" >"$FILE_TMP/minbase" 2>"$FILE_TMP/minbase.err" || true
+	# What a program asking the kernel learns (getifaddrs; if_nameindex, the interface ioctls).
+	cc -O1 -o "$FILE_TMP/getifaddrs" "$TOP/tests/lib/getifaddrs.c"
 	netns_up "$IDENTITY" "$NS" >/dev/null 2>"$FILE_TMP/netns.err" || true
 }
 
@@ -52,6 +54,8 @@ setup() {
 
 teardown() {
 	runc delete -f "$ID" >/dev/null 2>&1 || true
+	# A test that failed half-way may leave its container in a state root of its own.
+	[ ! -d "$BATS_TEST_TMPDIR/state" ] || runc --root "$BATS_TEST_TMPDIR/state" delete -f "$ID" >/dev/null 2>&1 || true
 	umount "$ROOT" 2>/dev/null || true
 }
 
@@ -66,32 +70,49 @@ host_state() {
 	runc list -q | grep -x "$ID" || true
 }
 
-# The container's namespaces (recorded inside as /ns) must be held by no process afterwards.
+# The container's namespaces (recorded inside as /ns) must be held by no process afterwards. Their
+# inode numbers are free for reuse once they are gone, and other tests on this machine make
+# namespaces all the time: a holder counts only if it already ran when this check began and its
+# root is the container's or the host's (a leak of the container's, of fakenet's or of pasta).
 assert_nothing_left() {
+	local now tick holders
+	now=$(cut -d' ' -f1 /proc/uptime)
+	tick=$(getconf CLK_TCK)
 	host_state >"$BATS_TEST_TMPDIR/after"
 	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	[ -s "$ROOT/ns" ] || return 0
-	local held
-	held=$(find /proc/[0-9]*/ns -type l -exec readlink {} + 2>/dev/null | sort -u |
-		grep -Fxf "$ROOT/ns" || true)
-	[ -z "$held" ] || {
-		echo "namespaces of the container still held: $held"
+	holders=$(find /proc/[0-9]*/ns -type l -printf '%l %p\n' 2>/dev/null | grep -Ff "$ROOT/ns" |
+		while read -r ns link; do
+			p=${link%/ns/*}
+			[ "$p/root" -ef / ] || [ "$p/root" -ef "$ROOT" ] || continue
+			awk -v now="$now" -v tick="$tick" '{ sub(/.*\) /, ""); exit !($20 / tick <= now) }' \
+				"$p/stat" 2>/dev/null || continue
+			echo "$ns ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+		done)
+	[ -z "$holders" ] || {
+		echo "namespaces of the container still held:"
+		echo "$holders"
 		return 1
 	}
 }
 
 # make_bundle MODE [ANNOTATION]: config.json from `runc spec`, with the engine's own /etc/hosts,
 # resolv.conf and hostname bound in as Docker and Podman do; MODE hooks: the hooks.d file turned
-# into config.json hooks as Podman does (for a matching annotation); plain: no hooks.
+# into config.json hooks as Podman does (for a matching annotation); plain: no hooks. Optional:
+# NET_MODE (the io.fakenet.net annotation), NETNS (a path for the container's network namespace,
+# as engines give one; "host": none of its own), NO_HOSTNAME=1 (the config names no hostname),
+# and with BUSYBOX the host's static busybox bound at /busybox (the image has no ip), with the
+# getifaddrs and ioctl probes.
 make_bundle() {
 	local mode=$1 annotation=${2-}
+	export NET_MODE=${NET_MODE-} NETNS=${NETNS-} NO_HOSTNAME=${NO_HOSTNAME-} BUSYBOX=${BUSYBOX-}
 	printf '127.0.0.1\tlocalhost\n' >"$BUNDLE/hosts"
 	printf 'nameserver 192.0.2.53\n' >"$BUNDLE/resolv.conf"
 	echo engine-host >"$BUNDLE/hostname"
 	"$FAKENET" oci-hook --hooks-json >"$BUNDLE/hooks.json"
 	(cd "$BUNDLE" && runc spec)
 	"$PYTHON" - "$BUNDLE" "$ROOT" "$mode" "$annotation" "$SCRIPT" <<'EOF'
-import json, re, sys
+import json, os, re, sys
 bundle, root, mode, annotation, script = sys.argv[1:]
 c = json.load(open(bundle + "/config.json"))
 c["root"] = {"path": root, "readonly": False}
@@ -102,6 +123,20 @@ for f in ("hosts", "resolv.conf", "hostname"):
                         "source": bundle + "/" + f, "options": ["rbind", "ro"]})
 if annotation:
     c["annotations"] = {"io.fakenet.identity": annotation}
+if os.environ["NET_MODE"]:
+    c.setdefault("annotations", {})["io.fakenet.net"] = os.environ["NET_MODE"]
+ns = c["linux"]["namespaces"]
+if os.environ["NETNS"] == "host":
+    c["linux"]["namespaces"] = [n for n in ns if n["type"] != "network"]
+elif os.environ["NETNS"]:
+    [n for n in ns if n["type"] == "network"][0]["path"] = os.environ["NETNS"]
+if os.environ["NO_HOSTNAME"]:
+    del c["hostname"]
+if os.environ["BUSYBOX"]:
+    for dest, src in (("/busybox", os.environ["BUSYBOX"]), ("/getifaddrs", os.environ["GETIFADDRS"]),
+                      ("/ifprobe", os.environ["IFPROBE"])):
+        c["mounts"].append({"destination": dest, "type": "bind", "source": src,
+                            "options": ["rbind", "ro"]})
 if mode == "hooks":
     hd = json.load(open(bundle + "/hooks.json"))
     assert hd["version"] == "1.0.0"
@@ -187,10 +222,14 @@ assert set(h["stages"]) == {"createRuntime", "poststop"}, h' "$FAKENET"
 	assert_identity_view
 	assert_nothing_left
 	# dnsdomainname, a link to the image's hostname that the shim covers, is the real tool's
-	# answer: the shim runs it from the view's hidden node, as the same image without the hook.
+	# answer: the shim runs it from the view's hidden node, as the same image without the hook
+	# (under host, whose network is the engine's as without the hook: nat's resolver answers).
 	local passthrough
-	passthrough=$(section passthrough)
 	SCRIPT='dnsdomainname 2>&1; echo "status=$?"'
+	rm "$BUNDLE/config.json"
+	NET_MODE=host make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	passthrough=$output
 	rm "$BUNDLE/config.json"
 	make_bundle plain ""
 	run runc run --bundle "$BUNDLE" "$ID" </dev/null
@@ -209,6 +248,8 @@ assert set(h["stages"]) == {"createRuntime", "poststop"}, h' "$FAKENET"
 	"$PYTHON" -c 'import json, sys
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 hooks = b.pop("hooks")
+# runc would set a named hostname over the one the hook gives the container: it is emptied.
+assert (a.pop("hostname"), b.pop("hostname")) == ("runc", ""), b
 assert a == b
 for stage in ("createRuntime", "poststop"):
     assert [h["path"] for h in hooks[stage]] == [sys.argv[3]], hooks' "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json" "$FAKENET"
@@ -224,7 +265,9 @@ for stage in ("createRuntime", "poststop"):
 		cat "$BATS_TEST_TMPDIR/create.out"
 		return 1
 	}
-	cmp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+	# Only the hostname, which runc would set over the identity's, changed.
+	diff "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json" | grep '^[<>]' >"$BATS_TEST_TMPDIR/diff" || true
+	printf '< \t"hostname": "runc",\n> \t"hostname": "",\n' | cmp - "$BATS_TEST_TMPDIR/diff"
 	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" state "$ID"
 	[[ "$output" == *'"status": "created"'* ]]
 	run "$RUNTIME" --root "$BATS_TEST_TMPDIR/state" delete -f "$ID"
@@ -251,16 +294,22 @@ for stage in ("createRuntime", "poststop"):
 	assert_nothing_left
 }
 
-# bad_annotation VALUE: the container does not start, the message says where, nothing is left.
+# bad_annotation VALUE [NAME]: with VALUE for the identity, or NAME=VALUE besides a good one, the
+# container does not start, the message says where, nothing is left.
 bad_annotation() {
-	make_bundle hooks "$1"
+	local name=${2:-io.fakenet.identity}
+	if [ -n "${2-}" ]; then
+		NET_MODE=$1 make_bundle hooks docker
+	else
+		make_bundle hooks "$1"
+	fi
 	run runc run -b "$BUNDLE" "$ID" </dev/null
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" != *"should not run"* ]]
 	local line
-	line=$(grep -n '"io.fakenet.identity"' "$BUNDLE/config.json" | cut -d: -f1)
-	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation io.fakenet.identity"* ]]
+	line=$(grep -n "\"$name\"" "$BUNDLE/config.json" | cut -d: -f1)
+	[[ "$output" == *"$BUNDLE/config.json:$line:"*"annotation $name"* ]]
 	assert_nothing_left
 }
 
@@ -308,5 +357,157 @@ bad_annotation() {
 	[ "$status" -eq 7 ]
 	# Podman sets the kernel hostname itself (--hostname); the hostname tools answer the identity.
 	assert_identity_view
+	assert_nothing_left
+}
+
+# The host's static busybox (Debian's busybox-static): `ip` inside an image that has none.
+static_busybox() {
+	BUSYBOX=$(command -v busybox) || skip "busybox is not installed (busybox-static)"
+	! ldd "$BUSYBOX" >/dev/null 2>&1 || skip "the host's busybox is not static (busybox-static)"
+	export BUSYBOX GETIFADDRS=$FILE_TMP/getifaddrs IFPROBE=${FAKENET%/*}/tests/preload/ifprobe
+	[ -x "$GETIFADDRS" ] && [ -x "$IFPROBE" ] || {
+		echo "missing $GETIFADDRS or $IFPROBE: run make" >&2
+		return 1
+	}
+}
+
+# What the kernel of the container's network namespace says, and its hostname.
+KERNEL_SCRIPT='readlink /proc/self/ns/mnt /proc/self/ns/net /proc/self/ns/pid /proc/self/ns/uts >/ns
+echo "== addr"; /busybox ip addr
+echo "== route"; /busybox ip route
+echo "== neigh"; /busybox ip neigh | cut -d" " -f1-5 | sort
+echo "== sys"; for l in /sys/class/net/*; do echo "${l##*/} $(cat $l/address $l/mtu $l/ifindex | tr "\n" " ")"; done
+echo "== uname"; /busybox uname -n
+echo "== getifaddrs"; /getifaddrs
+echo "== probe"; /ifprobe eth0:172.18.0.1 172.18.0.1 eth0:10.9.9.9 | grep -v -e ETHTOOL_GPERMADDR -e ^nodename
+exit 7'
+
+# The container's kernel against a namespace built like the identity: the same busybox there.
+assert_kernel_view() {
+	local what
+	for what in addr route; do
+		ip netns exec "$NS" "$BUSYBOX" ip "$what" >"$BATS_TEST_TMPDIR/$what.kernel"
+		section "$what" | diff -u "$BATS_TEST_TMPDIR/$what.kernel" -
+	done
+	# Entries learnt as reachable decay on the kernel's own timers: the state is not compared.
+	ip netns exec "$NS" "$BUSYBOX" ip neigh | cut -d" " -f1-5 | sort | diff -u - <(section neigh)
+	ip netns exec "$NS" sh -c 'for l in /sys/class/net/*; do echo "${l##*/} $(cat $l/address $l/mtu $l/ifindex | tr "\n" " ")"; done' |
+		diff -u - <(section sys)
+	[ -n "$(section getifaddrs)" ] && [ -n "$(section probe)" ]
+	ip netns exec "$NS" "$GETIFADDRS" | diff -u - <(section getifaddrs)
+	# The probe's addresses are the docker identity's gateway and an address off every link.
+	[ "$(fact 'y["gateway"]["ip"]')" = 172.18.0.1 ]
+	ip netns exec "$NS" "$IFPROBE" eth0:172.18.0.1 172.18.0.1 eth0:10.9.9.9 |
+		grep -v -e ETHTOOL_GPERMADDR -e ^nodename | diff -u - <(section probe)
+}
+
+@test "io.fakenet.net=isolated: the container's own namespace holds the identity (ip, sysfs, uname)" {
+	static_busybox
+	SCRIPT=$KERNEL_SCRIPT NET_MODE=isolated NO_HOSTNAME=1 make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	assert_kernel_view
+	[ "$(section uname)" = "$(fact 'y["hostname"]')" ]
+	assert_nothing_left
+}
+
+@test "nat in a namespace the engine made: its eth0 is out of sight, then back; nothing left" {
+	static_busybox
+	local engine="fnt-oci-engine-$$" peer="fnteng$$"
+	ip netns add "$engine"
+	ip link add "$peer" type veth peer name eth0 netns "$engine"
+	ip -n "$engine" addr add 10.88.0.5/16 dev eth0
+	ip -n "$engine" link set eth0 up
+	local before
+	before=$(ip -n "$engine" -o link show eth0 | awk '{print $2, $(NF-2)}')
+	SCRIPT=$KERNEL_SCRIPT NET_MODE=nat NETNS=/run/netns/$engine make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	local after peer_left
+	after=$(ip -n "$engine" -o link show eth0 | awk '{print $2, $(NF-2)}')
+	peer_left=$(ip -o link show "$peer" | wc -l)
+	ip netns del "$engine"
+	ip link del "$peer" 2>/dev/null || true
+	[ "$status" -eq 7 ]
+	assert_kernel_view
+	[[ "$output" != *10.88.0.5* ]]
+	# The engine finds its link again where it left it, with its peer on the host: its teardown
+	# removes them.
+	[ "$after" = "$before" ]
+	[ "$peer_left" = 1 ]
+	! pgrep -f "pasta.*fnegress" >/dev/null
+	assert_nothing_left
+}
+
+@test "an engine link that cannot leave the namespace fails the start; the others come back, nothing left" {
+	local engine="fnt-oci-engine-$$" peer="fnteng$$"
+	ip netns add "$engine"
+	ip link add "$peer" type veth peer name eth0 netns "$engine"
+	# A bridge's namespace is immutable: it cannot be parked.
+	ip -n "$engine" link add br0 type bridge
+	local before
+	before=$(ip -n "$engine" -o link | awk '{print $2}')
+	SCRIPT='echo should not run' NET_MODE=isolated NETNS=/run/netns/$engine make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	local after peer_left
+	after=$(ip -n "$engine" -o link | awk '{print $2}')
+	peer_left=$(ip -o link show "$peer" | wc -l)
+	ip netns del "$engine"
+	ip link del "$peer" 2>/dev/null || true
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"should not run"* ]]
+	[[ "$output" == *"moving the engine's link br0 out of the container's sight"* ]]
+	[ "$after" = "$before" ]
+	[ "$peer_left" = 1 ]
+	assert_nothing_left
+}
+
+@test "a container in the host's network namespace keeps the views alone" {
+	SCRIPT='cat /sys/class/net/eth0/address; exit 7'
+	ip -o link >"$BATS_TEST_TMPDIR/links.before"
+	NETNS=host make_bundle hooks docker
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[ "$(printf '%s\n' "$output" | tail -1)" = "$(fact 'y["interfaces"][0]["mac"]')" ]
+	ip -o link | diff -u "$BATS_TEST_TMPDIR/links.before" -
+	assert_nothing_left
+}
+
+@test "bad annotation: io.fakenet.net naming no mode fails the start, located, nothing left" {
+	SCRIPT='echo should not run'
+	bad_annotation bridge io.fakenet.net
+	[[ "$output" == *"annotation io.fakenet.net: 'bridge' names no mode"* ]]
+}
+
+@test "fakenet-runtime: the kernel hostname is the identity's, though the engine named one" {
+	static_busybox
+	SCRIPT=$KERNEL_SCRIPT make_bundle plain docker
+	grep -q '"hostname": "runc"' "$BUNDLE/config.json"
+	run "$RUNTIME" run -b "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[ "$(section uname)" = "$(fact 'y["hostname"]')" ]
+	assert_kernel_view
+	assert_nothing_left
+}
+
+@test "podman: the container's own namespace, which Podman made, holds the identity; nothing left" {
+	command -v podman >/dev/null || skip "podman is not installed (apt-get install podman)"
+	static_busybox
+	make_bundle plain ""
+	mkdir -p "$BATS_TEST_TMPDIR/hooks.d"
+	"$FAKENET" oci-hook --hooks-json >"$BATS_TEST_TMPDIR/hooks.d/fakenet.json"
+	run podman --hooks-dir "$BATS_TEST_TMPDIR/hooks.d" run --rm --name "$ID" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$BUSYBOX:/busybox:ro" \
+		-v "$GETIFADDRS:/getifaddrs:ro" -v "$IFPROBE:/ifprobe:ro" \
+		--annotation io.fakenet.identity=docker --annotation io.fakenet.net=nat \
+		--rootfs "$ROOT" sh -c "$KERNEL_SCRIPT"
+	echo "$output"
+	[[ "$output" != *"cannot set up namespace"* ]] || skip "podman cannot create its namespaces here: $output"
+	[ "$status" -eq 7 ]
+	assert_kernel_view
 	assert_nothing_left
 }

@@ -12,6 +12,7 @@ void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
 	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
+	net->adopt_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 

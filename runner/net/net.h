@@ -21,6 +21,8 @@ struct fn_publish {
 struct fn_net {
 	int peer_fd;   /* the namespace the veth peers live in, silent and unreachable */
 	int target_fd; /* the identity's namespace, joined by the init */
+	int adopt_fd;  /* an existing namespace to build the identity in (a container's, whose
+			* links are already gone); -1: a new one */
 	int dns_fds[FN_NET_MAX_DNS];
 	size_t n_dns;
 	struct fn_publish publish[FN_NET_MAX_PUBLISH];
@@ -36,6 +38,7 @@ struct fn_net {
 	size_t n_held;
 	bool nat; /* --net nat: the target's ports follow onto the host's 127.0.0.1; names the
 		     identity does not know go to the host's resolver */
+	bool keep_ports; /* a container's: its ports stay its own (the engine publishes them) */
 };
 
 void fn_net_init(struct fn_net *net);

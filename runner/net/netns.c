@@ -76,6 +76,17 @@ static int new_netns(void)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The calling thread joins an existing namespace, returned as a descriptor of its own. */
+static int join_netns(int ns_fd)
+{
+	int fd;
+
+	if (setns(ns_fd, CLONE_NEWNET) < 0)
+		return -errno;
+	fd = open_netns_self();
+	return fd < 0 ? -errno : fd;
+}
+
 static int ip_len(const struct fn_ip *ip)
 {
 	return ip->family == AF_INET ? 4 : 16;
@@ -584,7 +595,7 @@ static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_
 	/* Without it the resolver's events only lack who asked. */
 	if (net->log_fd >= 0)
 		net->diag_fd = fn_asker_open();
-	if (net->nat)
+	if (net->nat && !net->keep_ports)
 		net->follow_diag_fd = fn_asker_open();
 	return 0;
 }
@@ -674,9 +685,10 @@ static void *isolate_on_thread(void *arg)
 	j->err = build_gateway(j, &gw);
 	if (j->err)
 		goto out;
-	j->net->target_fd = new_netns();
+	j->net->target_fd = j->net->adopt_fd >= 0 ? join_netns(j->net->adopt_fd) : new_netns();
 	if (j->net->target_fd < 0)
-		j->err = fn_fail(j->rep, j->net->target_fd, "creating a network namespace");
+		j->err = fn_fail(j->rep, j->net->target_fd, "%s a network namespace",
+				 j->net->adopt_fd >= 0 ? "joining" : "creating");
 	else
 		j->err = build_target(j->net, &gw, j->id, j->rep);
 out:

@@ -35,9 +35,33 @@ static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)
 	return err;
 }
 
+/* The container's own UTS namespace gets the identity's hostname (a runtime that names one in
+ * config.json sets its own afterwards: runc does so after the createRuntime hooks). */
+static int set_hostname(const struct fn_oci_place *p, struct fn_report *rep)
+{
+	char path[64];
+	int fd, err = 0;
+
+	if (!p->hostname)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWUTS) < 0 ||
+	    sethostname(p->hostname, strlen(p->hostname)) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		fn_fail(rep, err, "setting the hostname of container pid %d", (int)p->pid);
+	return err;
+}
+
 int fn_oci_place_view(const struct fn_oci_place *p, struct fn_report *rep)
 {
-	int err = enter_container(p, rep);
+	int err = set_hostname(p, rep);
+
+	if (!err)
+		err = enter_container(p, rep);
 
 	if (!err)
 		err = fn_overlay_apply(p->plan, rep);

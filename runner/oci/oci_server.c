@@ -34,9 +34,18 @@ struct server {
 	int listen; /* poststop's way in */
 };
 
+/* Every exit of the server: the engine gets its links back. */
+__attribute__((noreturn)) static void leave(struct server *s, int status)
+{
+	if (s->place->net)
+		fn_oci_net_down(s->place->net);
+	_exit(status);
+}
+
 __attribute__((noreturn)) static void fail(struct server *s, struct fn_report *rep)
 {
-	fn_report_die(s->report_fd, rep);
+	fn_report_send(s->report_fd, rep);
+	leave(s, FN_EXIT_OWN);
 }
 
 static int listen_socket(const struct fn_oci_container *c)
@@ -100,6 +109,8 @@ static void setup(struct server *s)
 		fn_fail(&rep, s->listen, "the server socket of container %s", s->c->id);
 		fail(s, &rep);
 	}
+	if (s->place->net && fn_oci_net_up(s->place->net, s->place->pid, &rep))
+		fail(s, &rep);
 	if ((err = fn_fakefs_mount(s->fs, &what)) || (err = fn_fakefs_start(s->fs))) {
 		fn_fail(&rep, err, "%s", what ? what : "starting the FUSE thread");
 		fail(s, &rep);
@@ -139,14 +150,15 @@ __attribute__((noreturn)) static void live(struct server *s)
 		if (poll(fds, 3, -1) < 0)
 			continue;
 		if (fds[0].revents || (fds[2].revents & (POLLERR | POLLHUP)))
-			_exit(0);
+			leave(s, 0);
 		if ((fds[1].revents & POLLIN) && stop_request(s->listen))
-			_exit(0);
+			leave(s, 0);
 	}
 }
 
-/* The server itself: no terminal, no standard streams once the view is in place (the engine
- * reads the hook's until they close), its cwd not in the bundle. */
+/* The server itself: no terminal, no standard streams (the engine reads the hook's until they
+ * close, and pasta, started here, would inherit them; failures go over the report pipe), its cwd
+ * not in the bundle. */
 __attribute__((noreturn)) static void server_main(struct server *s)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -154,12 +166,12 @@ __attribute__((noreturn)) static void server_main(struct server *s)
 	setsid();
 	if (chdir("/") < 0)
 		_exit(FN_EXIT_OWN);
-	setup(s);
 	if (null >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
 	}
+	setup(s);
 	close(s->report_fd);
 	live(s);
 }

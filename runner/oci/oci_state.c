@@ -93,16 +93,15 @@ static int read_state(int fd, struct fn_oci_container *c)
 	return 0;
 }
 
-static void read_annotation(struct fn_oci_container *c, const struct fn_jdoc *config,
-			    const char *text)
+static void read_annotation(struct fn_oci_annotation *a, const struct fn_jdoc *config,
+			    const char *text, const char *name)
 {
-	const struct fn_jdoc *ann = fn_jdoc_get(config, "annotations");
-	const struct fn_jdoc *v = fn_jdoc_get(ann, FN_OCI_ANNOTATION);
+	const struct fn_jdoc *v = fn_jdoc_get(fn_jdoc_get(config, "annotations"), name);
 
 	if (!v || v->type != FN_JDOC_STRING)
 		return;
-	c->identity = xstrdup(v->str);
-	fn_jdoc_locate(text, v->start, &c->ann_line, &c->ann_column);
+	a->value = xstrdup(v->str);
+	fn_jdoc_locate(text, v->start, &a->line, &a->column);
 }
 
 static int read_config(struct fn_oci_container *c)
@@ -124,7 +123,8 @@ static int read_config(struct fn_oci_container *c)
 		free(text);
 		return -1;
 	}
-	read_annotation(c, &doc, text);
+	read_annotation(&c->identity, &doc, text, FN_OCI_ANNOTATION);
+	read_annotation(&c->net, &doc, text, FN_OCI_NET_ANNOTATION);
 	root = fn_jdoc_get(&doc, "root");
 	path = fn_jdoc_str(root, "path");
 	if (path)
@@ -150,7 +150,8 @@ void fn_oci_container_free(struct fn_oci_container *c)
 	free(c->bundle);
 	free(c->config_path);
 	free(c->rootfs);
-	free(c->identity);
+	free(c->identity.value);
+	free(c->net.value);
 	memset(c, 0, sizeof(*c));
 }
 

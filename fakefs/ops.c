@@ -90,7 +90,7 @@ static void node_stat(const struct fn_fakefs *fs, const struct fn_node *n, struc
 /* A file node whose bytes are a host file's (a real tool behind its shim). */
 static bool is_backed(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough;
+	return n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n);
 }
 
 /* A backed file looks like the host's file, under its own inode. */
@@ -506,6 +506,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, EISDIR);
 	if (is_backed(n))
 		return open_backed(fs, req, n, fi);
+	if (fn_vfs_reads_real(n))
+		return open_real(fs, req, ino, fi);
 	log_open(fs, req, ino);
 	fi->fh = 0;
 	/* procfs and sysfs sizes are not the content's length, so the kernel must not trust

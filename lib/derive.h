@@ -67,6 +67,16 @@ const struct fn_nic_model *fn_iface_nic_model(const struct fn_iface *iface);
 /* A wireless interface that is up is associated with its access point; the signal it hears, in
  * dBm. False for any other interface, or one not associated. */
 bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm);
+/* Whether any interface of the identity is wireless. */
+bool fn_identity_has_wireless(const struct fn_identity *id);
+/* The IEEE 802.11 channel number of a 2.4, 5 or 6 GHz centre frequency (ieee80211_freq_khz_to_
+ * channel), or -1 where no 20 MHz channel is centred. */
+int fn_wireless_channel(unsigned mhz);
+/* The channel an associated station uses around its access point's `mhz`: 80 MHz wide on 5 and
+ * 6 GHz where the band has room, else 20 MHz; *center1 is the whole channel's centre. */
+unsigned fn_wireless_width(unsigned mhz, unsigned *center1);
+/* The wiphy (phyN) a wireless interface belongs to: one per card, numbered in the file's order. */
+unsigned fn_iface_wiphy_index(const struct fn_identity *id, const struct fn_iface *iface);
 /* The driver's ethtool statistics (ethtool -S) as names and values, in the driver's order: up to
  * `max` written to `names`/`values` (either may be NULL); returns how many the driver has. */
 size_t fn_iface_ethtool_stats(const struct fn_iface *iface, const char **names,

@@ -231,8 +231,58 @@ bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm)
 {
 	if (iface->kind != FN_KIND_WIRELESS || !iface->up)
 		return false;
-	*dbm = -55; /* a good signal, a room away from the access point */
+	*dbm = iface->wireless.signal_dbm;
 	return true;
+}
+
+bool fn_identity_has_wireless(const struct fn_identity *id)
+{
+	for (size_t i = 0; i < id->n_ifaces; i++)
+		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
+			return true;
+	return false;
+}
+
+int fn_wireless_channel(unsigned mhz)
+{
+	if (mhz == 2484)
+		return 14;
+	if (mhz >= 2412 && mhz <= 2472 && (mhz - 2407) % 5 == 0)
+		return (int)(mhz - 2407) / 5;
+	if (mhz >= 5160 && mhz <= 5885 && mhz % 5 == 0)
+		return (int)(mhz - 5000) / 5;
+	if (mhz >= 5955 && mhz <= 7115 && (mhz - 5955) % 20 == 0)
+		return (int)(mhz - 5950) / 5;
+	return -1;
+}
+
+unsigned fn_wireless_width(unsigned mhz, unsigned *center1)
+{
+	/* The 5 GHz 80 MHz channels: first 20 MHz channel's centre and the whole one's. */
+	static const unsigned blocks[][2] = {{5180, 5210}, {5260, 5290}, {5500, 5530},
+					     {5580, 5610}, {5660, 5690}, {5745, 5775}};
+
+	*center1 = mhz;
+	for (size_t i = 0; i < N_ELEMENTS(blocks); i++)
+		if (mhz >= blocks[i][0] && mhz < blocks[i][0] + 80 &&
+		    (mhz - blocks[i][0]) % 20 == 0) {
+			*center1 = blocks[i][1];
+			return 80;
+		}
+	if (mhz >= 5955 && mhz <= 7115 && (mhz - 5955) % 20 == 0) {
+		*center1 = 5955 + (mhz - 5955) / 80 * 80 + 30;
+		return 80;
+	}
+	return 20;
+}
+
+unsigned fn_iface_wiphy_index(const struct fn_identity *id, const struct fn_iface *iface)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < id->n_ifaces && &id->ifaces[i] != iface; i++)
+		n += id->ifaces[i].kind == FN_KIND_WIRELESS;
+	return n;
 }
 
 /* The value a counter has: the identity's traffic where the driver counts it, the link's facts

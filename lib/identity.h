@@ -84,6 +84,17 @@ struct fn_iface_stats {
 	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
 };
 
+/* `wireless:` (a wireless interface): the access point it is associated with while up, as
+ * iwconfig, iw and /proc/net/wireless show it. Every field has a default. */
+struct fn_wireless {
+	char ssid[33];	     /* 1..32 bytes */
+	struct fn_mac bssid; /* the access point's MAC */
+	unsigned freq_mhz;   /* a 2.4, 5 or 6 GHz channel's centre frequency */
+	int tx_power_dbm;    /* 0..30 */
+	unsigned bitrate;    /* the transmit bit rate, in 100 kbit/s (8667: 866.7 Mb/s) */
+	int signal_dbm;	     /* -110..-1 */
+};
+
 struct fn_iface {
 	char name[FN_IFNAMSIZ];
 	enum fn_iface_kind kind;
@@ -103,6 +114,7 @@ struct fn_iface {
 	unsigned pci_vendor, pci_device, pci_subsystem_vendor, pci_subsystem_device;
 	int speed; /* Mb/s for sysfs/ethtool; -1 unknown; default per kind */
 	struct fn_iface_stats stats;
+	struct fn_wireless wireless; /* kind wireless only */
 	struct fn_loc loc;
 };
 

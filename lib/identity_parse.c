@@ -12,6 +12,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "derive.h"
 #include "identity_internal.h"
 #include "identity_parse.h"
 #include "netaddr.h"
@@ -537,15 +538,18 @@ static const char *header_problem(const char *s)
 /* ---------------------------------------------------------------- interfaces */
 
 static const char *const iface_keys[] = {
-    "name",   "mac",   "permanent_mac",	  "addresses", "mtu",
-    "state",  "kind",  "ipv6_link_local", "ipv6_dad",  "peer_ifindex",
-    "driver", "speed", "counters",	  "pci",       NULL};
+    "name",	"mac",		"permanent_mac", "addresses",
+    "mtu",	"state",	"kind",		 "ipv6_link_local",
+    "ipv6_dad", "peer_ifindex", "driver",	 "speed",
+    "counters", "pci",		"wireless",	 NULL};
 static const char *const kind_words[] = {"veth", "ethernet", "wireless", NULL};
 static const char *const state_words[] = {"up", "down", NULL};
 static const char *const counter_keys[] = {"rx_bytes", "rx_packets", "tx_bytes", "tx_packets",
 					   NULL};
 static const char *const pci_keys[] = {"vendor", "device", "subsystem_vendor", "subsystem_device",
 				       NULL};
+static const char *const wireless_keys[] = {"ssid",    "bssid",	 "frequency", "tx_power",
+					    "bitrate", "signal", NULL};
 
 static void parse_iface_name(struct ctx *c, const struct ynode *map, const char *path,
 			     struct fn_iface *iface)
@@ -686,6 +690,87 @@ static void parse_iface_pci(struct ctx *c, const struct ynode *map, const char *
 		*slots[i] = v[i];
 }
 
+/* A bit rate in Mb/s with at most one decimal ("866.7", 54), as iw prints it; in 100 kbit/s. */
+static bool get_bitrate(struct ctx *c, const struct ynode *n, const char *path, unsigned *out)
+{
+	const char *s;
+	unsigned long whole = 0, tenth = 0;
+	size_t digits;
+
+	if (!get_text(c, n, path, "a bit rate in Mb/s", &s))
+		return false;
+	digits = strspn(s, "0123456789");
+	if (digits >= 1 && digits <= 4) {
+		whole = strtoul(s, NULL, 10);
+		if (s[digits] == '.' && isdigit((unsigned char)s[digits + 1]) && !s[digits + 2])
+			tenth = (unsigned long)(s[digits + 1] - '0');
+		else if (s[digits])
+			digits = 0;
+	}
+	if (digits < 1 || digits > 4 || whole * 10 + tenth < 10 || whole * 10 + tenth > 96080) {
+		err(c, n, "%s: %s is not a bit rate (1 to 9608 Mb/s, at most one decimal)", path,
+		    SHOWN(s));
+		return false;
+	}
+	*out = (unsigned)(whole * 10 + tenth);
+	return true;
+}
+
+/* `wireless: {ssid, bssid, frequency, tx_power, bitrate, signal}`. */
+static void parse_iface_wireless(struct ctx *c, const struct ynode *map, const char *path,
+				 struct fn_iface *iface)
+{
+	const struct ynode *n = ident_map_get(map, "wireless"), *k;
+	struct fn_wireless *w = &iface->wireless;
+	char p[PATH_SIZE], pk[PATH_SIZE];
+	const char *s;
+	long long v;
+
+	ident_join(p, sizeof(p), path, "wireless");
+	if (!n || !check_map(c, n, p, "a mapping (ssid, bssid, frequency, ...)", wireless_keys))
+		return;
+	if (iface->kind != FN_KIND_WIRELESS) {
+		err(c, n, "%s: only a wireless interface has an access point", p);
+		return;
+	}
+	if ((k = ident_map_get(n, "ssid")) &&
+	    get_string(c, k, ident_join(pk, sizeof(pk), p, "ssid"), &s)) {
+		if (!*s || strlen(s) > 32)
+			err(c, k, "%s: %s is not an SSID (1 to 32 bytes)", pk, SHOWN(s));
+		else
+			snprintf(w->ssid, sizeof(w->ssid), "%s", s);
+	}
+	if ((k = ident_map_get(n, "bssid")))
+		get_mac(c, k, ident_join(pk, sizeof(pk), p, "bssid"), false, &w->bssid);
+	if ((k = ident_map_get(n, "frequency")) &&
+	    get_int(c, k, ident_join(pk, sizeof(pk), p, "frequency"), 2412, 7115, &v)) {
+		if (fn_wireless_channel((unsigned)v) < 0)
+			err(c, k, "%s: %lld MHz is not the centre of a 2.4, 5 or 6 GHz channel", pk,
+			    v);
+		else
+			w->freq_mhz = (unsigned)v;
+	}
+	if ((k = ident_map_get(n, "tx_power")) &&
+	    get_int(c, k, ident_join(pk, sizeof(pk), p, "tx_power"), 0, 30, &v))
+		w->tx_power_dbm = (int)v;
+	if ((k = ident_map_get(n, "bitrate")))
+		get_bitrate(c, k, ident_join(pk, sizeof(pk), p, "bitrate"), &w->bitrate);
+	if ((k = ident_map_get(n, "signal")) &&
+	    get_int(c, k, ident_join(pk, sizeof(pk), p, "signal"), -110, -1, &v))
+		w->signal_dbm = (int)v;
+}
+
+static void wireless_defaults(struct fn_wireless *w)
+{
+	/* A home router's 5 GHz network on channel 36, a room away, at an 802.11ac rate. */
+	snprintf(w->ssid, sizeof(w->ssid), "HomeNet");
+	fn_mac_parse("a0:63:91:2c:5e:10", &w->bssid);
+	w->freq_mhz = 5180;
+	w->tx_power_dbm = 22;
+	w->bitrate = 8667;
+	w->signal_dbm = -55;
+}
+
 static void iface_defaults(struct fn_iface *iface)
 {
 	static const char *const drivers[] = {
@@ -695,6 +780,8 @@ static void iface_defaults(struct fn_iface *iface)
 
 	snprintf(iface->driver, sizeof(iface->driver), "%s", drivers[iface->kind]);
 	iface->speed = speeds[iface->kind];
+	if (iface->kind == FN_KIND_WIRELESS)
+		wireless_defaults(&iface->wireless);
 }
 
 static void parse_iface_kind(struct ctx *c, const struct ynode *map, const char *path,
@@ -802,6 +889,7 @@ static void parse_iface(struct ctx *c, const struct ynode *map, const char *path
 	parse_iface_driver(c, map, path, iface);
 	parse_iface_counters(c, map, path, iface);
 	parse_iface_pci(c, map, path, iface);
+	parse_iface_wireless(c, map, path, iface);
 }
 
 static void setup_loopback(struct fn_iface *lo)

@@ -16,6 +16,12 @@ void render_proc_net_dev_mcast(const struct fn_identity *id, struct fn_buf *out)
 /* /proc/net/wireless (render_wireless.c) */
 void render_proc_net_wireless(const struct fn_identity *id, struct fn_buf *out);
 
+/* iw (render_iw.c): `iw dev`, `iw dev IF info` and `iw dev IF link` of iw 5.19, for the
+ * identity's wireless interfaces (each a managed station of its own card). */
+void render_iw_dev(const struct fn_identity *id, struct fn_buf *out);
+void render_iw_info(const struct fn_identity *id, const struct fn_iface *iface, struct fn_buf *out);
+void render_iw_link(const struct fn_iface *iface, struct fn_buf *out);
+
 /* /etc (render_etc.c) */
 void render_etc_hosts(const struct fn_identity *id, struct fn_buf *out);
 void render_etc_resolv_conf(const struct fn_identity *id, struct fn_buf *out);

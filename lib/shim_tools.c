@@ -18,6 +18,7 @@ const char *const fn_shim_tools[] = {
 	"nm-tool",
 	"nmcli",
 	"ethtool",
+	"iw",
 	"curl",
 	"wget",
 	"sudo",

@@ -76,6 +76,20 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 	return n;
 }
 
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl)
+{
+	free(file->passthrough);
+	file->passthrough = xstrdup(tmpl);
+	if (file->style == FN_FILE_STATIC)
+		file->style = FN_FILE_SYSFS;
+	file->read_errno = 0;
+}
+
+bool fn_vfs_reads_real(const struct fn_node *n)
+{
+	return n->type == FN_NODE_FILE && n->passthrough && n->style != FN_FILE_STATIC;
+}
+
 struct fn_node *fn_vfs_mkdir_p(struct fn_vfs *vfs, const char *path)
 {
 	char *copy = xstrdup(path), *save = NULL;

@@ -31,7 +31,10 @@ struct fn_node {
 	size_t len;
 	int read_errno; /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
-	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones. */
+	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones.
+	 * A file whose bytes are a real file's: a FN_FILE_STATIC one (a real tool) is that file,
+	 * attributes included; a procfs or sysfs one (fn_vfs_read_real) keeps the tree's
+	 * attributes and is read afresh at every open. */
 	char *passthrough;
 	struct fn_node *parent;
 	struct fn_node **children;
@@ -66,11 +69,11 @@ struct fn_node *fn_vfs_resolve(const struct fn_vfs *vfs, const char *path);
 /* The absolute path of a node ("/sys/class/net/eth0"); caller frees. */
 char *fn_vfs_path(const struct fn_node *node);
 
-/* For a kernel mode, whose links are veths the kernel counts and times: a PCI NIC's statistics/,
- * speed and duplex become links to the kernel's own files of the link of that name
- * (/sys/devices/virtual/net/NAME/...), so sysfs tells what /proc/net/dev and the ethtool ioctl
- * tell. */
-void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
+/* Makes a procfs or sysfs file read the real file `tmpl` names ("%d" for the reader's pid) at
+ * every open, failing as that file fails, while its lstat stays the tree's. */
+void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
+/* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
+bool fn_vfs_reads_real(const struct fn_node *n);
 
 /* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
  * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other

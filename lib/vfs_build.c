@@ -11,3 +11,9 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	fn_vfs_build_etc(vfs, id);
 	return vfs;
 }
+
+void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
+{
+	fn_vfs_sys_follow_kernel(vfs, id);
+	fn_vfs_proc_follow_kernel(vfs);
+}

@@ -1,7 +1,9 @@
 /* /proc/net in the virtual tree: the files the identity defines; every other entry comes from the
  * reader's own /proc/PID/net through the directory's passthrough. */
 #include <stdlib.h>
+#include <string.h>
 
+#include "derive.h"
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
@@ -23,14 +25,6 @@ static const struct {
     {"wireless", render_proc_net_wireless},
 };
 
-static bool has_wireless(const struct fn_identity *id)
-{
-	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
-			return true;
-	return false;
-}
-
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	struct fn_node *proc = fn_vfs_mkdir_p(vfs, "/proc");
@@ -47,12 +41,30 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 		char *text;
 
 		/* Without a wireless link the kernel's own file (if its config has one) shows. */
-		if (proc_net_files[i].render == render_proc_net_wireless && !has_wireless(id))
+		if (proc_net_files[i].render == render_proc_net_wireless &&
+		    !fn_identity_has_wireless(id))
 			continue;
 
 		fn_buf_init(&b);
 		proc_net_files[i].render(id, &b);
 		text = fn_buf_steal(&b, &len);
 		fn_vfs_add_file(vfs, net, proc_net_files[i].name, 0444, FN_FILE_PROCFS, text, len);
+	}
+}
+
+void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs)
+{
+	struct fn_node *net = fn_vfs_lookup(vfs, "/proc/net");
+
+	for (size_t i = 0; net && i < net->n_children; i++) {
+		struct fn_node *n = net->children[i];
+		char *tmpl;
+
+		/* A veth has no wireless extensions: that file stays the identity's. */
+		if (strcmp(n->name, "wireless") == 0)
+			continue;
+		tmpl = xasprintf("/proc/%%d/net/%s", n->name);
+		fn_vfs_read_real(n, tmpl);
+		free(tmpl);
 	}
 }

@@ -375,8 +375,8 @@ static void add_wiphy(struct fn_vfs *vfs, struct fn_node *netdev, const struct f
 	free(path);
 }
 
-static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigned cpus,
-		       unsigned *next_phy)
+static void add_netdev(struct fn_vfs *vfs, const struct fn_identity *id,
+		       const struct fn_iface *iface, unsigned cpus)
 {
 	char devpath[SYSFS_PATH_MAX], pcipath[SYSFS_PATH_MAX];
 	struct fn_node *dir;
@@ -397,20 +397,43 @@ static void add_netdev(struct fn_vfs *vfs, const struct fn_iface *iface, unsigne
 		add_pci_function(vfs, iface, pcipath);
 		link_within_sys(vfs, dir, "device", devpath, pcipath);
 		if (iface->kind == FN_KIND_WIRELESS)
-			add_wiphy(vfs, dir, iface, devpath, pcipath, (*next_phy)++);
+			add_wiphy(vfs, dir, iface, devpath, pcipath,
+				  fn_iface_wiphy_index(id, iface));
 	}
 	link_within_sys(vfs, sys_dir(vfs, "class/net"), iface->name, "class/net", devpath);
 }
 
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	unsigned cpus = possible_cpus(), next_phy = 0;
+	unsigned cpus = possible_cpus();
 
 	/* The parents exist even when no interface lives under them. */
 	sys_dir(vfs, "class/net");
 	sys_dir(vfs, "devices/virtual/net");
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		add_netdev(vfs, &id->ifaces[i], cpus, &next_phy);
+		add_netdev(vfs, id, &id->ifaces[i], cpus);
+}
+
+/* The file `rel` under dev (a file, or every file of a directory) reads the reader's real
+ * /sys/devices/virtual/net/NAME/rel. */
+static void read_kernel_attr(struct fn_node *n, const char *name, const char *rel)
+{
+	char *tmpl;
+
+	if (n->type == FN_NODE_DIR) {
+		for (size_t i = 0; i < n->n_children; i++) {
+			char *sub = xasprintf("%s/%s", rel, n->children[i]->name);
+
+			read_kernel_attr(n->children[i], name, sub);
+			free(sub);
+		}
+		return;
+	}
+	if (n->type != FN_NODE_FILE)
+		return;
+	tmpl = xasprintf("/proc/%%d/root/sys/devices/virtual/net/%s/%s", name, rel);
+	fn_vfs_read_real(n, tmpl);
+	free(tmpl);
 }
 
 void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
@@ -431,16 +454,8 @@ void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 		for (size_t k = 0; dev && k < N_ELEMENTS(kernel_attrs); k++) {
 			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
 
-			if (!n)
-				continue;
-			/* devices/pci0000:00/SLOT/net/NAME -> devices/virtual/net/NAME */
-			free(n->content);
-			n->content = xasprintf("../../../../virtual/net/%s/%s", iface->name,
-					       kernel_attrs[k]);
-			n->len = strlen(n->content);
-			n->type = FN_NODE_LINK;
-			n->mode = 0777;
-			n->read_errno = 0;
+			if (n)
+				read_kernel_attr(n, iface->name, kernel_attrs[k]);
 		}
 	}
 }

@@ -116,7 +116,7 @@ FN_EXPORT DIR *opendir(const char *path)
 FN_EXPORT DIR *fdopendir(int fd)
 {
 	const char *path = fn_view_fd_path(fd);
-	const struct fn_preload *st = path ? fn_preload_state() : NULL;
+	const struct fn_preload *st = path ? fn_preload_view_state() : NULL;
 	struct fn_node *n = st ? fn_vfs_lookup(st->vfs, path) : NULL;
 
 	if (!n || n->type != FN_NODE_DIR)

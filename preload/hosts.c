@@ -48,7 +48,7 @@ static struct hostent *fill(const char *name, const struct fn_ip *ip)
 /* Returns the answer, NULL with h_errno set, or NULL with *handled false for libc to answer. */
 static struct hostent *by_name(const char *name, int family, bool *handled)
 {
-	const struct fn_preload *st = fn_preload_state();
+	const struct fn_preload *st = fn_preload_view_state();
 	struct fn_ip ip;
 
 	*handled = st && name && known_name(st->id, name);
@@ -79,7 +79,7 @@ FN_EXPORT struct hostent *gethostbyname(const char *name)
 
 FN_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int family)
 {
-	const struct fn_preload *st = fn_preload_state();
+	const struct fn_preload *st = fn_preload_view_state();
 	struct fn_ip ip = {.family = family};
 	char name[256];
 
@@ -128,7 +128,7 @@ static struct addrinfo *one_result(const struct fn_ip *ip, const struct addrinfo
 FN_EXPORT int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
 			  struct addrinfo **res)
 {
-	const struct fn_preload *st = fn_preload_state();
+	const struct fn_preload *st = fn_preload_view_state();
 	int family = hints ? hints->ai_family : AF_UNSPEC;
 	struct addrinfo *head = NULL, **tail = &head;
 	static const int order[] = {AF_INET6, AF_INET};

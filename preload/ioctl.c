@@ -1,5 +1,6 @@
 /* ioctl() on sockets for the interface requests programs use to fingerprint the network
- * (SIOCGIF*, SIOCETHTOOL, SIOCGARP), answered from the identity; other requests go to libc. */
+ * (SIOCGIF*, SIOCETHTOOL, SIOCGARP, the wireless extensions' SIOCGIW*), answered from the
+ * identity; other requests go to libc. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -17,6 +18,7 @@
 #include "derive.h"
 #include "ethtool_link.h"
 #include "preload.h"
+#include "wext.h"
 
 static bool is_ours(unsigned long req)
 {
@@ -37,7 +39,7 @@ static bool is_ours(unsigned long req)
 	case SIOCGARP:
 		return true;
 	}
-	return false;
+	return fn_preload_is_wext(req);
 }
 
 static bool is_socket(int fd)
@@ -272,6 +274,8 @@ static int answer(const struct fn_identity *id, unsigned long req, void *arg)
 		return ifconf(id, arg);
 	if (req == SIOCGARP)
 		return arp(id, arg);
+	if (fn_preload_is_wext(req))
+		return fn_preload_wext(id, req, arg);
 	return iface_request(id, req, arg);
 }
 

@@ -23,13 +23,16 @@
 
 struct fn_preload {
 	struct fn_identity *id;
-	struct fn_vfs *vfs;
-	long loaded_at; /* timestamps of the tree's nodes */
+	struct fn_vfs *vfs; /* NULL: the paths are not the library's to serve */
+	long loaded_at;	    /* timestamps of the tree's nodes */
 };
 
 /* The loaded identity, or NULL when it could not be loaded (said once on stderr) or while it is
  * being loaded (the loader's own file calls must reach the real files). */
 const struct fn_preload *fn_preload_state(void);
+/* The same where the library serves the paths too; NULL where only the kernel's answers are its
+ * own (an identity stamped on the library: the FUSE views serve the paths). */
+const struct fn_preload *fn_preload_view_state(void);
 
 /* How a path looks through the view. */
 enum fn_view_kind {
@@ -64,6 +67,10 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+
+/* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
+ * environment at load (environ.c); NULL when there was none. */
+const char *fn_preload_identity_path(void);
 
 /* The content of /proc/sys/kernel/hostname and uname's nodename. */
 const char *fn_preload_hostname(void);

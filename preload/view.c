@@ -370,7 +370,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
-	st = fn_preload_state();
+	st = fn_preload_view_state();
 	if (!st)
 		return;
 	if (!follow && kernel_link(abs))

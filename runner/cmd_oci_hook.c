@@ -338,6 +338,8 @@ static int create_runtime(struct hook *h)
 	if ((status = choose_net_mode(h, &mode)) >= 0)
 		return status;
 	h->vfs = fn_vfs_build(h->id);
+	if (mode != FN_NET_HOST)
+		fn_vfs_follow_kernel(h->vfs, h->id);
 	h->plan.log_sock_tree = -1; /* no audit log in a container */
 	fn_plan_overlays(&h->plan, &h->overlays, h->vfs, mode != FN_NET_HOST, true);
 	if (plan_tools(h))

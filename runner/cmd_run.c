@@ -23,6 +23,7 @@
 #include "userns.h"
 #include "cli.h"
 #include "auditsock.h"
+#include "hostpreload.h"
 #include "netmode.h"
 #include "connlog.h"
 #include "netns.h"
@@ -64,6 +65,7 @@ struct run {
 	struct fn_tool_plan tools;	 /* the shim's tools and the real ones it covers */
 	struct fn_overlay_plan overlays; /* what the overlays keep: staged files, device roots */
 	struct fn_staging staging;
+	struct fn_host_preload host_preload; /* --net host: the library for dynamic targets */
 	struct fn_child_plan plan;
 	struct fn_net net;	 /* --net isolated, filtered, nat */
 	struct fn_filter filter; /* --net filtered: --allow, --allow-host; nat: open */
@@ -305,8 +307,13 @@ static int prepare(struct run *r)
 	}
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
-		fn_vfs_sys_follow_kernel(r->vfs, r->id);
+		fn_vfs_follow_kernel(r->vfs, r->id);
 	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
+	/* Under a namespace of its own the kernel holds the identity; on the host's network only
+	 * the library can answer the kernel's questions for the identity. */
+	if (!r->opts.isolated)
+		fn_host_preload_plan(&r->host_preload, &r->overlays, &r->plan, r->identity_text,
+				     r->identity_len);
 	plan_tool_binds(r);
 	plan_environment(r);
 	fopts.identity_text = r->identity_text;
@@ -549,6 +556,7 @@ static void release(struct run *r)
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
 	fn_staging_release(&r->staging);
+	fn_host_preload_free(&r->host_preload);
 	free(r->plan.init_argv);
 	fn_vfs_free(r->vfs);
 	fn_identity_free(r->id);

@@ -1,22 +1,29 @@
-/* fakenet verify [--pid PID]: does a running --net isolated (or filtered) environment still hold?
- * Checks, from inside its network namespace, that the egress rule is in place with nothing before
- * it but table local, the resolver's own rules and a filtered run's allowlist, that the nftables
- * chain is hooked, that no destination outside is routable, and that every nameserver of its
- * resolv.conf answers at once. TAP on stdout; exit 0 when all hold. */
+/* fakenet verify [--pid PID]: does a running --net isolated, filtered or nat environment still
+ * hold? Checks, from inside its network namespace, that the egress rule is in place with nothing
+ * before it but table local, the resolver's own rules and a filtered run's allowlist (or nat's
+ * one way out through the identity's gateway), that the nftables chain is hooked, that no
+ * destination outside is routable (under nat: no IPv6 one), and that every nameserver of its
+ * resolv.conf answers at once. With --pid, where pasta serves the gateway namespace (nat,
+ * filtered): that pasta runs there, outside the target's namespace, that the gateway's forward
+ * chain is hooked and that its default route leads out. TAP on stdout; exit 0 when all hold. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/fib_rules.h>
 #include <poll.h>
+#include <dirent.h>
+#include <linux/netfilter.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "filtered.h"
 #include "netaddr.h"
 #include "netns.h"
 #include "nftables.h"
@@ -40,6 +47,7 @@ static void report(struct tap *t, bool ok, const char *what, const char *why)
 
 struct rule_scan {
 	bool egress;	  /* the unreachable rule at FN_NET_EGRESS_PRIO */
+	bool nat;	  /* nat's rule: every IPv4 destination through the identity's gateway */
 	bool leak;	  /* some rule before it could route elsewhere */
 	unsigned allowed; /* --net filtered: its allowlist's rules, each with a selector */
 	char leak_text[96];
@@ -51,6 +59,15 @@ static bool is_allowlist_rule(const struct fib_rule_hdr *fr, struct rtattr **tb,
 {
 	return prio == FN_FILTER_PRIO && fr->action == FR_ACT_TO_TBL && table == RT_TABLE_MAIN &&
 	       fr->family == AF_INET && (fr->dst_len == 32 || tb[FRA_DPORT_RANGE]);
+}
+
+/* nat's open allowlist: one IPv4 rule to table main with no selector, at the allowlist's place. */
+static bool is_nat_rule(const struct fib_rule_hdr *fr, struct rtattr **tb, unsigned prio,
+			unsigned table)
+{
+	return prio == FN_FILTER_PRIO && fr->action == FR_ACT_TO_TBL && table == RT_TABLE_MAIN &&
+	       fr->family == AF_INET && fr->dst_len == 0 && fr->src_len == 0 &&
+	       !tb[FRA_DPORT_RANGE] && !tb[FRA_IFNAME] && !tb[FRA_FWMARK];
 }
 
 static void saw_rule(const struct nlmsghdr *h, void *arg)
@@ -79,12 +96,17 @@ static void saw_rule(const struct nlmsghdr *h, void *arg)
 		s->allowed++;
 		return;
 	}
+	if (is_nat_rule(fr, tb, prio, table)) {
+		s->nat = true;
+		return;
+	}
 	s->leak = true;
 	snprintf(s->leak_text, sizeof(s->leak_text), "rule %u (action %u, table %u) comes first",
 		 prio, fr->action, table);
 }
 
-static void check_rules(struct tap *t, struct fn_rtnl *nl, int family, const char *name)
+/* Returns whether the family leads out through the identity's gateway (nat). */
+static bool check_rules(struct tap *t, struct fn_rtnl *nl, int family, const char *name)
 {
 	struct rule_scan s = {0};
 	struct fn_nlmsg m;
@@ -94,7 +116,12 @@ static void check_rules(struct tap *t, struct fn_rtnl *nl, int family, const cha
 
 	fr->family = (uint8_t)family;
 	err = fn_rtnl_dump(nl, &m, saw_rule, &s);
-	if (s.allowed)
+	if (s.nat)
+		snprintf(what, sizeof(what),
+			 "%s: everything outside table local is unreachable but through the "
+			 "identity's gateway (nat)",
+			 name);
+	else if (s.allowed)
 		snprintf(
 		    what, sizeof(what),
 		    "%s: everything outside table local is unreachable but %u allowlist rule%s",
@@ -108,6 +135,7 @@ static void check_rules(struct tap *t, struct fn_rtnl *nl, int family, const cha
 		report(t, false, what, "no egress rule");
 	else
 		report(t, !s.leak, what, s.leak_text);
+	return s.nat;
 }
 
 static void check_nftables(struct tap *t)
@@ -229,17 +257,195 @@ static void check_resolvers(struct tap *t, const char *resolv_conf)
 		report(t, false, "the resolver answers", "no nameserver in resolv.conf");
 }
 
+/* A number from a "Key:\tN ..." line of /proc/PID/status; with `last`, the line's last one
+ * (NSpid: the pid in the innermost namespace). -1 when absent. */
+static long status_field(pid_t pid, const char *key, bool last)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line + klen;
+
+		if (strncmp(line, key, klen) != 0)
+			continue;
+		if (last && strrchr(p, '\t'))
+			p = strrchr(p, '\t');
+		v = strtol(p, NULL, 10);
+		break;
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The runner of the run `pid` is in: the parent of its pid 1. 0 when there is none (a process
+ * of the caller's own pid namespace). */
+static pid_t runner_of(pid_t pid)
+{
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		if (status_field(pid, "NSpid:", true) == 1)
+			return (pid_t)status_field(pid, "PPid:", false);
+		pid = (pid_t)status_field(pid, "PPid:", false);
+	}
+	return 0;
+}
+
+/* Debian's pasta runs as pasta.avx2 where the CPU has AVX2, and passt's build names it so too. */
+static bool is_pasta(pid_t pid)
+{
+	char path[64], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strncmp(buf, "pasta", 5) == 0 || strncmp(buf, "passt", 5) == 0;
+}
+
+/* pasta among the children of any of the runner's threads; 0 if none. */
+static pid_t pasta_of(pid_t runner)
+{
+	char path[64];
+	pid_t found = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", runner);
+	d = opendir(path);
+	while (d && !found && (e = readdir(d))) {
+		char children[320];
+		FILE *f;
+		long child;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(children, sizeof(children), "/proc/%d/task/%s/children", runner,
+			 e->d_name);
+		f = fopen(children, "re");
+		while (f && !found && fscanf(f, "%ld", &child) == 1)
+			if (is_pasta((pid_t)child))
+				found = (pid_t)child;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void saw_default_route(const struct nlmsghdr *h, void *arg)
+{
+	const struct rtmsg *rt = NLMSG_DATA(h);
+
+	if (rt->rtm_dst_len == 0 && rt->rtm_table == RT_TABLE_MAIN && rt->rtm_type == RTN_UNICAST)
+		*(bool *)arg = true;
+}
+
+/* In the gateway namespace (the caller's from now on): its filter and its way out. */
+static void check_gateway_inside(struct tap *t)
+{
+	struct fn_nlmsg m;
+	struct fn_rtnl nl;
+	struct rtmsg *rt;
+	bool route = false;
+	int found = fn_nft_chain_present(FN_NFT_GW_FORWARD, NF_INET_FORWARD);
+
+	report(t, found == 1,
+	       "gateway: table inet " FN_NFT_TABLE " decides what the gateway forwards",
+	       found < 0 ? strerror(-found) : "no forward chain hooked with policy drop");
+	if (fn_rtnl_open(&nl) < 0) {
+		report(t, false, "gateway: a default route leads out through pasta", "rtnetlink");
+		return;
+	}
+	rt = fn_nl_start(&m, RTM_GETROUTE, 0, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+	fn_rtnl_dump(&nl, &m, saw_default_route, &route);
+	fn_rtnl_close(&nl);
+	report(t, route, "gateway: a default route leads out through pasta", "none");
+}
+
+/* The gateway namespace: the one pasta holds by descriptor (it serves its tap there from the
+ * runner's own network), which is neither pasta's own nor the target's. -1 if none. */
+static int gateway_ns_of(pid_t pasta, int target_ns)
+{
+	char dir[64], path[340];
+	struct stat own, target, st;
+	struct dirent *e;
+	int found = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pasta);
+	if (stat(path, &own) < 0 || fstat(target_ns, &target) < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pasta);
+	d = opendir(dir);
+	while (d && found < 0 && (e = readdir(d))) {
+		char link[64];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0 || (link[n] = '\0', strncmp(link, "net:[", 5) != 0) ||
+		    stat(path, &st) < 0 || (st.st_ino == own.st_ino && st.st_dev == own.st_dev) ||
+		    (st.st_ino == target.st_ino && st.st_dev == target.st_dev))
+			continue;
+		found = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* nat and filtered lead out through pasta, from a gateway namespace the target cannot reach. */
+static void check_gateway(struct tap *t, pid_t pid, int target_ns, bool nat)
+{
+	pid_t runner = runner_of(pid), pasta = runner ? pasta_of(runner) : 0;
+	char what[96];
+	int fd;
+
+	if (!pasta) {
+		if (nat)
+			report(t, false, "gateway: pasta serves the gateway namespace",
+			       runner ? "no pasta among the runner's children" : "no runner found");
+		return;
+	}
+	snprintf(what, sizeof(what),
+		 "gateway: pasta (pid %d) serves a gateway namespace other than the target's",
+		 pasta);
+	fd = gateway_ns_of(pasta, target_ns);
+	report(t, fd >= 0, what, "pasta holds no other network namespace");
+	if (fd < 0)
+		return;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		report(t, false, "gateway: entering its namespace", strerror(errno));
+	else
+		check_gateway_inside(t);
+	close(fd);
+}
+
 static void usage(FILE *out)
 {
 	fputs(
 	    "usage: fakenet verify [--pid PID]\n"
-	    "Checks that a --net isolated environment holds: the egress rules are in place, no\n"
-	    "destination outside is routable, the resolver answers at once. PID is any process\n"
-	    "inside (root needed to enter its namespace); without it, the caller's own network.\n"
+	    "Checks that a --net isolated, filtered or nat environment holds: the egress rules\n"
+	    "are in place, no destination outside is routable (nat: none but through the\n"
+	    "identity's gateway), the resolver answers at once, and (with --pid) pasta serves a\n"
+	    "gateway namespace of its own whose filter is hooked. PID is any process inside\n"
+	    "(root needed to enter its namespace); without it, the caller's own network.\n"
 	    "Prints TAP; exits 0 when everything holds, 1 when something does not, 2 on errors.\n",
 	    out);
 }
 
+/* Returns the namespace's descriptor (kept, to compare with pasta's), or -1. */
 static int enter_netns_of(pid_t pid)
 {
 	char path[64];
@@ -253,8 +459,7 @@ static int enter_netns_of(pid_t pid)
 			close(fd);
 		return -1;
 	}
-	close(fd);
-	return 0;
+	return fd;
 }
 
 int fn_cmd_verify(int argc, char **argv)
@@ -267,7 +472,8 @@ int fn_cmd_verify(int argc, char **argv)
 	struct tap t = {0};
 	struct fn_rtnl nl;
 	pid_t pid = 0;
-	int c;
+	int c, target_ns = -1;
+	bool nat;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -285,20 +491,26 @@ int fn_cmd_verify(int argc, char **argv)
 	}
 	if (pid) {
 		snprintf(resolv_conf, sizeof(resolv_conf), "/proc/%d/root/etc/resolv.conf", pid);
-		if (enter_netns_of(pid) < 0)
+		if ((target_ns = enter_netns_of(pid)) < 0)
 			return FN_EXIT_USAGE;
 	}
 	if (fn_rtnl_open(&nl) < 0) {
 		fn_warn_errno("verify: rtnetlink");
 		return FN_EXIT_USAGE;
 	}
-	check_rules(&t, &nl, AF_INET, "IPv4");
+	nat = check_rules(&t, &nl, AF_INET, "IPv4");
 	check_rules(&t, &nl, AF_INET6, "IPv6");
 	fn_rtnl_close(&nl);
 	check_nftables(&t);
+	/* Under nat every IPv4 destination is routed, to the identity's gateway. */
 	for (size_t i = 0; i < N_ELEMENTS(outside); i++)
-		check_no_route(&t, outside[i]);
+		if (!nat || strchr(outside[i], ':'))
+			check_no_route(&t, outside[i]);
 	check_resolvers(&t, resolv_conf);
+	if (target_ns >= 0) {
+		check_gateway(&t, pid, target_ns, nat);
+		close(target_ns);
+	}
 	printf("1..%d\n", t.n);
 	return t.failed ? 1 : 0;
 }

@@ -98,6 +98,7 @@ setup() {
 	- {name: one, run: "true", expect: hostname, colour: red}
 	- {name: two, expect: hostname}
 	- {name: three, run: "true", expect: "interfaces[eth7].mac"}
+	- {name: four, run: "true", expect: hostname, unfakeable: sometimes}
 	EOF2
 	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/bad.yaml"
 	echo "$output"
@@ -105,6 +106,7 @@ setup() {
 	grep -q "^$work/bad.yaml:1:[0-9]*: error: unknown probe key 'colour'" <<<"$output"
 	grep -q "^$work/bad.yaml:2:[0-9]*: error: a probe needs exactly one of 'run' and 'read'" <<<"$output"
 	grep -q "no interface 'eth7'" <<<"$output"
+	grep -q "^$work/bad.yaml:4:[0-9]*: error: unfakeable must be 'host', 'wireless' or 'always', not 'sometimes'" <<<"$output"
 }
 
 @test "usage errors exit 2" {

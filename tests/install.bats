@@ -69,7 +69,7 @@ listing() {
 	cmp "$BUILD/libfakenet-preload.so" "$ROOT/usr/local/lib/fakenet/libfakenet-preload.so"
 	cmp "$BUILD/fakenet-shim" "$ROOT/usr/local/sbin/fakenet-shim"
 	[ "$(cat "$ROOT/etc/ld.so.preload")" = /usr/local/lib/fakenet/libfakenet-preload.so ]
-	for t in route arp ifconfig netstat ip hostname nm-tool nmcli ethtool curl wget sudo; do
+	for t in route arp ifconfig netstat ip hostname nm-tool nmcli ethtool iw curl wget sudo; do
 		[ "$(readlink "$ROOT/usr/local/sbin/$t")" = fakenet-shim ]
 	done
 	for p in usr/sbin/route sbin/ifconfig usr/bin/curl usr/bin/netstat; do

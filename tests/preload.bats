@@ -313,3 +313,54 @@ probe_args() {
 	[ -f /etc/host.conf ] || skip "no /etc/host.conf to compare"
 	preloaded multi-nic cat /etc/host.conf | cmp - /etc/host.conf
 }
+
+@test "run --backend preload: neither the target nor its children see LD_PRELOAD or FAKENET_IDENTITY, in environ or /proc/PID/environ, and every child keeps the identity" {
+	mac=$(identity_fact "$TOP/identities/multi-nic.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')
+	run -0 env -u LD_PRELOAD "$FAKENET" run --backend preload --identity "$TOP/identities/multi-nic.yaml" -- sh -c '
+		env; tr "\0" "\n" </proc/$$/environ
+		'"$PYTHON"' -c "
+import os, subprocess
+subprocess.run([\"sh\", \"-c\", \"env; cat /proc/self/environ; echo; cat /sys/class/net/eth0/address\"])
+os.system(\"cat /sys/class/net/eth0/address\")
+os.posix_spawn(\"/bin/cat\", [\"cat\", \"/sys/class/net/eth0/address\"], {})
+os.wait()
+os.execve(\"/usr/bin/env\", [\"env\", \"-i\", \"cat\", \"/sys/class/net/eth0/address\"], {})"'
+	echo "$output" | sed 's/^/# /'
+	! grep -qa 'LD_PRELOAD\|FAKENET_IDENTITY' <<<"$output"
+	# The subprocess, system, posix_spawn and a child started with an empty environment.
+	[ "$(grep -ac "^$mac\$" <<<"$output")" -eq 4 ]
+}
+
+@test "run --backend preload: the caller's own LD_PRELOAD stays in the target's environment, as the caller set it" {
+	lib=$(ldd /bin/true | awk '/libc\.so/ { print $3 }')
+	[ -n "$lib" ]
+	run -0 env LD_PRELOAD="$lib" "$FAKENET" run --backend preload -- sh -c 'echo "$LD_PRELOAD"; cat /sys/class/net/eth0/address'
+	[ "${lines[0]}" = "$lib" ]
+	[ "${lines[1]}" = "$(identity_fact "$TOP/identities/docker.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')" ]
+}
+
+@test "run --backend preload: execl, execlp and execle children keep the identity and see no LD_PRELOAD" {
+	new_tmpdir out
+	cat >"$out/execl.c" <<'C'
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	static char *const env[] = {"ONLY=1", 0};
+	const char *probe = "cat /sys/class/net/eth0/address; env | grep -c '^LD_PRELOAD=\\|^FAKENET_IDENTITY=' || true";
+
+	if (argv[1][0] == 'l')
+		return execl("/bin/sh", "sh", "-c", probe, (char *)0);
+	if (argv[1][0] == 'p')
+		return execlp("sh", "sh", "-c", probe, (char *)0);
+	return execle("/bin/sh", "sh", "-c", probe, (char *)0, env);
+}
+C
+	cc -o "$out/execl" "$out/execl.c"
+	mac=$(identity_fact "$TOP/identities/docker.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')
+	for form in l p e; do
+		run -0 "$FAKENET" run --backend preload -- "$out/execl" "$form"
+		echo "$form: $output" | sed "s/^/# /"
+		[ "$output" = "$mac
+0" ]
+	done
+}

@@ -142,6 +142,25 @@ print("read", seen, "found", found)'
 	[ "$output" = "self/net"$'\n'"$want_stat" ]
 }
 
+# A veth identity under a kernel mode: each /sys/class/net link leads into a sysfs of the
+# namespace, so every attribute, listing and lstat of the link is the kernel's own, as in a
+# namespace built like the identity. (The /sys/class/net directory itself stays fakefs's: it holds
+# the shims' hidden identity, and a PCI NIC's links need it.)
+@test "a veth identity's links under a kernel mode are the namespace's own sysfs" {
+	require_yaml
+	ns="fnt-veth-$$"
+	netns_up "$docker" "$ns"
+	script='stat -f -c %T /sys/class/net/eth0/; readlink /sys/class/net/eth0
+		cd /sys/class/net/eth0/ && ls -l | sed "s/ [A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* / /"
+		cat address mtu ifindex iflink operstate type addr_assign_type'
+	# ip netns exec mounts a sysfs of the namespace on /sys.
+	want=$(ip netns exec "$ns" sh -c "$script")
+	run "$FAKENET" run --net isolated --identity "$docker" --shims none -- sh -c "$script"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = sysfs ]
+	[ "$output" = "$want" ]
+}
+
 # An image prepared by `fakenet install` holds /etc/fakenet/identity.yaml; a run without
 # --identity then shows it in every view and every shim alike. The file is put there in a private
 # mount namespace (an overlay on /etc), so the host's /etc is untouched.
@@ -184,12 +203,25 @@ print("ok")'
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
 		"ok=tell: lstat of /proc/net/route (size, blocks)" "ok=tell: /etc/hosts blocks as on disk" \
-		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" <<<"$output"
+		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" \
+		"unfakeable=tell: /etc/ld.so.preload exists" "ok=tell: a mapped library's path names fakenet" \
+		"ok=tell: empty entries in /proc/self/environ" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net isolated --format json
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
 		"unfakeable=tell: filesystem type of /sys/class/net" <<<"$output"
+	# With a wireless link a kernel mode's /proc/net is the view's too (its wireless line).
+	run "${clean[@]}" "$FAKENET" check --identity "$TOP/identities/desktop.yaml" --net isolated --format json
+	"$PYTHON" -c "$verdicts" "unfakeable=tell: readlink /proc/net" \
+		"unfakeable=tell: filesystem type of /proc/net" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --backend preload --format json
 	[ "$status" -eq 0 ]
-	"$PYTHON" -c "$verdicts" "unfakeable=tell: the environment names fakenet" <<<"$output"
+	# The library hides LD_PRELOAD and FAKENET_IDENTITY; the shims directory on PATH is the
+	# build's, a tell only where its path names fakenet. What remains: the zeroed bytes and the
+	# library's path.
+	env_tell=ok
+	! grep -qi 'fake[n]et' <<<"$SHIMS" || env_tell=unfakeable
+	"$PYTHON" -c "$verdicts" "$env_tell=tell: the environment names fakenet" \
+		"unfakeable=tell: empty entries in /proc/self/environ" \
+		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }

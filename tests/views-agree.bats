@@ -157,6 +157,56 @@ YAML
 	[[ "${lines[0]}" != *1843275634* ]]
 }
 
+# A UDP echo exchange with a test host counts on the target's link: the kernel's counters moved by
+# real traffic must be what every view reads, and a fake PCI NIC's attributes must lstat as sysfs
+# attributes do (regular files of size 4096, as the namespace's own veth attributes lstat).
+@test "nat: real traffic moves the one set of counters every view reads; a PCI NIC's attributes are sysfs files" {
+	require_pasta_world
+	require_python_module psutil python3-psutil
+	local edge="fnv-edge-$$" inet="fnv-inet-$$"
+	make_edge_and_inet "$edge" "$inet" 198.18.67
+	serve_in "$inet" "$PYTHON" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.67.2", 7007))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(data, peer)'
+	wait_listening "$inet" udp 7007
+	run ip netns exec "$edge" "$FAKENET" run --net nat --identity "$office" -- sh -c '
+		"$0" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for i in range(20):
+    s.sendto(b\"x\" * 1000, (\"198.18.67.2\", 7007))
+    s.recvfrom(2048)
+print(\"echoed\")"
+		for try in $(seq 20); do
+			out=$("$0" "$1" --psutil enp3s0)
+			n=$(echo "$out" | grep -v "(no counters)" | sed "s/^[^ ]* *//; s/ |.*//" | sort -u | wc -l)
+			[ "$n" = 1 ] && break
+			sleep 1
+		done
+		echo "$out"
+		stat -c "%F %s %a" /sys/class/net/enp3s0/speed /sys/class/net/enp3s0/statistics/rx_bytes \
+			/sys/devices/virtual/net/enp3s0/speed /sys/devices/virtual/net/enp3s0/statistics/rx_bytes' \
+		"$PYTHON" "$views"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = echoed ]
+	lines=("${lines[@]:1}")
+	output=$(printf '%s\n' "${lines[@]:0:7}")
+	one_story "$(echo "${lines[0]}" | sed 's/^[^ ]* *//; s/ |.*//')" "10000 full"
+	# 20 datagrams of 1000 bytes each way, at least.
+	read -r _ rx_bytes rx_packets tx_bytes tx_packets _ <<<"${lines[0]}"
+	[ "$rx_packets" -ge 20 ] && [ "$tx_packets" -ge 20 ]
+	[ "$rx_bytes" -ge 20000 ] && [ "$tx_bytes" -ge 20000 ]
+	# The PCI NIC's files lstat as the namespace's own sysfs attributes of the same link.
+	[ "${lines[7]}" = "${lines[9]}" ] && [ "${lines[8]}" = "${lines[10]}" ]
+	[ "${lines[7]}" = "regular file 4096 444" ]
+}
+
 @test "isolated: an option the ip shim does not know goes to the real ip, which reads the same kernel" {
 	run "$FAKENET" run --net isolated --identity "$TOP/tests/identities/lab.yaml" -- sh -c \
 		'ip -br -N addr show eth0; ip -tshort -br addr show eth0'
@@ -191,4 +241,26 @@ YAML
 	[ "${lines[3]}" = "     signal: $((level & 255))" ]
 	[ "${lines[4]}" = 0 ]
 	[ "${#lines[@]}" -eq 5 ]
+}
+
+# A veth has no wireless extensions, so a kernel mode's own /proc/net lacks the wireless link; the
+# identity's /proc/net/wireless shows there while every other file is the namespace's own, read
+# from the reader's /proc/self/net. Without a wireless link /proc/net is left the kernel's.
+@test "kernel mode: /proc/net/wireless shows the wireless link, every other /proc/net file is the namespace's" {
+	run "$FAKENET" run --net isolated --identity "$TOP/identities/desktop.yaml" -- sh -c '
+		cat /proc/net/wireless
+		for f in route if_inet6 arp dev_mcast tcp unix; do
+			cmp -s /proc/net/$f /proc/self/net/$f && echo "$f same" || echo "$f differs"
+		done
+		stat -c "%s %F" /proc/net/route'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22" ]
+	[[ "${lines[2]}" == " wlan0: 0000 "* ]]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c ' same$')" -eq 6 ]
+	[ "${lines[-1]}" = "$(stat -c '%s %F' /proc/self/net/route)" ]
+	run "$FAKENET" run --net isolated --identity "$TOP/identities/docker.yaml" -- sh -c \
+		'readlink /proc/net; stat -f -c %T /proc/net/'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(readlink /proc/net; stat -f -c %T /proc/net/)" ]
 }

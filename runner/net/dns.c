@@ -192,7 +192,9 @@ int fn_dns_open(const struct fn_identity *id, fn_dns_want_fn *want, void *arg, i
 #define MAX_PENDING	   64
 #define FORWARD_TIMEOUT_MS 5000
 
-/* A question sent on to the host's resolver under a new id, until its answer comes back. */
+/* A question sent on to the host's resolver under a new id, until its answer comes back. With
+ * --log it keeps the question and who asked, for the event written when the answer comes (or
+ * does not: then SERVFAIL, as the asker's resolver will conclude). */
 struct pending {
 	bool used;
 	uint16_t id, client_id;
@@ -200,6 +202,10 @@ struct pending {
 	struct sockaddr_storage from;
 	socklen_t flen;
 	long deadline;
+	pid_t pid;
+	char comm[32];
+	uint8_t q[512]; /* the question as asked (cut to this size: only its first name counts) */
+	size_t qlen;
 };
 
 struct dns_server {
@@ -260,15 +266,43 @@ static int open_upstream(void)
 	return fd;
 }
 
-/* Sends the question on under an id of its own; false when it cannot (then NXDOMAIN stands). */
+static void log_query(const struct dns_server *s, pid_t pid, const char *comm, const uint8_t *q,
+		      size_t qlen, const uint8_t *a, size_t alen);
+
+/* A forwarded question whose answer never came is logged when its slot is next looked at. */
+static void expire(struct dns_server *s, long now)
+{
+	for (size_t i = 0; i < MAX_PENDING; i++) {
+		struct pending *p = &s->pending[i];
+
+		if (!p->used || p->deadline >= now)
+			continue;
+		if (s->log_fd >= 0)
+			log_query(s, p->pid, p->comm, p->q, p->qlen, NULL, 0);
+		p->used = false;
+	}
+}
+
+static bool any_pending(const struct dns_server *s)
+{
+	for (size_t i = 0; i < MAX_PENDING; i++)
+		if (s->pending[i].used)
+			return true;
+	return false;
+}
+
+/* Sends the question on under an id of its own; false when it cannot (then NXDOMAIN stands).
+ * `pid` and `comm` are who asked, for the log. */
 static bool forward(struct dns_server *s, int fd, uint8_t *q, size_t qlen,
-		    const struct sockaddr_storage *from, socklen_t flen)
+		    const struct sockaddr_storage *from, socklen_t flen, pid_t pid,
+		    const char *comm)
 {
 	struct pending *slot = NULL;
 	long now = now_ms();
 
+	expire(s, now);
 	for (size_t i = 0; i < MAX_PENDING && !slot; i++)
-		if (!s->pending[i].used || s->pending[i].deadline < now)
+		if (!s->pending[i].used)
 			slot = &s->pending[i];
 	if (!slot)
 		return false;
@@ -278,7 +312,11 @@ static bool forward(struct dns_server *s, int fd, uint8_t *q, size_t qlen,
 				 .fd = fd,
 				 .from = *from,
 				 .flen = flen,
-				 .deadline = now + FORWARD_TIMEOUT_MS};
+				 .deadline = now + FORWARD_TIMEOUT_MS,
+				 .pid = pid,
+				 .qlen = qlen < sizeof(slot->q) ? qlen : sizeof(slot->q)};
+	snprintf(slot->comm, sizeof(slot->comm), "%s", comm);
+	memcpy(slot->q, q, slot->qlen);
 	put16(q, slot->id);
 	if (send(s->upstream, q, qlen, MSG_DONTWAIT) < 0) {
 		slot->used = false;
@@ -304,8 +342,49 @@ static void relay_answer(struct dns_server *s)
 		put16(a, p->client_id);
 		sendto(p->fd, a, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&p->from, p->flen);
 		p->used = false;
+		if (s->log_fd >= 0)
+			log_query(s, p->pid, p->comm, p->q, p->qlen, a, (size_t)n);
 		return;
 	}
+}
+
+/* The end of the (possibly compressed) name at `off`, or 0 when it runs past `len`. */
+static size_t skip_name(const uint8_t *a, size_t len, size_t off)
+{
+	while (off < len) {
+		if ((a[off] & 0xc0) == 0xc0)
+			return off + 2 <= len ? off + 2 : 0;
+		if (a[off] == 0)
+			return off + 1;
+		off += (size_t)a[off] + 1;
+	}
+	return 0;
+}
+
+/* The first A or AAAA record among the answers that start at `off` (after the question): ours
+ * have one, the host resolver's may lead with CNAMEs. */
+static bool first_address(const uint8_t *a, size_t alen, size_t off, struct fn_ip *ip)
+{
+	unsigned count = alen >= DNS_HDR ? get16(a + 6) : 0;
+
+	for (unsigned i = 0; i < count; i++) {
+		size_t rr = skip_name(a, alen, off);
+		unsigned type, rdlen;
+
+		if (!rr || rr + 10 > alen)
+			return false;
+		type = get16(a + rr);
+		rdlen = get16(a + rr + 8);
+		off = rr + 10 + rdlen;
+		if (off > alen)
+			return false;
+		if ((type == DNS_TYPE_A && rdlen == 4) || (type == DNS_TYPE_AAAA && rdlen == 16)) {
+			*ip = (struct fn_ip){.family = type == DNS_TYPE_A ? AF_INET : AF_INET6};
+			memcpy(ip->bytes, a + rr + 10, rdlen);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* One "dns" event: who asked (`pid` and `comm`, 0 when unknown), the question and what it got. */
@@ -316,6 +395,7 @@ static void log_query(const struct dns_server *s, pid_t pid, const char *comm, c
 					     "NOTIMP"};
 	char name[256], ip[FN_IP_STRLEN];
 	size_t end = read_qname(q, qlen, name, sizeof(name));
+	struct fn_ip answer;
 	struct fn_jsonl j;
 	unsigned rcode = alen >= DNS_HDR ? a[3] & 0xf : 2;
 
@@ -329,14 +409,10 @@ static void log_query(const struct dns_server *s, pid_t pid, const char *comm, c
 	fn_jsonl_str(&j, "name", name);
 	fn_jsonl_int(&j, "type", get16(q + end));
 	fn_jsonl_str(&j, "rcode", rcode < 5 ? rcodes[rcode] : "SERVFAIL");
-	if (alen >= DNS_HDR && get16(a + 6) == 1 && alen >= end + 4 + 12) {
-		struct fn_ip answer = {.family = get16(a + end + 14) == 4 ? AF_INET : AF_INET6};
-
-		memcpy(answer.bytes, a + end + 4 + 12, answer.family == AF_INET ? 4 : 16);
+	if (first_address(a, alen, end + 4, &answer))
 		fn_jsonl_str(&j, "answer", fn_ip_format(&answer, ip));
-	} else {
+	else
 		fn_jsonl_null(&j, "answer");
-	}
 	fn_jsonl_write(&j, s->log_fd);
 }
 
@@ -353,14 +429,14 @@ static void serve_one(struct dns_server *s, int fd)
 	if (n <= 0)
 		return;
 	len = dns_answer(s->id, q, (size_t)n, out, sizeof(out));
-	/* A name the identity does not know is the host resolver's to answer. */
-	if (len >= DNS_HDR && (out[3] & 0xf) == RCODE_NXDOMAIN && s->upstream >= 0 &&
-	    forward(s, fd, q, (size_t)n, &from, flen))
-		return;
 	/* Before the answer, while the asker still waits on its socket: a resolver closes it as
 	 * soon as it has the reply. Only --log pays this walk of /proc. */
 	if (len && s->log_fd >= 0)
 		pid = fn_asker_find(s->diag_fd, &from, comm, sizeof(comm));
+	/* A name the identity does not know is the host resolver's to answer. */
+	if (len >= DNS_HDR && (out[3] & 0xf) == RCODE_NXDOMAIN && s->upstream >= 0 &&
+	    forward(s, fd, q, (size_t)n, &from, flen, pid, comm))
+		return;
 	if (len)
 		sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, flen);
 	if (len && s->log_fd >= 0)
@@ -374,12 +450,18 @@ static void *dns_loop(void *arg)
 	for (;;) {
 		size_t n = s->n + (s->upstream >= 0);
 
-		if (poll(s->p, n, -1) < 0)
+		/* Questions still out are looked at once a second, so one that never gets its
+		 * answer is logged too. */
+		int ready = poll(s->p, n, any_pending(s) ? 1000 : -1);
+
+		expire(s, now_ms());
+		if (ready <= 0)
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->p[i].revents & POLLIN)
 				serve_one(s, s->p[i].fd);
-		if (n > s->n && (s->p[s->n].revents & POLLIN))
+		/* An error (the resolver's port unreachable) is read off like an answer. */
+		if (n > s->n && (s->p[s->n].revents & (POLLIN | POLLERR)))
 			relay_answer(s);
 	}
 	return NULL;

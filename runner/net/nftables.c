@@ -448,6 +448,8 @@ int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress)
 }
 
 struct chain_scan {
+	const char *chain;
+	unsigned hook;
 	bool found;
 };
 
@@ -462,7 +464,7 @@ static void saw_chain(const struct nlmsghdr *h, void *arg)
 		return;
 	fn_nl_parse(h, sizeof(struct nfgenmsg), tb, NFTA_CHAIN_MAX);
 	if (!tb[NFTA_CHAIN_TABLE] || strcmp(RTA_DATA(tb[NFTA_CHAIN_TABLE]), FN_NFT_TABLE) ||
-	    !tb[NFTA_CHAIN_NAME] || strcmp(RTA_DATA(tb[NFTA_CHAIN_NAME]), FN_NFT_CHAIN) ||
+	    !tb[NFTA_CHAIN_NAME] || strcmp(RTA_DATA(tb[NFTA_CHAIN_NAME]), s->chain) ||
 	    !tb[NFTA_CHAIN_POLICY] ||
 	    ntohl(*(uint32_t *)RTA_DATA(tb[NFTA_CHAIN_POLICY])) != NF_DROP ||
 	    !(hook = tb[NFTA_CHAIN_HOOK]))
@@ -472,14 +474,18 @@ static void saw_chain(const struct nlmsghdr *h, void *arg)
 	for (struct rtattr *a = RTA_DATA(hook); RTA_OK(a, len); a = RTA_NEXT(a, len))
 		if ((a->rta_type & NLA_TYPE_MASK) <= NFTA_HOOK_MAX)
 			hk[a->rta_type & NLA_TYPE_MASK] = a;
-	if (hk[NFTA_HOOK_HOOKNUM] &&
-	    ntohl(*(uint32_t *)RTA_DATA(hk[NFTA_HOOK_HOOKNUM])) == NF_INET_LOCAL_OUT)
+	if (hk[NFTA_HOOK_HOOKNUM] && ntohl(*(uint32_t *)RTA_DATA(hk[NFTA_HOOK_HOOKNUM])) == s->hook)
 		s->found = true;
 }
 
 int fn_nft_present(void)
 {
-	struct chain_scan s = {0};
+	return fn_nft_chain_present(FN_NFT_CHAIN, NF_INET_LOCAL_OUT);
+}
+
+int fn_nft_chain_present(const char *chain, unsigned hook)
+{
+	struct chain_scan s = {.chain = chain, .hook = hook};
 	struct fn_nlmsg m;
 	struct fn_rtnl nl;
 	int err;

@@ -27,3 +27,5 @@ int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress);
 /* Whether the calling thread's namespace has that chain, hooked on output with policy drop.
  * Returns 1, 0, or -errno when nftables cannot be asked. */
 int fn_nft_present(void);
+/* The same for another chain of the table and hook (NF_INET_*): the gateway's forward chain. */
+int fn_nft_chain_present(const char *chain, unsigned hook);

@@ -173,6 +173,31 @@ static void prepend_env(const char *name, const char *value, const char *sep, co
 	free(v);
 }
 
+/* The environment for the target: the caller's, with FAKENET_IDENTITY and LD_PRELOAD moved to
+ * its end, where the library, having read them, zeroes them in the kernel's copy without
+ * moving any other variable (preload/environ.c). */
+static char **target_environment(void)
+{
+	static const char *const last[] = {"FAKENET_IDENTITY", "LD_PRELOAD"};
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (environ[n])
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "FAKENET_IDENTITY=", 17) != 0 &&
+		    strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+			v[k++] = environ[i];
+	for (size_t i = 0; i < N_ELEMENTS(last); i++) {
+		const char *value = getenv(last[i]);
+
+		if (value)
+			v[k++] = xasprintf("%s=%s", last[i], value);
+	}
+	return v;
+}
+
 struct preload_opts {
 	const char *identity, *shims;
 	char **argv;
@@ -255,7 +280,7 @@ static int run_preload(int argc, char **argv)
 				"running without shims");
 		free(shims);
 	}
-	execvp(o.argv[0], o.argv);
+	execvpe(o.argv[0], o.argv, target_environment());
 	fn_warn_errno("%s", o.argv[0]);
 	return fn_exec_status(errno);
 }

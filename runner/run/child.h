@@ -37,6 +37,8 @@ struct fn_child_plan {
 	int runner_pidfd; /* to notice a runner that died before PR_SET_PDEATHSIG took hold */
 	const char *hostname;
 	bool isolated; /* --net isolated: join netns_fd and show its links in /sys */
+	/* --net host: the preload library for dynamic targets (hostpreload.h), staged */
+	bool host_preload;
 	int netns_fd;
 	int connlog_fd; /* isolated with --log: where the audit filter's listener goes; -1: none */
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];

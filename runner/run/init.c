@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostpreload.h"
 #include "init.h"
 #include "overlay.h"
 #include "pid1.h"
@@ -80,8 +81,8 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "mounting /proc for the new pid namespace");
 	if (plan->isolated && fn_netns_join(plan, &rep) != 0)
 		fn_report_die(plan->report_fd, &rep);
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
-	    fn_auditlog_apply(plan, &rep) != 0)
+	if (fn_host_preload_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0)
 		fn_report_die(plan->report_fd, &rep);
 	close(plan->mnt_fd);
 	close(plan->dev_fd);

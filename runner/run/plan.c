@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
 
 static bool real_tool_exists(const char *name)
@@ -146,6 +147,18 @@ static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 	    (struct fn_staged_file){.path = path, .content = n->content, .len = n->len};
 }
 
+/* Whether a view the kernel shows under a kernel mode still holds a file of the identity's own,
+ * not one that reads the reader's real file (fn_vfs_follow_kernel): a wireless link's
+ * /proc/net/wireless, which no veth has. A file cannot be added to every process's
+ * /proc/PID/net, so the whole directory is then the tree's, passing the reader's own through. */
+static bool holds_own_file(const struct fn_node *dir)
+{
+	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++)
+		if (dir->children[i]->type == FN_NODE_FILE && !fn_vfs_reads_real(dir->children[i]))
+			return true;
+	return false;
+}
+
 /* Which real paths get which part of the tree: the view's table (lib/view.c), and the
  * /sys/devices directories of the host's own network devices, which stay hidden
  * (hide_host_devices). */
@@ -157,7 +170,8 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_view_mount *m = &fn_view_mounts[i];
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 
-		if (!n || (isolated && m->kernel_net) || has_overlay(plan, m->path))
+		if (!n || (isolated && m->kernel_net && !holds_own_file(n)) ||
+		    has_overlay(plan, m->path))
 			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))

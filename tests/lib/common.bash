@@ -230,6 +230,26 @@ serve_http() {
 	wait_listening "$1" tcp "$3"
 }
 
+# host_facts EDGE: this machine's MACs and IPv4 addresses, the test namespace EDGE's (where the
+# runner runs), and this machine's name: what must never show inside a run.
+host_facts() {
+	ip netns exec "$1" cat /sys/class/net/*/address | grep -v '^00:00:00:00:00:00$'
+	ip -n "$1" -4 -o addr | awk '$4 !~ /^127\./ { sub("/.*", "", $4); print $4 }'
+	cat /sys/class/net/*/address | grep -v '^00:00:00:00:00:00$'
+	ip -4 -o addr | awk '$4 !~ /^127\./ { sub("/.*", "", $4); print $4 }'
+	hostname
+}
+
+# no_host_facts EDGE FILE: fails, naming it, when FILE shows any of host_facts EDGE.
+no_host_facts() {
+	host_facts "$1" | sort -u | while read -r fact; do
+		! grep -qiF -- "$fact" "$2" || {
+			echo "host fact $fact shows inside"
+			return 1
+		}
+	done
+}
+
 # --- Output helpers -------------------------------------------------------------------------
 
 # An interface's IPv6 addresses come out of a hash table whose seed differs in every namespace:

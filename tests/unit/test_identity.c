@@ -13,9 +13,11 @@
 
 #include <cmocka.h>
 
+#include "derive.h"
 #include "identity.h"
 #include "identity_parse.h"
 #include "identity_source.h"
+#include "util.h"
 
 /* Expected addresses are converted with libc, not with our own parser. */
 static void assert_ip(const struct fn_ip *ip, const char *text)
@@ -181,6 +183,13 @@ static void test_desktop(void **state)
 	assert_string_equal(wlan0->driver, "iwlwifi");
 	assert_string_equal(wlan0->pci_slot, "0000:00:1a.0");
 	assert_int_equal(wlan0->speed, -1);
+	/* The access point's defaults, as fakenet-identity(5) documents them. */
+	assert_string_equal(wlan0->wireless.ssid, "HomeNet");
+	assert_mac(&wlan0->wireless.bssid, "a0:63:91:2c:5e:10");
+	assert_int_equal(wlan0->wireless.freq_mhz, 5180);
+	assert_int_equal(wlan0->wireless.tx_power_dbm, 22);
+	assert_int_equal(wlan0->wireless.bitrate, 8667);
+	assert_int_equal(wlan0->wireless.signal_dbm, -55);
 
 	/* Both NICs hold 192.168.0.0/24 and are up: the first one in file order wins. */
 	assert_ip(&id->gateway_ip, "192.168.0.1");
@@ -567,6 +576,30 @@ static void test_resolve_order(void **state)
 	fn_diags_free(&diags);
 }
 
+/* ieee80211_freq_khz_to_channel's numbers, and the 80 MHz channel a 5 or 6 GHz one opens. */
+static void test_wireless_channels(void **state)
+{
+	static const struct {
+		unsigned mhz;
+		int channel;
+		unsigned width, center1;
+	} cases[] = {{2412, 1, 20, 2412},   {2437, 6, 20, 2437},  {2484, 14, 20, 2484},
+		     {5180, 36, 80, 5210},  {5240, 48, 80, 5210}, {5745, 149, 80, 5775},
+		     {5825, 165, 20, 5825}, {5955, 1, 80, 5985},  {6115, 33, 80, 6145},
+		     {2400, -1, 20, 2400},  {5181, -1, 20, 5181}, {5965, -1, 20, 5965}};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
+		unsigned center1;
+
+		assert_int_equal(fn_wireless_channel(cases[i].mhz), cases[i].channel);
+		if (cases[i].channel < 0)
+			continue;
+		assert_int_equal(fn_wireless_width(cases[i].mhz, &center1), cases[i].width);
+		assert_int_equal(center1, cases[i].center1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +608,7 @@ int main(void)
 	    cmocka_unit_test(test_multi_nic),
 	    cmocka_unit_test(test_explicit_values_and_defaults),
 	    cmocka_unit_test(test_desktop_system),
+	    cmocka_unit_test(test_wireless_channels),
 	    cmocka_unit_test(test_system_defaults),
 	    cmocka_unit_test(test_errors_are_collected_in_file_order),
 	    cmocka_unit_test(test_lookups),

@@ -224,6 +224,40 @@ static void test_every_link_resolves_inside_the_tree(void **state)
 	check_subtree(f->vfs, sys);
 }
 
+/* A kernel mode: a PCI NIC's counters, speed and duplex read the reader's kernel files of the
+ * link, keeping a sysfs attribute's lstat; /proc/net reads the reader's own but for wireless. */
+static void test_kernel_mode_reads_the_kernels_files(void **state)
+{
+	struct fixture *f = *state;
+	struct fn_vfs *vfs = fn_vfs_build(f->id);
+	const struct fn_node *n;
+	struct fn_node_size sz;
+
+	fn_vfs_follow_kernel(vfs, f->id);
+	n = fn_vfs_resolve(vfs, "/sys/class/net/eth2/statistics/rx_bytes");
+	assert_non_null(n);
+	assert_int_equal(n->type, FN_NODE_FILE);
+	assert_true(fn_vfs_reads_real(n));
+	assert_string_equal(n->passthrough,
+			    "/proc/%d/root/sys/devices/virtual/net/eth2/statistics/rx_bytes");
+	fn_vfs_node_size(n, &sz);
+	assert_int_equal(sz.size, 4096);
+	assert_int_equal(sz.blocks, 0);
+	n = fn_vfs_resolve(vfs, "/sys/class/net/wlan0/speed");
+	assert_true(fn_vfs_reads_real(n));
+	assert_int_equal(n->read_errno, 0);
+	assert_string_equal(n->passthrough, "/proc/%d/root/sys/devices/virtual/net/wlan0/speed");
+	/* A PCI NIC's identity attributes stay the identity's. */
+	assert_false(fn_vfs_reads_real(fn_vfs_resolve(vfs, "/sys/class/net/eth2/address")));
+	n = fn_vfs_lookup(vfs, "/proc/net/route");
+	assert_true(fn_vfs_reads_real(n));
+	assert_string_equal(n->passthrough, "/proc/%d/net/route");
+	fn_vfs_node_size(n, &sz);
+	assert_int_equal(sz.size, 0);
+	assert_false(fn_vfs_reads_real(fn_vfs_lookup(vfs, "/proc/net/wireless")));
+	fn_vfs_free(vfs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +267,7 @@ int main(void)
 	    cmocka_unit_test(test_pci_nic_reaches_its_pci_function),
 	    cmocka_unit_test(test_wireless_has_wiphy_and_no_link_settings),
 	    cmocka_unit_test(test_every_link_resolves_inside_the_tree),
+	    cmocka_unit_test(test_kernel_mode_reads_the_kernels_files),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,264 @@
+/* What the preload backend adds to the environment, LD_PRELOAD with this library and
+ * FAKENET_IDENTITY, is taken out of the target's sight at load: out of `environ` (getenv, env,
+ * os.environ) and out of the kernel's copy that /proc/PID/environ shows, where the runner placed
+ * them last so that zeroing them leaves the other variables where they were. Every exec and
+ * spawn puts them back into the child's environment only, so the whole process tree keeps the
+ * library. */
+#include <errno.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+#define MAX_EXEC_ARGS 4096
+
+extern char **environ;
+
+static char *own_preload;  /* "LD_PRELOAD=..." as the runner set it */
+static char *own_identity; /* "FAKENET_IDENTITY=..." as the runner set it; NULL: none */
+
+const char *fn_preload_identity_path(void)
+{
+	return own_identity ? strchr(own_identity, '=') + 1 : NULL;
+}
+
+/* The kernel's copy of the environment: [start, end) of the process's memory. */
+static bool environ_block(unsigned long *start, unsigned long *end)
+{
+	char buf[4096];
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	char *p;
+	int field = 2;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command name may hold spaces */
+	if (!p)
+		return false;
+	/* env_start and env_end are fields 50 and 51. */
+	for (p++; *p && field < 50; p++)
+		field += *p == ' ';
+	return sscanf(p, "%lu %lu", start, end) == 2 && *start < *end;
+}
+
+/* Takes NAME=... out of `environ`, keeps a copy and zeroes the kernel's bytes of it. */
+static char *take(const char *name, unsigned long start, unsigned long end)
+{
+	size_t len = strlen(name);
+	char *copy = NULL;
+
+	for (char **e = environ; e && *e; e++) {
+		if (strncmp(*e, name, len) != 0 || (*e)[len] != '=')
+			continue;
+		copy = strdup(*e);
+		if ((unsigned long)*e >= start && (unsigned long)*e < end)
+			memset(*e, 0, strnlen(*e, end - (unsigned long)*e));
+		break;
+	}
+	if (copy)
+		unsetenv(name);
+	return copy;
+}
+
+/* Only a library loaded by LD_PRELOAD hides: a stamped copy (--net host) was never named in the
+ * environment. The caller's own LD_PRELOAD entries, after this library's, stay the caller's. */
+__attribute__((constructor(101))) static void hide_environment(void)
+{
+	const char *ld = getenv("LD_PRELOAD");
+	unsigned long start = 0, end = 0;
+	Dl_info self;
+	char *rest;
+
+	if (!ld || !dladdr((void *)hide_environment, &self) || !self.dli_fname ||
+	    !strstr(ld, self.dli_fname))
+		return;
+	environ_block(&start, &end);
+	own_identity = take("FAKENET_IDENTITY", start, end);
+	own_preload = take("LD_PRELOAD", start, end);
+	if (!own_preload)
+		return;
+	rest = strstr(own_preload, self.dli_fname) + strlen(self.dli_fname);
+	rest += strspn(rest, ": ");
+	if (*rest)
+		setenv("LD_PRELOAD", rest, 1);
+}
+
+/* `envp` with the library's variables (again) at its end: theirs first, then ours. */
+static char **with_own(char *const envp[])
+{
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (envp && envp[n])
+		n++;
+	v = malloc((n + 3) * sizeof(*v));
+	if (!v)
+		return (char **)envp;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], "LD_PRELOAD=", 11) != 0 &&
+		    strncmp(envp[i], "FAKENET_IDENTITY=", 17) != 0)
+			v[k++] = envp[i];
+	if (own_identity)
+		v[k++] = own_identity;
+	v[k++] = own_preload;
+	v[k] = NULL;
+	return v;
+}
+
+static void release(char **v, char *const envp[])
+{
+	if (v != (char **)envp)
+		free(v);
+}
+
+/* Calls the real `fn` with the arguments, in which `env_` stands for `envp` with the library's
+ * variables added (envp itself before the library saw any). */
+#define CALL_WITH_OWN(type, fn, envp, ...)                                                         \
+	({                                                                                         \
+		char **env_ = own_preload ? with_own(envp) : (char **)(envp);                      \
+		type r_ = FN_REAL(fn)(__VA_ARGS__);                                                \
+		release(env_, envp);                                                               \
+		r_;                                                                                \
+	})
+
+FN_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return CALL_WITH_OWN(int, execve, envp, path, argv, env_);
+}
+
+FN_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	return CALL_WITH_OWN(int, execvpe, envp, file, argv, env_);
+}
+
+FN_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+		       int flags)
+{
+	return CALL_WITH_OWN(int, execveat, envp, dirfd, path, argv, env_, flags);
+}
+
+FN_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	return CALL_WITH_OWN(int, fexecve, envp, fd, argv, env_);
+}
+
+FN_EXPORT int execv(const char *path, char *const argv[])
+{
+	return execve(path, argv, environ);
+}
+
+FN_EXPORT int execvp(const char *file, char *const argv[])
+{
+	return execvpe(file, argv, environ);
+}
+
+/* The variadic forms: the arguments up to NULL (and, for execle, the environment after it). */
+static int gather(const char *first, va_list ap, char **argv)
+{
+	int n = 0;
+
+	argv[n++] = (char *)first;
+	while (argv[n - 1] && n < MAX_EXEC_ARGS)
+		argv[n++] = va_arg(ap, char *);
+	return argv[n - 1] ? -1 : 0;
+}
+
+enum exec_form { EXEC_PATH, EXEC_SEARCH, EXEC_ENV };
+
+/* execl, execlp and execle: the list gathered, then the array form of the same call. */
+static int exec_list(enum exec_form form, const char *file, const char *arg, va_list ap)
+{
+	char *argv[MAX_EXEC_ARGS];
+	char *const *envp = environ;
+
+	if (gather(arg, ap, argv) < 0) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (form == EXEC_ENV)
+		envp = va_arg(ap, char *const *);
+	return form == EXEC_SEARCH ? execvpe(file, argv, envp) : execve(file, argv, envp);
+}
+
+FN_EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = exec_list(EXEC_PATH, path, arg, ap);
+	va_end(ap);
+	return r;
+}
+
+FN_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = exec_list(EXEC_SEARCH, file, arg, ap);
+	va_end(ap);
+	return r;
+}
+
+FN_EXPORT int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = exec_list(EXEC_ENV, path, arg, ap);
+	va_end(ap);
+	return r;
+}
+
+FN_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+			  const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return CALL_WITH_OWN(int, posix_spawn, envp, pid, path, fa, attr, argv, env_);
+}
+
+FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return CALL_WITH_OWN(int, posix_spawnp, envp, pid, file, fa, attr, argv, env_);
+}
+
+/* system and popen spawn with `environ` inside libc: it holds the variables for the call. Not
+ * thread-safe against a concurrent setenv, as neither is setenv itself. */
+FN_EXPORT int system(const char *command)
+{
+	char **saved = environ, **v;
+	int r;
+
+	if (!own_preload || !command)
+		return FN_REAL(system)(command);
+	v = with_own(saved);
+	environ = v;
+	r = FN_REAL(system)(command);
+	environ = saved;
+	release(v, saved);
+	return r;
+}
+
+FN_EXPORT FILE *popen(const char *command, const char *mode)
+{
+	char **saved = environ, **v;
+	FILE *f;
+
+	if (!own_preload)
+		return FN_REAL(popen)(command, mode);
+	v = with_own(saved);
+	environ = v;
+	f = FN_REAL(popen)(command, mode);
+	environ = saved;
+	release(v, saved);
+	return f;
+}

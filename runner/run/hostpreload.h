@@ -1,0 +1,30 @@
+/* `fakenet run --net host` with the FUSE backend: the preload library loaded into every dynamic
+ * target through /etc/ld.so.preload, so getifaddrs, the interface ioctls, getsockname and uname
+ * answer with the identity too, while nothing in the target's environment names fakenet. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "child.h"
+#include "plan.h"
+
+/* Where the target finds the library: a local library's place, on no PATH of fakenet's own. */
+#define FN_HOST_PRELOAD_LIB "/usr/local/lib/libsysinfo.so.1"
+
+struct fn_host_preload {
+	char *lib; /* the library's bytes with the identity stamped at its end */
+	size_t lib_len;
+	char *list; /* /etc/ld.so.preload: the host's own lines, then FN_HOST_PRELOAD_LIB */
+	size_t list_len;
+};
+
+/* Stages the stamped library and the preload list (added to op->staged) and marks the plan;
+ * returns false, having said why on stderr, when the library is not there to load (the run goes
+ * on without it). */
+bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op,
+			  struct fn_child_plan *plan, const char *identity, size_t identity_len);
+void fn_host_preload_free(struct fn_host_preload *hp);
+/* In the init's mount namespace, before the views: read-only overlays on /etc and /usr/local/lib
+ * whose upper layer is the staged directory of the same name. On failure fills `rep`. */
+int fn_host_preload_apply(const struct fn_child_plan *plan, struct fn_report *rep);

@@ -56,8 +56,9 @@ RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-# Every tool the multi-call shim answers to; a link per name in build/shims/.
-SHIM_TOOLS := route arp ifconfig netstat ip hostname nm-tool nmcli ethtool iw curl wget sudo hdparm
+# Every tool the multi-call shim answers to, a link per name in build/shims/: read from the one
+# list in lib/shim_tools.c, which run and install also use.
+SHIM_TOOLS := $(shell sed -n '/shim-tools-begin/,/shim-tools-end/s/^[[:space:]]*"\([^"]*\)",$$/\1/p' lib/shim_tools.c)
 
 # Static shims must not drag in an ASan runtime that cannot link statically.
 SHIM_STATIC ?= -static
@@ -114,7 +115,11 @@ shim-links: $(BUILD)/fakenet-shim
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfakenet.a \
+		$(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
+
+# The runner's report is tested alone, linked with the library it uses.
+$(BUILD)/tests/test_report: $(BUILD)/runner/report.o
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)

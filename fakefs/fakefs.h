@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "identity_source.h"
 #include "vfs.h"
 #include "view.h"
 

@@ -164,9 +164,6 @@ unsigned fn_nud_arp_flags(enum fn_nud state);
 /* "PERMANENT", "REACHABLE", ... as ip neigh prints them. */
 const char *fn_nud_name(enum fn_nud state);
 
-/* The interface whose connected IPv4/IPv6 subnet holds `ip` (an up interface first), or NULL. */
-const struct fn_iface *fn_iface_for_address(const struct fn_identity *id, const struct fn_ip *ip);
-
 /* The address the machine's own name resolves to (the hostname line of /etc/hosts, hostname -i):
  * the first IPv4 address of the first up interface other than lo, or NULL. */
 const struct fn_cidr *fn_identity_host_address(const struct fn_identity *id);

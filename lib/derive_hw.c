@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "util.h"
 
 static const char *const e1000e_stats[] = {"rx_packets",
 					   "tx_packets",
@@ -169,7 +170,7 @@ static const struct fn_nic_model models[] = {
      mac80211_stats},
 };
 
-#define N_MODELS (sizeof(models) / sizeof(models[0]))
+#define N_MODELS (N_ELEMENTS(models))
 
 static const struct fn_nic_model *model_of(const char *driver, unsigned vendor, unsigned device)
 {
@@ -262,7 +263,7 @@ unsigned fn_wireless_width(unsigned mhz, unsigned *center1)
 					     {5580, 5610}, {5660, 5690}, {5745, 5775}};
 
 	*center1 = mhz;
-	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(blocks); i++)
 		if (mhz >= blocks[i][0] && mhz < blocks[i][0] + 80 &&
 		    (mhz - blocks[i][0]) % 20 == 0) {
 			*center1 = blocks[i][1];

@@ -6,6 +6,7 @@
 
 #include "derive.h"
 #include "netaddr.h"
+#include "util.h"
 
 #define FN_IFF_LOWER_UP 0x10000
 #define FN_IFF_DORMANT	0x20000
@@ -31,7 +32,7 @@ size_t fn_iface_link_flag_words(const struct fn_iface *iface,
 	/* An administratively up link without carrier. */
 	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
 		words[n++] = "NO-CARRIER";
-	for (size_t i = 0; i < sizeof(link_flag_names) / sizeof(link_flag_names[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(link_flag_names); i++)
 		if (flags & link_flag_names[i].bit)
 			words[n++] = link_flag_names[i].name;
 	return n;

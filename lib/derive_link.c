@@ -214,28 +214,6 @@ const struct fn_cidr *fn_iface_primary_ipv4(const struct fn_iface *iface)
 	return NULL;
 }
 
-static const struct fn_iface *find_on_link(const struct fn_identity *id, const struct fn_ip *ip,
-					   bool want_up)
-{
-	for (size_t i = 0; i < id->n_ifaces; i++) {
-		const struct fn_iface *iface = &id->ifaces[i];
-
-		if (iface->up != want_up)
-			continue;
-		for (size_t j = 0; j < iface->n_addrs; j++)
-			if (fn_cidr_contains(&iface->addrs[j], ip))
-				return iface;
-	}
-	return NULL;
-}
-
-const struct fn_iface *fn_iface_for_address(const struct fn_identity *id, const struct fn_ip *ip)
-{
-	const struct fn_iface *iface = find_on_link(id, ip, true);
-
-	return iface ? iface : find_on_link(id, ip, false);
-}
-
 const struct fn_cidr *fn_identity_host_address(const struct fn_identity *id)
 {
 	for (size_t i = 0; i < id->n_ifaces; i++) {

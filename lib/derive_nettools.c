@@ -166,7 +166,7 @@ const char *fn_networks_name_for(const struct fn_ip *net)
 {
 	if (net->family != AF_INET)
 		return NULL;
-	for (size_t i = 0; i < sizeof(etc_networks) / sizeof(etc_networks[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(etc_networks); i++)
 		if (memcmp(etc_networks[i].net, net->bytes, 4) == 0)
 			return etc_networks[i].name;
 	return NULL;

@@ -514,7 +514,7 @@ const char *fn_nud_name(enum fn_nud state)
 	    [FN_NUD_FAILED] = "FAILED",	      [FN_NUD_NOARP] = "NOARP",
 	};
 
-	if ((unsigned)state >= sizeof(names) / sizeof(names[0]) || !names[state])
+	if ((unsigned)state >= N_ELEMENTS(names) || !names[state])
 		return "NONE";
 	return names[state];
 }

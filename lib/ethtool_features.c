@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ethtool_features.h"
+#include "util.h"
 
 struct feature_state {
 	const char *name, *state;
@@ -181,4 +182,4 @@ const char *const fn_features_6_1[] = {
     "hsr-fwd-offload",
     "hsr-dup-offload",
 };
-const size_t fn_n_features_6_1 = sizeof(fn_features_6_1) / sizeof(fn_features_6_1[0]);
+const size_t fn_n_features_6_1 = N_ELEMENTS(fn_features_6_1);

@@ -184,7 +184,7 @@ static int all_of(const struct fn_identity *id, const char *attr, bool with_down
 		return -1;
 	memcpy(base, attr, len);
 	base[len] = '\0';
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(known); i++)
 		ok |= strcmp(base, known[i]) == 0;
 	if (!ok)
 		return -1;

@@ -39,7 +39,7 @@ static const struct scheme_port default_ports[] = {
 
 static unsigned scheme_default_port(const char *scheme)
 {
-	for (size_t i = 0; i < sizeof(default_ports) / sizeof(default_ports[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(default_ports); i++)
 		if (strcmp(default_ports[i].scheme, scheme) == 0)
 			return default_ports[i].port;
 	return 80;
@@ -50,7 +50,7 @@ static const char *guess_scheme(const char *host)
 {
 	static const char *const prefixed[] = {"ftp", "dict", "ldap", "imap", "smtp", "pop3"};
 
-	for (size_t i = 0; i < sizeof(prefixed) / sizeof(prefixed[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(prefixed); i++) {
 		size_t n = strlen(prefixed[i]);
 
 		if (strncasecmp(host, prefixed[i], n) == 0 && host[n] == '.')
@@ -333,7 +333,7 @@ static bool lookup_ip_echo(const struct fn_identity *id, const struct fn_url *ur
 		return false;
 	if (url->query)
 		return false;
-	for (size_t i = 0; i < sizeof(ip_echo_services) / sizeof(ip_echo_services[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(ip_echo_services); i++) {
 		const struct ip_echo *s = &ip_echo_services[i];
 
 		if (!host_equal(url->host, s->host) || !path_listed(s->paths, url->path))
@@ -543,7 +543,7 @@ static const struct reason reasons[] = {
 
 const char *fn_http_reason(int status)
 {
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(reasons); i++)
 		if (reasons[i].status == status)
 			return reasons[i].text;
 	return "";

@@ -268,40 +268,7 @@ struct fn_identity {
 	struct fn_system system;
 };
 
-/* Parse and validate an identity. On success returns the model; on failure returns NULL and every
- * problem found is in diags as "FILE:LINE:COLUMN: error: message" (all of them, in one pass).
- * `diags` must be initialised (fn_diags_init); its file name becomes the identity's source name. */
-struct fn_identity *fn_identity_load_file(const char *path, struct fn_diags *diags);
-struct fn_identity *fn_identity_load_buffer(const char *name, const char *buf, size_t len,
-					    struct fn_diags *diags);
 void fn_identity_free(struct fn_identity *id);
-
-/* Where `fakenet install` puts an image's identity. */
-#define FN_INSTALLED_IDENTITY "/etc/fakenet/identity.yaml"
-
-/* Inside `fakenet run`, the run's identity text, served by the view to the shims alone. */
-#define FN_RUN_IDENTITY_DIR  "/sys/class/net"
-#define FN_RUN_IDENTITY_NAME ".identity.yaml"
-#define FN_RUN_IDENTITY	     FN_RUN_IDENTITY_DIR "/" FN_RUN_IDENTITY_NAME
-/* Inside `fakenet run`, where the shims find the real tools they cover (also only for them). */
-#define FN_RUN_REAL_NAME ".real"
-#define FN_RUN_REAL_DIR	 FN_RUN_IDENTITY_DIR "/" FN_RUN_REAL_NAME
-
-/* The identity a command uses: --identity FILE, else $FAKENET_IDENTITY, else the run's identity
- * (inside `fakenet run`), else the installed identity when the file exists, else the embedded
- * docker.yaml. `explicit_path` may be NULL. */
-struct fn_identity *fn_identity_resolve(const char *explicit_path, struct fn_diags *diags);
-/* The same, also returning the YAML text the model came from (NULL if it could not be read
- * again); `text` may be NULL. The caller frees the text. */
-struct fn_identity *fn_identity_resolve_text(const char *explicit_path, struct fn_diags *diags,
-					     char **text, size_t *len);
-
-/* The shipped identities compiled into the binary, by file name ("docker.yaml"). */
-const char *fn_embedded_identity(const char *name, size_t *len);
 
 const struct fn_iface *fn_identity_iface_by_name(const struct fn_identity *id, const char *name);
 const struct fn_iface *fn_identity_iface_by_index(const struct fn_identity *id, int ifindex);
-
-/* `fakenet validate FILE...`: loads each file and prints its diagnostics to `err` (nothing for a
- * good file). Returns 0 when every file is valid, 1 otherwise. */
-int fn_identity_validate_files(char **paths, size_t n, FILE *err);

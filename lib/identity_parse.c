@@ -14,6 +14,7 @@
 
 #include "derive.h"
 #include "identity_internal.h"
+#include "identity_parse.h"
 #include "netaddr.h"
 #include "util.h"
 

@@ -122,7 +122,7 @@ static void dmi_defaults_fill(const struct fn_identity *id, struct fn_dmi *dmi, 
 	};
 	uint8_t b[16];
 
-	for (size_t i = 0; i < sizeof(follow) / sizeof(follow[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(follow); i++)
 		if (!given[follow[i].to] && given[follow[i].from])
 			memcpy(dmi->str[follow[i].to], dmi->str[follow[i].from],
 			       sizeof(dmi->str[0]));
@@ -345,7 +345,7 @@ static void parse_cpu(struct ctx *c, const struct ynode *map)
 	if (!n ||
 	    !get_ascii(c, n, "system.cpu.model_name", FN_CPU_MODEL_LEN, false, cpu->model_name))
 		ok = false;
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(slots); i++) {
 		n = map_need(c, map, "system.cpu", cpu_keys[2 + i]);
 		if (!n || !get_int(c, n, ident_join(p, sizeof(p), "system.cpu", cpu_keys[2 + i]), 0,
 				   max[i], &v))
@@ -435,7 +435,7 @@ static bool parse_disk(struct ctx *c, const struct ynode *map, const char *path,
 	if (!check_map(c, map, path, "a mapping (name, model, serial, size, firmware)", disk_keys))
 		return false;
 	ok = parse_disk_name(c, map, path, d);
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(strings); i++) {
 		const struct ynode *n = map_need(c, map, path, strings[i].key);
 
 		if (!n || !get_ascii(c, n, ident_join(p, sizeof(p), path, strings[i].key),

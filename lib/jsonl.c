@@ -184,8 +184,3 @@ char *fn_jsonl_end(struct fn_jsonl *j, size_t *len)
 	fn_buf_puts(&j->buf, "}\n");
 	return fn_buf_steal(&j->buf, len);
 }
-
-void fn_jsonl_discard(struct fn_jsonl *j)
-{
-	fn_buf_free(&j->buf);
-}

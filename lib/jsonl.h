@@ -44,5 +44,3 @@ int fn_jsonl_write(struct fn_jsonl *j, int fd);
 /* Closes the object and the line and hands the text over (caller frees), for a writer that
  * sends it its own way. */
 char *fn_jsonl_end(struct fn_jsonl *j, size_t *len);
-/* Frees an object that will not be written. */
-void fn_jsonl_discard(struct fn_jsonl *j);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pid1.h"
+#include "util.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -31,12 +32,12 @@ __attribute__((noreturn)) static void exec_target(char **argv)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != 1)
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(argv[0], argv);
 	exec_errno = errno;
-	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
+	_exit(fn_exec_status(errno));
 }
 
 /* vfork: no copy of the init's memory for a child that only execs. */
@@ -86,7 +87,7 @@ static void relay(const siginfo_t *si, pid_t target, bool target_alive)
 /* Runs the command, relays signals and reaps until nothing is left; exits with its status. */
 void fn_pid1_supervise(char **argv)
 {
-	int target_status = 125;
+	int target_status = FN_EXIT_OWN;
 	sigset_t set;
 	pid_t target;
 
@@ -96,12 +97,12 @@ void fn_pid1_supervise(char **argv)
 		int err = target < 0 ? errno : exec_errno;
 
 		dprintf(2, "fakenet: %s: %s\n", target < 0 ? "vfork" : argv[0], strerror(err));
-		_exit(target < 0 ? 125 : err == ENOENT || err == ENOTDIR ? 127 : 126);
+		_exit(target < 0 ? FN_EXIT_OWN : fn_exec_status(err));
 	}
 	/* The runner blocked these before forking, so none is lost before sigwaitinfo. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	for (bool target_alive = true;;) {
 		siginfo_t si;

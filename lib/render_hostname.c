@@ -8,7 +8,7 @@
 #include "derive.h"
 #include "netaddr.h"
 #include "render.h"
-#include "render_iproute.h"
+#include "render_hostname.h"
 #include "util.h"
 
 #define MAX_ADDRS 64

@@ -1,5 +1,5 @@
-/* Renderers for the iproute2 `ip` views (addr, link, route, neigh, route get) and for the
- * address-based answers of `hostname`, byte-exact with iproute2 6.1 and hostname 3.23. */
+/* Renderers for the iproute2 `ip` views (addr, link, route, neigh, route get), byte-exact with
+ * iproute2 6.1. */
 #pragma once
 
 #include <stdbool.h>
@@ -70,19 +70,3 @@ const char *fn_ip_route_type_name(enum fn_rt_type type);
 const char *fn_ip_iface_name(const struct fn_identity *id, int ifindex);
 /* A neighbour entry whose timer runs (reachable, delay, probe, incomplete) holds a reference. */
 unsigned fn_ip_neigh_refcnt(enum fn_nud state);
-
-/* hostname (render_hostname.c). The name lookups (-f, -d, -i, -a, -A) answer from the rendered
- * /etc/hosts, which is all getaddrinfo() would consult for a name it finds there. Each returns
- * false when the real tool fails with "Temporary failure in name resolution". */
-/* -I: every address but loopback and link-local, IPv4 then IPv6, each followed by a space. */
-void render_hostname_all_ips(const struct fn_identity *id, struct fn_buf *out);
-/* -A: the name of each address of -I that the hosts file knows, each followed by a space. */
-void render_hostname_all_fqdns(const struct fn_identity *id, struct fn_buf *out);
-/* -f: the canonical name of the host name. */
-bool render_hostname_fqdn(const struct fn_identity *id, struct fn_buf *out);
-/* -d: what follows the first dot of the canonical name; nothing at all without a dot. */
-bool render_hostname_domain(const struct fn_identity *id, struct fn_buf *out);
-/* -i: the addresses the host name resolves to. */
-bool render_hostname_ips(const struct fn_identity *id, struct fn_buf *out);
-/* -a: the aliases of the host name's hosts line. */
-bool render_hostname_aliases(const struct fn_identity *id, struct fn_buf *out);

@@ -7,6 +7,7 @@
 #include "json_writer.h"
 #include "netaddr.h"
 #include "render_iproute_json.h"
+#include "util.h"
 
 #define LIFETIME_FOREVER 4294967295u
 
@@ -116,7 +117,7 @@ static void put_stats(struct fn_jw *w, const struct fn_iface *iface, int level)
 	fn_jw_kv_uint(w, "dropped", 0);
 	fn_jw_kv_uint(w, "over_errors", 0);
 	fn_jw_kv_uint(w, "multicast", 0);
-	for (size_t i = 0; level > 1 && i < sizeof(rx_more) / sizeof(rx_more[0]); i++)
+	for (size_t i = 0; level > 1 && i < N_ELEMENTS(rx_more); i++)
 		fn_jw_kv_uint(w, rx_more[i], 0);
 	fn_jw_end_object(w);
 	fn_jw_kv_object(w, "tx");
@@ -126,7 +127,7 @@ static void put_stats(struct fn_jw *w, const struct fn_iface *iface, int level)
 	fn_jw_kv_uint(w, "dropped", 0);
 	fn_jw_kv_uint(w, "carrier_errors", 0);
 	fn_jw_kv_uint(w, "collisions", 0);
-	for (size_t i = 0; level > 1 && i < sizeof(tx_more) / sizeof(tx_more[0]); i++)
+	for (size_t i = 0; level > 1 && i < N_ELEMENTS(tx_more); i++)
 		fn_jw_kv_uint(w, tx_more[i], 0);
 	if (level > 1)
 		fn_jw_kv_uint(w, "carrier_changes", fn_iface_carrier_changes(iface));

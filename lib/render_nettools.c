@@ -116,7 +116,7 @@ void fn_nt_flag_words(unsigned flags, enum fn_nettools_style style, struct fn_bu
 
 	if (flags == 0 && style == FN_NETTOOLS_1_60)
 		fn_buf_puts(out, "[NO FLAGS] ");
-	for (size_t i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(flag_words); i++) {
 		if (!(flags & flag_words[i].bit))
 			continue;
 		if (style == FN_NETTOOLS_1_60) {
@@ -142,7 +142,7 @@ void fn_nt_flag_letters(unsigned flags, struct fn_buf *out)
 {
 	if (flags == 0)
 		fn_buf_puts(out, "[NO FLAGS]");
-	for (size_t i = 0; i < sizeof(flag_letters) / sizeof(flag_letters[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(flag_letters); i++)
 		if (flags & flag_letters[i].bit)
 			fn_buf_printf(out, "%c", flag_letters[i].letter);
 }

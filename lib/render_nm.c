@@ -513,8 +513,7 @@ int render_nmcli_device_show(const struct fn_identity *id, const char *ifname,
 			     const struct fn_nmcli_fmt *fmt, struct fn_buf *out, char **err)
 {
 	struct nm_view v;
-	int rc = check_fields(fmt->fields, device_show_fields,
-			      sizeof(device_show_fields) / sizeof(device_show_fields[0]), err);
+	int rc = check_fields(fmt->fields, device_show_fields, N_ELEMENTS(device_show_fields), err);
 	bool first = true;
 
 	if (rc)

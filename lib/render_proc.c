@@ -611,7 +611,7 @@ static void mc_add(struct mc_list *l, const uint8_t *mac)
 	for (size_t i = 0; i < l->n; i++)
 		if (memcmp(l->addr[i], mac, 6) == 0)
 			return;
-	if (l->n < sizeof(l->addr) / sizeof(l->addr[0]))
+	if (l->n < N_ELEMENTS(l->addr))
 		memcpy(l->addr[l->n++], mac, 6);
 }
 

@@ -16,7 +16,12 @@ static void out_of_memory(void)
 	static const char msg[] = "fakenet: out of memory\n";
 
 	(void)!write(2, msg, sizeof(msg) - 1);
-	_exit(125);
+	_exit(FN_EXIT_OWN);
+}
+
+int fn_exec_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
 }
 
 void *xmalloc(size_t n)
@@ -194,7 +199,7 @@ char *fn_shipped_locate(const char *name, int mode)
 	if (!slash)
 		return NULL;
 	slash[1] = '\0';
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(rel); i++) {
 		char *path = xasprintf("%s%s%s", exe, rel[i], name);
 		char *real = realpath(path, NULL);
 

@@ -4,6 +4,21 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Exit statuses: the chroot/env/docker convention for `run` and the shims, usage errors of every
+ * command. */
+enum {
+	FN_EXIT_USAGE = 2,	/* bad options or input (show, validate, check) */
+	FN_EXIT_OWN = 125,	/* fakenet itself failed */
+	FN_EXIT_NOEXEC = 126,	/* the command was found but cannot be executed */
+	FN_EXIT_NOTFOUND = 127, /* the command was not found */
+};
+
+/* FN_EXIT_NOTFOUND or FN_EXIT_NOEXEC, for the errno of a failed exec. */
+int fn_exec_status(int err);
+
+/* The number of elements of an array (not a pointer). */
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The program name used as the prefix of every message ("fakenet", "route", ...). */
 extern const char *fn_progname;
 

@@ -55,9 +55,7 @@ struct fn_vfs {
 	unsigned long next_ino;
 };
 
-/* Builds the whole tree for the identity. */
-struct fn_vfs *fn_vfs_build(const struct fn_identity *id);
-/* A tree with only its root (inode 1), for builders and tests that add nodes by hand. */
+/* An empty tree: the root alone (vfs_build.c fills it for an identity). */
 struct fn_vfs *fn_vfs_new(void);
 void fn_vfs_free(struct fn_vfs *vfs);
 
@@ -108,14 +106,6 @@ void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
 /* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
 bool fn_vfs_reads_real(const struct fn_node *n);
 
-/* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
- * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read
- * the kernel's own files of the link of that name, as the reader sees them (its
- * /sys/devices/virtual/net/NAME is its namespace's), so sysfs tells what /proc/net/dev and the
- * ethtool ioctl tell, with the lstat of a sysfs attribute. Every file of /proc/net reads the
- * reader's own /proc/PID/net, but for /proc/net/wireless, which a veth's kernel cannot show. */
-void fn_vfs_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
-
 /* The real directory a passthrough directory stands for, for reader `reader` (its "%d");
  * -ENOENT when the pattern needs a reader and there is none, -ENAMETOOLONG. */
 int fn_vfs_passthrough_path(const struct fn_node *dir, pid_t reader, char *buf, size_t size);
@@ -133,14 +123,3 @@ typedef int (*fn_vfs_lstat_fn)(const char *path, struct stat *st);
  * are the caller's (zero here). fakefs and the preload library both answer with it. Returns 0 or
  * -errno (a backing file that is gone). */
 int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st);
-
-/* Per-area builders, called by fn_vfs_build. */
-void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_dmi(struct fn_vfs *vfs, const struct fn_identity *id);
-/* Their parts of fn_vfs_follow_kernel. */
-void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_proc_follow_kernel(struct fn_vfs *vfs);
-void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
-void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);

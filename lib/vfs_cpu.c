@@ -6,6 +6,7 @@
 #include "render_cpuinfo.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 static void rewrite_cpuinfo(const void *arg, const char *real, size_t len, struct fn_buf *out)
 {

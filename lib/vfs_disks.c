@@ -8,6 +8,7 @@
 #include "render_disks.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 #define RO 0444
 #define RW 0644

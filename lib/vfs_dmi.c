@@ -8,6 +8,7 @@
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 #define DMI_DEVICE_DIR "/sys/devices/virtual/dmi/id"
 

@@ -2,6 +2,8 @@
  * and the machine id, with D-Bus's copy of it in /var/lib/dbus. */
 #include "render.h"
 #include "vfs.h"
+#include "vfs_build.h"
+#include "util.h"
 
 typedef void (*etc_renderer)(const struct fn_identity *id, struct fn_buf *out);
 
@@ -19,7 +21,7 @@ static const struct {
 
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(etc_files); i++) {
 		struct fn_node *dir = fn_vfs_mkdir_p(vfs, etc_files[i].dir);
 		struct fn_buf b;
 		size_t len;

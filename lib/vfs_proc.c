@@ -7,6 +7,7 @@
 #include "render.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 typedef void (*proc_renderer)(const struct fn_identity *id, struct fn_buf *out);
 
@@ -49,7 +50,7 @@ void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id)
 	net = fn_vfs_add_dir(vfs, proc, "net", 0555);
 	free(net->passthrough);
 	net->passthrough = xstrdup("/proc/%d/net");
-	for (size_t i = 0; i < sizeof(proc_net_files) / sizeof(proc_net_files[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(proc_net_files); i++) {
 		struct fn_buf b;
 		size_t len;
 		char *text;

@@ -11,6 +11,7 @@
 #include "netaddr.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 
 #define SYSFS_PATH_MAX 256
 
@@ -245,7 +246,7 @@ static void add_statistics(struct fn_vfs *vfs, struct fn_node *dev, const struct
 {
 	struct fn_node *dir = fn_vfs_add_dir(vfs, dev, "statistics", 0755);
 
-	for (size_t i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(stat_names); i++) {
 		const char *name = stat_names[i];
 		unsigned long long value = 0;
 
@@ -457,7 +458,7 @@ void fn_vfs_sys_follow_kernel(struct fn_vfs *vfs, const struct fn_identity *id)
 		    xasprintf("/sys/%s", fn_iface_sysfs_devpath(iface, devpath, sizeof(devpath)));
 		dev = fn_vfs_lookup(vfs, path);
 		free(path);
-		for (size_t k = 0; dev && k < sizeof(kernel_attrs) / sizeof(kernel_attrs[0]); k++) {
+		for (size_t k = 0; dev && k < N_ELEMENTS(kernel_attrs); k++) {
 			struct fn_node *n = fn_vfs_child(dev, kernel_attrs[k]);
 
 			if (n)

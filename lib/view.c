@@ -55,7 +55,7 @@ const struct fn_view_mount fn_view_mounts[] = {
      .optional = true, .staged = true},
 };
 
-const size_t fn_n_view_mounts = sizeof(fn_view_mounts) / sizeof(fn_view_mounts[0]);
+const size_t fn_n_view_mounts = N_ELEMENTS(fn_view_mounts);
 
 const char *fn_view_mount_tree_path(const struct fn_view_mount *m)
 {

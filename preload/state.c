@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "identity_parse.h"
+#include "identity_source.h"
 #include "preload.h"
 #include "preload_stamp.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
 
 static struct fn_preload state;

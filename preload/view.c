@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "preload.h"
+#include "util.h"
 #include "view.h"
 #include "view_walk.h"
 

@@ -13,6 +13,7 @@
 
 #include "derive.h"
 #include "wext.h"
+#include "util.h"
 
 /* mac80211's defaults: no RTS or fragmentation threshold, short and long retry limits 7 and 4. */
 #define RETRY_SHORT 7
@@ -83,7 +84,7 @@ static int put_point(struct iw_point *p, const void *data, size_t len)
 
 static void range_of(struct iw_range *r)
 {
-	size_t n = sizeof(range_channels) / sizeof(range_channels[0]);
+	size_t n = N_ELEMENTS(range_channels);
 
 	memset(r, 0, sizeof(*r));
 	r->we_version_compiled = WIRELESS_EXT;

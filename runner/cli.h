@@ -3,17 +3,10 @@
 
 #include <stddef.h>
 
-#include "identity.h"
+#include "identity_source.h"
+#include "util.h"
 
 #define FAKENET_VERSION "0.1.0"
-
-/* Exit statuses of `run` (the chroot/env/docker convention) and of the other commands. */
-enum {
-	FN_EXIT_USAGE = 2,	/* show, validate, check */
-	FN_EXIT_OWN = 125,	/* run: fakenet itself failed */
-	FN_EXIT_NOEXEC = 126,	/* run: found but not executable */
-	FN_EXIT_NOTFOUND = 127, /* run: not found */
-};
 
 int fn_cmd_run(int argc, char **argv);
 int fn_cmd_show(int argc, char **argv);
@@ -21,8 +14,9 @@ int fn_cmd_validate(int argc, char **argv);
 int fn_cmd_install(int argc, char **argv);
 int fn_cmd_uninstall(int argc, char **argv);
 int fn_cmd_oci_hook(int argc, char **argv);
-
-/* Loads the identity a command uses (--identity, else $FAKENET_IDENTITY, else the embedded
- * default), printing its diagnostics on failure. With `text`, also returns the YAML text it came
- * from (caller frees). */
-struct fn_identity *fn_cli_load_identity(const char *explicit_path, char **text, size_t *len);
+/* `fakenet check`: the fingerprint-consistency battery; 0, 1 or 2. */
+int fn_cmd_check(int argc, char **argv);
+/* `fakenet verify [--pid PID]`. */
+int fn_cmd_verify(int argc, char **argv);
+/* `fakenet log summarize FILE`. */
+int fn_cmd_log(int argc, char **argv);

@@ -20,10 +20,11 @@
 #include "backend.h"
 #include "buf.h"
 #include "facts.h"
+#include "identity_source.h"
 #include "jsonl.h"
 #include "netmode.h"
 #include "probes.h"
-#include "cmd_check.h"
+#include "cli.h"
 #include "util.h"
 
 /* A battery that has not finished by then is stuck; the runner is killed and with it everything.
@@ -124,18 +125,18 @@ static int script_fd(const char *script)
 	size_t len = strlen(script);
 
 	if (fd < 0)
-		fn_die_errno(2, "memfd_create");
+		fn_die_errno(FN_EXIT_USAGE, "memfd_create");
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, script + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			fn_die_errno(2, "writing the probe script");
+			fn_die_errno(FN_EXIT_USAGE, "writing the probe script");
 		done += (size_t)n;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
-		fn_die_errno(2, "lseek");
+		fn_die_errno(FN_EXIT_USAGE, "lseek");
 	return fd;
 }
 
@@ -184,15 +185,15 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		fn_die_errno(2, "pipe");
+		fn_die_errno(FN_EXIT_USAGE, "pipe");
 	pid = fork();
 	if (pid < 0)
-		fn_die_errno(2, "fork");
+		fn_die_errno(FN_EXIT_USAGE, "fork");
 	if (pid == 0) {
 		dup2(in, 0);
 		dup2(pipefd[1], 1);
 		execv("/proc/self/exe", argv);
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 	}
 	close(pipefd[1]);
 	close(in);
@@ -628,7 +629,6 @@ int fn_cmd_check(int argc, char **argv)
 {
 	struct fn_probe_list probes = {0};
 	struct fn_identity *id;
-	struct fn_diags diags;
 	struct check_opts o;
 	struct result *res;
 	int status = 0, failed = 0, bad;
@@ -637,13 +637,10 @@ int fn_cmd_check(int argc, char **argv)
 	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
-		return 2;
-	fn_diags_init(&diags, o.identity);
-	id = fn_identity_resolve(o.identity, &diags);
-	fn_diags_print(&diags, stderr);
-	fn_diags_free(&diags);
+		return FN_EXIT_USAGE;
+	id = fn_identity_lookup(o.identity, NULL, NULL);
 	if (!id)
-		return 2;
+		return FN_EXIT_USAGE;
 	/* As for `fakenet run`: the flag, else the identity's network: key, then the fallback. */
 	mode = id->network;
 	if (o.net)
@@ -659,7 +656,7 @@ int fn_cmd_check(int argc, char **argv)
 	if (bad)
 		goto usage_error;
 	out = run_battery(&o, &probes, &status);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 125) {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == FN_EXIT_OWN) {
 		/* fakenet run has said what it could not set up. */
 		fn_warn("check: the identity's environment could not be started");
 		free(out);

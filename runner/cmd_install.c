@@ -13,10 +13,11 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "child.h"
 #include "cli.h"
 #include "rootpath.h"
+#include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
 
 #define ORIG_SUFFIX ".fakenet-orig"
@@ -27,10 +28,7 @@
 #define PRELOAD_LIB "/usr/local/lib/fakenet/libfakenet-preload.so"
 #define MAX_ITEMS   128
 
-/* Every name the shim answers to, and where images keep the real tools. */
-static const char *const tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
-				    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
-				    "curl",	"wget",	   "sudo",     "hdparm"};
+/* Where images keep the real tools (the shim's are lib/shim_tools.c's). */
 static const char *const tool_dirs[] = {"bin", "sbin", "usr/bin", "usr/sbin"};
 /* Directories install may have to create, parents first; uninstall removes the ones it made. */
 static const char *const own_dirs[] = {
@@ -68,9 +66,9 @@ struct plan {
 	const char *root_path;
 	struct item items[MAX_ITEMS];
 	size_t n;
-	bool made_dir[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	bool made_dir[N_ELEMENTS(own_dirs)];
 	/* own_dirs and the manifest, resolved inside the tree (rootpath.h) */
-	char *own_rel[sizeof(own_dirs) / sizeof(own_dirs[0])];
+	char *own_rel[N_ELEMENTS(own_dirs)];
 	char *manifest_rel;
 	/* The existing directories install changes, with their mtimes, which uninstall puts back
 	 * once their entries are as they were. */
@@ -236,7 +234,7 @@ static void add_tool_links(struct plan *p)
 	size_t n_seen = 0;
 	bool real_sudo = false;
 
-	for (size_t d = 0; d < sizeof(tool_dirs) / sizeof(tool_dirs[0]); d++) {
+	for (size_t d = 0; d < N_ELEMENTS(tool_dirs); d++) {
 		char *name = xasprintf("%s/sudo", tool_dirs[d]),
 		     *rel = in_root(p->root, p->root_path, name);
 
@@ -244,20 +242,20 @@ static void add_tool_links(struct plan *p)
 		free(rel);
 		free(name);
 	}
-	for (size_t t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
-		bool is_sudo = strcmp(tools[t], "sudo") == 0;
-		char *rel = xasprintf("usr/local/sbin/%s", tools[t]);
+	for (const char *const *tool = fn_shim_tools; *tool; tool++) {
+		bool is_sudo = strcmp(*tool, "sudo") == 0;
+		char *rel = xasprintf("usr/local/sbin/%s", *tool);
 
 		if (!is_sudo || !real_sudo)
 			add_item(p, rel, ITEM_LINK, xstrdup("fakenet-shim"), 12, 0777);
 		free(rel);
 		if (is_sudo)
 			continue;
-		for (size_t d = 0; d < sizeof(tool_dirs) / sizeof(tool_dirs[0]); d++) {
+		for (size_t d = 0; d < N_ELEMENTS(tool_dirs); d++) {
 			struct stat st;
 			bool dup = false;
 
-			char *name = xasprintf("%s/%s", tool_dirs[d], tools[t]);
+			char *name = xasprintf("%s/%s", tool_dirs[d], *tool);
 
 			rel = in_root(p->root, p->root_path, name);
 			free(name);
@@ -335,7 +333,7 @@ static void note_dir(struct plan *p, const char *rel)
 
 static void note_dirs(struct plan *p)
 {
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		note_dir(p, p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++)
 		note_dir(p, p->items[i].rel);
@@ -344,7 +342,7 @@ static void note_dirs(struct plan *p)
 
 static int make_dirs(struct plan *p)
 {
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++) {
 		struct stat st;
 
 		if (fstatat(p->root, p->own_rel[i], &st, 0) == 0) {
@@ -442,7 +440,7 @@ static void undo(struct plan *p)
 		free(tmp);
 		free(orig);
 	}
-	for (size_t i = sizeof(own_dirs) / sizeof(own_dirs[0]); i-- > 0;)
+	for (size_t i = N_ELEMENTS(own_dirs); i-- > 0;)
 		if (p->made_dir[i])
 			unlinkat(p->root, p->own_rel[i], AT_REMOVEDIR);
 	for (size_t i = 0; i < p->n_dirs; i++) {
@@ -459,7 +457,7 @@ static char *manifest_text(const struct plan *p, size_t *len)
 
 	fn_buf_init(&b);
 	fn_buf_puts(&b, MANIFEST_V "\n");
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		if (p->made_dir[i])
 			fn_buf_printf(&b, "dir %s\n", p->own_rel[i]);
 	for (size_t i = 0; i < p->n; i++) {
@@ -484,7 +482,7 @@ static void free_plan(struct plan *p)
 	}
 	for (size_t i = 0; i < p->n_dirs; i++)
 		free(p->dirs[i]);
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		free(p->own_rel[i]);
 	free(p->manifest_rel);
 	if (p->root >= 0)
@@ -516,7 +514,7 @@ static int build_plan(struct plan *p, const char *identity)
 	char *text = NULL;
 	size_t len = 0;
 
-	id = fn_cli_load_identity(identity, &text, &len);
+	id = fn_identity_lookup(identity, &text, &len);
 	if (!id)
 		return -1;
 	if (!text) {
@@ -643,7 +641,7 @@ int fn_cmd_install(int argc, char **argv)
 	p.root = open_root("install", root);
 	if (p.root < 0)
 		return 1;
-	for (size_t i = 0; i < sizeof(own_dirs) / sizeof(own_dirs[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(own_dirs); i++)
 		p.own_rel[i] = in_root(p.root, root, own_dirs[i]);
 	p.manifest_rel = in_root(p.root, root, MANIFEST);
 	if (exists_at(p.root, p.manifest_rel)) {

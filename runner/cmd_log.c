@@ -12,7 +12,6 @@
 #include "cli.h"
 #include "jsonread.h"
 #include "cmd_log.h"
-#include "netns.h"
 #include "util.h"
 
 /* A tally: one line of the summary, how often, and by which commands. */

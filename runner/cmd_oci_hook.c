@@ -16,11 +16,14 @@
 #include "fakefs.h"
 #include "cli.h"
 #include "diag.h"
+#include "identity_parse.h"
 #include "jsonl.h"
 #include "netmode.h"
 #include "oci.h"
 #include "plan.h"
+#include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 
 #define IDENTITY_MAX (1u << 20)
 
@@ -175,8 +178,7 @@ static char *server_name(struct hook *h, const char *path, int flags)
 {
 	int fd;
 
-	if (h->n_fds == sizeof(h->fds) / sizeof(h->fds[0]) ||
-	    (fd = open(path, flags | O_PATH | O_CLOEXEC)) < 0)
+	if (h->n_fds == N_ELEMENTS(h->fds) || (fd = open(path, flags | O_PATH | O_CLOEXEC)) < 0)
 		return NULL;
 	h->fds[h->n_fds++] = fd;
 	return xasprintf("/proc/self/fd/%d", fd);
@@ -243,11 +245,10 @@ static int plan_tools(struct hook *h)
  * `fakenet run`: mountinfo shows tmpfs binds of the covered paths, nothing that names fakenet. */
 static int stage(struct hook *h)
 {
-	const char *what = NULL;
-	int err = fn_plan_stage(&h->tools, &h->overlays, h->shim_path, &h->staging, h->fs, &what);
+	struct fn_report rep;
 
-	if (err) {
-		fn_warn("oci-hook: %s: %s", what, strerror(-err));
+	if (fn_plan_stage(&h->tools, &h->overlays, h->shim_path, &h->staging, h->fs, &rep)) {
+		fn_report_print("oci-hook", &rep);
 		return -1;
 	}
 	h->plan.staging_fd = h->staging.mnt_fd;

@@ -19,16 +19,21 @@
 
 #include "backend.h"
 #include "child.h"
+#include "init.h"
+#include "userns.h"
 #include "cli.h"
 #include "auditsock.h"
 #include "hostpreload.h"
 #include "netmode.h"
+#include "connlog.h"
 #include "netns.h"
 #include "pid1.h"
 #include "plan.h"
 #include "staging.h"
 #include "fakefs.h"
+#include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 
 #define HINT_FUSE "run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN"
 #define HINT_CAPS "needs CAP_SYS_ADMIN: run as root, or in Docker add --cap-add SYS_ADMIN"
@@ -287,7 +292,7 @@ static int prepare(struct run *r)
 {
 	struct fn_fakefs_opts fopts = {0};
 
-	r->id = fn_cli_load_identity(r->opts.identity, &r->identity_text, &r->identity_len);
+	r->id = fn_identity_lookup(r->opts.identity, &r->identity_text, &r->identity_len);
 	if (!r->id)
 		return FN_EXIT_OWN;
 	if (choose_net_mode(r) >= 0)
@@ -330,15 +335,6 @@ static int prepare(struct run *r)
 	return -1;
 }
 
-static int setup_failed(const char *what, int err, const char *hint)
-{
-	if (hint)
-		fn_warn("%s: %s (%s)", what, strerror(err), hint);
-	else
-		fn_warn("%s: %s", what, strerror(err));
-	return FN_EXIT_OWN;
-}
-
 static const char *fuse_hint(int err)
 {
 	return err == ENOENT || err == EACCES || err == EPERM || err == ENODEV ? HINT_FUSE : NULL;
@@ -349,17 +345,19 @@ static const char *fuse_hint(int err)
  * want of CAP_SYS_ADMIN, which is what its message names. */
 static int enter_own_namespaces(void)
 {
-	const char *what = NULL, *hint = NULL;
-	int err;
+	struct fn_report rep;
 
-	if ((err = fn_userns_enter(&what, &hint)))
-		return geteuid() == 0
-			   ? setup_failed("cannot create a mount namespace", EPERM, HINT_CAPS)
-			   : setup_failed(what, -err, hint);
+	if (fn_userns_enter(&rep)) {
+		if (geteuid() == 0) {
+			fn_fail(&rep, -EPERM, "cannot create a mount namespace");
+			fn_report_hint(&rep, HINT_CAPS);
+		}
+		return fn_report_print(NULL, &rep);
+	}
 	if (unshare(CLONE_NEWNS) < 0)
-		return setup_failed("cannot create a mount namespace", errno, HINT_CAPS);
+		return fn_report_errno(HINT_CAPS, "cannot create a mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return setup_failed("making / private", errno, NULL);
+		return fn_report_errno(NULL, "making / private");
 	return -1;
 }
 
@@ -380,8 +378,13 @@ static int enter_namespaces(struct run *r)
 			return status;
 		err = fn_fakefs_mount(r->fs, &what);
 	}
-	if (err)
-		return setup_failed(what, -err, fuse_hint(-err));
+	if (err) {
+		struct fn_report rep;
+
+		fn_fail(&rep, err, "%s", what);
+		fn_report_hint(&rep, fuse_hint(-err));
+		return fn_report_print(NULL, &rep);
+	}
 	return -1;
 }
 
@@ -389,7 +392,7 @@ static void forwarded_set(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(forwarded); i++)
 		sigaddset(set, forwarded[i]);
 }
 
@@ -421,15 +424,8 @@ static int outcome(int report_fd, int status)
 {
 	struct fn_report rep;
 
-	if (read(report_fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep)) {
-		rep.what[sizeof(rep.what) - 1] = rep.hint[sizeof(rep.hint) - 1] = '\0';
-		if (rep.stage == FN_REPORT_EXEC) {
-			fn_warn("%s: %s", rep.what, strerror(rep.err));
-			return rep.err == ENOENT || rep.err == ENOTDIR ? FN_EXIT_NOTFOUND
-								       : FN_EXIT_NOEXEC;
-		}
-		return setup_failed(rep.what, rep.err, rep.hint[0] ? rep.hint : NULL);
-	}
+	if (fn_report_recv(report_fd, &rep))
+		return fn_report_print(NULL, &rep);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -445,11 +441,11 @@ static int spawn_init(struct run *r, int report[2])
 	/* Threads cannot be created once the pid namespace for children differs, so this comes
 	 * after the FUSE thread has started. */
 	if (unshare(CLONE_NEWPID) < 0)
-		return setup_failed("cannot create a pid namespace", errno,
-				    errno == EPERM ? HINT_CAPS : NULL);
+		return fn_report_errno(errno == EPERM ? HINT_CAPS : NULL,
+				       "cannot create a pid namespace");
 	init = fork();
 	if (init < 0)
-		return setup_failed("fork", errno, NULL);
+		return fn_report_errno(NULL, "fork");
 	if (init > 0 && r->plan.isolated && r->plan.connlog_fd >= 0)
 		fn_connlog_set_init(init);
 	/* Back to our own pid namespace for later children: once the init is gone, its namespace
@@ -472,13 +468,11 @@ static int spawn_init(struct run *r, int report[2])
 /* The namespace is built while the runner has no thread, then joined by the init. */
 static int start_isolated(struct run *r)
 {
-	char what[160];
-	int err;
+	struct fn_report rep;
 
 	r->net.log_fd = r->log_fd;
-	err = fn_net_isolate(&r->net, r->id, what, sizeof(what));
-	if (err)
-		return setup_failed(what, -err, NULL);
+	if (fn_net_isolate(&r->net, r->id, &rep))
+		return fn_report_print(NULL, &rep);
 	r->plan.isolated = true;
 	r->plan.netns_fd = r->net.target_fd;
 	r->plan.connlog_fd = r->net.connlog_sock[1];
@@ -489,11 +483,10 @@ static int start_isolated(struct run *r)
  * from it, may see the view's hidden nodes. */
 static int build_staging(struct run *r)
 {
-	const char *what = NULL;
-	int err = fn_plan_stage(&r->tools, &r->overlays, r->shim_path, &r->staging, r->fs, &what);
+	struct fn_report rep;
 
-	if (err)
-		return setup_failed(what, -err, NULL);
+	if (fn_plan_stage(&r->tools, &r->overlays, r->shim_path, &r->staging, r->fs, &rep))
+		return fn_report_print(NULL, &rep);
 	r->plan.staging_fd = r->staging.mnt_fd;
 	r->plan.init_fd = r->staging.init_fd;
 	return -1;
@@ -502,13 +495,10 @@ static int build_staging(struct run *r)
 /* The shims' event channel, served by a thread started before the pid namespace changes. */
 static int start_audit(struct run *r)
 {
-	const char *what = NULL;
-	int err = fn_auditsock_open(&r->audit, r->log_fd, &what);
+	struct fn_report rep;
 
-	if (!err)
-		err = fn_auditsock_start(&r->audit);
-	if (err)
-		return setup_failed(what ? what : "starting the audit thread", -err, NULL);
+	if (fn_auditsock_open(&r->audit, r->log_fd, &rep) || fn_auditsock_start(&r->audit, &rep))
+		return fn_report_print(NULL, &rep);
 	r->plan.log_sock_tree = r->audit.tree_fd;
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.listen_fd;
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->audit.wake[0];
@@ -519,7 +509,7 @@ static int start_audit(struct run *r)
 /* The namespaces' and the resolver's descriptors stay the runner's: the init closes its copies. */
 static void hold_net_fds(struct run *r)
 {
-	size_t max = sizeof(r->plan.runner_fds) / sizeof(r->plan.runner_fds[0]);
+	size_t max = N_ELEMENTS(r->plan.runner_fds);
 
 	for (size_t i = 0; i < r->net.n_held && (size_t)r->plan.n_runner_fds < max - 4; i++)
 		r->plan.runner_fds[r->plan.n_runner_fds++] = r->net.held[i];
@@ -527,7 +517,7 @@ static void hold_net_fds(struct run *r)
 
 static int run_target(struct run *r)
 {
-	char what[160];
+	struct fn_report rep;
 	int report[2], status;
 	sigset_t set;
 
@@ -540,16 +530,18 @@ static int run_target(struct run *r)
 	if ((status = build_staging(r)) >= 0)
 		return status;
 	status = fn_fakefs_start(r->fs);
-	if (status)
-		return setup_failed("starting the FUSE thread", -status, NULL);
+	if (status) {
+		fn_fail(&rep, status, "starting the FUSE thread");
+		return fn_report_print(NULL, &rep);
+	}
 	fn_plan_allow_added(&r->tools, r->fs);
 	if (r->plan.log_mask && (status = start_audit(r)) >= 0)
 		return status;
-	if (r->opts.isolated && (status = fn_net_serve(&r->net, r->id, what, sizeof(what))))
-		return setup_failed(what, -status, NULL);
+	if (r->opts.isolated && fn_net_serve(&r->net, r->id, &rep))
+		return fn_report_print(NULL, &rep);
 	hold_net_fds(r);
 	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
-		return setup_failed("pipe", errno, NULL);
+		return fn_report_errno(NULL, "pipe");
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);
 	r->plan.dev_fd = fn_fakefs_dev_fd(r->fs);
 	if (r->log_fd >= 0)

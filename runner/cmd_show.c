@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "util.h"
 #include "vfs.h"
+#include "vfs_build.h"
 #include "view.h"
 #include "view_walk.h"
 
@@ -108,7 +109,7 @@ int fn_cmd_show(int argc, char **argv)
 			return FN_EXIT_USAGE;
 		}
 	}
-	id = fn_cli_load_identity(identity, NULL, NULL);
+	id = fn_identity_lookup(identity, NULL, NULL);
 	if (!id)
 		return FN_EXIT_USAGE;
 	vfs = fn_vfs_build(id);

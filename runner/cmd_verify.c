@@ -503,7 +503,7 @@ int fn_cmd_verify(int argc, char **argv)
 	fn_rtnl_close(&nl);
 	check_nftables(&t);
 	/* Under nat every IPv4 destination is routed, to the identity's gateway. */
-	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(outside); i++)
 		if (!nat || strchr(outside[i], ':'))
 			check_no_route(&t, outside[i]);
 	check_resolvers(&t, resolv_conf);

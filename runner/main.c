@@ -2,9 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_check.h"
 #include "cli.h"
-#include "netns.h"
 #include "pid1.h"
 #include "util.h"
 
@@ -61,7 +59,7 @@ int main(int argc, char **argv)
 		printf("fakenet %s\n", FAKENET_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].main(argc - 1, argv + 1);
 	fn_warn("unknown command '%s'; try 'fakenet --help'", argv[1]);

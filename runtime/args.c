@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "util.h"
 
 /* runc's global options that take a value. */
 static const char *const global_valued[] = {"root", "log", "log-format", "criu", "rootless"};
@@ -48,9 +49,8 @@ void fn_runtime_parse(int argc, char **argv, struct fn_runtime_args *a)
 	int i = 1;
 
 	memset(a, 0, sizeof(*a));
-	while (i < argc &&
-	       next_option(argc, argv, &i, global_valued,
-			   sizeof(global_valued) / sizeof(global_valued[0]), &name, &len, &value))
+	while (i < argc && next_option(argc, argv, &i, global_valued, N_ELEMENTS(global_valued),
+				       &name, &len, &value))
 		;
 	if (i >= argc || argv[i][0] == '-')
 		return;
@@ -59,9 +59,8 @@ void fn_runtime_parse(int argc, char **argv, struct fn_runtime_args *a)
 	if (!a->wants_hook)
 		return;
 	i++;
-	while (i < argc &&
-	       next_option(argc, argv, &i, create_valued,
-			   sizeof(create_valued) / sizeof(create_valued[0]), &name, &len, &value))
+	while (i < argc && next_option(argc, argv, &i, create_valued, N_ELEMENTS(create_valued),
+				       &name, &len, &value))
 		if (value && takes_value(name, len, create_valued, 2))
 			a->bundle = value;
 }

@@ -88,7 +88,7 @@ static int plan_edit(const struct fn_jdoc *config, const char *fakenet, struct e
 		hooks = NULL;
 	fn_buf_init(&missing);
 	first = !hooks || hooks->n == 0;
-	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(stages); i++) {
 		const struct fn_jdoc *list = fn_jdoc_get(hooks, stages[i]);
 
 		if (has_hook(list, fakenet))

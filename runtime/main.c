@@ -16,8 +16,6 @@
 #include "config.h"
 #include "util.h"
 
-#define EXIT_OWN 125
-
 static bool is_self(const char *path)
 {
 	struct stat self, st;
@@ -53,7 +51,7 @@ static int exec_runtime(char **argv)
 
 	if (!runtime) {
 		fn_warn("no runc on PATH; set FAKENET_RUNTIME to the runtime to run");
-		return 127;
+		return FN_EXIT_NOTFOUND;
 	}
 	argv[0] = runtime;
 	if (strchr(runtime, '/'))
@@ -61,7 +59,7 @@ static int exec_runtime(char **argv)
 	else
 		execvp(runtime, argv);
 	fn_warn_errno("cannot run %s", runtime);
-	return errno == ENOENT ? 127 : 126;
+	return errno == ENOENT ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
 }
 
 int main(int argc, char **argv)
@@ -75,10 +73,10 @@ int main(int argc, char **argv)
 
 		if (!fakenet) {
 			fn_warn("fakenet not found next to fakenet-runtime");
-			return EXIT_OWN;
+			return FN_EXIT_OWN;
 		}
 		if (fn_runtime_add_hook(a.bundle, fakenet) != 0)
-			return EXIT_OWN;
+			return FN_EXIT_OWN;
 		free(fakenet);
 	}
 	return exec_runtime(argv);

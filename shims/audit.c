@@ -13,6 +13,7 @@
 
 #include "../fakefs/fakefs.h"
 #include "jsonl.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 

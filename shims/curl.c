@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "http_rules.h"
 #include "netaddr.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 
@@ -423,7 +424,7 @@ static bool supported_scheme(const char *scheme)
 					    "ldaps", "imap",   "imaps",	 "smtp", "smtps", "pop3",
 					    "pop3s", "gopher", "telnet", "tftp", "scp",	  "sftp"};
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(known); i++)
 		if (strcmp(known[i], scheme) == 0)
 			return true;
 	return false;
@@ -726,7 +727,7 @@ static const struct opt options[] = {
 
 static const struct opt *find_short(char c)
 {
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(options); i++)
 		if (options[i].shortname == c)
 			return &options[i];
 	return NULL;
@@ -736,7 +737,7 @@ static const struct opt *find_long(const char *name, bool *negated)
 {
 	*negated = false;
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		for (size_t i = 0; i < N_ELEMENTS(options); i++)
 			if (strcmp(options[i].longname, name) == 0 && !(pass && options[i].has_arg))
 				return &options[i];
 		if (strncmp(name, "no-", 3) != 0)

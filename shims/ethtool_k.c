@@ -92,7 +92,7 @@ static const struct {
     {"ntuple-filters", "rx-ntuple-filter", NULL},
     {"receive-hashing", "rx-hashing", NULL},
 };
-#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
+#define N_GROUPS (N_ELEMENTS(groups))
 
 /* A NULL suffix asks for the exact name. */
 static bool in_group(size_t g, const char *name)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "render_iproute.h"
+#include "render_hostname.h"
 #include "shim.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 #include "render_iproute.h"
 #include "render_iproute_json.h"
 #include "shim.h"
+#include "util.h"
 
 /* iproute2's matches(): `arg` is a non-empty prefix of `word`. */
 static bool matches(const char *arg, const char *word)
@@ -82,7 +83,7 @@ static bool parse_scope(const char *arg, unsigned *scope)
 	char *end;
 	unsigned long v;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(names); i++)
 		if (strcmp(arg, names[i].name) == 0) {
 			*scope = names[i].value;
 			return true;

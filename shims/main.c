@@ -11,6 +11,8 @@
 #include "../fakefs/fakefs.h"
 #include "kernel.h"
 #include "pid1.h"
+#include "identity_source.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 
@@ -86,7 +88,6 @@ int main(int argc, char **argv)
 	const struct fn_shim_tool *tool;
 	struct fn_shim_ctx ctx = {0};
 	struct fn_identity *id = NULL;
-	struct fn_diags diags;
 	int status;
 
 	/* The shim's copy in a run is also pid 1's executable (runner/run/staging.c). */
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 	if (strcmp(base, "fakenet-shim") == 0) {
 		if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 			list_tools(argc < 2 ? stderr : stdout);
-			return argc < 2 ? 2 : 0;
+			return argc < 2 ? FN_EXIT_USAGE : 0;
 		}
 		argv++;
 		argc--;
@@ -108,17 +109,12 @@ int main(int argc, char **argv)
 		exec_covered_tool(argv);
 	if (!tool) {
 		fn_warn("fakenet-shim has no tool named '%s'", base);
-		return 127;
+		return FN_EXIT_NOTFOUND;
 	}
 	if (tool->needs_identity) {
-		fn_diags_init(&diags, NULL);
-		id = fn_identity_resolve(NULL, &diags);
-		if (!id) {
-			fn_diags_print(&diags, stderr);
-			fn_diags_free(&diags);
-			return 125;
-		}
-		fn_diags_free(&diags);
+		id = fn_identity_lookup(NULL, NULL, NULL);
+		if (!id)
+			return FN_EXIT_OWN;
 		ctx.kernel_mode = tool->shows_links && fn_shim_kernel_holds(id);
 		if (ctx.kernel_mode)
 			fn_shim_adopt_kernel_links(id);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "render_nettools.h"
+#include "audit.h"
 #include "shim.h"
 
 /* Where `fakenet install` keeps the real one when the shim takes its place (first: the usual paths

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 
@@ -31,7 +32,7 @@ static const char *const long_with_arg[] = {
 
 static bool long_takes_arg(const char *opt)
 {
-	for (size_t i = 0; i < sizeof(long_with_arg) / sizeof(long_with_arg[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(long_with_arg); i++)
 		if (strcmp(opt, long_with_arg[i]) == 0)
 			return true;
 	return false;

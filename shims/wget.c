@@ -11,6 +11,7 @@
 
 #include "http_rules.h"
 #include "netaddr.h"
+#include "audit.h"
 #include "shim.h"
 #include "util.h"
 
@@ -490,7 +491,7 @@ static int parse_long_wget(struct wget_opts *o, int argc, char **argv, int *i)
 
 	if (strcmp(name, "no-verbose") == 0 || strcmp(name, "nv") == 0)
 		return apply_wget(o, &wget_options[1], NULL);
-	for (size_t k = 0; k < sizeof(wget_options) / sizeof(wget_options[0]); k++) {
+	for (size_t k = 0; k < N_ELEMENTS(wget_options); k++) {
 		const struct wget_opt *opt = &wget_options[k];
 		const char *arg = eq ? eq + 1 : NULL;
 
@@ -522,7 +523,7 @@ static int parse_short_wget(struct wget_opts *o, int argc, char **argv, int *i)
 		const struct wget_opt *opt = NULL;
 		const char *arg = NULL;
 
-		for (size_t k = 0; k < sizeof(wget_options) / sizeof(wget_options[0]); k++)
+		for (size_t k = 0; k < N_ELEMENTS(wget_options); k++)
 			if (wget_options[k].shortname == *c)
 				opt = &wget_options[k];
 		if (!opt) {

@@ -137,3 +137,13 @@ setup() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "fakenet: /sys/class/net/lo/speed: Invalid argument" ]
 }
+
+@test "the shim's links are exactly the tools it answers to (one list for make, run and install)" {
+	require_build "$FAKENET_SHIM"
+	run "$FAKENET_SHIM" --help
+	[ "$status" -eq 0 ]
+	want=$(printf '%s\n' "${lines[1]#tools: }" | tr ' ' '\n' | sort)
+	have=$(find "$(dirname "$FAKENET_SHIM")/shims" -maxdepth 1 -type l -printf '%f\n' | sort)
+	[ -n "$want" ]
+	[ "$want" = "$have" ]
+}

@@ -26,7 +26,8 @@
 #include "jsonl.h"
 #include "procinfo.h"
 #include "netaddr.h"
-#include "netns.h"
+#include "connlog.h"
+#include "util.h"
 
 #if defined(__x86_64__)
 #define AUDIT_ARCH_SELF AUDIT_ARCH_X86_64
@@ -68,7 +69,7 @@ static int install_filter(void)
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	struct sock_fprog prog = {.len = N_ELEMENTS(code), .filter = code};
 
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			    &prog);
@@ -88,10 +89,9 @@ int fn_connlog_install(int sock, struct fn_report *rep)
 	char ack;
 
 	if (listener < 0) {
-		fn_report_set(rep, FN_REPORT_SETUP, errno, "installing the connection audit filter",
-			      NULL);
+		err = fn_fail_errno(rep, "installing the connection audit filter");
 		close(sock);
-		return -errno;
+		return err;
 	}
 	if (write(sock, &listener, sizeof(listener)) != (ssize_t)sizeof(listener) ||
 	    read(sock, &ack, 1) != 1)
@@ -99,8 +99,7 @@ int fn_connlog_install(int sock, struct fn_report *rep)
 	close(listener);
 	close(sock);
 	if (err)
-		fn_report_set(rep, FN_REPORT_SETUP, -err,
-			      "handing the connection audit to the runner", NULL);
+		fn_fail(rep, err, "handing the connection audit to the runner");
 	return err;
 }
 

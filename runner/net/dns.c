@@ -19,7 +19,7 @@
 #include "asker.h"
 #include "jsonl.h"
 #include "netaddr.h"
-#include "netns.h"
+#include "dns.h"
 
 #define DNS_HDR	       12
 #define DNS_TYPE_A     1
@@ -80,8 +80,9 @@ static void put_header(uint8_t *out, const uint8_t *q, unsigned rcode, unsigned 
 	put16(out + 6, answers);
 }
 
-size_t fn_dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
-		     size_t outlen)
+/* Answers one query from the identity into `out`; returns its length, 0 to stay silent. */
+static size_t dns_answer(const struct fn_identity *id, const uint8_t *q, size_t qlen, uint8_t *out,
+			 size_t outlen)
 {
 	char name[256];
 	size_t end, n;
@@ -427,7 +428,7 @@ static void serve_one(struct dns_server *s, int fd)
 
 	if (n <= 0)
 		return;
-	len = fn_dns_answer(s->id, q, (size_t)n, out, sizeof(out));
+	len = dns_answer(s->id, q, (size_t)n, out, sizeof(out));
 	/* Before the answer, while the asker still waits on its socket: a resolver closes it as
 	 * soon as it has the reply. Only --log pays this walk of /proc. */
 	if (len && s->log_fd >= 0)

@@ -25,9 +25,8 @@
 #include "netaddr.h"
 #include "util.h"
 
-#define EGRESS_WAIT_MS	3000
-#define EGRESS_POLL_US	10000
-#define PASTA_NOT_FOUND 127
+#define EGRESS_WAIT_MS 3000
+#define EGRESS_POLL_US 10000
 
 bool fn_filter_parse_allow(struct fn_filter *f, const char *arg)
 {
@@ -172,8 +171,8 @@ static const struct fn_cidr *gateway_subnet(const struct fn_identity *id,
 	return NULL;
 }
 
-int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, char *what,
-			   size_t len)
+int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id,
+			   struct fn_report *rep)
 {
 	const struct fn_iface *f = NULL;
 	const struct fn_cidr *sub;
@@ -184,16 +183,15 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, c
 
 	if (!id->has_gateway || id->gateway_ip.family != AF_INET ||
 	    !(sub = gateway_subnet(id, &f))) {
-		snprintf(what, len, "--net nat and filtered need an IPv4 gateway in the identity");
-		return -EINVAL;
+		return fn_fail(rep, -EINVAL,
+			       "--net nat and filtered need an IPv4 gateway in the identity");
 	}
 	/* The identity's neighbour entry names the gateway's MAC: frames must be for this link. */
 	ifi = fn_nl_start(&m, RTM_NEWLINK, 0, sizeof(*ifi));
 	ifi->ifi_index = f->iflink;
 	fn_nl_put(&m, IFLA_ADDRESS, id->gateway_mac.b, sizeof(id->gateway_mac.b));
 	if ((err = fn_rtnl_talk(peer, &m))) {
-		snprintf(what, len, "giving the peer of %s the gateway's MAC", f->name);
-		return err;
+		return fn_fail(rep, err, "giving the peer of %s the gateway's MAC", f->name);
 	}
 	ifa = fn_nl_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
@@ -202,8 +200,8 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, c
 	fn_nl_put(&m, IFA_LOCAL, id->gateway_ip.bytes, 4);
 	fn_nl_put(&m, IFA_ADDRESS, id->gateway_ip.bytes, 4);
 	if ((err = fn_rtnl_talk(peer, &m)))
-		snprintf(what, len, "giving the peer of %s the gateway's address", f->name);
-	return err;
+		return fn_fail(rep, err, "giving the peer of %s the gateway's address", f->name);
+	return 0;
 }
 
 static int allow_rule(struct fn_rtnl *nl, unsigned prio, const struct fn_allow *a,
@@ -258,13 +256,13 @@ static int add_allow_rule(const struct fn_allow *a, const struct fn_ip *to, void
 	return err == -EEXIST ? 0 : err;
 }
 
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len)
+int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep)
 {
 	int err = fn_filter_each_pair(f, add_allow_rule, nl);
 
 	if (err)
-		snprintf(what, len, "adding an allowlist rule");
-	return err;
+		return fn_fail(rep, err, "adding an allowlist rule");
+	return 0;
 }
 
 /* pasta joins the peer namespace through the descriptor it inherits; as root it would otherwise
@@ -285,7 +283,7 @@ static __attribute__((noreturn)) void exec_pasta(int peer_fd, pid_t runner)
 	execlp("pasta", "pasta", "-f", "-q", "-4", "--config-net", "--no-map-gw", "--netns-only",
 	       "--runas", "0", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "-I",
 	       FN_FILTER_EGRESS_IFNAME, "--netns", ns, (char *)NULL);
-	_exit(errno == ENOENT ? PASTA_NOT_FOUND : 126);
+	_exit(errno == ENOENT ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC);
 }
 
 struct route_probe {
@@ -382,46 +380,43 @@ static void *wait_egress(void *arg)
 	return NULL;
 }
 
-int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, char *what, size_t len)
+int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *rep)
 {
 	pid_t runner = getpid();
 
 	f->pasta = fork();
 	if (f->pasta < 0) {
 		f->pasta = 0;
-		snprintf(what, len, "fork");
-		return -errno;
+		return fn_fail(rep, -errno, "fork");
 	}
 	if (f->pasta == 0)
 		exec_pasta(peer_fd, runner);
 	return 0;
 }
 
-int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t len)
+int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep)
 {
 	struct wait_job j = {.peer_fd = peer_fd, .pasta = f->pasta};
 	pthread_t t;
 	int err;
 
 	if ((err = pthread_create(&t, NULL, wait_egress, &j))) {
-		snprintf(what, len, "starting a thread");
-		return -err;
+		return fn_fail(rep, -err, "starting a thread");
 	}
 	pthread_join(t, NULL);
 	if (j.err == -ECHILD) {
 		f->pasta = 0;
-		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == PASTA_NOT_FOUND) {
-			snprintf(what, len, "--net %s needs pasta (Debian package passt)",
-				 f->open ? "nat" : "filtered");
-			return -ENOENT;
+		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == FN_EXIT_NOTFOUND) {
+			return fn_fail(rep, -ENOENT, "--net %s needs pasta (Debian package passt)",
+				       f->open ? "nat" : "filtered");
 		}
-		snprintf(what, len, "pasta exited (status %d) before its tap was up",
-			 WIFEXITED(j.status) ? WEXITSTATUS(j.status) : 128 + WTERMSIG(j.status));
-		return -EIO;
+		return fn_fail(rep, -EIO, "pasta exited (status %d) before its tap was up",
+			       WIFEXITED(j.status) ? WEXITSTATUS(j.status)
+						   : 128 + WTERMSIG(j.status));
 	}
 	if (j.err)
-		snprintf(what, len, "waiting for pasta's route in the peer namespace");
-	return j.err;
+		return fn_fail(rep, j.err, "waiting for pasta's route in the peer namespace");
+	return 0;
 }
 
 void fn_filter_stop(struct fn_filter *f)

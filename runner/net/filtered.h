@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "identity.h"
+#include "report.h"
 #include "rtnl.h"
 
 #define FN_FILTER_MAX 16
@@ -48,17 +49,17 @@ bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct
 /* In the peer namespace (calling thread), before its links exist: forwarding on. */
 int fn_filter_peer_sysctls(void);
 /* Over the peer namespace's rtnetlink: its side of the gateway's link becomes the gateway. */
-int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id, char *what,
-			   size_t len);
+int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id,
+			   struct fn_report *rep);
 /* Calls `each` for every (port, host) pair the allowlist lets out: a NULL port or host means any.
  * No pair at all without --allow and --allow-host. Stops at, and returns, the first non-zero. */
 typedef int fn_filter_pair_fn(const struct fn_allow *port, const struct fn_ip *host, void *arg);
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg);
 /* Over the target namespace's rtnetlink: the allowlist's rules. */
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, char *what, size_t len);
+int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep);
 /* Starts pasta on the gateway namespace (from the thread that stays: pasta dies with it). Returns
  * 0 or -errno. */
-int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, char *what, size_t len);
+int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *rep);
 /* Waits for pasta's route in the gateway namespace. Returns 0 or -errno. */
-int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, char *what, size_t len);
+int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep);
 void fn_filter_stop(struct fn_filter *f);

@@ -109,7 +109,7 @@ static int neighbours_over_kernel_limit(const struct fn_identity *id, size_t *ha
 		      {AF_INET6, "/proc/sys/net/ipv6/neigh/default/gc_thresh3"}};
 	enum { KERNEL_OWN = 16 };
 
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+	for (size_t t = 0; t < N_ELEMENTS(tables); t++) {
 		size_t n = id->has_gateway && id->gateway_ip.family == tables[t].family &&
 			   id->gateway_state != FN_NUD_PERMANENT;
 		char *text;

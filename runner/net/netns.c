@@ -30,73 +30,15 @@
 #include "asker.h"
 #include "derive.h"
 #include "netaddr.h"
+#include "connlog.h"
+#include "dns.h"
 #include "netns.h"
+#include "publish.h"
 #include "nftables.h"
 #include "rtnl.h"
 #include "util.h"
 
 #define LINK_SETTLE_WAIT_MS 8000
-
-void fn_net_init(struct fn_net *net)
-{
-	memset(net, 0, sizeof(*net));
-	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
-	net->adopt_fd = -1;
-	net->connlog_sock[0] = net->connlog_sock[1] = -1;
-}
-
-bool fn_net_parse_publish(struct fn_net *net, const char *arg)
-{
-	struct fn_publish p = {.addr = "127.0.0.1"};
-	const char *ports = arg, *colon = strrchr(arg, ':');
-	unsigned long a, b = 0;
-	char *end;
-
-	if (net->n_publish == FN_NET_MAX_PUBLISH)
-		return false;
-	/* ADDR:PORT:TARGET, ADDR:PORT, PORT:TARGET or PORT: an address has a dot or brackets. */
-	if (colon && (strchr(arg, '.') || arg[0] == '[')) {
-		const char *first = strchr(arg, ':');
-		size_t alen;
-
-		if (arg[0] == '[') {
-			const char *close = strchr(arg, ']');
-
-			if (!close || close[1] != ':')
-				return false;
-			alen = (size_t)(close - arg - 1);
-			ports = close + 2;
-			if (alen >= sizeof(p.addr))
-				return false;
-			memcpy(p.addr, arg + 1, alen);
-			p.addr[alen] = '\0';
-		} else {
-			alen = (size_t)(first - arg);
-			if (alen >= sizeof(p.addr))
-				return false;
-			memcpy(p.addr, arg, alen);
-			p.addr[alen] = '\0';
-			ports = first + 1;
-		}
-	}
-	a = strtoul(ports, &end, 10);
-	if (*end == ':')
-		b = strtoul(end + 1, &end, 10);
-	else
-		b = a;
-	if (*end || a == 0 || a > 65535 || b == 0 || b > 65535)
-		return false;
-	p.port = (uint16_t)a;
-	p.target_port = (uint16_t)b;
-	net->publish[net->n_publish++] = p;
-	return true;
-}
-
-static int fail(char *what, size_t len, int err, const char *fmt, const char *arg)
-{
-	snprintf(what, len, fmt, arg);
-	return err;
-}
 
 static int write_sysctl(const char *path, const char *value)
 {
@@ -425,20 +367,20 @@ static void gateway_ready(struct gateway *gw)
 }
 
 static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const struct fn_identity *id,
-		       int peer_ns, char *what, size_t len)
+		       int peer_ns, struct fn_report *rep)
 {
 	int err;
 
 	if ((err = link_up(nl, 1)))
-		return fail(what, len, err, "bringing up %s", "lo");
+		return fn_fail(rep, err, "bringing up %s", "lo");
 	for (size_t i = 1; i < id->n_ifaces; i++) {
 		const struct fn_iface *f = &id->ifaces[i];
 
 		if ((err = link_create(nl, f, peer_ns)))
-			return fail(what, len, err, "creating the veth link %s", f->name);
+			return fn_fail(rep, err, "creating the veth link %s", f->name);
 		if (!f->ipv6_link_local && (err = link_addrgen_none(nl, f->ifindex)))
-			return fail(what, len, err, "turning off the link-local address of %s",
-				    f->name);
+			return fn_fail(rep, err, "turning off the link-local address of %s",
+				       f->name);
 		/* An up link's addresses would finish duplicate address detection in a second
 		 * or two anyway; a down link's stay tentative, as the identity says. */
 		if (f->up)
@@ -447,8 +389,8 @@ static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const str
 			char ip[FN_IP_STRLEN];
 
 			if ((err = addr_add(nl, f, &f->addrs[k])))
-				return fail(what, len, err, "adding the address %s",
-					    fn_ip_format(&f->addrs[k].ip, ip));
+				return fn_fail(rep, err, "adding the address %s",
+					       fn_ip_format(&f->addrs[k].ip, ip));
 		}
 	}
 	gateway_ready(gw);
@@ -456,11 +398,11 @@ static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const str
 		const struct fn_iface *f = &id->ifaces[i];
 
 		if ((err = link_up(&gw->nl, f->iflink)))
-			return fail(what, len, err, "bringing up the peer of %s", f->name);
+			return fn_fail(rep, err, "bringing up the peer of %s", f->name);
 		if (!f->up)
 			continue;
 		if ((err = link_up(nl, f->ifindex)))
-			return fail(what, len, err, "bringing up %s", f->name);
+			return fn_fail(rep, err, "bringing up %s", f->name);
 		link_sync(sk, f->ifindex);
 		link_sync(gw->sk, f->iflink);
 		wait_link_settled(nl, f->ifindex);
@@ -468,7 +410,7 @@ static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const str
 	return 0;
 }
 
-static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, char *what, size_t len)
+static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, struct fn_report *rep)
 {
 	struct fn_neighbor *neigh;
 	size_t n;
@@ -483,7 +425,7 @@ static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, char *
 				       .type = RTN_UNICAST};
 
 		if ((err = route_add(nl, &r)))
-			return fail(what, len, err, "adding the default route%s", "");
+			return fn_fail(rep, err, "adding the default route");
 	}
 	for (size_t i = 0; i < id->n_routes; i++) {
 		const struct fn_route *rt = &id->routes[i];
@@ -496,16 +438,16 @@ static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, char *
 		char ip[FN_IP_STRLEN];
 
 		if ((err = route_add(nl, &r)))
-			return fail(what, len, err, "adding the route to %s",
-				    fn_ip_format(&rt->to.ip, ip));
+			return fn_fail(rep, err, "adding the route to %s",
+				       fn_ip_format(&rt->to.ip, ip));
 	}
 	n = fn_neighbor_table(id, &neigh);
 	for (size_t i = 0; i < n && !err; i++) {
 		char ip[FN_IP_STRLEN];
 
 		if ((err = neigh_add(nl, &neigh[i])))
-			fail(what, len, err, "adding the neighbour %s",
-			     fn_ip_format(&neigh[i].ip, ip));
+			fn_fail(rep, err, "adding the neighbour %s",
+				fn_ip_format(&neigh[i].ip, ip));
 	}
 	free(neigh);
 	return err;
@@ -554,7 +496,7 @@ static bool want_in_gateway(const struct fn_ip *ns, void *arg)
  * through a table of its own looked up before the egress rule: there each one is local, or, when
  * the gateway namespace serves it, routed the way the identity routes it. */
 static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
-			     const struct fn_identity *id, char *what, size_t len)
+			     const struct fn_identity *id, struct fn_report *rep)
 {
 	for (size_t i = 0; i < id->n_nameservers; i++) {
 		const struct fn_ip *ns = &id->nameservers[i];
@@ -578,18 +520,18 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
 			r.gw = via.has_gw ? &via.gw : NULL;
 		}
 		if ((err = route_add(nl, &r)) && err != -EEXIST)
-			return fail(what, len, err, "routing the resolver address %s",
-				    fn_ip_format(ns, ip));
+			return fn_fail(rep, err, "routing the resolver address %s",
+				       fn_ip_format(ns, ip));
 		err = rule_add(nl, ns->family, FN_NET_EGRESS_PRIO - 1, ns, FN_NET_DNS_TABLE,
 			       FR_ACT_TO_TBL);
 		if (err && err != -EEXIST)
-			return fail(what, len, err, "adding a rule for the resolver %s",
-				    fn_ip_format(ns, ip));
+			return fn_fail(rep, err, "adding a rule for the resolver %s",
+				       fn_ip_format(ns, ip));
 	}
 	return 0;
 }
 
-static int block_egress(struct fn_rtnl *nl, char *what, size_t len)
+static int block_egress(struct fn_rtnl *nl, struct fn_report *rep)
 {
 	static const int families[] = {AF_INET, AF_INET6};
 
@@ -599,14 +541,14 @@ static int block_egress(struct fn_rtnl *nl, char *what, size_t len)
 
 		/* No IPv6 in this kernel: nothing to block there. */
 		if (err && !(families[i] == AF_INET6 && err == -EAFNOSUPPORT))
-			return fail(what, len, err, "adding the egress rule%s", "");
+			return fn_fail(rep, err, "adding the egress rule");
 	}
 	return 0;
 }
 
 /* Everything done over the target namespace's rtnetlink and nfnetlink. */
 static int build_kernel_state(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
-			      char *what, size_t len)
+			      struct fn_report *rep)
 {
 	struct fn_rtnl nl;
 	int err = fn_rtnl_open(&nl), sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -616,39 +558,39 @@ static int build_kernel_state(struct fn_net *net, struct gateway *gw, const stru
 			close(sk);
 		if (!err)
 			fn_rtnl_close(&nl);
-		return fail(what, len, err ? err : -errno, "opening rtnetlink%s", "");
+		return fn_fail(rep, err ? err : -errno, "opening rtnetlink");
 	}
-	err = build_links(&nl, sk, gw, id, net->peer_fd, what, len);
+	err = build_links(&nl, sk, gw, id, net->peer_fd, rep);
 	close(sk);
 	if (!err)
-		err = build_routes(&nl, id, what, len);
+		err = build_routes(&nl, id, rep);
 	if (!err)
-		err = route_nameservers(&nl, net, id, what, len);
+		err = route_nameservers(&nl, net, id, rep);
 	if (!err)
-		err = block_egress(&nl, what, len);
+		err = block_egress(&nl, rep);
 	if (!err && net->filter)
-		err = fn_filter_rules(&nl, net->filter, what, len);
+		err = fn_filter_rules(&nl, net->filter, rep);
 	if (!err && (err = fn_nft_install(net->filter)))
-		fail(what, len, err, "installing the nftables egress filter%s",
-		     err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
+		fn_fail(rep, err, "installing the nftables egress filter%s",
+			err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
 	if (!err && net->filter)
-		err = fn_filter_peer_gateway(&gw->nl, id, what, len);
+		err = fn_filter_peer_gateway(&gw->nl, id, rep);
 	fn_rtnl_close(&nl);
 	return err;
 }
 
 /* Everything done inside the target namespace by the calling thread. */
 static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
-			char *what, size_t len)
+			struct fn_report *rep)
 {
-	int err = build_kernel_state(net, gw, id, what, len);
+	int err = build_kernel_state(net, gw, id, rep);
 
 	if (err)
 		return err;
 	err = fn_dns_open(id, want_in_target, &(struct isolate_ctx){net, id},
 			  net->dns_fds + net->n_dns, FN_NET_MAX_DNS - net->n_dns);
 	if (err < 0)
-		return fail(what, len, err, "opening the resolver's sockets%s", "");
+		return fn_fail(rep, err, "opening the resolver's sockets");
 	net->n_dns += (size_t)err;
 	/* Without it the resolver's events only lack who asked. */
 	if (net->log_fd >= 0)
@@ -670,8 +612,7 @@ static int quiet_peer_namespace(void)
 struct isolate_job {
 	struct fn_net *net;
 	const struct fn_identity *id;
-	char *what;
-	size_t len;
+	struct fn_report *rep;
 	int err;
 	int ready; /* written once the gateway namespace exists (or could not be made) */
 };
@@ -684,7 +625,7 @@ static int serve_nameservers_here(struct isolate_job *j, struct gateway *gw)
 	int err;
 
 	if ((err = link_up(&gw->nl, 1)))
-		return fail(j->what, j->len, err, "bringing up %s", "lo");
+		return fn_fail(j->rep, err, "bringing up %s", "lo");
 	for (size_t i = 0; i < j->id->n_nameservers; i++) {
 		const struct fn_ip *ns = &j->id->nameservers[i];
 		struct fn_nlmsg m;
@@ -700,13 +641,12 @@ static int serve_nameservers_here(struct isolate_job *j, struct gateway *gw)
 		ifa->ifa_index = 1;
 		fn_nl_put(&m, IFA_LOCAL, ns->bytes, 4);
 		if ((err = fn_rtnl_talk(&gw->nl, &m)))
-			return fail(j->what, j->len, err,
-				    "giving the gateway the resolver address %s",
-				    fn_ip_format(ns, ip));
+			return fn_fail(j->rep, err, "giving the gateway the resolver address %s",
+				       fn_ip_format(ns, ip));
 	}
 	err = fn_dns_open(j->id, want_in_gateway, &c, j->net->dns_fds, FN_NET_MAX_DNS);
 	if (err < 0)
-		return fail(j->what, j->len, err, "opening the resolver's sockets%s", "");
+		return fn_fail(j->rep, err, "opening the resolver's sockets");
 	j->net->n_dns = (size_t)err;
 	return 0;
 }
@@ -719,19 +659,19 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 
 	j->net->peer_fd = new_netns();
 	if (j->net->peer_fd < 0)
-		return fail(j->what, j->len, j->net->peer_fd, "creating a network namespace%s", "");
+		return fn_fail(j->rep, j->net->peer_fd, "creating a network namespace");
 	quiet_peer_namespace();
 	if (j->net->filter && (err = fn_filter_peer_sysctls()))
-		return fail(j->what, j->len, err, "turning on forwarding for the egress%s", "");
+		return fn_fail(j->rep, err, "turning on forwarding for the egress");
 	if (j->net->filter &&
 	    (err = fn_nft_install_gateway(j->net->filter, FN_FILTER_EGRESS_IFNAME)))
-		return fail(j->what, j->len, err, "installing the gateway's nftables filter%s",
-			    err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
+		return fn_fail(j->rep, err, "installing the gateway's nftables filter%s",
+			       err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
 	if ((err = fn_rtnl_open(&gw->nl)))
-		return fail(j->what, j->len, err, "opening rtnetlink%s", "");
+		return fn_fail(j->rep, err, "opening rtnetlink");
 	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (gw->sk < 0)
-		return fail(j->what, j->len, -errno, "opening a socket%s", "");
+		return fn_fail(j->rep, -errno, "opening a socket");
 	return j->net->filter ? serve_nameservers_here(j, gw) : 0;
 }
 
@@ -747,10 +687,10 @@ static void *isolate_on_thread(void *arg)
 		goto out;
 	j->net->target_fd = j->net->adopt_fd >= 0 ? join_netns(j->net->adopt_fd) : new_netns();
 	if (j->net->target_fd < 0)
-		j->err = fail(j->what, j->len, j->net->target_fd, "%s a network namespace",
-			      j->net->adopt_fd >= 0 ? "joining" : "creating");
+		j->err = fn_fail(j->rep, j->net->target_fd, "%s a network namespace",
+				 j->net->adopt_fd >= 0 ? "joining" : "creating");
 	else
-		j->err = build_target(j->net, &gw, j->id, j->what, j->len);
+		j->err = build_target(j->net, &gw, j->id, j->rep);
 out:
 	/* The runner starts pasta meanwhile, on the cue build_links gives. */
 	gateway_ready(&gw);
@@ -762,49 +702,43 @@ out:
 
 /* pasta takes about as long to start as the rest of the set-up: it starts as soon as the gateway
  * namespace exists, from this thread (it dies with the thread that forked it, the main one). */
-static int spawn_egress(struct fn_net *net, int ready, char *what, size_t len)
+static int spawn_egress(struct fn_net *net, int ready, struct fn_report *rep)
 {
 	char c;
 
 	if (read(ready, &c, 1) != 1 || net->peer_fd < 0 || !net->filter)
 		return 0;
-	return fn_filter_spawn_pasta(net->filter, net->peer_fd, what, len);
+	return fn_filter_spawn_pasta(net->filter, net->peer_fd, rep);
 }
 
-int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
+int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep)
 {
-	struct isolate_job job = {.net = net, .id = id, .what = what, .len = len};
-	char pasta_what[160];
+	struct isolate_job job = {.net = net, .id = id, .rep = rep};
+	struct fn_report pasta_rep;
 	int err, ready[2], pasta_err;
 	pthread_t t;
 
 	if (net->log_fd >= 0 && fn_connlog_supported() &&
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net->connlog_sock) < 0)
-		return fail(what, len, -errno, "socketpair%s", "");
+		return fn_fail(rep, -errno, "socketpair");
 	if (pipe2(ready, O_CLOEXEC) < 0)
-		return fail(what, len, -errno, "pipe%s", "");
+		return fn_fail(rep, -errno, "pipe");
 	job.ready = ready[1];
 	err = pthread_create(&t, NULL, isolate_on_thread, &job);
 	if (err) {
 		close(ready[0]);
 		close(ready[1]);
-		return fail(what, len, -err, "starting a thread%s", "");
+		return fn_fail(rep, -err, "starting a thread");
 	}
-	pasta_err = spawn_egress(net, ready[0], pasta_what, sizeof(pasta_what));
+	pasta_err = spawn_egress(net, ready[0], &pasta_rep);
 	pthread_join(t, NULL);
 	close(ready[0]);
 	close(ready[1]);
 	if (!job.err && pasta_err) {
-		snprintf(what, len, "%s", pasta_what);
+		*rep = pasta_rep;
 		return pasta_err;
 	}
 	return job.err;
-}
-
-void fn_net_hold(struct fn_net *net, int fd)
-{
-	if (fd >= 0 && net->n_held < FN_NET_MAX_HELD)
-		net->held[net->n_held++] = fd;
 }
 
 /* What fn_net_isolate opened for the runner; the init keeps target_fd (its netns_fd) and the
@@ -818,39 +752,25 @@ static void hold_own(struct fn_net *net)
 		fn_net_hold(net, net->dns_fds[i]);
 }
 
-int fn_net_serve(struct fn_net *net, const struct fn_identity *id, char *what, size_t len)
+int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep)
 {
 	int err = fn_dns_start(id, net);
 
 	if (err)
-		return fail(what, len, err, "starting the resolver%s", "");
-	if (net->filter && (err = fn_filter_wait_egress(net->filter, net->peer_fd, what, len)))
+		return fn_fail(rep, err, "starting the resolver");
+	if (net->filter && (err = fn_filter_wait_egress(net->filter, net->peer_fd, rep)))
 		return err;
 	if (net->connlog_sock[0] >= 0) {
 		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
 		if (err)
-			return fail(what, len, err, "starting the connection audit%s", "");
+			return fn_fail(rep, err, "starting the connection audit");
 		net->connlog_sock[0] = -1; /* the thread's now */
 	}
-	if ((err = fn_publish_start(net, what, len)))
+	if ((err = fn_publish_start(net, rep)))
 		return err;
 	hold_own(net);
 	return 0;
-}
-
-void fn_net_release(struct fn_net *net)
-{
-	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
-
-	if (net->filter)
-		fn_filter_stop(net->filter);
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
 }
 
 /* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of
@@ -862,25 +782,22 @@ static int mount_kernel_links(struct fn_report *rep)
 
 	fs = fsopen("sysfs", FSOPEN_CLOEXEC);
 	if (fs < 0) {
-		fn_report_set(rep, FN_REPORT_SETUP, errno, "fsopen(sysfs)", NULL);
-		return -errno;
+		return fn_fail_errno(rep, "fsopen(sysfs)");
 	}
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,
 			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0) {
 		err = -errno;
 		close(fs);
-		fn_report_set(rep, FN_REPORT_SETUP, -err, "mounting a sysfs for the namespace",
-			      NULL);
+		fn_fail(rep, err, "mounting a sysfs for the namespace");
 		return err;
 	}
 	close(fs);
 	tree = open_tree(mnt, "devices/virtual/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0 || move_mount(tree, "", AT_FDCWD, "/sys/devices/virtual/net",
 				   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-		err = -errno;
-		fn_report_set(rep, FN_REPORT_SETUP, -err,
-			      "mounting the namespace's sysfs over /sys/devices/virtual/net", NULL);
+		err = fn_fail_errno(rep,
+				    "mounting the namespace's sysfs over /sys/devices/virtual/net");
 	}
 	if (tree >= 0)
 		close(tree);
@@ -896,21 +813,15 @@ static int hide_named_netns(struct fn_report *rep)
 
 	if (stat("/run/netns", &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	if (mount("none", "/run/netns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") <
-	    0) {
-		fn_report_set(rep, FN_REPORT_SETUP, errno, "hiding /run/netns", NULL);
-		return -errno;
-	}
+	if (mount("none", "/run/netns", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+		return fn_fail_errno(rep, "hiding /run/netns");
 	return 0;
 }
 
 int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	if (setns(plan->netns_fd, CLONE_NEWNET) < 0) {
-		fn_report_set(rep, FN_REPORT_SETUP, errno, "joining the isolated network namespace",
-			      NULL);
-		return -errno;
-	}
+	if (setns(plan->netns_fd, CLONE_NEWNET) < 0)
+		return fn_fail_errno(rep, "joining the isolated network namespace");
 	close(plan->netns_fd);
 	if (mount_kernel_links(rep) || hide_named_netns(rep))
 		return -1;

@@ -23,8 +23,9 @@
 #include <unistd.h>
 
 #include "asker.h"
-#include "netns.h"
+#include "publish.h"
 #include "rtnl.h"
+#include "util.h"
 
 #define MAX_CONNS     64
 #define HALF_BUF      16384
@@ -267,7 +268,7 @@ static void follow_ports(struct forwarder *f)
 		    listed(f->refused, f->n_refused, s.ports[k]))
 			continue;
 		if ((fd = make_listener(f, s.ports[k])) < 0) {
-			if (f->n_refused < sizeof(f->refused) / sizeof(f->refused[0]))
+			if (f->n_refused < N_ELEMENTS(f->refused))
 				f->refused[f->n_refused++] = s.ports[k];
 			continue;
 		}
@@ -358,7 +359,7 @@ static int start_detached(void *(*fn)(void *), void *arg)
 	return err;
 }
 
-int fn_publish_start(struct fn_net *net, char *what, size_t len)
+int fn_publish_start(struct fn_net *net, struct fn_report *rep)
 {
 	static struct forwarder f;
 	const struct fn_publish *pub = net->publish;
@@ -372,30 +373,27 @@ int fn_publish_start(struct fn_net *net, char *what, size_t len)
 	f.follow = follow;
 	f.diag_fd = net->follow_diag_fd;
 	if (follow && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, f.maker) < 0) {
-		snprintf(what, len, "socketpair");
-		return -errno;
+		return fn_fail(rep, -errno, "socketpair");
 	}
 	if (follow) {
 		fn_net_hold(net, f.maker[0]);
 		fn_net_hold(net, f.maker[1]);
 	}
 	if (follow && (err = start_detached(maker_loop, &f.maker[1]))) {
-		snprintf(what, len, "starting the port follower");
-		return -err;
+		return fn_fail(rep, -err, "starting the port follower");
 	}
 	for (size_t i = 0; i < n; i++) {
 		int fd = listen_on(&pub[i]);
 
 		if (fd < 0) {
-			snprintf(what, len, "--publish: listening on %s port %u", pub[i].addr,
-				 pub[i].port);
-			return fd;
+			return fn_fail(rep, fd, "--publish: listening on %s port %u", pub[i].addr,
+				       pub[i].port);
 		}
 		fn_net_hold(net, fd);
 		f.listen_fds[f.n] = fd;
 		f.target_ports[f.n++] = pub[i].target_port;
 	}
 	if ((err = start_detached(forward_loop, &f)))
-		snprintf(what, len, "starting the --publish forwarder");
-	return -err;
+		return fn_fail(rep, -err, "starting the --publish forwarder");
+	return 0;
 }

@@ -57,7 +57,7 @@ void *fn_nl_reserve(struct fn_nlmsg *m, size_t len)
 	void *p = tail(m);
 
 	if (NLMSG_ALIGN(m->hdr.nlmsg_len) + RTA_ALIGN(len) > sizeof(m->buf))
-		fn_die(125, "netlink request too large");
+		fn_die(FN_EXIT_OWN, "netlink request too large");
 	memset(p, 0, RTA_ALIGN(len));
 	m->hdr.nlmsg_len = NLMSG_ALIGN(m->hdr.nlmsg_len) + RTA_ALIGN(len);
 	return p;

@@ -14,6 +14,7 @@
 
 #include "fakefs.h"
 #include "oci.h"
+#include "overlay.h"
 
 static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)
 {
@@ -29,9 +30,8 @@ static int enter_container(const struct fn_oci_place *p, struct fn_report *rep)
 	if (!err && (chroot(p->rootfs) < 0 || chdir("/") < 0))
 		err = -errno;
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err,
-			       "entering the mount namespace and root of container pid %d",
-			       (int)p->pid);
+		fn_fail(rep, err, "entering the mount namespace and root of container pid %d",
+			(int)p->pid);
 	return err;
 }
 
@@ -52,8 +52,7 @@ static int set_hostname(const struct fn_oci_place *p, struct fn_report *rep)
 	if (fd >= 0)
 		close(fd);
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err,
-			       "setting the hostname of container pid %d", (int)p->pid);
+		fn_fail(rep, err, "setting the hostname of container pid %d", (int)p->pid);
 	return err;
 }
 

@@ -16,6 +16,7 @@
 #include "netns.h"
 #include "oci.h"
 #include "rtnl.h"
+#include "util.h"
 
 /* The links of a namespace other than its loopback: ifindexes, and names for messages. */
 struct link_list {
@@ -30,7 +31,7 @@ static void saw_link(const struct nlmsghdr *h, void *arg)
 	struct link_list *l = arg;
 	struct rtattr *tb[IFLA_MAX + 1];
 
-	if ((ifi->ifi_flags & IFF_LOOPBACK) || l->n == sizeof(l->idx) / sizeof(l->idx[0]))
+	if ((ifi->ifi_flags & IFF_LOOPBACK) || l->n == N_ELEMENTS(l->idx))
 		return;
 	fn_nl_parse(h, sizeof(*ifi), tb, IFLA_MAX);
 	snprintf(l->name[l->n], IFNAMSIZ, "%s",
@@ -48,15 +49,14 @@ static int list_links(struct fn_rtnl *nl, struct link_list *l)
 }
 
 /* Moves every link but loopback of `from`'s namespace into `to_ns`, a list's worth at a time. */
-static int move_links(struct fn_rtnl *from, int to_ns, char *what, size_t len)
+static int move_links(struct fn_rtnl *from, int to_ns, struct fn_report *rep)
 {
 	struct link_list l;
 	int err;
 
 	do {
 		if ((err = list_links(from, &l))) {
-			snprintf(what, len, "listing the container's links");
-			return err;
+			return fn_fail(rep, err, "listing the container's links");
 		}
 		for (size_t i = 0; i < l.n; i++) {
 			struct fn_nlmsg m;
@@ -65,14 +65,14 @@ static int move_links(struct fn_rtnl *from, int to_ns, char *what, size_t len)
 			ifi->ifi_index = l.idx[i];
 			fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)to_ns);
 			if ((err = fn_rtnl_talk(from, &m))) {
-				snprintf(what, len,
-					 "moving the engine's link %s out of the container's sight "
-					 "(%s=host keeps the engine's network)",
-					 l.name[i], FN_OCI_NET_ANNOTATION);
-				return err;
+				return fn_fail(
+				    rep, err,
+				    "moving the engine's link %s out of the container's sight "
+				    "(%s=host keeps the engine's network)",
+				    l.name[i], FN_OCI_NET_ANNOTATION);
 			}
 		}
-	} while (l.n == sizeof(l.idx) / sizeof(l.idx[0]));
+	} while (l.n == N_ELEMENTS(l.idx));
 	return 0;
 }
 
@@ -96,7 +96,7 @@ static void *open_on_thread(void *arg)
 	return NULL;
 }
 
-static int open_namespaces(struct fn_oci_net *on, pid_t pid, char *what, size_t len)
+static int open_namespaces(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 {
 	struct open_job j = {.on = on};
 	char path[64];
@@ -106,17 +106,15 @@ static int open_namespaces(struct fn_oci_net *on, pid_t pid, char *what, size_t 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	on->container_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (on->container_fd < 0) {
-		snprintf(what, len, "opening %s", path);
-		return -errno;
+		return fn_fail(rep, -errno, "opening %s", path);
 	}
 	if ((err = pthread_create(&t, NULL, open_on_thread, &j))) {
-		snprintf(what, len, "starting a thread");
-		return -err;
+		return fn_fail(rep, -err, "starting a thread");
 	}
 	pthread_join(t, NULL);
 	if (j.err)
-		snprintf(what, len, "opening the container's network namespace");
-	return j.err;
+		return fn_fail(rep, j.err, "opening the container's network namespace");
+	return 0;
 }
 
 void fn_oci_net_init(struct fn_oci_net *on)
@@ -129,22 +127,19 @@ void fn_oci_net_init(struct fn_oci_net *on)
 
 int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 {
-	char what[160] = "";
-	int err = open_namespaces(on, pid, what, sizeof(what));
+	int err = open_namespaces(on, pid, rep);
 
 	/* From here on down gives back whatever was moved, even if not all of it could be. */
 	on->parked = !err;
 	if (!err)
-		err = move_links(&on->target_nl, on->park_fd, what, sizeof(what));
+		err = move_links(&on->target_nl, on->park_fd, rep);
 	if (!err) {
 		on->built = true;
 		on->net.adopt_fd = on->container_fd;
-		err = fn_net_isolate(&on->net, on->id, what, sizeof(what));
+		err = fn_net_isolate(&on->net, on->id, rep);
 	}
 	if (!err)
-		err = fn_net_serve(&on->net, on->id, what, sizeof(what));
-	if (err)
-		fn_report_set(rep, FN_REPORT_SETUP, -err, what, NULL);
+		err = fn_net_serve(&on->net, on->id, rep);
 	return err;
 }
 
@@ -153,7 +148,7 @@ int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
  * the engine's. */
 static void restore_links(struct fn_oci_net *on)
 {
-	char what[160];
+	struct fn_report ignored; /* best effort: the server is on its way out */
 
 	for (size_t i = 1; on->built && i < on->id->n_ifaces; i++) {
 		struct fn_nlmsg m;
@@ -162,7 +157,7 @@ static void restore_links(struct fn_oci_net *on)
 		ifi->ifi_index = on->id->ifaces[i].ifindex;
 		fn_rtnl_talk(&on->target_nl, &m);
 	}
-	move_links(&on->park_nl, on->container_fd, what, sizeof(what));
+	move_links(&on->park_nl, on->container_fd, &ignored);
 }
 
 void fn_oci_net_down(struct fn_oci_net *on)

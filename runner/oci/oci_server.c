@@ -75,19 +75,19 @@ static int place(struct server *s, struct fn_report *rep)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		fn_report_setf(rep, FN_REPORT_SETUP, errno, "fork");
+		fn_fail_errno(rep, "fork");
 		return -1;
 	}
 	if (pid == 0) {
 		int err = fn_oci_place_view(s->place, rep);
 
 		if (err)
-			fn_report_send(s->report_fd, rep);
-		_exit(err ? FN_EXIT_OWN : 0);
+			fn_report_die(s->report_fd, rep);
+		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		/* The child has sent its report; this one only counts if it did not. */
-		fn_report_setf(rep, FN_REPORT_SETUP, EIO, "placing the view in the container");
+		fn_fail(rep, -EIO, "placing the view in the container");
 		return -1;
 	}
 	return 0;
@@ -101,21 +101,18 @@ static void setup(struct server *s)
 
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->place->pid, 0);
 	if (s->pidfd < 0) {
-		fn_report_setf(&rep, FN_REPORT_SETUP, errno, "pidfd_open of container pid %d",
-			       (int)s->place->pid);
+		fn_fail_errno(&rep, "pidfd_open of container pid %d", (int)s->place->pid);
 		fail(s, &rep);
 	}
 	s->listen = listen_socket(s->c);
 	if (s->listen < 0) {
-		fn_report_setf(&rep, FN_REPORT_SETUP, -s->listen,
-			       "the server socket of container %s", s->c->id);
+		fn_fail(&rep, s->listen, "the server socket of container %s", s->c->id);
 		fail(s, &rep);
 	}
 	if (s->place->net && fn_oci_net_up(s->place->net, s->place->pid, &rep))
 		fail(s, &rep);
 	if ((err = fn_fakefs_mount(s->fs, &what)) || (err = fn_fakefs_start(s->fs))) {
-		fn_report_set(&rep, FN_REPORT_SETUP, -err, what ? what : "starting the FUSE thread",
-			      NULL);
+		fn_fail(&rep, err, "%s", what ? what : "starting the FUSE thread");
 		fail(s, &rep);
 	}
 	s->place->plan->mnt_fd = fn_fakefs_mount_fd(s->fs);
@@ -206,11 +203,9 @@ int fn_oci_serve(struct fn_fakefs *fs, const struct fn_oci_place *place,
 	close(report[1]);
 	waitpid(first, &status, 0);
 	/* A report means failure; the pipe closing without one means the view is in place. */
-	if (read(report[0], &rep, sizeof(rep)) == (ssize_t)sizeof(rep)) {
-		rep.what[sizeof(rep.what) - 1] = rep.hint[sizeof(rep.hint) - 1] = '\0';
-		fn_warn("oci-hook: %s: %s", rep.what, strerror(rep.err));
+	if (fn_report_recv(report[0], &rep)) {
 		close(report[0]);
-		return FN_EXIT_OWN;
+		return fn_report_print("oci-hook", &rep);
 	}
 	close(report[0]);
 	return 0;

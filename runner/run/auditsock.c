@@ -98,18 +98,15 @@ void fn_auditsock_record(int log_fd, pid_t pid, uid_t uid, const char *payload, 
 
 /* A private tmpfs, never attached anywhere: the socket's name exists only in it, so no directory
  * of the host ever holds it and nothing is left behind, even when the runner is killed. */
-static int private_tmpfs(const char **what)
+static int private_tmpfs(struct fn_report *rep)
 {
 	int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt;
 
-	if (fsfd < 0) {
-		*what = "fsopen(\"tmpfs\") for the audit socket";
-		return -errno;
-	}
+	if (fsfd < 0)
+		return fn_fail_errno(rep, "fsopen(\"tmpfs\") for the audit socket");
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 	    (mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOEXEC)) < 0) {
-		*what = "creating a tmpfs for the audit socket";
-		mnt = -errno;
+		mnt = fn_fail_errno(rep, "creating a tmpfs for the audit socket");
 	}
 	close(fsfd);
 	return mnt;
@@ -117,26 +114,22 @@ static int private_tmpfs(const char **what)
 
 /* The socket bound in the private tmpfs (reached through its descriptor), open to every uid, and
  * cloned as a mount of that one file for the init to bind. */
-static int bind_and_clone(struct fn_auditsock *a, const char **what)
+static int bind_and_clone(struct fn_auditsock *a, struct fn_report *rep)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int mnt = private_tmpfs(what), err = 0;
+	int mnt = private_tmpfs(rep), err = 0;
 
 	if (mnt < 0)
 		return mnt;
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/log", mnt);
 	if (bind(a->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		*what = "binding the audit socket";
-		err = -errno;
+		err = fn_fail_errno(rep, "binding the audit socket");
 	} else if (fchmodat(mnt, "log", 0666, 0) < 0) {
-		*what = "opening the audit socket to every user";
-		err = -errno;
+		err = fn_fail_errno(rep, "opening the audit socket to every user");
 	} else if (listen(a->listen_fd, 128) < 0) {
-		*what = "listening on the audit socket";
-		err = -errno;
+		err = fn_fail_errno(rep, "listening on the audit socket");
 	} else if ((a->tree_fd = open_tree(mnt, "log", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0) {
-		*what = "cloning the audit socket";
-		err = -errno;
+		err = fn_fail_errno(rep, "cloning the audit socket");
 	}
 	close(mnt);
 	return err;
@@ -148,22 +141,18 @@ void fn_auditsock_init(struct fn_auditsock *a)
 	a->listen_fd = a->tree_fd = a->wake[0] = a->wake[1] = a->log_fd = -1;
 }
 
-int fn_auditsock_open(struct fn_auditsock *a, int log_fd, const char **what)
+int fn_auditsock_open(struct fn_auditsock *a, int log_fd, struct fn_report *rep)
 {
 	int err;
 
 	a->log_fd = log_fd;
 	a->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (a->listen_fd < 0) {
-		*what = "creating the audit socket";
-		return -errno;
-	}
-	if ((err = bind_and_clone(a, what)))
+	if (a->listen_fd < 0)
+		return fn_fail_errno(rep, "creating the audit socket");
+	if ((err = bind_and_clone(a, rep)))
 		return err;
-	if (pipe2(a->wake, O_CLOEXEC) < 0) {
-		*what = "pipe";
-		return -errno;
-	}
+	if (pipe2(a->wake, O_CLOEXEC) < 0)
+		return fn_fail_errno(rep, "pipe");
 	return 0;
 }
 
@@ -288,14 +277,14 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int fn_auditsock_start(struct fn_auditsock *a)
+int fn_auditsock_start(struct fn_auditsock *a, struct fn_report *rep)
 {
 	int err;
 
 	a->clients = xcalloc(FN_AUDITSOCK_MAX_CLIENTS, sizeof(*a->clients));
 	err = pthread_create(&a->thread, NULL, serve, a);
 	if (err)
-		return -err;
+		return fn_fail(rep, -err, "starting the audit thread");
 	a->running = true;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "report.h"
+
 /* Largest event a shim may send; a longer one is logged as an error with its sender. With the
  * connection limit this bounds what a hostile target can make the runner hold (64 MiB). */
 #define FN_AUDITSOCK_MAX_EVENT (1024 * 1024)
@@ -32,10 +34,10 @@ struct fn_auditsock {
 /* An idle channel: nothing open; fn_auditsock_stop is a no-op on it. */
 void fn_auditsock_init(struct fn_auditsock *a);
 /* Creates the listening socket, reachable by every uid, and its detached mount; the socket has no
- * name left in any directory. On failure returns -errno with *what set. */
-int fn_auditsock_open(struct fn_auditsock *a, int log_fd, const char **what);
+ * name left in any directory. On failure returns -errno with `rep` filled. */
+int fn_auditsock_open(struct fn_auditsock *a, int log_fd, struct fn_report *rep);
 /* Serves the socket in a thread of the runner until fn_auditsock_stop. Returns -errno. */
-int fn_auditsock_start(struct fn_auditsock *a);
+int fn_auditsock_start(struct fn_auditsock *a, struct fn_report *rep);
 /* Writes what is still queued (every sender is gone by then), joins the thread, closes it all. */
 void fn_auditsock_stop(struct fn_auditsock *a);
 

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "child.h"
 #include "cli.h"
 #include "util.h"
 
@@ -32,7 +31,7 @@ static bool takes_value(const char *opt)
 	    "--identity",   "--net",	 "--log", "--shims", "--backend", "--allow",
 	    "--allow-host", "--publish", "-i",	  "-n",	     "-l",	  "-s"};
 
-	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(with_value); i++)
 		if (strcmp(opt, with_value[i]) == 0)
 			return true;
 	return false;
@@ -190,7 +189,7 @@ static char **target_environment(void)
 		if (strncmp(environ[i], "FAKENET_IDENTITY=", 17) != 0 &&
 		    strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
 			v[k++] = environ[i];
-	for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(last); i++) {
 		const char *value = getenv(last[i]);
 
 		if (value)
@@ -253,7 +252,7 @@ static int run_preload(int argc, char **argv)
 		fn_warn("run: bad option or no COMMAND; try 'fakenet run --help'");
 		return FN_EXIT_OWN;
 	}
-	id = fn_cli_load_identity(o.identity, NULL, NULL);
+	id = fn_identity_lookup(o.identity, NULL, NULL);
 	if (!id)
 		return FN_EXIT_OWN;
 	fn_identity_free(id);
@@ -283,7 +282,7 @@ static int run_preload(int argc, char **argv)
 	}
 	execvpe(o.argv[0], o.argv, target_environment());
 	fn_warn_errno("%s", o.argv[0]);
-	return errno == ENOENT || errno == ENOTDIR ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
+	return fn_exec_status(errno);
 }
 
 bool fn_backend_is_preload(const char *backend)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "report.h"
+
 struct fn_node;
 
 /* The views mounted over the target's paths: FUSE subtree -> real path. */
@@ -65,38 +67,3 @@ struct fn_child_plan {
 	int n_runner_fds;
 	char **argv;
 };
-
-enum fn_report_stage {
-	FN_REPORT_SETUP = 1, /* building the view failed: the runner exits 125 */
-	FN_REPORT_EXEC = 2,  /* execvp failed: 126 or 127 */
-};
-
-/* One message over the report pipe; small enough to be written atomically. */
-struct fn_report {
-	int stage;
-	int err;
-	char what[200];
-	char hint[160];
-};
-
-/* The pid-1 process of the new pid namespace: builds the view, runs and reaps. Never returns. */
-__attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan);
-/* Mounts the views into the current (private) mount namespace. On failure fills `rep`. */
-int fn_overlay_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* The audit log's binds: the empty read-only mask over the log file and the runner's socket onto
- * its hidden node. */
-int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* Binds the shim read-only over each real tool, from the staging tmpfs. */
-int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep);
-/* Sends `rep` to the runner (best effort: the runner also sees the exit status). */
-void fn_report_send(int fd, const struct fn_report *rep);
-/* Fills `rep` for a failed step; `hint` may be NULL. */
-void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint);
-/* The same with a formatted description (cut to fit) and no hint. */
-void fn_report_setf(struct fn_report *rep, int stage, int err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Enters a user namespace where the caller is root (for non-root callers). */
-int fn_userns_enter(const char **what, const char **hint);
-/* Locates fakenet-shim next to the running executable; NULL if absent (caller frees). */
-char *fn_shim_locate(void);

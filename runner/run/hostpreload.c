@@ -203,14 +203,12 @@ int fn_host_preload_apply(const struct fn_child_plan *plan, struct fn_report *re
 {
 	if (!plan->host_preload || plan->staging_fd < 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(layered) / sizeof(layered[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(layered); i++) {
 		int err = layer(plan->staging_fd, layered[i]);
 
-		if (err) {
-			fn_report_setf(rep, FN_REPORT_SETUP, -err,
-				       "overlaying %s for the preload library", layered[i]);
-			return err;
-		}
+		if (err)
+			return fn_fail(rep, err, "overlaying %s for the preload library",
+				       layered[i]);
 	}
 	return 0;
 }

@@ -18,46 +18,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
 #include "hostpreload.h"
+#include "init.h"
+#include "overlay.h"
 #include "pid1.h"
+#include "util.h"
 #include "netns.h"
 
-void fn_report_set(struct fn_report *rep, int stage, int err, const char *what, const char *hint)
-{
-	memset(rep, 0, sizeof(*rep));
-	rep->stage = stage;
-	rep->err = err;
-	snprintf(rep->what, sizeof(rep->what), "%s", what);
-	if (hint)
-		snprintf(rep->hint, sizeof(rep->hint), "%s", hint);
-}
-
-void fn_report_setf(struct fn_report *rep, int stage, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(rep, 0, sizeof(*rep));
-	rep->stage = stage;
-	rep->err = err;
-	va_start(ap, fmt);
-	vsnprintf(rep->what, sizeof(rep->what), fmt, ap);
-	va_end(ap);
-}
-
-void fn_report_send(int fd, const struct fn_report *rep)
-{
-	(void)!write(fd, rep, sizeof(*rep));
-}
-
-__attribute__((noreturn)) static void fail(const struct fn_child_plan *plan, const char *what,
-					   const char *hint)
+/* A step of the init failed: the runner says what, with errno as the step left it. */
+__attribute__((noreturn)) static void fail(const struct fn_child_plan *plan, const char *what)
 {
 	struct fn_report rep;
 
-	fn_report_set(&rep, FN_REPORT_SETUP, errno, what, hint);
-	fn_report_send(plan->report_fd, &rep);
-	_exit(125);
+	fn_fail_errno(&rep, "%s", what);
+	fn_report_die(plan->report_fd, &rep);
 }
 
 /* PR_SET_PDEATHSIG only fires for a parent that dies after the call: check it is still alive. */
@@ -67,7 +41,7 @@ static void die_with_runner(const struct fn_child_plan *plan)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (plan->runner_pidfd >= 0 && poll(&p, 1, 0) > 0)
-		_exit(125);
+		_exit(FN_EXIT_OWN);
 }
 
 /* The view must not be undone from inside: without CAP_SYS_ADMIN (and unable to regain it through
@@ -98,30 +72,26 @@ static void build_view(const struct fn_child_plan *plan)
 	/* A second private namespace: the runner's FUSE thread must never see the overlays, or a
 	 * lookup it makes could land in its own filesystem and wait for itself. */
 	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) < 0)
-		fail(plan, "unshare(CLONE_NEWNS|CLONE_NEWUTS)", NULL);
+		fail(plan, "unshare(CLONE_NEWNS|CLONE_NEWUTS)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		fail(plan, "making / private", NULL);
+		fail(plan, "making / private");
 	if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
-		fail(plan, "sethostname", NULL);
+		fail(plan, "sethostname");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		fail(plan, "mounting /proc for the new pid namespace", NULL);
+		fail(plan, "mounting /proc for the new pid namespace");
 	if (fn_host_preload_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
-	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0) {
-		fn_report_send(plan->report_fd, &rep);
-		_exit(125);
-	}
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0)
+		fn_report_die(plan->report_fd, &rep);
 	/* After the views: the namespace's own links go over /sys/devices/virtual/net even where
 	 * a view took its parent (the DMI directory of a host without DMI). */
-	if (plan->isolated && fn_netns_join(plan, &rep) != 0) {
-		fn_report_send(plan->report_fd, &rep);
-		_exit(125);
-	}
+	if (plan->isolated && fn_netns_join(plan, &rep) != 0)
+		fn_report_die(plan->report_fd, &rep);
 	close(plan->mnt_fd);
 	close(plan->dev_fd);
 	if (plan->staging_fd >= 0)
 		close(plan->staging_fd);
 	if (drop_sys_admin() < 0)
-		fail(plan, "dropping CAP_SYS_ADMIN", NULL);
+		fail(plan, "dropping CAP_SYS_ADMIN");
 }
 
 /* Removes every variable whose name starts with `prefix`. */

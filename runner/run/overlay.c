@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "overlay.h"
 #include "fakefs.h"
 
 /* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on
@@ -50,21 +50,19 @@ static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, str
 			return 0;
 		}
 		err = -errno;
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "cannot overlay %s", o->target);
+		fn_fail(rep, err, "cannot overlay %s", o->target);
 		return err;
 	}
 	tree = o->staged ? open_tree(staging_fd, o->target + 1, flags)
 			 : open_tree(mnt_fd, o->tree_path, flags);
 	if (tree < 0) {
 		err = -errno;
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "open_tree of the FUSE view %s",
-			       o->tree_path);
+		fn_fail(rep, err, "open_tree of the FUSE view %s", o->tree_path);
 	} else if (o->read_only && (err = make_read_only(tree))) {
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "making the view of %s read-only",
-			       o->target);
+		fn_fail(rep, err, "making the view of %s read-only", o->target);
 	} else if (move_mount(tree, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		err = -errno;
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "mounting the view over %s", where);
+		fn_fail(rep, err, "mounting the view over %s", where);
 	}
 	if (tree >= 0)
 		close(tree);
@@ -88,8 +86,7 @@ static int restore_kept(const struct fn_child_plan *plan, int *fds, int err, str
 		if (!err &&
 		    move_mount(fds[i], "", AT_FDCWD, plan->keep[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 			err = -errno;
-			fn_report_setf(rep, FN_REPORT_SETUP, -err, "keeping %s over the view",
-				       plan->keep[i]);
+			fn_fail(rep, err, "keeping %s over the view", plan->keep[i]);
 		}
 		close(fds[i]);
 	}
@@ -141,8 +138,7 @@ static int mask_log(const struct fn_child_plan *plan, struct fn_report *rep)
 	if (tree >= 0)
 		close(tree);
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "covering the log file %s",
-			       plan->log_mask);
+		fn_fail(rep, err, "covering the log file %s", plan->log_mask);
 	return err;
 }
 
@@ -160,8 +156,7 @@ int fn_auditlog_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 		  : 0;
 	close(plan->log_sock_tree);
 	if (err)
-		fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the audit socket onto %s",
-			       node);
+		fn_fail(rep, err, "binding the audit socket onto %s", node);
 	return err;
 }
 
@@ -172,8 +167,7 @@ int fn_tools_apply(const struct fn_child_plan *plan, struct fn_report *rep)
 		int err = bind_shim(plan->staging_fd, b->target);
 
 		if (err) {
-			fn_report_setf(rep, FN_REPORT_SETUP, -err, "binding the shim over %s",
-				       b->target);
+			fn_fail(rep, err, "binding the shim over %s", b->target);
 			return err;
 		}
 	}

@@ -9,23 +9,10 @@
 
 #include "fakefs.h"
 #include "plan.h"
+#include "shim_tools.h"
 #include "util.h"
+#include "vfs_build.h"
 #include "view.h"
-
-/* The tools the shim answers to by default; sudo only when asked for by name. */
-static const char *const default_tools[] = {"route",	"arp",	   "ifconfig", "netstat", "ip",
-					    "hostname", "nm-tool", "nmcli",    "ethtool", "iw",
-					    "curl",	"wget",	   "hdparm"};
-
-static bool known_tool(const char *name)
-{
-	if (strcmp(name, "sudo") == 0)
-		return true;
-	for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
-		if (strcmp(name, default_tools[i]) == 0)
-			return true;
-	return false;
-}
 
 static bool real_tool_exists(const char *name)
 {
@@ -50,16 +37,15 @@ int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec)
 	if (strcmp(spec, "none") == 0)
 		return 0;
 	if (strcmp(spec, "all") == 0) {
-		for (size_t i = 0; i < sizeof(default_tools) / sizeof(default_tools[0]); i++)
-			tp->tools[tp->n_tools++] = default_tools[i];
 		/* A real sudo keeps its own policy; where there is none, the shim lets scripts
 		 * that say `sudo nm-tool` work. */
-		if (!real_tool_exists("sudo"))
-			tp->tools[tp->n_tools++] = "sudo";
+		for (const char *const *t = fn_shim_tools; *t; t++)
+			if (strcmp(*t, "sudo") != 0 || !real_tool_exists("sudo"))
+				tp->tools[tp->n_tools++] = *t;
 		return 0;
 	}
 	for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!known_tool(t)) {
+		if (!fn_shim_tool_known(t)) {
 			fn_warn("run: --shims: no shim for '%s'", t);
 			return -1;
 		}
@@ -341,14 +327,14 @@ void fn_plan_tool_binds(struct fn_tool_plan *tp, struct fn_child_plan *plan, str
 }
 
 int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *op, const char *shim,
-		  struct fn_staging *st, struct fn_fakefs *fs, const char **what)
+		  struct fn_staging *st, struct fn_fakefs *fs, struct fn_report *rep)
 {
 	const char **covered = xcalloc(tp->n_binds + 1, sizeof(*covered));
 	int err;
 
 	for (size_t i = 0; i < tp->n_binds; i++)
 		covered[i] = tp->binds[i].target;
-	err = fn_staging_build(st, shim, covered, tp->n_binds, op->staged, op->n_staged, what);
+	err = fn_staging_build(st, shim, covered, tp->n_binds, op->staged, op->n_staged, rep);
 	free(covered);
 	if (!err && st->shim_ino)
 		fn_fakefs_allow_exe(fs, st->shim_dev, st->shim_ino);

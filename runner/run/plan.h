@@ -67,9 +67,9 @@ void fn_plan_tool_binds(struct fn_tool_plan *tp, struct fn_child_plan *plan, str
 struct fn_fakefs;
 /* Fills a new staging tmpfs (staging.h) with the shim's copy at each covered path (`shim`: NULL,
  * none) and the staged /etc files, and lets that copy see the view's hidden nodes. On failure
- * returns -errno and points *what at the step; the caller releases `st` either way. */
+ * returns -errno and fills `rep`; the caller releases `st` either way. */
 int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *op, const char *shim,
-		  struct fn_staging *st, struct fn_fakefs *fs, const char **what);
+		  struct fn_staging *st, struct fn_fakefs *fs, struct fn_report *rep);
 /* The shims the view itself serves for the tools the root lacks run as files of the FUSE mount,
  * whose device is known once it is mounted: they may see the hidden nodes too. */
 void fn_plan_allow_added(const struct fn_tool_plan *tp, struct fn_fakefs *fs);

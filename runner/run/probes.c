@@ -86,7 +86,7 @@ enum sub_mode {
 /* The placeholders, and the positional parameter each becomes in a run: command. */
 static const char *const placeholder_keys[] = {"{if}", "{host}", "{gw}", "{hostname}", "{disk}"};
 static const char *const placeholder_params[] = {"\"$1\"", "\"$1\"", "\"$2\"", "\"$3\"", "\"$1\""};
-#define N_PLACEHOLDERS (sizeof(placeholder_keys) / sizeof(placeholder_keys[0]))
+#define N_PLACEHOLDERS (N_ELEMENTS(placeholder_keys))
 
 /* Escapes each byte a pattern could read as syntax (not \Q..\E, which a value holding \E ends):
  * PCRE2 takes a backslash before any non-alphanumeric ASCII character as that character. */
@@ -147,7 +147,7 @@ static void parse_key(struct parse_ctx *c, struct raw_probe *p, const char *key,
 		error_at(c, vnode, "'%s' must be a scalar", key);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(strings); i++) {
 		if (strcmp(key, strings[i].key) == 0) {
 			*strings[i].slot = value;
 			if (strings[i].slot == &p->pattern)
@@ -216,7 +216,7 @@ static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct
 		error_at(c, node, "a probe needs exactly one of 'run' and 'read'%s", "");
 	if (!p->expect)
 		error_at(c, node, "a probe needs 'expect' (an identity fact)%s", "");
-	for (size_t i = 0; p->foreach && i < sizeof(foreach_kinds) / sizeof(foreach_kinds[0]); i++)
+	for (size_t i = 0; p->foreach && i < N_ELEMENTS(foreach_kinds); i++)
 		known |= strcmp(p->foreach, foreach_kinds[i]) == 0;
 	if (!known)
 		error_at(

@@ -118,9 +118,9 @@ static int make_tmpfs(void)
 	return mnt;
 }
 
-int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
-		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,
-		     const char **what)
+static int build(struct fn_staging *st, const char *shim, const char *const *covered,
+		 size_t n_covered, const struct fn_staged_file *files, size_t n_files,
+		 const char **what)
 {
 	const char *first = NULL;
 	struct stat sb;
@@ -173,4 +173,14 @@ void fn_staging_release(struct fn_staging *st)
 	if (st->mnt_fd >= 0)
 		close(st->mnt_fd);
 	st->init_fd = st->mnt_fd = -1;
+}
+
+int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
+		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,
+		     struct fn_report *rep)
+{
+	const char *step = NULL;
+	int err = build(st, shim, covered, n_covered, files, n_files, &step);
+
+	return err ? fn_fail(rep, err, "%s", step) : 0;
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "report.h"
+
 /* A static file put in the staging tmpfs at `path` (absolute, as the target sees it). */
 struct fn_staged_file {
 	const char *path;
@@ -23,8 +25,8 @@ struct fn_staging {
 /* Fills a new detached tmpfs: at each of the `covered` absolute paths a hard link of one copy of
  * `shim` (NULL: none), pid 1's executable at FN_PID1_PATH (another link of the shim, else a copy
  * of the running executable: both can be pid 1), and the `files`. On
- * failure returns -errno and points *what at the step; the caller releases `st` either way. */
+ * failure returns -errno and fills `rep`; the caller releases `st` either way. */
 int fn_staging_build(struct fn_staging *st, const char *shim, const char *const *covered,
 		     size_t n_covered, const struct fn_staged_file *files, size_t n_files,
-		     const char **what);
+		     struct fn_report *rep);
 void fn_staging_release(struct fn_staging *st);

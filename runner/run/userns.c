@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "userns.h"
 
 static int write_file(const char *path, const char *text)
 {
@@ -22,7 +22,7 @@ static int write_file(const char *path, const char *text)
 	return err;
 }
 
-int fn_userns_enter(const char **what, const char **hint)
+int fn_userns_enter(struct fn_report *rep)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
@@ -30,29 +30,24 @@ int fn_userns_enter(const char **what, const char **hint)
 	int err;
 
 	if (unshare(CLONE_NEWUSER) < 0) {
-		err = -errno;
-		*what = "cannot create a user namespace";
-		*hint = "user namespaces are disabled: enable them with sysctl "
-			"kernel.unprivileged_userns_clone=1 or user.max_user_namespaces, or run as "
-			"root";
+		err = fn_fail_errno(rep, "cannot create a user namespace");
+		fn_report_hint(rep,
+			       "user namespaces are disabled: enable them with sysctl "
+			       "kernel.unprivileged_userns_clone=1 or user.max_user_namespaces, "
+			       "or run as root");
 		return err;
 	}
-	*hint = NULL;
 	/* An unprivileged process may map only itself, and only after giving up setgroups. */
 	err = write_file("/proc/self/setgroups", "deny");
-	if (err && err != -ENOENT) {
-		*what = "writing /proc/self/setgroups";
-		return err;
-	}
+	if (err && err != -ENOENT)
+		return fn_fail(rep, err, "writing /proc/self/setgroups");
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 	err = write_file("/proc/self/uid_map", map);
-	if (err) {
-		*what = "writing /proc/self/uid_map";
-		return err;
-	}
+	if (err)
+		return fn_fail(rep, err, "writing /proc/self/uid_map");
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	err = write_file("/proc/self/gid_map", map);
 	if (err)
-		*what = "writing /proc/self/gid_map";
-	return err;
+		return fn_fail(rep, err, "writing /proc/self/gid_map");
+	return 0;
 }

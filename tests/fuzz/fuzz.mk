@@ -7,8 +7,9 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 # The code under test: lib/ and the runner files the targets reach (probes, log summary, the
-# audit socket's event reader).
-FUZZ_UNITS   := $(LIB_SRC) runner/run/probes.c runner/cmd_log.c runner/run/auditsock.c
+# audit socket's event reader with the reports it links with).
+FUZZ_UNITS   := $(LIB_SRC) runner/run/probes.c runner/cmd_log.c runner/run/auditsock.c \
+		runner/report.c
 FUZZ_OBJ     := $(FUZZ_UNITS:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/embedded.o
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(RUNNER_INC) -O1 -g $(FUZZ_SAN) \

@@ -7,7 +7,10 @@
 #include "diag.h"
 #include "http_rules.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "vfs.h"
+#include "util.h"
+#include "vfs_build.h"
 #include "view_walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,7 +36,7 @@ static void lookup_urls(const struct fn_identity *id)
 					   "http://[::1]:8080/a/../b"};
 	struct fn_http_rules *rules = fn_http_rules_new(id);
 
-	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(urls); i++) {
 		struct fn_http_answer a;
 		struct fn_url u;
 

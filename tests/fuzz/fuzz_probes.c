@@ -5,6 +5,8 @@
 
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
+#include "identity_source.h"
 #include "probes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "http_rules.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,6 +15,9 @@
 
 #include "derive.h"
 #include "identity.h"
+#include "identity_parse.h"
+#include "identity_source.h"
+#include "util.h"
 
 /* Expected addresses are converted with libc, not with our own parser. */
 static void assert_ip(const struct fn_ip *ip, const char *text)
@@ -586,7 +589,7 @@ static void test_wireless_channels(void **state)
 		     {2400, -1, 20, 2400},  {5181, -1, 20, 5181}, {5965, -1, 20, 5965}};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		unsigned center1;
 
 		assert_int_equal(fn_wireless_channel(cases[i].mhz), cases[i].channel);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "jsondoc.h"
+#include "util.h"
 
 static const char state[] =
     "{\"ociVersion\": \"1.0.2\", \"id\": \"c1\", \"status\": \"creating\",\n"
@@ -109,7 +110,7 @@ static void test_errors_say_where(void **unused)
 	    {"{} x", 3},
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct fn_jdoc doc;
 		const char *error = NULL;
 		size_t offset = 99;

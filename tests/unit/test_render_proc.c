@@ -16,7 +16,9 @@
 #include "buf.h"
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "render.h"
+#include "util.h"
 
 /* eth0 holds a /31 and a /32, the 15-character link is down (with a secondary address, its IPv6
  * address added without DAD), eth2 has no link-local address; four routes share the key 10.9.0.0;
@@ -99,12 +101,12 @@ static void test_route_down_link_slash31_slash32_metrics(void **state)
 	    "eth0\t0000090A\t00000000\t0001\t0\t0\t3\t0000FFFF\t0\t0\t0",
 	    "eth0\t0000090A\t0000000A\t0003\t0\t0\t5\t0000FFFF\t0\t0\t0",
 	};
-	char expected[sizeof(rows) / sizeof(rows[0]) * 128 + 1] = "";
+	char expected[N_ELEMENTS(rows) * 128 + 1] = "";
 	char *text = render(edge_yaml, render_proc_net_route);
 
 	/* No line for the down link's 10.5.0.0/24 and none for 192.0.2.5/32 (a /32 has no prefix
 	 * route); the /31 has one. Same key: longer prefix first, then by metric. */
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(rows); i++)
 		route_line(expected + strlen(expected), 129, rows[i]);
 	assert_string_equal(text, expected);
 	free(text);

@@ -14,7 +14,10 @@
 
 #include "diag.h"
 #include "identity.h"
+#include "identity_parse.h"
 #include "vfs.h"
+#include "util.h"
+#include "vfs_build.h"
 #include "view_walk.h"
 
 static const char identity_yaml[] = "version: 1\n"
@@ -146,7 +149,7 @@ static void test_down_link_refuses_running_state(void **state)
 {
 	static const char *const refused[] = {"carrier", "speed", "duplex", "dormant", "testing"};
 
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(refused); i++) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "/sys/class/net/eth1/%s", refused[i]);

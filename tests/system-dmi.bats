@@ -311,6 +311,36 @@ EOF
 	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 }
 
+# Lists the DMI mounts' parents the ways agents do: ls (opendir), python (absolute and relative to
+# the cwd), find; and `ls -l` of the link with a trailing '/', which must list the directory it
+# leads to without complaint (ls also asks each entry for its ACL and security label).
+list_parents='for d in /sys/class /sys/firmware /sys/devices/virtual; do echo "$d:"; ls -1a "$d"; echo --; done
+cd /sys && python3 -c "import os; print(sorted(os.listdir(\"class\")), sorted(os.listdir(\"/sys/firmware/.\")))"
+find /sys/class /sys/firmware -maxdepth 1 -name dmi
+ls -l /sys/class/dmi/id/ | sed -n "s/.* //p"'
+
+@test "listings of /sys/class, /sys/firmware, /sys/devices/virtual show dmi alike under both backends" {
+	require_fakenet_env
+	local d got want
+	run --separate-stderr inside fuse sh -c "$list_parents"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	local fuse=$output
+	run --separate-stderr inside preload sh -c "$list_parents"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "# stderr: $stderr" && return 1; }
+	diff <(echo "$fuse") <(echo "$output")
+	# dmi beside every real entry of the host's own directories, wherever the host lacks it.
+	for d in /sys/class /sys/firmware /sys/devices/virtual; do
+		want=$( (ls -1a "$d"; echo dmi) | sort -u)
+		got=$(awk -v d="$d:" '$0 == d {f = 1; next} $0 == "--" {f = 0} f' <<<"$output" | sort)
+		[ "$got" = "$want" ] || { echo "# $d: got $got, want $want" && return 1; }
+	done
+	grep -qx "bios_vendor" <<<"$output"
+	grep -qx "/sys/class/dmi" <<<"$output"
+	grep -qx "/sys/firmware/dmi" <<<"$output"
+}
+
 @test "isolated: the DMI views do not hide the namespace's own /sys/devices/virtual/net" {
 	require_fakenet_env
 	run "$FAKENET" run --identity "$id" --net isolated --shims none -- sh -c \

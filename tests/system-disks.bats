@@ -143,6 +143,17 @@ for name in sorted(os.listdir("/dev/disk/by-id")):
 	require_command udevadm udev
 	run -0 run_in preload udevadm info --query=property --name=/dev/sda
 	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
+	grep -qx "ID_MODEL=$(disk 0 model | tr ' ' _)" <<<"$output"
+	grep -qx "DEVTYPE=disk" <<<"$output"
+	# The sd driver's first disk is block device 8:0 (Documentation/admin-guide/devices.txt).
+	grep -qx "MAJOR=8" <<<"$output"
+	grep -qx "MINOR=0" <<<"$output"
+	run -0 run_in preload udevadm info --query=property --name=/dev/nvme0n1
+	grep -qx "ID_SERIAL_SHORT=$(disk 1 serial)" <<<"$output"
+	# udev finds a device by its node's type and number, as ls -l and python see them.
+	run -0 run_in preload sh -c 'stat -c "%F %t:%T %G" /dev/sda; python3 -c "import os, stat; s = os.stat(\"/dev/sda\"); print(stat.S_ISBLK(s.st_mode), os.major(s.st_rdev), os.minor(s.st_rdev))"'
+	[ "$output" = "block special file 8:0 disk
+True 8 0" ]
 }
 
 # lscpu takes the identity's processor from /proc/cpuinfo; the count and the flags stay the host's.

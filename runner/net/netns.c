@@ -791,6 +791,8 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 
 	if (err)
 		return fn_fail(rep, err, "starting the resolver");
+	if (net->filter && (err = fn_filter_watch_egress(net->filter, net->peer_fd, rep)))
+		return err;
 	if (net->connlog_sock[0] >= 0) {
 		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
@@ -808,7 +810,7 @@ int fn_net_wait_egress(struct fn_net *net, struct fn_report *rep)
 {
 	if (!net->filter)
 		return 0;
-	return fn_filter_wait_egress(net->filter, net->peer_fd, rep);
+	return fn_filter_wait_egress(net->filter, rep);
 }
 
 /* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of

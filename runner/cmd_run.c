@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -431,13 +432,38 @@ static int outcome(int report_fd, int status)
 	return WEXITSTATUS(status);
 }
 
+/* nat and filtered: the init builds the view while pasta comes up, and the target starts once it
+ * is. Should it not come up, the init goes, and with it everything in its namespaces. Returns -1
+ * to go on, or the exit status. */
+static int open_gate(struct run *r, pid_t init)
+{
+	struct fn_report rep;
+	int err;
+
+	if (r->plan.gate_fd < 0)
+		return -1;
+	err = fn_net_wait_egress(&r->net, &rep);
+	if (!err && eventfd_write(r->plan.gate_fd, 1) < 0)
+		err = fn_fail_errno(&rep, "starting the target");
+	close(r->plan.gate_fd);
+	r->plan.gate_fd = -1;
+	if (!err)
+		return -1;
+	kill(init, SIGKILL);
+	waitpid(init, NULL, 0);
+	return fn_report_print(NULL, &rep);
+}
+
 static int spawn_init(struct run *r, int report[2])
 {
 	pid_t init;
+	int status;
 
 	int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 
 	r->plan.runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (r->net.filter && (r->plan.gate_fd = eventfd(0, EFD_CLOEXEC)) < 0)
+		return fn_report_errno(NULL, "eventfd");
 	/* Threads cannot be created once the pid namespace for children differs, so this comes
 	 * after the FUSE thread has started. */
 	if (unshare(CLONE_NEWPID) < 0)
@@ -462,6 +488,8 @@ static int spawn_init(struct run *r, int report[2])
 	close(report[1]);
 	if (r->plan.runner_pidfd >= 0)
 		close(r->plan.runner_pidfd);
+	if ((status = open_gate(r, init)) >= 0)
+		return status;
 	return outcome(report[0], wait_init(init));
 }
 
@@ -577,7 +605,7 @@ int fn_cmd_run(int argc, char **argv)
 {
 	struct run r = {.log_fd = -1,
 			.staging = {.mnt_fd = -1, .init_fd = -1},
-			.plan = {.staging_fd = -1, .init_fd = -1}};
+			.plan = {.staging_fd = -1, .init_fd = -1, .gate_fd = -1}};
 	int status;
 
 	fn_auditsock_init(&r.audit);

@@ -214,6 +214,21 @@ processes_in() {
 	[ "$(ip -n "$edge" -o link | cut -d: -f2 | sort)" = "$links_before" ]
 }
 
+@test "nat: a pasta that fails while the init builds the view is reported, the target never runs, and nothing is left" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	# A pasta that exits once the init has had time to build the view and wait for it.
+	mkdir "$tmp/bin"
+	printf '#!/bin/sh\nsleep 0.3\nexit 3\n' >"$tmp/bin/pasta"
+	chmod +x "$tmp/bin/pasta"
+	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" "$FAKENET" run --shims none -- \
+		sh -c "touch '$tmp/ran'; sleep $nap"
+	[ "$output" = "fakenet: pasta exited (status 3) before its tap was up: Input/output error" ]
+	[ ! -e "$tmp/ran" ]
+	run pgrep -f "$nap"
+	[ "$status" -eq 1 ]
+	[ -z "$(processes_in "$edge_ns")" ]
+}
+
 @test "nat: auto falls back to host without pasta or /dev/net/tun, saying why on stderr once" {
 	require_command unshare util-linux
 	pasta=$(command -v pasta)

@@ -394,36 +394,65 @@ int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *re
 	return 0;
 }
 
-int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep)
+int fn_filter_watch_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep)
 {
-	struct wait_job j = {.peer_fd = peer_fd, .pasta = f->pasta};
-	pthread_t t;
+	struct wait_job *j = xcalloc(1, sizeof(*j));
 	int err;
 
-	if ((err = pthread_create(&t, NULL, wait_egress, &j))) {
+	j->peer_fd = peer_fd;
+	j->pasta = f->pasta;
+	if ((err = pthread_create(&f->watcher, NULL, wait_egress, j))) {
+		free(j);
 		return fn_fail(rep, -err, "starting a thread");
 	}
-	pthread_join(t, NULL);
-	if (j.err == -ECHILD) {
+	f->watch = j;
+	return 0;
+}
+
+/* Joins the watcher; returns its job (the caller frees it), NULL when none ran. */
+static struct wait_job *join_watcher(struct fn_filter *f)
+{
+	struct wait_job *j = f->watch;
+
+	if (!j)
+		return NULL;
+	pthread_join(f->watcher, NULL);
+	f->watch = NULL;
+	return j;
+}
+
+int fn_filter_wait_egress(struct fn_filter *f, struct fn_report *rep)
+{
+	struct wait_job *j = join_watcher(f);
+	int err, status;
+
+	if (!j)
+		return fn_fail(rep, -ECHILD, "waiting for pasta's route: no watch started");
+	err = j->err;
+	status = j->status;
+	free(j);
+	if (err == -ECHILD) {
 		f->pasta = 0;
-		if (WIFEXITED(j.status) && WEXITSTATUS(j.status) == FN_EXIT_NOTFOUND) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == FN_EXIT_NOTFOUND) {
 			return fn_fail(rep, -ENOENT, "--net %s needs pasta (Debian package passt)",
 				       f->open ? "nat" : "filtered");
 		}
 		return fn_fail(rep, -EIO, "pasta exited (status %d) before its tap was up",
-			       WIFEXITED(j.status) ? WEXITSTATUS(j.status)
-						   : 128 + WTERMSIG(j.status));
+			       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
-	if (j.err)
-		return fn_fail(rep, j.err, "waiting for pasta's route in the peer namespace");
+	if (err)
+		return fn_fail(rep, err, "waiting for pasta's route in the peer namespace");
 	return 0;
 }
 
 void fn_filter_stop(struct fn_filter *f)
 {
+	if (f->pasta > 0)
+		kill(f->pasta, SIGKILL);
+	/* A watcher still running sees pasta go (its pidfd) and reaps it. */
+	free(join_watcher(f));
 	if (f->pasta <= 0)
 		return;
-	kill(f->pasta, SIGKILL);
 	waitpid(f->pasta, NULL, 0);
 	f->pasta = 0;
 }

@@ -3,6 +3,7 @@
  * protocol/port and of the identity's hosts entries may use (nat: an open allowlist). */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@ struct fn_allow {
 	uint16_t port;
 };
 
+struct wait_job;
+
 struct fn_filter {
 	struct fn_allow allow[FN_FILTER_MAX];
 	size_t n_allow;
@@ -27,8 +30,10 @@ struct fn_filter {
 	size_t n_host_patterns;
 	struct fn_ip host_addrs[FN_FILTER_MAX]; /* what the identity's hosts entries give them */
 	size_t n_host_addrs;
-	bool open;   /* --net nat: every IPv4 destination */
-	pid_t pasta; /* 0: not started */
+	bool open;		/* --net nat: every IPv4 destination */
+	pid_t pasta;		/* 0: not started */
+	struct wait_job *watch; /* the watcher of pasta's route; NULL: none running */
+	pthread_t watcher;
 };
 
 /* pasta's tap in the gateway namespace. */
@@ -60,6 +65,10 @@ int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_rep
 /* Starts pasta on the gateway namespace (from the thread that stays: pasta dies with it). Returns
  * 0 or -errno. */
 int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *rep);
-/* Waits for pasta's route in the gateway namespace. Returns 0 or -errno. */
-int fn_filter_wait_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep);
+/* Starts watching for pasta's route in the gateway namespace, on a thread of its own: made while
+ * the runner may still create threads (not once the pid namespace for children has changed, which
+ * a runner in a user namespace cannot undo). Returns 0 or -errno. */
+int fn_filter_watch_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep);
+/* Waits for that watch to see the route (or pasta's exit, or its time out). Returns 0 or -errno. */
+int fn_filter_wait_egress(struct fn_filter *f, struct fn_report *rep);
 void fn_filter_stop(struct fn_filter *f);

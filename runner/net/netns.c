@@ -470,12 +470,41 @@ struct isolate_ctx {
 	const struct fn_identity *id;
 };
 
-/* With a gateway namespace, an IPv4 nameserver that is another host's address answers there, out
- * of the target's sight, as a real server on the link or behind the gateway would. */
+/* Whether the identity reaches `ns` over its IPv4 gateway's link, on it or through the gateway:
+ * then the gateway's peer, which takes the gateway's MAC, receives what is sent to it. */
+static bool behind_gateway_link(const struct fn_identity *id, const struct fn_ip *ns)
+{
+	struct fn_rt via;
+	struct fn_ip src;
+
+	if (!id->has_gateway || id->gateway_ip.family != AF_INET ||
+	    !fn_route_lookup(id, ns, &via, &src) || via.ifindex != id->gateway_ifindex)
+		return false;
+	return !via.has_gw || fn_ip_equal(&via.gw, &id->gateway_ip);
+}
+
+/* An IPv4 nameserver that is another host's address answers in the gateway namespace, out of the
+ * target's sight, as a real server on the link or behind the gateway would: under isolated too
+ * where the gateway's link leads to it, since a route of the target's own to it would show it as
+ * a local address of the machine (/proc/net/fib_trie, `ip route show table all`). */
 static bool served_by_gateway(const struct fn_net *net, const struct fn_identity *id,
 			      const struct fn_ip *ns)
 {
-	return net->filter && ns->family == AF_INET && !is_own_address(id, ns);
+	if (ns->family != AF_INET || is_own_address(id, ns))
+		return false;
+	return net->filter || behind_gateway_link(id, ns);
+}
+
+/* The nameservers the gateway namespace answers for, into `out` (FN_NET_MAX_DNS at most). */
+static size_t gateway_resolvers(const struct fn_net *net, const struct fn_identity *id,
+				struct fn_ip *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < id->n_nameservers && n < FN_NET_MAX_DNS; i++)
+		if (served_by_gateway(net, id, &id->nameservers[i]))
+			out[n++] = id->nameservers[i];
+	return n;
 }
 
 static bool want_in_target(const struct fn_ip *ns, void *arg)
@@ -550,6 +579,8 @@ static int block_egress(struct fn_rtnl *nl, struct fn_report *rep)
 static int build_kernel_state(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
 			      struct fn_report *rep)
 {
+	struct fn_ip resolvers[FN_NET_MAX_DNS];
+	size_t n_resolvers = gateway_resolvers(net, id, resolvers);
 	struct fn_rtnl nl;
 	int err = fn_rtnl_open(&nl), sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -570,10 +601,10 @@ static int build_kernel_state(struct fn_net *net, struct gateway *gw, const stru
 		err = block_egress(&nl, rep);
 	if (!err && net->filter)
 		err = fn_filter_rules(&nl, net->filter, rep);
-	if (!err && (err = fn_nft_install(net->filter)))
+	if (!err && (err = fn_nft_install(net->filter, resolvers, n_resolvers)))
 		fn_fail(rep, err, "installing the nftables egress filter%s",
 			err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
-	if (!err && net->filter)
+	if (!err && (net->filter || n_resolvers))
 		err = fn_filter_peer_gateway(&gw->nl, id, rep);
 	fn_rtnl_close(&nl);
 	return err;
@@ -672,7 +703,9 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (gw->sk < 0)
 		return fn_fail(j->rep, -errno, "opening a socket");
-	return j->net->filter ? serve_nameservers_here(j, gw) : 0;
+	return j->net->filter || gateway_resolvers(j->net, j->id, (struct fn_ip[FN_NET_MAX_DNS]){0})
+		   ? serve_nameservers_here(j, gw)
+		   : 0;
 }
 
 /* Runs on a thread of its own: a thread's network namespace is its own, so the runner's other
@@ -758,7 +791,7 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 
 	if (err)
 		return fn_fail(rep, err, "starting the resolver");
-	if (net->filter && (err = fn_filter_wait_egress(net->filter, net->peer_fd, rep)))
+	if (net->filter && (err = fn_filter_watch_egress(net->filter, net->peer_fd, rep)))
 		return err;
 	if (net->connlog_sock[0] >= 0) {
 		fn_net_hold(net, net->connlog_sock[0]);
@@ -771,6 +804,13 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 		return err;
 	hold_own(net);
 	return 0;
+}
+
+int fn_net_wait_egress(struct fn_net *net, struct fn_report *rep)
+{
+	if (!net->filter)
+		return 0;
+	return fn_filter_wait_egress(net->filter, rep);
 }
 
 /* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of

@@ -376,14 +376,18 @@ static int commit(struct batch *b)
 	return err;
 }
 
-int fn_nft_install(const struct fn_filter *filter)
+int fn_nft_install(const struct fn_filter *filter, const struct fn_ip *resolvers,
+		   size_t n_resolvers)
 {
+	static const struct fn_allow dns = {.proto = IPPROTO_UDP, .port = 53};
 	struct batch b = {.seq = 1};
 
 	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
 	add_table(&b);
 	add_chain(&b, FN_NFT_CHAIN, NF_INET_LOCAL_OUT);
 	add_local_accepts(&b);
+	for (size_t i = 0; i < n_resolvers; i++)
+		add_allow_pair(&dns, &resolvers[i], &b);
 	if (filter)
 		fn_filter_each_pair(filter, add_allow_pair, &b);
 	add_rejects(&b);

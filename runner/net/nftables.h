@@ -14,9 +14,11 @@
 
 /* In the calling thread's network namespace, in one transaction (all or nothing): table inet
  * fakenet with an output chain that accepts loopback, link-local IPv6 multicast (neighbour
- * discovery) and, with `filter`, its allowlist; TCP is answered with a reset, the rest with host
+ * discovery), udp/53 to each of `resolvers` (IPv4 nameservers the gateway namespace answers for)
+ * and, with `filter`, its allowlist; TCP is answered with a reset, the rest with host
  * unreachable, so nothing waits. Returns 0 or -errno. */
-int fn_nft_install(const struct fn_filter *filter);
+int fn_nft_install(const struct fn_filter *filter, const struct fn_ip *resolvers,
+		   size_t n_resolvers);
 
 /* In the gateway namespace (calling thread), in one transaction: the same table with a forward
  * chain that lets through what comes back in on `egress` (pasta's tap) and what `filter` lets

@@ -140,6 +140,8 @@ int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 	}
 	if (!err)
 		err = fn_net_serve(&on->net, on->id, rep);
+	if (!err)
+		err = fn_net_wait_egress(&on->net, rep);
 	return err;
 }
 

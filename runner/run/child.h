@@ -41,6 +41,9 @@ struct fn_child_plan {
 	/* --net host: the preload library for dynamic targets (hostpreload.h), staged */
 	bool host_preload;
 	int netns_fd;
+	/* nat and filtered: an eventfd the runner writes once pasta's egress is up, so the view is
+	 * built meanwhile and the target starts only then; -1: no wait */
+	int gate_fd;
 	int connlog_fd; /* isolated with --log: where the audit filter's listener goes; -1: none */
 	struct fn_overlay overlays[FN_MAX_OVERLAYS];
 	int n_overlays;

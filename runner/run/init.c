@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,20 @@ static void become_docker_init(const struct fn_child_plan *plan)
 	syscall(SYS_execveat, plan->init_fd, "", plan->init_argv, environ, AT_EMPTY_PATH);
 }
 
+/* The view is built while pasta configures the gateway namespace; the target waits for the
+ * runner's word that the way out is ready. A runner that cannot give it kills this process. */
+static void wait_gate(const struct fn_child_plan *plan)
+{
+	uint64_t go;
+
+	if (plan->gate_fd < 0)
+		return;
+	while (read(plan->gate_fd, &go, sizeof(go)) < 0)
+		if (errno != EINTR)
+			fail(plan, "waiting for the network");
+	close(plan->gate_fd);
+}
+
 __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 {
 	for (int i = 0; i < plan->n_runner_fds; i++)
@@ -142,6 +157,7 @@ __attribute__((noreturn)) void fn_init_main(const struct fn_child_plan *plan)
 	die_with_runner(plan);
 	build_view(plan);
 	target_environment(plan);
+	wait_gate(plan);
 	become_docker_init(plan);
 	close(plan->report_fd);
 	fn_pid1_supervise(plan->argv);

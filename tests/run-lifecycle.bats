@@ -134,7 +134,12 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
 	require_command setpriv util-linux
 	cp "$FAKENET" "$tmp/fakenet"
 	chmod 755 "$tmp" "$tmp/fakenet"
-	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$tmp/fakenet" run --backend fuse --shims none -- true
+	# The test makes the condition itself, whatever this host's /dev/fuse allows (udev makes it
+	# 0666): in a mount namespace of its own, /dev/fuse is a node only root may open.
+	mknod -m 0600 "$tmp/fuse" c 10 229
+	run --separate-stderr unshare -m --propagation private sh -c \
+		'mount --bind "$1/fuse" /dev/fuse && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$1/fakenet" run --backend fuse --shims none -- true' \
+		sh "$tmp"
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"/dev/fuse"*"--device /dev/fuse --cap-add SYS_ADMIN"* ]]
 }

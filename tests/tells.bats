@@ -234,12 +234,9 @@ print("ok")'
 		"unfakeable=tell: filesystem type of /sys/class/net" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --backend preload --format json
 	[ "$status" -eq 0 ]
-	# The library hides LD_PRELOAD and FAKENET_IDENTITY; the shims directory on PATH is the
-	# build's, a tell only where its path names fakenet. What remains: the zeroed bytes and the
-	# library's path.
-	env_tell=ok
-	! grep -qi 'fake[n]et' <<<"$SHIMS" || env_tell=unfakeable
-	"$PYTHON" -c "$verdicts" "$env_tell=tell: the environment names fakenet" \
+	# The library hides LD_PRELOAD, FAKENET_IDENTITY and FAKENET_SHIMS, and PATH is the
+	# caller's. What remains: the zeroed bytes and the library's path.
+	"$PYTHON" -c "$verdicts" "ok=tell: the environment names fakenet" \
 		"unfakeable=tell: empty entries in /proc/self/environ" \
 		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }

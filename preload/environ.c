@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -147,6 +148,39 @@ static const char *exec_file(const char *file, bool search, char *buf, size_t si
 	shim =
 	    fn_shim_redirect(strchr(own_shims, '=') + 1, file, search, getenv("PATH"), buf, size);
 	return shim ? shim : file;
+}
+
+/* The directory where the FUSE backend adds the tools the machine lacks (runner/cmd_run.c). */
+#define MISSING_TOOL_DIR "/usr/local/sbin/"
+
+/* Whether a directory of the standard PATH has the tool. */
+static bool tool_installed(const char *tool)
+{
+	char path[PATH_MAX];
+	const char *d = FN_DEFAULT_PATH;
+
+	while (*d) {
+		size_t n = strcspn(d, ":");
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, d, tool);
+		if (FN_REAL(fstatat)(AT_FDCWD, path, &st, 0) == 0)
+			return true;
+		d += n + (d[n] == ':');
+	}
+	return false;
+}
+
+const char *fn_preload_missing_tool(const char *path, char *buf, size_t size)
+{
+	const char *tool = path + strlen(MISSING_TOOL_DIR);
+	int n;
+
+	if (!own_shims || strncmp(path, MISSING_TOOL_DIR, strlen(MISSING_TOOL_DIR)) != 0 ||
+	    !fn_shim_tool_known(tool) || tool_installed(tool))
+		return NULL;
+	n = snprintf(buf, size, "%s/%s", strchr(own_shims, '=') + 1, tool);
+	return n > 0 && (size_t)n < size ? buf : NULL;
 }
 
 FN_EXPORT int execve(const char *path, char *const argv[], char *const envp[])

@@ -246,6 +246,49 @@ probe_args() {
 	[ "$output" = "$(ip -4 -o addr show)" ]
 }
 
+# The host's own network devices below /sys/devices, which hold its MACs, are hidden as fakefs hides
+# them: by path, in listings (opendir and the fdopendir find(1) uses) and through a fake PCI NIC's
+# directory, which passes the host's other devices through. Expected: the host's own sysfs.
+@test "run --backend preload: the host's network devices under /sys/devices are hidden" {
+	require_build "$FAKENET"
+	dev=
+	for link in /sys/class/net/*; do
+		case $(readlink "$link") in */devices/virtual/*) continue ;; esac
+		dev=$(realpath "$link")
+		break
+	done
+	[ -n "$dev" ] || skip "the host has no non-virtual network device"
+	parent=$(dirname "$(dirname "$dev")")
+	mac=$(cat "$dev/address")
+	want=$(ls "$parent" | grep -vx net)
+	for id in docker desktop; do
+		run "$FAKENET" run --backend preload --identity "$TOP/identities/$id.yaml" -- sh -c '
+			cat "$1/address" 2>/dev/null || echo hidden
+			ls "$2/net" 2>/dev/null || echo hidden
+			ls "$2"
+			find "$2" -maxdepth 1 -name net | grep -c . || true' sh "$dev" "$parent"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = hidden ] || { echo "$id: $mac"; false; }
+		[ "${lines[1]}" = hidden ]
+		[ "$(printf '%s\n' "${lines[@]:2:${#lines[@]}-3}")" = "$want" ]
+		[ "${lines[-1]}" = 0 ]
+	done
+}
+
+# A tool the machine lacks (nm-tool, nmcli; sudo where there is none) is found where the FUSE
+# backend shows it, by the shell's search, by sudo, and by exec; PATH names nothing of fakenet.
+@test "run --backend preload: a covered tool the machine lacks is found in /usr/local/sbin" {
+	require_build "$FAKENET"
+	! command -v nm-tool >/dev/null || skip "the host has a real nm-tool"
+	run "$FAKENET" run --backend preload --identity "$TOP/identities/desktop.yaml" -- sh -c '
+		command -v nm-tool; bash -c "type -P nm-tool"
+		nm-tool | grep -c "Gateway: *192\.168\.0\.1"
+		sudo nm-tool | grep -c "Gateway: *192\.168\.0\.1"
+		ls /usr/local/sbin | grep -cx nm-tool || true'
+	[ "$status" -eq 0 ]
+	[ "$output" = "/usr/local/sbin/nm-tool"$'\n'"/usr/local/sbin/nm-tool"$'\n'1$'\n'1$'\n'0 ]
+}
+
 @test "run --backend auto falls back to preload, once and saying why, where namespaces are refused" {
 	require_build "$FAKENET"
 	deny="$BUILD/tests/preload/deny-ns"

@@ -48,6 +48,15 @@ host_macs() {
 	[ "$status" -eq 0 ]
 	! grep -i fakenet <<<"$output"
 	! grep '^_=' <<<"$output"
+	# The preload backend too: its library, identity and shims are out of sight, PATH is the
+	# caller's, and the covered tools still answer.
+	run env FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run --backend preload -- sh -c '
+		env | grep -v "^_=/usr/bin/env$"; hostname'
+	[ "$status" -eq 0 ]
+	! grep -i fakenet <<<"$output"
+	! grep '^_=' <<<"$output"
+	grep -qx "PATH=$PATH" <<<"$output"
+	[ "${lines[-1]}" = "$("$FAKENET" show --identity "$docker" /etc/hostname)" ]
 }
 
 @test "mountinfo names no fakenet: no fuse.fakenet, no bind from a fakenet path" {

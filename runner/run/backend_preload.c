@@ -185,15 +185,12 @@ static char **target_environment(void)
 	while (environ[n])
 		n++;
 	v = xcalloc(n + 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++) {
-		bool ours = false;
-
-		for (size_t j = 0; j < N_ELEMENTS(last); j++)
-			ours |= strncmp(environ[i], last[j], strlen(last[j])) == 0 &&
-				environ[i][strlen(last[j])] == '=';
-		if (!ours)
+	/* As the FUSE backend's pid 1 (run/init.c): no other FAKENET* variable, and no "_" (the
+	 * path of fakenet, which the shell that started it set). */
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "FAKENET", 7) != 0 && strncmp(environ[i], "_=", 2) != 0 &&
+		    strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
 			v[k++] = environ[i];
-	}
 	for (size_t i = 0; i < N_ELEMENTS(last); i++) {
 		const char *value = getenv(last[i]);
 

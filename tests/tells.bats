@@ -72,20 +72,20 @@ host_macs() {
 }
 
 @test "the shims find the identity and the real tools, which nobody else can look up" {
-	# They live in the SMBIOS tables' directory, which every mode shows from the view.
+	# They live in the DMI device's directory, which every mode shows from the view.
 	for net in host isolated; do
 		run "$FAKENET" run --net "$net" --identity "$TOP/identities/multi-nic.yaml" -- sh -c '
 			hostname
-			ls -a /sys/firmware/dmi /sys/class/net | grep "^\." | grep -v "^\.\.\?$" || echo none listed
-			cat /sys/firmware/dmi/.identity.yaml 2>&1 >/dev/null | grep -c "No such file"
-			ls /sys/firmware/dmi/.real 2>&1 >/dev/null | grep -c "No such file"
-			ls /sys/firmware/dmi'
+			ls -a /sys/devices/virtual/dmi /sys/class/net | grep "^\." | grep -v "^\.\.\?$" || echo none listed
+			cat /sys/devices/virtual/dmi/.identity.yaml 2>&1 >/dev/null | grep -c "No such file"
+			ls /sys/devices/virtual/dmi/.real 2>&1 >/dev/null | grep -c "No such file"
+			ls /sys/devices/virtual/dmi'
 		[ "$status" -eq 0 ]
 		[ "${lines[0]}" = "$("$FAKENET" show --identity "$TOP/identities/multi-nic.yaml" /etc/hostname)" ]
 		[ "${lines[1]}" = "none listed" ]
 		[ "${lines[2]}" = 1 ]
 		[ "${lines[3]}" = 1 ]
-		[ "${lines[4]}" = tables ]
+		[ "${lines[4]}" = id ]
 	done
 }
 

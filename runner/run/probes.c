@@ -189,7 +189,8 @@ pcre2_code *fn_probe_pattern_compile(const char *pattern, bool ignore_case, char
  * with a stand-in value, where its place in the file is known. */
 static void check_pattern(struct parse_ctx *c, const struct raw_probe *p)
 {
-	static const char *const stand_in[] = {"x", "x", "x", "x"};
+	static const char *const stand_in[] = {"x", "x", "x", "x", "x"};
+	_Static_assert(N_ELEMENTS(stand_in) == N_PLACEHOLDERS, "a stand-in for every placeholder");
 	char *pattern = substitute(p->pattern, stand_in, SUB_REGEX), why[300];
 	pcre2_code *re = fn_probe_pattern_compile(pattern, p->ignore_case, why, sizeof(why));
 
@@ -251,6 +252,8 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 	const char *values[] = {item ? item : "", item ? item : "", gw, id->hostname,
 				item ? item : ""};
 	struct fn_probe *q;
+
+	_Static_assert(N_ELEMENTS(values) == N_PLACEHOLDERS, "a value for every placeholder");
 
 	if (id->has_gateway)
 		fn_ip_format(&id->gateway_ip, gw);

@@ -10,9 +10,10 @@
 #include "view.h"
 
 /* Names the runner uses to reach parts of the mount that the tree itself does not have. They live
- * in the FUSE /sys/class/net directory because that directory is visible in the target's namespace;
- * lookup answers them but readdir never lists them, and none names fakenet: a fingerprinter that
- * guesses a name must not find a tool's name in it. */
+ * in the FUSE /sys/devices/virtual/dmi directory, which every mode shows in the target's namespace
+ * (not in /sys/class/net, which a kernel mode leaves to the namespace's own sysfs); lookup answers
+ * them but readdir never lists them, and none names fakenet: a fingerprinter that guesses a name
+ * must not find a tool's name in it. */
 #define FN_FAKEFS_HIDDEN_DIR	 FN_RUN_IDENTITY_DIR
 #define FN_FAKEFS_PROC_NET_ALIAS ".proc-net"	      /* the tree's /proc/net directory */
 #define FN_FAKEFS_IDENTITY	 FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */

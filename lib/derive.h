@@ -69,6 +69,9 @@ const struct fn_nic_model *fn_iface_nic_model(const struct fn_iface *iface);
 bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm);
 /* Whether any interface of the identity is wireless. */
 bool fn_identity_has_wireless(const struct fn_identity *id);
+/* Whether any interface of the identity is a PCI NIC (ethernet or wireless), whose device no
+ * veth of a network namespace has. */
+bool fn_identity_has_pci(const struct fn_identity *id);
 /* The IEEE 802.11 channel number of a 2.4, 5 or 6 GHz centre frequency (ieee80211_freq_khz_to_
  * channel), or -1 where no 20 MHz channel is centred. */
 int fn_wireless_channel(unsigned mhz);

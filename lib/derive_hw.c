@@ -235,12 +235,22 @@ bool fn_iface_wireless_signal(const struct fn_iface *iface, int *dbm)
 	return true;
 }
 
-bool fn_identity_has_wireless(const struct fn_identity *id)
+static bool has_kind(const struct fn_identity *id, enum fn_iface_kind a, enum fn_iface_kind b)
 {
 	for (size_t i = 0; i < id->n_ifaces; i++)
-		if (id->ifaces[i].kind == FN_KIND_WIRELESS)
+		if (id->ifaces[i].kind == a || id->ifaces[i].kind == b)
 			return true;
 	return false;
+}
+
+bool fn_identity_has_wireless(const struct fn_identity *id)
+{
+	return has_kind(id, FN_KIND_WIRELESS, FN_KIND_WIRELESS);
+}
+
+bool fn_identity_has_pci(const struct fn_identity *id)
+{
+	return has_kind(id, FN_KIND_ETHERNET, FN_KIND_WIRELESS);
 }
 
 int fn_wireless_channel(unsigned mhz)

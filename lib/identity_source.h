@@ -10,8 +10,12 @@
 /* Where `fakenet install` puts an image's identity. */
 #define FN_INSTALLED_IDENTITY "/etc/fakenet/identity.yaml"
 
-/* Inside `fakenet run`, the run's identity text, served by the view to the shims alone. */
-#define FN_RUN_IDENTITY_DIR  "/sys/class/net"
+/* Inside `fakenet run`, the run's identity text, served by the view to the shims alone. It lives
+ * in the DMI device's directory, a view of every identity in every mode (the kernel of a network
+ * namespace shows /proc/net and /sys/class/net itself), which readers reach through the
+ * /sys/class/dmi/id link and nobody lists, and which container runtimes leave unmasked (unlike
+ * /sys/firmware). */
+#define FN_RUN_IDENTITY_DIR  "/sys/devices/virtual/dmi"
 #define FN_RUN_IDENTITY_NAME ".identity.yaml"
 #define FN_RUN_IDENTITY	     FN_RUN_IDENTITY_DIR "/" FN_RUN_IDENTITY_NAME
 /* Inside `fakenet run`, where the shims find the real tools they cover (also only for them). */

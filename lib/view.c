@@ -23,8 +23,9 @@ const struct fn_view_mount fn_view_mounts[] = {
      .pass_real = true},
     {"/sys/bus/pci/drivers", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
      .pass_real = true},
-    /* Under a kernel mode too: its links lead to what the kernel cannot show (a PCI NIC). */
-    {"/sys/class/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    /* Under a kernel mode only where a link leads to what the kernel cannot show (a PCI NIC):
+     * with veths alone it is the namespace's own sysfs. */
+    {"/sys/class/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true, .kernel_net = true},
     /* Served by FUSE, whose files are sized as procfs sizes them (0); a tmpfs copy would give
      * them sizes and blocks, which the kernel's never have. */
     {"/proc/net", FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_KERNEL_LINK, .kernel_net = true},

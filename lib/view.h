@@ -35,8 +35,9 @@ struct fn_view_mount {
 	/* Only some identities have it (a PCI NIC, a `system:` section): where the tree lacks the
 	 * node nothing is mounted, and a real path that is missing is a warning, not an error. */
 	bool optional;
-	/* Under a kernel network mode the run's own network namespace shows it: not mounted then.
-	 */
+	/* Under a kernel network mode the run's own network namespace shows it: not mounted then,
+	 * unless the tree's directory holds something of the identity's own (a file that does not
+	 * read the kernel's, a link that leads out of the kernel's views). */
 	bool kernel_net;
 	/* The run's UTS namespace shows it (the kernel's hostname): never mounted. */
 	bool kernel_uts;

@@ -1,6 +1,7 @@
 /* The path walk through the view (view_walk.h): "." and ".." as the kernel takes them, links of
  * the tree followed from their own directory, names a passthrough directory lacks handed to the
- * real directory, and under FN_WALK_MOUNTS the tree entered only at the table's mounts. */
+ * real directory (but for the host's devices the view hides, fn_vfs_hidden_real), and under
+ * FN_WALK_MOUNTS the tree entered only at the table's mounts. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -170,6 +171,41 @@ static bool follows(const struct walker *w, bool last)
 	return !last || (w->flags & FN_WALK_FOLLOW);
 }
 
+/* Whether the real entry `name` of the real directory `dir` (`len` bytes of it) stays out of the
+ * view (fn_vfs_hidden_real: the host's network devices below /sys/devices). */
+static bool hidden_real(const struct walker *w, const char *dir, size_t len, const char *name)
+{
+	char parent[PATH_MAX];
+
+	if (len >= sizeof(parent))
+		return false;
+	memcpy(parent, dir, len);
+	parent[len] = '\0';
+	return fn_vfs_hidden_real(w->vfs, parent, name);
+}
+
+/* Whether a real path `dir` followed by the components from `from` on goes through an entry the
+ * view hides. */
+static bool hidden_below(const struct walker *w, const char *dir, const struct comps *c,
+			 size_t from)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(dir);
+
+	if (len >= sizeof(path))
+		return false;
+	memcpy(path, dir, len + 1);
+	for (size_t i = from; i < c->n; i++) {
+		if (strcmp(c->v[i], "..") == 0)
+			return false; /* the real call resolves it; rare below /sys/devices */
+		if (hidden_real(w, path, len, c->v[i]))
+			return true;
+		if (append(path, sizeof(path), &len, c, i, i + 1))
+			return false;
+	}
+	return false;
+}
+
 /* A step through the real filesystem: the name is appended; at a mount of the table the walk
  * enters the tree, and a mount that is a link of the tree's is followed from where it stands. */
 static enum step real_step(struct walker *w, const struct comps *c, size_t i)
@@ -181,6 +217,8 @@ static enum step real_step(struct walker *w, const struct comps *c, size_t i)
 		return fail(w, ENAMETOOLONG);
 	if (w->flags & FN_WALK_MOUNTS)
 		enter_mount(w, last);
+	if (!w->node && (w->flags & FN_WALK_MOUNTS) && hidden_real(w, w->path, dir_len, c->v[i]))
+		return fail(w, ENOENT);
 	if (!w->node || w->node->type != FN_NODE_LINK || !follows(w, last))
 		return STEP_ON;
 	w->path[dir_len] = '\0';
@@ -202,6 +240,8 @@ static enum step tree_step(struct walker *w, const struct comps *c, size_t i)
 		return fail(w, ENOENT);
 	if (!child) {
 		err = fn_vfs_passthrough_path(w->node, w->self, dir, sizeof(dir));
+		if (!err && hidden_below(w, dir, c, i))
+			err = -ENOENT;
 		return err ? fail(w, -err) : end_real(w, dir, c, i);
 	}
 	if (child->type == FN_NODE_LINK && follows(w, i + 1 == c->n))

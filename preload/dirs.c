@@ -1,6 +1,7 @@
 /* Directories of the view: opendir lists the tree's children (plus, for /proc/net, the reader's
- * real entries the tree does not define, as fakefs does). The DIR handle is our own; every other
- * handle goes to libc. */
+ * real entries the tree does not define, as fakefs does), and a real directory below /sys/devices
+ * without the host's network devices, as fakefs hides them. The DIR handle is our own; every
+ * other handle goes to libc. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,20 +55,19 @@ static unsigned char node_dtype(const struct fn_node *n)
 	return n->type == FN_NODE_DIR ? DT_DIR : n->type == FN_NODE_LINK ? DT_LNK : DT_REG;
 }
 
-/* The real entries a passthrough directory adds after the synthetic ones. */
-static void add_real(struct fake_dir *fd, const struct fn_node *dir)
+/* The entries of the real directory `real`, but those the view hides. */
+static void add_real_dir(struct fake_dir *fd, const char *real)
 {
-	char real[PATH_MAX];
-	DIR *d = fn_vfs_passthrough_path(dir, getpid(), real, sizeof(real)) == 0
-		     ? FN_REAL(opendir)(real)
-		     : NULL;
+	const struct fn_preload *st = fn_preload_view_state();
+	DIR *d = FN_REAL(opendir)(real);
 	struct dirent64 *e;
 
 	if (!d)
 		return;
 	/* The view's /dev lists its disks, not the host's block devices. */
 	while ((e = FN_REAL(readdir64)(d)))
-		if (!(e->d_type == DT_BLK && strcmp(real, "/dev") == 0))
+		if (!(e->d_type == DT_BLK && strcmp(real, "/dev") == 0) &&
+		    !(st && fn_vfs_hidden_real(st->vfs, real, e->d_name)))
 			add(fd, e->d_name, e->d_type, e->d_ino);
 	FN_REAL(closedir)(d);
 }
@@ -88,6 +88,40 @@ static struct fake_dir *real_dir(const char *path)
 		add(d, e->d_name, e->d_type, e->d_ino);
 	FN_REAL(closedir)(real);
 	return d;
+}
+
+/* The real entries a passthrough directory adds after the synthetic ones. */
+static void add_real(struct fake_dir *fd, const struct fn_node *dir)
+{
+	char real[PATH_MAX];
+
+	if (fn_vfs_passthrough_path(dir, getpid(), real, sizeof(real)) == 0)
+		add_real_dir(fd, real);
+}
+
+/* Whether a real directory's listing is the library's: below /sys/devices, where the host's
+ * network devices hide (fn_vfs_hidden_real), with a view loaded. */
+static bool lists_real(const char *real)
+{
+	return real && strncmp(real, "/sys/devices/", strlen("/sys/devices/")) == 0 &&
+	       fn_preload_view_state();
+}
+
+/* A real directory as our own handle; takes `fd` (for dirfd()), or opens it when fd < 0. */
+static DIR *real_open(const char *real, int fd)
+{
+	struct fake_dir *d;
+
+	if (fd < 0)
+		fd = FN_REAL(open)(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	d->magic = FAKE_DIR_MAGIC;
+	d->fd = fd;
+	add_real_dir(d, real);
+	__atomic_add_fetch(&n_open, 1, __ATOMIC_RELAXED);
+	return (DIR *)d;
 }
 
 static DIR *fake_open(const struct fn_node *dir, int fd)
@@ -181,9 +215,13 @@ FN_EXPORT DIR *opendir(const char *path)
 		d = fn_view_absolute(AT_FDCWD, path, v.real, sizeof(v.real))
 			? open_covered_parent(v.real)
 			: NULL;
-		return d ? d : FN_REAL(opendir)(path);
+		if (d)
+			return d;
+		return lists_real(path) ? real_open(path, -1) : FN_REAL(opendir)(path);
 	case FN_WALK_REAL:
-		return (d = open_covered_parent(v.real)) ? d : FN_REAL(opendir)(v.real);
+		if ((d = open_covered_parent(v.real)))
+			return d;
+		return lists_real(v.real) ? real_open(v.real, -1) : FN_REAL(opendir)(v.real);
 	case FN_WALK_ERROR:
 		errno = v.err;
 		return NULL;
@@ -206,9 +244,20 @@ FN_EXPORT DIR *fdopendir(int fd)
 	const struct fn_preload *st = path ? fn_preload_view_state() : NULL;
 	struct fn_node *n = st ? fn_vfs_lookup(st->vfs, path) : NULL;
 
-	if (!n || n->type != FN_NODE_DIR)
-		return FN_REAL(fdopendir)(fd);
-	return fake_open(n, fd);
+	char link[32], real[PATH_MAX];
+	ssize_t len;
+
+	if (n && n->type == FN_NODE_DIR)
+		return fake_open(n, fd);
+	/* A real directory below /sys/devices (find(1) and fts open them this way). */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = path ? -1 : readlink(link, real, sizeof(real) - 1);
+	if (len > 0) {
+		real[len] = '\0';
+		if (lists_real(real))
+			return real_open(real, fd);
+	}
+	return FN_REAL(fdopendir)(fd);
 }
 
 static const struct entry *next(struct fake_dir *d)

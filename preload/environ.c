@@ -1,18 +1,23 @@
-/* What the preload backend adds to the environment, LD_PRELOAD with this library and
- * FAKENET_IDENTITY, is taken out of the target's sight at load: out of `environ` (getenv, env,
- * os.environ) and out of the kernel's copy that /proc/PID/environ shows, where the runner placed
- * them last so that zeroing them leaves the other variables where they were. Every exec and
- * spawn puts them back into the child's environment only, so the whole process tree keeps the
- * library. */
+/* What the preload backend adds to the environment, LD_PRELOAD with this library,
+ * FAKENET_IDENTITY and FAKENET_SHIMS, is taken out of the target's sight at load: out of `environ`
+ * (getenv, env, os.environ) and out of the kernel's copy that /proc/PID/environ shows, where the
+ * runner placed them last so that zeroing them leaves the other variables where they were. Every
+ * exec and spawn puts them back into the child's environment only, so the whole process tree
+ * keeps the library, and sends a covered tool (route, or a shell's /usr/sbin/route) to the shim
+ * in FAKENET_SHIMS, so PATH stays the caller's. */
 #include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preload.h"
+#include "shim_tools.h"
 
 #define MAX_EXEC_ARGS 4096
 
@@ -20,6 +25,7 @@ extern char **environ;
 
 static char *own_preload;  /* "LD_PRELOAD=..." as the runner set it */
 static char *own_identity; /* "FAKENET_IDENTITY=..." as the runner set it; NULL: none */
+static char *own_shims;	   /* "FAKENET_SHIMS=..." as the runner set it; NULL: none */
 
 const char *fn_preload_identity_path(void)
 {
@@ -79,6 +85,7 @@ __attribute__((constructor(101))) static void hide_environment(void)
 	    !strstr(ld, self.dli_fname))
 		return;
 	environ_block(&start, &end);
+	own_shims = take("FAKENET_SHIMS", start, end);
 	own_identity = take("FAKENET_IDENTITY", start, end);
 	own_preload = take("LD_PRELOAD", start, end);
 	if (!own_preload)
@@ -97,13 +104,16 @@ static char **with_own(char *const envp[])
 
 	while (envp && envp[n])
 		n++;
-	v = malloc((n + 3) * sizeof(*v));
+	v = malloc((n + 4) * sizeof(*v));
 	if (!v)
 		return (char **)envp;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], "LD_PRELOAD=", 11) != 0 &&
-		    strncmp(envp[i], "FAKENET_IDENTITY=", 17) != 0)
+		    strncmp(envp[i], "FAKENET_IDENTITY=", 17) != 0 &&
+		    strncmp(envp[i], "FAKENET_SHIMS=", 14) != 0)
 			v[k++] = envp[i];
+	if (own_shims)
+		v[k++] = own_shims;
 	if (own_identity)
 		v[k++] = own_identity;
 	v[k++] = own_preload;
@@ -127,19 +137,75 @@ static void release(char **v, char *const envp[])
 		r_;                                                                                \
 	})
 
+/* Where an exec of `file` goes: the shim, for a tool it covers (fn_shim_redirect), else `file`.
+ */
+static const char *exec_file(const char *file, bool search, char *buf, size_t size)
+{
+	const char *shim;
+
+	if (!own_shims || !file)
+		return file;
+	shim =
+	    fn_shim_redirect(strchr(own_shims, '=') + 1, file, search, getenv("PATH"), buf, size);
+	return shim ? shim : file;
+}
+
+/* The directory where the FUSE backend adds the tools the machine lacks (runner/cmd_run.c). */
+#define MISSING_TOOL_DIR "/usr/local/sbin/"
+
+/* Whether a directory of the standard PATH has the tool. */
+static bool tool_installed(const char *tool)
+{
+	char path[PATH_MAX];
+	const char *d = FN_DEFAULT_PATH;
+
+	while (*d) {
+		size_t n = strcspn(d, ":");
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, d, tool);
+		if (FN_REAL(fstatat)(AT_FDCWD, path, &st, 0) == 0)
+			return true;
+		d += n + (d[n] == ':');
+	}
+	return false;
+}
+
+const char *fn_preload_missing_tool(const char *path, char *buf, size_t size)
+{
+	const char *tool = path + strlen(MISSING_TOOL_DIR);
+	int n;
+
+	if (!own_shims || strncmp(path, MISSING_TOOL_DIR, strlen(MISSING_TOOL_DIR)) != 0 ||
+	    !fn_shim_tool_known(tool) || tool_installed(tool))
+		return NULL;
+	n = snprintf(buf, size, "%s/%s", strchr(own_shims, '=') + 1, tool);
+	return n > 0 && (size_t)n < size ? buf : NULL;
+}
+
 FN_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
+	char shim[PATH_MAX];
+
+	path = exec_file(path, false, shim, sizeof(shim));
 	return CALL_WITH_OWN(int, execve, envp, path, argv, env_);
 }
 
 FN_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
+	char shim[PATH_MAX];
+
+	file = exec_file(file, true, shim, sizeof(shim));
 	return CALL_WITH_OWN(int, execvpe, envp, file, argv, env_);
 }
 
 FN_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
 		       int flags)
 {
+	char shim[PATH_MAX];
+
+	if (path[0] == '/' || dirfd == AT_FDCWD)
+		path = exec_file(path, false, shim, sizeof(shim));
 	return CALL_WITH_OWN(int, execveat, envp, dirfd, path, argv, env_, flags);
 }
 
@@ -222,12 +288,18 @@ FN_EXPORT int execle(const char *path, const char *arg, ...)
 FN_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 			  const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
+	char shim[PATH_MAX];
+
+	path = exec_file(path, false, shim, sizeof(shim));
 	return CALL_WITH_OWN(int, posix_spawn, envp, pid, path, fa, attr, argv, env_);
 }
 
 FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
+	char shim[PATH_MAX];
+
+	file = exec_file(file, true, shim, sizeof(shim));
 	return CALL_WITH_OWN(int, posix_spawnp, envp, pid, file, fa, attr, argv, env_);
 }
 

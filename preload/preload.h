@@ -73,6 +73,10 @@ void fn_view_note_real_open(int dirfd, const char *path, int fd);
 /* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
  * environment at load (environ.c); NULL when there was none. */
 const char *fn_preload_identity_path(void);
+/* A covered tool the machine lacks, as a shell looks for it in the first standard PATH directory
+ * ("/usr/local/sbin/nm-tool"): the shim's path in `buf`, so stat, access and exec find it where
+ * the FUSE backend shows it; NULL for every other path. */
+const char *fn_preload_missing_tool(const char *path, char *buf, size_t size);
 
 /* The content of /proc/sys/kernel/hostname and uname's nodename. */
 const char *fn_preload_hostname(void);

@@ -95,6 +95,9 @@ static bool may_reach_tree(const char *p)
 			return true;
 		same_top = true;
 	}
+	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
+	if (BEGINS(p, "/sys/devices/"))
+		return true;
 	if (!same_top)
 		return false;
 	for (const char *q = strchr(p + 1, '/'); q && *q; q++)
@@ -445,6 +448,8 @@ int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)
 	fn_view_lookup(dirfd, *path, follow, v);
 	switch (v->kind) {
 	case FN_WALK_NONE:
+		if (fn_preload_missing_tool(*path, v->real, sizeof(v->real)))
+			*path = v->real;
 		return 0;
 	case FN_WALK_REAL:
 		*path = v->real;

@@ -1,6 +1,7 @@
 /* sudo look-alike for machines without it (WebVM, containers): drops sudo's own options and runs
  * the command as the current user, so `sudo nm-tool` finds the other shims through PATH. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "audit.h"
 #include "shim.h"
+#include "shim_tools.h"
 #include "util.h"
 
 /* sudo 1.9.13p3 (Debian 12) usage(), as it wraps at 80 columns; printed on stderr, exit 1. */
@@ -102,7 +104,8 @@ static int sudo_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 {
 	struct sudo_mode mode = {0};
 	int first = skip_sudo_options(argc, argv, &mode);
-	const char *shell = getenv("SHELL");
+	const char *shell = getenv("SHELL"), *shim;
+	char buf[PATH_MAX];
 
 	if (first < 0)
 		return usage();
@@ -135,7 +138,11 @@ static int sudo_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 		return usage();
 	fflush(NULL);
 	fn_shim_audit_exec(argv[first]);
-	execvp(argv[first], argv + first);
+	/* Under the preload backend no library sees this static program's exec: the tools the
+	 * shims cover go to them here (a tool the machine lacks is on no PATH). */
+	shim = fn_shim_redirect(getenv("FAKENET_SHIMS"), argv[first], true, getenv("PATH"), buf,
+				sizeof(buf));
+	execvp(shim ? shim : argv[first], argv + first);
 	if (errno == ENOENT) {
 		fprintf(stderr, "sudo: %s: command not found\n", argv[first]);
 		return 1;

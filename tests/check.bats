@@ -106,7 +106,7 @@ setup() {
 	grep -q "^$work/bad.yaml:1:[0-9]*: error: unknown probe key 'colour'" <<<"$output"
 	grep -q "^$work/bad.yaml:2:[0-9]*: error: a probe needs exactly one of 'run' and 'read'" <<<"$output"
 	grep -q "no interface 'eth7'" <<<"$output"
-	grep -q "^$work/bad.yaml:4:[0-9]*: error: unfakeable must be 'host', 'wireless' or 'always', not 'sometimes'" <<<"$output"
+	grep -q "^$work/bad.yaml:4:[0-9]*: error: unfakeable must be 'host', 'wireless', 'pci' or 'always', not 'sometimes'" <<<"$output"
 }
 
 @test "usage errors exit 2" {

@@ -200,13 +200,12 @@ probe_args() {
 	echo "$output" | grep -qxF "$(cat /etc/hostname)"
 }
 
-@test "run --backend preload: no namespace, the view, the shims on PATH and run's exit codes" {
+@test "run --backend preload: no namespace, the view, the shims and run's exit codes" {
 	require_build "$FAKENET"
-	run "$FAKENET" run --backend preload -- sh -c 'cat /etc/hostname; command -v ifconfig; readlink /proc/self/ns/mnt; exit 3'
+	run "$FAKENET" run --backend preload -- sh -c 'cat /etc/hostname; readlink /proc/self/ns/mnt; exit 3'
 	[ "$status" -eq 3 ]
 	[ "${lines[0]}" = "$(FAKENET_IDENTITY= "$FAKENET" show /etc/hostname)" ]
-	[ "${lines[1]}" = "$(dirname "$FAKENET")/shims/ifconfig" ] || [[ "${lines[1]}" == */libexec/fakenet/shims/ifconfig ]]
-	[ "${lines[2]}" = "$(readlink /proc/self/ns/mnt)" ]
+	[ "${lines[1]}" = "$(readlink /proc/self/ns/mnt)" ]
 	run -127 "$FAKENET" run --backend preload -- /nonexistent/cmd
 	[ "$status" -eq 127 ]
 	run "$FAKENET" run --backend bogus -- true
@@ -218,6 +217,76 @@ probe_args() {
 		[[ "$output" == *"need the FUSE backend (--backend fuse)"* ]]
 		[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	done
+}
+
+# The real ip asks the kernel over netlink, which the library does not answer: only the shim gives
+# the identity's addresses, so each way of starting ip shows whether the library sent it there.
+@test "run --backend preload: PATH stays the caller's, and every exec of a covered tool reaches the shim" {
+	require_build "$FAKENET"
+	need_netns docker
+	want=$(ip netns exec "$NS_PREFIX-docker" ip -4 -o addr show)
+	ip_path=$(command -v ip)
+	run env PATH="$PATH" "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- sh -c '
+		echo "$PATH"
+		ip -4 -o addr show
+		"$1" -4 -o addr show
+		bash -c "ip -4 -o addr show"
+		env ip -4 -o addr show
+		"$2" -c "import os, subprocess; subprocess.run([\"ip\", \"-4\", \"-o\", \"addr\", \"show\"]); os.waitpid(os.posix_spawnp(\"ip\", [\"ip\", \"-4\", \"-o\", \"addr\", \"show\"], os.environ), 0)"' sh "$ip_path" "$PYTHON"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$PATH" ]
+	[ "$(printf '%s\n' "${lines[@]:1}")" = "$(for i in 1 2 3 4 5 6; do echo "$want"; done)" ]
+	# The command itself, which the runner starts before any library is loaded.
+	run "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- ip -4 -o addr show
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	# --shims none: the real ip, which shows the host's own addresses.
+	run "$FAKENET" run --backend preload --shims none --identity "$TOP/identities/docker.yaml" -- ip -4 -o addr show
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(ip -4 -o addr show)" ]
+}
+
+# The host's own network devices below /sys/devices, which hold its MACs, are hidden as fakefs hides
+# them: by path, in listings (opendir and the fdopendir find(1) uses) and through a fake PCI NIC's
+# directory, which passes the host's other devices through. Expected: the host's own sysfs.
+@test "run --backend preload: the host's network devices under /sys/devices are hidden" {
+	require_build "$FAKENET"
+	dev=
+	for link in /sys/class/net/*; do
+		case $(readlink "$link") in */devices/virtual/*) continue ;; esac
+		dev=$(realpath "$link")
+		break
+	done
+	[ -n "$dev" ] || skip "the host has no non-virtual network device"
+	parent=$(dirname "$(dirname "$dev")")
+	mac=$(cat "$dev/address")
+	want=$(ls "$parent" | grep -vx net)
+	for id in docker desktop; do
+		run "$FAKENET" run --backend preload --identity "$TOP/identities/$id.yaml" -- sh -c '
+			cat "$1/address" 2>/dev/null || echo hidden
+			ls "$2/net" 2>/dev/null || echo hidden
+			ls "$2"
+			find "$2" -maxdepth 1 -name net | grep -c . || true' sh "$dev" "$parent"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = hidden ] || { echo "$id: $mac"; false; }
+		[ "${lines[1]}" = hidden ]
+		[ "$(printf '%s\n' "${lines[@]:2:${#lines[@]}-3}")" = "$want" ]
+		[ "${lines[-1]}" = 0 ]
+	done
+}
+
+# A tool the machine lacks (nm-tool, nmcli; sudo where there is none) is found where the FUSE
+# backend shows it, by the shell's search, by sudo, and by exec; PATH names nothing of fakenet.
+@test "run --backend preload: a covered tool the machine lacks is found in /usr/local/sbin" {
+	require_build "$FAKENET"
+	! command -v nm-tool >/dev/null || skip "the host has a real nm-tool"
+	run "$FAKENET" run --backend preload --identity "$TOP/identities/desktop.yaml" -- sh -c '
+		command -v nm-tool; bash -c "type -P nm-tool"
+		nm-tool | grep -c "Gateway: *192\.168\.0\.1"
+		sudo nm-tool | grep -c "Gateway: *192\.168\.0\.1"
+		ls /usr/local/sbin | grep -cx nm-tool || true'
+	[ "$status" -eq 0 ]
+	[ "$output" = "/usr/local/sbin/nm-tool"$'\n'"/usr/local/sbin/nm-tool"$'\n'1$'\n'1$'\n'0 ]
 }
 
 @test "run --backend auto falls back to preload, once and saying why, where namespaces are refused" {

@@ -173,7 +173,7 @@ l
 @test "the shims answer at the real tools' paths and read the run's identity, which only they see" {
 	require_build "$FAKENET_SHIM"
 	real_route=$(command -v route)
-	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --shims route -- sh -c 'command -v route; hostname; route -n | grep -c "^0.0.0.0"; cat /sys/class/net/.identity.yaml 2>/dev/null || echo hidden'
+	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --shims route -- sh -c 'command -v route; hostname; route -n | grep -c "^0.0.0.0"; cat /sys/devices/virtual/dmi/.identity.yaml 2>/dev/null || echo hidden'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$real_route" ]
 	[ "${lines[1]}" = "$(field multi-nic 'd["hostname"]')" ]

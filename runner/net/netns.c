@@ -813,18 +813,21 @@ int fn_net_wait_egress(struct fn_net *net, struct fn_report *rep)
 	return fn_filter_wait_egress(net->filter, rep);
 }
 
-/* The links' directories come from a sysfs mounted in this namespace (sysfs shows the links of
- * the namespace that mounted it); /sys/class/net stays fakefs's, whose links point there and
- * which also shows what the kernel cannot (a PCI NIC's device). */
-static int mount_kernel_links(struct fn_report *rep)
+/* The /sys directories the plan leaves to the kernel come from a sysfs mounted in this namespace
+ * (sysfs shows the links of the namespace that mounted it): /sys/devices/virtual/net, and
+ * /sys/class/net where no link of the identity's leads to what the kernel cannot show (a PCI
+ * NIC's device), so that it is then the namespace's own directory. */
+static int mount_kernel_links(const struct fn_child_plan *plan, struct fn_report *rep)
 {
-	int fs, mnt, tree, err = 0;
+	int fs, mnt, err = 0;
 
 	fs = fsopen("sysfs", FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		return fn_fail_errno(rep, "fsopen(sysfs)");
 	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	/* Source "sysfs", as a container runtime mounts it: mountinfo says "sysfs sysfs". */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "sysfs", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC,
 			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0) {
 		err = -errno;
@@ -833,14 +836,16 @@ static int mount_kernel_links(struct fn_report *rep)
 		return err;
 	}
 	close(fs);
-	tree = open_tree(mnt, "devices/virtual/net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 || move_mount(tree, "", AT_FDCWD, "/sys/devices/virtual/net",
-				   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-		err = fn_fail_errno(rep,
-				    "mounting the namespace's sysfs over /sys/devices/virtual/net");
+	for (int i = 0; i < plan->n_kernel_sys && !err; i++) {
+		const char *path = plan->kernel_sys[i];
+		int tree =
+		    open_tree(mnt, path + strlen("/sys/"), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+		if (tree < 0 || move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			err = fn_fail_errno(rep, "mounting the namespace's sysfs over %s", path);
+		if (tree >= 0)
+			close(tree);
 	}
-	if (tree >= 0)
-		close(tree);
 	close(mnt);
 	return err;
 }
@@ -863,7 +868,7 @@ int fn_netns_join(const struct fn_child_plan *plan, struct fn_report *rep)
 	if (setns(plan->netns_fd, CLONE_NEWNET) < 0)
 		return fn_fail_errno(rep, "joining the isolated network namespace");
 	close(plan->netns_fd);
-	if (mount_kernel_links(rep) || hide_named_netns(rep))
+	if (mount_kernel_links(plan, rep) || hide_named_netns(rep))
 		return -1;
 	return plan->connlog_fd >= 0 ? fn_connlog_install(plan->connlog_fd, rep) : 0;
 }

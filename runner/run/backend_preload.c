@@ -1,5 +1,6 @@
 /* The preload backend of `fakenet run`: no namespace and no mount, just the target exec'd with
- * the preload library, the identity and the shims first on PATH. `--backend auto`, the default,
+ * the preload library, the identity and the shims' directory, to which the library sends every
+ * exec of a covered tool (PATH stays the caller's). `--backend auto`, the default,
  * picks it when what the FUSE backend needs cannot be set up, and says why. */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +19,8 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "shim_tools.h"
 #include "util.h"
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum backend { BACKEND_AUTO, BACKEND_FUSE, BACKEND_PRELOAD };
 
@@ -173,20 +173,22 @@ static void prepend_env(const char *name, const char *value, const char *sep, co
 	free(v);
 }
 
-/* The environment for the target: the caller's, with FAKENET_IDENTITY and LD_PRELOAD moved to
- * its end, where the library, having read them, zeroes them in the kernel's copy without
- * moving any other variable (preload/environ.c). */
+/* The environment for the target: the caller's, with FAKENET_SHIMS, FAKENET_IDENTITY and
+ * LD_PRELOAD moved to its end, where the library, having read them, zeroes them in the kernel's
+ * copy without moving any other variable (preload/environ.c). */
 static char **target_environment(void)
 {
-	static const char *const last[] = {"FAKENET_IDENTITY", "LD_PRELOAD"};
+	static const char *const last[] = {"FAKENET_SHIMS", "FAKENET_IDENTITY", "LD_PRELOAD"};
 	size_t n = 0, k = 0;
 	char **v;
 
 	while (environ[n])
 		n++;
 	v = xcalloc(n + 1, sizeof(*v));
+	/* As the FUSE backend's pid 1 (run/init.c): no other FAKENET* variable, and no "_" (the
+	 * path of fakenet, which the shell that started it set). */
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "FAKENET_IDENTITY=", 17) != 0 &&
+		if (strncmp(environ[i], "FAKENET", 7) != 0 && strncmp(environ[i], "_=", 2) != 0 &&
 		    strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
 			v[k++] = environ[i];
 	for (size_t i = 0; i < N_ELEMENTS(last); i++) {
@@ -243,7 +245,8 @@ static int run_preload(int argc, char **argv)
 {
 	struct preload_opts o = {0};
 	struct fn_identity *id;
-	char *lib, *shims, *ident = NULL;
+	char *lib, *shims = NULL, *ident = NULL, shim[PATH_MAX];
+	const char *file;
 
 	switch (parse_run_options(argc, argv, &o)) {
 	case -2:
@@ -268,19 +271,22 @@ static int run_preload(int argc, char **argv)
 	}
 	prepend_env("LD_PRELOAD", lib, ":", NULL);
 	free(lib);
+	unsetenv("FAKENET_SHIMS");
 	if (strcmp(o.shims, "none") != 0) {
 		if (strcmp(o.shims, "all") != 0)
-			fn_warn("run: the preload backend puts every shim on PATH, not only '%s'",
+			fn_warn("run: the preload backend covers every tool, not only '%s'",
 				o.shims);
 		shims = fn_shipped_locate("shims", F_OK);
 		if (shims)
-			prepend_env("PATH", shims, ":", DEFAULT_PATH);
+			setenv("FAKENET_SHIMS", shims, 1);
 		else
 			fn_warn("warning: the shims directory was not found next to fakenet; "
 				"running without shims");
-		free(shims);
 	}
-	execvpe(o.argv[0], o.argv, target_environment());
+	/* The command itself may be a covered tool: the library is not loaded here yet. */
+	file = fn_shim_redirect(shims, o.argv[0], true, getenv("PATH"), shim, sizeof(shim));
+	free(shims);
+	execvpe(file ? file : o.argv[0], o.argv, target_environment());
 	fn_warn_errno("%s", o.argv[0]);
 	return fn_exec_status(errno);
 }

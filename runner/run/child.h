@@ -52,6 +52,11 @@ struct fn_child_plan {
 	 * put back on top once the overlays are on. */
 	const char *keep[FN_MAX_KEEP];
 	int n_keep;
+	/* Under a kernel mode, the /sys directories the view leaves to the kernel (lib/view.h,
+	 * kernel_net): cloned from a sysfs of the network namespace once it is joined, since the
+	 * host's /sys shows the host's links. */
+	const char *kernel_sys[FN_MAX_KEEP];
+	int n_kernel_sys;
 	/* The staging tmpfs (staging.h): the shim copies bound over each tool_binds[].target, at
 	 * the same path inside it, and pid 1's executable. -1: none. */
 	int staging_fd;

@@ -13,6 +13,7 @@
 #include "util.h"
 #include "vfs_build.h"
 #include "view.h"
+#include "view_walk.h"
 
 static bool real_tool_exists(const char *name)
 {
@@ -169,30 +170,62 @@ static const char *mount_target(struct fn_overlay_plan *op, struct fn_vfs *vfs,
 	return parent;
 }
 
+/* Whether a link of the tree leads into a view that the kernel shows under a kernel mode
+ * (/sys/class/net/eth0 -> ../../devices/virtual/net/eth0), not to a device of the tree's own. */
+static bool leads_to_kernel(const struct fn_vfs *vfs, const struct fn_node *link)
+{
+	char *path = fn_vfs_path(link), *to;
+	const struct fn_node *target = fn_view_resolve(vfs, path);
+	const struct fn_view_mount *m = NULL;
+
+	free(path);
+	if (!target)
+		return false;
+	to = fn_vfs_path(target);
+	m = fn_view_mount_covering(to);
+	free(to);
+	return m && m->kernel_net;
+}
+
+/* Whether a view the kernel shows under a kernel mode still holds something of the identity's
+ * own: a file that does not read the reader's real one (fn_vfs_follow_kernel), as a wireless
+ * link's /proc/net/wireless, which no veth has, or a link to a device the kernel lacks (a PCI
+ * NIC's /sys/class/net entry). A file cannot be added to every process's /proc/PID/net, so the
+ * whole directory is then the tree's, passing the reader's own through. */
+static bool holds_own(const struct fn_vfs *vfs, const struct fn_node *dir)
+{
+	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++) {
+		const struct fn_node *n = dir->children[i];
+
+		if (n->type == FN_NODE_FILE && !fn_vfs_reads_real(n))
+			return true;
+		if (n->type == FN_NODE_LINK && !leads_to_kernel(vfs, n))
+			return true;
+	}
+	return false;
+}
+
+/* Under a kernel mode: the run's network namespace shows this view itself. */
+static bool kernel_shows(const struct fn_vfs *vfs, const struct fn_view_mount *m)
+{
+	const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
+
+	return m->kernel_net && (!n || !holds_own(vfs, n));
+}
+
 /* Under a kernel mode, the kernel's own views below a covered parent stay on top of it. */
-static void keep_kernel_net(struct fn_child_plan *plan, const char *parent)
+static void keep_kernel_net(struct fn_child_plan *plan, const struct fn_vfs *vfs,
+			    const char *parent)
 {
 	size_t len = strlen(parent);
 
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		const struct fn_view_mount *m = &fn_view_mounts[i];
 
-		if (m->kernel_net && strncmp(m->path, parent, len) == 0 && m->path[len] == '/' &&
-		    plan->n_keep < FN_MAX_KEEP)
+		if (kernel_shows(vfs, m) && strncmp(m->path, parent, len) == 0 &&
+		    m->path[len] == '/' && plan->n_keep < FN_MAX_KEEP)
 			plan->keep[plan->n_keep++] = m->path;
 	}
-}
-
-/* Whether a view the kernel shows under a kernel mode still holds a file of the identity's own,
- * not one that reads the reader's real file (fn_vfs_follow_kernel): a wireless link's
- * /proc/net/wireless, which no veth has. A file cannot be added to every process's
- * /proc/PID/net, so the whole directory is then the tree's, passing the reader's own through. */
-static bool holds_own_file(const struct fn_node *dir)
-{
-	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++)
-		if (dir->children[i]->type == FN_NODE_FILE && !fn_vfs_reads_real(dir->children[i]))
-			return true;
-	return false;
 }
 
 /* Which real paths get which part of the tree: the view's table (lib/view.c), and the
@@ -207,15 +240,17 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 		const char *target;
 
-		if (!n || m->kernel_uts || (isolated && m->kernel_net && !holds_own_file(n)) ||
-		    m->preload_only || has_overlay(plan, m->path) ||
-		    (m->host_may_lack && access(m->path, F_OK) != 0))
+		if (isolated && kernel_shows(vfs, m) && strncmp(m->path, "/sys/", 5) == 0 &&
+		    plan->n_kernel_sys < FN_MAX_KEEP)
+			plan->kernel_sys[plan->n_kernel_sys++] = m->path;
+		if (!n || m->kernel_uts || (isolated && kernel_shows(vfs, m)) || m->preload_only ||
+		    has_overlay(plan, m->path) || (m->host_may_lack && access(m->path, F_OK) != 0))
 			continue;
 		target = mount_target(op, vfs, m);
 		if (target != m->path) {
 			add_overlay(plan, target + 1, target, false, false, m->optional);
 			if (isolated)
-				keep_kernel_net(plan, target);
+				keep_kernel_net(plan, vfs, target);
 			continue;
 		}
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,

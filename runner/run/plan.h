@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 
 #include "child.h"
+#include "shim_tools.h"
 #include "staging.h"
 #include "vfs.h"
 
-#define FN_DEFAULT_PATH	  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define FN_MAX_SHIM_TOOLS 16
 
 /* What the overlays of the tree need kept: the static /etc files of the staging tmpfs, and the

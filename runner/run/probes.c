@@ -231,8 +231,10 @@ static void check_raw(struct parse_ctx *c, const yaml_node_t *node, const struct
 	    strcmp(p->decode, "hex-ipv6") != 0)
 		error_at(c, node, "decode must be hex-le-ipv4 or hex-ipv6, not '%s'", p->decode);
 	if (p->unfakeable && strcmp(p->unfakeable, "host") != 0 &&
-	    strcmp(p->unfakeable, "always") != 0 && strcmp(p->unfakeable, "wireless") != 0)
-		error_at(c, node, "unfakeable must be 'host', 'wireless' or 'always', not '%s'",
+	    strcmp(p->unfakeable, "always") != 0 && strcmp(p->unfakeable, "wireless") != 0 &&
+	    strcmp(p->unfakeable, "pci") != 0)
+		error_at(c, node,
+			 "unfakeable must be 'host', 'wireless', 'pci' or 'always', not '%s'",
 			 p->unfakeable);
 	if (p->pattern)
 		check_pattern(c, p);
@@ -270,11 +272,12 @@ static void emit(const struct raw_probe *p, const char *file, const char *item,
 			q->args[i] = xstrdup(values[i + 1]);
 	q->ignore_case = p->ignore_case;
 	q->unfakeable_on_host = p->unfakeable != NULL;
-	/* "wireless": under every mode too when the identity has a wireless link. */
+	/* "wireless", "pci": under every mode too when the identity has such a link. */
 	q->unfakeable_always =
 	    p->unfakeable &&
 	    (strcmp(p->unfakeable, "always") == 0 ||
-	     (strcmp(p->unfakeable, "wireless") == 0 && fn_identity_has_wireless(id)));
+	     (strcmp(p->unfakeable, "wireless") == 0 && fn_identity_has_wireless(id)) ||
+	     (strcmp(p->unfakeable, "pci") == 0 && fn_identity_has_pci(id)));
 	q->why = p->why ? xstrdup(p->why) : NULL;
 	q->max_ms = (unsigned)p->max_ms;
 	if (p->decode)

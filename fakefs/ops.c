@@ -63,7 +63,7 @@ static bool is_backed(const struct fn_node *n)
 static int any_node_stat(const struct fn_fakefs *fs, fuse_req_t req, const struct fn_node *n,
 			 struct stat *st)
 {
-	int err = fn_vfs_stat(n, fuse_req_ctx(req)->pid, lstat, st);
+	int err = fn_vfs_stat(n, fuse_req_ctx(req)->pid, lstat, stat, st);
 
 	if (!err && !is_backed(n))
 		st->st_atim = st->st_mtim = st->st_ctim = fs->stamp;

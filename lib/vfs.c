@@ -269,10 +269,12 @@ static nlink_t dir_nlink(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn 
 }
 
 /* A file whose bytes are a host file's (a real tool behind its shim) looks like that file, under
- * its own inode and mode. */
-static int backed_stat(const struct fn_node *n, struct stat *st, fn_vfs_lstat_fn real_lstat)
+ * its own inode and mode. The backing path may be a link to the file (the OCI hook reads the
+ * image's tools through /proc/self/fd/N), whose own attributes (a magic link's size 64) would cut
+ * every read, and every exec, short: it is followed. */
+static int backed_stat(const struct fn_node *n, struct stat *st, fn_vfs_lstat_fn real_stat)
 {
-	if (real_lstat(n->passthrough, st) < 0)
+	if (real_stat(n->passthrough, st) < 0)
 		return -errno;
 	st->st_ino = n->ino;
 	st->st_dev = 0;
@@ -295,11 +297,12 @@ mode_t fn_vfs_type_bits(const struct fn_node *n)
 	}
 }
 
-int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st)
+int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat,
+		fn_vfs_lstat_fn real_stat, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n))
-		return backed_stat(n, st, real_lstat);
+		return backed_stat(n, st, real_stat);
 	st->st_ino = n->ino;
 	st->st_mode = fn_vfs_type_bits(n) | (n->mode & 07777);
 	st->st_rdev = n->rdev;

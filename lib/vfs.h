@@ -115,14 +115,16 @@ int fn_vfs_passthrough_path(const struct fn_node *dir, pid_t reader, char *buf, 
 
 /* S_IFDIR, S_IFLNK or S_IFREG. */
 mode_t fn_vfs_type_bits(const struct fn_node *n);
-/* How the real filesystem is asked, bypassing whatever the caller interposes (the preload
- * library answers lstat itself). */
+/* How the real filesystem is asked (lstat, or stat where a link is followed), bypassing whatever
+ * the caller interposes (the preload library answers lstat itself). */
 typedef int (*fn_vfs_lstat_fn)(const char *path, struct stat *st);
 /* What lstat gives for a node, as the kernel or a disk would: procfs files and directories size 0
  * with a 1 KiB block size, sysfs attributes 4096 and sysfs links 0, both without blocks; other
  * links their length; static files (/etc) their length in whole 4 KiB blocks, counted in 512-byte
  * units as on disk; directories two links and one per subdirectory, a passthrough directory's
  * real ones included; a file backed by a host file that file's attributes. st_dev and the times
- * are the caller's (zero here). fakefs and the preload library both answer with it. Returns 0 or
- * -errno (a backing file that is gone). */
-int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat, struct stat *st);
+ * are the caller's (zero here). fakefs and the preload library both answer with it. `real_stat`
+ * follows links: a backing file may be named by one. Returns 0 or -errno (a backing file that is
+ * gone). */
+int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lstat,
+		fn_vfs_lstat_fn real_stat, struct stat *st);

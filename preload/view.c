@@ -206,7 +206,7 @@ void fn_view_note_chdir(void)
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
 {
-	int err = fn_vfs_stat(node, getpid(), FN_REAL(lstat), out);
+	int err = fn_vfs_stat(node, getpid(), FN_REAL(lstat), FN_REAL(stat), out);
 
 	if (err) {
 		errno = -err;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -161,6 +162,24 @@ static void test_file_without_content_is_empty(void **state)
 	assert_string_equal(f->content, "");
 }
 
+/* A file backed by a host file named through a link (the OCI hook's /proc/self/fd/N) has the
+ * file's attributes, not the link's: a magic link's size would cut reads and execs short. */
+static void test_backed_file_follows_a_link(void **state)
+{
+	struct fn_vfs *vfs = *state;
+	struct fn_node *f = fn_vfs_add_file(vfs, vfs->root, "tool", 0555, FN_FILE_STATIC, NULL, 0);
+	struct stat real, st;
+
+	f->passthrough = xstrdup("/proc/self/exe");
+	assert_int_equal(stat("/proc/self/exe", &real), 0);
+	assert_int_equal(fn_vfs_stat(f, 0, lstat, stat, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0555);
+	assert_int_equal(st.st_ino, f->ino);
+	assert_true(real.st_size > 0);
+	assert_int_equal(st.st_size, real.st_size);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +192,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_resolve_loops_and_misses_give_null, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_path_of_node, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backed_file_follows_a_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inodes_unique_and_root_is_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_without_content_is_empty, setup, teardown),
 	};

@@ -243,7 +243,7 @@ static void test_kernel_mode_reads_the_kernels_files(void **state)
 	assert_true(fn_vfs_reads_real(n));
 	assert_string_equal(n->passthrough,
 			    "/proc/%d/root/sys/devices/virtual/net/eth2/statistics/rx_bytes");
-	assert_int_equal(fn_vfs_stat(n, 0, lstat, &sz), 0);
+	assert_int_equal(fn_vfs_stat(n, 0, lstat, stat, &sz), 0);
 	assert_int_equal(sz.st_size, 4096);
 	assert_int_equal(sz.st_blocks, 0);
 	n = fn_view_resolve(vfs, "/sys/class/net/wlan0/speed");
@@ -255,7 +255,7 @@ static void test_kernel_mode_reads_the_kernels_files(void **state)
 	n = fn_vfs_lookup(vfs, "/proc/net/route");
 	assert_true(fn_vfs_reads_real(n));
 	assert_string_equal(n->passthrough, "/proc/%d/net/route");
-	assert_int_equal(fn_vfs_stat(n, 0, lstat, &sz), 0);
+	assert_int_equal(fn_vfs_stat(n, 0, lstat, stat, &sz), 0);
 	assert_int_equal(sz.st_size, 0);
 	assert_false(fn_vfs_reads_real(fn_vfs_lookup(vfs, "/proc/net/wireless")));
 	fn_vfs_free(vfs);

@@ -31,6 +31,15 @@ void render_etc_machine_id(const struct fn_identity *id, struct fn_buf *out);
 
 /* The machine's firmware (render_smbios.c): the SMBIOS 3 structure table and its 64-bit entry
  * point, binary, as /sys/firmware/dmi/tables holds them; /sys/class/dmi/id/modalias. */
-void render_smbios_table(const struct fn_identity *id, struct fn_buf *out);
+/* The processor record's sources, so that it agrees with /proc/cpuinfo: the processor it shows
+ * (the identity's, or the host's when it gives none; NULL: no record), the processor count and
+ * the host's clock (cpu MHz), used when the brand string states no speed. */
+struct smbios_cpu {
+	const struct fn_cpu *cpu;
+	unsigned n_cpus;
+	unsigned mhz;
+};
+void render_smbios_table(const struct fn_identity *id, const struct smbios_cpu *cpu,
+			 struct fn_buf *out);
 void render_smbios_entry_point(size_t table_len, struct fn_buf *out);
 void render_dmi_modalias(const struct fn_identity *id, struct fn_buf *out);

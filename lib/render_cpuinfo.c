@@ -1,6 +1,7 @@
 /* /proc/cpuinfo: the host's text with the identity's identification lines (render_cpuinfo.h). The
  * cpuid instruction itself is answered by the processor, never by a file: it cannot be faked. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render_cpuinfo.h"
@@ -48,6 +49,51 @@ static void rewrite_line(const struct fn_cpu *cpu, const char *line, size_t len,
 	}
 	fn_buf_append(out, line, (size_t)(colon - line) + 1);
 	fn_buf_printf(out, " %s", value);
+}
+
+bool cpuinfo_first_value(const char *host, size_t len, const char *key, char *dst, size_t size)
+{
+	size_t pos = 0, key_len = strlen(key);
+
+	while (pos < len) {
+		const char *line = host + pos, *nl = memchr(line, '\n', len - pos);
+		size_t line_len = nl ? (size_t)(nl - line) : len - pos, k, v;
+		const char *colon = memchr(line, ':', line_len);
+
+		pos += line_len + 1;
+		if (!line_len)
+			return false; /* the end of the first processor's block */
+		if (!colon)
+			continue;
+		for (k = (size_t)(colon - line); k && (line[k - 1] == '\t' || line[k - 1] == ' ');)
+			k--;
+		if (k != key_len || strncmp(line, key, k) != 0)
+			continue;
+		v = (size_t)(colon + 1 - line);
+		v += v < line_len && line[v] == ' ';
+		snprintf(dst, size, "%.*s", (int)(line_len - v), line + v);
+		return true;
+	}
+	return false;
+}
+
+bool cpuinfo_first_processor(const char *host, size_t len, struct fn_cpu *cpu)
+{
+	char num[3][16];
+	unsigned *slots[] = {&cpu->family, &cpu->model, &cpu->stepping};
+	static const char *const keys[] = {"cpu family", "model", "stepping"};
+
+	memset(cpu, 0, sizeof(*cpu));
+	if (!cpuinfo_first_value(host, len, "vendor_id", cpu->vendor, sizeof(cpu->vendor)) ||
+	    !cpuinfo_first_value(host, len, "model name", cpu->model_name, sizeof(cpu->model_name)))
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		if (!cpuinfo_first_value(host, len, keys[i], num[i], sizeof(num[i])))
+			return false;
+		*slots[i] = (unsigned)strtoul(num[i], NULL, 10);
+	}
+	cpu->given = true;
+	return true;
 }
 
 void render_cpuinfo(const struct fn_cpu *cpu, const char *host, size_t len, struct fn_buf *out)

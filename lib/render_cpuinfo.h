@@ -3,6 +3,7 @@
  * host's, read live. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -12,3 +13,11 @@
  * cpu family, model, model name and stepping line replaced by the identity's. The keys and their
  * padding stay the host's, so the layout is the kernel's. */
 void render_cpuinfo(const struct fn_cpu *cpu, const char *host, size_t len, struct fn_buf *out);
+
+/* The first processor's identification lines of a host's /proc/cpuinfo text as a `fn_cpu` (given
+ * set), for the sources that describe the processor once (the SMBIOS processor record); false when
+ * the text lacks any of them (not an x86 host). */
+bool cpuinfo_first_processor(const char *host, size_t len, struct fn_cpu *cpu);
+/* The value of `key` in the first processor's block of a host's /proc/cpuinfo text, copied into
+ * `dst`; false when that block has no such line. */
+bool cpuinfo_first_value(const char *host, size_t len, const char *key, char *dst, size_t size);

@@ -1,7 +1,8 @@
 /* The firmware's tables as the kernel exports them in /sys/firmware/dmi/tables: an SMBIOS 3.2
- * structure table (BIOS, system, baseboard, chassis, end of table) and the 64-bit entry point that
- * describes it, both binary, built from the identity's DMI strings; and the text the kernel derives
- * from them in /sys/class/dmi/id (modalias, uevent). Layouts: DMTF DSP0134 3.2. */
+ * structure table (BIOS, system, baseboard, chassis, processor, end of table) and the 64-bit entry
+ * point that describes it, both binary, built from the identity's DMI strings; and the text the
+ * kernel derives from them in /sys/class/dmi/id (modalias, uevent). Layouts: DMTF DSP0134 3.2. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -17,12 +18,14 @@ enum {
 	TYPE_SYSTEM = 1,
 	TYPE_BASEBOARD = 2,
 	TYPE_CHASSIS = 3,
+	TYPE_PROCESSOR = 4,
 	TYPE_END = 127,
 };
 #define LEN_BIOS      0x1a
 #define LEN_SYSTEM    0x1b
 #define LEN_BASEBOARD 0x0f
 #define LEN_CHASSIS   0x16
+#define LEN_PROCESSOR 0x30
 #define LEN_END	      0x04
 
 /* One structure being built: the formatted area, then its string set. */
@@ -172,7 +175,114 @@ static void emit_chassis(struct fn_buf *out, const struct fn_dmi *dmi)
 	emit(out, &s);
 }
 
-void render_smbios_table(const struct fn_identity *id, struct fn_buf *out)
+/* Processor families (DSP0134 7.5.2) for the brand strings firmware most often describes;
+ * dmidecode decodes the signature only for a family it knows to be Intel's or AMD's. */
+static unsigned processor_family(const struct fn_cpu *cpu)
+{
+	static const struct {
+		const char *needle;
+		unsigned family;
+	} brands[] = {
+	    {"Core(TM) i3", 0xce}, {"Core(TM) i5", 0xcd}, {"Core(TM) i7", 0xc6},
+	    {"Core(TM) i9", 0xcf}, {"Xeon", 0xb3},	  {"Celeron", 0x0f},
+	    {"Pentium", 0x0b},	   {"Ryzen", 0x6b},	  {"EPYC", 0x6b},
+	    {"Athlon", 0x66},
+	};
+
+	for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
+		if (strstr(cpu->model_name, brands[i].needle))
+			return brands[i].family;
+	if (!strcmp(cpu->vendor, "AuthenticAMD"))
+		return 0x6b; /* every current AMD core is a Zen */
+	return 0x01;	     /* Other: what firmware writes for a brand the spec has no code for */
+}
+
+/* The firmware's name for the vendor cpuid reports (what real BIOSes write). */
+static const char *processor_manufacturer(const struct fn_cpu *cpu)
+{
+	if (!strcmp(cpu->vendor, "GenuineIntel"))
+		return "Intel(R) Corporation";
+	if (!strcmp(cpu->vendor, "AuthenticAMD"))
+		return "Advanced Micro Devices, Inc.";
+	return cpu->vendor;
+}
+
+/* cpuid leaf 1's EAX, the processor signature: the family and model as /proc/cpuinfo shows them
+ * split back into base and extended fields (Intel SDM vol. 2A, CPUID; AMD APM vol. 3). */
+static unsigned long processor_signature(const struct fn_cpu *cpu)
+{
+	unsigned base_family = cpu->family < 15 ? cpu->family : 15;
+	unsigned ext_family = cpu->family - base_family;
+
+	return (unsigned long)(cpu->stepping & 0xf) | (unsigned long)(cpu->model & 0xf) << 4 |
+	       (unsigned long)(base_family & 0xf) << 8 |
+	       (unsigned long)(cpu->model >> 4 & 0xf) << 16 |
+	       (unsigned long)(ext_family & 0xff) << 20;
+}
+
+/* The speed the brand string states ("... @ 1.90GHz"), in MHz; 0 (Unknown) when it states none. */
+static unsigned brand_speed_mhz(const char *model_name)
+{
+	const char *at = strrchr(model_name, '@');
+	char *end;
+	double ghz;
+
+	if (!at)
+		return 0;
+	ghz = strtod(at + 1, &end);
+	if (end == at + 1 || strncmp(end, "GHz", 3) != 0 || ghz <= 0 || ghz > 10)
+		return 0;
+	return (unsigned)(ghz * 1000 + 0.5);
+}
+
+static void emit_processor(struct fn_buf *out, const struct smbios_cpu *shown)
+{
+	const struct fn_cpu *cpu = shown->cpu;
+	unsigned n_cpus = shown->n_cpus;
+	/* 64-bit capable, execute protection, enhanced virtualization, power/performance control;
+	 * multi-core when it has more than one core (bits 2, 5, 6, 7 and 3). */
+	unsigned characteristics = 0x04 | 0x20 | 0x40 | 0x80 | (n_cpus > 1 ? 0x08 : 0);
+	/* cpuid leaf 1's EDX (feature flags) as the vendor's current processors report it. */
+	unsigned long features = strcmp(cpu->vendor, "AuthenticAMD") ? 0xbfebfbffUL : 0x178bfbffUL;
+	unsigned family = processor_family(cpu), speed = brand_speed_mhz(cpu->model_name);
+	unsigned cores = n_cpus ? n_cpus : 1;
+	struct smbios_struct s;
+
+	begin(&s, TYPE_PROCESSOR, LEN_PROCESSOR, 0x0004);
+	string_at(&s, 0x04, "CPU 1");
+	s.f[0x05] = 0x03; /* central processor */
+	s.f[0x06] = (unsigned char)family;
+	string_at(&s, 0x07, processor_manufacturer(cpu));
+	put32(s.f + 0x08, processor_signature(cpu));
+	put32(s.f + 0x0c, features);
+	string_at(&s, 0x10, cpu->model_name);
+	s.f[0x11] = 0x80 | 10;	/* 1.0 V */
+	put16(s.f + 0x12, 100); /* external clock, MHz */
+	if (!speed)
+		speed = shown->mhz;
+	put16(s.f + 0x14, speed);  /* max speed */
+	put16(s.f + 0x16, speed);  /* current speed */
+	s.f[0x18] = 0x41;	   /* socket populated, processor enabled */
+	s.f[0x19] = 0x01;	   /* upgrade: other (soldered or unspecified) */
+	put16(s.f + 0x1a, 0xffff); /* no cache structures */
+	put16(s.f + 0x1c, 0xffff);
+	put16(s.f + 0x1e, 0xffff);
+	string_at(&s, 0x20, ""); /* serial, asset tag, part number */
+	string_at(&s, 0x21, "");
+	string_at(&s, 0x22, "");
+	s.f[0x23] = (unsigned char)(cores > 255 ? 0xff : cores);
+	s.f[0x24] = s.f[0x23];
+	s.f[0x25] = s.f[0x23];
+	put16(s.f + 0x26, characteristics);
+	put16(s.f + 0x28, family);
+	put16(s.f + 0x2a, cores); /* core count, enabled, thread count: SMBIOS 3.0 */
+	put16(s.f + 0x2c, cores);
+	put16(s.f + 0x2e, cores);
+	emit(out, &s);
+}
+
+void render_smbios_table(const struct fn_identity *id, const struct smbios_cpu *cpu,
+			 struct fn_buf *out)
 {
 	struct smbios_struct end;
 
@@ -180,7 +290,9 @@ void render_smbios_table(const struct fn_identity *id, struct fn_buf *out)
 	emit_system(out, &id->system.dmi);
 	emit_baseboard(out, &id->system.dmi);
 	emit_chassis(out, &id->system.dmi);
-	begin(&end, TYPE_END, LEN_END, 0x0004);
+	if (cpu->cpu)
+		emit_processor(out, cpu);
+	begin(&end, TYPE_END, LEN_END, 0x0005);
 	emit(out, &end);
 }
 

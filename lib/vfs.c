@@ -280,6 +280,9 @@ static int backed_stat(const struct fn_node *n, struct stat *st, fn_vfs_lstat_fn
 	return 0;
 }
 
+/* Debian's group "disk" (base-passwd), which owns block devices. */
+#define FN_DISK_GID 6
+
 mode_t fn_vfs_type_bits(const struct fn_node *n)
 {
 	switch (n->type) {
@@ -288,7 +291,7 @@ mode_t fn_vfs_type_bits(const struct fn_node *n)
 	case FN_NODE_LINK:
 		return S_IFLNK;
 	default:
-		return S_IFREG;
+		return n->rdev ? S_IFBLK : S_IFREG;
 	}
 }
 
@@ -299,6 +302,8 @@ int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lsta
 		return backed_stat(n, st, real_lstat);
 	st->st_ino = n->ino;
 	st->st_mode = fn_vfs_type_bits(n) | (n->mode & 07777);
+	st->st_rdev = n->rdev;
+	st->st_gid = n->rdev ? FN_DISK_GID : 0;
 	st->st_nlink = n->type == FN_NODE_DIR ? dir_nlink(n, reader, real_lstat) : 1;
 	st->st_blksize = in_proc(n) || n->style == FN_FILE_PROCFS ? 1024 : 4096;
 	/* kernfs links report 0, other links their length */

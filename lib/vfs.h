@@ -34,6 +34,9 @@ struct fn_node {
 	char *content; /* file text, or the link target */
 	size_t len;
 	int read_errno; /* non-zero: open succeeds, read() fails with it (sysfs speed on lo) */
+	/* Non-zero: a file that is a block device of this number, owned by group disk (the disks'
+	 * /dev nodes, which stat and udev's device lookup must see as the kernel's). */
+	dev_t rdev;
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
 	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones.
 	 * A file whose bytes are a real file's: a FN_FILE_STATIC one (a real tool) is that file,

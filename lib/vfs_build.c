@@ -11,6 +11,7 @@ struct fn_vfs *fn_vfs_build(const struct fn_identity *id)
 	fn_vfs_build_etc(vfs, id);
 	fn_vfs_build_cpu(vfs, id);
 	fn_vfs_build_disks(vfs, id);
+	fn_vfs_build_fs(vfs, id);
 	fn_vfs_build_dmi(vfs, id);
 	return vfs;
 }

@@ -9,13 +9,14 @@
 struct fn_vfs *fn_vfs_build(const struct fn_identity *id);
 
 /* Per-area builders, called by fn_vfs_build (vfs_proc.c, vfs_sys.c, vfs_etc.c, vfs_disks.c,
- * vfs_dmi.c). */
+ * vfs_dmi.c, vfs_fs.c). */
 void fn_vfs_build_proc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_etc(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_dmi(struct fn_vfs *vfs, const struct fn_identity *id);
+void fn_vfs_build_fs(struct fn_vfs *vfs, const struct fn_identity *id);
 
 /* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
  * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read

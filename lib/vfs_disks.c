@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "render_disks.h"
 #include "util.h"
@@ -159,7 +160,8 @@ static void add_disk(struct fn_vfs *vfs, const struct fn_system *sys, size_t i)
 	    FN_FILE_STATIC;
 	free(target);
 	/* The device node itself, for the preload library's drive ioctls (hdparm, SG_IO). */
-	fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/dev"), d->name, 0660, FN_FILE_STATIC, NULL, 0);
+	fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/dev"), d->name, 0660, FN_FILE_STATIC, NULL, 0)
+	    ->rdev = makedev(p.major, p.minor);
 }
 
 void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id)

@@ -6,6 +6,7 @@
 
 #include "derive.h"
 #include "render.h"
+#include "render_cpuinfo.h"
 #include "util.h"
 #include "vfs.h"
 #include "vfs_build.h"
@@ -54,15 +55,43 @@ static void build_dmi_id(struct fn_vfs *vfs, const struct fn_identity *id)
 			"../../devices/virtual/dmi/id");
 }
 
+/* The processor /proc/cpuinfo shows inside (the identity's, else the host's first), the host's
+ * processor count and clock, for the SMBIOS processor record (render.h). */
+static void shown_cpu(const struct fn_identity *id, struct fn_cpu *host_cpu,
+		      struct smbios_cpu *shown)
+{
+	char *text = NULL, mhz[32];
+	size_t len = 0;
+
+	shown->cpu = id->system.cpu.given ? &id->system.cpu : NULL;
+	shown->n_cpus = 1;
+	shown->mhz = 0;
+	if (fn_read_file("/proc/cpuinfo", &text, &len, 1 << 22) != 0)
+		return;
+	shown->n_cpus = 0;
+	for (const char *p = text; (p = strstr(p, "processor\t")) != NULL; p++)
+		shown->n_cpus += p == text || p[-1] == '\n';
+	if (!shown->n_cpus)
+		shown->n_cpus = 1;
+	if (cpuinfo_first_value(text, len, "cpu MHz", mhz, sizeof(mhz)))
+		shown->mhz = (unsigned)(strtod(mhz, NULL) + 0.5);
+	if (!shown->cpu && cpuinfo_first_processor(text, len, host_cpu))
+		shown->cpu = host_cpu;
+	free(text);
+}
+
 static void build_tables(struct fn_vfs *vfs, const struct fn_identity *id)
 {
 	struct fn_node *dir = fn_vfs_mkdir_p(vfs, "/sys/firmware/dmi/tables");
 	struct fn_buf table, entry;
 	size_t table_len, entry_len;
+	struct smbios_cpu shown;
+	struct fn_cpu host_cpu;
 	char *t, *e;
 
+	shown_cpu(id, &host_cpu, &shown);
 	fn_buf_init(&table);
-	render_smbios_table(id, &table);
+	render_smbios_table(id, &shown, &table);
 	t = fn_buf_steal(&table, &table_len);
 	fn_buf_init(&entry);
 	render_smbios_entry_point(table_len, &entry);

@@ -38,6 +38,10 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/sys/class/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
     {"/sys/dev/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
     {"/sys/devices/virtual/block", .kind = FN_MOUNT_DIR, .follow = true, .optional = true},
+    /* The filesystems' directories, named after the host's devices (/sys/fs/ext4/vda). */
+    {"/sys/fs/ext4", .kind = FN_MOUNT_DIR, .optional = true, .host_may_lack = true},
+    {"/sys/fs/xfs", .kind = FN_MOUNT_DIR, .optional = true, .host_may_lack = true},
+    {"/sys/fs/f2fs", .kind = FN_MOUNT_DIR, .optional = true, .host_may_lack = true},
     {"/run/udev/data", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
      .host_may_lack = true},
     {"/dev/disk", .kind = FN_MOUNT_DIR, .follow = true, .optional = true, .host_may_lack = true},

@@ -12,6 +12,7 @@
 
 #include "preload.h"
 #include "util.h"
+#include "view.h"
 
 #define FAKE_DIR_MAGIC 0x666e6469u
 
@@ -71,6 +72,24 @@ static void add_real(struct fake_dir *fd, const struct fn_node *dir)
 	FN_REAL(closedir)(d);
 }
 
+/* A handle listing the real directory `path` (its own "." and ".." included), to add to. */
+static struct fake_dir *real_dir(const char *path)
+{
+	DIR *real = FN_REAL(opendir)(path);
+	struct fake_dir *d;
+	struct dirent64 *e;
+
+	if (!real)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	d->magic = FAKE_DIR_MAGIC;
+	d->fd = fcntl(FN_REAL(dirfd)(real), F_DUPFD_CLOEXEC, 0);
+	while ((e = FN_REAL(readdir64)(real)))
+		add(d, e->d_name, e->d_type, e->d_ino);
+	FN_REAL(closedir)(real);
+	return d;
+}
+
 static DIR *fake_open(const struct fn_node *dir, int fd)
 {
 	struct fake_dir *d = xcalloc(1, sizeof(*d));
@@ -87,17 +106,84 @@ static DIR *fake_open(const struct fn_node *dir, int fd)
 	return (DIR *)d;
 }
 
+/* An absolute path without "//", "." or ".." components or a trailing '/' (lexically: the
+ * mounts' parents are no links); false when it does not fit. */
+static bool normalise(const char *in, char *out, size_t size)
+{
+	size_t len = 0;
+
+	for (const char *p = in; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') || n == 0) {
+			/* nothing to add */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len && out[--len] != '/')
+				;
+		} else {
+			if (len + 1 + n >= size)
+				return false;
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n + (p[n] == '/');
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	return true;
+}
+
+/* A real directory that is the parent of a mount the host lacks the path of (/sys/class without
+ * dmi): FUSE covers that parent with the tree's entries beside the real ones (lib/view.h,
+ * cover_parent), so its listing here is the real one plus those mounts; NULL for any other. */
+static DIR *open_covered_parent(const char *given)
+{
+	const struct fn_preload *st = NULL;
+	struct fake_dir *d = NULL;
+	char path[PATH_MAX];
+	size_t len;
+
+	if (given[0] != '/' || !normalise(given, path, sizeof(path)))
+		return NULL;
+	len = strlen(path);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const struct fn_view_mount *m = &fn_view_mounts[i];
+		const char *name = strrchr(m->path, '/') + 1;
+		const struct fn_node *n;
+
+		if (!m->cover_parent || (size_t)(name - 1 - m->path) != len ||
+		    strncmp(path, m->path, len) != 0)
+			continue;
+		if (!st && !(st = fn_preload_view_state()))
+			return NULL;
+		if (!(n = fn_vfs_lookup(st->vfs, m->path)))
+			continue;
+		if (!d && !(d = real_dir(path)))
+			return NULL;
+		add(d, name, node_dtype(n), n->ino);
+	}
+	if (d)
+		__atomic_add_fetch(&n_open, 1, __ATOMIC_RELAXED);
+	return (DIR *)d;
+}
+
 FN_EXPORT DIR *opendir(const char *path)
 {
 	static __thread struct fn_view v;
+	DIR *d;
 	int fd;
 
 	fn_view_lookup(AT_FDCWD, path, true, &v);
 	switch (v.kind) {
 	case FN_WALK_NONE:
-		return FN_REAL(opendir)(path);
+		d = fn_view_absolute(AT_FDCWD, path, v.real, sizeof(v.real))
+			? open_covered_parent(v.real)
+			: NULL;
+		return d ? d : FN_REAL(opendir)(path);
 	case FN_WALK_REAL:
-		return FN_REAL(opendir)(v.real);
+		return (d = open_covered_parent(v.real)) ? d : FN_REAL(opendir)(v.real);
 	case FN_WALK_ERROR:
 		errno = v.err;
 		return NULL;

@@ -46,6 +46,9 @@ struct fn_view {
 /* Looks `path` (relative to dirfd) up through the view; `follow` says whether a final link is
  * followed. */
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v);
+/* `path` made absolute against `dirfd` (or the cwd), unnormalised; false where it cannot reach
+ * the view (a cwd far from every mount) or does not fit. */
+bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len);
 /* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind FN_WALK_NODE),
  * 0 when the real call must run with `*path` (redirected into the real tree where needed), -1 with
  * errno set when the view refuses it. */

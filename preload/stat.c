@@ -42,6 +42,7 @@ static void to_stat64(const struct stat *in, struct stat64 *out)
 	out->st_nlink = in->st_nlink;
 	out->st_uid = in->st_uid;
 	out->st_gid = in->st_gid;
+	out->st_rdev = in->st_rdev;
 	out->st_size = in->st_size;
 	out->st_blksize = in->st_blksize;
 	out->st_blocks = in->st_blocks;
@@ -207,6 +208,10 @@ static void to_statx(const struct stat *in, struct statx *out)
 	out->stx_ctime.tv_sec = in->st_ctim.tv_sec;
 	out->stx_dev_major = major(in->st_dev);
 	out->stx_dev_minor = minor(in->st_dev);
+	out->stx_rdev_major = major(in->st_rdev);
+	out->stx_rdev_minor = minor(in->st_rdev);
+	out->stx_uid = in->st_uid;
+	out->stx_gid = in->st_gid;
 }
 
 FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)

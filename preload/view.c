@@ -128,6 +128,11 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	return (size_t)snprintf(out, len, "%s/%s", base, path) < len;
 }
 
+bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len)
+{
+	return absolute(dirfd, path, out, len);
+}
+
 /* The host's own disks in /dev (vda, loop0), reached through the view's /dev, which only an
  * identity with disks has: it shows its disks and none of the host's block devices. */
 static bool host_disk_node(const char *path)
@@ -140,6 +145,16 @@ static bool host_disk_node(const char *path)
 }
 
 static bool cwd_may_be_in_view = true;
+
+/* Whether a path ends in '/', "/." or "/..": the kernel then resolves a final link even for
+ * lstat ("/sys/class/dmi/id/" and "/sys/class/dmi/id/." are the directory). */
+static bool names_directory(const char *p)
+{
+	size_t len = strlen(p);
+
+	return (len && p[len - 1] == '/') || (len >= 2 && strcmp(p + len - 2, "/.") == 0) ||
+	       (len >= 3 && strcmp(p + len - 3, "/..") == 0);
+}
 
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
@@ -161,6 +176,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	w.real = v->real;
 	w.real_size = sizeof(v->real);
+	follow |= names_directory(abs);
 	fn_view_walk(st->vfs, abs, FN_WALK_MOUNTS | (follow ? FN_WALK_FOLLOW : 0), getpid(), &w);
 	v->kind = w.kind;
 	v->node = w.node;

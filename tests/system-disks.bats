@@ -143,6 +143,17 @@ for name in sorted(os.listdir("/dev/disk/by-id")):
 	require_command udevadm udev
 	run -0 run_in preload udevadm info --query=property --name=/dev/sda
 	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
+	grep -qx "ID_MODEL=$(disk 0 model | tr ' ' _)" <<<"$output"
+	grep -qx "DEVTYPE=disk" <<<"$output"
+	# The sd driver's first disk is block device 8:0 (Documentation/admin-guide/devices.txt).
+	grep -qx "MAJOR=8" <<<"$output"
+	grep -qx "MINOR=0" <<<"$output"
+	run -0 run_in preload udevadm info --query=property --name=/dev/nvme0n1
+	grep -qx "ID_SERIAL_SHORT=$(disk 1 serial)" <<<"$output"
+	# udev finds a device by its node's type and number, as ls -l and python see them.
+	run -0 run_in preload sh -c 'stat -c "%F %t:%T %G" /dev/sda; python3 -c "import os, stat; s = os.stat(\"/dev/sda\"); print(stat.S_ISBLK(s.st_mode), os.major(s.st_rdev), os.minor(s.st_rdev))"'
+	[ "$output" = "block special file 8:0 disk
+True 8 0" ]
 }
 
 # lscpu takes the identity's processor from /proc/cpuinfo; the count and the flags stay the host's.
@@ -212,4 +223,33 @@ check_hdparm() {
 	[ "$output" = "$(disk 0 serial)" ]
 	run -0 run_in preload "$PYTHON" "$top/tests/lib/sg-inquiry.py" /dev/sda
 	[ "$output" = "ATA     |$(disk 0 model | cut -c1-16)|$(disk 0 firmware | cut -c5-8)" ]
+}
+
+# The root filesystem's directory in /sys/fs/TYPE is named after its block device: inside, it
+# carries the identity's first disk's name and the host's statistics, and no entry of any
+# filesystem type names a device the machine's /sys/class/block lacks.
+check_sys_fs() {
+	local src type host_dev
+	src=$(findmnt -n -o SOURCE /)
+	type=$(findmnt -n -o FSTYPE /)
+	host_dev=${src#/dev/}
+	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($src, $type) has no /sys/fs/$type/$host_dev"
+	run -0 run_in "$1" ls -1 "/sys/fs/$type"
+	grep -qx "$(disk 0 name)" <<<"$output"
+	grep -qx "$host_dev" <<<"$output" && return 1
+	[ "$(grep -cvx "$(disk 0 name)" <<<"$output")" -eq "$(ls -1 "/sys/fs/$type" | grep -cvx "$host_dev")" ]
+	run -0 run_in "$1" ls -1 "/sys/fs/$type/$(disk 0 name)"
+	[ "$output" = "$(ls -1 "/sys/fs/$type/$host_dev")" ]
+	run -0 run_in "$1" sh -c 'for d in /sys/fs/ext4 /sys/fs/xfs /sys/fs/f2fs; do ls "$d" 2>/dev/null; done |
+		while read -r n; do [ -e "/sys/class/block/$n" ] || echo "$n"; done'
+	[ -z "$(grep -vx 'features\|stats' <<<"$output")" ]
+	run -2 run_in "$1" ls "/sys/fs/$type/$host_dev"
+}
+
+@test "/sys/fs names the identity's disk for the root filesystem, none of the host's (FUSE)" {
+	check_sys_fs fuse
+}
+
+@test "/sys/fs names the identity's disk for the root filesystem, none of the host's (preload)" {
+	check_sys_fs preload
 }

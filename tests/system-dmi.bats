@@ -51,6 +51,12 @@ system:
     chassis_version: Chassis Version
     chassis_serial: 5CD0347XYZ
     chassis_asset_tag: 5CD0347XYZ-AT
+  cpu:
+    vendor: AuthenticAMD
+    model_name: AMD Ryzen 5 PRO 4650U with Radeon Graphics
+    family: 23
+    model: 96
+    stepping: 1
 EOF
 }
 
@@ -112,13 +118,13 @@ EOF
 	check_keywords dmidecode --from-dump "$BATS_TEST_TMPDIR/dump"
 }
 
-@test "dmidecode --from-dump: types 0, 1, 2, 3 and the end of table, nothing it warns about" {
+@test "dmidecode --from-dump: types 0, 1, 2, 3, 4 and the end of table, nothing it warns about" {
 	make_dump "$id" "$BATS_TEST_TMPDIR/dump"
 	run --separate-stderr dmidecode --from-dump "$BATS_TEST_TMPDIR/dump"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ] || { echo "# stderr: $stderr" && return 1; }
 	[[ "$output" == *"SMBIOS 3."*" present."* ]]
-	for type in 0 1 2 3 127; do
+	for type in 0 1 2 3 4 127; do
 		grep -q "^Handle 0x[0-9A-F]*, DMI type $type, " <<<"$output"
 	done
 	# Anything dmidecode cannot make sense of it reports in the output itself.
@@ -129,6 +135,66 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -q "UUID: $(fact "y['system']['dmi']['product_uuid'].lower()")" <<<"$output"
 	grep -q "Type: Notebook" <<<"$output"
+}
+
+# check_processor CMD...: the SMBIOS processor record `CMD` (dmidecode) decodes is the identity's
+# cpu section: the firmware's name for the vendor, the brand string, the signature's family, model
+# and stepping (which the record encodes split into base and extended fields, as cpuid does) and
+# a core count equal to the host's processor count.
+check_processor() {
+	local host_cpus
+	host_cpus=$(grep -c '^processor' /proc/cpuinfo)
+	run -0 "$@" -s processor-version
+	[ "$output" = "$(fact "y['system']['cpu']['model_name']")" ]
+	# What AMD's firmware writes for the vendor cpuid calls AuthenticAMD.
+	run -0 "$@" -s processor-manufacturer
+	[ "$output" = "Advanced Micro Devices, Inc." ]
+	run -0 "$@" -t 4
+	grep -qx "	Signature: Family $(fact "y['system']['cpu']['family']"), Model $(fact \
+		"y['system']['cpu']['model']"), Stepping $(fact "y['system']['cpu']['stepping']")" \
+		<<<"$output"
+	grep -qx "	Core Count: $host_cpus" <<<"$output"
+	grep -qx "	Thread Count: $host_cpus" <<<"$output"
+	grep -qx "	Status: Populated, Enabled" <<<"$output"
+}
+
+@test "dmidecode --from-dump: the processor record (type 4) is the identity's cpu section" {
+	make_dump "$id" "$BATS_TEST_TMPDIR/dump"
+	check_processor dmidecode --from-dump "$BATS_TEST_TMPDIR/dump"
+	# An Intel brand string in a family dmidecode knows: its signature is decoded the same way.
+	sed -i -e 's/AuthenticAMD/GenuineIntel/' -e 's/family: 23/family: 6/' \
+		-e 's/AMD Ryzen 5 PRO 4650U with Radeon Graphics/Intel(R) Core(TM) i5-10310U CPU @ 1.70GHz/' \
+		-e 's/model: 96/model: 166/' -e 's/stepping: 1$/stepping: 0/' "$id"
+	make_dump "$id" "$BATS_TEST_TMPDIR/intel"
+	run -0 dmidecode --from-dump "$BATS_TEST_TMPDIR/intel" -t 4
+	grep -qx "	Family: Core i5" <<<"$output"
+	grep -qx "	Manufacturer: Intel(R) Corporation" <<<"$output"
+	grep -qx "	Signature: Type 0, Family 6, Model 166, Stepping 0" <<<"$output"
+	grep -qx "	Current Speed: 1700 MHz" <<<"$output"
+}
+
+@test "an identity without system.cpu: the processor record is the host's /proc/cpuinfo's" {
+	grep -q '^model name' /proc/cpuinfo || skip "the host's /proc/cpuinfo names no processor"
+	sed -i '/^  cpu:/,$d' "$id"
+	make_dump "$id" "$BATS_TEST_TMPDIR/dump"
+	run -0 dmidecode --from-dump "$BATS_TEST_TMPDIR/dump" -s processor-version
+	[ "$output" = "$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: //')" ]
+}
+
+@test "fakenet run, both backends: dmidecode's processor, /proc/cpuinfo and lscpu agree" {
+	require_fakenet_env
+	local backend model
+	model=$(fact "y['system']['cpu']['model_name']")
+	for backend in fuse preload; do
+		check_processor inside "$backend" dmidecode
+		run -0 inside "$backend" grep -m1 '^model name' /proc/cpuinfo
+		[ "$output" = "model name	: $model" ]
+		# lscpu reads the firmware's record too and shows it beside cpuinfo's.
+		run -0 inside "$backend" lscpu
+		grep -qxF "Model name:                              $model" <<<"$output"
+		grep -qF "BIOS Model name:                         $model" <<<"$output"
+		grep -qx "BIOS Vendor ID: *Advanced Micro Devices, Inc." <<<"$output"
+	done
 }
 
 @test "dmidecode --from-dump on the held-out office.yaml and on the shipped identities" {
@@ -243,6 +309,36 @@ EOF
 		dmidecode -s system-uuid
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
+}
+
+# Lists the DMI mounts' parents the ways agents do: ls (opendir), python (absolute and relative to
+# the cwd), find; and `ls -l` of the link with a trailing '/', which must list the directory it
+# leads to without complaint (ls also asks each entry for its ACL and security label).
+list_parents='for d in /sys/class /sys/firmware /sys/devices/virtual; do echo "$d:"; ls -1a "$d"; echo --; done
+cd /sys && python3 -c "import os; print(sorted(os.listdir(\"class\")), sorted(os.listdir(\"/sys/firmware/.\")))"
+find /sys/class /sys/firmware -maxdepth 1 -name dmi
+ls -l /sys/class/dmi/id/ | sed -n "s/.* //p"'
+
+@test "listings of /sys/class, /sys/firmware, /sys/devices/virtual show dmi alike under both backends" {
+	require_fakenet_env
+	local d got want
+	run --separate-stderr inside fuse sh -c "$list_parents"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	local fuse=$output
+	run --separate-stderr inside preload sh -c "$list_parents"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "# stderr: $stderr" && return 1; }
+	diff <(echo "$fuse") <(echo "$output")
+	# dmi beside every real entry of the host's own directories, wherever the host lacks it.
+	for d in /sys/class /sys/firmware /sys/devices/virtual; do
+		want=$( (ls -1a "$d"; echo dmi) | sort -u)
+		got=$(awk -v d="$d:" '$0 == d {f = 1; next} $0 == "--" {f = 0} f' <<<"$output" | sort)
+		[ "$got" = "$want" ] || { echo "# $d: got $got, want $want" && return 1; }
+	done
+	grep -qx "bios_vendor" <<<"$output"
+	grep -qx "/sys/class/dmi" <<<"$output"
+	grep -qx "/sys/firmware/dmi" <<<"$output"
 }
 
 @test "isolated: the DMI views do not hide the namespace's own /sys/devices/virtual/net" {

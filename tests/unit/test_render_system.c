@@ -92,6 +92,31 @@ static void test_cpuinfo_not_given_is_host(void **state)
 	free(out);
 }
 
+/* The processor record's source when the identity names none: the first block's five lines, the
+ * keys' tab padding skipped; a text without them (not x86) gives none. */
+static void test_cpuinfo_first_processor(void **state)
+{
+	static const char arm[] = "processor\t: 0\nBogoMIPS\t: 48.00\n\n";
+	static const char late[] = "processor\t: 0\n\nmodel\t\t: 3\n";
+	struct fn_cpu cpu;
+	char mhz[16];
+
+	(void)state;
+	assert_true(cpuinfo_first_processor(host_cpuinfo, strlen(host_cpuinfo), &cpu));
+	assert_true(cpu.given);
+	assert_string_equal(cpu.vendor, "AuthenticAMD");
+	assert_string_equal(cpu.model_name, "AMD EPYC");
+	assert_int_equal(cpu.family, 26);
+	assert_int_equal(cpu.model, 2);
+	assert_int_equal(cpu.stepping, 1);
+	assert_true(
+	    cpuinfo_first_value(host_cpuinfo, strlen(host_cpuinfo), "cpu MHz", mhz, sizeof(mhz)));
+	assert_string_equal(mhz, "2096.040");
+	/* arm64's layout: no vendor_id, and a key past the first block is not the first's. */
+	assert_false(cpuinfo_first_processor(arm, strlen(arm), &cpu));
+	assert_false(cpuinfo_first_value(late, strlen(late), "model", mhz, sizeof(mhz)));
+}
+
 static struct fn_disk sata = {
     .name = "sda",
     .kind = FN_DISK_SCSI,
@@ -180,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cpuinfo_every_processor),
 	    cmocka_unit_test(test_cpuinfo_not_given_is_host),
+	    cmocka_unit_test(test_cpuinfo_first_processor),
 	    cmocka_unit_test(test_ata_identify_integrity),
 	    cmocka_unit_test(test_sd_numbers),
 	    cmocka_unit_test(test_inquiry),

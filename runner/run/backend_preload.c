@@ -198,6 +198,19 @@ static char **target_environment(void)
 	return v;
 }
 
+/* What target_environment() allocated: the vector and its last entries, its own strings. */
+static void free_target_environment(char **v)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	for (size_t i = n; i-- > 0 && (strncmp(v[i], "FAKENET_IDENTITY=", 17) == 0 ||
+				       strncmp(v[i], "LD_PRELOAD=", 11) == 0);)
+		free(v[i]);
+	free(v);
+}
+
 struct preload_opts {
 	const char *identity, *shims;
 	char **argv;
@@ -243,7 +256,8 @@ static int run_preload(int argc, char **argv)
 {
 	struct preload_opts o = {0};
 	struct fn_identity *id;
-	char *lib, *shims, *ident = NULL;
+	char *lib, *shims, *ident = NULL, **env;
+	int err;
 
 	switch (parse_run_options(argc, argv, &o)) {
 	case -2:
@@ -280,9 +294,13 @@ static int run_preload(int argc, char **argv)
 				"running without shims");
 		free(shims);
 	}
-	execvpe(o.argv[0], o.argv, target_environment());
+	env = target_environment();
+	execvpe(o.argv[0], o.argv, env);
+	err = errno;
+	free_target_environment(env);
+	errno = err;
 	fn_warn_errno("%s", o.argv[0]);
-	return fn_exec_status(errno);
+	return fn_exec_status(err);
 }
 
 bool fn_backend_is_preload(const char *backend)

@@ -72,6 +72,33 @@ static char *take(const char *name, unsigned long start, unsigned long end)
 	return copy;
 }
 
+/* NAME=... as it stands in `environ`, copied; NULL when unset. */
+static char *keep(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return strdup(*e);
+	return NULL;
+}
+
+/* fakenet's own shim finds the identity by FAKENET_IDENTITY. It is static as shipped, so the
+ * library never loads into it; a dynamic one (a sanitizer build, `make SHIM_STATIC=`) must see
+ * the variable as the static one does, or it shows the built-in identity instead of the run's. */
+static bool is_own_shim(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *base;
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	base = strrchr(exe, '/');
+	return strcmp(base ? base + 1 : exe, "fakenet-shim") == 0;
+}
+
 /* Only a library loaded by LD_PRELOAD hides: a stamped copy (--net host) was never named in the
  * environment. The caller's own LD_PRELOAD entries, after this library's, stay the caller's. */
 __attribute__((constructor(101))) static void hide_environment(void)
@@ -84,6 +111,12 @@ __attribute__((constructor(101))) static void hide_environment(void)
 	if (!ld || !dladdr((void *)hide_environment, &self) || !self.dli_fname ||
 	    !strstr(ld, self.dli_fname))
 		return;
+	if (is_own_shim()) {
+		own_shims = keep("FAKENET_SHIMS");
+		own_identity = keep("FAKENET_IDENTITY");
+		own_preload = keep("LD_PRELOAD");
+		return;
+	}
 	environ_block(&start, &end);
 	own_shims = take("FAKENET_SHIMS", start, end);
 	own_identity = take("FAKENET_IDENTITY", start, end);

@@ -77,7 +77,9 @@ static void adopt_speed(int fd, struct fn_iface *iface)
 	ifr.ifr_data = (char *)&cmd;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		return;
-	speed = ethtool_cmd_speed(&cmd);
+	/* Not the header's ethtool_cmd_speed(): it shifts speed_hi as an int, which overflows for
+	 * SPEED_UNKNOWN (0xffffffff), what a link that is down reports. */
+	speed = (unsigned)cmd.speed_hi << 16 | cmd.speed;
 	iface->speed = speed == 0 || speed == (unsigned)SPEED_UNKNOWN ? -1 : (int)speed;
 }
 

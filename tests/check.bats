@@ -71,6 +71,18 @@ setup() {
 	grep -q '02:42:ac:12:00:01' <<<"$output"   # seen: the gateway's MAC, from arp
 }
 
+@test "a probe that waits for its timeout instead of failing at once fails its max_ms" {
+	# 5 s stands for the shipped probes' curl -m 5 / wget -T 5: more than max_ms in every build
+	# (the sanitizer build's limit is three times 1000 ms).
+	cat >"$work/slow.yaml" <<-'EOF2'
+	- {name: "slow refusal", run: "sleep 5; echo exit=6", pattern: 'exit=(\d+)', expect: "const:6", max_ms: 1000}
+	EOF2
+	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/slow.yaml"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -Eq 'took [0-9]+ ms, more than (1000|3000) ms' <<<"$output"
+}
+
 @test "a probe that bypasses the fake (the kernel's own /proc/self/net under --net host) fails" {
 	cat >"$work/bypass.yaml" <<-'EOF2'
 	- {name: "kernel's own route table", read: /proc/self/net/route, pattern: '^\S+\t00000000\t([0-9A-F]{8})\t0003', decode: hex-le-ipv4, expect: gateway.ip}

@@ -200,6 +200,19 @@ static char **target_environment(void)
 	return v;
 }
 
+/* What target_environment() allocated: the vector and its last entries, its own strings. */
+static void free_target_environment(char **v)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	for (size_t i = n; i-- > 0 && (strncmp(v[i], "FAKENET_IDENTITY=", 17) == 0 ||
+				       strncmp(v[i], "LD_PRELOAD=", 11) == 0);)
+		free(v[i]);
+	free(v);
+}
+
 struct preload_opts {
 	const char *identity, *shims;
 	char **argv;
@@ -245,8 +258,9 @@ static int run_preload(int argc, char **argv)
 {
 	struct preload_opts o = {0};
 	struct fn_identity *id;
-	char *lib, *shims = NULL, *ident = NULL, shim[PATH_MAX];
+	char *lib, *shims = NULL, *ident = NULL, shim[PATH_MAX], **env;
 	const char *file;
+	int err;
 
 	switch (parse_run_options(argc, argv, &o)) {
 	case -2:
@@ -286,9 +300,13 @@ static int run_preload(int argc, char **argv)
 	/* The command itself may be a covered tool: the library is not loaded here yet. */
 	file = fn_shim_redirect(shims, o.argv[0], true, getenv("PATH"), shim, sizeof(shim));
 	free(shims);
-	execvpe(file ? file : o.argv[0], o.argv, target_environment());
+	env = target_environment();
+	execvpe(file ? file : o.argv[0], o.argv, env);
+	err = errno;
+	free_target_environment(env);
+	errno = err;
 	fn_warn_errno("%s", o.argv[0]);
-	return fn_exec_status(errno);
+	return fn_exec_status(err);
 }
 
 bool fn_backend_is_preload(const char *backend)

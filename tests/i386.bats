@@ -130,7 +130,10 @@ ifconf_entries() {
 	echo "$output" | grep -q 'using the preload backend (cannot create a mount namespace: Operation not permitted)'
 	echo "$output" | grep -qx "$(yaml 'd["hostname"]')"
 	echo "$output" | grep -qx 1
-	echo "$output" | grep -qx /opt/fakenet/shims/ifconfig
+	# PATH stays the caller's: the shell finds the tree's own ifconfig, and the library sends it
+	# to the shim (the identity's address above); the shims' directory is nowhere in sight.
+	echo "$output" | grep -qx /usr/sbin/ifconfig
+	! echo "$output" | grep -q /opt/fakenet/shims
 	run denied /opt/fakenet/fakenet run --backend fuse -- true
 	[ "$status" -eq 125 ]
 }

@@ -175,7 +175,7 @@ PY
 import os, socket, sys
 def send(payload):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect("/sys/class/net/.log")
+    s.connect("/sys/devices/virtual/dmi/.log")
     s.sendall(payload)
     s.shutdown(socket.SHUT_WR)
     s.recv(1)
@@ -219,7 +219,7 @@ PY
 import os, socket, subprocess
 def connect():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect("/sys/class/net/.log")
+    s.connect("/sys/devices/virtual/dmi/.log")
     return s
 idle = [connect() for _ in range(100)]
 subprocess.run(["route", "-n"], stdout=subprocess.DEVNULL, check=True)

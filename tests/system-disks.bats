@@ -232,6 +232,9 @@ check_sys_fs() {
 	local src type host_dev
 	src=$(findmnt -n -o SOURCE /)
 	type=$(findmnt -n -o FSTYPE /)
+	# A root that is a bind mount of a subdirectory reads "/dev/vda[/sub/dir]"; the view names
+	# the device of "/" (lib/vfs_fs.c), which is what comes before the bracket.
+	src=${src%%\[*}
 	host_dev=${src#/dev/}
 	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($src, $type) has no /sys/fs/$type/$host_dev"
 	run -0 run_in "$1" ls -1 "/sys/fs/$type"

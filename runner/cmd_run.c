@@ -309,7 +309,10 @@ static int prepare(struct run *r)
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
 		fn_vfs_follow_kernel(r->vfs, r->id);
-	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
+	fn_plan_overlays(&r->plan, &r->overlays, r->vfs,
+			 &(struct fn_plan_opts){.isolated = r->opts.isolated,
+						.stage_etc = !r->opts.log,
+						.add_missing = true});
 	/* The init mounts the namespace's own links after the view (init.c): nothing to keep, and
 	 * no second sysfs mount for mountinfo to show. */
 	r->plan.n_keep = 0;

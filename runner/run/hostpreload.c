@@ -1,7 +1,7 @@
 /* The preload library under `--net host` (hostpreload.h). A process finds nothing of fakenet in
  * its environment: the loader reads /etc/ld.so.preload, which exists only in the run's mount
- * namespace (an overlay of the real /etc with the staged list on top), and the library's copy at
- * FN_HOST_PRELOAD_LIB (an overlay of /usr/local/lib) carries the identity at its end
+ * namespace (/etc layered, layers.h, with the staged list on top), and the library's copy at
+ * FN_HOST_PRELOAD_LIB (/usr/local/lib layered) carries the identity at its end
  * (preload_stamp.h). What stays visible, an /etc/ld.so.preload, the library in /proc/self/maps
  * and the two overlays in mountinfo, is reported by `fakenet check`'s tells battery. */
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hostpreload.h"
+#include "layers.h"
 #include "preload_stamp.h"
 #include "util.h"
 
@@ -128,14 +129,6 @@ static void preload_list(struct fn_host_preload *hp)
 	free(own);
 }
 
-static void add_staged(struct fn_overlay_plan *op, const char *path, const char *content,
-		       size_t len)
-{
-	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] =
-	    (struct fn_staged_file){.path = path, .content = content, .len = len};
-}
-
 bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op,
 			  struct fn_child_plan *plan, const char *identity, size_t identity_len)
 {
@@ -153,9 +146,11 @@ bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op
 		return false;
 	}
 	preload_list(hp);
-	add_staged(op, FN_HOST_PRELOAD_LIB, hp->lib, hp->lib_len);
-	add_staged(op, "/etc/ld.so.preload", hp->list, hp->list_len);
-	plan->host_preload = true;
+	/* The modes a package gives a library and /etc/ld.so.preload: readable by every target. */
+	fn_plan_add_staged(op, FN_HOST_PRELOAD_LIB, hp->lib, hp->lib_len, 0644);
+	fn_plan_add_staged(op, "/etc/ld.so.preload", hp->list, hp->list_len, 0644);
+	for (size_t i = 0; i < N_ELEMENTS(layered); i++)
+		fn_plan_layer(plan, layered[i]);
 	return true;
 }
 
@@ -164,51 +159,4 @@ void fn_host_preload_free(struct fn_host_preload *hp)
 	free(hp->lib);
 	free(hp->list);
 	memset(hp, 0, sizeof(*hp));
-}
-
-/* The merged directory shows the top layer's owner, mode and times: the real directory's. */
-static void copy_attributes(int staging_fd, const char *dir)
-{
-	struct timespec times[2];
-	struct stat st;
-
-	if (stat(dir, &st) < 0)
-		return;
-	times[0] = st.st_atim;
-	times[1] = st.st_mtim;
-	fchownat(staging_fd, dir + 1, st.st_uid, st.st_gid, 0);
-	fchmodat(staging_fd, dir + 1, st.st_mode & 07777, 0);
-	utimensat(staging_fd, dir + 1, times, 0);
-}
-
-/* A read-only overlay (no upper layer) of `dir` with the staged directory of that name above it.
- * The staged layer is named by a descriptor, so no path of the staging tmpfs appears anywhere. */
-static int layer(int staging_fd, const char *dir)
-{
-	int top = openat(staging_fd, dir + 1, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char opts[96];
-	int err = 0;
-
-	if (top < 0)
-		return -errno;
-	copy_attributes(staging_fd, dir);
-	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:%s", top, dir);
-	if (mount("overlay", dir, "overlay", MS_RDONLY, opts) < 0)
-		err = -errno;
-	close(top);
-	return err;
-}
-
-int fn_host_preload_apply(const struct fn_child_plan *plan, struct fn_report *rep)
-{
-	if (!plan->host_preload || plan->staging_fd < 0)
-		return 0;
-	for (size_t i = 0; i < N_ELEMENTS(layered); i++) {
-		int err = layer(plan->staging_fd, layered[i]);
-
-		if (err)
-			return fn_fail(rep, err, "overlaying %s for the preload library",
-				       layered[i]);
-	}
-	return 0;
 }

@@ -19,12 +19,10 @@ struct fn_host_preload {
 	size_t list_len;
 };
 
-/* Stages the stamped library and the preload list (added to op->staged) and marks the plan;
+/* Stages the stamped library and the preload list (added to op->staged) and layers /etc and
+ * /usr/local/lib (layers.h) for them;
  * returns false, having said why on stderr, when the library is not there to load (the run goes
  * on without it). */
 bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op,
 			  struct fn_child_plan *plan, const char *identity, size_t identity_len);
 void fn_host_preload_free(struct fn_host_preload *hp);
-/* In the init's mount namespace, before the views: read-only overlays on /etc and /usr/local/lib
- * whose upper layer is the staged directory of the same name. On failure fills `rep`. */
-int fn_host_preload_apply(const struct fn_child_plan *plan, struct fn_report *rep);

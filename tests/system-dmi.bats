@@ -335,6 +335,23 @@ without_machine_id() {
 	[ -z "$got" ] || { echo "# written: $got" && return 1; }
 }
 
+@test "a host whose /etc cannot be layered (overlays stacked to the kernel's limit): the run goes on and says what it does not show" {
+	require_fakenet_env
+	require_root "the test's mount namespace"
+	local s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s/up" "$s/work"
+	run --separate-stderr without_machine_id sh -c '
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc
+		shift
+		exec "$@"' sh "$s" "$FAKENET" run --identity "$id" --net host --shims none -- \
+		cat /var/lib/dbus/machine-id
+	echo "# $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(fact "y['system']['machine_id']")" ]
+	[[ "$stderr" == *"warning: cannot overlay /etc ("*"); what the view adds there is not shown"* ]]
+	[[ "$stderr" == *"warning: /etc/machine-id does not exist; its view is not shown"* ]]
+}
+
 @test "an identity without system: a machine id of its own, not the host's, and a DMI that decodes" {
 	require_fakenet_env
 	local host got again

@@ -63,20 +63,24 @@ static int by_length(const void *a, const void *b)
 	return (la > lb) - (la < lb);
 }
 
-int fn_layers_apply(const struct fn_child_plan *plan, struct fn_report *rep)
+void fn_layers_apply(const struct fn_child_plan *plan)
 {
 	const char *dirs[FN_MAX_LAYERS];
 	size_t n = (size_t)plan->n_layers;
 
 	if (plan->staging_fd < 0 || n == 0)
-		return 0;
+		return;
 	memcpy(dirs, plan->layers, n * sizeof(*dirs));
 	qsort(dirs, n, sizeof(*dirs), by_length);
+	/* A directory that cannot be layered (overlays stacked to the kernel's depth limit there
+	 * already) costs only what it would have added: the run goes on and says so. */
 	for (size_t i = 0; i < n; i++) {
 		int err = layer(plan->staging_fd, dirs[i]);
 
 		if (err)
-			return fn_fail(rep, err, "overlaying %s to add the view's files", dirs[i]);
+			dprintf(2,
+				"fakenet: warning: cannot overlay %s (%s); what the view adds "
+				"there is not shown\n",
+				dirs[i], strerror(-err));
 	}
-	return 0;
 }

@@ -4,6 +4,7 @@
  * mountinfo. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static void copy_attributes(int staging_fd, const char *dir)
 static int layer(int staging_fd, const char *dir)
 {
 	int top = openat(staging_fd, dir + 1, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char opts[96];
+	char opts[PATH_MAX + 40];
 	int err = 0;
 
 	if (top < 0)

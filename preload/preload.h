@@ -70,6 +70,11 @@ void fn_view_fd_copy(int from, int to);
  * view as well. `path` is relative to dirfd; fd is the real call's result. */
 void fn_view_note_real_open(int dirfd, const char *path, int fd);
 
+/* How many subdirectories the view adds to the real directory `path` (relative to dirfd), which
+ * the kernel would count in its link count: the mounts the host lacks that FUSE shows in their
+ * covered parent (/sys/class/dmi in /sys/class). 0 for any other path. */
+nlink_t fn_view_covered_links(int dirfd, const char *path);
+
 /* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
  * environment at load (environ.c); NULL when there was none. */
 const char *fn_preload_identity_path(void);

@@ -149,3 +149,36 @@ compare_with_kernel() {
 	diff -u <(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/preload") \
 		<(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/fuse")
 }
+
+# sysfs_parents IDENTITY: the /sys directories above the table's paths of the identity's view,
+# those the host lacks included (a host without DMI gets /sys/class/dmi in /sys/class).
+sysfs_parents() {
+	"$FAKENET" show --identity "$1" --mounts | while read -r path _; do
+		while path=${path%/*} && [ "${path#/sys/}" != "$path" ]; do echo "$path"; done
+	done | LC_ALL=C sort -u
+}
+
+# A directory's link count, as sysfs (kernfs) keeps it: two, and one per subdirectory it lists.
+# Prints "PATH LINKS SUBDIRS" for each PATH whose two differ.
+count_links='for d; do
+	n=$(stat -c %h "$d") s=0
+	for e in "$d"/*; do [ -d "$e" ] && [ ! -L "$e" ] && s=$((s + 1)); done
+	[ "$n" -eq $((s + 2)) ] || echo "$d $n $((s + 2))"
+done'
+
+@test "the /sys directories above the table's paths count their subdirectories as sysfs does, under both backends" {
+	local identity="$top/identities/docker.yaml" backend parents
+	mapfile -t parents < <(sysfs_parents "$identity")
+	# The machine's DMI directories lie below three of them.
+	printf '%s\n' "${parents[@]}" | grep -qx /sys/class
+	printf '%s\n' "${parents[@]}" | grep -qx /sys/firmware
+	# The rule is the kernel's own: it holds for the host's directories.
+	run sh -c "$count_links" sh "${parents[@]}"
+	[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "host: $output"; return 1; }
+	for backend in fuse preload; do
+		run "$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+			-- sh -c "$count_links" sh "${parents[@]}"
+		[ "$status" -eq 0 ] && [ -z "$output" ] ||
+			{ echo "$backend: PATH LINKS EXPECTED: $output"; return 1; }
+	done
+}

@@ -42,12 +42,14 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 #define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
 
 /* Whether a relative path from this directory (with a '/' appended) may reach the view: the
- * directory shares its first component with a mount of the view. */
+ * directory is the root, or shares its first component with a mount of the view. */
 static bool maybe_in_view(const char *dir)
 {
 	const char *slash = strchr(dir + 1, '/');
 	size_t top = slash ? (size_t)(slash - dir) : strlen(dir);
 
+	if (top <= 1)
+		return true; /* "/": "proc/net/route" is as much the view as "/proc/net/route" */
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
 		if (under(fn_view_mounts[i].path, dir, top))
 			return true;

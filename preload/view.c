@@ -243,17 +243,21 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
-/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
- * the path is one the view answers. */
-static int live_fd(const struct fn_node *node, int flags)
+/* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
+ * the real calls (the path is one the view answers). */
+static int real_fd(const struct fn_node *node, int flags)
 {
-	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	char path[PATH_MAX], chunk[4096], *text;
 	struct fn_buf real, out;
-	char chunk[4096];
+	int in, fd, err;
 	ssize_t n;
 	size_t len;
-	char *text;
 
+	if ((err = fn_vfs_passthrough_path(node, getpid(), path, sizeof(path)))) {
+		errno = -err;
+		return -1;
+	}
+	in = FN_REAL(openat)(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
 	fn_buf_init(&real);
@@ -261,7 +265,7 @@ static int live_fd(const struct fn_node *node, int flags)
 		fn_buf_append(&real, chunk, (size_t)n);
 	close(in);
 	fn_buf_init(&out);
-	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_vfs_node_rewrite(node, real.data ? real.data : "", real.len, &out);
 	fn_buf_free(&real);
 	text = fn_buf_steal(&out, &len);
 	fd = content_fd(node->name, text, len, node->mode, flags);
@@ -335,8 +339,8 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (v->node->live)
-		return live_fd(v->node, flags);
+	if (fn_vfs_reads_real(v->node))
+		return real_fd(v->node, flags);
 	return node_fd(v->node, flags, false);
 }
 

@@ -197,7 +197,7 @@ static bool holds_own(const struct fn_vfs *vfs, const struct fn_node *dir)
 	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++) {
 		const struct fn_node *n = dir->children[i];
 
-		if (n->type == FN_NODE_FILE && !fn_vfs_reads_real(n))
+		if (n->type == FN_NODE_FILE && (!fn_vfs_reads_real(n) || n->live))
 			return true;
 		if (n->type == FN_NODE_LINK && !leads_to_kernel(vfs, n))
 			return true;

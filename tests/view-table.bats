@@ -8,8 +8,10 @@
 # too. An /etc file's attributes are those of a file of the same bytes on disk.
 #
 # One difference is known and checked as such: under --net host FUSE cannot mount a directory over
-# the kernel's /proc/net link, so it mounts a link of its own there, leading to the view; the
-# preload backend keeps the kernel's. Not compared: the link count of /sys/devices/virtual/net
+# the kernel's /proc/net link, so it mounts a link of its own there, to pid 1's /proc/1/net, where
+# it mounts the view (the kernel's self/net would lead to each reader's own /proc/PID/net, which
+# no mount covers; `fakenet check` reports it among its tells); the preload backend keeps the
+# kernel's. Not compared: the link count of /sys/devices/virtual/net
 # itself, where the kernel counts the devices of every namespace on the machine (the test
 # namespaces of whatever else runs) though it lists only its own.
 
@@ -64,9 +66,9 @@ view_dump() {
 		-- sh "$dump" "$@"
 }
 
-# The known difference: FUSE's own link over /proc/net, which must still lead to the view.
+# The known difference: FUSE's own link over /proc/net, to pid 1's /proc/1/net.
 mask_fuse_proc_net() {
-	sed -E 's#^(/proc/net symbolic link 777) [0-9]+ (.*) -> .*#\1 * \2 -> *#'
+	sed -E 's#^(/proc/net symbolic link 777) 5 (.*) -> 1/net$#\1 8 \2 -> self/net#'
 }
 
 mask_machine_wide() {
@@ -96,8 +98,30 @@ compare_with_kernel() {
 		echo "^^^ fuse differs from the kernel"
 		return 1
 	}
-	# Masked above, so checked here: FUSE's /proc/net is a link, and it leads to the view.
-	grep -q '^/proc/net symbolic link 777 [0-9]* 0 [0-9]* 1 -> .' "$BATS_TEST_TMPDIR/fuse"
+	# Masked above, so checked here: FUSE's /proc/net is a link to pid 1's, and leads to the view.
+	grep -q '^/proc/net symbolic link 777 5 0 [0-9]* 1 -> 1/net$' "$BATS_TEST_TMPDIR/fuse"
+}
+
+@test "/proc/net, /proc/self/net and pid 1's /proc/1/net are the kernel's of the identity, as far as each backend can" {
+	local identity="$top/identities/docker.yaml" backend
+	"$PYTHON" "$netns_tool" up "$identity" "$ns"
+	ns_up=1
+	# What the kernel shows at /proc/net of a namespace built like the identity.
+	ip netns exec "$ns" sh -c 'cat /proc/net/route /proc/net/arp' >"$BATS_TEST_TMPDIR/kernel"
+	grep -q '^eth0' "$BATS_TEST_TMPDIR/kernel"
+	# fakenet runs in the host's namespace here, so what is not the view is the host's network
+	# (the real files the identity does not define are the host's too, as they should be).
+	for backend in fuse preload; do
+		for p in /proc/net /proc/1/net /proc/self/net; do
+			# FUSE cannot cover each process's own /proc/PID/net (tell: "another
+			# process's /proc/PID/net/route", and /proc/self/net/route's probe).
+			[ "$backend" = fuse ] && [ "$p" = /proc/self/net ] && continue
+			"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- sh -c "cat $p/route $p/arp" >"$BATS_TEST_TMPDIR/view"
+			diff -u "$BATS_TEST_TMPDIR/kernel" "$BATS_TEST_TMPDIR/view" ||
+				{ echo "^^^ $backend: $p differs from the kernel's /proc/net"; return 1; }
+		done
+	done
 }
 
 @test "docker.yaml: every /proc and /sys path of the table is the kernel's under both backends" {

@@ -253,6 +253,10 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 				keep_kernel_net(plan, vfs, target);
 			continue;
 		}
+		/* The tree's directory where the link mounted over the kernel's leads. */
+		if (m->kind == FN_MOUNT_KERNEL_LINK &&
+		    !add_overlay(plan, m->path + 1, FN_VIEW_PROC_NET_HOME, true, false, false))
+			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))
 			continue;

@@ -14,8 +14,8 @@
  * (not in /sys/class/net, which a kernel mode leaves to the namespace's own sysfs); lookup answers
  * them but readdir never lists them, and none names fakenet: a fingerprinter that guesses a name
  * must not find a tool's name in it. */
-#define FN_FAKEFS_HIDDEN_DIR	 FN_RUN_IDENTITY_DIR
-#define FN_FAKEFS_IDENTITY	 FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */
+#define FN_FAKEFS_HIDDEN_DIR FN_RUN_IDENTITY_DIR
+#define FN_FAKEFS_IDENTITY   FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */
 /* The real tools the shim covers, one file per tool (shims only): each serves the real binary's
  * bytes from the host's file, so no mount shows where it went. */
 #define FN_FAKEFS_REAL FN_RUN_REAL_NAME

@@ -121,7 +121,8 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	if (dirfd == AT_FDCWD) {
 		/* Programs rarely sit in /proc, /sys or /etc; the cheap test keeps the others
 		 * from paying for a getcwd on every relative open. */
-		if (!getcwd(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/")))
+		if (!fn_view_cwd(cwd, sizeof(cwd)) &&
+		    (!FN_REAL(getcwd)(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/"))))
 			return false;
 		base = cwd;
 	} else {
@@ -192,15 +193,23 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	}
 }
 
-/* Whether the cwd is worth resolving for relative paths; checked once at load. */
-__attribute__((constructor)) static void check_cwd(void)
+/* Whether the cwd is worth resolving for relative paths. */
+static void check_cwd(void)
 {
 	char cwd[PATH_MAX];
 
-	cwd_may_be_in_view = !getcwd(cwd, sizeof(cwd)) || maybe_in_view(strcat(cwd, "/"));
+	cwd_may_be_in_view = fn_view_cwd(cwd, sizeof(cwd)) || !FN_REAL(getcwd)(cwd, sizeof(cwd)) ||
+			     maybe_in_view(strcat(cwd, "/"));
 }
 
-void fn_view_note_chdir(void);
+/* At load, after environ.c took the library's variables: the directory of the tree the parent
+ * was in (cwd.c), then the check. */
+__attribute__((constructor)) static void load_cwd(void)
+{
+	fn_view_adopt_cwd(fn_preload_inherited_cwd());
+	check_cwd();
+}
+
 void fn_view_note_chdir(void)
 {
 	check_cwd();

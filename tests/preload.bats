@@ -443,6 +443,16 @@ RELATIVE_PATHS=(
 	'cd /proc/net && sh -c "cat route" && cat /proc/$$/net/route'
 	'cd /proc && cat net/route && cd /sys/class && ls net && cat net/eth0/address'
 	'cd /sys && cat class/net/eth0/mtu && readlink class/net/eth0 && stat -c "%n %F %h" class/net/lo'
+	'cd /sys/class/net/eth0 && cat address mtu && /bin/pwd && ls -d ../eth0 && cd .. && ls && /bin/pwd'
+	'cd /sys/class/net && /usr/bin/python3 -c "
+import os
+os.chdir(\"eth0\")
+print(os.getcwd(), open(\"address\").read(), end=\"\")
+d = os.open(\"/proc/net\", os.O_RDONLY | os.O_DIRECTORY)
+os.chdir(\"/\")
+os.fchdir(d)
+print(open(\"route\").read(), end=\"\")
+"'
 	'cd / && /usr/bin/python3 -c "
 import os
 root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)

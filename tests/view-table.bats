@@ -206,3 +206,28 @@ done'
 			{ echo "$backend: PATH LINKS EXPECTED: $output"; return 1; }
 	done
 }
+
+@test "a directory only the view has can be the cwd, under both backends alike" {
+	local identity="$top/identities/desktop.yaml" backend
+	# On a host without DMI /sys/class/dmi/id is only the view's.
+	cat >"$BATS_TEST_TMPDIR/cwd.py" <<-'EOF'
+	import os, subprocess
+	os.chdir("/sys/class/dmi/id")
+	fd = os.open(".", os.O_RDONLY)
+	os.chdir("/")
+	os.fchdir(fd)
+	print(os.getcwd(), open("sys_vendor").read().strip(), sorted(os.listdir("."))[:3])
+	os.chdir("..")
+	print(os.getcwd(), sorted(os.listdir(".")))
+	os.chdir("/sys/class/dmi/id")
+	print(subprocess.run(["sh", "-c", "cat sys_vendor; /bin/pwd; ls -d ../id"],
+	                     capture_output=True, text=True).stdout, end="")
+	EOF
+	for backend in fuse preload; do
+		"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+			-- /usr/bin/python3 "$BATS_TEST_TMPDIR/cwd.py" >"$BATS_TEST_TMPDIR/$backend"
+	done
+	cat "$BATS_TEST_TMPDIR/fuse"
+	grep -qF "$(identity_fact "$identity" 'y["system"]["dmi"]["sys_vendor"]')" "$BATS_TEST_TMPDIR/fuse"
+	diff -u "$BATS_TEST_TMPDIR/fuse" "$BATS_TEST_TMPDIR/preload"
+}

@@ -235,12 +235,23 @@ static DIR *open_covered_parent(const char *given)
 	return (DIR *)d;
 }
 
+/* Whether an absolute path may be a covered parent: it starts as one does ("/s"), a test every
+ * other stat of a directory passes cheaply. */
+static bool may_be_covered_parent(const char *path)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_mounts[i].cover_parent && path[1] == fn_view_mounts[i].path[1])
+			return true;
+	return false;
+}
+
 nlink_t fn_view_covered_links(int dirfd, const char *given)
 {
 	char abs[PATH_MAX], path[PATH_MAX];
 	nlink_t links = 0;
 
-	if (!fn_view_absolute(dirfd, given, abs, sizeof(abs)))
+	if ((given[0] == '/' && !may_be_covered_parent(given)) ||
+	    !fn_view_absolute(dirfd, given, abs, sizeof(abs)))
 		return 0;
 	each_covered_mount(abs, path, count_dir, &links);
 	return links;

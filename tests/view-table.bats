@@ -191,19 +191,24 @@ count_links='for d; do
 done'
 
 @test "the /sys directories above the table's paths count their subdirectories as sysfs does, under both backends" {
-	local identity="$top/identities/docker.yaml" backend parents
-	mapfile -t parents < <(sysfs_parents "$identity")
-	# The machine's DMI directories lie below three of them.
-	printf '%s\n' "${parents[@]}" | grep -qx /sys/class
-	printf '%s\n' "${parents[@]}" | grep -qx /sys/firmware
-	# The rule is the kernel's own: it holds for the host's directories.
-	run sh -c "$count_links" sh "${parents[@]}"
-	[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "host: $output"; return 1; }
-	for backend in fuse preload; do
-		run "$FAKENET" run --backend "$backend" --net host --identity "$identity" \
-			-- sh -c "$count_links" sh "${parents[@]}"
-		[ "$status" -eq 0 ] && [ -z "$output" ] ||
-			{ echo "$backend: PATH LINKS EXPECTED: $output"; return 1; }
+	local identity backend parents
+	for identity in "$top/identities/docker.yaml" "$top/identities/desktop.yaml"; do
+		mapfile -t parents < <(sysfs_parents "$identity")
+		# The machine's DMI directories lie below three of them.
+		printf '%s\n' "${parents[@]}" | grep -qx /sys/class
+		printf '%s\n' "${parents[@]}" | grep -qx /sys/firmware
+		# The rule is the kernel's own: it holds for the host's directories.
+		run sh -c "$count_links" sh "${parents[@]}"
+		[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "host: $output"; return 1; }
+		for backend in fuse preload; do
+			run "$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- sh -c "$count_links; ls -A \"\$@\"" sh "${parents[@]}"
+			[ "$status" -eq 0 ] && ! grep -Eq '^/.* [0-9]+ [0-9]+$' <<<"$output" ||
+				{ echo "$backend: PATH LINKS EXPECTED: $output"; return 1; }
+			echo "$output" >"$BATS_TEST_TMPDIR/$backend"
+		done
+		# And they list the same entries (a wireless identity's /sys/class/ieee80211).
+		diff -u "$BATS_TEST_TMPDIR/fuse" "$BATS_TEST_TMPDIR/preload"
 	done
 }
 

@@ -227,6 +227,12 @@ done'
 	os.chdir("/sys/class/dmi/id")
 	print(subprocess.run(["sh", "-c", "cat sys_vendor; /bin/pwd; ls -d ../id"],
 	                     capture_output=True, text=True).stdout, end="")
+	# What fails fails as the kernel's does, and leaves the cwd where it was.
+	for bad in ("sys_vendor", "missing", "/sys/class/dmi/id/missing/x"):
+	    try:
+	        os.chdir(bad)
+	    except OSError as e:
+	        print(bad, os.strerror(e.errno), os.getcwd())
 	EOF
 	for backend in fuse preload; do
 		"$FAKENET" run --backend "$backend" --net host --identity "$identity" \

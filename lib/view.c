@@ -91,6 +91,21 @@ bool fn_view_mount_in_tree(const struct fn_vfs *vfs, const struct fn_view_mount 
 	return fn_vfs_lookup(vfs, m->path) != NULL;
 }
 
+bool fn_view_static_below(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
+			  size_t len)
+{
+	return m->staged && strncmp(m->path, dir, len) == 0 && m->path[len] == '/' &&
+	       fn_view_mount_in_tree(vfs, m);
+}
+
+bool fn_view_any_static_below(const struct fn_vfs *vfs, const char *dir, size_t len)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_static_below(vfs, &fn_view_mounts[i], dir, len))
+			return true;
+	return false;
+}
+
 size_t fn_view_pass_real(struct fn_vfs *vfs)
 {
 	size_t n = 0;

@@ -79,6 +79,13 @@ const char *fn_view_mount_tree_path(const struct fn_view_mount *m);
 const struct fn_view_mount *fn_view_mount_covering(const char *path);
 /* Whether the tree holds the view of this mount (an optional one may be absent). */
 bool fn_view_mount_in_tree(const struct fn_vfs *vfs, const struct fn_view_mount *m);
+/* Whether `m` is a static file of the view the tree holds (a staged mount, which run adds where
+ * the host lacks it) strictly below the directory `dir`, of which the first `len` bytes count
+ * (absolute, normalised, without a trailing '/'; 0 for the root). */
+bool fn_view_static_below(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
+			  size_t len);
+/* Whether any mount of the table is such a file. */
+bool fn_view_any_static_below(const struct fn_vfs *vfs, const char *dir, size_t len);
 /* Lets the tree's pass_real directories show their real directory's entries; returns how many
  * the tree holds. */
 size_t fn_view_pass_real(struct fn_vfs *vfs);

@@ -1,12 +1,14 @@
 /* The path walk through the view (view_walk.h): "." and ".." as the kernel takes them, links of
  * the tree followed from their own directory, names a passthrough directory lacks handed to the
  * real directory (but for the host's devices the view hides, fn_vfs_hidden_real), and under
- * FN_WALK_MOUNTS the tree entered only at the table's mounts. */
+ * FN_WALK_MOUNTS the tree entered only at the table's mounts and at the directories on the way to
+ * a static file of the view that the host lacks. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "procinfo.h"
 #include "view.h"
@@ -141,6 +143,19 @@ static void enter_mount(struct walker *w, bool last)
 	w->in_view |= w->node != NULL;
 }
 
+/* The tree's directory at the walk's real position where that is a directory on the way to a static
+ * file of the view that the host lacks (see struct fn_walk); NULL: the host's. */
+static struct fn_node *absent_dir(const struct walker *w)
+{
+	fn_vfs_lstat_fn real_stat = w->out->real_stat;
+	struct stat st;
+
+	if (!real_stat || w->len == 0 || !fn_view_any_static_below(w->vfs, w->path, w->len) ||
+	    real_stat(w->path, &st) == 0 || errno != ENOENT)
+		return NULL;
+	return fn_vfs_lookup(w->vfs, w->path);
+}
+
 static void go_up(struct walker *w)
 {
 	while (w->len > 0 && w->path[w->len - 1] != '/')
@@ -152,9 +167,9 @@ static void go_up(struct walker *w)
 		return;
 	if (w->node->parent)
 		w->node = w->node->parent;
-	/* Above a mount's root is the real filesystem again. */
+	/* Above a mount's root is the real filesystem again, but for a directory the host lacks. */
 	if ((w->flags & FN_WALK_MOUNTS) && !fn_view_mount_covering(w->path))
-		w->node = NULL;
+		w->node = absent_dir(w);
 }
 
 /* Restarts at what a link in directory `dir` leads to, with the components after it. */
@@ -221,10 +236,13 @@ static enum step real_step(struct walker *w, const struct comps *c, size_t i)
 
 	if (append(w->path, sizeof(w->path), &w->len, c, i, i + 1))
 		return fail(w, ENAMETOOLONG);
-	if (w->flags & FN_WALK_MOUNTS)
+	if (w->flags & FN_WALK_MOUNTS) {
 		enter_mount(w, last);
-	if (!w->node && (w->flags & FN_WALK_MOUNTS) && hidden_real(w, w->path, dir_len, c->v[i]))
-		return fail(w, ENOENT);
+		if (!w->node && hidden_real(w, w->path, dir_len, c->v[i]))
+			return fail(w, ENOENT);
+		if (!w->node && (w->node = absent_dir(w)))
+			w->in_view = true;
+	}
 	if (!w->node || w->node->type != FN_NODE_LINK || !follows(w, last))
 		return STEP_ON;
 	w->path[dir_len] = '\0';

@@ -29,6 +29,11 @@ struct fn_walk {
 	int err;
 	char *real; /* the caller's buffer for FN_WALK_REAL */
 	size_t real_size;
+	/* The caller's: under FN_WALK_MOUNTS, how the host is asked whether it has a directory on
+	 * the way to a static file of the view; where it lacks one (/var/lib/dbus on a minimal
+	 * system) run adds it (lib/view.h, staged), so that directory is the tree's. NULL: never
+	 * asked, every such directory is the host's. */
+	fn_vfs_lstat_fn real_stat;
 };
 
 /* Walks absolute `path`. `self`: the walking process, whose /proc/self/net, /proc/thread-self/net

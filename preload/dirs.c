@@ -72,8 +72,9 @@ static void add_real_dir(struct fake_dir *fd, const char *real)
 	FN_REAL(closedir)(d);
 }
 
-/* A handle listing the real directory `path` (its own "." and ".." included), to add to. */
-static struct fake_dir *real_dir(const char *path)
+/* A handle listing the real directory `path` (its own "." and ".." included), to add to; it takes
+ * `fd` for dirfd(), or opens one when fd < 0. */
+static struct fake_dir *real_dir(const char *path, int fd)
 {
 	DIR *real = FN_REAL(opendir)(path);
 	struct fake_dir *d;
@@ -83,7 +84,7 @@ static struct fake_dir *real_dir(const char *path)
 		return NULL;
 	d = xcalloc(1, sizeof(*d));
 	d->magic = FAKE_DIR_MAGIC;
-	d->fd = fcntl(FN_REAL(dirfd)(real), F_DUPFD_CLOEXEC, 0);
+	d->fd = fd >= 0 ? fd : fcntl(FN_REAL(dirfd)(real), F_DUPFD_CLOEXEC, 0);
 	while ((e = FN_REAL(readdir64)(real)))
 		add(d, e->d_name, e->d_type, e->d_ino);
 	FN_REAL(closedir)(real);
@@ -169,53 +170,99 @@ static bool normalise(const char *in, char *out, size_t size)
 	return true;
 }
 
-/* The mounts a host lacks the path of (/sys/class/dmi on a machine without DMI) whose parent is
- * `given` (an absolute path): FUSE covers that parent with the tree's entries beside the real
- * ones (lib/view.h, cover_parent), so the parent's listing and link count here are the real ones
- * plus those mounts. Calls `each` with every such mount's name and node, the real parent `path`
- * (normalised, of size PATH_MAX) and `arg`; returns how many there were. */
-static size_t each_covered_mount(const char *given, char *path,
-				 void (*each)(const char *name, const struct fn_node *n,
-					      const char *path, void *arg),
-				 void *arg)
+/* Whether the host lacks `path`, which run then adds as the tree's (lib/view.h). */
+static bool host_lacks(const char *path)
 {
-	const struct fn_preload *st = NULL;
+	struct stat st;
+
+	return FN_REAL(stat)(path, &st) < 0 && errno == ENOENT;
+}
+
+/* The name a static file `m` below the directory `dir` (`len` bytes) has there, as a path, in
+ * `child` (of size PATH_MAX); false where a static file before it in the table has it. */
+static bool static_entry(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
+			 size_t len, char *child)
+{
+	size_t end = (size_t)(strchrnul(m->path + len + 1, '/') - m->path);
+
+	memcpy(child, m->path, end);
+	child[end] = '\0';
+	for (const struct fn_view_mount *o = fn_view_mounts; o != m; o++)
+		if (fn_view_static_below(vfs, o, dir, len) && strncmp(o->path, child, end) == 0 &&
+		    o->path[end] == '/')
+			return false;
+	return true;
+}
+
+/* The entry the mount at table index `i` adds to the real directory `dir` (normalised, `len`
+ * bytes, 0 for the root) where the host lacks it: the mount itself where `dir` is the parent FUSE
+ * covers (cover_parent), the first name on the way to a static file below `dir` (staged), its
+ * path in `child` (of size PATH_MAX); NULL where it adds nothing there (or what a static file
+ * before it adds). */
+static const struct fn_node *added_entry(const struct fn_vfs *vfs, size_t i, const char *dir,
+					 size_t len, char *child)
+{
+	const struct fn_view_mount *m = &fn_view_mounts[i];
+	const struct fn_node *n;
+
+	if (m->cover_parent && (size_t)(strrchr(m->path, '/') - m->path) == len &&
+	    strncmp(dir, m->path, len) == 0)
+		snprintf(child, PATH_MAX, "%s", m->path);
+	else if (!fn_view_static_below(vfs, m, dir, len) || !static_entry(vfs, m, dir, len, child))
+		return NULL;
+	n = fn_vfs_lookup(vfs, child);
+	return n && host_lacks(child) ? n : NULL;
+}
+
+/* The entries the view adds to a real directory `given` (absolute), as FUSE shows them there: a
+ * mount the host lacks whose parent FUSE covers, the real entries passed through (cover_parent:
+ * /sys/class/dmi in /sys/class on a machine without DMI), and the first name on the way to a
+ * static file the host lacks, which run layers into the nearest directory the host has (staged:
+ * machine-id in /etc, dbus in /var/lib on a minimal system). So the directory's listing and link
+ * count here are the real ones and those. Calls `each` with every such entry's name and node,
+ * the real directory `path` (normalised, of size PATH_MAX) and `arg`; returns how many there
+ * were. */
+static size_t each_added_entry(const char *given, char *path,
+			       void (*each)(const char *name, const struct fn_node *n,
+					    const char *path, void *arg),
+			       void *arg)
+{
+	const struct fn_preload *st;
+	char child[PATH_MAX];
 	size_t len, found = 0;
-	struct stat real;
 
-	if (given[0] != '/' || !normalise(given, path, PATH_MAX))
+	if (given[0] != '/' || !normalise(given, path, PATH_MAX) || !(st = fn_preload_view_state()))
 		return 0;
-	len = strlen(path);
+	len = strcmp(path, "/") == 0 ? 0 : strlen(path);
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const struct fn_view_mount *m = &fn_view_mounts[i];
-		const char *name = strrchr(m->path, '/') + 1;
-		const struct fn_node *n;
+		const struct fn_node *n = added_entry(st->vfs, i, path, len, child);
 
-		if (!m->cover_parent || (size_t)(name - 1 - m->path) != len ||
-		    strncmp(path, m->path, len) != 0)
-			continue;
-		if (!st && !(st = fn_preload_view_state()))
-			return 0;
-		if (!(n = fn_vfs_lookup(st->vfs, m->path)) || FN_REAL(lstat)(m->path, &real) == 0)
+		if (!n)
 			continue;
 		found++;
 		if (each)
-			each(name, n, path, arg);
+			each(child + len + 1, n, path, arg);
 	}
 	return found;
 }
 
-/* Adds a covered mount to the listing of its parent (`arg`, made on the first). */
-static void add_covered(const char *name, const struct fn_node *n, const char *path, void *arg)
-{
-	struct fake_dir **d = arg;
+/* A real directory's listing with what the view adds, made on the first added entry. */
+struct gaining {
+	struct fake_dir *d;
+	int fd; /* for real_dir */
+};
 
-	if (!*d && !(*d = real_dir(path)))
+/* Adds an entry to the listing of its real directory (`arg`, a struct gaining). */
+static void add_added(const char *name, const struct fn_node *n, const char *path, void *arg)
+{
+	struct gaining *g = arg;
+
+	if (!g->d && !(g->d = real_dir(path, g->fd)))
 		return;
-	add(*d, name, node_dtype(n), n->ino);
+	add(g->d, name, node_dtype(n), n->ino);
 }
 
-/* Counts a covered mount that is a directory (the parent's link count has one more). */
+/* Counts an added entry that is a directory (the real one's link count has one more). */
 static void count_dir(const char *name, const struct fn_node *n, const char *path, void *arg)
 {
 	(void)name;
@@ -223,24 +270,27 @@ static void count_dir(const char *name, const struct fn_node *n, const char *pat
 	*(nlink_t *)arg += n->type == FN_NODE_DIR;
 }
 
-/* The listing of a covered parent (each_covered_mount); NULL for any other directory. */
-static DIR *open_covered_parent(const char *given)
+/* The listing of a real directory the view adds entries to (each_added_entry), which takes `fd`
+ * (or opens one when fd < 0); NULL for any other directory. */
+static DIR *open_gaining(const char *given, int fd)
 {
-	struct fake_dir *d = NULL;
+	struct gaining g = {.fd = fd};
 	char path[PATH_MAX];
 
-	each_covered_mount(given, path, add_covered, &d);
-	if (d)
+	each_added_entry(given, path, add_added, &g);
+	if (g.d)
 		__atomic_add_fetch(&n_open, 1, __ATOMIC_RELAXED);
-	return (DIR *)d;
+	return (DIR *)g.d;
 }
 
-/* Whether an absolute path may be a covered parent: it starts as one does ("/s"), a test every
- * other stat of a directory passes cheaply. */
-static bool may_be_covered_parent(const char *path)
+/* Whether an absolute path may be a directory the view adds entries to: the root, or a path that
+ * starts as such a mount does ("/s", "/e", "/v"), a test every other stat of a directory passes
+ * cheaply. */
+static bool may_gain_entries(const char *path)
 {
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
-		if (fn_view_mounts[i].cover_parent && path[1] == fn_view_mounts[i].path[1])
+		if ((fn_view_mounts[i].cover_parent || fn_view_mounts[i].staged) &&
+		    (path[1] == fn_view_mounts[i].path[1] || path[1] == '\0'))
 			return true;
 	return false;
 }
@@ -250,10 +300,10 @@ nlink_t fn_view_covered_links(int dirfd, const char *given)
 	char abs[PATH_MAX], path[PATH_MAX];
 	nlink_t links = 0;
 
-	if ((given[0] == '/' && !may_be_covered_parent(given)) ||
+	if ((given[0] == '/' && !may_gain_entries(given)) ||
 	    !fn_view_absolute(dirfd, given, abs, sizeof(abs)))
 		return 0;
-	each_covered_mount(abs, path, count_dir, &links);
+	each_added_entry(abs, path, count_dir, &links);
 	return links;
 }
 
@@ -267,13 +317,13 @@ FN_EXPORT DIR *opendir(const char *path)
 	switch (v.kind) {
 	case FN_WALK_NONE:
 		d = fn_view_absolute(AT_FDCWD, path, v.real, sizeof(v.real))
-			? open_covered_parent(v.real)
+			? open_gaining(v.real, -1)
 			: NULL;
 		if (d)
 			return d;
 		return lists_real(path) ? real_open(path, -1) : FN_REAL(opendir)(path);
 	case FN_WALK_REAL:
-		if ((d = open_covered_parent(v.real)))
+		if ((d = open_gaining(v.real, -1)))
 			return d;
 		return lists_real(v.real) ? real_open(v.real, -1) : FN_REAL(opendir)(v.real);
 	case FN_WALK_ERROR:
@@ -292,24 +342,49 @@ FN_EXPORT DIR *opendir(const char *path)
 	return fake_open(v.node, fd);
 }
 
+/* fdopendir of an fd the library remembers the path of: a directory of the tree, or a real one
+ * above a mount (fn_view_note_real_open), which may gain entries. */
+static DIR *fdopen_known(int fd, const char *path)
+{
+	static __thread struct fn_view v;
+	DIR *d;
+
+	fn_view_lookup(AT_FDCWD, path, true, &v);
+	switch (v.kind) {
+	case FN_WALK_NODE:
+		if (v.node->type == FN_NODE_DIR)
+			return fake_open(v.node, fd);
+		break;
+	case FN_WALK_NONE:
+	case FN_WALK_REAL:
+		if ((d = open_gaining(v.kind == FN_WALK_REAL ? v.real : path, fd)))
+			return d;
+		break;
+	case FN_WALK_ERROR:
+		break;
+	}
+	return FN_REAL(fdopendir)(fd);
+}
+
 FN_EXPORT DIR *fdopendir(int fd)
 {
 	const char *path = fn_view_fd_path(fd);
-	const struct fn_preload *st = path ? fn_preload_view_state() : NULL;
-	struct fn_node *n = st ? fn_vfs_lookup(st->vfs, path) : NULL;
-
 	char link[32], real[PATH_MAX];
 	ssize_t len;
+	DIR *d;
 
-	if (n && n->type == FN_NODE_DIR)
-		return fake_open(n, fd);
-	/* A real directory below /sys/devices (find(1) and fts open them this way). */
+	if (path)
+		return fdopen_known(fd, path);
+	/* A real directory below /sys/devices (find(1) and fts open them this way), or one the
+	 * view adds entries to (opened relative to the cwd). */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	len = path ? -1 : readlink(link, real, sizeof(real) - 1);
+	len = readlink(link, real, sizeof(real) - 1);
 	if (len > 0) {
 		real[len] = '\0';
 		if (lists_real(real))
 			return real_open(real, fd);
+		if (real[0] == '/' && may_gain_entries(real) && (d = open_gaining(real, fd)))
+			return d;
 	}
 	return FN_REAL(fdopendir)(fd);
 }

@@ -72,7 +72,8 @@ void fn_view_note_real_open(int dirfd, const char *path, int fd);
 
 /* How many subdirectories the view adds to the real directory `path` (relative to dirfd), which
  * the kernel would count in its link count: the mounts the host lacks that FUSE shows in their
- * covered parent (/sys/class/dmi in /sys/class). 0 for any other path. */
+ * covered parent (/sys/class/dmi in /sys/class), and the directories on the way to a static file
+ * the host lacks (/var/lib/dbus in /var/lib). 0 for any other path. */
 nlink_t fn_view_covered_links(int dirfd, const char *path);
 
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false

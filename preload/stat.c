@@ -62,11 +62,13 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 }
 
 /* A real directory's link count, with the subdirectories the view adds to it (a covered parent,
- * fn_view_covered_links), as the kernel would count them. `r` is the real call's result. */
+ * fn_view_covered_links), as the kernel would count them; but where its filesystem counts none
+ * (one link: overlayfs, btrfs), which adding to would make a count it never gives. `r` is the
+ * real call's result. */
 #define REAL_STAT(r, dirfd, path, buf)                                                             \
 	({                                                                                         \
 		int r_ = (r);                                                                      \
-		if (r_ == 0 && S_ISDIR((buf)->st_mode))                                            \
+		if (r_ == 0 && S_ISDIR((buf)->st_mode) && (buf)->st_nlink > 1)                     \
 			(buf)->st_nlink += fn_view_covered_links(dirfd, path);                     \
 		r_;                                                                                \
 	})
@@ -239,7 +241,7 @@ FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struc
 	if (r != -2)
 		return r;
 	r = FN_REAL(statx)(dirfd, path, flags, mask, buf);
-	if (r == 0 && (buf->stx_mask & STATX_NLINK) && S_ISDIR(buf->stx_mode))
+	if (r == 0 && (buf->stx_mask & STATX_NLINK) && S_ISDIR(buf->stx_mode) && buf->stx_nlink > 1)
 		buf->stx_nlink += (unsigned)fn_view_covered_links(dirfd, path);
 	return r;
 }

@@ -90,6 +90,10 @@ static bool may_reach_tree(const char *p)
 			k++;
 		if (!m[k] && (p[k] == '/' || p[k] == '\0'))
 			return true;
+		/* A directory on the way to a static file, which the host may lack (view_walk.h).
+		 */
+		if (!p[k] && (m[k] == '/' || m[k - 1] == '/') && fn_view_mounts[i].staged)
+			return true;
 		same_top |= memchr(m + 1, '/', k - 1) != NULL;
 	}
 	if (BEGINS(p, "/proc/")) {
@@ -182,6 +186,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	w.real = v->real;
 	w.real_size = sizeof(v->real);
+	w.real_stat = FN_REAL(stat);
 	follow |= names_directory(abs);
 	fn_view_walk(st->vfs, abs, FN_WALK_MOUNTS | (follow ? FN_WALK_FOLLOW : 0), getpid(), &w);
 	v->kind = w.kind;

@@ -383,6 +383,22 @@ probe_args() {
 	preloaded multi-nic cat /etc/host.conf | cmp - /etc/host.conf
 }
 
+@test "a real directory above the view's files lists all its real entries, however it is opened" {
+	local want
+	# The host has every /etc file the view covers, so its own listing is the one to show.
+	for f in hosts hostname resolv.conf machine-id; do
+		[ -e "/etc/$f" ] || skip "this host lacks /etc/$f"
+	done
+	want=$(find /etc -maxdepth 1 | sort)
+	diff <(echo "$want") <(preloaded multi-nic find /etc -maxdepth 1 | sort)
+	# By an fd of its path, and of "." from inside it.
+	want=$(ls -1A /etc | LC_ALL=C sort)
+	diff <(printf '%s\n--\n' "$want" "$want") <(cd /etc && preloaded multi-nic python3 -c '
+import os
+for d in (os.open("/etc", os.O_RDONLY), os.open(".", os.O_RDONLY)):
+    print("\n".join(sorted(os.listdir(d))) + "\n--")')
+}
+
 @test "run --backend preload: neither the target nor its children see LD_PRELOAD or FAKENET_IDENTITY, in environ or /proc/PID/environ, and every child keeps the identity" {
 	mac=$(identity_fact "$TOP/identities/multi-nic.yaml" '[i["mac"] for i in y["interfaces"] if i["name"] == "eth0"][0]')
 	run -0 env -u LD_PRELOAD "$FAKENET" run --backend preload --identity "$TOP/identities/multi-nic.yaml" -- sh -c '

@@ -335,6 +335,62 @@ without_machine_id() {
 	[ -z "$got" ] || { echo "# written: $got" && return 1; }
 }
 
+# Looks at the machine-id files' directories the ways programs do, sizes and times left out (the
+# staged layer's are a tmpfs's): ls of /etc and /var/lib (opendir), stat and ls -la of
+# /var/lib/dbus, find (openat and fdopendir), python's listdir (by path, by fd, of the cwd),
+# scandir, stat (by path, relative to a directory fd), access, realpath and chdir.
+look_at_machine_id='ls -1a /etc | grep -x machine-id
+ls -1a /var/lib | grep -x dbus
+ls -la /etc /var/lib | awk "\$NF ~ /^(machine-id|dbus)\$/ {print \$1, \$2, \$3, \$4, \$NF}"
+stat -c "%n %F %a %U %G %h" /var/lib/dbus /var/lib/dbus/ /var/lib/dbus/. /var/lib/dbus/machine-id /etc/machine-id
+ls -la /var/lib/dbus | awk "NR > 1 {print \$1, \$3, \$4, \$NF}"
+find /var/lib /etc -maxdepth 1 \( -name dbus -o -name machine-id \) -printf "%p %y %m\n"
+find /var/lib/dbus -printf "%p %y %m %n\n"
+cd /var/lib && python3 -c "
+import os, stat
+print(sorted(os.listdir(\"dbus\")), \"dbus\" in os.listdir(os.open(\".\", os.O_RDONLY)))
+print([(e.name, e.is_dir(), e.is_file()) for e in os.scandir(\"/var/lib\") if e.name == \"dbus\"])
+print([(e.name, e.is_dir(), e.is_file()) for e in os.scandir(\"/etc\") if e.name == \"machine-id\"])
+for p in (\"/var/lib/dbus\", \"dbus\", \"/var/lib/dbus/..\", \"/etc/machine-id\"):
+    s = os.stat(p)
+    print(p, stat.filemode(s.st_mode), s.st_uid, s.st_gid, os.stat(p, follow_symlinks=False).st_mode == s.st_mode)
+d = os.open(\"/var/lib\", os.O_RDONLY)
+print(oct(os.stat(\"dbus\", dir_fd=d).st_mode), os.stat(\"dbus/machine-id\", dir_fd=d).st_size)
+print(os.access(\"/var/lib/dbus\", os.R_OK | os.X_OK), os.access(\"/var/lib/dbus/machine-id\", os.R_OK), os.path.isdir(\"dbus\"), os.path.exists(\"/etc/machine-id\"))
+print(os.path.realpath(\"dbus/machine-id\"), os.path.realpath(\"/var/lib/dbus/../dbus/.\"))
+os.chdir(\"dbus\")
+print(os.getcwd(), os.listdir(\".\"), open(\"machine-id\").read().strip() == open(\"/etc/machine-id\").read().strip())
+print(sorted(os.listdir(\"..\")) == sorted(os.listdir(\"/var/lib\")))
+"'
+
+@test "a host without the machine-id files: their directories list and stat under preload as the kernel's overlay shows them under FUSE" {
+	require_fakenet_env
+	require_root "the test's mount namespace"
+	local want
+	run --separate-stderr without_machine_id "$FAKENET" run --identity "$id" --net host \
+		--shims none -- sh -c "$look_at_machine_id"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "# fuse stderr: $stderr" && return 1; }
+	local fuse=$output
+	echo "# fuse: $fuse"
+	rm -rf "$BATS_TEST_TMPDIR/hide"
+	run --separate-stderr without_machine_id "$FAKENET" run --identity "$id" --backend preload \
+		--shims none -- sh -c "$look_at_machine_id"
+	[ -z "$stderr" ] || { echo "# preload stderr: $stderr" && return 1; }
+	[ "$status" -eq 0 ]
+	diff <(echo "$fuse") <(echo "$output")
+	# What the overlay shows, as a disk would: D-Bus's directory 0755 root with its two links,
+	# the file in it, both named in their parents' listings.
+	[ "${lines[0]}" = machine-id ]
+	[ "${lines[1]}" = dbus ]
+	grep -qx "/var/lib/dbus directory 755 root root 2" <<<"$output"
+	grep -qx "drwxr-xr-x 2 root root dbus" <<<"$output"
+	grep -qx -- "-r--r--r-- 1 root root machine-id" <<<"$output"
+	grep -qx "/var/lib/dbus/machine-id f 644 1" <<<"$output"
+	want=$(grep -c . <<<"$output")
+	[ "$want" -ge 24 ]
+}
+
 @test "a host whose /etc cannot be layered (overlays stacked to the kernel's limit): the run goes on and says what it does not show" {
 	require_fakenet_env
 	require_root "the test's mount namespace"

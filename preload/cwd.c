@@ -18,27 +18,69 @@
 #include "preload.h"
 #include "util.h"
 
-static char *view_cwd; /* the tree's directory the process is in; NULL: the real cwd */
+/* The tree's directory the process is in; NULL: the real cwd. It is `owner`'s: a child of vfork
+ * (Python's subprocess starts its children so) runs in its parent's memory until it execs, and
+ * its chdir(cwd=...) must not move the parent. Such a child keeps its own in `borrowed`, under
+ * its pid, which the parent never matches; fork's child owns its copy (owned_by_child). */
+static char *view_cwd;
+static pid_t owner;
+static struct {
+	pid_t pid;
+	bool set;
+	char path[PATH_MAX];
+} borrowed;
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void owned_by_child(void)
+{
+	owner = getpid();
+	borrowed.pid = 0;
+}
+
+/* Before view.c adopts the directory a parent left. */
+__attribute__((constructor(102))) static void own_cwd(void)
+{
+	owned_by_child();
+	pthread_atfork(NULL, NULL, owned_by_child);
+}
+
+bool fn_view_cwd_borrowed(void)
+{
+	return getpid() != owner;
+}
+
+/* `path` (NULL: the real cwd) for the calling process; no allocation in a vfork child. */
 static void set_view_cwd(const char *path)
 {
-	char *copy = path ? strdup(path) : NULL;
+	pid_t self = getpid();
+	char *copy = path && self == owner ? strdup(path) : NULL;
 
 	pthread_mutex_lock(&cwd_lock);
-	free(view_cwd);
-	view_cwd = copy;
+	if (self == owner) {
+		free(view_cwd);
+		view_cwd = copy;
+	} else {
+		borrowed.set = path && snprintf(borrowed.path, sizeof(borrowed.path), "%s", path) <
+					   (int)sizeof(borrowed.path);
+		__atomic_store_n(&borrowed.pid, self, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_unlock(&cwd_lock);
 }
 
 bool fn_view_cwd(char *buf, size_t size)
 {
+	const char *path;
 	bool set;
 
-	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED))
 		return false;
 	pthread_mutex_lock(&cwd_lock);
-	set = view_cwd && (size_t)snprintf(buf, size, "%s", view_cwd) < size;
+	if (borrowed.pid && borrowed.pid == getpid())
+		path = borrowed.set ? borrowed.path : NULL;
+	else
+		path = view_cwd;
+	set = path && (size_t)snprintf(buf, size, "%s", path) < size;
 	pthread_mutex_unlock(&cwd_lock);
 	return set;
 }

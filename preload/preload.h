@@ -78,6 +78,9 @@ nlink_t fn_view_covered_links(int dirfd, const char *path);
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
  * where the cwd is the kernel's own. */
 bool fn_view_cwd(char *buf, size_t size);
+/* Whether the process runs in another's memory (a vfork child until it execs), where what it
+ * changes would change its parent's too. */
+bool fn_view_cwd_borrowed(void);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

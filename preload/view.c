@@ -212,7 +212,11 @@ __attribute__((constructor)) static void load_cwd(void)
 
 void fn_view_note_chdir(void)
 {
-	check_cwd();
+	/* A vfork child's answer would be its parent's as well: either may then be in the view. */
+	if (fn_view_cwd_borrowed())
+		cwd_may_be_in_view = true;
+	else
+		check_cwd();
 }
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)

@@ -453,6 +453,15 @@ os.chdir(\"/\")
 os.fchdir(d)
 print(open(\"route\").read(), end=\"\")
 "'
+	# subprocess starts its child with vfork: the child's chdir must leave the parent's cwd alone.
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import os, subprocess
+subprocess.run([\"/bin/pwd\"], cwd=\"/\")
+print(os.getcwd(), open(\"address\").read(), end=\"\")
+os.chdir(\"/\")
+subprocess.run([\"cat\", \"mtu\"], cwd=\"/sys/class/net/eth0\")
+print(os.getcwd())
+"'
 	'cd / && /usr/bin/python3 -c "
 import os
 root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)

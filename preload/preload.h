@@ -81,6 +81,11 @@ bool fn_view_cwd(char *buf, size_t size);
 /* Whether the process runs in another's memory (a vfork child until it execs), where what it
  * changes would change its parent's too. */
 bool fn_view_cwd_borrowed(void);
+/* Absolute `abs` (of `size` bytes) through the kernel's link to the own cwd (/proc/self/cwd/...)
+ * rewritten from the tree's directory, where the cwd is one; false where it is left alone. */
+bool fn_view_through_cwd_link(char *abs, size_t size, bool follow);
+/* readlink of that link: the tree's directory; -2 for any other path or cwd. */
+ssize_t fn_view_cwd_readlink(int dirfd, const char *path, char *buf, size_t len);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

@@ -93,7 +93,7 @@ static bool may_reach_tree(const char *p)
 		same_top |= memchr(m + 1, '/', k - 1) != NULL;
 	}
 	if (BEGINS(p, "/proc/")) {
-		if (proc_net_alias_path(p + 6))
+		if (proc_net_alias_path(p + 6) || strstr(p + 6, "/cwd"))
 			return true;
 		same_top = true;
 	}
@@ -177,6 +177,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
+	fn_view_through_cwd_link(abs, sizeof(abs), follow);
 	st = fn_preload_view_state();
 	if (!st)
 		return;

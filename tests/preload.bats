@@ -462,6 +462,17 @@ os.chdir(\"/\")
 subprocess.run([\"cat\", \"mtu\"], cwd=\"/sys/class/net/eth0\")
 print(os.getcwd())
 "'
+	# The kernel's link to the cwd, and glibc's name for it (\$PWD where it is the same directory).
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import ctypes, os
+print(os.readlink(\"/proc/self/cwd\"), os.readlink(\"/proc/%d/cwd\" % os.getpid()))
+print(open(\"/proc/self/cwd/address\").read(), os.listdir(\"/proc/thread-self/cwd/..\") == os.listdir(\"..\"))
+libc = ctypes.CDLL(None)
+libc.get_current_dir_name.restype = ctypes.c_char_p
+print(libc.get_current_dir_name().decode())
+os.chdir(\"/sys/class\")
+print(libc.get_current_dir_name().decode())
+"'
 	'cd / && /usr/bin/python3 -c "
 import os
 root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)

@@ -85,19 +85,6 @@ bool fn_view_cwd(char *buf, size_t size)
 	return set;
 }
 
-/* The path the kernel would give for a directory of the tree: links resolved, and /proc/net as
- * the reader's own /proc/PID/net. */
-static void canonical(const struct fn_node *dir, char *out, size_t size)
-{
-	char *path = fn_vfs_path(dir);
-
-	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
-		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
-	else
-		snprintf(out, size, "%s", path);
-	free(path);
-}
-
 /* The real directory the process sits in for a directory of the tree: the one it passes through,
  * else the real directory of the same name, else "/" (open_dir in view.c does the same). */
 static void stand_in(const struct fn_node *dir, char *out, size_t size)
@@ -124,7 +111,7 @@ static int enter(const struct fn_node *dir)
 	stand_in(dir, real, sizeof(real));
 	if (FN_REAL(chdir)(real) < 0)
 		return -1;
-	canonical(dir, path, sizeof(path));
+	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
 	return 0;
 }
@@ -179,7 +166,7 @@ FN_EXPORT int fchdir(int fd)
 		char canon[PATH_MAX];
 
 		if ((r = FN_REAL(fchdir)(fd)) == 0) {
-			canonical(v.node, canon, sizeof(canon));
+			fn_view_node_path(v.node, canon, sizeof(canon));
 			set_view_cwd(canon);
 		}
 	} else if ((r = FN_REAL(fchdir)(fd)) == 0)
@@ -235,7 +222,7 @@ void fn_view_adopt_cwd(const char *path)
 	if (FN_REAL(stat)(".", &here) != 0 || FN_REAL(stat)(real, &there) != 0 ||
 	    here.st_dev != there.st_dev || here.st_ino != there.st_ino)
 		return;
-	canonical(v.node, real, sizeof(real));
+	fn_view_node_path(v.node, real, sizeof(real));
 	set_view_cwd(real);
 }
 

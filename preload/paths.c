@@ -244,20 +244,13 @@ FN_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	return r != -2 ? r : FN_REAL(readlinkat)(dirfd, path, buf, len);
 }
 
-/* The canonical name of a node, as the kernel would give it for the target's own /proc/net. */
+/* The canonical name of a node: resolved_path, else allocated as glibc's realpath does. */
 static char *node_realpath(const struct fn_node *node, char *resolved)
 {
-	char *path = fn_vfs_path(node), *out = resolved ? resolved : malloc(PATH_MAX);
+	char *out = resolved ? resolved : malloc(PATH_MAX);
 
-	if (!out) {
-		free(path);
-		return NULL;
-	}
-	if (strncmp(path, "/proc/net", 9) == 0)
-		snprintf(out, PATH_MAX, "/proc/%d/net%s", (int)getpid(), path + 9);
-	else
-		snprintf(out, PATH_MAX, "%s", path);
-	free(path);
+	if (out)
+		fn_view_node_path(node, out, PATH_MAX);
 	return out;
 }
 

@@ -56,6 +56,9 @@ int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v);
 
 /* The stat of a virtual node (lib/vfs.c's), on the view's device; 0, or -1 with errno set. */
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
+/* The path the kernel gives for a node of the tree (realpath, getcwd): its own, links resolved,
+ * and /proc/net's as the reader's /proc/PID/net, where the kernel's self/net leads. */
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size);
 /* Opens a virtual node as the target would; returns an fd or -1 with errno set. */
 int fn_view_open(const struct fn_view *v, int flags);
 

@@ -233,6 +233,17 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 	return 0;
 }
 
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size)
+{
+	char *path = fn_vfs_path(node);
+
+	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
+		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
+	else
+		snprintf(out, size, "%s", path);
+	free(path);
+}
+
 /* A sealed memfd holding the text: read, mmap and fstat all behave as on a file. */
 static int content_fd(const char *name, const char *text, size_t len, mode_t mode, int flags)
 {

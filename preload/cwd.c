@@ -226,63 +226,6 @@ void fn_view_adopt_cwd(const char *path)
 	set_view_cwd(real);
 }
 
-/* What follows the kernel's link to the process's own cwd (/proc/self/cwd, /proc/thread-self/cwd,
- * /proc/PID/cwd) in absolute `path`: "" for the link itself; NULL for any other path. */
-static const char *after_cwd_link(const char *path)
-{
-	char self[24];
-	int n;
-
-	if (strncmp(path, "/proc/", 6) != 0)
-		return NULL;
-	path += 6;
-	if (strncmp(path, "self/", 5) == 0)
-		path += 5;
-	else if (strncmp(path, "thread-self/", 12) == 0)
-		path += 12;
-	else if ((n = snprintf(self, sizeof(self), "%d/", (int)getpid())) > 0 &&
-		 strncmp(path, self, (size_t)n) == 0)
-		path += n;
-	else
-		return NULL;
-	if (strncmp(path, "cwd", 3) != 0 || (path[3] && path[3] != '/'))
-		return NULL;
-	return path + 3;
-}
-
-/* The kernel's link names the stand-in: a path through it is the same path from the tree's
- * directory, and the link itself, unfollowed, is left to the real calls (lstat) but readlink. */
-bool fn_view_through_cwd_link(char *abs, size_t size, bool follow)
-{
-	char cwd[PATH_MAX];
-	const char *rest = after_cwd_link(abs);
-	size_t n, r;
-
-	if (!rest || (!*rest && !follow) || !fn_view_cwd(cwd, sizeof(cwd)))
-		return false;
-	n = strlen(cwd);
-	r = strlen(rest);
-	if (n + r >= size)
-		return false;
-	memmove(abs + n, rest, r + 1);
-	memcpy(abs, cwd, n);
-	return true;
-}
-
-ssize_t fn_view_cwd_readlink(int dirfd, const char *path, char *buf, size_t len)
-{
-	char abs[PATH_MAX], cwd[PATH_MAX];
-	const char *rest;
-	size_t n;
-
-	if (!fn_view_cwd(cwd, sizeof(cwd)) || !fn_view_absolute(dirfd, path, abs, sizeof(abs)) ||
-	    !(rest = after_cwd_link(abs)) || *rest)
-		return -2;
-	n = strlen(cwd) < len ? strlen(cwd) : len;
-	memcpy(buf, cwd, n);
-	return (ssize_t)n;
-}
-
 /* glibc's asks its own getcwd, which the library cannot answer; $PWD where it is the same
  * directory, as glibc prefers it. */
 FN_EXPORT char *get_current_dir_name(void)

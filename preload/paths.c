@@ -210,11 +210,11 @@ FN_EXPORT int faccessat(int dirfd, const char *path, int how, int flags)
 static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len)
 {
 	static __thread struct fn_view v;
-	ssize_t cwd = fn_view_cwd_readlink(dirfd, *path, buf, len);
+	ssize_t own = fn_view_own_readlink(dirfd, *path, buf, len);
 	size_t n;
 
-	if (cwd != -2)
-		return cwd;
+	if (own != -2)
+		return own;
 	switch (fn_view_route(dirfd, path, false, &v)) {
 	case 0:
 		return -2;

@@ -66,6 +66,16 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened
+ * itself); NULL for any other fd. */
+const struct fn_node *fn_view_fd_node(int fd);
+/* What follows /proc/self/, /proc/thread-self/ or /proc/PID/ (the caller's own) in absolute
+ * `path`; NULL for any other path. */
+const char *fn_view_own_proc(const char *path);
+/* readlink of the process's own /proc/self/cwd or /proc/self/fd/N where it leads into the view
+ * (paths through them are fn_view_lookup's): the name the kernel would give; -2 for any other
+ * path. */
+ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len);
 /* A duplicate of a remembered fd (dup, fcntl F_DUPFD) is remembered too. */
 void fn_view_fd_copy(int from, int to);
 /* A real directory opened above a mount of the view ("/proc", "/sys", "/"): its fd is remembered,
@@ -84,11 +94,6 @@ bool fn_view_cwd(char *buf, size_t size);
 /* Whether the process runs in another's memory (a vfork child until it execs), where what it
  * changes would change its parent's too. */
 bool fn_view_cwd_borrowed(void);
-/* Absolute `abs` (of `size` bytes) through the kernel's link to the own cwd (/proc/self/cwd/...)
- * rewritten from the tree's directory, where the cwd is one; false where it is left alone. */
-bool fn_view_through_cwd_link(char *abs, size_t size, bool follow);
-/* readlink of that link: the tree's directory; -2 for any other path or cwd. */
-ssize_t fn_view_cwd_readlink(int dirfd, const char *path, char *buf, size_t len);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

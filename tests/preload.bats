@@ -501,3 +501,33 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	[ "$(preloaded docker sh -c 'cd / && cat etc/hostname')" = \
 		"$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')" ]
 }
+
+@test "an fd opened in the view is what stat names: fstat and /proc/self/fd/N agree, as the kernel's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/fds.py" expected
+	# Python's open() itself fstats the fd; a reader may also ask the kernel's link for its name.
+	cat >"$script" <<-'EOF2'
+	import os
+	def attrs(st):
+	    return (st.st_ino, st.st_dev, st.st_mode, st.st_nlink, st.st_size, st.st_blocks)
+	for p in ["/proc/cpuinfo", "/proc/net/route", "/sys/class/net/eth0/address",
+	          "/sys/class/net/eth0", "/etc/hostname"]:
+	    fd = os.open(p, os.O_RDONLY)
+	    link = os.readlink("/proc/self/fd/%d" % fd).replace("/proc/%d/" % os.getpid(), "/proc/PID/")
+	    own = "/proc/self/fd/%d" % fd
+	    print(p, attrs(os.fstat(fd)) == attrs(os.stat(p)) == attrs(os.stat(own)), link)
+	# fclose closes with libc's own close: the fd's next owner is no file of the view.
+	import ctypes, stat
+	libc = ctypes.CDLL(None)
+	libc.fopen.restype = ctypes.c_void_p
+	f = ctypes.c_void_p(libc.fopen(b"/proc/net/route", b"r"))
+	n = libc.fileno(f)
+	libc.fclose(f)
+	r, w = os.pipe()
+	print(r == n, stat.S_ISFIFO(os.fstat(r).st_mode), os.readlink("/proc/self/fd/%d" % r)[:6])
+	EOF2
+	expected=$(in_netns docker /usr/bin/python3 "$script" 2>&1)
+	echo "$expected" | sed 's/^/# /'
+	run preloaded docker /usr/bin/python3 "$script"
+	[ "$output" = "$expected" ] || { diff -u <(echo "$expected") <(echo "$output"); return 1; }
+}

@@ -609,6 +609,7 @@ int fn_cmd_run(int argc, char **argv)
 	int status;
 
 	fn_auditsock_init(&r.audit);
+	fn_host_preload_init(&r.host_preload);
 	r.plan.log_sock_tree = -1;
 
 	status = fn_backend_dispatch(&argc, argv);

@@ -322,11 +322,14 @@ static void plan_tool(struct fn_tool_plan *tp, struct fn_vfs *vfs, const struct 
 		char *path = xasprintf("%s/%s", dir, tool), *real = NULL;
 		struct stat st;
 
-		/* Most directories lack most tools: one stat says so before any resolving. */
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		/* Most directories lack most tools, and on a merged /usr the rest are files found
+		 * already (/sbin/route is /usr/sbin/route): one stat says so before any resolving.
+		 */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !already_covered(tp, &st, w->self))
 			real = realpath(path, NULL);
 		free(path);
-		if (!real || access(real, X_OK) || already_covered(tp, &st, w->self)) {
+		if (!real || access(real, X_OK)) {
 			free(real);
 			continue;
 		}

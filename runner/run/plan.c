@@ -1,10 +1,13 @@
 /* The view's plan (plan.h): overlays of the tree over the real paths, and the shim over the real
  * tools. Only computed here; the init (run) or the hook's mounter (oci) applies it. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fakefs.h"
@@ -381,12 +384,17 @@ int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *o
 
 void fn_plan_allow_added(const struct fn_tool_plan *tp, struct fn_fakefs *fs)
 {
-	struct stat st;
+	struct statx stx;
+	dev_t dev;
 
-	if (!tp->n_added_tools || fstat(fn_fakefs_mount_fd(fs), &st) < 0)
+	/* The device is the mount's superblock's: asked without a sync, no request goes to the
+	 * FUSE thread, so the runner goes on to fork the init while that thread starts up. */
+	if (!tp->n_added_tools ||
+	    statx(fn_fakefs_mount_fd(fs), "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, 0, &stx) < 0)
 		return;
+	dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	for (size_t i = 0; i < tp->n_added_tools; i++)
-		fn_fakefs_allow_exe(fs, st.st_dev, tp->added_tools[i]->ino);
+		fn_fakefs_allow_exe(fs, dev, tp->added_tools[i]->ino);
 }
 
 void fn_tool_plan_free(struct fn_tool_plan *tp)

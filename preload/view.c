@@ -76,11 +76,13 @@ FN_HOT static bool proc_net_alias_path(const char *q)
 #define MAX_TOPS     8
 #define TOP_NAME_MAX 7
 
+/* A group: its mounts' paths, and the directories above them that share the component (for
+ * "/sys": "/sys", "/sys/class", ...), each a length byte and then the path. */
 struct top {
 	unsigned char len;
 	char name[TOP_NAME_MAX];
-	unsigned short start,
-	    end; /* its mounts in mounts_index.paths: a length byte, then the path */
+	unsigned short start, end;	 /* in mounts_index.paths */
+	unsigned short above, above_end; /* in mounts_index.above */
 };
 
 static struct {
@@ -89,6 +91,7 @@ static struct {
 	unsigned char n_tops;
 	struct top tops[MAX_TOPS];
 	char paths[2048];
+	char above[1024];
 } mounts_index __attribute__((aligned(64)));
 static pthread_once_t mounts_index_once = PTHREAD_ONCE_INIT;
 
@@ -101,8 +104,24 @@ FN_HOT static size_t top_len(const char *p)
 	return (size_t)(end - p - 1);
 }
 
-/* Adds the group of mount `m`'s first component, with every mount of the table that has it. */
-static bool add_top(const char *m, size_t len, size_t *used)
+/* Appends `len` bytes of `path` to a packed list (`*used` bytes of `list`, `size` in all) unless
+ * the list already holds them from `from` on. */
+static bool pack(char *list, size_t size, size_t from, size_t *used, const char *path, size_t len)
+{
+	for (size_t i = from; i < *used; i += 1 + (unsigned char)list[i])
+		if ((unsigned char)list[i] == len && memcmp(list + i + 1, path, len) == 0)
+			return true;
+	if (len > UCHAR_MAX || *used + 1 + len > size)
+		return false;
+	list[(*used)++] = (char)len;
+	memcpy(list + *used, path, len);
+	*used += len;
+	return true;
+}
+
+/* Adds the group of mount `m`'s first component, with every mount of the table that has it and
+ * the directories above those. */
+static bool add_top(const char *m, size_t len, size_t *used, size_t *used_above)
 {
 	struct top *t = &mounts_index.tops[mounts_index.n_tops];
 
@@ -111,26 +130,29 @@ static bool add_top(const char *m, size_t len, size_t *used)
 	t->len = (unsigned char)len;
 	memcpy(t->name, m + 1, len);
 	t->start = (unsigned short)*used;
+	t->above = (unsigned short)*used_above;
 	for (size_t j = 0; j < fn_n_view_mounts; j++) {
 		const char *path = fn_view_mounts[j].path;
 		size_t n = strlen(path);
 
 		if (top_len(path) != len || memcmp(path + 1, m + 1, len) != 0)
 			continue;
-		if (n > UCHAR_MAX || *used + 1 + n > sizeof(mounts_index.paths))
+		if (!pack(mounts_index.paths, sizeof(mounts_index.paths), t->start, used, path, n))
 			return false;
-		mounts_index.paths[(*used)++] = (char)n;
-		memcpy(mounts_index.paths + *used, path, n);
-		*used += n;
+		for (size_t k = 1; k < n; k++)
+			if (path[k] == '/' && !pack(mounts_index.above, sizeof(mounts_index.above),
+						    t->above, used_above, path, k))
+				return false;
 	}
 	t->end = (unsigned short)*used;
+	t->above_end = (unsigned short)*used_above;
 	mounts_index.n_tops++;
 	return true;
 }
 
 static void make_index(void)
 {
-	size_t used = 0;
+	size_t used = 0, used_above = 0;
 
 	for (size_t i = 0; i < fn_n_view_mounts && !mounts_index.incomplete; i++) {
 		const char *m = fn_view_mounts[i].path;
@@ -140,7 +162,7 @@ static void make_index(void)
 		       (mounts_index.tops[t].len != len ||
 			memcmp(mounts_index.tops[t].name, m + 1, len) != 0))
 			t++;
-		if (t == mounts_index.n_tops && !add_top(m, len, &used))
+		if (t == mounts_index.n_tops && !add_top(m, len, &used, &used_above))
 			mounts_index.incomplete = true;
 	}
 	__atomic_store_n(&mounts_index.ready, true, __ATOMIC_RELEASE);
@@ -514,13 +536,11 @@ FN_HOT static bool above_a_mount(const char *abs, size_t len)
 	case TOP_FOUND:
 		break;
 	}
-	for (size_t i = t->start; i < t->end; i += 1 + (unsigned char)mounts_index.paths[i]) {
-		const char *m = mounts_index.paths + i + 1;
-
-		if ((unsigned char)mounts_index.paths[i] > len && m[len] == '/' &&
-		    begins(m, abs, len))
+	/* Most paths differ in length from every directory above a mount. */
+	for (size_t i = t->above; i < t->above_end; i += 1 + (unsigned char)mounts_index.above[i])
+		if ((unsigned char)mounts_index.above[i] == len &&
+		    begins(mounts_index.above + i + 1, abs, len))
 			return true;
-	}
 	return false;
 }
 

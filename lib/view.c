@@ -11,6 +11,10 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/sys/class/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
     {"/sys/devices/virtual/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
     {"/sys/firmware/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
+    /* A wireless identity's phy (/sys/class/ieee80211/phy0 -> its PCI device), which hosts
+     * without a wireless card lack. */
+    {"/sys/class/ieee80211", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
+     .cover_parent = true},
     {"/sys/devices/virtual/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
      .kernel_net = true},
     /* A fake PCI NIC lives under /sys/devices/pci0000:00/SLOT, with links in

@@ -15,7 +15,6 @@ int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
-void fn_view_note_chdir(void);
 
 /* Returns the fd for a path in the view, or -2 when the real call must run with `*path`. */
 FN_HOT static int view_open(int dirfd, const char **path, int flags)
@@ -354,20 +353,4 @@ FN_EXPORT int fcntl64(int fd, int cmd, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	return fcntl_noted(fd, cmd, FN_REAL(fcntl64)(fd, cmd, arg));
-}
-
-FN_EXPORT int chdir(const char *path)
-{
-	int r = FN_REAL(chdir)(path);
-
-	fn_view_note_chdir();
-	return r;
-}
-
-FN_EXPORT int fchdir(int fd)
-{
-	int r = FN_REAL(fchdir)(fd);
-
-	fn_view_note_chdir();
-	return r;
 }

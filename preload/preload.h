@@ -78,6 +78,24 @@ void fn_view_fd_copy(int from, int to);
  * view as well. `path` is relative to dirfd; fd is the real call's result. */
 void fn_view_note_real_open(int dirfd, const char *path, int fd);
 
+/* How many subdirectories the view adds to the real directory `path` (relative to dirfd), which
+ * the kernel would count in its link count: the mounts the host lacks that FUSE shows in their
+ * covered parent (/sys/class/dmi in /sys/class). 0 for any other path. */
+nlink_t fn_view_covered_links(int dirfd, const char *path);
+
+/* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
+ * where the cwd is the kernel's own. */
+bool fn_view_cwd(char *buf, size_t size);
+/* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
+const char *fn_view_cwd_env(char *buf, size_t size);
+/* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its
+ * stand-in. */
+void fn_view_adopt_cwd(const char *path);
+/* After the cwd changed: whether relative paths may reach the view (view.c). */
+void fn_view_note_chdir(void);
+/* FAKENET_CWD's value as the library found it at load (environ.c); NULL: none. */
+const char *fn_preload_inherited_cwd(void);
+
 /* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
  * environment at load (environ.c); NULL when there was none. */
 const char *fn_preload_identity_path(void);

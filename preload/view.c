@@ -42,12 +42,14 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 #define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
 
 /* Whether a relative path from this directory (with a '/' appended) may reach the view: the
- * directory shares its first component with a mount of the view. */
+ * directory is the root, or shares its first component with a mount of the view. */
 static bool maybe_in_view(const char *dir)
 {
 	const char *slash = strchr(dir + 1, '/');
 	size_t top = slash ? (size_t)(slash - dir) : strlen(dir);
 
+	if (top <= 1)
+		return true; /* "/": "proc/net/route" is as much the view as "/proc/net/route" */
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
 		if (under(fn_view_mounts[i].path, dir, top))
 			return true;
@@ -233,7 +235,8 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	if (dirfd == AT_FDCWD) {
 		/* Programs rarely sit in /proc, /sys or /etc; the cheap test keeps the others
 		 * from paying for a getcwd on every relative open. */
-		if (!getcwd(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/")))
+		if (!fn_view_cwd(cwd, sizeof(cwd)) &&
+		    (!FN_REAL(getcwd)(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/"))))
 			return false;
 		base = cwd;
 	} else {
@@ -304,15 +307,23 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	}
 }
 
-/* Whether the cwd is worth resolving for relative paths; checked once at load. */
-__attribute__((constructor)) static void check_cwd(void)
+/* Whether the cwd is worth resolving for relative paths. */
+static void check_cwd(void)
 {
 	char cwd[PATH_MAX];
 
-	cwd_may_be_in_view = !getcwd(cwd, sizeof(cwd)) || maybe_in_view(strcat(cwd, "/"));
+	cwd_may_be_in_view = fn_view_cwd(cwd, sizeof(cwd)) || !FN_REAL(getcwd)(cwd, sizeof(cwd)) ||
+			     maybe_in_view(strcat(cwd, "/"));
 }
 
-void fn_view_note_chdir(void);
+/* At load, after environ.c took the library's variables: the directory of the tree the parent
+ * was in (cwd.c), then the check. */
+__attribute__((constructor)) static void load_cwd(void)
+{
+	fn_view_adopt_cwd(fn_preload_inherited_cwd());
+	check_cwd();
+}
+
 void fn_view_note_chdir(void)
 {
 	check_cwd();
@@ -355,17 +366,21 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
-/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
- * the path is one the view answers. */
-static int live_fd(const struct fn_node *node, int flags)
+/* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
+ * the real calls (the path is one the view answers). */
+static int real_fd(const struct fn_node *node, int flags)
 {
-	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	char path[PATH_MAX], chunk[4096], *text;
 	struct fn_buf real, out;
-	char chunk[4096];
+	int in, fd, err;
 	ssize_t n;
 	size_t len;
-	char *text;
 
+	if ((err = fn_vfs_passthrough_path(node, getpid(), path, sizeof(path)))) {
+		errno = -err;
+		return -1;
+	}
+	in = FN_REAL(openat)(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
 	fn_buf_init(&real);
@@ -373,7 +388,7 @@ static int live_fd(const struct fn_node *node, int flags)
 		fn_buf_append(&real, chunk, (size_t)n);
 	close(in);
 	fn_buf_init(&out);
-	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_vfs_node_rewrite(node, real.data ? real.data : "", real.len, &out);
 	fn_buf_free(&real);
 	text = fn_buf_steal(&out, &len);
 	fd = content_fd(node->name, text, len, node->mode, flags);
@@ -447,8 +462,8 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (v->node->live)
-		return live_fd(v->node, flags);
+	if (fn_vfs_reads_real(v->node))
+		return real_fd(v->node, flags);
 	return node_fd(v->node, flags, false);
 }
 

@@ -377,7 +377,8 @@ report = json.load(open(sys.argv[2]))
 want = {"system.machine_id": sysd["machine_id"]}
 for key, value in sysd["dmi"].items():
     want["system.dmi." + key] = str(value).lower() if key == "product_uuid" else str(value)
-probes = [p for p in report["probes"] if p["expect"].startswith("system.")]
+probes = [p for p in report["probes"]
+          if p["expect"] == "system.machine_id" or p["expect"].startswith("system.dmi.")]
 sources = {p["name"] for p in probes}
 for needed in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/sys/class/dmi/id/product_uuid",
                "dmidecode -s system-uuid", "dmidecode -t 1 | grep 'UUID: '",

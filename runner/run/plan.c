@@ -200,7 +200,7 @@ static bool holds_own(const struct fn_vfs *vfs, const struct fn_node *dir)
 	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++) {
 		const struct fn_node *n = dir->children[i];
 
-		if (n->type == FN_NODE_FILE && !fn_vfs_reads_real(n))
+		if (n->type == FN_NODE_FILE && (!fn_vfs_reads_real(n) || n->live))
 			return true;
 		if (n->type == FN_NODE_LINK && !leads_to_kernel(vfs, n))
 			return true;
@@ -256,6 +256,10 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 				keep_kernel_net(plan, vfs, target);
 			continue;
 		}
+		/* The tree's directory where the link mounted over the kernel's leads. */
+		if (m->kind == FN_MOUNT_KERNEL_LINK &&
+		    !add_overlay(plan, m->path + 1, FN_VIEW_PROC_NET_HOME, true, false, false))
+			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))
 			continue;

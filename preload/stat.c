@@ -23,6 +23,8 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 	static __thread struct fn_view v;
 	const struct fn_preload *state;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
 	case 0:
 		return -2;

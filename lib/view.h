@@ -50,13 +50,15 @@ struct fn_view_mount {
 	/* The run's UTS namespace shows it (the kernel's hostname): never mounted. */
 	bool kernel_uts;
 	/* A static file: staged on a tmpfs (as a container runtime binds /etc/hosts) and written
-	 * by `fakenet install`. */
+	 * by `fakenet install`. Where the host lacks it, run layers the nearest directory the host
+	 * has (a read-only overlay with the staged file on top) so that it shows all the same. */
 	bool staged;
 	/* The real directory's entries show beside the tree's (the host's PCI devices next to a
 	 * fake NIC): the tree's directory passes the real one through. */
 	bool pass_real;
 	/* Many hosts lack it (udev's /run/udev/data and /dev/disk on a machine without udev): where
-	 * the real path is missing, run mounts nothing there and says nothing. */
+	 * the real path is missing (and, for a static file, cannot be added), nothing is mounted
+	 * there and nothing said. */
 	bool host_may_lack;
 	/* FUSE cannot hand out a device, so only the preload library answers it (the disks'
 	 * /dev nodes, for their drive ioctls); every other name below it is the real one. */

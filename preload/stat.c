@@ -24,6 +24,8 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 	const struct fn_preload *state;
 	const struct fn_node *own;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	/* An fd the view made is its node, not the memfd or stand-in behind it. */
 	if (!**path && (flags & AT_EMPTY_PATH) && (own = fn_view_fd_node(dirfd)))
 		return fn_view_stat(fn_preload_state(), own, st);
@@ -81,7 +83,7 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 FN_EXPORT int fstat(int fd, struct stat *buf)
 {
 	const char *empty = "";
-	int r = view_stat(fd, &empty, AT_EMPTY_PATH, buf);
+	int r = fn_view_fd_known(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
 	return r != -2 ? r : REAL_STAT(FN_REAL(fstat)(fd, buf), fd, empty, buf);
 }
@@ -89,7 +91,7 @@ FN_EXPORT int fstat(int fd, struct stat *buf)
 FN_EXPORT int fstat64(int fd, struct stat64 *buf)
 {
 	const char *empty = "";
-	int r = view_stat64(fd, &empty, AT_EMPTY_PATH, buf);
+	int r = fn_view_fd_known(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
 	return r != -2 ? r : REAL_STAT(FN_REAL(fstat64)(fd, buf), fd, empty, buf);
 }

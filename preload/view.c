@@ -413,6 +413,23 @@ static void note_opened(int fd, const struct fn_node *node)
 	pthread_mutex_unlock(&fd_lock);
 }
 
+/* A duplicate of a file the view opened is that file too. */
+static void copy_opened(int from, int to)
+{
+	char *copy;
+
+	if (from < 0 || from >= MAX_FDS || to < 0 || to >= MAX_FDS ||
+	    !__atomic_load_n(&opened[from].path, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&fd_lock);
+	copy = opened[from].path ? strdup(opened[from].path) : NULL;
+	free(opened[to].path);
+	opened[to].path = copy;
+	opened[to].dev = opened[from].dev;
+	opened[to].ino = opened[from].ino;
+	pthread_mutex_unlock(&fd_lock);
+}
+
 bool fn_view_fd_known(int fd)
 {
 	return fd >= 0 && fd < MAX_FDS &&
@@ -675,6 +692,7 @@ void fn_view_fd_copy(int from, int to)
 		fn_view_fd_register(to, path);
 	else
 		fn_view_fd_forget(to);
+	copy_opened(from, to);
 }
 
 /* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */

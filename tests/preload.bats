@@ -515,7 +515,8 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	    fd = os.open(p, os.O_RDONLY)
 	    link = os.readlink("/proc/self/fd/%d" % fd).replace("/proc/%d/" % os.getpid(), "/proc/PID/")
 	    own = "/proc/self/fd/%d" % fd
-	    print(p, attrs(os.fstat(fd)) == attrs(os.stat(p)) == attrs(os.stat(own)), link)
+	    print(p, attrs(os.fstat(fd)) == attrs(os.stat(p)) == attrs(os.stat(own)) ==
+	          attrs(os.fstat(os.dup(fd))), link)
 	# fclose closes with libc's own close: the fd's next owner is no file of the view.
 	import ctypes, stat
 	libc = ctypes.CDLL(None)

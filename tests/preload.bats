@@ -473,6 +473,13 @@ print(libc.get_current_dir_name().decode())
 os.chdir(\"/sys/class\")
 print(libc.get_current_dir_name().decode())
 "'
+	# A cwd the library did not see change (a raw system call) is no longer the view's in a child.
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import ctypes, os, subprocess
+ctypes.CDLL(None).syscall(80, b\"/tmp\")
+subprocess.run([\"/bin/pwd\"])
+subprocess.run([\"ls\", \"-d\", \"address\"], stderr=subprocess.DEVNULL)
+"'
 	'cd / && /usr/bin/python3 -c "
 import os
 root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)

@@ -217,6 +217,11 @@ static bool tool_installed(const char *tool)
 	return false;
 }
 
+FN_HOT bool fn_preload_may_be_missing_tool(const char *path)
+{
+	return own_shims && strncmp(path, MISSING_TOOL_DIR, strlen(MISSING_TOOL_DIR)) == 0;
+}
+
 const char *fn_preload_missing_tool(const char *path, char *buf, size_t size)
 {
 	const char *tool = path + strlen(MISSING_TOOL_DIR);

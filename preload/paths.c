@@ -17,10 +17,12 @@ int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
 
 /* Returns the fd for a path in the view, or -2 when the real call must run with `*path`. */
-static int view_open(int dirfd, const char **path, int flags)
+FN_HOT static int view_open(int dirfd, const char **path, int flags)
 {
 	static __thread struct fn_view v;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & O_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -31,18 +33,18 @@ static int view_open(int dirfd, const char **path, int flags)
 }
 
 /* The real open's result, its fd remembered when it is a directory above the view's mounts. */
-static int noted(int dirfd, const char *path, int fd)
+FN_HOT static int noted(int dirfd, const char *path, int fd)
 {
 	fn_view_note_real_open(dirfd, path, fd);
 	return fd;
 }
 
-static mode_t mode_arg(int flags, va_list ap)
+FN_HOT static mode_t mode_arg(int flags, va_list ap)
 {
 	return flags & (O_CREAT | __O_TMPFILE) ? (mode_t)va_arg(ap, int) : 0;
 }
 
-FN_EXPORT int open(const char *path, int flags, ...)
+FN_HOT FN_EXPORT int open(const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -56,7 +58,7 @@ FN_EXPORT int open(const char *path, int flags, ...)
 	return noted(AT_FDCWD, path, FN_REAL(open)(path, flags, mode));
 }
 
-FN_EXPORT int open64(const char *path, int flags, ...)
+FN_HOT FN_EXPORT int open64(const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -70,7 +72,7 @@ FN_EXPORT int open64(const char *path, int flags, ...)
 	return noted(AT_FDCWD, path, FN_REAL(open64)(path, flags, mode));
 }
 
-FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
+FN_HOT FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -84,7 +86,7 @@ FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	return noted(dirfd, path, FN_REAL(openat)(dirfd, path, flags, mode));
 }
 
-FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
+FN_HOT FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -174,6 +176,8 @@ static int view_access(int dirfd, const char **path, int how, int flags)
 {
 	static __thread struct fn_view v;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -210,8 +214,13 @@ FN_EXPORT int faccessat(int dirfd, const char *path, int how, int flags)
 static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len)
 {
 	static __thread struct fn_view v;
+	ssize_t own;
 	size_t n;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
+	if ((own = fn_view_own_readlink(dirfd, *path, buf, len)) != -2)
+		return own;
 	switch (fn_view_route(dirfd, path, false, &v)) {
 	case 0:
 		return -2;
@@ -241,20 +250,13 @@ FN_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	return r != -2 ? r : FN_REAL(readlinkat)(dirfd, path, buf, len);
 }
 
-/* The canonical name of a node, as the kernel would give it for the target's own /proc/net. */
+/* The canonical name of a node: resolved_path, else allocated as glibc's realpath does. */
 static char *node_realpath(const struct fn_node *node, char *resolved)
 {
-	char *path = fn_vfs_path(node), *out = resolved ? resolved : malloc(PATH_MAX);
+	char *out = resolved ? resolved : malloc(PATH_MAX);
 
-	if (!out) {
-		free(path);
-		return NULL;
-	}
-	if (strncmp(path, "/proc/net", 9) == 0)
-		snprintf(out, PATH_MAX, "/proc/%d/net%s", (int)getpid(), path + 9);
-	else
-		snprintf(out, PATH_MAX, "%s", path);
-	free(path);
+	if (out)
+		fn_view_node_path(node, out, PATH_MAX);
 	return out;
 }
 
@@ -282,7 +284,7 @@ FN_EXPORT char *canonicalize_file_name(const char *path)
 	return realpath(path, NULL);
 }
 
-FN_EXPORT int close(int fd)
+FN_HOT FN_EXPORT int close(int fd)
 {
 	fn_view_fd_forget(fd);
 	return FN_REAL(close)(fd);

@@ -12,6 +12,10 @@
 
 /* The symbols a target may bind to; everything else in the library stays hidden. */
 #define FN_EXPORT __attribute__((visibility("default")))
+/* The code every path call runs (the open family and close, and the check that a path cannot
+ * reach the view): grouped in one place of the library, so the few pages of it stay in the TLB
+ * and cache across the system calls between. */
+#define FN_HOT __attribute__((hot))
 
 /* The next definition of a libc function, looked up on first use. */
 #define FN_REAL(name)                                                                              \
@@ -49,6 +53,10 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 /* `path` made absolute against `dirfd` (or the cwd), unnormalised; false where it cannot reach
  * the view (a cwd far from every mount) or does not fit. */
 bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len);
+/* Whether `path` (relative to dirfd) certainly goes to libc as it is: what the path calls ask
+ * first, so the paths that cannot reach the view (most of them) cost a few comparisons and no
+ * lookup. False: fn_view_route decides. */
+bool fn_view_passes(int dirfd, const char *path);
 /* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind FN_WALK_NODE),
  * 0 when the real call must run with `*path` (redirected into the real tree where needed), -1 with
  * errno set when the view refuses it. */
@@ -56,6 +64,9 @@ int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v);
 
 /* The stat of a virtual node (lib/vfs.c's), on the view's device; 0, or -1 with errno set. */
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
+/* The path the kernel gives for a node of the tree (realpath, getcwd): its own, links resolved,
+ * and /proc/net's as the reader's /proc/PID/net, where the kernel's self/net leads. */
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size);
 /* Opens a virtual node as the target would; returns an fd or -1 with errno set. */
 int fn_view_open(const struct fn_view *v, int flags);
 
@@ -63,6 +74,18 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* Whether the view may know the fd (fn_view_fd_path or a file it opened): a cheap test. */
+bool fn_view_fd_known(int fd);
+/* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened
+ * itself); NULL for any other fd. */
+const struct fn_node *fn_view_fd_node(int fd);
+/* What follows /proc/self/, /proc/thread-self/ or /proc/PID/ (the caller's own) in absolute
+ * `path`; NULL for any other path. */
+const char *fn_view_own_proc(const char *path);
+/* readlink of the process's own /proc/self/cwd or /proc/self/fd/N where it leads into the view
+ * (paths through them are fn_view_lookup's): the name the kernel would give; -2 for any other
+ * path. */
+ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len);
 /* A duplicate of a remembered fd (dup, fcntl F_DUPFD) is remembered too. */
 void fn_view_fd_copy(int from, int to);
 /* A real directory opened above a mount of the view ("/proc", "/sys", "/"): its fd is remembered,
@@ -79,6 +102,9 @@ nlink_t fn_view_covered_links(int dirfd, const char *path);
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
  * where the cwd is the kernel's own. */
 bool fn_view_cwd(char *buf, size_t size);
+/* Whether the process runs in another's memory (a vfork child until it execs), where what it
+ * changes would change its parent's too. */
+bool fn_view_cwd_borrowed(void);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its
@@ -96,6 +122,8 @@ const char *fn_preload_identity_path(void);
  * ("/usr/local/sbin/nm-tool"): the shim's path in `buf`, so stat, access and exec find it where
  * the FUSE backend shows it; NULL for every other path. */
 const char *fn_preload_missing_tool(const char *path, char *buf, size_t size);
+/* Whether fn_preload_missing_tool may answer for `path`: it is in the directory it covers. */
+bool fn_preload_may_be_missing_tool(const char *path);
 
 /* The content of /proc/sys/kernel/hostname and uname's nodename. */
 const char *fn_preload_hostname(void);

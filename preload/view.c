@@ -57,7 +57,7 @@ static bool maybe_in_view(const char *dir)
 }
 
 /* /proc/self/net, /proc/thread-self/net and /proc/PID/net: names of the target's /proc/net. */
-static bool proc_net_alias_path(const char *q)
+FN_HOT static bool proc_net_alias_path(const char *q)
 {
 	if (BEGINS(q, "self/"))
 		q += 5;
@@ -71,45 +71,163 @@ static bool proc_net_alias_path(const char *q)
 	return UNDER(q, "net");
 }
 
-/* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
- * /proc/self/maps, libraries), and those must not pay for the walk: the view's mounts are matched
- * here byte by byte, and only a path with "//", "/." or "/.." after a first component one of them
- * shares is left to the walk to normalise. */
-static bool may_reach_tree(const char *p)
+/* The view's mounts grouped by their first component ("sys", "proc", "etc", ...). Every path
+ * call asks about its path, right after a system call has pushed the library's data out of the
+ * cache: the groups and their mounts' paths are packed into a few cache lines, and most paths
+ * share their first component with no mount (/usr, /home, /tmp) or with a few (/etc). */
+#define MAX_TOPS     8
+#define TOP_NAME_MAX 7
+
+/* A group: its mounts' paths, and the directories above them that share the component (for
+ * "/sys": "/sys", "/sys/class", ...), each a length byte and then the path. */
+struct top {
+	unsigned char len;
+	char name[TOP_NAME_MAX];
+	unsigned short start, end;	 /* in mounts_index.paths */
+	unsigned short above, above_end; /* in mounts_index.above */
+};
+
+static struct {
+	bool ready;	 /* set, with release order, once the rest is made */
+	bool incomplete; /* a group did not fit: every path is left to the walk */
+	unsigned char n_tops;
+	struct top tops[MAX_TOPS];
+	char paths[2048];
+	char above[1024];
+} mounts_index __attribute__((aligned(64)));
+static pthread_once_t mounts_index_once = PTHREAD_ONCE_INIT;
+
+FN_HOT static size_t top_len(const char *p)
 {
-	bool same_top = false;
+	const char *end = p + 1;
 
-	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const char *m = fn_view_mounts[i].path;
-		size_t k = 1;
+	while (*end && *end != '/')
+		end++;
+	return (size_t)(end - p - 1);
+}
 
-		/* Most paths part from most mounts at their first letter. */
-		if (p[1] != m[1])
+/* Appends `len` bytes of `path` to a packed list (`*used` bytes of `list`, `size` in all) unless
+ * the list already holds them from `from` on. */
+static bool pack(char *list, size_t size, size_t from, size_t *used, const char *path, size_t len)
+{
+	for (size_t i = from; i < *used; i += 1 + (unsigned char)list[i])
+		if ((unsigned char)list[i] == len && memcmp(list + i + 1, path, len) == 0)
+			return true;
+	if (len > UCHAR_MAX || *used + 1 + len > size)
+		return false;
+	list[(*used)++] = (char)len;
+	memcpy(list + *used, path, len);
+	*used += len;
+	return true;
+}
+
+/* Adds the group of mount `m`'s first component, with every mount of the table that has it and
+ * the directories above those. */
+static bool add_top(const char *m, size_t len, size_t *used, size_t *used_above)
+{
+	struct top *t = &mounts_index.tops[mounts_index.n_tops];
+
+	if (mounts_index.n_tops == MAX_TOPS || len > TOP_NAME_MAX)
+		return false;
+	t->len = (unsigned char)len;
+	memcpy(t->name, m + 1, len);
+	t->start = (unsigned short)*used;
+	t->above = (unsigned short)*used_above;
+	for (size_t j = 0; j < fn_n_view_mounts; j++) {
+		const char *path = fn_view_mounts[j].path;
+		size_t n = strlen(path);
+
+		if (top_len(path) != len || memcmp(path + 1, m + 1, len) != 0)
 			continue;
-		while (m[k] && p[k] == m[k])
-			k++;
-		if (!m[k] && (p[k] == '/' || p[k] == '\0'))
-			return true;
-		/* A directory on the way to a static file, which the host may lack (view_walk.h).
-		 */
-		if (!p[k] && (m[k] == '/' || m[k - 1] == '/') && fn_view_mounts[i].staged)
-			return true;
-		same_top |= memchr(m + 1, '/', k - 1) != NULL;
+		if (!pack(mounts_index.paths, sizeof(mounts_index.paths), t->start, used, path, n))
+			return false;
+		for (size_t k = 1; k < n; k++)
+			if (path[k] == '/' && !pack(mounts_index.above, sizeof(mounts_index.above),
+						    t->above, used_above, path, k))
+				return false;
 	}
-	if (BEGINS(p, "/proc/")) {
-		if (proc_net_alias_path(p + 6))
-			return true;
-		same_top = true;
+	t->end = (unsigned short)*used;
+	t->above_end = (unsigned short)*used_above;
+	mounts_index.n_tops++;
+	return true;
+}
+
+static void make_index(void)
+{
+	size_t used = 0, used_above = 0;
+
+	for (size_t i = 0; i < fn_n_view_mounts && !mounts_index.incomplete; i++) {
+		const char *m = fn_view_mounts[i].path;
+		size_t len = top_len(m), t = 0;
+
+		while (t < mounts_index.n_tops &&
+		       (mounts_index.tops[t].len != len ||
+			memcmp(mounts_index.tops[t].name, m + 1, len) != 0))
+			t++;
+		if (t == mounts_index.n_tops && !add_top(m, len, &used, &used_above))
+			mounts_index.incomplete = true;
 	}
+	__atomic_store_n(&mounts_index.ready, true, __ATOMIC_RELEASE);
+}
+
+/* What is known of the absolute path `p` from its first component. */
+enum top_verdict { TOP_NONE, TOP_FOUND, TOP_UNKNOWN };
+
+FN_HOT static enum top_verdict top_of(const char *p, const struct top **out)
+{
+	size_t len = top_len(p);
+
+	if (!__atomic_load_n(&mounts_index.ready, __ATOMIC_ACQUIRE))
+		pthread_once(&mounts_index_once, make_index);
+	if (mounts_index.incomplete)
+		return TOP_UNKNOWN;
+	for (size_t t = 0; t < mounts_index.n_tops; t++)
+		if (mounts_index.tops[t].len == len &&
+		    begins(p + 1, mounts_index.tops[t].name, len)) {
+			*out = &mounts_index.tops[t];
+			return TOP_FOUND;
+		}
+	return TOP_NONE;
+}
+
+FN_HOT static bool above_a_mount(const char *abs, size_t len);
+
+/* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
+ * /proc/self/maps, libraries), and those must not pay for the walk: the mounts that share the
+ * path's first component are matched here byte by byte, and only a path with "//", "/." or "/.."
+ * after that component is left to the walk to normalise. */
+FN_HOT static bool may_reach_tree(const char *p)
+{
+	const struct top *t = NULL;
+	const char *rest;
+	size_t len;
+
+	switch (top_of(p, &t)) {
+	case TOP_NONE:
+		return false;
+	case TOP_UNKNOWN:
+		return true;
+	case TOP_FOUND:
+		break;
+	}
+	for (size_t i = t->start; i < t->end; i += 1 + (unsigned char)mounts_index.paths[i])
+		if (under(p, mounts_index.paths + i + 1, (unsigned char)mounts_index.paths[i]))
+			return true;
+	rest = p + 1 + t->len;
+	/* /proc/net's other names, and the process's own links into the view (through_own_link). */
+	if (*rest == '/' && BEGINS(p, "/proc/") &&
+	    (proc_net_alias_path(rest + 1) || strstr(rest, "/cwd") || strstr(rest, "/fd/")))
+		return true;
 	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
 	if (BEGINS(p, "/sys/devices/"))
 		return true;
-	if (!same_top)
-		return false;
-	for (const char *q = strchr(p + 1, '/'); q && *q; q++)
+	for (const char *q = rest; *q; q++)
 		if (q[0] == '/' && (q[1] == '/' || q[1] == '.'))
 			return true;
-	return false;
+	/* A directory above a mount may be one on the way to a static file that the host lacks,
+	 * which is then the tree's (view_walk.h). */
+	len = strlen(p);
+	return above_a_mount(p, len - (p[len - 1] == '/'));
 }
 
 /* An absolute form of a path relative to dirfd, when that can be in the view. */
@@ -166,6 +284,8 @@ static bool names_directory(const char *p)
 	       (len >= 3 && strcmp(p + len - 3, "/..") == 0);
 }
 
+static bool through_own_link(char *abs, size_t size, bool follow);
+
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
 	const struct fn_preload *st;
@@ -181,6 +301,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
+	through_own_link(abs, sizeof(abs), follow);
 	st = fn_preload_view_state();
 	if (!st)
 		return;
@@ -217,7 +338,11 @@ __attribute__((constructor)) static void load_cwd(void)
 
 void fn_view_note_chdir(void)
 {
-	check_cwd();
+	/* A vfork child's answer would be its parent's as well: either may then be in the view. */
+	if (fn_view_cwd_borrowed())
+		cwd_may_be_in_view = true;
+	else
+		check_cwd();
 }
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
@@ -231,6 +356,17 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 	out->st_dev = makedev(0, 0x6e); /* one anonymous device for the whole view */
 	out->st_atim.tv_sec = out->st_mtim.tv_sec = out->st_ctim.tv_sec = st->loaded_at;
 	return 0;
+}
+
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size)
+{
+	char *path = fn_vfs_path(node);
+
+	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
+		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
+	else
+		snprintf(out, size, "%s", path);
+	free(path);
 }
 
 /* A sealed memfd holding the text: read, mmap and fstat all behave as on a file. */
@@ -255,6 +391,73 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
 	lseek(fd, 0, SEEK_SET);
 	return fd;
+}
+
+/* The files the view opened, by fd: the node's path and the memfd's inode, so fstat and the
+ * kernel's /proc/self/fd/N name the node rather than the memfd (fn_view_fd_node). Apart from
+ * fd_paths, and checked at each use: an fd fclose closed (with libc's own close) is reused
+ * without the library seeing it. */
+static struct {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+} opened[MAX_FDS];
+
+static void note_opened(int fd, const struct fn_node *node)
+{
+	char *path = fn_vfs_path(node);
+	struct stat st;
+
+	if (fd >= MAX_FDS || FN_REAL(fstat)(fd, &st) != 0) {
+		free(path);
+		return;
+	}
+	pthread_mutex_lock(&fd_lock);
+	free(opened[fd].path);
+	opened[fd].path = path;
+	opened[fd].dev = st.st_dev;
+	opened[fd].ino = st.st_ino;
+	pthread_mutex_unlock(&fd_lock);
+}
+
+/* A duplicate of a file the view opened is that file too. */
+static void copy_opened(int from, int to)
+{
+	char *copy;
+
+	if (from < 0 || from >= MAX_FDS || to < 0 || to >= MAX_FDS ||
+	    !__atomic_load_n(&opened[from].path, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&fd_lock);
+	copy = opened[from].path ? strdup(opened[from].path) : NULL;
+	free(opened[to].path);
+	opened[to].path = copy;
+	opened[to].dev = opened[from].dev;
+	opened[to].ino = opened[from].ino;
+	pthread_mutex_unlock(&fd_lock);
+}
+
+bool fn_view_fd_known(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS &&
+	       (__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED) ||
+		__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED));
+}
+
+/* The node's path for a file fd the view opened, in `out`; false for any other fd. */
+static bool opened_path(int fd, char *out, size_t size)
+{
+	struct stat st;
+	bool same;
+
+	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED) ||
+	    FN_REAL(fstat)(fd, &st) != 0)
+		return false;
+	pthread_mutex_lock(&fd_lock);
+	same = opened[fd].path && opened[fd].dev == st.st_dev && opened[fd].ino == st.st_ino &&
+	       (size_t)snprintf(out, size, "%s", opened[fd].path) < size;
+	pthread_mutex_unlock(&fd_lock);
+	return same;
 }
 
 /* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
@@ -285,6 +488,8 @@ static int real_fd(const struct fn_node *node, int flags)
 	fd = content_fd(node->name, text, len, node->mode, flags);
 	err = errno;
 	free(text);
+	if (fd >= 0)
+		note_opened(fd, node);
 	errno = err;
 	return fd;
 }
@@ -302,8 +507,12 @@ static int node_fd(const struct fn_node *node, int flags, bool remember)
 	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
 	char *path;
 
-	if (fd < 0 || !(remember || is_dev_node(node)))
+	if (fd < 0)
 		return fd;
+	if (!(remember || is_dev_node(node))) {
+		note_opened(fd, node);
+		return fd;
+	}
 	path = fn_vfs_path(node);
 	fn_view_fd_register(fd, path);
 	free(path);
@@ -371,11 +580,115 @@ void fn_view_fd_register(int fd, const char *path)
 	pthread_mutex_unlock(&fd_lock);
 }
 
-const char *fn_view_fd_path(int fd)
+FN_HOT const char *fn_view_fd_path(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS)
 		return NULL;
 	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
+}
+
+const struct fn_node *fn_view_fd_node(int fd)
+{
+	static __thread struct fn_view v;
+	static __thread char file[PATH_MAX];
+	const char *path = fn_view_fd_path(fd);
+
+	if (!path && opened_path(fd, file, sizeof(file)))
+		path = file;
+	if (!path)
+		return NULL;
+	/* A link opened itself is the link; a directory's name may be a kernel link's (/proc/net).
+	 */
+	fn_view_lookup(AT_FDCWD, path, false, &v);
+	if (v.kind != FN_WALK_NODE)
+		fn_view_lookup(AT_FDCWD, path, true, &v);
+	return v.kind == FN_WALK_NODE ? v.node : NULL;
+}
+
+const char *fn_view_own_proc(const char *path)
+{
+	char self[24];
+	int n;
+
+	if (!BEGINS(path, "/proc/"))
+		return NULL;
+	path += 6;
+	if (BEGINS(path, "self/"))
+		return path + 5;
+	if (BEGINS(path, "thread-self/"))
+		return path + 12;
+	n = snprintf(self, sizeof(self), "%d/", (int)getpid());
+	return n > 0 && strncmp(path, self, (size_t)n) == 0 ? path + n : NULL;
+}
+
+/* The length of the process's own link at the start of `rest` (after /proc/self/): "cwd" or
+ * "fd/N"; 0 for any other name. */
+static size_t own_link_len(const char *rest)
+{
+	size_t n;
+
+	if (BEGINS(rest, "cwd"))
+		n = 3;
+	else if (BEGINS(rest, "fd/") && rest[3] >= '0' && rest[3] <= '9')
+		n = 3 + strspn(rest + 3, "0123456789");
+	else
+		return 0;
+	return rest[n] == '/' || !rest[n] ? n : 0;
+}
+
+/* The name the kernel gives for where the own link `rest` (of `len` bytes) leads, where that is
+ * the view's: "cwd" a directory of the tree (cwd.c), "fd/N" an fd the view made. The kernel's
+ * own link names the stand-in or the memfd behind it. */
+static bool own_link_target(const char *rest, size_t len, char *out, size_t size)
+{
+	const struct fn_node *node;
+	long fd;
+
+	if (len == 3 && BEGINS(rest, "cwd"))
+		return fn_view_cwd(out, size);
+	fd = strtol(rest + 3, NULL, 10);
+	if (len == 3 || fd < 0 || fd >= MAX_FDS || !(node = fn_view_fd_node((int)fd)))
+		return false;
+	fn_view_node_path(node, out, size);
+	return true;
+}
+
+/* Absolute `abs` (of `size` bytes) through the own link (/proc/self/cwd/address, or the link
+ * itself where `follow`) continued from where the link leads in the view, in place; false where
+ * it is left alone. */
+static bool through_own_link(char *abs, size_t size, bool follow)
+{
+	char target[PATH_MAX];
+	const char *rest = fn_view_own_proc(abs);
+	size_t n = rest ? own_link_len(rest) : 0, t, r;
+
+	if (!n || (!rest[n] && !follow) || !own_link_target(rest, n, target, sizeof(target)))
+		return false;
+	t = strlen(target);
+	r = strlen(rest + n);
+	if (t + r >= size)
+		return false;
+	memmove(abs + t, rest + n, r + 1);
+	memcpy(abs, target, t);
+	return true;
+}
+
+ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len)
+{
+	char abs[PATH_MAX], target[PATH_MAX];
+	const char *rest;
+	size_t n;
+
+	/* Every readlink passes here: the cheap tests first. */
+	if ((path[0] == '/' && !BEGINS(path, "/proc/")) ||
+	    (!strstr(path, "cwd") && !strstr(path, "fd/")) ||
+	    !absolute(dirfd, path, abs, sizeof(abs)) || !(rest = fn_view_own_proc(abs)) ||
+	    !(n = own_link_len(rest)) || rest[n] ||
+	    !own_link_target(rest, n, target, sizeof(target)))
+		return -2;
+	n = strlen(target) < len ? strlen(target) : len;
+	memcpy(buf, target, n);
+	return (ssize_t)n;
 }
 
 void fn_view_fd_copy(int from, int to)
@@ -386,6 +699,7 @@ void fn_view_fd_copy(int from, int to)
 		fn_view_fd_register(to, path);
 	else
 		fn_view_fd_forget(to);
+	copy_opened(from, to);
 }
 
 /* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */
@@ -421,30 +735,76 @@ static int normalise(char *abs)
 	return 0;
 }
 
-void fn_view_note_real_open(int dirfd, const char *path, int fd)
+/* Whether the normal absolute path `abs` (`len` bytes) names a directory above a mount of the
+ * view: "/" or a proper ancestor of a mount's path, which shares its first component. */
+FN_HOT static bool above_a_mount(const char *abs, size_t len)
+{
+	const struct top *t = NULL;
+
+	if (len == 1)
+		return true;
+	switch (top_of(abs, &t)) {
+	case TOP_NONE:
+		return false;
+	case TOP_UNKNOWN:
+		for (size_t i = 0; i < fn_n_view_mounts; i++)
+			if (strlen(fn_view_mounts[i].path) > len &&
+			    fn_view_mounts[i].path[len] == '/' &&
+			    begins(fn_view_mounts[i].path, abs, len))
+				return true;
+		return false;
+	case TOP_FOUND:
+		break;
+	}
+	/* Most paths differ in length from every directory above a mount. */
+	for (size_t i = t->above; i < t->above_end; i += 1 + (unsigned char)mounts_index.above[i])
+		if ((unsigned char)mounts_index.above[i] == len &&
+		    begins(mounts_index.above + i + 1, abs, len))
+			return true;
+	return false;
+}
+
+/* Whether an absolute path is in the form normalise() gives (no "//", no '/' at its end, no
+ * component starting with '.'), its length in `len`: most paths a program opens are. */
+FN_HOT static bool is_normal(const char *p, size_t *len)
+{
+	const char *q = p + 1;
+
+	for (; *q; q++)
+		if (q[-1] == '/' && (q[0] == '/' || q[0] == '.'))
+			return false;
+	if (q - p > 1 && q[-1] == '/')
+		return false;
+	*len = (size_t)(q - p);
+	return true;
+}
+
+FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 {
 	char abs[PATH_MAX];
-	const char *base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	const char *base;
 	size_t len;
 
-	if (fd < 0 || !base ||
+	if (fd < 0)
+		return;
+	/* Every open goes through here: an absolute path needs no copy to be judged. */
+	if (path[0] == '/' && is_normal(path, &len)) {
+		if (above_a_mount(path, len))
+			fn_view_fd_register(fd, path);
+		return;
+	}
+	base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	if (!base ||
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
 		return;
 	if (normalise(abs) < 0)
 		return;
-	len = strlen(abs);
-	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const char *m = fn_view_mounts[i].path;
-
-		if (strlen(m) > len && (len == 1 || under(m, abs, len))) {
-			fn_view_fd_register(fd, abs);
-			return;
-		}
-	}
+	if (above_a_mount(abs, strlen(abs)))
+		fn_view_fd_register(fd, abs);
 }
 
-void fn_view_fd_forget(int fd)
+FN_HOT void fn_view_fd_forget(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
 		return;
@@ -452,6 +812,13 @@ void fn_view_fd_forget(int fd)
 	free(fd_paths[fd]);
 	fd_paths[fd] = NULL;
 	pthread_mutex_unlock(&fd_lock);
+}
+
+FN_HOT bool fn_view_passes(int dirfd, const char *path)
+{
+	if (path[0] == '/')
+		return !may_reach_tree(path) && !fn_preload_may_be_missing_tool(path);
+	return path[0] && dirfd == AT_FDCWD && !cwd_may_be_in_view;
 }
 
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)

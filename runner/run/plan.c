@@ -2,10 +2,13 @@
  * tools. Only computed here; the init (run) or the hook's mounter (oci) applies it. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fakefs.h"
@@ -143,12 +146,13 @@ static void hide_host_devices(struct fn_child_plan *plan, struct fn_overlay_plan
 		closedir(d);
 }
 
-void fn_plan_add_staged(struct fn_overlay_plan *op, const char *path, const char *content,
-			size_t len, mode_t mode)
+struct fn_staged_file *fn_plan_add_staged(struct fn_overlay_plan *op, const char *path,
+					  const char *content, size_t len, mode_t mode)
 {
 	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] =
+	op->staged[op->n_staged] =
 	    (struct fn_staged_file){.path = path, .content = content, .len = len, .mode = mode};
+	return &op->staged[op->n_staged++];
 }
 
 /* A static file of the view, staged: a file of the staging tmpfs at its own path, bound
@@ -393,11 +397,14 @@ static void plan_tool(struct fn_tool_plan *tp, struct fn_vfs *vfs, const struct 
 		char *path = xasprintf("%s/%s", dir, tool), *real = NULL;
 		struct stat st;
 
-		/* Most directories lack most tools: one stat says so before any resolving. */
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		/* Most directories lack most tools, and on a merged /usr the rest are files found
+		 * already (/sbin/route is /usr/sbin/route): one stat says so before any resolving.
+		 */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !already_covered(tp, &st, w->self))
 			real = realpath(path, NULL);
 		free(path);
-		if (!real || access(real, X_OK) || already_covered(tp, &st, w->self)) {
+		if (!real || access(real, X_OK)) {
 			free(real);
 			continue;
 		}
@@ -449,12 +456,17 @@ int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *o
 
 void fn_plan_allow_added(const struct fn_tool_plan *tp, struct fn_fakefs *fs)
 {
-	struct stat st;
+	struct statx stx;
+	dev_t dev;
 
-	if (!tp->n_added_tools || fstat(fn_fakefs_mount_fd(fs), &st) < 0)
+	/* The device is the mount's superblock's: asked without a sync, no request goes to the
+	 * FUSE thread, so the runner goes on to fork the init while that thread starts up. */
+	if (!tp->n_added_tools ||
+	    statx(fn_fakefs_mount_fd(fs), "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, 0, &stx) < 0)
 		return;
+	dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	for (size_t i = 0; i < tp->n_added_tools; i++)
-		fn_fakefs_allow_exe(fs, st.st_dev, tp->added_tools[i]->ino);
+		fn_fakefs_allow_exe(fs, dev, tp->added_tools[i]->ino);
 }
 
 void fn_tool_plan_free(struct fn_tool_plan *tp)

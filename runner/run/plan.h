@@ -55,9 +55,10 @@ struct fn_tool_where {
 /* Fills tp->tools from a --shims SPEC (none, all, or a comma list, which is cut up in place);
  * returns -1, having said so, for an unknown tool name. */
 int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec);
-/* Adds a file to be put in the staging tmpfs at `path` (absolute; kept, as `content` is). */
-void fn_plan_add_staged(struct fn_overlay_plan *op, const char *path, const char *content,
-			size_t len, mode_t mode);
+/* Adds a file to be put in the staging tmpfs at `path` (absolute; kept, as `content` is), and
+ * returns it, for a caller that gives it a source file to copy first. */
+struct fn_staged_file *fn_plan_add_staged(struct fn_overlay_plan *op, const char *path,
+					  const char *content, size_t len, mode_t mode);
 /* How the view goes over the real paths. */
 struct fn_plan_opts {
 	bool isolated;	/* the kernel shows the links itself */

@@ -143,20 +143,42 @@ static void enter_mount(struct walker *w, bool last)
 	w->in_view |= w->node != NULL;
 }
 
+/* Whether the walk, at a real position above a static file of the view, goes on toward it: it
+ * ends there, climbs, or names the next directory on the way. Any other name is missing whether
+ * the host has the position or the tree stands for it, so the host need not be asked. */
+static bool toward_static(const struct walker *w, const struct comps *c, size_t next)
+{
+	size_t n;
+
+	if (next >= c->n || strcmp(c->v[next], "..") == 0)
+		return true;
+	n = strlen(c->v[next]);
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *rest = fn_view_mounts[i].path + w->len + 1;
+
+		if (fn_view_static_below(w->vfs, &fn_view_mounts[i], w->path, w->len) &&
+		    strncmp(rest, c->v[next], n) == 0 && (rest[n] == '/' || rest[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 /* The tree's directory at the walk's real position where that is a directory on the way to a static
- * file of the view that the host lacks (see struct fn_walk); NULL: the host's. */
-static struct fn_node *absent_dir(const struct walker *w)
+ * file of the view that the host lacks (see struct fn_walk), the walk going on from component
+ * `next`; NULL: the host's. */
+static struct fn_node *absent_dir(const struct walker *w, const struct comps *c, size_t next)
 {
 	fn_vfs_lstat_fn real_stat = w->out->real_stat;
 	struct stat st;
 
 	if (!real_stat || w->len == 0 || !fn_view_any_static_below(w->vfs, w->path, w->len) ||
-	    real_stat(w->path, &st) == 0 || errno != ENOENT)
+	    !toward_static(w, c, next) || real_stat(w->path, &st) == 0 || errno != ENOENT)
 		return NULL;
 	return fn_vfs_lookup(w->vfs, w->path);
 }
 
-static void go_up(struct walker *w)
+/* Climbs for the ".." at component `i`. */
+static void go_up(struct walker *w, const struct comps *c, size_t i)
 {
 	while (w->len > 0 && w->path[w->len - 1] != '/')
 		w->len--;
@@ -169,7 +191,7 @@ static void go_up(struct walker *w)
 		w->node = w->node->parent;
 	/* Above a mount's root is the real filesystem again, but for a directory the host lacks. */
 	if ((w->flags & FN_WALK_MOUNTS) && !fn_view_mount_covering(w->path))
-		w->node = absent_dir(w);
+		w->node = absent_dir(w, c, i + 1);
 }
 
 /* Restarts at what a link in directory `dir` leads to, with the components after it. */
@@ -240,7 +262,7 @@ static enum step real_step(struct walker *w, const struct comps *c, size_t i)
 		enter_mount(w, last);
 		if (!w->node && hidden_real(w, w->path, dir_len, c->v[i]))
 			return fail(w, ENOENT);
-		if (!w->node && (w->node = absent_dir(w)))
+		if (!w->node && (w->node = absent_dir(w, c, i + 1)))
 			w->in_view = true;
 	}
 	if (!w->node || w->node->type != FN_NODE_LINK || !follows(w, last))
@@ -291,7 +313,7 @@ static enum step walk_once(struct walker *w, const char *path)
 		enum step st = STEP_ON;
 
 		if (strcmp(c.v[i], "..") == 0)
-			go_up(w);
+			go_up(w, &c, i);
 		else
 			st = w->node ? tree_step(w, &c, i) : real_step(w, &c, i);
 		if (st != STEP_ON)

@@ -779,6 +779,22 @@ FN_HOT static bool is_normal(const char *p, size_t *len)
 	return true;
 }
 
+/* A real directory opened as ".." of another: remembered where it is above a mount, as the kernel
+ * names it. */
+static void note_climb(int fd)
+{
+	char link[32], abs[PATH_MAX];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = FN_REAL(readlink)(link, abs, sizeof(abs) - 1);
+	if (len <= 0 || abs[0] != '/')
+		return;
+	abs[len] = '\0';
+	if (above_a_mount(abs, (size_t)len))
+		fn_view_fd_register(fd, abs);
+}
+
 FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 {
 	char abs[PATH_MAX];
@@ -794,6 +810,11 @@ FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 		return;
 	}
 	base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	if (!base && path[0] == '.' && path[1] == '.' && (!path[2] || path[2] == '/')) {
+		/* Back up out of a real directory the library does not follow (fts climbs so). */
+		note_climb(fd);
+		return;
+	}
 	if (!base ||
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))

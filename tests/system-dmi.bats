@@ -337,8 +337,9 @@ without_machine_id() {
 
 # Looks at the machine-id files' directories the ways programs do, sizes and times left out (the
 # staged layer's are a tmpfs's): ls of /etc and /var/lib (opendir), stat and ls -la of
-# /var/lib/dbus, find (openat and fdopendir), python's listdir (by path, by fd, of the cwd),
-# scandir, stat (by path, relative to a directory fd), access, realpath and chdir.
+# /var/lib/dbus, find (openat, fdopendir, and ".." back up the tree), python's listdir (by path,
+# by fd, of the cwd), scandir, stat (by path, relative to a directory fd), access, realpath and
+# chdir.
 look_at_machine_id='ls -1a /etc | grep -x machine-id
 ls -1a /var/lib | grep -x dbus
 ls -la /etc /var/lib | awk "\$NF ~ /^(machine-id|dbus)\$/ {print \$1, \$2, \$3, \$4, \$NF}"
@@ -346,6 +347,7 @@ stat -c "%n %F %a %U %G %h" /var/lib/dbus /var/lib/dbus/ /var/lib/dbus/. /var/li
 ls -la /var/lib/dbus | awk "NR > 1 {print \$1, \$3, \$4, \$NF}"
 find /var/lib /etc -maxdepth 1 \( -name dbus -o -name machine-id \) -printf "%p %y %m\n"
 find /var/lib/dbus -printf "%p %y %m %n\n"
+find /var/lib /etc -name machine-id 2>&1 | sort
 cd /var/lib && python3 -c "
 import os, stat
 print(sorted(os.listdir(\"dbus\")), \"dbus\" in os.listdir(os.open(\".\", os.O_RDONLY)))

@@ -178,9 +178,12 @@ static void test_walk_proc_net(void **state)
 	fn_vfs_free(vfs);
 }
 
+static int n_asked;
+
 /* The host's stat for the walk: a host with /etc and /var, without /var/lib. */
 static int minimal_host(const char *path, struct stat *st)
 {
+	n_asked++;
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/etc") == 0 || strcmp(path, "/var") == 0) {
 		st->st_mode = S_IFDIR | 0755;
@@ -225,7 +228,14 @@ static void test_walk_absent_dirs(void **state)
 	assert_int_equal(WALK("/var/lib/dbus/nope", 0).err, ENOENT);
 	/* Not on the way to a static file: the host's, missing as it is. */
 	assert_int_equal(WALK("/var/cache", 0).kind, FN_WALK_NONE);
-	assert_int_equal(WALK("/var/lib/dbusx", 0).err, ENOENT);
+	assert_int_equal(WALK("/var/lib/dbusx", 0).kind, FN_WALK_NONE);
+	/* A name on the way to no static file is missing either way: the host is not asked. */
+	n_asked = 0;
+	assert_int_equal(WALK("/etc/passwd", 0).kind, FN_WALK_NONE);
+	assert_int_equal(WALK("/var/cache/x", 0).kind, FN_WALK_NONE);
+	assert_int_equal(n_asked, 0);
+	assert_ptr_equal(WALK("/var/lib/dbus/machine-id", 0).node, id);
+	assert_int_equal(n_asked, 2);
 	/* Without a stat to ask, every such directory is the host's. */
 	w.real_stat = NULL;
 	assert_int_equal(WALK("/var/lib/dbus", 0).kind, FN_WALK_NONE);

@@ -190,8 +190,6 @@ FN_HOT static enum top_verdict top_of(const char *p, const struct top **out)
 	return TOP_NONE;
 }
 
-FN_HOT static bool above_a_mount(const char *abs, size_t len);
-
 /* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
  * /proc/self/maps, libraries), and those must not pay for the walk: the mounts that share the
  * path's first component are matched here byte by byte, and only a path with "//", "/." or "/.."
@@ -200,7 +198,6 @@ FN_HOT static bool may_reach_tree(const char *p)
 {
 	const struct top *t = NULL;
 	const char *rest;
-	size_t len;
 
 	switch (top_of(p, &t)) {
 	case TOP_NONE:
@@ -226,8 +223,14 @@ FN_HOT static bool may_reach_tree(const char *p)
 			return true;
 	/* A directory above a mount may be one on the way to a static file that the host lacks,
 	 * which is then the tree's (view_walk.h). */
-	len = strlen(p);
-	return above_a_mount(p, len - (p[len - 1] == '/'));
+	for (size_t i = t->above; i < t->above_end; i += 1 + (unsigned char)mounts_index.above[i]) {
+		size_t len = (unsigned char)mounts_index.above[i];
+
+		if (begins(p, mounts_index.above + i + 1, len) &&
+		    (!p[len] || (p[len] == '/' && !p[len + 1])))
+			return true;
+	}
+	return false;
 }
 
 /* An absolute form of a path relative to dirfd, when that can be in the view. */

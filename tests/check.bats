@@ -110,6 +110,35 @@ setup() {
 	PY
 }
 
+@test "a battery is stopped when no probe starts or ends for the stall limit, whatever its length" {
+	# Three probes of 2 s each outlast a 3 s limit but never stall for it.
+	cat >"$work/long.yaml" <<-'EOF2'
+	- {name: "a", run: "sleep 2; echo 1", expect: "const:1"}
+	- {name: "b", run: "sleep 2; echo 1", expect: "const:1"}
+	- {name: "c", run: "sleep 2; echo 1", expect: "const:1"}
+	EOF2
+	FAKENET_CHECK_STALL_S=3 run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/long.yaml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	new_nap
+	cat >"$work/stuck.yaml" <<-EOF2
+	- {name: "quick", run: "echo 1", expect: "const:1"}
+	- {name: "stuck", run: "sleep $nap; echo 1", expect: "const:1"}
+	EOF2
+	FAKENET_CHECK_STALL_S=2 run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/stuck.yaml"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -q '^fakenet: check: no probe started or ended for 2 s; stopped them$' <<<"$output"
+	grep -q '^ok  *quick ' <<<"$output"
+	grep -q 'the probe did not run to its end' <<<"$output"
+	# Stopping the runner stopped everything in it.
+	sleep 0.5
+	! pgrep -f "sleep $nap"
+	FAKENET_CHECK_STALL_S=soon run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/long.yaml"
+	[ "$status" -eq 0 ]
+	grep -q 'FAKENET_CHECK_STALL_S=soon is not a number of seconds; using 120' <<<"$output"
+}
+
 @test "a probe that bypasses the fake (the kernel's own /proc/self/net under --net host) fails" {
 	cat >"$work/bypass.yaml" <<-'EOF2'
 	- {name: "kernel's own route table", read: /proc/self/net/route, pattern: '^\S+\t00000000\t([0-9A-F]{8})\t0003', decode: hex-le-ipv4, expect: gateway.ip}

@@ -62,6 +62,12 @@ SHIM_TOOLS := $(shell sed -n '/shim-tools-begin/,/shim-tools-end/s/^[[:space:]]*
 
 # Static shims must not drag in an ASan runtime that cannot link statically.
 SHIM_STATIC ?= -static
+# A sanitizer build's shim is dynamic, but it is placed into containers' roots just the same: it
+# takes the sanitizer runtimes (gcc's are shared unless asked; clang's are static already) and its
+# libraries in, so that it needs no more of a root than its C library.
+SHIM_SAN_STATIC ?= $(if $(findstring clang,$(CC)),,-static-libasan -static-libubsan)
+SHIM_SAN_LIBS = $(SHIM_SAN_STATIC) -Wl,-Bstatic $(YAML_LIBS) $(PCRE_LIBS) -Wl,-Bdynamic
+SHIM_LIBS = $(if $(SAN),$(SHIM_SAN_LIBS),$(SHIM_STATIC) $(YAML_LIBS) $(PCRE_LIBS))
 # fakenet itself is a static PIE too: loading and relocating its shared libraries was a third of
 # `fakenet run`'s startup. The one linker warning of that link is glibc's note that libfuse's
 # high-level module loader (fuse_get_module, never called by the low-level API fakenet uses) would
@@ -101,7 +107,7 @@ $(BUILD)/fakenet: $(RUNNER_OBJ) $(FAKEFS_OBJ) $(BUILD)/libfakenet.a
 		$(PCRE_LIBS) -lpthread
 
 $(BUILD)/fakenet-shim: $(SHIM_OBJ) $(BUILD)/libfakenet.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,$(SHIM_STATIC)) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
 # The runc-compatible wrapper that adds fakenet's OCI hook to a bundle (runtime/): static too, as
 # engines run it with whatever environment they have.
@@ -135,7 +141,8 @@ check: all
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build tree. The
 # preload library is built without sanitizers (it loads into uninstrumented programs), so it comes
-# before the ASan runtime in the sanitized shims it also loads into: hence verify_asan_link_order=0.
+# before the shared ASan runtime in the sanitized programs it also loads into (the shims carry
+# theirs inside): hence verify_asan_link_order=0.
 check-asan:
 	ASAN_OPTIONS=verify_asan_link_order=0 \
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" check

@@ -110,6 +110,13 @@ setup() {
 	PY
 }
 
+# check_stalling SECONDS PROBES: the probes of file PROBES alone, the battery stopped after SECONDS
+# without a probe starting or ending.
+check_stalling() {
+	FAKENET_CHECK_STALL_S=$1 run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$2"
+	echo "$output"
+}
+
 @test "a battery is stopped when no probe starts or ends for the stall limit, whatever its length" {
 	# Three probes of 2 s each outlast a 3 s limit but never stall for it.
 	cat >"$work/long.yaml" <<-'EOF2'
@@ -117,16 +124,14 @@ setup() {
 	- {name: "b", run: "sleep 2; echo 1", expect: "const:1"}
 	- {name: "c", run: "sleep 2; echo 1", expect: "const:1"}
 	EOF2
-	FAKENET_CHECK_STALL_S=3 run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/long.yaml"
-	echo "$output"
+	check_stalling 3 "$work/long.yaml"
 	[ "$status" -eq 0 ]
 	new_nap
 	cat >"$work/stuck.yaml" <<-EOF2
 	- {name: "quick", run: "echo 1", expect: "const:1"}
 	- {name: "stuck", run: "sleep $nap; echo 1", expect: "const:1"}
 	EOF2
-	FAKENET_CHECK_STALL_S=2 run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/stuck.yaml"
-	echo "$output"
+	check_stalling 2 "$work/stuck.yaml"
 	[ "$status" -eq 1 ]
 	grep -q '^fakenet: check: no probe started or ended for 2 s; stopped them$' <<<"$output"
 	grep -q '^ok  *quick ' <<<"$output"
@@ -134,7 +139,7 @@ setup() {
 	# Stopping the runner stopped everything in it.
 	sleep 0.5
 	! pgrep -f "sleep $nap"
-	FAKENET_CHECK_STALL_S=soon run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/long.yaml"
+	check_stalling soon "$work/long.yaml"
 	[ "$status" -eq 0 ]
 	grep -q 'FAKENET_CHECK_STALL_S=soon is not a number of seconds; using 120' <<<"$output"
 }

@@ -76,8 +76,8 @@ static void add_log_nodes(struct fn_fakefs *fs, struct fn_node *hdir)
 	add_hidden(fs, hdir, FN_FAKEFS_LOG_MASK, n, false);
 }
 
-/* The hidden nodes: /proc/net's second name, the identity text, the real tools, the log's mount
- * points, and at the root the link that is mounted over the target's /proc/net. */
+/* The hidden nodes: the identity text, the real tools, the log's mount points, and at the root
+ * the link that is mounted over the target's /proc/net. */
 static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *opts)
 {
 	struct fn_node *hdir = fn_vfs_lookup(fs->vfs, FN_FAKEFS_HIDDEN_DIR);
@@ -87,9 +87,8 @@ static void add_runner_nodes(struct fn_fakefs *fs, const struct fn_fakefs_opts *
 	if (!hdir || hdir->type != FN_NODE_DIR)
 		return;
 	if (proc_net && proc_net->type == FN_NODE_DIR) {
-		add_hidden(fs, hdir, FN_FAKEFS_PROC_NET_ALIAS, proc_net, false);
 		n = extra_node(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, FN_NODE_LINK, 0777);
-		n->content = xstrdup(FN_FAKEFS_HIDDEN_DIR "/" FN_FAKEFS_PROC_NET_ALIAS);
+		n->content = xstrdup(FN_VIEW_PROC_NET_HOME + strlen("/proc/"));
 		n->len = strlen(n->content);
 		n->style = FN_FILE_PROCFS; /* it stands where procfs's own link was */
 		add_hidden(fs, fs->vfs->root, FN_FAKEFS_PROC_NET_LINK, n, false);

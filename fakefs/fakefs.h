@@ -14,9 +14,8 @@
  * (not in /sys/class/net, which a kernel mode leaves to the namespace's own sysfs); lookup answers
  * them but readdir never lists them, and none names fakenet: a fingerprinter that guesses a name
  * must not find a tool's name in it. */
-#define FN_FAKEFS_HIDDEN_DIR	 FN_RUN_IDENTITY_DIR
-#define FN_FAKEFS_PROC_NET_ALIAS ".proc-net"	      /* the tree's /proc/net directory */
-#define FN_FAKEFS_IDENTITY	 FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */
+#define FN_FAKEFS_HIDDEN_DIR FN_RUN_IDENTITY_DIR
+#define FN_FAKEFS_IDENTITY   FN_RUN_IDENTITY_NAME /* the identity's YAML text (shims only) */
 /* The real tools the shim covers, one file per tool (shims only): each serves the real binary's
  * bytes from the host's file, so no mount shows where it went. */
 #define FN_FAKEFS_REAL FN_RUN_REAL_NAME
@@ -25,7 +24,7 @@
  * the log file itself, so nothing inside can read, write, truncate or remove it. */
 #define FN_FAKEFS_LOG	   ".log"
 #define FN_FAKEFS_LOG_MASK ".log-mask"
-/* At the root: a link to FN_FAKEFS_HIDDEN_DIR/FN_FAKEFS_PROC_NET_ALIAS, mounted over /proc/net. */
+/* At the root: a link to FN_VIEW_PROC_NET_HOME, relative to /proc, mounted over /proc/net. */
 #define FN_FAKEFS_PROC_NET_LINK FN_VIEW_PROC_NET_LINK
 
 struct fn_fakefs_opts {

@@ -383,19 +383,26 @@ static void log_open(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino)
 	free(path);
 }
 
-/* Opens a real entry: the whole file is read now and later reads slice the copy. */
+/* Opens a real entry, or a file of the tree that reads a real one: the whole file is read now
+ * and later reads slice the copy. */
 static void open_real(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino,
 		      struct fuse_file_info *fi)
 {
+	const struct fn_node *n = node_of(fs, ino);
+	pid_t pid = fuse_req_ctx(req)->pid;
 	struct pt_snapshot *snap;
 	char path[PATH_MAX];
-	int err = fn_pt_real_path(fs, ino, fuse_req_ctx(req)->pid, path, sizeof(path));
+	int err = n ? 0 : fn_pt_real_path(fs, ino, pid, path, sizeof(path));
 
 	if (err)
 		return (void)fuse_reply_err(req, -err);
 	snap = xcalloc(1, sizeof(*snap));
 	snap->fd = -1;
-	err = fn_read_file(path, &snap->data, &snap->len, PT_MAX_FILE);
+	/* A file of the tree that reads a real one, rewritten where it says so. */
+	if (n)
+		err = fn_vfs_node_text(n, pid, &snap->data, &snap->len);
+	else
+		err = fn_read_file(path, &snap->data, &snap->len, PT_MAX_FILE);
 	if (err == -ENOENT || err == -EACCES || err == -EPERM) {
 		free(snap);
 		return (void)fuse_reply_err(req, -err);
@@ -424,25 +431,6 @@ static void open_backed(struct fn_fakefs *fs, fuse_req_t req, const struct fn_no
 	fuse_reply_open(req, fi);
 }
 
-/* A live node: its text made now, from the real file as it is now, kept for this open. */
-static void open_live(struct fn_fakefs *fs, fuse_req_t req, fuse_ino_t ino, const struct fn_node *n,
-		      struct fuse_file_info *fi)
-{
-	struct pt_snapshot *snap = xcalloc(1, sizeof(*snap));
-	int err;
-
-	snap->fd = -1;
-	err = fn_vfs_node_text(n, &snap->data, &snap->len);
-	if (err) {
-		free(snap);
-		return (void)fuse_reply_err(req, -err);
-	}
-	log_open(fs, req, ino);
-	fi->fh = (uint64_t)(uintptr_t)snap;
-	fi->direct_io = 1;
-	fuse_reply_open(req, fi);
-}
-
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fn_fakefs *fs = fs_of(req);
@@ -458,8 +446,6 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, EISDIR);
 	if (is_backed(n))
 		return open_backed(fs, req, n, fi);
-	if (n->live)
-		return open_live(fs, req, ino, n, fi);
 	if (fn_vfs_reads_real(n))
 		return open_real(fs, req, ino, fi);
 	log_open(fs, req, ino);

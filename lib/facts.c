@@ -445,7 +445,7 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 		return hosts_fact(id, name, out, why);
 	else if (strncmp(name, "http[", 5) == 0)
 		return http_fact(id, name, out, why);
-	else if (strncmp(name, "cpu.", 4) == 0 || strncmp(name, "disks", 5) == 0)
+	else if (strncmp(name, "system.cpu.", 11) == 0 || strncmp(name, "system.disks", 12) == 0)
 		return fn_fact_system(id, name, out, why);
 	else if (strncmp(name, "system.", 7) == 0) {
 		if (system_fact(id, name + 7, out) < 0)
@@ -454,6 +454,11 @@ int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_str
 		goto unknown;
 	return 0;
 unknown:
-	*why = xasprintf("unknown identity fact '%s'", name);
+	/* The names these facts had before they took the identity's section name. */
+	if (strncmp(name, "cpu.", 4) == 0 || strncmp(name, "disks", 5) == 0)
+		*why =
+		    xasprintf("unknown identity fact '%s' (did you mean 'system.%s'?)", name, name);
+	else
+		*why = xasprintf("unknown identity fact '%s'", name);
 	return -1;
 }

@@ -32,9 +32,12 @@ char *fn_strv_join(const struct fn_strv *s, const char *sep);
  *   dns.nameservers, dns.search, hosts[NAME] (the address NAME resolves to), blocked,
  *   http[URL].body (what the fake curl prints for URL; nothing when it fails),
  *   system.machine_id, system.dmi.KEY (KEY a file of /sys/class/dmi/id: bios_vendor, ...,
- *   product_uuid in lowercase, chassis_type; nothing for an empty string),
+ *   product_uuid in lowercase, chassis_type; nothing for an empty string), system.cpu.KEY,
+ *   system.disks.names, system.disks[NAME].KEY (fn_fact_system),
  *   const:TEXT (the one value TEXT). */
 int fn_fact_values(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why);
-/* The CPU and disk facts (facts_system.c): "cpu.vendor", "cpu.model_name", "cpu.family",
- * "cpu.model", "cpu.stepping", "disks.names", "disks[NAME].model|serial|firmware|size|sectors". */
+/* The CPU and disk facts (facts_system.c), named after the identity's `system:` section as the
+ * machine id and DMI facts are: "system.cpu.vendor", "system.cpu.model_name",
+ * "system.cpu.family", "system.cpu.model", "system.cpu.stepping", "system.disks.names",
+ * "system.disks[NAME].model|serial|firmware|size|sectors". */
 int fn_fact_system(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why);

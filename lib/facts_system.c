@@ -1,5 +1,5 @@
-/* The `system:` facts of the CPU and the disks ("cpu.vendor", "disks.names",
- * "disks[sda].serial"), for `fakenet check`'s probes. */
+/* The `system:` facts of the CPU and the disks ("system.cpu.vendor", "system.disks.names",
+ * "system.disks[sda].serial"), for `fakenet check`'s probes. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +44,7 @@ static int disk_fact(const struct fn_disk *d, const char *attr, struct fn_strv *
 	return 0;
 }
 
-/* disks[NAME].ATTR */
+/* disks[NAME].ATTR (after "system.") */
 static int indexed_disk_fact(const struct fn_system *sys, const char *name, struct fn_strv *out,
 			     char **why)
 {
@@ -66,16 +66,17 @@ static int indexed_disk_fact(const struct fn_system *sys, const char *name, stru
 int fn_fact_system(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why)
 {
 	const struct fn_system *sys = &id->system;
+	const char *key = strncmp(name, "system.", 7) == 0 ? name + 7 : "";
 	int r;
 
-	if (strncmp(name, "cpu.", 4) == 0)
-		r = cpu_fact(&sys->cpu, name + 4, out);
-	else if (strcmp(name, "disks.names") == 0) {
+	if (strncmp(key, "cpu.", 4) == 0)
+		r = cpu_fact(&sys->cpu, key + 4, out);
+	else if (strcmp(key, "disks.names") == 0) {
 		for (size_t i = 0; i < sys->n_disks; i++)
 			fn_strv_push(out, sys->disks[i].name);
 		r = 0;
-	} else if (strncmp(name, "disks[", 6) == 0) {
-		r = indexed_disk_fact(sys, name, out, why);
+	} else if (strncmp(key, "disks[", 6) == 0) {
+		r = indexed_disk_fact(sys, key, out, why);
 		if (r > 0)
 			return -1;
 	} else

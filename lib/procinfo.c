@@ -2,6 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "procinfo.h"
 
@@ -39,4 +43,27 @@ void fn_proc_comm(pid_t pid, char *buf, size_t len)
 	if (fgets(buf, (int)len, f))
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
+}
+
+/* A file's inode and device, asked of the kernel directly: the preload library, which has this
+ * file linked in, answers stat for /proc/PID/net itself (and asks this function). */
+static bool real_inode(const char *fmt, pid_t pid, struct statx *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), fmt, (int)pid);
+	return syscall(SYS_statx, AT_FDCWD, path, 0, STATX_INO, st) == 0;
+}
+
+bool fn_proc_same_netns(pid_t a, pid_t b)
+{
+	struct statx sa, sb;
+
+	if (real_inode("/proc/%d/ns/net", a, &sa) && real_inode("/proc/%d/ns/net", b, &sb))
+		return sa.stx_ino == sb.stx_ino && sa.stx_dev_major == sb.stx_dev_major &&
+		       sa.stx_dev_minor == sb.stx_dev_minor;
+	/* A process we may not inspect (ptrace's rules guard ns/) still shows its /proc/PID/net,
+	 * whose entries are its namespace's own, numbered once per namespace. */
+	return real_inode("/proc/%d/net/dev", a, &sa) && real_inode("/proc/%d/net/dev", b, &sb) &&
+	       sa.stx_ino == sb.stx_ino;
 }

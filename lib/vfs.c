@@ -88,7 +88,7 @@ void fn_vfs_read_real(struct fn_node *file, const char *tmpl)
 
 bool fn_vfs_reads_real(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough && n->style != FN_FILE_STATIC && !n->live;
+	return n->type == FN_NODE_FILE && n->passthrough && n->style != FN_FILE_STATIC;
 }
 
 struct fn_node *fn_vfs_mkdir_p(struct fn_vfs *vfs, const char *path)
@@ -165,28 +165,43 @@ void fn_vfs_free(struct fn_vfs *vfs)
 	free(vfs);
 }
 
-/* The largest real file a live node rewrites (/proc/cpuinfo of a large host). */
-#define FN_VFS_LIVE_MAX (16u << 20)
+/* The largest real file a node reads (/proc/cpuinfo of a large host). */
+#define FN_VFS_REAL_MAX (16u << 20)
 
-int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len)
+void fn_vfs_node_rewrite(const struct fn_node *n, const char *real, size_t len, struct fn_buf *out)
 {
+	if (n->live)
+		n->live(n->live_arg, real, len, out);
+	else
+		fn_buf_append(out, real, len);
+}
+
+int fn_vfs_node_text(const struct fn_node *n, pid_t reader, char **text, size_t *len)
+{
+	char path[PATH_MAX], *real;
 	struct fn_buf b;
-	char *real;
 	size_t real_len;
 	int err;
 
-	if (!n->live) {
+	if (!fn_vfs_reads_real(n)) {
 		*text = xmalloc(n->len + 1);
 		memcpy(*text, n->content, n->len);
 		(*text)[n->len] = '\0';
 		*len = n->len;
 		return 0;
 	}
-	err = fn_read_file(n->passthrough, &real, &real_len, FN_VFS_LIVE_MAX);
+	err = fn_vfs_passthrough_path(n, reader, path, sizeof(path));
+	if (!err)
+		err = fn_read_file(path, &real, &real_len, FN_VFS_REAL_MAX);
 	if (err)
 		return err;
+	if (!n->live) {
+		*text = real;
+		*len = real_len;
+		return 0;
+	}
 	fn_buf_init(&b);
-	n->live(n->live_arg, real, real_len, &b);
+	fn_vfs_node_rewrite(n, real, real_len, &b);
 	free(real);
 	*text = fn_buf_steal(&b, len);
 	return 0;
@@ -203,7 +218,7 @@ bool fn_vfs_hidden_real(const struct fn_vfs *vfs, const char *real_dir, const ch
 
 bool fn_vfs_node_backed(const struct fn_node *n)
 {
-	return n->type == FN_NODE_FILE && n->passthrough && !n->live && !fn_vfs_reads_real(n);
+	return n->type == FN_NODE_FILE && n->passthrough && n->style == FN_FILE_STATIC;
 }
 
 /* Whether the node belongs to /proc. */
@@ -301,7 +316,7 @@ int fn_vfs_stat(const struct fn_node *n, pid_t reader, fn_vfs_lstat_fn real_lsta
 		fn_vfs_lstat_fn real_stat, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (n->type == FN_NODE_FILE && n->passthrough && !fn_vfs_reads_real(n))
+	if (fn_vfs_node_backed(n))
 		return backed_stat(n, st, real_stat);
 	st->st_ino = n->ino;
 	st->st_mode = fn_vfs_type_bits(n) | (n->mode & 07777);

@@ -39,12 +39,18 @@ struct fn_node {
 	dev_t rdev;
 	/* A directory that also lists a real directory's entries (the reader's /proc/PID/net for
 	 * /proc/net: "%d" stands for the reader's pid). Synthetic children win over real ones.
-	 * A file whose bytes are a real file's: a FN_FILE_STATIC one (a real tool) is that file,
-	 * attributes included; a procfs or sysfs one (fn_vfs_read_real) keeps the tree's
-	 * attributes and is read afresh at every open. */
+	 * A file whose bytes come from the real file it names, in one of two ways that differ in
+	 * what the file IS, not just in how it is read:
+	 *  - a procfs or sysfs file (fn_vfs_read_real, fn_vfs_reads_real): the tree's file, with
+	 *    the tree's attributes (procfs and sysfs sizes), whose text is read from the real file
+	 *    afresh at every open, through `live` where set (/proc/cpuinfo keeps the host's
+	 *    changing lines but the identity's processor), else unchanged (a kernel mode's
+	 *    counters, the reader's own /proc/PID/net/tcp);
+	 *  - a FN_FILE_STATIC one (fn_vfs_node_backed): the real file itself, attributes included,
+	 *    read in place so it can be mapped and executed (a real tool behind its shim). */
 	char *passthrough;
-	/* A live file: its text is made at each open from the real file `passthrough` names
-	 * (fn_vfs_node_text), as /proc/cpuinfo keeps the host's changing lines. */
+	/* How a file that reads a real file rewrites its text (fn_vfs_node_rewrite); NULL: it
+	 * does not. */
 	void (*live)(const void *arg, const char *real, size_t len, struct fn_buf *out);
 	void *live_arg; /* owned by the node */
 	struct fn_node *parent;
@@ -72,11 +78,16 @@ struct fn_node *fn_vfs_add_link(struct fn_vfs *vfs, struct fn_node *dir, const c
 struct fn_node *fn_vfs_add_dir(struct fn_vfs *vfs, struct fn_node *dir, const char *name,
 			       mode_t mode);
 
-/* The text a reader of file node `n` gets now: a live node's made from its real file, any
- * other's a copy of its content. Returns 0, or -errno when the real file cannot be read; the caller
+/* The text reader `reader` of file node `n` gets now: for a file that reads a real file, that
+ * file's text as it is now (its "%d" the reader's pid), rewritten where the node says so; for any
+ * other a copy of its content. Returns 0, or -errno when the real file cannot be read; the caller
  * frees *text. */
-int fn_vfs_node_text(const struct fn_node *n, char **text, size_t *len);
-/* A file node whose bytes are a host file's own (a real tool behind its shim), not a live one. */
+int fn_vfs_node_text(const struct fn_node *n, pid_t reader, char **text, size_t *len);
+/* What a file that reads a real file makes of that file's text `real`: its rewrite, or the text
+ * unchanged. For callers that read the real file themselves (the preload library, with the real
+ * libc calls). */
+void fn_vfs_node_rewrite(const struct fn_node *n, const char *real, size_t len, struct fn_buf *out);
+/* A file node whose bytes and attributes are a host file's own (a real tool behind its shim). */
 bool fn_vfs_node_backed(const struct fn_node *n);
 
 /* A sysfs attribute file of `dir`, its text printf-formatted. */
@@ -104,9 +115,11 @@ struct fn_node *fn_vfs_lookup(const struct fn_vfs *vfs, const char *path);
 char *fn_vfs_path(const struct fn_node *node);
 
 /* Makes a procfs or sysfs file read the real file `tmpl` names ("%d" for the reader's pid) at
- * every open, failing as that file fails, while its lstat stays the tree's. */
+ * every open, failing as that file fails, while its lstat stays the tree's; a `live` rewrite set
+ * afterwards applies to that text. */
 void fn_vfs_read_real(struct fn_node *file, const char *tmpl);
-/* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real). */
+/* Whether a file's bytes come from a real file that is read at every open (fn_vfs_read_real),
+ * rewritten or not. */
 bool fn_vfs_reads_real(const struct fn_node *n);
 
 /* The real directory a passthrough directory stands for, for reader `reader` (its "%d");

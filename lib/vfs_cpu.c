@@ -1,4 +1,4 @@
-/* /proc/cpuinfo in the tree: a live node whose text is the host's file, read at each open, with
+/* /proc/cpuinfo in the tree: a procfs file that reads the host's file at each open, rewritten with
  * the identity's processor in its identification lines (render_cpuinfo.c). */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,7 @@ void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id)
 	memcpy(cpu, &id->system.cpu, sizeof(*cpu));
 	n = fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/proc"), "cpuinfo", 0444, FN_FILE_PROCFS,
 			    NULL, 0);
-	n->passthrough = xstrdup("/proc/cpuinfo");
+	fn_vfs_read_real(n, "/proc/cpuinfo");
 	n->live = rewrite_cpuinfo;
 	n->live_arg = cpu;
 }

@@ -11,6 +11,10 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/sys/class/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
     {"/sys/devices/virtual/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
     {"/sys/firmware/dmi", .kind = FN_MOUNT_DIR, .optional = true, .cover_parent = true},
+    /* A wireless identity's phy (/sys/class/ieee80211/phy0 -> its PCI device), which hosts
+     * without a wireless card lack. */
+    {"/sys/class/ieee80211", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
+     .cover_parent = true},
     {"/sys/devices/virtual/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true,
      .kernel_net = true},
     /* A fake PCI NIC lives under /sys/devices/pci0000:00/SLOT, with links in
@@ -54,8 +58,9 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/etc/resolv.conf", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
      .staged = true},
     /* The machine id (system.machine_id), and D-Bus's copy of it. A minimal system (a debootstrap
-     * tree, a container without systemd) has neither: a mount needs a file to cover, so run
-     * shows none there and says nothing; the preload library answers either way. */
+     * tree, a container without systemd) has neither: run adds them as it adds every static
+     * file the host lacks (runner/run/layers.h); the OCI hook leaves them out and says nothing;
+     * the preload library answers either way. */
     {"/etc/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
      .staged = true, .host_may_lack = true},
     {"/var/lib/dbus/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true,

@@ -11,6 +11,13 @@
 /* At the FUSE root: a link to the tree's /proc/net, mounted over the kernel's /proc/net link
  * (a directory cannot be mounted over a link). */
 #define FN_VIEW_PROC_NET_LINK "proc-net-link"
+/* Where FUSE mounts the tree's /proc/net for that link to lead to: pid 1's own /proc/1/net. The
+ * run's pid 1 (its init, or a container's) lives as long as the run, so its process directory is
+ * there when the views are placed and stays; the link then reads "1/net", shaped like the
+ * kernel's "self/net". The kernel's own target cannot be kept: a link leads where readlink says,
+ * and self/net leads to each reader's /proc/PID/net, a directory procfs makes per process, which
+ * no mount placed in advance covers. */
+#define FN_VIEW_PROC_NET_HOME "/proc/1/net"
 
 enum fn_mount_kind {
 	FN_MOUNT_DIR,  /* a directory, covered whole: only the tree's entries show */
@@ -19,7 +26,8 @@ enum fn_mount_kind {
 			* directory): readlink gives the tree's target */
 	/* A link the kernel keeps to a directory the tree has (/proc/net -> self/net): what lies
 	 * below it is the tree's, the link itself stays the kernel's where a backend can keep it
-	 * (FUSE mounts a link of its own, `tree_path`, which leads to the tree's directory). */
+	 * (FUSE mounts a link of its own, `tree_path`, which leads to the tree's directory, mounted
+	 * at FN_VIEW_PROC_NET_HOME). */
 	FN_MOUNT_KERNEL_LINK,
 };
 
@@ -42,13 +50,15 @@ struct fn_view_mount {
 	/* The run's UTS namespace shows it (the kernel's hostname): never mounted. */
 	bool kernel_uts;
 	/* A static file: staged on a tmpfs (as a container runtime binds /etc/hosts) and written
-	 * by `fakenet install`. */
+	 * by `fakenet install`. Where the host lacks it, run layers the nearest directory the host
+	 * has (a read-only overlay with the staged file on top) so that it shows all the same. */
 	bool staged;
 	/* The real directory's entries show beside the tree's (the host's PCI devices next to a
 	 * fake NIC): the tree's directory passes the real one through. */
 	bool pass_real;
 	/* Many hosts lack it (udev's /run/udev/data and /dev/disk on a machine without udev): where
-	 * the real path is missing, run mounts nothing there and says nothing. */
+	 * the real path is missing (and, for a static file, cannot be added), nothing is mounted
+	 * there and nothing said. */
 	bool host_may_lack;
 	/* FUSE cannot hand out a device, so only the preload library answers it (the disks'
 	 * /dev nodes, for their drive ioctls); every other name below it is the real one. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procinfo.h"
 #include "view.h"
 #include "view_walk.h"
 
@@ -103,7 +104,10 @@ static bool is_pid(const char *s, pid_t pid)
 	return *s && !*end && v == (long)pid;
 }
 
-/* /proc/self/net, /proc/thread-self/net and /proc/SELF/net are the walker's /proc/net. */
+/* /proc/self/net, /proc/thread-self/net and /proc/SELF/net are the walker's /proc/net, and so is
+ * /proc/PID/net of any process in the walker's network namespace: the view stands for that
+ * namespace's network, which the kernel shows alike at every such name (a child reading its
+ * parent's /proc/PPID/net, a shell's cwd /proc/PID/net inherited by what it runs). */
 static bool proc_net_alias(const struct walker *w)
 {
 	char who[24];
@@ -114,7 +118,9 @@ static bool proc_net_alias(const struct walker *w)
 		return false;
 	memcpy(who, w->path + 6, n);
 	who[n] = '\0';
-	return strcmp(who, "self") == 0 || strcmp(who, "thread-self") == 0 || is_pid(who, w->self);
+	if (strcmp(who, "self") == 0 || strcmp(who, "thread-self") == 0 || is_pid(who, w->self))
+		return true;
+	return strspn(who, "0123456789") == n && fn_proc_same_netns((pid_t)atol(who), w->self);
 }
 
 /* A real position reached a mount of the table: the walk enters the tree there. A link the kernel

@@ -169,18 +169,22 @@ static bool normalise(const char *in, char *out, size_t size)
 	return true;
 }
 
-/* A real directory that is the parent of a mount the host lacks the path of (/sys/class without
- * dmi): FUSE covers that parent with the tree's entries beside the real ones (lib/view.h,
- * cover_parent), so its listing here is the real one plus those mounts; NULL for any other. */
-static DIR *open_covered_parent(const char *given)
+/* The mounts a host lacks the path of (/sys/class/dmi on a machine without DMI) whose parent is
+ * `given` (an absolute path): FUSE covers that parent with the tree's entries beside the real
+ * ones (lib/view.h, cover_parent), so the parent's listing and link count here are the real ones
+ * plus those mounts. Calls `each` with every such mount's name and node, the real parent `path`
+ * (normalised, of size PATH_MAX) and `arg`; returns how many there were. */
+static size_t each_covered_mount(const char *given, char *path,
+				 void (*each)(const char *name, const struct fn_node *n,
+					      const char *path, void *arg),
+				 void *arg)
 {
 	const struct fn_preload *st = NULL;
-	struct fake_dir *d = NULL;
-	char path[PATH_MAX];
-	size_t len;
+	size_t len, found = 0;
+	struct stat real;
 
-	if (given[0] != '/' || !normalise(given, path, sizeof(path)))
-		return NULL;
+	if (given[0] != '/' || !normalise(given, path, PATH_MAX))
+		return 0;
 	len = strlen(path);
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
 		const struct fn_view_mount *m = &fn_view_mounts[i];
@@ -191,16 +195,66 @@ static DIR *open_covered_parent(const char *given)
 		    strncmp(path, m->path, len) != 0)
 			continue;
 		if (!st && !(st = fn_preload_view_state()))
-			return NULL;
-		if (!(n = fn_vfs_lookup(st->vfs, m->path)))
+			return 0;
+		if (!(n = fn_vfs_lookup(st->vfs, m->path)) || FN_REAL(lstat)(m->path, &real) == 0)
 			continue;
-		if (!d && !(d = real_dir(path)))
-			return NULL;
-		add(d, name, node_dtype(n), n->ino);
+		found++;
+		if (each)
+			each(name, n, path, arg);
 	}
+	return found;
+}
+
+/* Adds a covered mount to the listing of its parent (`arg`, made on the first). */
+static void add_covered(const char *name, const struct fn_node *n, const char *path, void *arg)
+{
+	struct fake_dir **d = arg;
+
+	if (!*d && !(*d = real_dir(path)))
+		return;
+	add(*d, name, node_dtype(n), n->ino);
+}
+
+/* Counts a covered mount that is a directory (the parent's link count has one more). */
+static void count_dir(const char *name, const struct fn_node *n, const char *path, void *arg)
+{
+	(void)name;
+	(void)path;
+	*(nlink_t *)arg += n->type == FN_NODE_DIR;
+}
+
+/* The listing of a covered parent (each_covered_mount); NULL for any other directory. */
+static DIR *open_covered_parent(const char *given)
+{
+	struct fake_dir *d = NULL;
+	char path[PATH_MAX];
+
+	each_covered_mount(given, path, add_covered, &d);
 	if (d)
 		__atomic_add_fetch(&n_open, 1, __ATOMIC_RELAXED);
 	return (DIR *)d;
+}
+
+/* Whether an absolute path may be a covered parent: it starts as one does ("/s"), a test every
+ * other stat of a directory passes cheaply. */
+static bool may_be_covered_parent(const char *path)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_mounts[i].cover_parent && path[1] == fn_view_mounts[i].path[1])
+			return true;
+	return false;
+}
+
+nlink_t fn_view_covered_links(int dirfd, const char *given)
+{
+	char abs[PATH_MAX], path[PATH_MAX];
+	nlink_t links = 0;
+
+	if ((given[0] == '/' && !may_be_covered_parent(given)) ||
+	    !fn_view_absolute(dirfd, given, abs, sizeof(abs)))
+		return 0;
+	each_covered_mount(abs, path, count_dir, &links);
+	return links;
 }
 
 FN_EXPORT DIR *opendir(const char *path)

@@ -1,10 +1,11 @@
 /* What the preload backend adds to the environment, LD_PRELOAD with this library,
- * FAKENET_IDENTITY and FAKENET_SHIMS, is taken out of the target's sight at load: out of `environ`
- * (getenv, env, os.environ) and out of the kernel's copy that /proc/PID/environ shows, where the
- * runner placed them last so that zeroing them leaves the other variables where they were. Every
- * exec and spawn puts them back into the child's environment only, so the whole process tree
- * keeps the library, and sends a covered tool (route, or a shell's /usr/sbin/route) to the shim
- * in FAKENET_SHIMS, so PATH stays the caller's. */
+ * FAKENET_IDENTITY, FAKENET_SHIMS and (from a directory only the view has) FAKENET_CWD, is taken
+ * out of the target's sight at load: out of `environ` (getenv, env, os.environ) and out of the
+ * kernel's copy that /proc/PID/environ shows, where the runner placed them last so that zeroing
+ * them leaves the other variables where they were. Every exec and spawn puts them back into the
+ * child's environment only, so the whole process tree keeps the library, and sends a covered tool
+ * (route, or a shell's /usr/sbin/route) to the shim in FAKENET_SHIMS, so PATH stays the caller's.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -26,6 +27,12 @@ extern char **environ;
 static char *own_preload;  /* "LD_PRELOAD=..." as the runner set it */
 static char *own_identity; /* "FAKENET_IDENTITY=..." as the runner set it; NULL: none */
 static char *own_shims;	   /* "FAKENET_SHIMS=..." as the runner set it; NULL: none */
+static char *own_cwd;	   /* "FAKENET_CWD=..." as the parent set it (cwd.c); NULL: none */
+
+const char *fn_preload_inherited_cwd(void)
+{
+	return own_cwd ? strchr(own_cwd, '=') + 1 : NULL;
+}
 
 const char *fn_preload_identity_path(void)
 {
@@ -118,6 +125,7 @@ __attribute__((constructor(101))) static void hide_environment(void)
 		return;
 	}
 	environ_block(&start, &end);
+	own_cwd = take("FAKENET_CWD", start, end);
 	own_shims = take("FAKENET_SHIMS", start, end);
 	own_identity = take("FAKENET_IDENTITY", start, end);
 	own_preload = take("LD_PRELOAD", start, end);
@@ -132,19 +140,24 @@ __attribute__((constructor(101))) static void hide_environment(void)
 /* `envp` with the library's variables (again) at its end: theirs first, then ours. */
 static char **with_own(char *const envp[])
 {
+	static __thread char cwd[PATH_MAX + 16];
+	const char *here = fn_view_cwd_env(cwd, sizeof(cwd));
 	size_t n = 0, k = 0;
 	char **v;
 
 	while (envp && envp[n])
 		n++;
-	v = malloc((n + 4) * sizeof(*v));
+	v = malloc((n + 5) * sizeof(*v));
 	if (!v)
 		return (char **)envp;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], "LD_PRELOAD=", 11) != 0 &&
 		    strncmp(envp[i], "FAKENET_IDENTITY=", 17) != 0 &&
-		    strncmp(envp[i], "FAKENET_SHIMS=", 14) != 0)
+		    strncmp(envp[i], "FAKENET_SHIMS=", 14) != 0 &&
+		    strncmp(envp[i], "FAKENET_CWD=", 12) != 0)
 			v[k++] = envp[i];
+	if (here)
+		v[k++] = (char *)here;
 	if (own_shims)
 		v[k++] = own_shims;
 	if (own_identity)
@@ -202,6 +215,11 @@ static bool tool_installed(const char *tool)
 		d += n + (d[n] == ':');
 	}
 	return false;
+}
+
+FN_HOT bool fn_preload_may_be_missing_tool(const char *path)
+{
+	return own_shims && strncmp(path, MISSING_TOOL_DIR, strlen(MISSING_TOOL_DIR)) == 0;
 }
 
 const char *fn_preload_missing_tool(const char *path, char *buf, size_t size)

@@ -15,13 +15,14 @@ int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
-void fn_view_note_chdir(void);
 
 /* Returns the fd for a path in the view, or -2 when the real call must run with `*path`. */
-static int view_open(int dirfd, const char **path, int flags)
+FN_HOT static int view_open(int dirfd, const char **path, int flags)
 {
 	static __thread struct fn_view v;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & O_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -32,18 +33,18 @@ static int view_open(int dirfd, const char **path, int flags)
 }
 
 /* The real open's result, its fd remembered when it is a directory above the view's mounts. */
-static int noted(int dirfd, const char *path, int fd)
+FN_HOT static int noted(int dirfd, const char *path, int fd)
 {
 	fn_view_note_real_open(dirfd, path, fd);
 	return fd;
 }
 
-static mode_t mode_arg(int flags, va_list ap)
+FN_HOT static mode_t mode_arg(int flags, va_list ap)
 {
 	return flags & (O_CREAT | __O_TMPFILE) ? (mode_t)va_arg(ap, int) : 0;
 }
 
-FN_EXPORT int open(const char *path, int flags, ...)
+FN_HOT FN_EXPORT int open(const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -57,7 +58,7 @@ FN_EXPORT int open(const char *path, int flags, ...)
 	return noted(AT_FDCWD, path, FN_REAL(open)(path, flags, mode));
 }
 
-FN_EXPORT int open64(const char *path, int flags, ...)
+FN_HOT FN_EXPORT int open64(const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -71,7 +72,7 @@ FN_EXPORT int open64(const char *path, int flags, ...)
 	return noted(AT_FDCWD, path, FN_REAL(open64)(path, flags, mode));
 }
 
-FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
+FN_HOT FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -85,7 +86,7 @@ FN_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	return noted(dirfd, path, FN_REAL(openat)(dirfd, path, flags, mode));
 }
 
-FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
+FN_HOT FN_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
@@ -175,6 +176,8 @@ static int view_access(int dirfd, const char **path, int how, int flags)
 {
 	static __thread struct fn_view v;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -213,6 +216,8 @@ static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len
 	static __thread struct fn_view v;
 	size_t n;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, false, &v)) {
 	case 0:
 		return -2;
@@ -283,7 +288,7 @@ FN_EXPORT char *canonicalize_file_name(const char *path)
 	return realpath(path, NULL);
 }
 
-FN_EXPORT int close(int fd)
+FN_HOT FN_EXPORT int close(int fd)
 {
 	fn_view_fd_forget(fd);
 	return FN_REAL(close)(fd);
@@ -348,20 +353,4 @@ FN_EXPORT int fcntl64(int fd, int cmd, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	return fcntl_noted(fd, cmd, FN_REAL(fcntl64)(fd, cmd, arg));
-}
-
-FN_EXPORT int chdir(const char *path)
-{
-	int r = FN_REAL(chdir)(path);
-
-	fn_view_note_chdir();
-	return r;
-}
-
-FN_EXPORT int fchdir(int fd)
-{
-	int r = FN_REAL(fchdir)(fd);
-
-	fn_view_note_chdir();
-	return r;
 }

@@ -12,6 +12,10 @@
 
 /* The symbols a target may bind to; everything else in the library stays hidden. */
 #define FN_EXPORT __attribute__((visibility("default")))
+/* The code every path call runs (the open family and close, and the check that a path cannot
+ * reach the view): grouped in one place of the library, so the few pages of it stay in the TLB
+ * and cache across the system calls between. */
+#define FN_HOT __attribute__((hot))
 
 /* The next definition of a libc function, looked up on first use. */
 #define FN_REAL(name)                                                                              \
@@ -49,6 +53,10 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 /* `path` made absolute against `dirfd` (or the cwd), unnormalised; false where it cannot reach
  * the view (a cwd far from every mount) or does not fit. */
 bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len);
+/* Whether `path` (relative to dirfd) certainly goes to libc as it is: what the path calls ask
+ * first, so the paths that cannot reach the view (most of them) cost a few comparisons and no
+ * lookup. False: fn_view_route decides. */
+bool fn_view_passes(int dirfd, const char *path);
 /* fn_view_lookup for the path calls: 1 when the view answers `*path` (v->kind FN_WALK_NODE),
  * 0 when the real call must run with `*path` (redirected into the real tree where needed), -1 with
  * errno set when the view refuses it. */
@@ -70,6 +78,24 @@ void fn_view_fd_copy(int from, int to);
  * view as well. `path` is relative to dirfd; fd is the real call's result. */
 void fn_view_note_real_open(int dirfd, const char *path, int fd);
 
+/* How many subdirectories the view adds to the real directory `path` (relative to dirfd), which
+ * the kernel would count in its link count: the mounts the host lacks that FUSE shows in their
+ * covered parent (/sys/class/dmi in /sys/class). 0 for any other path. */
+nlink_t fn_view_covered_links(int dirfd, const char *path);
+
+/* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
+ * where the cwd is the kernel's own. */
+bool fn_view_cwd(char *buf, size_t size);
+/* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
+const char *fn_view_cwd_env(char *buf, size_t size);
+/* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its
+ * stand-in. */
+void fn_view_adopt_cwd(const char *path);
+/* After the cwd changed: whether relative paths may reach the view (view.c). */
+void fn_view_note_chdir(void);
+/* FAKENET_CWD's value as the library found it at load (environ.c); NULL: none. */
+const char *fn_preload_inherited_cwd(void);
+
 /* The identity file the runner named in FAKENET_IDENTITY, which the library took out of the
  * environment at load (environ.c); NULL when there was none. */
 const char *fn_preload_identity_path(void);
@@ -77,6 +103,8 @@ const char *fn_preload_identity_path(void);
  * ("/usr/local/sbin/nm-tool"): the shim's path in `buf`, so stat, access and exec find it where
  * the FUSE backend shows it; NULL for every other path. */
 const char *fn_preload_missing_tool(const char *path, char *buf, size_t size);
+/* Whether fn_preload_missing_tool may answer for `path`: it is in the directory it covers. */
+bool fn_preload_may_be_missing_tool(const char *path);
 
 /* The content of /proc/sys/kernel/hostname and uname's nodename. */
 const char *fn_preload_hostname(void);

@@ -23,6 +23,8 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 	static __thread struct fn_view v;
 	const struct fn_preload *state;
 
+	if (fn_view_passes(dirfd, *path))
+		return -2;
 	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -61,6 +63,16 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 	return r;
 }
 
+/* A real directory's link count, with the subdirectories the view adds to it (a covered parent,
+ * fn_view_covered_links), as the kernel would count them. `r` is the real call's result. */
+#define REAL_STAT(r, dirfd, path, buf)                                                             \
+	({                                                                                         \
+		int r_ = (r);                                                                      \
+		if (r_ == 0 && S_ISDIR((buf)->st_mode))                                            \
+			(buf)->st_nlink += fn_view_covered_links(dirfd, path);                     \
+		r_;                                                                                \
+	})
+
 /* fstat of an fd the view made for a link itself answers for the link (fn_view_route); any other fd
  * is the real one's. glibc's fstat does not go through fstatat's symbol, so both are here. */
 FN_EXPORT int fstat(int fd, struct stat *buf)
@@ -68,7 +80,7 @@ FN_EXPORT int fstat(int fd, struct stat *buf)
 	const char *empty = "";
 	int r = fn_view_fd_path(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
-	return r != -2 ? r : FN_REAL(fstat)(fd, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(fstat)(fd, buf), fd, empty, buf);
 }
 
 FN_EXPORT int fstat64(int fd, struct stat64 *buf)
@@ -76,7 +88,7 @@ FN_EXPORT int fstat64(int fd, struct stat64 *buf)
 	const char *empty = "";
 	int r = fn_view_fd_path(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
-	return r != -2 ? r : FN_REAL(fstat64)(fd, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(fstat64)(fd, buf), fd, empty, buf);
 }
 
 /* A directory only the tree has is held by a stand-in fd: its filesystem is the one of the tree
@@ -112,42 +124,43 @@ FN_EXPORT int stat(const char *path, struct stat *buf)
 {
 	int r = view_stat(AT_FDCWD, &path, 0, buf);
 
-	return r != -2 ? r : FN_REAL(stat)(path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(stat)(path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int lstat(const char *path, struct stat *buf)
 {
 	int r = view_stat(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
 
-	return r != -2 ? r : FN_REAL(lstat)(path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(lstat)(path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int fstatat(int dirfd, const char *path, struct stat *buf, int flags)
 {
 	int r = view_stat(dirfd, &path, flags, buf);
 
-	return r != -2 ? r : FN_REAL(fstatat)(dirfd, path, buf, flags);
+	return r != -2 ? r : REAL_STAT(FN_REAL(fstatat)(dirfd, path, buf, flags), dirfd, path, buf);
 }
 
 FN_EXPORT int stat64(const char *path, struct stat64 *buf)
 {
 	int r = view_stat64(AT_FDCWD, &path, 0, buf);
 
-	return r != -2 ? r : FN_REAL(stat64)(path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(stat64)(path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int lstat64(const char *path, struct stat64 *buf)
 {
 	int r = view_stat64(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
 
-	return r != -2 ? r : FN_REAL(lstat64)(path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(lstat64)(path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *buf, int flags)
 {
 	int r = view_stat64(dirfd, &path, flags, buf);
 
-	return r != -2 ? r : FN_REAL(fstatat64)(dirfd, path, buf, flags);
+	return r != -2 ? r
+		       : REAL_STAT(FN_REAL(fstatat64)(dirfd, path, buf, flags), dirfd, path, buf);
 }
 
 /* Programs built against glibc before 2.33 call these instead. */
@@ -155,42 +168,46 @@ FN_EXPORT int __xstat(int ver, const char *path, struct stat *buf)
 {
 	int r = view_stat(AT_FDCWD, &path, 0, buf);
 
-	return r != -2 ? r : FN_REAL(__xstat)(ver, path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(__xstat)(ver, path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int __lxstat(int ver, const char *path, struct stat *buf)
 {
 	int r = view_stat(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
 
-	return r != -2 ? r : FN_REAL(__lxstat)(ver, path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(__lxstat)(ver, path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int __fxstatat(int ver, int dirfd, const char *path, struct stat *buf, int flags)
 {
 	int r = view_stat(dirfd, &path, flags, buf);
 
-	return r != -2 ? r : FN_REAL(__fxstatat)(ver, dirfd, path, buf, flags);
+	return r != -2
+		   ? r
+		   : REAL_STAT(FN_REAL(__fxstatat)(ver, dirfd, path, buf, flags), dirfd, path, buf);
 }
 
 FN_EXPORT int __xstat64(int ver, const char *path, struct stat64 *buf)
 {
 	int r = view_stat64(AT_FDCWD, &path, 0, buf);
 
-	return r != -2 ? r : FN_REAL(__xstat64)(ver, path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(__xstat64)(ver, path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *buf)
 {
 	int r = view_stat64(AT_FDCWD, &path, AT_SYMLINK_NOFOLLOW, buf);
 
-	return r != -2 ? r : FN_REAL(__lxstat64)(ver, path, buf);
+	return r != -2 ? r : REAL_STAT(FN_REAL(__lxstat64)(ver, path, buf), AT_FDCWD, path, buf);
 }
 
 FN_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *buf, int flags)
 {
 	int r = view_stat64(dirfd, &path, flags, buf);
 
-	return r != -2 ? r : FN_REAL(__fxstatat64)(ver, dirfd, path, buf, flags);
+	return r != -2 ? r
+		       : REAL_STAT(FN_REAL(__fxstatat64)(ver, dirfd, path, buf, flags), dirfd, path,
+				   buf);
 }
 
 static void to_statx(const struct stat *in, struct statx *out)
@@ -221,5 +238,10 @@ FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struc
 
 	if (r == 0)
 		to_statx(&st, buf);
-	return r != -2 ? r : FN_REAL(statx)(dirfd, path, flags, mask, buf);
+	if (r != -2)
+		return r;
+	r = FN_REAL(statx)(dirfd, path, flags, mask, buf);
+	if (r == 0 && (buf->stx_mask & STATX_NLINK) && S_ISDIR(buf->stx_mode))
+		buf->stx_nlink += (unsigned)fn_view_covered_links(dirfd, path);
+	return r;
 }

@@ -42,12 +42,14 @@ static inline bool under(const char *p, const char *prefix, size_t len)
 #define UNDER(p, lit) under(p, lit, sizeof(lit) - 1)
 
 /* Whether a relative path from this directory (with a '/' appended) may reach the view: the
- * directory shares its first component with a mount of the view. */
+ * directory is the root, or shares its first component with a mount of the view. */
 static bool maybe_in_view(const char *dir)
 {
 	const char *slash = strchr(dir + 1, '/');
 	size_t top = slash ? (size_t)(slash - dir) : strlen(dir);
 
+	if (top <= 1)
+		return true; /* "/": "proc/net/route" is as much the view as "/proc/net/route" */
 	for (size_t i = 0; i < fn_n_view_mounts; i++)
 		if (under(fn_view_mounts[i].path, dir, top))
 			return true;
@@ -55,7 +57,7 @@ static bool maybe_in_view(const char *dir)
 }
 
 /* /proc/self/net, /proc/thread-self/net and /proc/PID/net: names of the target's /proc/net. */
-static bool proc_net_alias_path(const char *q)
+FN_HOT static bool proc_net_alias_path(const char *q)
 {
 	if (BEGINS(q, "self/"))
 		q += 5;
@@ -69,38 +71,152 @@ static bool proc_net_alias_path(const char *q)
 	return UNDER(q, "net");
 }
 
-/* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
- * /proc/self/maps, libraries), and those must not pay for the walk: the view's mounts are matched
- * here byte by byte, and only a path with "//", "/." or "/.." after a first component one of them
- * shares is left to the walk to normalise. */
-static bool may_reach_tree(const char *p)
+/* The view's mounts grouped by their first component ("sys", "proc", "etc", ...). Every path
+ * call asks about its path, right after a system call has pushed the library's data out of the
+ * cache: the groups and their mounts' paths are packed into a few cache lines, and most paths
+ * share their first component with no mount (/usr, /home, /tmp) or with a few (/etc). */
+#define MAX_TOPS     8
+#define TOP_NAME_MAX 7
+
+/* A group: its mounts' paths, and the directories above them that share the component (for
+ * "/sys": "/sys", "/sys/class", ...), each a length byte and then the path. */
+struct top {
+	unsigned char len;
+	char name[TOP_NAME_MAX];
+	unsigned short start, end;	 /* in mounts_index.paths */
+	unsigned short above, above_end; /* in mounts_index.above */
+};
+
+static struct {
+	bool ready;	 /* set, with release order, once the rest is made */
+	bool incomplete; /* a group did not fit: every path is left to the walk */
+	unsigned char n_tops;
+	struct top tops[MAX_TOPS];
+	char paths[2048];
+	char above[1024];
+} mounts_index __attribute__((aligned(64)));
+static pthread_once_t mounts_index_once = PTHREAD_ONCE_INIT;
+
+FN_HOT static size_t top_len(const char *p)
 {
-	bool same_top = false;
+	const char *end = p + 1;
 
-	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const char *m = fn_view_mounts[i].path;
-		size_t k = 1;
+	while (*end && *end != '/')
+		end++;
+	return (size_t)(end - p - 1);
+}
 
-		/* Most paths part from most mounts at their first letter. */
-		if (p[1] != m[1])
+/* Appends `len` bytes of `path` to a packed list (`*used` bytes of `list`, `size` in all) unless
+ * the list already holds them from `from` on. */
+static bool pack(char *list, size_t size, size_t from, size_t *used, const char *path, size_t len)
+{
+	for (size_t i = from; i < *used; i += 1 + (unsigned char)list[i])
+		if ((unsigned char)list[i] == len && memcmp(list + i + 1, path, len) == 0)
+			return true;
+	if (len > UCHAR_MAX || *used + 1 + len > size)
+		return false;
+	list[(*used)++] = (char)len;
+	memcpy(list + *used, path, len);
+	*used += len;
+	return true;
+}
+
+/* Adds the group of mount `m`'s first component, with every mount of the table that has it and
+ * the directories above those. */
+static bool add_top(const char *m, size_t len, size_t *used, size_t *used_above)
+{
+	struct top *t = &mounts_index.tops[mounts_index.n_tops];
+
+	if (mounts_index.n_tops == MAX_TOPS || len > TOP_NAME_MAX)
+		return false;
+	t->len = (unsigned char)len;
+	memcpy(t->name, m + 1, len);
+	t->start = (unsigned short)*used;
+	t->above = (unsigned short)*used_above;
+	for (size_t j = 0; j < fn_n_view_mounts; j++) {
+		const char *path = fn_view_mounts[j].path;
+		size_t n = strlen(path);
+
+		if (top_len(path) != len || memcmp(path + 1, m + 1, len) != 0)
 			continue;
-		while (m[k] && p[k] == m[k])
-			k++;
-		if (!m[k] && (p[k] == '/' || p[k] == '\0'))
-			return true;
-		same_top |= memchr(m + 1, '/', k - 1) != NULL;
+		if (!pack(mounts_index.paths, sizeof(mounts_index.paths), t->start, used, path, n))
+			return false;
+		for (size_t k = 1; k < n; k++)
+			if (path[k] == '/' && !pack(mounts_index.above, sizeof(mounts_index.above),
+						    t->above, used_above, path, k))
+				return false;
 	}
-	if (BEGINS(p, "/proc/")) {
-		if (proc_net_alias_path(p + 6))
-			return true;
-		same_top = true;
+	t->end = (unsigned short)*used;
+	t->above_end = (unsigned short)*used_above;
+	mounts_index.n_tops++;
+	return true;
+}
+
+static void make_index(void)
+{
+	size_t used = 0, used_above = 0;
+
+	for (size_t i = 0; i < fn_n_view_mounts && !mounts_index.incomplete; i++) {
+		const char *m = fn_view_mounts[i].path;
+		size_t len = top_len(m), t = 0;
+
+		while (t < mounts_index.n_tops &&
+		       (mounts_index.tops[t].len != len ||
+			memcmp(mounts_index.tops[t].name, m + 1, len) != 0))
+			t++;
+		if (t == mounts_index.n_tops && !add_top(m, len, &used, &used_above))
+			mounts_index.incomplete = true;
 	}
+	__atomic_store_n(&mounts_index.ready, true, __ATOMIC_RELEASE);
+}
+
+/* What is known of the absolute path `p` from its first component. */
+enum top_verdict { TOP_NONE, TOP_FOUND, TOP_UNKNOWN };
+
+FN_HOT static enum top_verdict top_of(const char *p, const struct top **out)
+{
+	size_t len = top_len(p);
+
+	if (!__atomic_load_n(&mounts_index.ready, __ATOMIC_ACQUIRE))
+		pthread_once(&mounts_index_once, make_index);
+	if (mounts_index.incomplete)
+		return TOP_UNKNOWN;
+	for (size_t t = 0; t < mounts_index.n_tops; t++)
+		if (mounts_index.tops[t].len == len &&
+		    begins(p + 1, mounts_index.tops[t].name, len)) {
+			*out = &mounts_index.tops[t];
+			return TOP_FOUND;
+		}
+	return TOP_NONE;
+}
+
+/* Whether an absolute path may reach the tree. Every program opens paths that cannot (/etc/passwd,
+ * /proc/self/maps, libraries), and those must not pay for the walk: the mounts that share the
+ * path's first component are matched here byte by byte, and only a path with "//", "/." or "/.."
+ * after that component is left to the walk to normalise. */
+FN_HOT static bool may_reach_tree(const char *p)
+{
+	const struct top *t = NULL;
+	const char *rest;
+
+	switch (top_of(p, &t)) {
+	case TOP_NONE:
+		return false;
+	case TOP_UNKNOWN:
+		return true;
+	case TOP_FOUND:
+		break;
+	}
+	for (size_t i = t->start; i < t->end; i += 1 + (unsigned char)mounts_index.paths[i])
+		if (under(p, mounts_index.paths + i + 1, (unsigned char)mounts_index.paths[i]))
+			return true;
+	rest = p + 1 + t->len;
+	if (*rest == '/' && BEGINS(p, "/proc/") && proc_net_alias_path(rest + 1))
+		return true;
 	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
 	if (BEGINS(p, "/sys/devices/"))
 		return true;
-	if (!same_top)
-		return false;
-	for (const char *q = strchr(p + 1, '/'); q && *q; q++)
+	for (const char *q = rest; *q; q++)
 		if (q[0] == '/' && (q[1] == '/' || q[1] == '.'))
 			return true;
 	return false;
@@ -119,7 +235,8 @@ static bool absolute(int dirfd, const char *path, char *out, size_t len)
 	if (dirfd == AT_FDCWD) {
 		/* Programs rarely sit in /proc, /sys or /etc; the cheap test keeps the others
 		 * from paying for a getcwd on every relative open. */
-		if (!getcwd(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/")))
+		if (!fn_view_cwd(cwd, sizeof(cwd)) &&
+		    (!FN_REAL(getcwd)(cwd, sizeof(cwd)) || !maybe_in_view(strcat(cwd, "/"))))
 			return false;
 		base = cwd;
 	} else {
@@ -190,15 +307,23 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	}
 }
 
-/* Whether the cwd is worth resolving for relative paths; checked once at load. */
-__attribute__((constructor)) static void check_cwd(void)
+/* Whether the cwd is worth resolving for relative paths. */
+static void check_cwd(void)
 {
 	char cwd[PATH_MAX];
 
-	cwd_may_be_in_view = !getcwd(cwd, sizeof(cwd)) || maybe_in_view(strcat(cwd, "/"));
+	cwd_may_be_in_view = fn_view_cwd(cwd, sizeof(cwd)) || !FN_REAL(getcwd)(cwd, sizeof(cwd)) ||
+			     maybe_in_view(strcat(cwd, "/"));
 }
 
-void fn_view_note_chdir(void);
+/* At load, after environ.c took the library's variables: the directory of the tree the parent
+ * was in (cwd.c), then the check. */
+__attribute__((constructor)) static void load_cwd(void)
+{
+	fn_view_adopt_cwd(fn_preload_inherited_cwd());
+	check_cwd();
+}
+
 void fn_view_note_chdir(void)
 {
 	check_cwd();
@@ -241,17 +366,21 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	return fd;
 }
 
-/* A live node's text made now from the host's file (/proc/cpuinfo), read with the real calls:
- * the path is one the view answers. */
-static int live_fd(const struct fn_node *node, int flags)
+/* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
+ * the real calls (the path is one the view answers). */
+static int real_fd(const struct fn_node *node, int flags)
 {
-	int in = FN_REAL(openat)(AT_FDCWD, node->passthrough, O_RDONLY | O_CLOEXEC), fd, err;
+	char path[PATH_MAX], chunk[4096], *text;
 	struct fn_buf real, out;
-	char chunk[4096];
+	int in, fd, err;
 	ssize_t n;
 	size_t len;
-	char *text;
 
+	if ((err = fn_vfs_passthrough_path(node, getpid(), path, sizeof(path)))) {
+		errno = -err;
+		return -1;
+	}
+	in = FN_REAL(openat)(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
 	fn_buf_init(&real);
@@ -259,7 +388,7 @@ static int live_fd(const struct fn_node *node, int flags)
 		fn_buf_append(&real, chunk, (size_t)n);
 	close(in);
 	fn_buf_init(&out);
-	node->live(node->live_arg, real.data ? real.data : "", real.len, &out);
+	fn_vfs_node_rewrite(node, real.data ? real.data : "", real.len, &out);
 	fn_buf_free(&real);
 	text = fn_buf_steal(&out, &len);
 	fd = content_fd(node->name, text, len, node->mode, flags);
@@ -333,8 +462,8 @@ int fn_view_open(const struct fn_view *v, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (v->node->live)
-		return live_fd(v->node, flags);
+	if (fn_vfs_reads_real(v->node))
+		return real_fd(v->node, flags);
 	return node_fd(v->node, flags, false);
 }
 
@@ -351,7 +480,7 @@ void fn_view_fd_register(int fd, const char *path)
 	pthread_mutex_unlock(&fd_lock);
 }
 
-const char *fn_view_fd_path(int fd)
+FN_HOT const char *fn_view_fd_path(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS)
 		return NULL;
@@ -401,30 +530,76 @@ static int normalise(char *abs)
 	return 0;
 }
 
-void fn_view_note_real_open(int dirfd, const char *path, int fd)
+/* Whether the normal absolute path `abs` (`len` bytes) names a directory above a mount of the
+ * view: "/" or a proper ancestor of a mount's path, which shares its first component. */
+FN_HOT static bool above_a_mount(const char *abs, size_t len)
+{
+	const struct top *t = NULL;
+
+	if (len == 1)
+		return true;
+	switch (top_of(abs, &t)) {
+	case TOP_NONE:
+		return false;
+	case TOP_UNKNOWN:
+		for (size_t i = 0; i < fn_n_view_mounts; i++)
+			if (strlen(fn_view_mounts[i].path) > len &&
+			    fn_view_mounts[i].path[len] == '/' &&
+			    begins(fn_view_mounts[i].path, abs, len))
+				return true;
+		return false;
+	case TOP_FOUND:
+		break;
+	}
+	/* Most paths differ in length from every directory above a mount. */
+	for (size_t i = t->above; i < t->above_end; i += 1 + (unsigned char)mounts_index.above[i])
+		if ((unsigned char)mounts_index.above[i] == len &&
+		    begins(mounts_index.above + i + 1, abs, len))
+			return true;
+	return false;
+}
+
+/* Whether an absolute path is in the form normalise() gives (no "//", no '/' at its end, no
+ * component starting with '.'), its length in `len`: most paths a program opens are. */
+FN_HOT static bool is_normal(const char *p, size_t *len)
+{
+	const char *q = p + 1;
+
+	for (; *q; q++)
+		if (q[-1] == '/' && (q[0] == '/' || q[0] == '.'))
+			return false;
+	if (q - p > 1 && q[-1] == '/')
+		return false;
+	*len = (size_t)(q - p);
+	return true;
+}
+
+FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 {
 	char abs[PATH_MAX];
-	const char *base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	const char *base;
 	size_t len;
 
-	if (fd < 0 || !base ||
+	if (fd < 0)
+		return;
+	/* Every open goes through here: an absolute path needs no copy to be judged. */
+	if (path[0] == '/' && is_normal(path, &len)) {
+		if (above_a_mount(path, len))
+			fn_view_fd_register(fd, path);
+		return;
+	}
+	base = path[0] == '/' ? "" : fn_view_fd_path(dirfd);
+	if (!base ||
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
 		return;
 	if (normalise(abs) < 0)
 		return;
-	len = strlen(abs);
-	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const char *m = fn_view_mounts[i].path;
-
-		if (strlen(m) > len && (len == 1 || under(m, abs, len))) {
-			fn_view_fd_register(fd, abs);
-			return;
-		}
-	}
+	if (above_a_mount(abs, strlen(abs)))
+		fn_view_fd_register(fd, abs);
 }
 
-void fn_view_fd_forget(int fd)
+FN_HOT void fn_view_fd_forget(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
 		return;
@@ -432,6 +607,13 @@ void fn_view_fd_forget(int fd)
 	free(fd_paths[fd]);
 	fd_paths[fd] = NULL;
 	pthread_mutex_unlock(&fd_lock);
+}
+
+FN_HOT bool fn_view_passes(int dirfd, const char *path)
+{
+	if (path[0] == '/')
+		return !may_reach_tree(path) && !fn_preload_may_be_missing_tool(path);
+	return path[0] && dirfd == AT_FDCWD && !cwd_may_be_in_view;
 }
 
 int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v)

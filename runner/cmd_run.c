@@ -288,11 +288,10 @@ static int choose_net_mode(struct run *r)
 	return -1;
 }
 
-/* Everything that depends only on the identity and the options: no namespace is touched yet. */
+/* Everything that depends only on the identity and the options, and can fail because of them:
+ * no namespace is touched yet. */
 static int prepare(struct run *r)
 {
-	struct fn_fakefs_opts fopts = {0};
-
 	r->id = fn_identity_lookup(r->opts.identity, &r->identity_text, &r->identity_len);
 	if (!r->id)
 		return FN_EXIT_OWN;
@@ -300,6 +299,14 @@ static int prepare(struct run *r)
 		return FN_EXIT_OWN;
 	if (r->opts.log && open_log(r) < 0)
 		return FN_EXIT_OWN;
+	return -1;
+}
+
+/* The view and the plan of its mounts, from the identity; nothing here fails. */
+static void prepare_view(struct run *r)
+{
+	struct fn_fakefs_opts fopts = {0};
+
 	if (r->tools.n_tools) {
 		r->shim_path = fn_shim_locate();
 		if (!r->shim_path)
@@ -309,7 +316,10 @@ static int prepare(struct run *r)
 	r->vfs = fn_vfs_build(r->id);
 	if (r->opts.isolated)
 		fn_vfs_follow_kernel(r->vfs, r->id);
-	fn_plan_overlays(&r->plan, &r->overlays, r->vfs, r->opts.isolated, !r->opts.log);
+	fn_plan_overlays(&r->plan, &r->overlays, r->vfs,
+			 &(struct fn_plan_opts){.isolated = r->opts.isolated,
+						.stage_etc = !r->opts.log,
+						.add_missing = true});
 	/* The init mounts the namespace's own links after the view (init.c): nothing to keep, and
 	 * no second sysfs mount for mountinfo to show. */
 	r->plan.n_keep = 0;
@@ -333,7 +343,6 @@ static int prepare(struct run *r)
 		r->plan.log_mask = NULL;
 	}
 	r->fs = fn_fakefs_new(r->vfs, &fopts);
-	return -1;
 }
 
 static const char *fuse_hint(int err)
@@ -507,6 +516,14 @@ static int start_isolated(struct run *r)
 	return -1;
 }
 
+/* Root that surely mounts FUSE where it is builds the network namespaces before the view: pasta,
+ * the slowest part of nat's start, then comes up while the view is built and mounted. Anyone
+ * else builds them in the user namespace it may have to mount FUSE from (enter_namespaces). */
+static bool may_isolate_early(void)
+{
+	return geteuid() == 0 && fn_backend_fuse_surely_usable();
+}
+
 /* The staging tmpfs: made once the runner may mount (after enter_namespaces). The shims, bound
  * from it, may see the view's hidden nodes. */
 static int build_staging(struct run *r)
@@ -553,7 +570,7 @@ static int run_target(struct run *r)
 	 * ever takes these signals. */
 	forwarded_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (r->opts.isolated && (status = start_isolated(r)) >= 0)
+	if (r->opts.isolated && !r->plan.isolated && (status = start_isolated(r)) >= 0)
 		return status;
 	if ((status = build_staging(r)) >= 0)
 		return status;
@@ -609,6 +626,7 @@ int fn_cmd_run(int argc, char **argv)
 	int status;
 
 	fn_auditsock_init(&r.audit);
+	fn_host_preload_init(&r.host_preload);
 	r.plan.log_sock_tree = -1;
 
 	status = fn_backend_dispatch(&argc, argv);
@@ -616,6 +634,10 @@ int fn_cmd_run(int argc, char **argv)
 		status = parse_args(&r, argc, argv);
 	if (status < 0)
 		status = prepare(&r);
+	if (status < 0 && r.opts.isolated && may_isolate_early())
+		status = start_isolated(&r);
+	if (status < 0)
+		prepare_view(&r);
 	if (status < 0)
 		status = enter_namespaces(&r);
 	if (status < 0)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util.h"
@@ -70,8 +71,8 @@ static int show_path(const struct fn_vfs *vfs, const char *path)
 		fn_warn("%s: %s", path, strerror(n->read_errno));
 		return 1;
 	}
-	/* A live node (/proc/cpuinfo) is made from the host's file as it is now. */
-	err = fn_vfs_node_text(n, &text, &len);
+	/* A file that reads a real one (/proc/cpuinfo) shows it as it is now, for this reader. */
+	err = fn_vfs_node_text(n, getpid(), &text, &len);
 	if (err) {
 		fn_warn("%s: %s", path, strerror(-err));
 		return 1;

@@ -190,3 +190,25 @@ check_stalling() {
 	run "$FAKENET" check extra-argument
 	[ "$status" -eq 2 ]
 }
+
+@test "every fact of the identity's system: section is named system.*, as the section is" {
+	local id=identities/desktop.yaml
+	# Expected values from the identity file itself, echoed by the probes.
+	cat >"$work/system.yaml" <<-EOF2
+	- {name: vendor, run: "echo $(identity_fact $id 'y["system"]["cpu"]["vendor"]')", pattern: '(.+)', expect: system.cpu.vendor}
+	- {name: stepping, run: "echo $(identity_fact $id 'y["system"]["cpu"]["stepping"]')", pattern: '(.+)', expect: system.cpu.stepping}
+	- {name: disks, run: "echo $(identity_fact $id '[d["name"] for d in y["system"]["disks"]]')", pattern: '(\S+)', expect: system.disks.names}
+	- {name: serial, run: "echo $(identity_fact $id 'y["system"]["disks"][0]["serial"]')", pattern: '(.+)', expect: "system.disks[sda].serial"}
+	- {name: machine id, run: "echo $(identity_fact $id 'y["system"]["machine_id"]')", pattern: '(.+)', expect: system.machine_id}
+	EOF2
+	run "$FAKENET" check --identity "$id" --no-builtin --probes "$work/system.yaml" --format tap
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 5 ]
+	# The names they had before: an error that names the right one.
+	echo '- {name: old, run: "true", expect: cpu.vendor}' >"$work/old.yaml"
+	run "$FAKENET" check --identity "$id" --no-builtin --probes "$work/old.yaml"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "^$work/old.yaml:1:.*error: unknown identity fact 'cpu.vendor' (did you mean 'system.cpu.vendor'?)" <<<"$output"
+}

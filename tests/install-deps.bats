@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# tools/install-deps and tools/i386-root against stand-ins for dpkg, dpkg-query, apt-get,
-# debootstrap and chroot (first on PATH; they log their calls): only the host's architecture counts
-# as installed, a foreign architecture is never added, and every failed index, download or package
-# is named with a non-zero exit. The stand-ins print what apt and debootstrap print on those
-# failures.
+# tools/install-deps, tools/udev-root and tools/i386-root against stand-ins for dpkg, dpkg-query,
+# dpkg-deb, apt-get, debootstrap and chroot (first on PATH; they log their calls): only the host's
+# architecture counts as installed, a foreign architecture is never added, udev is unpacked and
+# never installed, and every failed index, download or package is named with a non-zero exit. The
+# stand-ins print what apt and debootstrap print on those failures.
 
 load lib/common
 
@@ -16,13 +16,18 @@ setup() {
 	mkdir -p "$FAKE" "$STATE"
 	: >"$CALLS"
 	chmod 666 "$CALLS"
-	# dpkg-query -W -f=FORMAT PKG...: "PKG ARCH ii" for each package installed in $STATE.
+	# dpkg-query -W -f=FORMAT PKG...: "PKG ARCH ii" for each package installed in $STATE, or
+	# only "ii" where FORMAT asks for the status alone (PKG:ARCH).
 	cat >"$FAKE/dpkg-query" <<-'EOF'
 		#!/bin/sh
 		echo "dpkg-query $*" >>"$CALLS"
+		format=$2
 		shift 2
 		for p in "$@"; do
-			[ -f "$STATE/$p" ] && echo "$p $(cat "$STATE/$p") ii"
+			case $format in
+			*Package*) [ -f "$STATE/$p" ] && echo "$p $(cat "$STATE/$p") ii" ;;
+			*) [ "$(cat "$STATE/${p%%:*}" 2>/dev/null)" = "${p#*:}" ] && printf 'ii ' ;;
+			esac
 		done
 		exit 0
 	EOF
@@ -33,13 +38,22 @@ setup() {
 		exit 0
 	EOF
 	# apt-get update prints $UPDATE_OUT; apt-get install fails for the packages in $UNKNOWN and
-	# installs the others (for amd64) unless $INSTALL_NOTHING.
+	# installs the others (for amd64) unless $INSTALL_NOTHING; apt-get download fails for those in
+	# $UNKNOWN too, and puts PKG_1_amd64.deb in the current directory for the others.
 	cat >"$FAKE/apt-get" <<-'EOF'
 		#!/bin/sh
 		echo "apt-get $*" >>"$CALLS"
 		if [ "$1" = update ]; then
 			[ -z "${UPDATE_OUT:-}" ] || printf '%s\n' "$UPDATE_OUT"
 			exit "${UPDATE_RC:-0}"
+		fi
+		if [ "$1" = download ]; then
+			shift
+			for p in "$@"; do
+				case " ${UNKNOWN:-} " in *" $p "*) echo "E: Unable to locate package $p"; exit 100 ;; esac
+				: >"${p}_1_amd64.deb"
+			done
+			exit 0
 		fi
 		shift 3
 		for p in "$@"; do
@@ -48,8 +62,31 @@ setup() {
 		[ -n "${INSTALL_NOTHING:-}" ] || for p in "$@"; do echo amd64 >"$STATE/$p"; done
 		exit 0
 	EOF
+	# dpkg-deb -f DEB Depends and -x DEB DIR for the packages udev-root fetches: udev needs
+	# libkmod2, which needs libssl3; the "udevadm" prints its version and library path.
+	cat >"$FAKE/dpkg-deb" <<-'EOF'
+		#!/bin/sh
+		echo "dpkg-deb $1 ${2##*/} ${3##*/}" >>"$CALLS"
+		lib=usr/lib/x86_64-linux-gnu
+		case "$1 ${2##*/}" in
+		"-f udev_"*) echo "libacl1 (>= 2.2.23), libc6 (>= 2.34), libkmod2 (>= 5~), adduser, libudev1 (= 252)" ;;
+		"-f libkmod2_"*) echo "libc6 (>= 2.34), libssl3 (>= 3.0.0) | libssl3t64" ;;
+		"-x udev_"*)
+			mkdir -p "$3/bin"
+			printf '#!/bin/sh\necho 252 "$LD_LIBRARY_PATH"\n' >"$3/bin/udevadm"
+			chmod 755 "$3/bin/udevadm" ;;
+		"-x libkmod2_"*) mkdir -p "$3/$lib" && : >"$3/$lib/libkmod.so.2" ;;
+		"-x libssl3_"*) mkdir -p "$3/$lib" && : >"$3/$lib/libcrypto.so.3" ;;
+		esac
+		exit 0
+	EOF
 	chmod +x "$FAKE"/*
 	chmod 755 "$FAKE" "$STATE"
+	# A udevadm already unpacked (tools/udev-root): nothing to fetch, unless a test says so.
+	export FAKENET_UDEV_ROOT=$WORK/udev
+	mkdir -p "$WORK/udev"
+	printf '#!/bin/sh\necho 252\n' >"$WORK/udev/udevadm"
+	chmod 755 "$WORK/udev/udevadm"
 	PKGS=$(sed -n "/^pkgs=/,/^EOF/p" "$TOP/tools/install-deps" | sed -e '1d;$d' -e 's/#.*//' | grep .)
 }
 
@@ -117,6 +154,37 @@ install_deps() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"missing packages: bats (run as root, or: sudo "* ]]
 	! grep -q '^apt-get' "$CALLS"
+}
+
+@test "install-deps: udev is unpacked with the libraries the host lacks, never installed" {
+	require_root "install-deps installs only as root"
+	all_installed amd64
+	echo amd64 >"$STATE/libc6"
+	echo amd64 >"$STATE/libacl1"
+	rm -r "$WORK/udev"
+	install_deps
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'apt-get download udev' "$CALLS"
+	grep -qx 'apt-get download libkmod2 libudev1' "$CALLS"
+	grep -qx 'apt-get download libssl3' "$CALLS"
+	[ "$(grep -c '^apt-get download' "$CALLS")" -eq 3 ]
+	grep -qx 'dpkg-deb -x udev_1_amd64.deb tree' "$CALLS"
+	# Nothing installed: no apt-get install, no dpkg -i, so no maintainer script ran.
+	! grep -q -e '^apt-get install' -e '^dpkg -i' -e '^dpkg --install' "$CALLS"
+	[ "$("$WORK/udev/udevadm" --version)" = "252 $WORK/udev/tree/usr/lib/x86_64-linux-gnu" ]
+	[ -z "$(ls -d "$WORK"/udev.* 2>/dev/null)" ]
+}
+
+@test "install-deps: a udev package apt cannot download is named; exit 1, nothing left" {
+	require_root "install-deps installs only as root"
+	all_installed amd64
+	rm -r "$WORK/udev"
+	UNKNOWN=udev install_deps
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"E: Unable to locate package udev"*"apt-get download of udev failed"* ]]
+	[ -z "$(ls -d "$WORK"/udev* 2>/dev/null)" ]
 }
 
 # tools/i386-root with stand-ins for debootstrap (a tree with an apt directory, or the failure of

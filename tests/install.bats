@@ -179,6 +179,20 @@ listing() {
 	diff -u "$WORK/before" <(listing "$ROOT")
 }
 
+@test "the machine id files in an image that has neither, nor /var: written, then taken away whole" {
+	local id="$TOP/identities/desktop.yaml" want
+	want=$(identity_fact "$id" 'y["system"]["machine_id"]')
+	[ ! -e "$ROOT/etc/machine-id" ] && [ ! -e "$ROOT/var" ]
+	listing "$ROOT" >"$WORK/before"
+	"$FAKENET" install --root "$ROOT" --identity "$id"
+	[ "$(cat "$ROOT/etc/machine-id")" = "$want" ]
+	[ "$(cat "$ROOT/var/lib/dbus/machine-id")" = "$want" ]
+	[ "$(stat -c %a "$ROOT/var/lib/dbus")" = 755 ]
+	"$FAKENET" uninstall --root "$ROOT"
+	[ ! -e "$ROOT/var" ] && [ ! -e "$ROOT/etc/machine-id" ]
+	diff -u "$WORK/before" <(listing "$ROOT")
+}
+
 @test "under chroot, the installed preload library gives dmidecode the identity's SMBIOS tables" {
 	require_command chroot coreutils
 	require_root chroot

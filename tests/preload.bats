@@ -433,3 +433,51 @@ C
 0" ]
 	done
 }
+
+# Relative paths, as the kernel resolves them from the cwd or a directory fd: each command is run
+# in the identity's namespace and, preloaded, outside it.
+RELATIVE_PATHS=(
+	'cd / && cat proc/net/route && ls sys/class/net && readlink sys/class/net/eth0'
+	'cd / && cat sys/class/net/eth0/address && stat -c "%n %F %h %s" proc/net sys/class/net'
+	'cd /proc/net && cat route ./route ../net/route && ls -d ../net/route'
+	'cd /proc/net && sh -c "cat route" && cat /proc/$$/net/route'
+	'cd /proc && cat net/route && cd /sys/class && ls net && cat net/eth0/address'
+	'cd /sys && cat class/net/eth0/mtu && readlink class/net/eth0 && stat -c "%n %F %h" class/net/lo'
+	'cd /sys/class/net/eth0 && cat address mtu && /bin/pwd && ls -d ../eth0 && cd .. && ls && /bin/pwd'
+	'cd /sys/class/net && /usr/bin/python3 -c "
+import os
+os.chdir(\"eth0\")
+print(os.getcwd(), open(\"address\").read(), end=\"\")
+d = os.open(\"/proc/net\", os.O_RDONLY | os.O_DIRECTORY)
+os.chdir(\"/\")
+os.fchdir(d)
+print(open(\"route\").read(), end=\"\")
+"'
+	'cd / && /usr/bin/python3 -c "
+import os
+root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)
+proc = os.open(\"proc\", os.O_RDONLY | os.O_DIRECTORY, dir_fd=root)
+print(os.readlink(\"sys/class/net/eth0\", dir_fd=root))
+print(os.stat(\"sys/class/net/eth0/address\", dir_fd=root).st_size)
+print(open(\"net/route\", opener=lambda p, f: os.open(p, f, dir_fd=proc)).read(), end=\"\")
+print(sorted(os.listdir(\"sys/class/net\")))
+"'
+)
+
+@test "relative paths from / and from directories of the view reach the view, as the kernel's" {
+	need_netns docker
+	local cmd expected
+	for cmd in "${RELATIVE_PATHS[@]}"; do
+		expected=$(in_netns docker sh -c "$cmd" 2>&1)
+		[ -n "$expected" ]
+		run preloaded docker sh -c "$cmd"
+		[ "$output" = "$expected" ] || {
+			echo "$cmd"
+			diff -u <(echo "$expected") <(echo "$output")
+			return 1
+		}
+	done
+	# /etc is no part of the namespace: the identity's file, by a relative name from /.
+	[ "$(preloaded docker sh -c 'cd / && cat etc/hostname')" = \
+		"$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')" ]
+}

@@ -111,44 +111,82 @@ for p in ["/sys/block/nvme0n1/device/model", "/sys/block/nvme0n1/device/serial",
 	check_python_reads preload
 }
 
-# udev's record and the by-id links: the preload library always answers them; FUSE covers them
-# where the host has /run/udev and /dev/disk to cover.
+# with_udev_host CMD...: CMD in a mount namespace of its own where this host runs udev, whether it
+# does or not: /run and /dev are writable overlays (their upper layers in $BATS_TEST_TMPDIR) that
+# hold udev's record of a disk of the host's own and its /dev/disk/by-id link, as udevd writes
+# them. Nothing changes outside the namespace.
+with_udev_host() {
+	unshare --mount --propagation private sh -euc '
+		t=$1
+		shift
+		for d in run dev; do
+			mkdir -p "$t/$d" "$t/$d.work"
+			mount -t overlay overlay -o "lowerdir=/$d,upperdir=$t/$d,workdir=$t/$d.work" "/$d"
+		done
+		mkdir -p /run/udev/data /dev/disk/by-id
+		printf "S:disk/by-id/virtio-HOSTDISK0042\nE:ID_SERIAL=HOSTDISK0042\nE:ID_SERIAL_SHORT=HOSTDISK0042\n" \
+			>/run/udev/data/b254:0
+		ln -sfn ../../vda /dev/disk/by-id/virtio-HOSTDISK0042
+		exec "$@"' sh "$BATS_TEST_TMPDIR/udev-host" "$@"
+}
+
+# udev's record and the by-id links, exactly the identity's: the preload library answers them on
+# any host; FUSE covers them where the host has them to cover (a host running udev).
 check_udev() {
-	run -0 run_in "$1" "$PYTHON" -c '
+	local backend=$1 wrap=("${@:2}")
+	run -0 "${wrap[@]}" "$FAKENET" run --backend "$backend" --shims none --net host --identity "$id" -- \
+		"$PYTHON" -c '
 import os
 d = dict(l.strip()[2:].split("=", 1) for l in open("/run/udev/data/b8:0") if l.startswith("E:"))
 print(d["ID_SERIAL_SHORT"]); print(d["ID_MODEL"])
 n = dict(l.strip()[2:].split("=", 1) for l in open("/run/udev/data/b259:0") if l.startswith("E:"))
 print(n["ID_SERIAL_SHORT"])
 for name in sorted(os.listdir("/dev/disk/by-id")):
-    print(name, os.readlink("/dev/disk/by-id/" + name))'
+    print(name, os.readlink("/dev/disk/by-id/" + name))
+print(" ".join(sorted(os.listdir("/run/udev/data"))), os.path.exists("/run/udev/data/b254:0"))'
 	[ "${lines[0]}" = "$(disk 0 serial)" ]
 	[ "${lines[1]}" = "$(disk 0 model | tr ' ' _)" ]
 	[ "${lines[2]}" = "$(disk 1 serial)" ]
 	[ "${lines[3]}" = "ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial) ../../sda" ]
 	[ "${lines[4]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial) ../../nvme0n1" ]
+	# Nothing of the host's disk: the identity's records alone.
+	[ "${lines[5]}" = "b259:0 b8:0 False" ]
+	[ "${#lines[@]}" -eq 6 ]
 }
 
 @test "udev's database and /dev/disk/by-id (preload)" {
 	check_udev preload
+	require_root "the test's mount namespace"
+	check_udev preload with_udev_host
 }
 
-@test "udev's database and /dev/disk/by-id (FUSE, where the host runs udev)" {
-	[ -d /run/udev/data ] && [ -d /dev/disk ] ||
-		skip "this host has no /run/udev/data or /dev/disk for the view to cover"
-	check_udev fuse
+@test "udev's database and /dev/disk/by-id (FUSE, on a host that runs udev)" {
+	require_root "the test's mount namespace"
+	check_udev fuse with_udev_host
+	# The host's record is there to hide.
+	run -0 with_udev_host cat /run/udev/data/b254:0
+	[[ "$output" == *"ID_SERIAL=HOSTDISK0042"* ]]
+}
+
+# The real udevadm, as Debian ships it: the one tools/install-deps unpacks without installing udev
+# (tools/udev-root; installing the package would change /dev), else the host's own.
+find_udevadm() {
+	local root=${FAKENET_UDEV_ROOT:-/var/cache/fakenet/udev}
+	udevadm=$root/udevadm
+	[ -x "$udevadm" ] || udevadm=$(command -v udevadm) ||
+		skip "udevadm is not there: tools/install-deps unpacks it into $root (tools/udev-root)"
 }
 
 @test "udevadm info shows the identity's disk" {
-	require_command udevadm udev
-	run -0 run_in preload udevadm info --query=property --name=/dev/sda
+	find_udevadm
+	run -0 run_in preload "$udevadm" info --query=property --name=/dev/sda
 	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
 	grep -qx "ID_MODEL=$(disk 0 model | tr ' ' _)" <<<"$output"
 	grep -qx "DEVTYPE=disk" <<<"$output"
 	# The sd driver's first disk is block device 8:0 (Documentation/admin-guide/devices.txt).
 	grep -qx "MAJOR=8" <<<"$output"
 	grep -qx "MINOR=0" <<<"$output"
-	run -0 run_in preload udevadm info --query=property --name=/dev/nvme0n1
+	run -0 run_in preload "$udevadm" info --query=property --name=/dev/nvme0n1
 	grep -qx "ID_SERIAL_SHORT=$(disk 1 serial)" <<<"$output"
 	# udev finds a device by its node's type and number, as ls -l and python see them.
 	run -0 run_in preload sh -c 'stat -c "%F %t:%T %G" /dev/sda; python3 -c "import os, stat; s = os.stat(\"/dev/sda\"); print(stat.S_ISBLK(s.st_mode), os.major(s.st_rdev), os.minor(s.st_rdev))"'

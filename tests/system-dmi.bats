@@ -273,16 +273,24 @@ EOF
 	[ "$output" = "$(fact "y['system']['dmi']['sys_vendor']")" ]
 }
 
-# A mount needs a file to cover: where this host has no machine-id files (a debootstrap tree, a
-# container without systemd), the FUSE backend shows none (lib/view.c), and these tests cannot run.
-require_host_machine_id() {
-	[ -e /etc/machine-id ] && [ -e /var/lib/dbus/machine-id ] ||
-		skip "this host has no /etc/machine-id or /var/lib/dbus/machine-id for the FUSE view to cover"
+# without_machine_id CMD...: CMD in a mount namespace of its own where this host has neither
+# /etc/machine-id nor /var/lib/dbus, as a debootstrap tree or a container without systemd: /etc and
+# /var/lib are writable overlays whose upper layers ($BATS_TEST_TMPDIR/hide) record the removals,
+# and anything else written there.
+without_machine_id() {
+	unshare --mount --propagation private sh -euc '
+		t=$1
+		shift
+		mkdir -p "$t/etc" "$t/etc.work" "$t/lib" "$t/lib.work"
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$t/etc,workdir=$t/etc.work" /etc
+		mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$t/lib,workdir=$t/lib.work" /var/lib
+		rm -f /etc/machine-id
+		rm -rf /var/lib/dbus
+		exec "$@"' sh "$BATS_TEST_TMPDIR/hide" "$@"
 }
 
 @test "the machine id: both files hold the identity's, under both backends; the host's never shows" {
 	require_fakenet_env
-	require_host_machine_id
 	local backend want host
 	want=$(fact "y['system']['machine_id']")
 	host=$(cat /etc/machine-id 2>/dev/null || true)
@@ -301,9 +309,51 @@ require_host_machine_id() {
 	done
 }
 
+@test "a host without the machine-id files: the identity's at both paths, every backend and mode; nothing left" {
+	require_fakenet_env
+	require_root "the test's mount namespace"
+	local want how got
+	want=$(fact "y['system']['machine_id']")
+	for how in "--backend fuse --net host" "--backend fuse --net isolated" \
+		"--backend fuse --net host --log $BATS_TEST_TMPDIR/log" "--backend preload"; do
+		# shellcheck disable=SC2086
+		run without_machine_id sh -c '"$@"; [ ! -e /etc/machine-id ] && [ ! -e /var/lib/dbus ] && echo absent after' \
+			sh "$FAKENET" run --identity "$id" $how --shims none -- sh -c \
+			'cat /etc/machine-id /var/lib/dbus/machine-id; stat -c "%a %U" /etc/machine-id /var/lib/dbus/machine-id /var/lib/dbus'
+		echo "# $how: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = "$want" ]
+		[ "${lines[1]}" = "$want" ]
+		# systemd writes /etc/machine-id read-only; D-Bus's copy and its directory are 0644 and 0755.
+		[ "${lines[2]}" = "444 root" ]
+		[ "${lines[3]}" = "644 root" ]
+		[[ "$how" == *preload* ]] || [ "${lines[4]}" = "755 root" ]
+		[ "${lines[-1]}" = "absent after" ]
+	done
+	# Nothing was written in /etc or /var/lib: their upper layers hold only the removals.
+	got=$(find "$BATS_TEST_TMPDIR/hide/etc" "$BATS_TEST_TMPDIR/hide/lib" -mindepth 1 ! -type c)
+	[ -z "$got" ] || { echo "# written: $got" && return 1; }
+}
+
+@test "a host whose /etc cannot be layered (overlays stacked to the kernel's limit): the run goes on and says what it does not show" {
+	require_fakenet_env
+	require_root "the test's mount namespace"
+	local s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s/up" "$s/work"
+	run --separate-stderr without_machine_id sh -c '
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc
+		shift
+		exec "$@"' sh "$s" "$FAKENET" run --identity "$id" --net host --shims none -- \
+		cat /var/lib/dbus/machine-id
+	echo "# $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(fact "y['system']['machine_id']")" ]
+	[[ "$stderr" == *"warning: cannot overlay /etc ("*"); what the view adds there is not shown"* ]]
+	[[ "$stderr" == *"warning: /etc/machine-id does not exist; its view is not shown"* ]]
+}
+
 @test "an identity without system: a machine id of its own, not the host's, and a DMI that decodes" {
 	require_fakenet_env
-	require_host_machine_id
 	local host got again
 	host=$(cat /etc/machine-id 2>/dev/null || true)
 	got=$("$FAKENET" run --identity "$top/identities/docker.yaml" --net host --shims none -- \
@@ -364,7 +414,6 @@ ls -l /sys/class/dmi/id/ | sed -n "s/.* //p"'
 
 @test "fakenet check's built-in battery reads the machine id and DMI through every source, both backends" {
 	require_fakenet_env
-	require_host_machine_id
 	local backend
 	for backend in fuse preload; do
 		"$FAKENET" check --identity "$id" --net host --backend "$backend" --format json \
@@ -377,7 +426,8 @@ report = json.load(open(sys.argv[2]))
 want = {"system.machine_id": sysd["machine_id"]}
 for key, value in sysd["dmi"].items():
     want["system.dmi." + key] = str(value).lower() if key == "product_uuid" else str(value)
-probes = [p for p in report["probes"] if p["expect"].startswith("system.")]
+probes = [p for p in report["probes"]
+          if p["expect"] == "system.machine_id" or p["expect"].startswith("system.dmi.")]
 sources = {p["name"] for p in probes}
 for needed in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/sys/class/dmi/id/product_uuid",
                "dmidecode -s system-uuid", "dmidecode -t 1 | grep 'UUID: '",

@@ -229,12 +229,14 @@ print("ok")'
 	"$PYTHON" -c "$verdicts" "ok=tell: pid 1's command line names fakenet" "ok=tell: the environment names fakenet" \
 		"ok=tell: lstat of /proc/net/route (size, blocks)" "ok=tell: /etc/hosts blocks as on disk" \
 		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" \
+		"unfakeable=tell: another process's /proc/PID/net/route" \
 		"unfakeable=tell: /etc/ld.so.preload exists" "ok=tell: a mapped library's path names fakenet" \
 		"ok=tell: empty entries in /proc/self/environ" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net isolated --format json
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
-		"ok=tell: filesystem type of /sys/class/net" <<<"$output"
+		"ok=tell: filesystem type of /sys/class/net" \
+		"ok=tell: another process's /proc/PID/net/route" <<<"$output"
 	# With a wireless link a kernel mode's /proc/net is the view's too (its wireless line), and
 	# with a PCI NIC /sys/class/net.
 	run "${clean[@]}" "$FAKENET" check --identity "$TOP/identities/desktop.yaml" --net isolated --format json
@@ -246,6 +248,7 @@ print("ok")'
 	# The library hides LD_PRELOAD, FAKENET_IDENTITY and FAKENET_SHIMS, and PATH is the
 	# caller's. What remains: the zeroed bytes and the library's path.
 	"$PYTHON" -c "$verdicts" "ok=tell: the environment names fakenet" \
+		"ok=tell: readlink /proc/net" "ok=tell: another process's /proc/PID/net/route" \
 		"unfakeable=tell: empty entries in /proc/self/environ" \
 		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }

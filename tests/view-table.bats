@@ -8,8 +8,10 @@
 # too. An /etc file's attributes are those of a file of the same bytes on disk.
 #
 # One difference is known and checked as such: under --net host FUSE cannot mount a directory over
-# the kernel's /proc/net link, so it mounts a link of its own there, leading to the view; the
-# preload backend keeps the kernel's. Not compared: the link count of /sys/devices/virtual/net
+# the kernel's /proc/net link, so it mounts a link of its own there, to pid 1's /proc/1/net, where
+# it mounts the view (the kernel's self/net would lead to each reader's own /proc/PID/net, which
+# no mount covers; `fakenet check` reports it among its tells); the preload backend keeps the
+# kernel's. Not compared: the link count of /sys/devices/virtual/net
 # itself, where the kernel counts the devices of every namespace on the machine (the test
 # namespaces of whatever else runs) though it lists only its own.
 
@@ -64,9 +66,9 @@ view_dump() {
 		-- sh "$dump" "$@"
 }
 
-# The known difference: FUSE's own link over /proc/net, which must still lead to the view.
+# The known difference: FUSE's own link over /proc/net, to pid 1's /proc/1/net.
 mask_fuse_proc_net() {
-	sed -E 's#^(/proc/net symbolic link 777) [0-9]+ (.*) -> .*#\1 * \2 -> *#'
+	sed -E 's#^(/proc/net symbolic link 777) 5 (.*) -> 1/net$#\1 8 \2 -> self/net#'
 }
 
 mask_machine_wide() {
@@ -96,8 +98,30 @@ compare_with_kernel() {
 		echo "^^^ fuse differs from the kernel"
 		return 1
 	}
-	# Masked above, so checked here: FUSE's /proc/net is a link, and it leads to the view.
-	grep -q '^/proc/net symbolic link 777 [0-9]* 0 [0-9]* 1 -> .' "$BATS_TEST_TMPDIR/fuse"
+	# Masked above, so checked here: FUSE's /proc/net is a link to pid 1's, and leads to the view.
+	grep -q '^/proc/net symbolic link 777 5 0 [0-9]* 1 -> 1/net$' "$BATS_TEST_TMPDIR/fuse"
+}
+
+@test "/proc/net, /proc/self/net and pid 1's /proc/1/net are the kernel's of the identity, as far as each backend can" {
+	local identity="$top/identities/docker.yaml" backend
+	"$PYTHON" "$netns_tool" up "$identity" "$ns"
+	ns_up=1
+	# What the kernel shows at /proc/net of a namespace built like the identity.
+	ip netns exec "$ns" sh -c 'cat /proc/net/route /proc/net/arp' >"$BATS_TEST_TMPDIR/kernel"
+	grep -q '^eth0' "$BATS_TEST_TMPDIR/kernel"
+	# fakenet runs in the host's namespace here, so what is not the view is the host's network
+	# (the real files the identity does not define are the host's too, as they should be).
+	for backend in fuse preload; do
+		for p in /proc/net /proc/1/net /proc/self/net; do
+			# FUSE cannot cover each process's own /proc/PID/net (tell: "another
+			# process's /proc/PID/net/route", and /proc/self/net/route's probe).
+			[ "$backend" = fuse ] && [ "$p" = /proc/self/net ] && continue
+			"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- sh -c "cat $p/route $p/arp" >"$BATS_TEST_TMPDIR/view"
+			diff -u "$BATS_TEST_TMPDIR/kernel" "$BATS_TEST_TMPDIR/view" ||
+				{ echo "^^^ $backend: $p differs from the kernel's /proc/net"; return 1; }
+		done
+	done
 }
 
 @test "docker.yaml: every /proc and /sys path of the table is the kernel's under both backends" {
@@ -148,4 +172,73 @@ compare_with_kernel() {
 		"$(ls /sys/bus/pci/devices | wc -l)" ]
 	diff -u <(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/preload") \
 		<(mask_fuse_proc_net <"$BATS_TEST_TMPDIR/fuse")
+}
+
+# sysfs_parents IDENTITY: the /sys directories above the table's paths of the identity's view,
+# those the host lacks included (a host without DMI gets /sys/class/dmi in /sys/class).
+sysfs_parents() {
+	"$FAKENET" show --identity "$1" --mounts | while read -r path _; do
+		while path=${path%/*} && [ "${path#/sys/}" != "$path" ]; do echo "$path"; done
+	done | LC_ALL=C sort -u
+}
+
+# A directory's link count, as sysfs (kernfs) keeps it: two, and one per subdirectory it lists.
+# Prints "PATH LINKS SUBDIRS" for each PATH whose two differ.
+count_links='for d; do
+	n=$(stat -c %h "$d") s=0
+	for e in "$d"/*; do [ -d "$e" ] && [ ! -L "$e" ] && s=$((s + 1)); done
+	[ "$n" -eq $((s + 2)) ] || echo "$d $n $((s + 2))"
+done'
+
+@test "the /sys directories above the table's paths count their subdirectories as sysfs does, under both backends" {
+	local identity backend parents
+	for identity in "$top/identities/docker.yaml" "$top/identities/desktop.yaml"; do
+		mapfile -t parents < <(sysfs_parents "$identity")
+		# The machine's DMI directories lie below three of them.
+		printf '%s\n' "${parents[@]}" | grep -qx /sys/class
+		printf '%s\n' "${parents[@]}" | grep -qx /sys/firmware
+		# The rule is the kernel's own: it holds for the host's directories.
+		run sh -c "$count_links" sh "${parents[@]}"
+		[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "host: $output"; return 1; }
+		for backend in fuse preload; do
+			run "$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+				-- sh -c "$count_links; ls -A \"\$@\"" sh "${parents[@]}"
+			[ "$status" -eq 0 ] && ! grep -Eq '^/.* [0-9]+ [0-9]+$' <<<"$output" ||
+				{ echo "$backend: PATH LINKS EXPECTED: $output"; return 1; }
+			echo "$output" >"$BATS_TEST_TMPDIR/$backend"
+		done
+		# And they list the same entries (a wireless identity's /sys/class/ieee80211).
+		diff -u "$BATS_TEST_TMPDIR/fuse" "$BATS_TEST_TMPDIR/preload"
+	done
+}
+
+@test "a directory only the view has can be the cwd, under both backends alike" {
+	local identity="$top/identities/desktop.yaml" backend
+	# On a host without DMI /sys/class/dmi/id is only the view's.
+	cat >"$BATS_TEST_TMPDIR/cwd.py" <<-'EOF'
+	import os, subprocess
+	os.chdir("/sys/class/dmi/id")
+	fd = os.open(".", os.O_RDONLY)
+	os.chdir("/")
+	os.fchdir(fd)
+	print(os.getcwd(), open("sys_vendor").read().strip(), sorted(os.listdir("."))[:3])
+	os.chdir("..")
+	print(os.getcwd(), sorted(os.listdir(".")))
+	os.chdir("/sys/class/dmi/id")
+	print(subprocess.run(["sh", "-c", "cat sys_vendor; /bin/pwd; ls -d ../id"],
+	                     capture_output=True, text=True).stdout, end="")
+	# What fails fails as the kernel's does, and leaves the cwd where it was.
+	for bad in ("sys_vendor", "missing", "/sys/class/dmi/id/missing/x"):
+	    try:
+	        os.chdir(bad)
+	    except OSError as e:
+	        print(bad, os.strerror(e.errno), os.getcwd())
+	EOF
+	for backend in fuse preload; do
+		"$FAKENET" run --backend "$backend" --net host --identity "$identity" \
+			-- /usr/bin/python3 "$BATS_TEST_TMPDIR/cwd.py" >"$BATS_TEST_TMPDIR/$backend"
+	done
+	cat "$BATS_TEST_TMPDIR/fuse"
+	grep -qF "$(identity_fact "$identity" 'y["system"]["dmi"]["sys_vendor"]')" "$BATS_TEST_TMPDIR/fuse"
+	diff -u "$BATS_TEST_TMPDIR/fuse" "$BATS_TEST_TMPDIR/preload"
 }

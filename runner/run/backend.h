@@ -11,3 +11,6 @@ int fn_backend_dispatch(int *argc, char **argv);
 /* Whether `fakenet run --backend BACKEND` (NULL: the default, auto) runs with the preload
  * backend here, which is always --net host: the check judges its probes by that. */
 bool fn_backend_is_preload(const char *backend);
+/* Whether the FUSE backend surely works here without a user namespace of its own: CAP_SYS_ADMIN,
+ * no seccomp filter, /dev/fuse and the mount API (false: it may still, tried in a child). */
+bool fn_backend_fuse_surely_usable(void);

@@ -322,6 +322,11 @@ static int run_preload(int argc, char **argv)
 	return fn_exec_status(err);
 }
 
+bool fn_backend_fuse_surely_usable(void)
+{
+	return fuse_surely_usable();
+}
+
 bool fn_backend_is_preload(const char *backend)
 {
 	char why[256];

@@ -23,6 +23,7 @@ struct fn_overlay {
 
 #define FN_MAX_OVERLAYS 48
 #define FN_MAX_KEEP	4
+#define FN_MAX_LAYERS	8
 
 /* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
 struct fn_tool_bind {
@@ -38,8 +39,10 @@ struct fn_child_plan {
 	int runner_pidfd; /* to notice a runner that died before PR_SET_PDEATHSIG took hold */
 	const char *hostname;
 	bool isolated; /* --net isolated: join netns_fd and show its links in /sys */
-	/* --net host: the preload library for dynamic targets (hostpreload.h), staged */
-	bool host_preload;
+	/* Directories layered with the staged ones of the same name (layers.h): /etc and
+	 * /usr/local/lib for --net host's preload library, the parent of a file the host lacks */
+	const char *layers[FN_MAX_LAYERS];
+	int n_layers;
 	int netns_fd;
 	/* nat and filtered: an eventfd the runner writes once pasta's egress is up, so the view is
 	 * built meanwhile and the target starts only then; -1: no wait */

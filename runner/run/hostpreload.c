@@ -1,7 +1,7 @@
 /* The preload library under `--net host` (hostpreload.h). A process finds nothing of fakenet in
  * its environment: the loader reads /etc/ld.so.preload, which exists only in the run's mount
- * namespace (an overlay of the real /etc with the staged list on top), and the library's copy at
- * FN_HOST_PRELOAD_LIB (an overlay of /usr/local/lib) carries the identity at its end
+ * namespace (/etc layered, layers.h, with the staged list on top), and the library's copy at
+ * FN_HOST_PRELOAD_LIB (/usr/local/lib layered) carries the identity at its end
  * (preload_stamp.h). What stays visible, an /etc/ld.so.preload, the library in /proc/self/maps
  * and the two overlays in mountinfo, is reported by `fakenet check`'s tells battery. */
 #include <errno.h>
@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf.h"
 #include "hostpreload.h"
+#include "layers.h"
 #include "preload_stamp.h"
 #include "util.h"
 
@@ -24,93 +25,86 @@
 
 static const char *const layered[] = {"/etc", "/usr/local/lib"};
 
+#define SCAN_CHUNK (16u << 10) /* a few pages, reused: faulting in pages is what costs */
+
+static const char scrub_name[] = "fakenet", scrub_cover[] = "sysconf";
+#define SCRUB_LEN (sizeof(scrub_name) - 1)
+
+static void add_patch(struct fn_host_preload *hp, const struct fn_patch *p)
+{
+	hp->patches = xreallocarray(hp->patches, hp->n_patches + 1, sizeof(*hp->patches));
+	hp->patches[hp->n_patches++] = *p;
+}
+
 /* The library's own messages and fallback paths name fakenet; a stamped copy never reaches them
  * (the identity is its own, the paths are the views'), so the name is overwritten, letter for
- * letter, and a reader of the mapped file finds it nowhere. */
-static void scrub_name(char *bytes, size_t n)
+ * letter, and a reader of the mapped file finds it nowhere. The first `len` bytes of the library
+ * are read in chunks that overlap by a name's length, each name found becomes a patch. */
+static bool scrub_patches(struct fn_host_preload *hp, int fd, size_t len)
 {
-	static const char name[] = "fakenet", cover[] = "sysconf";
-	const size_t len = sizeof(name) - 1;
+	char *chunk = xmalloc(SCAN_CHUNK);
+	size_t at = 0;
 
-	for (size_t i = 0; i + len <= n; i++) {
-		if ((bytes[i] | 0x20) != 'f' || strncasecmp(bytes + i, name, len) != 0)
-			continue;
-		for (size_t k = 0; k < len; k++)
-			bytes[i + k] =
-			    bytes[i + k] >= 'a' ? cover[k] : (char)(cover[k] - 'a' + 'A');
-		i += len - 1;
+	while (at < len) {
+		size_t want = len - at < SCAN_CHUNK ? len - at : SCAN_CHUNK;
+		ssize_t n = pread(fd, chunk, want, (off_t)at);
+
+		if (n != (ssize_t)want) {
+			free(chunk);
+			return false;
+		}
+		for (size_t i = 0; i + SCRUB_LEN <= want; i++) {
+			struct fn_patch p = {.offset = at + i, .len = SCRUB_LEN};
+
+			/* Two letters first: 'f' alone is a common byte of machine code. */
+			if ((chunk[i] | 0x20) != 'f' || (chunk[i + 1] | 0x20) != 'a' ||
+			    strncasecmp(chunk + i, scrub_name, SCRUB_LEN) != 0)
+				continue;
+			for (size_t k = 0; k < SCRUB_LEN; k++)
+				p.bytes[k] = (unsigned char)(chunk[i + k] >= 'a'
+								 ? scrub_cover[k]
+								 : scrub_cover[k] - 'a' + 'A');
+			add_patch(hp, &p);
+			i += SCRUB_LEN - 1;
+		}
+		/* A name across the chunk's end is found whole in the next one. */
+		at += want == len - at ? want : want - (SCRUB_LEN - 1);
 	}
+	free(chunk);
+	return true;
 }
 
-static uint64_t field(const char *b, size_t off, size_t width)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, b + off, width); /* little endian, as every target of this build */
-	return v;
-}
-
-/* The copy keeps what the loader maps (the end of the last segment) and drops the section
- * headers and debug information after it, as `sstrip` does: a quarter of the bytes to copy at
- * each start, and an ELF file without sections, which is still valid. Returns the new length
- * (n when the file is not an ELF file it understands). */
-static size_t loaded_extent(char *b, size_t n)
-{
-	bool wide = n > 64 && b[4] == 2; /* ELFCLASS64 */
-	size_t phoff, phent, phnum, end = 0;
-
-	if (n < 52 || memcmp(b, "\177ELF", 4) != 0 || (b[4] != 1 && b[4] != 2))
-		return n;
-	phoff = field(b, wide ? 0x20 : 0x1c, wide ? 8 : 4);
-	phent = field(b, wide ? 0x36 : 0x2a, 2);
-	phnum = field(b, wide ? 0x38 : 0x2c, 2);
-	if (phoff > n || phnum > (n - phoff) / (phent ? phent : 1) || phent < (wide ? 56u : 32u))
-		return n;
-	for (size_t i = 0; i < phnum; i++) {
-		const char *ph = b + phoff + i * phent;
-		uint64_t off = field(ph, wide ? 8 : 4, wide ? 8 : 4);
-		uint64_t size = field(ph, wide ? 0x20 : 0x10, wide ? 8 : 4);
-
-		if (off + size > end)
-			end = off + size;
-	}
-	if (end < phoff + phnum * phent || end > n)
-		return n;
-	memset(b + (wide ? 0x28 : 0x20), 0, wide ? 8 : 4); /* e_shoff */
-	memset(b + (wide ? 0x3c : 0x30), 0, 4);		   /* e_shnum, e_shstrndx */
-	return end;
-}
-
-/* The library (what the loader maps of it) followed by the identity's text, its length and the
- * magic. Mapped, not read: the debug information after the segments is never touched. */
+/* The library (what the loader maps of it, elf.h) followed by the identity's text, its length
+ * and the magic. The staging copies the library's pages in the kernel and writes the patches
+ * (the cleared section table, the scrubbed names) and the stamp over and after them: no page of
+ * the library is copied through this process. */
 static bool stamp_library(struct fn_host_preload *hp, const char *identity, size_t len)
 {
 	char *path = fn_shipped_locate("libfakenet-preload.so", R_OK);
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	struct fn_elf_strip strip;
 	struct stat st;
-	char *file;
-	size_t n;
 
+	hp->src.fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	free(path);
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || (size_t)st.st_size > MAX_LIBRARY) {
-		if (fd >= 0)
-			close(fd);
+	if (hp->src.fd < 0 || fstat(hp->src.fd, &st) < 0 || st.st_size <= 0 ||
+	    (size_t)st.st_size > MAX_LIBRARY)
 		return false;
+	hp->src.len = (size_t)st.st_size;
+	if (fn_elf_strip_plan(hp->src.fd, hp->src.len, &strip)) {
+		hp->src.len = strip.len;
+		for (size_t i = 0; i < N_ELEMENTS(strip.clear); i++)
+			add_patch(hp, &strip.clear[i]);
 	}
-	file = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (file == MAP_FAILED)
+	if (!scrub_patches(hp, hp->src.fd, hp->src.len))
 		return false;
-	n = loaded_extent(file, (size_t)st.st_size);
-	hp->lib_len = n + len + FN_PRELOAD_STAMP_TAIL;
-	hp->lib = xcalloc(1, hp->lib_len);
-	memcpy(hp->lib, file, n);
-	munmap(file, (size_t)st.st_size);
-	scrub_name(hp->lib, n);
-	memcpy(hp->lib + n, identity, len);
+	hp->src.patches = hp->patches;
+	hp->src.n_patches = hp->n_patches;
+	hp->stamp_len = len + FN_PRELOAD_STAMP_TAIL;
+	hp->stamp = xmalloc(hp->stamp_len);
+	memcpy(hp->stamp, identity, len);
 	for (int i = 0; i < 8; i++)
-		hp->lib[n + len + (size_t)i] = (char)((unsigned long long)len >> (8 * i));
-	memcpy(hp->lib + n + len + 8, FN_PRELOAD_STAMP_MAGIC, FN_PRELOAD_STAMP_MAGIC_LEN);
+		hp->stamp[len + (size_t)i] = (char)((unsigned long long)len >> (8 * i));
+	memcpy(hp->stamp + len + 8, FN_PRELOAD_STAMP_MAGIC, FN_PRELOAD_STAMP_MAGIC_LEN);
 	return true;
 }
 
@@ -126,14 +120,6 @@ static void preload_list(struct fn_host_preload *hp)
 			     n && own[n - 1] != '\n' ? "\n" : "", FN_HOST_PRELOAD_LIB);
 	hp->list_len = strlen(hp->list);
 	free(own);
-}
-
-static void add_staged(struct fn_overlay_plan *op, const char *path, const char *content,
-		       size_t len)
-{
-	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] =
-	    (struct fn_staged_file){.path = path, .content = content, .len = len};
 }
 
 bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op,
@@ -153,62 +139,26 @@ bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op
 		return false;
 	}
 	preload_list(hp);
-	add_staged(op, FN_HOST_PRELOAD_LIB, hp->lib, hp->lib_len);
-	add_staged(op, "/etc/ld.so.preload", hp->list, hp->list_len);
-	plan->host_preload = true;
+	/* The modes a package gives a library and /etc/ld.so.preload: readable by every target. */
+	fn_plan_add_staged(op, FN_HOST_PRELOAD_LIB, hp->stamp, hp->stamp_len, 0644)->src = &hp->src;
+	fn_plan_add_staged(op, "/etc/ld.so.preload", hp->list, hp->list_len, 0644);
+	for (size_t i = 0; i < N_ELEMENTS(layered); i++)
+		fn_plan_layer(plan, layered[i]);
 	return true;
+}
+
+void fn_host_preload_init(struct fn_host_preload *hp)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->src.fd = -1;
 }
 
 void fn_host_preload_free(struct fn_host_preload *hp)
 {
-	free(hp->lib);
+	if (hp->src.fd >= 0)
+		close(hp->src.fd);
+	free(hp->patches);
+	free(hp->stamp);
 	free(hp->list);
-	memset(hp, 0, sizeof(*hp));
-}
-
-/* The merged directory shows the top layer's owner, mode and times: the real directory's. */
-static void copy_attributes(int staging_fd, const char *dir)
-{
-	struct timespec times[2];
-	struct stat st;
-
-	if (stat(dir, &st) < 0)
-		return;
-	times[0] = st.st_atim;
-	times[1] = st.st_mtim;
-	fchownat(staging_fd, dir + 1, st.st_uid, st.st_gid, 0);
-	fchmodat(staging_fd, dir + 1, st.st_mode & 07777, 0);
-	utimensat(staging_fd, dir + 1, times, 0);
-}
-
-/* A read-only overlay (no upper layer) of `dir` with the staged directory of that name above it.
- * The staged layer is named by a descriptor, so no path of the staging tmpfs appears anywhere. */
-static int layer(int staging_fd, const char *dir)
-{
-	int top = openat(staging_fd, dir + 1, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char opts[96];
-	int err = 0;
-
-	if (top < 0)
-		return -errno;
-	copy_attributes(staging_fd, dir);
-	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:%s", top, dir);
-	if (mount("overlay", dir, "overlay", MS_RDONLY, opts) < 0)
-		err = -errno;
-	close(top);
-	return err;
-}
-
-int fn_host_preload_apply(const struct fn_child_plan *plan, struct fn_report *rep)
-{
-	if (!plan->host_preload || plan->staging_fd < 0)
-		return 0;
-	for (size_t i = 0; i < N_ELEMENTS(layered); i++) {
-		int err = layer(plan->staging_fd, layered[i]);
-
-		if (err)
-			return fn_fail(rep, err, "overlaying %s for the preload library",
-				       layered[i]);
-	}
-	return 0;
+	fn_host_preload_init(hp);
 }

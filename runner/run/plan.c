@@ -1,13 +1,18 @@
 /* The view's plan (plan.h): overlays of the tree over the real paths, and the shim over the real
  * tools. Only computed here; the init (run) or the hook's mounter (oci) applies it. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fakefs.h"
+#include "layers.h"
 #include "plan.h"
 #include "shim_tools.h"
 #include "util.h"
@@ -141,6 +146,15 @@ static void hide_host_devices(struct fn_child_plan *plan, struct fn_overlay_plan
 		closedir(d);
 }
 
+struct fn_staged_file *fn_plan_add_staged(struct fn_overlay_plan *op, const char *path,
+					  const char *content, size_t len, mode_t mode)
+{
+	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
+	op->staged[op->n_staged] =
+	    (struct fn_staged_file){.path = path, .content = content, .len = len, .mode = mode};
+	return &op->staged[op->n_staged++];
+}
+
 /* A static file of the view, staged: a file of the staging tmpfs at its own path, bound
  * read-only as a container runtime binds its /etc/hosts: tmpfs in mountinfo, blocks as on a
  * disk, and no FUSE round trip. */
@@ -150,9 +164,7 @@ static void stage_file(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 	if (n->type != FN_NODE_FILE)
 		return;
 	plan->overlays[plan->n_overlays - 1].staged = true;
-	op->staged = xreallocarray(op->staged, op->n_staged + 1, sizeof(*op->staged));
-	op->staged[op->n_staged++] = (struct fn_staged_file){
-	    .path = path, .content = n->content, .len = n->len, .mode = n->mode};
+	fn_plan_add_staged(op, path, n->content, n->len, n->mode);
 }
 
 /* Where a mount of the table goes: its path, or, when the host lacks that path and the mount may
@@ -197,7 +209,7 @@ static bool holds_own(const struct fn_vfs *vfs, const struct fn_node *dir)
 	for (size_t i = 0; dir->type == FN_NODE_DIR && i < dir->n_children; i++) {
 		const struct fn_node *n = dir->children[i];
 
-		if (n->type == FN_NODE_FILE && !fn_vfs_reads_real(n))
+		if (n->type == FN_NODE_FILE && (!fn_vfs_reads_real(n) || n->live))
 			return true;
 		if (n->type == FN_NODE_LINK && !leads_to_kernel(vfs, n))
 			return true;
@@ -228,11 +240,66 @@ static void keep_kernel_net(struct fn_child_plan *plan, const struct fn_vfs *vfs
 	}
 }
 
+/* The nearest directory above `path` that the host has; NULL where that is "/" (never layered:
+ * an overlay there would hide every other mount) or is no directory. */
+static char *existing_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash;
+	struct stat st;
+
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return dir;
+		if (stat(dir, &st) == 0 || errno != ENOENT)
+			break;
+	}
+	free(dir);
+	return NULL;
+}
+
+/* A static file of the view that the host lacks gets a place to be mounted on: the staging tmpfs
+ * holds it (or, where the view serves it, an empty file of its mode) and the nearest directory the
+ * host has is layered with the staged one. Returns false where there is none to layer. */
+static bool add_missing(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+			const struct fn_node *n, const char *path, bool stage_etc)
+{
+	char *dir = n->type == FN_NODE_FILE ? existing_parent(path) : NULL;
+
+	if (!dir || !fn_plan_layer(plan, dir)) {
+		free(dir);
+		return false;
+	}
+	op->layer_dirs = xreallocarray(op->layer_dirs, op->n_layer_dirs + 1, sizeof(char *));
+	op->layer_dirs[op->n_layer_dirs++] = dir;
+	if (!stage_etc)
+		fn_plan_add_staged(op, path, "", 0, n->mode);
+	return true;
+}
+
+/* Whether to leave out a mount whose real path the host lacks (or, for one the host may lack, a
+ * link that leads nowhere): a static file is added where it can be; any other mount the host may
+ * lack is left out, and the rest go on to say that their path is missing. */
+static bool skip_missing(struct fn_child_plan *plan, struct fn_overlay_plan *op,
+			 const struct fn_node *n, const struct fn_view_mount *m,
+			 const struct fn_plan_opts *o)
+{
+	struct stat st;
+
+	if (!m->host_may_lack && !m->staged)
+		return false;
+	if (lstat(m->path, &st) == 0 && (!m->host_may_lack || access(m->path, F_OK) == 0))
+		return false;
+	if (m->staged && o->add_missing && add_missing(plan, op, n, m->path, o->stage_etc))
+		return false;
+	return m->host_may_lack;
+}
+
 /* Which real paths get which part of the tree: the view's table (lib/view.c), and the
  * /sys/devices directories of the host's own network devices, which stay hidden
  * (hide_host_devices). */
 void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, struct fn_vfs *vfs,
-		      bool isolated, bool stage_etc)
+		      const struct fn_plan_opts *o)
 {
 	fn_view_pass_real(vfs);
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
@@ -240,23 +307,28 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 		const struct fn_node *n = fn_vfs_lookup(vfs, m->path);
 		const char *target;
 
-		if (isolated && kernel_shows(vfs, m) && strncmp(m->path, "/sys/", 5) == 0 &&
+		if (o->isolated && kernel_shows(vfs, m) && strncmp(m->path, "/sys/", 5) == 0 &&
 		    plan->n_kernel_sys < FN_MAX_KEEP)
 			plan->kernel_sys[plan->n_kernel_sys++] = m->path;
-		if (!n || m->kernel_uts || (isolated && kernel_shows(vfs, m)) || m->preload_only ||
-		    has_overlay(plan, m->path) || (m->host_may_lack && access(m->path, F_OK) != 0))
+		if (!n || m->kernel_uts || (o->isolated && kernel_shows(vfs, m)) ||
+		    m->preload_only || has_overlay(plan, m->path) ||
+		    skip_missing(plan, op, n, m, o))
 			continue;
 		target = mount_target(op, vfs, m);
 		if (target != m->path) {
 			add_overlay(plan, target + 1, target, false, false, m->optional);
-			if (isolated)
+			if (o->isolated)
 				keep_kernel_net(plan, vfs, target);
 			continue;
 		}
+		/* The tree's directory where the link mounted over the kernel's leads. */
+		if (m->kind == FN_MOUNT_KERNEL_LINK &&
+		    !add_overlay(plan, m->path + 1, FN_VIEW_PROC_NET_HOME, true, false, false))
+			continue;
 		if (!add_overlay(plan, fn_view_mount_tree_path(m), m->path, !m->follow,
 				 m->read_only, m->optional))
 			continue;
-		if (m->staged && stage_etc)
+		if (m->staged && o->stage_etc)
 			stage_file(plan, op, n, m->path);
 	}
 	hide_host_devices(plan, op, vfs);
@@ -267,6 +339,9 @@ void fn_overlay_plan_free(struct fn_overlay_plan *op)
 	for (size_t i = 0; i < op->n_device_roots; i++)
 		free(op->device_roots[i]);
 	free(op->device_roots);
+	for (size_t i = 0; i < op->n_layer_dirs; i++)
+		free(op->layer_dirs[i]);
+	free(op->layer_dirs);
 	free(op->staged);
 	memset(op, 0, sizeof(*op));
 }
@@ -322,11 +397,14 @@ static void plan_tool(struct fn_tool_plan *tp, struct fn_vfs *vfs, const struct 
 		char *path = xasprintf("%s/%s", dir, tool), *real = NULL;
 		struct stat st;
 
-		/* Most directories lack most tools: one stat says so before any resolving. */
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		/* Most directories lack most tools, and on a merged /usr the rest are files found
+		 * already (/sbin/route is /usr/sbin/route): one stat says so before any resolving.
+		 */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !already_covered(tp, &st, w->self))
 			real = realpath(path, NULL);
 		free(path);
-		if (!real || access(real, X_OK) || already_covered(tp, &st, w->self)) {
+		if (!real || access(real, X_OK)) {
 			free(real);
 			continue;
 		}
@@ -378,12 +456,17 @@ int fn_plan_stage(const struct fn_tool_plan *tp, const struct fn_overlay_plan *o
 
 void fn_plan_allow_added(const struct fn_tool_plan *tp, struct fn_fakefs *fs)
 {
-	struct stat st;
+	struct statx stx;
+	dev_t dev;
 
-	if (!tp->n_added_tools || fstat(fn_fakefs_mount_fd(fs), &st) < 0)
+	/* The device is the mount's superblock's: asked without a sync, no request goes to the
+	 * FUSE thread, so the runner goes on to fork the init while that thread starts up. */
+	if (!tp->n_added_tools ||
+	    statx(fn_fakefs_mount_fd(fs), "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, 0, &stx) < 0)
 		return;
+	dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	for (size_t i = 0; i < tp->n_added_tools; i++)
-		fn_fakefs_allow_exe(fs, st.st_dev, tp->added_tools[i]->ino);
+		fn_fakefs_allow_exe(fs, dev, tp->added_tools[i]->ino);
 }
 
 void fn_tool_plan_free(struct fn_tool_plan *tp)

@@ -21,6 +21,9 @@ struct fn_overlay_plan {
 	size_t n_staged;
 	char **device_roots;
 	size_t n_device_roots;
+	/* The directories layered for the static files the host lacks (layers.h) */
+	char **layer_dirs;
+	size_t n_layer_dirs;
 };
 
 /* The shim's tools and where they go. */
@@ -52,11 +55,24 @@ struct fn_tool_where {
 /* Fills tp->tools from a --shims SPEC (none, all, or a comma list, which is cut up in place);
  * returns -1, having said so, for an unknown tool name. */
 int fn_plan_select_tools(struct fn_tool_plan *tp, char *spec);
-/* Which real paths get which part of the tree. `isolated`: the kernel shows the links itself;
- * `stage_etc`: the /etc files as static files of the staging tmpfs (all but --log, which must see
- * every open). */
+/* Adds a file to be put in the staging tmpfs at `path` (absolute; kept, as `content` is), and
+ * returns it, for a caller that gives it a source file to copy first. */
+struct fn_staged_file *fn_plan_add_staged(struct fn_overlay_plan *op, const char *path,
+					  const char *content, size_t len, mode_t mode);
+/* How the view goes over the real paths. */
+struct fn_plan_opts {
+	bool isolated;	/* the kernel shows the links itself */
+	bool stage_etc; /* the /etc files as static files of the staging tmpfs (all but --log,
+			 * which must see every open) */
+	/* A static file of the view that the host lacks (a minimal system's /etc/machine-id) is
+	 * added by layering the nearest directory it has (layers.h); false: it is not shown
+	 * (the OCI hook, which mounts from outside the container's pid namespace). */
+	bool add_missing;
+};
+
+/* Which real paths get which part of the tree. */
 void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, struct fn_vfs *vfs,
-		      bool isolated, bool stage_etc);
+		      const struct fn_plan_opts *o);
 void fn_overlay_plan_free(struct fn_overlay_plan *op);
 /* Every real file of each tool on the standard PATH and the binds that cover them with the
  * shim's copy; the tools that have none are added in w->missing_dir, which is overlaid. Fills the

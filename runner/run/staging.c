@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf.h"
 #include "pid1.h"
 #include "staging.h"
+#include "util.h"
 
 /* Creates the directories of `rel` ("usr/sbin/route": usr and usr/sbin) under `dir`. */
 static int make_parents(int dir, const char *rel)
@@ -32,48 +34,82 @@ static int make_parents(int dir, const char *rel)
 	return 0;
 }
 
-/* Copies the file `src` (open) to `rel` under `dir`, executable. */
-static int copy_file(int dir, const char *rel, int src)
+/* Writes `len` bytes at the file position of `out`. */
+static int write_all(int out, const char *bytes, size_t len)
 {
-	struct stat st;
-	off_t off = 0;
-	int out, err;
+	size_t done = 0;
 
-	if (fstat(src, &st) < 0)
-		return -errno;
-	if ((err = make_parents(dir, rel)))
-		return err;
-	out = openat(dir, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	if (out < 0)
-		return -errno;
-	while (off < st.st_size) {
-		ssize_t n = sendfile(out, src, &off, (size_t)(st.st_size - off));
+	while (done < len) {
+		ssize_t n = write(out, bytes + done, len - done);
 
-		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			break;
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
 	}
-	close(out);
-	return err;
+	return 0;
 }
 
+/* The head of a staged file: the kernel copies the pages, the patches go over them. */
+static int copy_source(int out, const struct fn_staged_source *s)
+{
+	off_t off = 0;
+
+	while ((size_t)off < s->len) {
+		ssize_t n = sendfile(out, s->fd, &off, s->len - (size_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+	}
+	for (size_t i = 0; i < s->n_patches; i++) {
+		const struct fn_patch *p = &s->patches[i];
+
+		if (pwrite(out, p->bytes, p->len, (off_t)p->offset) != (ssize_t)p->len)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Copies the executable `src_path` to `rel` under `dir`: what its loader maps, where it is an
+ * ELF file that can lose the rest (elf.h), else all of it. */
 static int copy_path(int dir, const char *rel, const char *src_path)
 {
-	int src = open(src_path, O_RDONLY | O_CLOEXEC);
-	int err;
+	struct fn_staged_source src = {.fd = open(src_path, O_RDONLY | O_CLOEXEC)};
+	struct fn_elf_strip strip;
+	struct stat st;
+	int out, err;
 
-	if (src < 0)
+	if (src.fd < 0)
 		return -errno;
-	err = copy_file(dir, rel, src);
-	close(src);
+	if (fstat(src.fd, &st) < 0) {
+		err = -errno;
+		close(src.fd);
+		return err;
+	}
+	src.len = (size_t)st.st_size;
+	if (fn_elf_strip_plan(src.fd, src.len, &strip)) {
+		src.len = strip.len;
+		src.patches = strip.clear;
+		src.n_patches = N_ELEMENTS(strip.clear);
+	}
+	if ((err = make_parents(dir, rel)) ||
+	    (out = openat(dir, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755)) < 0) {
+		err = err ? err : -errno;
+		close(src.fd);
+		return err;
+	}
+	err = copy_source(out, &src);
+	close(out);
+	close(src.fd);
 	return err;
 }
 
 static int write_file(int dir, const struct fn_staged_file *f)
 {
 	const char *rel = f->path + 1;
-	size_t done = 0;
 	int out, err;
 
 	if ((err = make_parents(dir, rel)))
@@ -82,22 +118,12 @@ static int write_file(int dir, const struct fn_staged_file *f)
 	if (out < 0)
 		return -errno;
 	/* Not through openat's mode, which the umask would cut. */
-	if (fchmod(out, f->mode) < 0) {
+	if (fchmod(out, f->mode) < 0)
 		err = -errno;
-		close(out);
-		return err;
-	}
-	while (done < f->len) {
-		ssize_t n = write(out, f->content + done, f->len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
+	if (!err && f->src)
+		err = copy_source(out, f->src);
+	if (!err)
+		err = write_all(out, f->content, f->len);
 	close(out);
 	return err;
 }

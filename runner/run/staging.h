@@ -7,12 +7,30 @@
 
 #include "report.h"
 
-/* A static file put in the staging tmpfs at `path` (absolute, as the target sees it). */
+/* Bytes written over a copied file's at `offset`. */
+struct fn_patch {
+	size_t offset;
+	size_t len;
+	unsigned char bytes[8];
+};
+
+/* The head of a staged file copied from another file by the kernel (no page of it is mapped or
+ * read here), with the few bytes that differ written over it. */
+struct fn_staged_source {
+	int fd;
+	size_t len;
+	const struct fn_patch *patches;
+	size_t n_patches;
+};
+
+/* A static file put in the staging tmpfs at `path` (absolute, as the target sees it): `src`'s
+ * bytes (NULL: none), then `content`. */
 struct fn_staged_file {
 	const char *path;
 	const char *content;
 	size_t len;
 	mode_t mode; /* the view's (0444 for /etc/machine-id) */
+	const struct fn_staged_source *src;
 };
 
 struct fn_staging {

@@ -1,13 +1,16 @@
 /* The tree primitives of lib/vfs.c: building, lookups that do not follow links, resolution that
  * follows them the way the kernel would (relative to the link's directory, "..", chains, loops),
  * node paths and inode numbering. The trees are built by hand, so no identity is involved. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -180,6 +183,53 @@ static void test_backed_file_follows_a_link(void **state)
 	assert_int_equal(st.st_size, real.st_size);
 }
 
+/* A rewrite that upper-cases the real text (a stand-in for /proc/cpuinfo's). */
+static void shout(const void *arg, const char *real, size_t len, struct fn_buf *out)
+{
+	for (size_t i = 0; i < len; i++)
+		fn_buf_printf(out, "%c", real[i] >= 'a' && real[i] <= 'z' ? real[i] - 32 : real[i]);
+}
+
+/* A file that reads a real one is one kind, rewritten or not: its real file is the reader's
+ * ("%d"), read at every open, and its attributes are the tree's (procfs: size 0, no blocks). */
+static void test_reads_real_with_and_without_rewrite(void **state)
+{
+	struct fn_vfs *vfs = *state;
+	struct fn_node *dir = fn_vfs_mkdir_p(vfs, "/proc");
+	struct fn_node *plain = fn_vfs_add_file(vfs, dir, "plain", 0444, FN_FILE_PROCFS, NULL, 0);
+	struct fn_node *loud = fn_vfs_add_file(vfs, dir, "loud", 0444, FN_FILE_PROCFS, NULL, 0);
+	char want[64], *text;
+	struct stat st;
+	size_t len;
+	FILE *f;
+
+	fn_vfs_read_real(plain, "/proc/%d/comm");
+	fn_vfs_read_real(loud, "/proc/%d/comm");
+	loud->live = shout;
+	assert_true(fn_vfs_reads_real(plain));
+	assert_true(fn_vfs_reads_real(loud));
+	assert_false(fn_vfs_node_backed(loud));
+	f = fopen("/proc/self/comm", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(want, sizeof(want), f));
+	fclose(f);
+
+	assert_int_equal(fn_vfs_node_text(plain, getpid(), &text, &len), 0);
+	assert_string_equal(text, want);
+	free(text);
+	assert_int_equal(fn_vfs_node_text(loud, getpid(), &text, &len), 0);
+	assert_int_equal(len, strlen(want));
+	assert_string_equal(text, "TEST_VFS\n");
+	free(text);
+	/* No reader to fill "%d": no file. */
+	assert_int_equal(fn_vfs_node_text(loud, 0, &text, &len), -ENOENT);
+	assert_int_equal(fn_vfs_stat(loud, getpid(), lstat, stat, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(st.st_blocks, 0);
+	assert_int_equal(st.st_ino, loud->ino);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +245,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_backed_file_follows_a_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inodes_unique_and_root_is_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_without_content_is_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reads_real_with_and_without_rewrite, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

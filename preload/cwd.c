@@ -1,0 +1,198 @@
+/* The working directory inside the view. The kernel cannot enter a directory only the tree has
+ * (/sys/class/dmi/id on a host without DMI) nor one it shows otherwise (/sys/class/net/eth0 leads
+ * to the host's device): chdir and fchdir into a directory of the tree keep its path here and
+ * enter a real stand-in (the real directory of that name, else "/"), so relative paths, getcwd
+ * and opendir(".") answer as they would with FUSE mounted. Programs started from there inherit it
+ * through FAKENET_CWD, which the library adds at exec and takes out of sight at load, as it does
+ * its other variables (environ.c), and which is believed only while the cwd is still its
+ * stand-in. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "preload.h"
+#include "util.h"
+
+static char *view_cwd; /* the tree's directory the process is in; NULL: the real cwd */
+static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void set_view_cwd(const char *path)
+{
+	char *copy = path ? strdup(path) : NULL;
+
+	pthread_mutex_lock(&cwd_lock);
+	free(view_cwd);
+	view_cwd = copy;
+	pthread_mutex_unlock(&cwd_lock);
+}
+
+bool fn_view_cwd(char *buf, size_t size)
+{
+	bool set;
+
+	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&cwd_lock);
+	set = view_cwd && (size_t)snprintf(buf, size, "%s", view_cwd) < size;
+	pthread_mutex_unlock(&cwd_lock);
+	return set;
+}
+
+/* The path the kernel would give for a directory of the tree: links resolved, and /proc/net as
+ * the reader's own /proc/PID/net. */
+static void canonical(const struct fn_node *dir, char *out, size_t size)
+{
+	char *path = fn_vfs_path(dir);
+
+	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
+		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
+	else
+		snprintf(out, size, "%s", path);
+	free(path);
+}
+
+/* The real directory the process sits in for a directory of the tree: the one it passes through,
+ * else the real directory of the same name, else "/" (open_dir in view.c does the same). */
+static void stand_in(const struct fn_node *dir, char *out, size_t size)
+{
+	char *path = fn_vfs_path(dir);
+	struct stat st;
+
+	if (!dir->passthrough || fn_vfs_passthrough_path(dir, getpid(), out, size) != 0)
+		snprintf(out, size, "%s", path);
+	if (FN_REAL(stat)(out, &st) != 0 || !S_ISDIR(st.st_mode))
+		snprintf(out, size, "/");
+	free(path);
+}
+
+/* Enters a directory of the tree: its stand-in, keeping its path. */
+static int enter(const struct fn_node *dir)
+{
+	char real[PATH_MAX], path[PATH_MAX];
+
+	if (dir->type != FN_NODE_DIR) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	stand_in(dir, real, sizeof(real));
+	if (FN_REAL(chdir)(real) < 0)
+		return -1;
+	canonical(dir, path, sizeof(path));
+	set_view_cwd(path);
+	return 0;
+}
+
+/* A relative path from a directory of the tree names the real path it leads to: the kernel's
+ * cwd is only the stand-in. */
+static const char *from_view_cwd(const char *path, char *abs, size_t size)
+{
+	if (!path || path[0] == '/' || !fn_view_cwd(abs, size) ||
+	    !fn_view_absolute(AT_FDCWD, path, abs, size))
+		return path;
+	return abs;
+}
+
+FN_EXPORT int chdir(const char *path)
+{
+	static __thread struct fn_view v;
+	char abs[PATH_MAX];
+	int r = -1;
+
+	fn_view_lookup(AT_FDCWD, path, true, &v);
+	switch (v.kind) {
+	case FN_WALK_ERROR:
+		errno = v.err;
+		return -1;
+	case FN_WALK_NODE:
+		r = enter(v.node);
+		break;
+	case FN_WALK_REAL:
+		r = FN_REAL(chdir)(v.real);
+		break;
+	case FN_WALK_NONE:
+		r = FN_REAL(chdir)(from_view_cwd(path, abs, sizeof(abs)));
+		break;
+	}
+	if (r == 0 && v.kind != FN_WALK_NODE)
+		set_view_cwd(NULL);
+	fn_view_note_chdir();
+	return r;
+}
+
+/* An fd of a directory of the tree (opendir's, or open's with O_DIRECTORY) is its stand-in. */
+FN_EXPORT int fchdir(int fd)
+{
+	static __thread struct fn_view v;
+	const char *path = fn_view_fd_path(fd);
+	int r;
+
+	if (path)
+		fn_view_lookup(AT_FDCWD, path, true, &v);
+	if (path && v.kind == FN_WALK_NODE && v.node->type == FN_NODE_DIR) {
+		char canon[PATH_MAX];
+
+		if ((r = FN_REAL(fchdir)(fd)) == 0) {
+			canonical(v.node, canon, sizeof(canon));
+			set_view_cwd(canon);
+		}
+	} else if ((r = FN_REAL(fchdir)(fd)) == 0)
+		set_view_cwd(NULL);
+	fn_view_note_chdir();
+	return r;
+}
+
+FN_EXPORT char *getcwd(char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	size_t len;
+
+	if (!fn_view_cwd(path, sizeof(path)))
+		return FN_REAL(getcwd)(buf, size);
+	len = strlen(path) + 1;
+	/* glibc's extension: no buffer, and a size of 0 means as large as needed. */
+	if (!buf && size == 0)
+		size = len;
+	if (size < len) {
+		errno = size == 0 ? EINVAL : ERANGE;
+		return NULL;
+	}
+	if (!buf && !(buf = malloc(size)))
+		return NULL;
+	memcpy(buf, path, len);
+	return buf;
+}
+
+const char *fn_view_cwd_env(char *buf, size_t size)
+{
+	char path[PATH_MAX];
+
+	if (!fn_view_cwd(path, sizeof(path)) ||
+	    (size_t)snprintf(buf, size, "FAKENET_CWD=%s", path) >= size)
+		return NULL;
+	return buf;
+}
+
+void fn_view_adopt_cwd(const char *path)
+{
+	struct fn_view v;
+	char real[PATH_MAX];
+	struct stat here, there;
+
+	if (!path || path[0] != '/')
+		return;
+	fn_view_lookup(AT_FDCWD, path, true, &v);
+	if (v.kind != FN_WALK_NODE || v.node->type != FN_NODE_DIR)
+		return;
+	stand_in(v.node, real, sizeof(real));
+	/* A parent that moved on (a chdir the library did not see) leaves a stale name. */
+	if (FN_REAL(stat)(".", &here) != 0 || FN_REAL(stat)(real, &there) != 0 ||
+	    here.st_dev != there.st_dev || here.st_ino != there.st_ino)
+		return;
+	canonical(v.node, real, sizeof(real));
+	set_view_cwd(real);
+}

@@ -143,8 +143,14 @@ arrivals() {
 	! kill -0 "$pasta" 2>/dev/null
 	run pgrep -f "^sleep $nap"
 	[ "$status" -eq 1 ]
+	# The kernel takes the namespace's last holders down after the runner; on a busy machine that
+	# may take a moment, so they are given a few seconds to be gone, not none.
 	for ns in $held; do
-		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		for _ in $(seq 100); do
+			run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+			[ -n "$output" ] || break
+			sleep 0.05
+		done
 		[ -z "$output" ]
 	done
 }

@@ -56,7 +56,7 @@ PY
 	read -r word err ms <<<"${lines[1]}"
 	[ "$word" = failed ]
 	[ "$err" = ENETUNREACH ] || [ "$err" = ECONNREFUSED ]
-	[ "$ms" -lt 50 ]
+	[ "$ms" -lt 1000 ] # refused, not the 3 s timeout (speed is make bench's)
 	grep -q '"event":"connect".*"address":"198.18.88.2","port":8080,"verdict":"allowed"' "$tmp/log"
 	grep -q '"event":"connect".*"address":"198.18.88.2","port":9090,"verdict":"refused"' "$tmp/log"
 }
@@ -120,7 +120,7 @@ arrivals() {
 	read -r word err ms < <(grep '^failed' <<<"$output")
 	[ "$word" = failed ]
 	[ "$err" = ECONNREFUSED ]
-	[ "$ms" -lt 50 ]
+	[ "$ms" -lt 1000 ] # refused, not the 3 s timeout (speed is make bench's)
 	[ "${lines[-1]}" = "body served by 8080" ]
 	[ "$(arrivals)" -eq 0 ]
 }

@@ -3,11 +3,14 @@
  * LD_PRELOAD names it) and as many through libc's own open and close, in alternating batches of
  * 100 so that both sides meet the same machine load. Prints the median batch mean of each, in
  * nanoseconds, and the median of the paired batches' ratios: "bound direct ratio". Without
- * LD_PRELOAD both sides are libc's, which shows the noise. */
+ * LD_PRELOAD both sides are libc's, which shows the noise. With "fstat" after COUNT, the cycles
+ * are fstat calls on one fd of the file instead (every program fstats what it opens). */
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +18,11 @@
 
 typedef int (*open_fn)(const char *, int, ...);
 typedef int (*close_fn)(int);
+typedef int (*fstat_fn)(int, struct stat *);
+
+/* The fd the fstat cycles ask about; -1: the cycles open and close. */
+static int stat_fd = -1;
+static fstat_fn libc_fstat;
 
 static double now_ns(void)
 {
@@ -36,7 +44,17 @@ static double batch(const char *path, open_fn do_open, close_fn do_close)
 	double start = now_ns();
 
 	for (int i = 0; i < BATCH; i++) {
-		int fd = do_open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		int fd = stat_fd;
+
+		if (fd >= 0) {
+			/* The bound side is the program's own fstat, libc's when LD_PRELOAD is
+			 * unset. */
+			if ((do_open == (open_fn)open ? fstat : libc_fstat)(fd, &st) < 0)
+				exit(1);
+			continue;
+		}
+		fd = do_open(path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0) {
 			perror(path);
@@ -56,13 +74,22 @@ int main(int argc, char **argv)
 	close_fn libc_close = libc ? (close_fn)dlsym(libc, "close") : NULL;
 	double *bound, *direct, *ratio;
 
-	if (argc > 3 || n < BATCH) {
-		fprintf(stderr, "usage: preload-open [FILE [COUNT]]   (COUNT >= %d)\n", BATCH);
+	if (argc > 4 || n < BATCH || (argc == 4 && strcmp(argv[3], "fstat") != 0)) {
+		fprintf(stderr, "usage: preload-open [FILE [COUNT [fstat]]]   (COUNT >= %d)\n",
+			BATCH);
 		return 2;
 	}
 	if (!libc_open || !libc_close) {
 		fprintf(stderr, "preload-open: libc's open not found: %s\n", dlerror());
 		return 1;
+	}
+	if (argc == 4) {
+		libc_fstat = (fstat_fn)dlsym(libc, "fstat");
+		stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (!libc_fstat || stat_fd < 0) {
+			perror(path);
+			return 1;
+		}
 	}
 	nb = n / BATCH;
 	bound = calloc((size_t)nb, sizeof(*bound));

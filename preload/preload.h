@@ -79,6 +79,11 @@ bool fn_view_fd_known(int fd);
 /* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened
  * itself); NULL for any other fd. */
 const struct fn_node *fn_view_fd_node(int fd);
+/* An fd a parent's library opened for a file of the view, inherited across exec (`exec
+ * 3</proc/net/route` in a shell, then a program): known again from its memfd's name, it joins
+ * the table, so fn_view_fd_node answers for it. `mode` and `nlink` are the fd's real stat, which
+ * turns away nearly every other fd before any system call. True where it joined. */
+bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink);
 /* What follows /proc/self/, /proc/thread-self/ or /proc/PID/ (the caller's own) in absolute
  * `path`; NULL for any other path. */
 const char *fn_view_own_proc(const char *path);

@@ -79,6 +79,13 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 		r_;                                                                                \
 	})
 
+/* Whether the real stat `buf` (0 from the real call `r`) of the fd an empty path names is one a
+ * parent's library made for a file of the view, inherited across exec (fn_view_fd_adopt): the
+ * stat is then asked again, of the node. */
+#define INHERITED(r, dirfd, path, flags, buf)                                                      \
+	((r) == 0 && !*(path) && ((flags)&AT_EMPTY_PATH) && S_ISREG((buf)->st_mode) &&             \
+	 (buf)->st_nlink == 0 && fn_view_fd_adopt(dirfd, (buf)->st_mode, (buf)->st_nlink))
+
 /* fstat of an fd the view made (a file's memfd, a directory's stand-in, a link opened itself)
  * answers for its node (view_stat); any other fd is the real one's. glibc's fstat does not go
  * through fstatat's symbol, so both are here. */
@@ -87,7 +94,10 @@ FN_EXPORT int fstat(int fd, struct stat *buf)
 	const char *empty = "";
 	int r = fn_view_fd_known(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
-	return r != -2 ? r : REAL_STAT(FN_REAL(fstat)(fd, buf), fd, empty, buf);
+	if (r != -2)
+		return r;
+	r = REAL_STAT(FN_REAL(fstat)(fd, buf), fd, empty, buf);
+	return INHERITED(r, fd, empty, AT_EMPTY_PATH, buf) ? fstat(fd, buf) : r;
 }
 
 FN_EXPORT int fstat64(int fd, struct stat64 *buf)
@@ -95,7 +105,10 @@ FN_EXPORT int fstat64(int fd, struct stat64 *buf)
 	const char *empty = "";
 	int r = fn_view_fd_known(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
-	return r != -2 ? r : REAL_STAT(FN_REAL(fstat64)(fd, buf), fd, empty, buf);
+	if (r != -2)
+		return r;
+	r = REAL_STAT(FN_REAL(fstat64)(fd, buf), fd, empty, buf);
+	return INHERITED(r, fd, empty, AT_EMPTY_PATH, buf) ? fstat64(fd, buf) : r;
 }
 
 /* A directory only the tree has is held by a stand-in fd: its filesystem is the one of the tree
@@ -145,7 +158,10 @@ FN_EXPORT int fstatat(int dirfd, const char *path, struct stat *buf, int flags)
 {
 	int r = view_stat(dirfd, &path, flags, buf);
 
-	return r != -2 ? r : REAL_STAT(FN_REAL(fstatat)(dirfd, path, buf, flags), dirfd, path, buf);
+	if (r != -2)
+		return r;
+	r = REAL_STAT(FN_REAL(fstatat)(dirfd, path, buf, flags), dirfd, path, buf);
+	return INHERITED(r, dirfd, path, flags, buf) ? fstatat(dirfd, path, buf, flags) : r;
 }
 
 FN_EXPORT int stat64(const char *path, struct stat64 *buf)
@@ -166,8 +182,10 @@ FN_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *buf, int fla
 {
 	int r = view_stat64(dirfd, &path, flags, buf);
 
-	return r != -2 ? r
-		       : REAL_STAT(FN_REAL(fstatat64)(dirfd, path, buf, flags), dirfd, path, buf);
+	if (r != -2)
+		return r;
+	r = REAL_STAT(FN_REAL(fstatat64)(dirfd, path, buf, flags), dirfd, path, buf);
+	return INHERITED(r, dirfd, path, flags, buf) ? fstatat64(dirfd, path, buf, flags) : r;
 }
 
 /* Programs built against glibc before 2.33 call these instead. */
@@ -241,7 +259,9 @@ static void to_statx(const struct stat *in, struct statx *out)
 FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)
 {
 	struct stat st;
-	int r = (flags & AT_EMPTY_PATH) && !*path ? -2 : view_stat(dirfd, &path, flags, &st);
+	int r = (flags & AT_EMPTY_PATH) && !*path && !fn_view_fd_known(dirfd)
+		    ? -2
+		    : view_stat(dirfd, &path, flags, &st);
 
 	if (r == 0)
 		to_statx(&st, buf);
@@ -250,5 +270,8 @@ FN_EXPORT int statx(int dirfd, const char *path, int flags, unsigned mask, struc
 	r = FN_REAL(statx)(dirfd, path, flags, mask, buf);
 	if (r == 0 && (buf->stx_mask & STATX_NLINK) && S_ISDIR(buf->stx_mode) && buf->stx_nlink > 1)
 		buf->stx_nlink += (unsigned)fn_view_covered_links(dirfd, path);
+	if (r == 0 && (buf->stx_mask & STATX_NLINK) && !*path && (flags & AT_EMPTY_PATH) &&
+	    fn_view_fd_adopt(dirfd, buf->stx_mode, buf->stx_nlink))
+		return statx(dirfd, path, flags, mask, buf);
 	return r;
 }

@@ -361,22 +361,42 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 	return 0;
 }
 
-void fn_view_node_path(const struct fn_node *node, char *out, size_t size)
+/* The node's path as process `pid` names it: /proc/net's is that process's /proc/PID/net. */
+static void node_path_of(const struct fn_node *node, pid_t pid, char *out, size_t size)
 {
 	char *path = fn_vfs_path(node);
 
 	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
-		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
+		snprintf(out, size, "/proc/%d/net%s", (int)pid, path + 9);
 	else
 		snprintf(out, size, "%s", path);
 	free(path);
 }
 
-/* A sealed memfd holding the text: read, mmap and fstat all behave as on a file. */
-static int content_fd(const char *name, const char *text, size_t len, mode_t mode, int flags)
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size)
 {
-	int fd = memfd_create(name, MFD_ALLOW_SEALING | (flags & O_CLOEXEC ? MFD_CLOEXEC : 0));
+	node_path_of(node, getpid(), out, size);
+}
+
+/* The seals of a memfd the view made: a file of the view only reads. */
+#define CONTENT_SEALS (F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
+/* The longest name memfd_create takes (NAME_MAX less its "memfd:"). */
+#define MEMFD_NAME_MAX 249
+
+/* A sealed memfd holding the text: read, mmap and fstat all behave as on a file. It is named
+ * for the file as the kernel names it (/proc/PID/net/route), so a program that inherits it
+ * across exec knows it again by its link (fn_view_fd_adopt). */
+static int content_fd(const struct fn_node *node, const char *text, size_t len, mode_t mode,
+		      int flags)
+{
+	char name[PATH_MAX];
+	int fd;
 	size_t done = 0;
+
+	node_path_of(node, getpid(), name, sizeof(name));
+	if (strlen(name) > MEMFD_NAME_MAX)
+		snprintf(name, sizeof(name), "%s", node->name);
+	fd = memfd_create(name, MFD_ALLOW_SEALING | (flags & O_CLOEXEC ? MFD_CLOEXEC : 0));
 
 	if (fd < 0)
 		return -1;
@@ -391,22 +411,24 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 		done += (size_t)n;
 	}
 	fchmod(fd, mode);
-	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+	fcntl(fd, F_ADD_SEALS, CONTENT_SEALS);
 	lseek(fd, 0, SEEK_SET);
 	return fd;
 }
 
-/* The files the view opened, by fd: the node's path and the memfd's inode, so fstat and the
- * kernel's /proc/self/fd/N name the node rather than the memfd (fn_view_fd_node). Apart from
- * fd_paths, and checked at each use: an fd fclose closed (with libc's own close) is reused
- * without the library seeing it. */
+/* The files the view opened, by fd: the node's path, the memfd's inode and the process that
+ * opened it (whose /proc/PID/net the kernel names), so fstat and the kernel's /proc/self/fd/N
+ * name the node rather than the memfd (fn_view_fd_node). Apart from fd_paths, and checked at
+ * each use: an fd fclose closed (with libc's own close) is reused without the library seeing
+ * it. */
 static struct {
 	char *path;
 	dev_t dev;
 	ino_t ino;
+	pid_t opener;
 } opened[MAX_FDS];
 
-static void note_opened(int fd, const struct fn_node *node)
+static void note_opened_by(int fd, const struct fn_node *node, pid_t opener)
 {
 	char *path = fn_vfs_path(node);
 	struct stat st;
@@ -420,7 +442,13 @@ static void note_opened(int fd, const struct fn_node *node)
 	opened[fd].path = path;
 	opened[fd].dev = st.st_dev;
 	opened[fd].ino = st.st_ino;
+	opened[fd].opener = opener;
 	pthread_mutex_unlock(&fd_lock);
+}
+
+static void note_opened(int fd, const struct fn_node *node)
+{
+	note_opened_by(fd, node, getpid());
 }
 
 /* A duplicate of a file the view opened is that file too. */
@@ -437,6 +465,7 @@ static void copy_opened(int from, int to)
 	opened[to].path = copy;
 	opened[to].dev = opened[from].dev;
 	opened[to].ino = opened[from].ino;
+	opened[to].opener = opened[from].opener;
 	pthread_mutex_unlock(&fd_lock);
 }
 
@@ -447,8 +476,9 @@ bool fn_view_fd_known(int fd)
 		__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED));
 }
 
-/* The node's path for a file fd the view opened, in `out`; false for any other fd. */
-static bool opened_path(int fd, char *out, size_t size)
+/* The node's path for a file fd the view opened, in `out`, and the process that opened it in
+ * `*opener`; false for any other fd. */
+static bool opened_path(int fd, char *out, size_t size, pid_t *opener)
 {
 	struct stat st;
 	bool same;
@@ -459,8 +489,68 @@ static bool opened_path(int fd, char *out, size_t size)
 	pthread_mutex_lock(&fd_lock);
 	same = opened[fd].path && opened[fd].dev == st.st_dev && opened[fd].ino == st.st_ino &&
 	       (size_t)snprintf(out, size, "%s", opened[fd].path) < size;
+	*opener = opened[fd].opener;
 	pthread_mutex_unlock(&fd_lock);
 	return same;
+}
+
+/* The file of the view a memfd's name (content_fd) stands for, from its link
+ * ("/memfd:/proc/PID/net/route (deleted)", NUL-terminated in `link`): its path in the tree and
+ * its opener; false for any other form. The name is only parsed here, not trusted. */
+static bool memfd_file(char *link, const char **name, char *path, size_t size, pid_t *opener)
+{
+	static const char prefix[] = "/memfd:", suffix[] = " (deleted)";
+	size_t n = strlen(link), p = sizeof(prefix) - 1, s = sizeof(suffix) - 1;
+	const char *rest;
+
+	if (n <= p + s || !BEGINS(link, prefix) || link[p] != '/' || strcmp(link + n - s, suffix))
+		return false;
+	link[n - s] = '\0';
+	*name = link + p;
+	rest = *name + 6;
+	if (!BEGINS(*name, "/proc/") || *rest < '1' || *rest > '9')
+		return (size_t)snprintf(path, size, "%s", *name) < size;
+	*opener = (pid_t)strtol(rest, NULL, 10);
+	rest += strspn(rest, "0123456789");
+	return UNDER(rest, "/net") && *opener > 0 &&
+	       (size_t)snprintf(path, size, "/proc%s", rest) < size;
+}
+
+bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
+{
+	static __thread bool adopting;
+	static __thread struct fn_view v;
+	char self[32], link[PATH_MAX], path[PATH_MAX], canon[PATH_MAX];
+	const char *name;
+	pid_t opener;
+	ssize_t n;
+
+	/* Most fds end here: the memfd is a regular file that no directory links. */
+	if (!S_ISREG(mode) || nlink != 0 || fd < 0 || fd >= MAX_FDS || adopting ||
+	    fn_view_fd_known(fd) || fcntl(fd, F_GET_SEALS) != CONTENT_SEALS ||
+	    !fn_preload_view_state())
+		return false;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	n = FN_REAL(readlink)(self, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	opener = getpid();
+	if (!memfd_file(link, &name, path, sizeof(path), &opener))
+		return false;
+	/* Only a file the view has, named exactly as content_fd names it: a forged name answers
+	 * no more than the view answers for that path. The walk may pass the process's own links
+	 * (/proc/self/fd/N), which must not come back here. */
+	adopting = true;
+	fn_view_lookup(AT_FDCWD, path, false, &v);
+	adopting = false;
+	if (v.kind != FN_WALK_NODE || v.node->type != FN_NODE_FILE)
+		return false;
+	node_path_of(v.node, opener, canon, sizeof(canon));
+	if (strcmp(canon, name) != 0)
+		return false;
+	note_opened_by(fd, v.node, opener);
+	return true;
 }
 
 /* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
@@ -488,7 +578,7 @@ static int real_fd(const struct fn_node *node, int flags)
 	fn_vfs_node_rewrite(node, real.data ? real.data : "", real.len, &out);
 	fn_buf_free(&real);
 	text = fn_buf_steal(&out, &len);
-	fd = content_fd(node->name, text, len, node->mode, flags);
+	fd = content_fd(node, text, len, node->mode, flags);
 	err = errno;
 	free(text);
 	if (fd >= 0)
@@ -507,7 +597,7 @@ static bool is_dev_node(const struct fn_node *node)
 
 static int node_fd(const struct fn_node *node, int flags, bool remember)
 {
-	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
+	int fd = content_fd(node, node->content, node->len, node->mode, flags);
 	char *path;
 
 	if (fd < 0)
@@ -595,8 +685,9 @@ const struct fn_node *fn_view_fd_node(int fd)
 	static __thread struct fn_view v;
 	static __thread char file[PATH_MAX];
 	const char *path = fn_view_fd_path(fd);
+	pid_t opener;
 
-	if (!path && opened_path(fd, file, sizeof(file)))
+	if (!path && opened_path(fd, file, sizeof(file), &opener))
 		path = file;
 	if (!path)
 		return NULL;
@@ -645,14 +736,25 @@ static size_t own_link_len(const char *rest)
 static bool own_link_target(const char *rest, size_t len, char *out, size_t size)
 {
 	const struct fn_node *node;
+	char file[PATH_MAX];
+	pid_t opener;
+	struct stat st;
 	long fd;
 
 	if (len == 3 && BEGINS(rest, "cwd"))
 		return fn_view_cwd(out, size);
 	fd = strtol(rest + 3, NULL, 10);
-	if (len == 3 || fd < 0 || fd >= MAX_FDS || !(node = fn_view_fd_node((int)fd)))
+	if (len == 3 || fd < 0 || fd >= MAX_FDS)
 		return false;
-	fn_view_node_path(node, out, size);
+	if (!fn_view_fd_known((int)fd) && FN_REAL(fstat)((int)fd, &st) == 0)
+		fn_view_fd_adopt((int)fd, st.st_mode, st.st_nlink);
+	if (!(node = fn_view_fd_node((int)fd)))
+		return false;
+	/* A file's name is its opener's (/proc/PID/net/route), in a child as well. */
+	opener = getpid();
+	if (!fn_view_fd_path((int)fd))
+		opened_path((int)fd, file, sizeof(file), &opener);
+	node_path_of(node, opener, out, size);
 	return true;
 }
 

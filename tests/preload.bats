@@ -58,6 +58,26 @@ in_netns() {
 	ip netns exec "$NS_PREFIX-$id" "$@"
 }
 
+# The start of a python script comparing stats: attrs(st), what of a stat the kernel keeps fixed.
+stat_attrs_py() {
+	cat <<-'EOF'
+	import os
+	def attrs(st):
+	    return (st.st_ino, st.st_dev, st.st_mode, st.st_nlink, st.st_size, st.st_blocks)
+	EOF
+}
+
+# Runs a command in the identity's namespace and under the preload: both print the same (stderr
+# too). The kernel's output stays in $expected.
+same_as_kernel() {
+	local id=$1
+	shift
+	expected=$(in_netns "$id" "$@" 2>&1)
+	echo "$expected" | sed 's/^/# /'
+	run preloaded "$id" "$@"
+	[ "$output" = "$expected" ] || { diff -u <(echo "$expected") <(echo "$output"); return 1; }
+}
+
 # ifconfig output with the volatile parts masked (see the header).
 mask_ifconfig() {
 	awk '
@@ -529,10 +549,8 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	need_netns docker
 	local script="$BATS_TEST_TMPDIR/fds.py" expected
 	# Python's open() itself fstats the fd; a reader may also ask the kernel's link for its name.
-	cat >"$script" <<-'EOF2'
-	import os
-	def attrs(st):
-	    return (st.st_ino, st.st_dev, st.st_mode, st.st_nlink, st.st_size, st.st_blocks)
+	stat_attrs_py >"$script"
+	cat >>"$script" <<-'EOF2'
 	for p in ["/proc/cpuinfo", "/proc/net/route", "/sys/class/net/eth0/address",
 	          "/sys/class/net/eth0", "/etc/hostname"]:
 	    fd = os.open(p, os.O_RDONLY)
@@ -550,8 +568,57 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	r, w = os.pipe()
 	print(r == n, stat.S_ISFIFO(os.fstat(r).st_mode), os.readlink("/proc/self/fd/%d" % r)[:6])
 	EOF2
-	expected=$(in_netns docker /usr/bin/python3 "$script" 2>&1)
-	echo "$expected" | sed 's/^/# /'
-	run preloaded docker /usr/bin/python3 "$script"
-	[ "$output" = "$expected" ] || { diff -u <(echo "$expected") <(echo "$output"); return 1; }
+	same_as_kernel docker /usr/bin/python3 "$script"
+}
+
+@test "an fd of the view a child inherits across exec is still the file: its name and stat, as the kernel's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/inherited.py" expected
+	# A shell opens the files (`exec 3<`), its child and its child's child ask for them: the kernel
+	# names /proc/net's files for the process that opened them. (The host's /etc/hostname is the
+	# namespace's: only that the fd is the file counts there.)
+	stat_attrs_py >"$script"
+	cat >>"$script" <<-'EOF2'
+	for fd, p in [(3, "/proc/net/route"), (4, "/etc/hostname"), (5, "/sys/class/net/eth0/address")]:
+	    link = os.readlink("/proc/self/fd/%d" % fd).replace("/proc/%s/" % os.environ["OPENER"], "/proc/OPENER/")
+	    st = os.fstat(fd)
+	    print(fd, link, attrs(st) == attrs(os.stat(p)) == attrs(os.stat("/proc/self/fd/%d" % fd)),
+	          *((oct(st.st_mode), st.st_nlink, st.st_size) if fd != 4 else ()))
+	print(os.read(3, 5))
+	EOF2
+	# shellcheck disable=SC2016
+	local run='exec 3</proc/net/route 4</etc/hostname 5</sys/class/net/eth0/address
+	OPENER=$$ python3 "$1"
+	OPENER=$$ sh -c "python3 \"\$1\"; :" sh "$1"
+	f="%s %h %i %d %f"
+	[ "$(stat -c "$f" - <&3)" = "$(stat -c "$f" /proc/net/route)" ] && echo statx of fd 3 as the file'
+	same_as_kernel docker sh -c "$run" sh "$script"
+	[ "$(echo "$expected" | grep -c OPENER/net/route)" = 2 ]
+}
+
+@test "a memfd a program names like a file of the view is answered as the kernel answers it" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/forged.py" expected
+	# Names the library must not take for its own: a real file, other names of a file of the
+	# view than the kernel's own form, a process link; and the right form unsealed.
+	cat >"$script" <<-'EOF2'
+	import fcntl, os, subprocess, sys
+	seals = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_SEAL
+	names = ["/etc/passwd", "/proc/net/route", "/proc/self/net/route", "/proc/0%d/net/route" % os.getpid(),
+	         "/proc/%d/fd/0" % os.getpid(), "/sys/class/net/eth0/address", "/proc/%d/net/route" % os.getpid()]
+	fds = []
+	for i, name in enumerate(names):
+	    fd = os.memfd_create(name, os.MFD_ALLOW_SEALING)
+	    os.write(fd, b"forged\n")
+	    if i < len(names) - 1:
+	        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
+	    fds.append(fd)
+	child = ("import os, sys\nfor fd in map(int, sys.argv[1:]):\n"
+	         "    st = os.fstat(fd)\n"
+	         "    print(os.readlink('/proc/self/fd/%d' % fd).replace('/proc/%s/' % os.getppid(), '/proc/P/')"
+	         ".replace('/proc/0%s/' % os.getppid(), '/proc/0P/'), st.st_nlink, st.st_size, oct(st.st_mode))\n")
+	sys.stdout.flush()
+	subprocess.run([sys.executable, "-c", child] + [str(fd) for fd in fds], pass_fds=fds)
+	EOF2
+	same_as_kernel docker /usr/bin/python3 "$script"
 }

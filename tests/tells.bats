@@ -231,12 +231,14 @@ print("ok")'
 		"unfakeable=tell: readlink /proc/net" "ok=tell: MACs under /sys/devices are the identity's" \
 		"unfakeable=tell: another process's /proc/PID/net/route" \
 		"unfakeable=tell: /etc/ld.so.preload exists" "ok=tell: a mapped library's path names fakenet" \
-		"ok=tell: empty entries in /proc/self/environ" <<<"$output"
+		"ok=tell: empty entries in /proc/self/environ" \
+		"unfakeable=tell: the name of an inherited open /proc/net/route" <<<"$output"
 	run "${clean[@]}" "$FAKENET" check --identity "$docker" --net isolated --format json
 	[ "$status" -eq 0 ]
 	"$PYTHON" -c "$verdicts" "ok=tell: readlink /proc/net" "ok=tell: filesystem type of /proc/net" \
 		"ok=tell: filesystem type of /sys/class/net" \
-		"ok=tell: another process's /proc/PID/net/route" <<<"$output"
+		"ok=tell: another process's /proc/PID/net/route" \
+		"ok=tell: the name of an inherited open /proc/net/route" <<<"$output"
 	# With a wireless link a kernel mode's /proc/net is the view's too (its wireless line), and
 	# with a PCI NIC /sys/class/net.
 	run "${clean[@]}" "$FAKENET" check --identity "$TOP/identities/desktop.yaml" --net isolated --format json
@@ -249,6 +251,7 @@ print("ok")'
 	# caller's. What remains: the zeroed bytes and the library's path.
 	"$PYTHON" -c "$verdicts" "ok=tell: the environment names fakenet" \
 		"ok=tell: readlink /proc/net" "ok=tell: another process's /proc/PID/net/route" \
+		"ok=tell: the name of an inherited open /proc/net/route" \
 		"unfakeable=tell: empty entries in /proc/self/environ" \
 		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }

@@ -62,6 +62,13 @@ SHIM_TOOLS := $(shell sed -n '/shim-tools-begin/,/shim-tools-end/s/^[[:space:]]*
 
 # Static shims must not drag in an ASan runtime that cannot link statically.
 SHIM_STATIC ?= -static
+# A sanitizer build links the sanitizer runtimes into every program (gcc's are shared unless
+# asked; clang's are static already): the runtime then comes first whatever a caller or a run
+# preloads (LD_PRELOAD, the preload library). Its shim, placed into containers' roots just like the
+# static one, takes its libraries in too, so that it needs no more of a root than its C library.
+SAN_LDFLAGS = $(if $(SAN),$(if $(findstring clang,$(CC)),,-static-libasan -static-libubsan))
+SHIM_SAN_LIBS = -Wl,-Bstatic $(YAML_LIBS) $(PCRE_LIBS) -Wl,-Bdynamic
+SHIM_LIBS = $(if $(SAN),$(SHIM_SAN_LIBS),$(SHIM_STATIC) $(YAML_LIBS) $(PCRE_LIBS))
 # fakenet itself is a static PIE too: loading and relocating its shared libraries was a third of
 # `fakenet run`'s startup. The one linker warning of that link is glibc's note that libfuse's
 # high-level module loader (fuse_get_module, never called by the low-level API fakenet uses) would
@@ -97,16 +104,16 @@ $(BUILD)/libfakenet.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/fakenet: $(RUNNER_OBJ) $(FAKEFS_OBJ) $(BUILD)/libfakenet.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,$(RUNNER_STATIC)) -o $@ $^ $(FUSE_LIBS) $(YAML_LIBS) \
-		$(PCRE_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) $(if $(SAN),,$(RUNNER_STATIC)) -o $@ $^ \
+		$(FUSE_LIBS) $(YAML_LIBS) $(PCRE_LIBS) -lpthread
 
 $(BUILD)/fakenet-shim: $(SHIM_OBJ) $(BUILD)/libfakenet.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,$(SHIM_STATIC)) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
 # The runc-compatible wrapper that adds fakenet's OCI hook to a bundle (runtime/): static too, as
 # engines run it with whatever environment they have.
 $(BUILD)/fakenet-runtime: $(RUNTIME_OBJ) $(BUILD)/libfakenet.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(if $(SAN),,-static) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) $(if $(SAN),,-static) -o $@ $^
 
 .PHONY: shim-links
 shim-links: $(BUILD)/fakenet-shim
@@ -115,7 +122,7 @@ shim-links: $(BUILD)/fakenet-shim
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(YAML_CFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfakenet.a \
+	$(CC) $(ALL_CFLAGS) $(SAN_LDFLAGS) $(YAML_CFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfakenet.a \
 		$(CMOCKA_LIBS) $(YAML_LIBS) $(PCRE_LIBS)
 
 # The runner's report is tested alone, linked with the library it uses.
@@ -123,7 +130,7 @@ $(BUILD)/tests/test_report: $(BUILD)/runner/report.o
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(YAML_LIBS) $(PCRE_LIBS)
 
 # Debian 12 packages needed to build and test (idempotent).
 deps:
@@ -134,10 +141,9 @@ check: all
 	tests/run-all $(BUILD)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build tree. The
-# preload library is built without sanitizers (it loads into uninstrumented programs), so it comes
-# before the ASan runtime in the sanitized shims it also loads into: hence verify_asan_link_order=0.
+# preload library is built without sanitizers (it loads into uninstrumented programs); the
+# sanitized programs it also loads into carry their runtimes inside (SAN_LDFLAGS).
 check-asan:
-	ASAN_OPTIONS=verify_asan_link_order=0 \
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" check
 
 bench: all $(BENCH_BIN)

@@ -18,42 +18,71 @@
 #include "preload.h"
 #include "util.h"
 
-static char *view_cwd; /* the tree's directory the process is in; NULL: the real cwd */
+/* The tree's directory the process is in; NULL: the real cwd. It is `owner`'s: a child of vfork
+ * (Python's subprocess starts its children so) runs in its parent's memory until it execs, and
+ * its chdir(cwd=...) must not move the parent. Such a child keeps its own in `borrowed`, under
+ * its pid, which the parent never matches; fork's child owns its copy (owned_by_child). */
+static char *view_cwd;
+static pid_t owner;
+static struct {
+	pid_t pid;
+	bool set;
+	char path[PATH_MAX];
+} borrowed;
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void owned_by_child(void)
+{
+	owner = getpid();
+	borrowed.pid = 0;
+}
+
+/* Before view.c adopts the directory a parent left. */
+__attribute__((constructor(102))) static void own_cwd(void)
+{
+	owned_by_child();
+	pthread_atfork(NULL, NULL, owned_by_child);
+}
+
+bool fn_view_cwd_borrowed(void)
+{
+	return getpid() != owner;
+}
+
+/* `path` (NULL: the real cwd) for the calling process; no allocation in a vfork child. */
 static void set_view_cwd(const char *path)
 {
-	char *copy = path ? strdup(path) : NULL;
+	pid_t self = getpid();
+	char *copy = path && self == owner ? strdup(path) : NULL;
 
 	pthread_mutex_lock(&cwd_lock);
-	free(view_cwd);
-	view_cwd = copy;
+	if (self == owner) {
+		free(view_cwd);
+		view_cwd = copy;
+	} else {
+		borrowed.set = path && snprintf(borrowed.path, sizeof(borrowed.path), "%s", path) <
+					   (int)sizeof(borrowed.path);
+		__atomic_store_n(&borrowed.pid, self, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_unlock(&cwd_lock);
 }
 
 bool fn_view_cwd(char *buf, size_t size)
 {
+	const char *path;
 	bool set;
 
-	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED))
 		return false;
 	pthread_mutex_lock(&cwd_lock);
-	set = view_cwd && (size_t)snprintf(buf, size, "%s", view_cwd) < size;
+	if (borrowed.pid && borrowed.pid == getpid())
+		path = borrowed.set ? borrowed.path : NULL;
+	else
+		path = view_cwd;
+	set = path && (size_t)snprintf(buf, size, "%s", path) < size;
 	pthread_mutex_unlock(&cwd_lock);
 	return set;
-}
-
-/* The path the kernel would give for a directory of the tree: links resolved, and /proc/net as
- * the reader's own /proc/PID/net. */
-static void canonical(const struct fn_node *dir, char *out, size_t size)
-{
-	char *path = fn_vfs_path(dir);
-
-	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
-		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
-	else
-		snprintf(out, size, "%s", path);
-	free(path);
 }
 
 /* The real directory the process sits in for a directory of the tree: the one it passes through,
@@ -82,7 +111,7 @@ static int enter(const struct fn_node *dir)
 	stand_in(dir, real, sizeof(real));
 	if (FN_REAL(chdir)(real) < 0)
 		return -1;
-	canonical(dir, path, sizeof(path));
+	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
 	return 0;
 }
@@ -137,7 +166,7 @@ FN_EXPORT int fchdir(int fd)
 		char canon[PATH_MAX];
 
 		if ((r = FN_REAL(fchdir)(fd)) == 0) {
-			canonical(v.node, canon, sizeof(canon));
+			fn_view_node_path(v.node, canon, sizeof(canon));
 			set_view_cwd(canon);
 		}
 	} else if ((r = FN_REAL(fchdir)(fd)) == 0)
@@ -193,6 +222,22 @@ void fn_view_adopt_cwd(const char *path)
 	if (FN_REAL(stat)(".", &here) != 0 || FN_REAL(stat)(real, &there) != 0 ||
 	    here.st_dev != there.st_dev || here.st_ino != there.st_ino)
 		return;
-	canonical(v.node, real, sizeof(real));
+	fn_view_node_path(v.node, real, sizeof(real));
 	set_view_cwd(real);
+}
+
+/* glibc's asks its own getcwd, which the library cannot answer; $PWD where it is the same
+ * directory, as glibc prefers it. */
+FN_EXPORT char *get_current_dir_name(void)
+{
+	const char *pwd = getenv("PWD");
+	char path[PATH_MAX];
+	struct stat here, there;
+
+	if (!fn_view_cwd(path, sizeof(path)))
+		return FN_REAL(get_current_dir_name)();
+	if (pwd && stat(pwd, &there) == 0 && stat(".", &here) == 0 && here.st_dev == there.st_dev &&
+	    here.st_ino == there.st_ino)
+		return strdup(pwd);
+	return getcwd(NULL, 0);
 }

@@ -214,10 +214,13 @@ FN_EXPORT int faccessat(int dirfd, const char *path, int how, int flags)
 static ssize_t view_readlink(int dirfd, const char **path, char *buf, size_t len)
 {
 	static __thread struct fn_view v;
+	ssize_t own;
 	size_t n;
 
 	if (fn_view_passes(dirfd, *path))
 		return -2;
+	if ((own = fn_view_own_readlink(dirfd, *path, buf, len)) != -2)
+		return own;
 	switch (fn_view_route(dirfd, path, false, &v)) {
 	case 0:
 		return -2;
@@ -247,20 +250,13 @@ FN_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	return r != -2 ? r : FN_REAL(readlinkat)(dirfd, path, buf, len);
 }
 
-/* The canonical name of a node, as the kernel would give it for the target's own /proc/net. */
+/* The canonical name of a node: resolved_path, else allocated as glibc's realpath does. */
 static char *node_realpath(const struct fn_node *node, char *resolved)
 {
-	char *path = fn_vfs_path(node), *out = resolved ? resolved : malloc(PATH_MAX);
+	char *out = resolved ? resolved : malloc(PATH_MAX);
 
-	if (!out) {
-		free(path);
-		return NULL;
-	}
-	if (strncmp(path, "/proc/net", 9) == 0)
-		snprintf(out, PATH_MAX, "/proc/%d/net%s", (int)getpid(), path + 9);
-	else
-		snprintf(out, PATH_MAX, "%s", path);
-	free(path);
+	if (out)
+		fn_view_node_path(node, out, PATH_MAX);
 	return out;
 }
 

@@ -64,6 +64,9 @@ int fn_view_route(int dirfd, const char **path, bool follow, struct fn_view *v);
 
 /* The stat of a virtual node (lib/vfs.c's), on the view's device; 0, or -1 with errno set. */
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out);
+/* The path the kernel gives for a node of the tree (realpath, getcwd): its own, links resolved,
+ * and /proc/net's as the reader's /proc/PID/net, where the kernel's self/net leads. */
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size);
 /* Opens a virtual node as the target would; returns an fd or -1 with errno set. */
 int fn_view_open(const struct fn_view *v, int flags);
 
@@ -71,6 +74,18 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* Whether the view may know the fd (fn_view_fd_path or a file it opened): a cheap test. */
+bool fn_view_fd_known(int fd);
+/* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened
+ * itself); NULL for any other fd. */
+const struct fn_node *fn_view_fd_node(int fd);
+/* What follows /proc/self/, /proc/thread-self/ or /proc/PID/ (the caller's own) in absolute
+ * `path`; NULL for any other path. */
+const char *fn_view_own_proc(const char *path);
+/* readlink of the process's own /proc/self/cwd or /proc/self/fd/N where it leads into the view
+ * (paths through them are fn_view_lookup's): the name the kernel would give; -2 for any other
+ * path. */
+ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len);
 /* A duplicate of a remembered fd (dup, fcntl F_DUPFD) is remembered too. */
 void fn_view_fd_copy(int from, int to);
 /* A real directory opened above a mount of the view ("/proc", "/sys", "/"): its fd is remembered,
@@ -86,6 +101,9 @@ nlink_t fn_view_covered_links(int dirfd, const char *path);
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
  * where the cwd is the kernel's own. */
 bool fn_view_cwd(char *buf, size_t size);
+/* Whether the process runs in another's memory (a vfork child until it execs), where what it
+ * changes would change its parent's too. */
+bool fn_view_cwd_borrowed(void);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

@@ -22,9 +22,13 @@ static int view_stat(int dirfd, const char **path, int flags, struct stat *st)
 {
 	static __thread struct fn_view v;
 	const struct fn_preload *state;
+	const struct fn_node *own;
 
 	if (fn_view_passes(dirfd, *path))
 		return -2;
+	/* An fd the view made is its node, not the memfd or stand-in behind it. */
+	if (!**path && (flags & AT_EMPTY_PATH) && (own = fn_view_fd_node(dirfd)))
+		return fn_view_stat(fn_preload_state(), own, st);
 	switch (fn_view_route(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &v)) {
 	case 0:
 		return -2;
@@ -73,12 +77,13 @@ static int view_stat64(int dirfd, const char **path, int flags, struct stat64 *o
 		r_;                                                                                \
 	})
 
-/* fstat of an fd the view made for a link itself answers for the link (fn_view_route); any other fd
- * is the real one's. glibc's fstat does not go through fstatat's symbol, so both are here. */
+/* fstat of an fd the view made (a file's memfd, a directory's stand-in, a link opened itself)
+ * answers for its node (view_stat); any other fd is the real one's. glibc's fstat does not go
+ * through fstatat's symbol, so both are here. */
 FN_EXPORT int fstat(int fd, struct stat *buf)
 {
 	const char *empty = "";
-	int r = fn_view_fd_path(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
+	int r = fn_view_fd_known(fd) ? view_stat(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
 	return r != -2 ? r : REAL_STAT(FN_REAL(fstat)(fd, buf), fd, empty, buf);
 }
@@ -86,7 +91,7 @@ FN_EXPORT int fstat(int fd, struct stat *buf)
 FN_EXPORT int fstat64(int fd, struct stat64 *buf)
 {
 	const char *empty = "";
-	int r = fn_view_fd_path(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
+	int r = fn_view_fd_known(fd) ? view_stat64(fd, &empty, AT_EMPTY_PATH, buf) : -2;
 
 	return r != -2 ? r : REAL_STAT(FN_REAL(fstat64)(fd, buf), fd, empty, buf);
 }

@@ -211,7 +211,9 @@ FN_HOT static bool may_reach_tree(const char *p)
 		if (under(p, mounts_index.paths + i + 1, (unsigned char)mounts_index.paths[i]))
 			return true;
 	rest = p + 1 + t->len;
-	if (*rest == '/' && BEGINS(p, "/proc/") && proc_net_alias_path(rest + 1))
+	/* /proc/net's other names, and the process's own links into the view (through_own_link). */
+	if (*rest == '/' && BEGINS(p, "/proc/") &&
+	    (proc_net_alias_path(rest + 1) || strstr(rest, "/cwd") || strstr(rest, "/fd/")))
 		return true;
 	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
 	if (BEGINS(p, "/sys/devices/"))
@@ -276,6 +278,8 @@ static bool names_directory(const char *p)
 	       (len >= 3 && strcmp(p + len - 3, "/..") == 0);
 }
 
+static bool through_own_link(char *abs, size_t size, bool follow);
+
 void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
 	const struct fn_preload *st;
@@ -291,6 +295,7 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		return;
 	if (!absolute(dirfd, path, abs, sizeof(abs)))
 		return;
+	through_own_link(abs, sizeof(abs), follow);
 	st = fn_preload_view_state();
 	if (!st)
 		return;
@@ -326,7 +331,11 @@ __attribute__((constructor)) static void load_cwd(void)
 
 void fn_view_note_chdir(void)
 {
-	check_cwd();
+	/* A vfork child's answer would be its parent's as well: either may then be in the view. */
+	if (fn_view_cwd_borrowed())
+		cwd_may_be_in_view = true;
+	else
+		check_cwd();
 }
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
@@ -340,6 +349,17 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 	out->st_dev = makedev(0, 0x6e); /* one anonymous device for the whole view */
 	out->st_atim.tv_sec = out->st_mtim.tv_sec = out->st_ctim.tv_sec = st->loaded_at;
 	return 0;
+}
+
+void fn_view_node_path(const struct fn_node *node, char *out, size_t size)
+{
+	char *path = fn_vfs_path(node);
+
+	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
+		snprintf(out, size, "/proc/%d/net%s", (int)getpid(), path + 9);
+	else
+		snprintf(out, size, "%s", path);
+	free(path);
 }
 
 /* A sealed memfd holding the text: read, mmap and fstat all behave as on a file. */
@@ -364,6 +384,73 @@ static int content_fd(const char *name, const char *text, size_t len, mode_t mod
 	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
 	lseek(fd, 0, SEEK_SET);
 	return fd;
+}
+
+/* The files the view opened, by fd: the node's path and the memfd's inode, so fstat and the
+ * kernel's /proc/self/fd/N name the node rather than the memfd (fn_view_fd_node). Apart from
+ * fd_paths, and checked at each use: an fd fclose closed (with libc's own close) is reused
+ * without the library seeing it. */
+static struct {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+} opened[MAX_FDS];
+
+static void note_opened(int fd, const struct fn_node *node)
+{
+	char *path = fn_vfs_path(node);
+	struct stat st;
+
+	if (fd >= MAX_FDS || FN_REAL(fstat)(fd, &st) != 0) {
+		free(path);
+		return;
+	}
+	pthread_mutex_lock(&fd_lock);
+	free(opened[fd].path);
+	opened[fd].path = path;
+	opened[fd].dev = st.st_dev;
+	opened[fd].ino = st.st_ino;
+	pthread_mutex_unlock(&fd_lock);
+}
+
+/* A duplicate of a file the view opened is that file too. */
+static void copy_opened(int from, int to)
+{
+	char *copy;
+
+	if (from < 0 || from >= MAX_FDS || to < 0 || to >= MAX_FDS ||
+	    !__atomic_load_n(&opened[from].path, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&fd_lock);
+	copy = opened[from].path ? strdup(opened[from].path) : NULL;
+	free(opened[to].path);
+	opened[to].path = copy;
+	opened[to].dev = opened[from].dev;
+	opened[to].ino = opened[from].ino;
+	pthread_mutex_unlock(&fd_lock);
+}
+
+bool fn_view_fd_known(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS &&
+	       (__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED) ||
+		__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED));
+}
+
+/* The node's path for a file fd the view opened, in `out`; false for any other fd. */
+static bool opened_path(int fd, char *out, size_t size)
+{
+	struct stat st;
+	bool same;
+
+	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED) ||
+	    FN_REAL(fstat)(fd, &st) != 0)
+		return false;
+	pthread_mutex_lock(&fd_lock);
+	same = opened[fd].path && opened[fd].dev == st.st_dev && opened[fd].ino == st.st_ino &&
+	       (size_t)snprintf(out, size, "%s", opened[fd].path) < size;
+	pthread_mutex_unlock(&fd_lock);
+	return same;
 }
 
 /* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
@@ -394,6 +481,8 @@ static int real_fd(const struct fn_node *node, int flags)
 	fd = content_fd(node->name, text, len, node->mode, flags);
 	err = errno;
 	free(text);
+	if (fd >= 0)
+		note_opened(fd, node);
 	errno = err;
 	return fd;
 }
@@ -411,8 +500,12 @@ static int node_fd(const struct fn_node *node, int flags, bool remember)
 	int fd = content_fd(node->name, node->content, node->len, node->mode, flags);
 	char *path;
 
-	if (fd < 0 || !(remember || is_dev_node(node)))
+	if (fd < 0)
 		return fd;
+	if (!(remember || is_dev_node(node))) {
+		note_opened(fd, node);
+		return fd;
+	}
 	path = fn_vfs_path(node);
 	fn_view_fd_register(fd, path);
 	free(path);
@@ -487,6 +580,110 @@ FN_HOT const char *fn_view_fd_path(int fd)
 	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
 }
 
+const struct fn_node *fn_view_fd_node(int fd)
+{
+	static __thread struct fn_view v;
+	static __thread char file[PATH_MAX];
+	const char *path = fn_view_fd_path(fd);
+
+	if (!path && opened_path(fd, file, sizeof(file)))
+		path = file;
+	if (!path)
+		return NULL;
+	/* A link opened itself is the link; a directory's name may be a kernel link's (/proc/net).
+	 */
+	fn_view_lookup(AT_FDCWD, path, false, &v);
+	if (v.kind != FN_WALK_NODE)
+		fn_view_lookup(AT_FDCWD, path, true, &v);
+	return v.kind == FN_WALK_NODE ? v.node : NULL;
+}
+
+const char *fn_view_own_proc(const char *path)
+{
+	char self[24];
+	int n;
+
+	if (!BEGINS(path, "/proc/"))
+		return NULL;
+	path += 6;
+	if (BEGINS(path, "self/"))
+		return path + 5;
+	if (BEGINS(path, "thread-self/"))
+		return path + 12;
+	n = snprintf(self, sizeof(self), "%d/", (int)getpid());
+	return n > 0 && strncmp(path, self, (size_t)n) == 0 ? path + n : NULL;
+}
+
+/* The length of the process's own link at the start of `rest` (after /proc/self/): "cwd" or
+ * "fd/N"; 0 for any other name. */
+static size_t own_link_len(const char *rest)
+{
+	size_t n;
+
+	if (BEGINS(rest, "cwd"))
+		n = 3;
+	else if (BEGINS(rest, "fd/") && rest[3] >= '0' && rest[3] <= '9')
+		n = 3 + strspn(rest + 3, "0123456789");
+	else
+		return 0;
+	return rest[n] == '/' || !rest[n] ? n : 0;
+}
+
+/* The name the kernel gives for where the own link `rest` (of `len` bytes) leads, where that is
+ * the view's: "cwd" a directory of the tree (cwd.c), "fd/N" an fd the view made. The kernel's
+ * own link names the stand-in or the memfd behind it. */
+static bool own_link_target(const char *rest, size_t len, char *out, size_t size)
+{
+	const struct fn_node *node;
+	long fd;
+
+	if (len == 3 && BEGINS(rest, "cwd"))
+		return fn_view_cwd(out, size);
+	fd = strtol(rest + 3, NULL, 10);
+	if (len == 3 || fd < 0 || fd >= MAX_FDS || !(node = fn_view_fd_node((int)fd)))
+		return false;
+	fn_view_node_path(node, out, size);
+	return true;
+}
+
+/* Absolute `abs` (of `size` bytes) through the own link (/proc/self/cwd/address, or the link
+ * itself where `follow`) continued from where the link leads in the view, in place; false where
+ * it is left alone. */
+static bool through_own_link(char *abs, size_t size, bool follow)
+{
+	char target[PATH_MAX];
+	const char *rest = fn_view_own_proc(abs);
+	size_t n = rest ? own_link_len(rest) : 0, t, r;
+
+	if (!n || (!rest[n] && !follow) || !own_link_target(rest, n, target, sizeof(target)))
+		return false;
+	t = strlen(target);
+	r = strlen(rest + n);
+	if (t + r >= size)
+		return false;
+	memmove(abs + t, rest + n, r + 1);
+	memcpy(abs, target, t);
+	return true;
+}
+
+ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len)
+{
+	char abs[PATH_MAX], target[PATH_MAX];
+	const char *rest;
+	size_t n;
+
+	/* Every readlink passes here: the cheap tests first. */
+	if ((path[0] == '/' && !BEGINS(path, "/proc/")) ||
+	    (!strstr(path, "cwd") && !strstr(path, "fd/")) ||
+	    !absolute(dirfd, path, abs, sizeof(abs)) || !(rest = fn_view_own_proc(abs)) ||
+	    !(n = own_link_len(rest)) || rest[n] ||
+	    !own_link_target(rest, n, target, sizeof(target)))
+		return -2;
+	n = strlen(target) < len ? strlen(target) : len;
+	memcpy(buf, target, n);
+	return (ssize_t)n;
+}
+
 void fn_view_fd_copy(int from, int to)
 {
 	const char *path = fn_view_fd_path(from);
@@ -495,6 +692,7 @@ void fn_view_fd_copy(int from, int to)
 		fn_view_fd_register(to, path);
 	else
 		fn_view_fd_forget(to);
+	copy_opened(from, to);
 }
 
 /* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */

@@ -48,6 +48,7 @@ static int exec_runtime(char **argv)
 {
 	const char *env = getenv("FAKENET_RUNTIME");
 	char *runtime = env && *env ? xstrdup(env) : find_runc();
+	int err;
 
 	if (!runtime) {
 		fn_warn("no runc on PATH; set FAKENET_RUNTIME to the runtime to run");
@@ -58,8 +59,10 @@ static int exec_runtime(char **argv)
 		execv(runtime, argv);
 	else
 		execvp(runtime, argv);
+	err = errno;
 	fn_warn_errno("cannot run %s", runtime);
-	return errno == ENOENT ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
+	free(runtime);
+	return err == ENOENT ? FN_EXIT_NOTFOUND : FN_EXIT_NOEXEC;
 }
 
 int main(int argc, char **argv)
@@ -70,14 +73,16 @@ int main(int argc, char **argv)
 	fn_runtime_parse(argc, argv, &a);
 	if (a.wants_hook) {
 		char *fakenet = fn_shipped_locate("fakenet", X_OK);
+		int err;
 
 		if (!fakenet) {
 			fn_warn("fakenet not found next to fakenet-runtime");
 			return FN_EXIT_OWN;
 		}
-		if (fn_runtime_add_hook(a.bundle, fakenet) != 0)
-			return FN_EXIT_OWN;
+		err = fn_runtime_add_hook(a.bundle, fakenet);
 		free(fakenet);
+		if (err != 0)
+			return FN_EXIT_OWN;
 	}
 	return exec_runtime(argv);
 }

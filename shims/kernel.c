@@ -8,9 +8,18 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kernel.h"
+
+/* The kernel's own answer, by the system call itself: a shim that is not linked statically (a
+ * sanitizer build) loads the preload library under `--net host`, and its ioctl() answers with the
+ * identity, which would make every host look as though it held the identity. */
+static int kernel_ioctl(int fd, unsigned long req, struct ifreq *ifr)
+{
+	return (int)syscall(SYS_ioctl, fd, req, ifr);
+}
 
 static bool kernel_has(int fd, const struct fn_iface *iface)
 {
@@ -18,9 +27,9 @@ static bool kernel_has(int fd, const struct fn_iface *iface)
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface->name);
-	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0 || ifr.ifr_ifindex != iface->ifindex)
+	if (kernel_ioctl(fd, SIOCGIFINDEX, &ifr) < 0 || ifr.ifr_ifindex != iface->ifindex)
 		return false;
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+	if (kernel_ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return false;
 	return memcmp(ifr.ifr_hwaddr.sa_data, iface->mac.b, sizeof(iface->mac.b)) == 0;
 }
@@ -75,7 +84,7 @@ static void adopt_speed(int fd, struct fn_iface *iface)
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface->name);
 	ifr.ifr_data = (char *)&cmd;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+	if (kernel_ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		return;
 	/* Not the header's ethtool_cmd_speed(): it shifts speed_hi as an int, which overflows for
 	 * SPEED_UNKNOWN (0xffffffff), what a link that is down reports. */

@@ -4,6 +4,7 @@
 # container is started here (tests/oci.bats runs the real runc and Podman).
 
 load lib/common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	FAKENET=$(realpath "$FAKENET")
@@ -103,6 +104,17 @@ ANNOTATED='{"ociVersion": "1.0.2", "root": {"path": "rootfs"},
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"nowhere/config.json: No such file or directory"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/args" ]
+}
+
+@test "fakenet-runtime: a runtime that cannot be run is 127 or 126, saying why" {
+	config "$ANNOTATED"
+	FAKENET_RUNTIME="$BATS_TEST_TMPDIR/none" run -127 "$RUNTIME" run -b "$B" c
+	echo "$output"
+	[ "$output" = "fakenet-runtime: cannot run $BATS_TEST_TMPDIR/none: No such file or directory" ]
+	printf '#!/bin/sh\nexit 42\n' >"$BATS_TEST_TMPDIR/not-executable"
+	FAKENET_RUNTIME="$BATS_TEST_TMPDIR/not-executable" run -126 "$RUNTIME" state c
+	echo "$output"
+	[ "$output" = "fakenet-runtime: cannot run $BATS_TEST_TMPDIR/not-executable: Permission denied" ]
 }
 
 @test "oci-hook: bad state on stdin, no config, no pid: exit 125 saying why" {

@@ -466,6 +466,33 @@ os.chdir(\"/\")
 os.fchdir(d)
 print(open(\"route\").read(), end=\"\")
 "'
+	# subprocess starts its child with vfork: the child's chdir must leave the parent's cwd alone.
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import os, subprocess
+subprocess.run([\"/bin/pwd\"], cwd=\"/\")
+print(os.getcwd(), open(\"address\").read(), end=\"\")
+os.chdir(\"/\")
+subprocess.run([\"cat\", \"mtu\"], cwd=\"/sys/class/net/eth0\")
+print(os.getcwd())
+"'
+	# The kernel's link to the cwd, and glibc's name for it (\$PWD where it is the same directory).
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import ctypes, os
+print(os.readlink(\"/proc/self/cwd\"), os.readlink(\"/proc/%d/cwd\" % os.getpid()))
+print(open(\"/proc/self/cwd/address\").read(), os.listdir(\"/proc/thread-self/cwd/..\") == os.listdir(\"..\"))
+libc = ctypes.CDLL(None)
+libc.get_current_dir_name.restype = ctypes.c_char_p
+print(libc.get_current_dir_name().decode())
+os.chdir(\"/sys/class\")
+print(libc.get_current_dir_name().decode())
+"'
+	# A cwd the library did not see change (a raw system call) is no longer the view's in a child.
+	'cd /sys/class/net/eth0 && /usr/bin/python3 -c "
+import ctypes, os, subprocess
+ctypes.CDLL(None).syscall(80, b\"/tmp\")
+subprocess.run([\"/bin/pwd\"])
+subprocess.run([\"ls\", \"-d\", \"address\"], stderr=subprocess.DEVNULL)
+"'
 	'cd / && /usr/bin/python3 -c "
 import os
 root = os.open(\"/\", os.O_RDONLY | os.O_DIRECTORY)
@@ -493,4 +520,35 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	# /etc is no part of the namespace: the identity's file, by a relative name from /.
 	[ "$(preloaded docker sh -c 'cd / && cat etc/hostname')" = \
 		"$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')" ]
+}
+
+@test "an fd opened in the view is what stat names: fstat and /proc/self/fd/N agree, as the kernel's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/fds.py" expected
+	# Python's open() itself fstats the fd; a reader may also ask the kernel's link for its name.
+	cat >"$script" <<-'EOF2'
+	import os
+	def attrs(st):
+	    return (st.st_ino, st.st_dev, st.st_mode, st.st_nlink, st.st_size, st.st_blocks)
+	for p in ["/proc/cpuinfo", "/proc/net/route", "/sys/class/net/eth0/address",
+	          "/sys/class/net/eth0", "/etc/hostname"]:
+	    fd = os.open(p, os.O_RDONLY)
+	    link = os.readlink("/proc/self/fd/%d" % fd).replace("/proc/%d/" % os.getpid(), "/proc/PID/")
+	    own = "/proc/self/fd/%d" % fd
+	    print(p, attrs(os.fstat(fd)) == attrs(os.stat(p)) == attrs(os.stat(own)) ==
+	          attrs(os.fstat(os.dup(fd))), link)
+	# fclose closes with libc's own close: the fd's next owner is no file of the view.
+	import ctypes, stat
+	libc = ctypes.CDLL(None)
+	libc.fopen.restype = ctypes.c_void_p
+	f = ctypes.c_void_p(libc.fopen(b"/proc/net/route", b"r"))
+	n = libc.fileno(f)
+	libc.fclose(f)
+	r, w = os.pipe()
+	print(r == n, stat.S_ISFIFO(os.fstat(r).st_mode), os.readlink("/proc/self/fd/%d" % r)[:6])
+	EOF2
+	expected=$(in_netns docker /usr/bin/python3 "$script" 2>&1)
+	echo "$expected" | sed 's/^/# /'
+	run preloaded docker /usr/bin/python3 "$script"
+	[ "$output" = "$expected" ] || { diff -u <(echo "$expected") <(echo "$output"); return 1; }
 }

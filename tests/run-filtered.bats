@@ -56,7 +56,7 @@ PY
 	read -r word err ms <<<"${lines[1]}"
 	[ "$word" = failed ]
 	[ "$err" = ENETUNREACH ] || [ "$err" = ECONNREFUSED ]
-	[ "$ms" -lt 50 ]
+	[ "$ms" -lt 1000 ] # refused, not the 3 s timeout (speed is make bench's)
 	grep -q '"event":"connect".*"address":"198.18.88.2","port":8080,"verdict":"allowed"' "$tmp/log"
 	grep -q '"event":"connect".*"address":"198.18.88.2","port":9090,"verdict":"refused"' "$tmp/log"
 }
@@ -120,7 +120,7 @@ arrivals() {
 	read -r word err ms < <(grep '^failed' <<<"$output")
 	[ "$word" = failed ]
 	[ "$err" = ECONNREFUSED ]
-	[ "$ms" -lt 50 ]
+	[ "$ms" -lt 1000 ] # refused, not the 3 s timeout (speed is make bench's)
 	[ "${lines[-1]}" = "body served by 8080" ]
 	[ "$(arrivals)" -eq 0 ]
 }
@@ -143,8 +143,14 @@ arrivals() {
 	! kill -0 "$pasta" 2>/dev/null
 	run pgrep -f "^sleep $nap"
 	[ "$status" -eq 1 ]
+	# The kernel takes the namespace's last holders down after the runner; on a busy machine that
+	# may take a moment, so they are given a few seconds to be gone, not none.
 	for ns in $held; do
-		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		for _ in $(seq 100); do
+			run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+			[ -n "$output" ] || break
+			sleep 0.05
+		done
 		[ -z "$output" ]
 	done
 }

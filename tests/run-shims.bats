@@ -148,8 +148,14 @@ print(r.stdout + "status=%d" % r.returncode)' "$S"
 
 @test "the shim is one static executable" {
 	require_command file file
-	# The sanitizer build (make check-asan) links the shim dynamically on purpose.
-	! ldd "$S" 2>/dev/null | grep -q libasan || skip "a sanitizer build of the shim"
+	if grep -qa __asan_init "$S"; then
+		# A sanitizer build (make check-asan) cannot be static; it still needs no more of a
+		# container's root than the C library.
+		run -0 ldd "$S"
+		echo "$output"
+		! grep -Ev 'linux-vdso|/libc\.so|/libm\.so|/libgcc_s\.so|/ld-linux' <<<"$output"
+		return
+	fi
 	run file -L "$S"
 	[[ "$output" == *"statically linked"* ]]
 	run ldd "$S"

@@ -37,7 +37,8 @@ struct fn_oci_container {
 	struct fn_oci_annotation net;
 };
 
-/* Reads the state from `fd` and the bundle's config; returns 0, or -1 having said why. */
+/* Reads the state from `fd` and the bundle's config; returns 0, or -1 having said why (and `c`
+ * then holds nothing to free). */
 int fn_oci_container_read(int fd, struct fn_oci_container *c);
 void fn_oci_container_free(struct fn_oci_container *c);
 

@@ -137,10 +137,12 @@ static int read_config(struct fn_oci_container *c)
 int fn_oci_container_read(int fd, struct fn_oci_container *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (read_state(fd, c))
-		return -1;
 	/* poststop needs only the id; the bundle may be gone by then. */
-	return strcmp(c->status, "stopped") == 0 ? 0 : read_config(c);
+	if (read_state(fd, c) == 0 && (strcmp(c->status, "stopped") == 0 || read_config(c) == 0))
+		return 0;
+	/* What was read before the failure is not the caller's to free. */
+	fn_oci_container_free(c);
+	return -1;
 }
 
 void fn_oci_container_free(struct fn_oci_container *c)

@@ -173,12 +173,25 @@ static void prepend_env(const char *name, const char *value, const char *sep, co
 	free(v);
 }
 
+/* The variables the library reads, moved to the end of the target's environment. */
+static const char *const moved_last[] = {"FAKENET_SHIMS", "FAKENET_IDENTITY", "LD_PRELOAD"};
+
+static bool is_moved(const char *entry)
+{
+	for (size_t i = 0; i < N_ELEMENTS(moved_last); i++) {
+		size_t len = strlen(moved_last[i]);
+
+		if (strncmp(entry, moved_last[i], len) == 0 && entry[len] == '=')
+			return true;
+	}
+	return false;
+}
+
 /* The environment for the target: the caller's, with FAKENET_SHIMS, FAKENET_IDENTITY and
  * LD_PRELOAD moved to its end, where the library, having read them, zeroes them in the kernel's
  * copy without moving any other variable (preload/environ.c). */
 static char **target_environment(void)
 {
-	static const char *const last[] = {"FAKENET_SHIMS", "FAKENET_IDENTITY", "LD_PRELOAD"};
 	size_t n = 0, k = 0;
 	char **v;
 
@@ -189,26 +202,26 @@ static char **target_environment(void)
 	 * path of fakenet, which the shell that started it set). */
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "FAKENET", 7) != 0 && strncmp(environ[i], "_=", 2) != 0 &&
-		    strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+		    !is_moved(environ[i]))
 			v[k++] = environ[i];
-	for (size_t i = 0; i < N_ELEMENTS(last); i++) {
-		const char *value = getenv(last[i]);
+	for (size_t i = 0; i < N_ELEMENTS(moved_last); i++) {
+		const char *value = getenv(moved_last[i]);
 
 		if (value)
-			v[k++] = xasprintf("%s=%s", last[i], value);
+			v[k++] = xasprintf("%s=%s", moved_last[i], value);
 	}
 	return v;
 }
 
-/* What target_environment() allocated: the vector and its last entries, its own strings. */
+/* What target_environment() allocated: the vector and the moved entries at its end, its own
+ * strings (the caller's entries before them are environ's). */
 static void free_target_environment(char **v)
 {
 	size_t n = 0;
 
 	while (v[n])
 		n++;
-	for (size_t i = n; i-- > 0 && (strncmp(v[i], "FAKENET_IDENTITY=", 17) == 0 ||
-				       strncmp(v[i], "LD_PRELOAD=", 11) == 0);)
+	for (size_t i = n; i-- > 0 && is_moved(v[i]);)
 		free(v[i]);
 	free(v);
 }

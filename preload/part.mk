@@ -10,10 +10,11 @@ PIC_CFLAGS   := -fPIC -fvisibility=hidden
 # an ASan runtime cannot load; so even the sanitizer build makes it, and its test programs, without.
 PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLAGS))
 
-# libyaml and libpcre2 are linked dynamically: Debian's static archives are not built as PIC,
-# so they cannot go into a shared object. The library then needs libyaml-0-2 and libpcre2-8-0
-# in the target's image (both in Debian's base install of python3 and grep).
-PRELOAD_LIBS := $(YAML_LIBS) $(PCRE_LIBS) -ldl -lpthread
+# libyaml and libpcre2 are not linked at all (Debian's static archives are not PIC): preload/parsers.c
+# opens them only while the library parses its identity, so a target that never asks for the
+# identity never maps them. The library then needs libyaml-0-2 and libpcre2-8-0 in the target's
+# image only when it loads the identity (both in Debian's base install of python3 and grep).
+PRELOAD_LIBS := -ldl -lpthread
 
 all: $(BUILD)/libfakenet-preload.so $(BUILD)/tests/preload/ifprobe $(BUILD)/tests/preload/deny-ns
 

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "identity_parse.h"
 #include "identity_source.h"
+#include "parsers.h"
 #include "preload.h"
 #include "preload_stamp.h"
 #include "util.h"
@@ -80,17 +81,14 @@ static bool load_stamped(struct fn_diags *diags)
 	return true;
 }
 
-static void load(void)
+static void load_identity(void)
 {
 	struct fn_diags diags;
 
-	loading = true;
-	fn_progname = "fakenet-preload";
 	fn_diags_init(&diags, NULL);
 	if (load_stamped(&diags)) {
 		loaded = state.id != NULL;
 		fn_diags_free(&diags); /* silent: the runner loaded this text already */
-		loading = false;
 		return;
 	}
 	state.id = fn_identity_resolve(fn_preload_identity_path(), &diags);
@@ -104,6 +102,19 @@ static void load(void)
 		loaded = true;
 	}
 	fn_diags_free(&diags);
+}
+
+/* The parsers are the library's only while it parses: a target that never asks for an answer of
+ * the identity never maps them, and one that did keeps only what they built. */
+static void load(void)
+{
+	loading = true;
+	fn_progname = "fakenet-preload";
+	if (fn_preload_parsers_open())
+		load_identity();
+	else
+		fn_warn("the identity could not be loaded; showing the real network");
+	fn_preload_parsers_close();
 	loading = false;
 }
 

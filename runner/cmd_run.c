@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -406,27 +408,59 @@ static void forwarded_set(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
-/* Relays signals to the init until it exits; returns its wait status. */
-static int wait_init(pid_t init)
+/* The init is done with the view once the far end of the report pipe is closed (its exec of
+ * docker-init closes it; a report comes first if it failed): the runner's detached FUSE mount and
+ * staging tmpfs are then only the originals of what the init placed. Dropped now, while the
+ * target runs, their unmounts (a grace period each) are off the way from the target's exit to
+ * fakenet's; and as the filesystem then ends with the init's namespace, the FUSE thread sees its
+ * connection go and leaves by itself, with no wake-up left to wait for. */
+static void view_placed(struct run *r)
 {
+	fn_fakefs_drop_mount(r->fs);
+	fn_staging_release(&r->staging);
+}
+
+/* Until view_placed ran: whether a signal is pending. Without a signalfd, the mounts stay to the
+ * end (release). */
+static bool signal_pending(struct run *r, struct pollfd p[2])
+{
+	if (p[0].fd < 0 || p[1].fd < 0)
+		return true;
+	if (poll(p, 2, -1) < 0)
+		return false;
+	if (p[1].revents) {
+		view_placed(r);
+		p[1].fd = -1;
+	}
+	return p[0].revents != 0;
+}
+
+/* Relays signals to the init until it exits; returns its wait status. */
+static int wait_init(struct run *r, pid_t init, int report_fd)
+{
+	struct pollfd p[2] = {{.events = POLLIN}, {.fd = report_fd, .events = POLLIN}};
 	sigset_t set;
 	int status = 0;
 
 	forwarded_set(&set);
+	p[0].fd = signalfd(-1, &set, SFD_CLOEXEC);
 	for (;;) {
 		siginfo_t si;
 
-		if (sigwaitinfo(&set, &si) < 0)
+		if (!signal_pending(r, p) || sigwaitinfo(&set, &si) < 0)
 			continue;
 		if (si.si_signo == SIGCHLD) {
 			if (waitpid(init, &status, WNOHANG) == init)
-				return status;
+				break;
 			continue;
 		}
 		/* Terminal signals already reached the whole process group. */
 		if (si.si_code != SI_KERNEL)
 			kill(init, si.si_signo);
 	}
+	if (p[0].fd >= 0)
+		close(p[0].fd);
+	return status;
 }
 
 /* The run's outcome: a report from inside wins over the init's status. */
@@ -499,7 +533,7 @@ static int spawn_init(struct run *r, int report[2])
 		close(r->plan.runner_pidfd);
 	if ((status = open_gate(r, init)) >= 0)
 		return status;
-	return outcome(report[0], wait_init(init));
+	return outcome(report[0], wait_init(r, init, report[0]));
 }
 
 /* The namespace is built while the runner has no thread, then joined by the init. */

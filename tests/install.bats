@@ -35,10 +35,14 @@ copy_with_libs() {
 }
 
 make_tree() {
-	local r=$1
+	local r=$1 so
 	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,run}
 	copy_with_libs "$r" /bin/dash
 	copy_with_libs "$r" "$BUILD/libfakenet-preload.so" # its libraries, as an image has them
+	# and the two it opens only to read the identity (preload/parsers.h)
+	for so in libyaml-0.so.2 libpcre2-8.so.0; do
+		copy_with_libs "$r" "$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')"
+	done
 	rm -f "$r$BUILD/libfakenet-preload.so"
 	rmdir -p "$r$(dirname "$BUILD/libfakenet-preload.so")" 2>/dev/null || true
 	ln -s dash "$r/bin/sh"

@@ -220,6 +220,19 @@ probe_args() {
 	echo "$output" | grep -qxF "$(cat /etc/hostname)"
 }
 
+@test "without libyaml in the target's image, the library says which library is missing and leaves the real view" {
+	have_root || skip "needs root to hide a library in a mount namespace"
+	lib=$(ldconfig -p | awk '$1 == "libyaml-0.so.2" { print $NF; exit }')
+	[ -n "$lib" ] || skip "libyaml-0.so.2 is not in the loader's cache"
+	# An empty file where the loader finds the library: dlopen fails as on an image without it.
+	run --separate-stderr unshare -m sh -c 'mount --bind /dev/null "$1" &&
+		LD_PRELOAD="$2" uname -n' sh "$lib" "$PRELOAD"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(uname -n)" ]
+	grep -q '^fakenet-preload: cannot load libyaml-0.so.2: ' <<<"$stderr"
+	grep -q 'showing the real network' <<<"$stderr"
+}
+
 @test "run --backend preload: no namespace, the view, the shims and run's exit codes" {
 	require_build "$FAKENET"
 	run "$FAKENET" run --backend preload -- sh -c 'cat /etc/hostname; readlink /proc/self/ns/mnt; exit 3'

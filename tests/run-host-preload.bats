@@ -90,6 +90,25 @@ parity() {
 	! grep -qi 'fake[n]et' <<<"$output"
 }
 
+@test "host: a dynamic target maps what it maps without fakenet and the library, no more, before and after it asks for the identity" {
+	# The library's parsers (libyaml, libpcre2) are mapped only while it loads the identity:
+	# other libraries in a target's maps would be a tell and a cost in every process.
+	local probe='import socket, sys
+names = socket.if_nameindex() if sys.argv[1] == "ask" else []
+print(names)
+print("\n".join(sorted({f.split()[5] for f in open("/proc/self/maps") if f.count(" ") >= 5 and "/" in f})))'
+	local mode want
+	for mode in start ask; do
+		want=$($PYTHON -c "$probe" "$mode" | tail -n +2)
+		run -0 "$FAKENET" run --net host --shims none -- $PYTHON -c "$probe" "$mode"
+		[ "$(tail -n +2 <<<"$output" | grep -vx /usr/local/lib/libsysinfo.so.1)" = "$want" ]
+		grep -qx /usr/local/lib/libsysinfo.so.1 <<<"$output"
+	done
+	# The identity was loaded and answered: its interfaces, not this machine's.
+	[ "${lines[0]}" = "[(1, 'lo'), (2, 'eth0')]" ]
+	[ "${lines[0]}" != "$($PYTHON -c 'import socket; print(socket.if_nameindex())')" ]
+}
+
 @test "host: the overlays of /etc and /usr/local/lib keep the real directories' entries, owner and mode, and vanish with the run" {
 	# What the view adds: the preload list, and the machine id where the host has none.
 	before=$(ls -A /etc | grep -vx machine-id | sort | md5sum)

@@ -97,7 +97,7 @@ host_macs() {
 	want=$(ip netns exec "$ns" sh -c "stat -c '$fmt' /proc/net/route /proc/net/dev /proc/net/if_inet6 \
 		/sys/class/net/eth0/address /sys/class/net/eth0/mtu; stat -c '%s %b' /sys/class/net/eth0")
 	"$FAKENET" show --identity "$docker" /etc/hosts >"$BATS_TEST_TMPDIR/hosts"
-	disk="$TOP/build/.tells-hosts-$$"
+	disk="$BUILD/.tells-hosts-$$" # on disk, where the build is (tmp may be a tmpfs)
 	cp "$BATS_TEST_TMPDIR/hosts" "$disk"
 	sync "$disk"
 	want_etc=$(stat -c '%s %b' "$disk")

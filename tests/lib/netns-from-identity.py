@@ -157,8 +157,10 @@ def up(path, ns):
         sysctl(peer, "net.ipv6.conf.all.disable_ipv6", 1)
         ip(ns, "link", "set", "lo", "up")
         configure_links(ns, peer, ifaces)
-        configure_routes(ns, ident, ifaces)
+        # Neighbours only once DAD is over: an IPv6 entry added while the link's addresses were
+        # still tentative was seen missing afterwards in a pristine tree.
         wait_for_dad(ns)
+        configure_routes(ns, ident, ifaces)
     except Exception:
         down(ns)
         raise

@@ -244,11 +244,12 @@ init_at_gate() {
 	[ "$nr" = 0 ] && [ "$(readlink "/proc/$init/fd/$((fd))")" = "anon_inode:[eventfd]" ]
 }
 
-# Nothing of the run is left: no process of the test's, none in the edge namespace, no FUSE mount.
+# Nothing of the run is left: no process of the test's, none in the namespaces given (the edge
+# namespace, those the runner held), no FUSE mount.
 nothing_left() {
 	run pgrep -f "$nap"
 	[ "$status" -eq 1 ]
-	[ -z "$(processes_in "$1")" ]
+	[ -z "$(processes_in "$@")" ]
 	! grep -q fuse /proc/self/mountinfo
 }
 
@@ -260,13 +261,19 @@ nothing_left() {
 	runner=$!
 	for _ in $(seq 200); do init_at_gate "$runner" && break; sleep 0.05; done
 	init_at_gate "$runner"
+	held=$(netns_inodes_of "$runner" "$edge_ns")
+	[ "$(echo "$held" | wc -l)" -eq 2 ]
 	kill -TERM "$runner"
 	status=0
 	wait "$runner" || status=$?
 	runner=
 	[ "$status" -eq 143 ]
 	[ ! -e "$tmp/ran" ]
-	nothing_left "$edge_ns"
+	nothing_left "$edge_ns" $held
+	for ns in $held; do
+		run sh -c "ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		[ -z "$output" ]
+	done
 }
 
 @test "nat: the init failing while pasta comes up is what is reported, and nothing is left" {

@@ -256,8 +256,9 @@ nothing_left() {
 @test "nat: SIGTERM to the runner while the target waits for pasta ends the run with 143 and leaves nothing" {
 	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
 	stub_pasta_sleeping
-	ip netns exec "$edge" env PATH="$tmp/bin:$PATH" "$FAKENET" run --shims none -- \
-		sh -c "touch '$tmp/ran'" &
+	# A wait for pasta that only the signal can end.
+	ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=86400 "$FAKENET" run \
+		--shims none -- sh -c "touch '$tmp/ran'" &
 	runner=$!
 	for _ in $(seq 200); do init_at_gate "$runner" && break; sleep 0.05; done
 	init_at_gate "$runner"
@@ -280,13 +281,31 @@ nothing_left() {
 	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
 	stub_pasta_sleeping
 	# /etc/hosts a directory in a mount namespace of the test's: the init cannot put the
-	# identity's file over it. pasta never comes up, so only the init's report ends the wait.
+	# identity's file over it. pasta never comes up, and the wait for it has no time limit to
+	# speak of: only the init's report can end it.
 	run -125 ip netns exec "$edge" unshare -m sh -c "mkdir '$tmp/etc' && cp -a /etc/. '$tmp/etc/' && rm '$tmp/etc/hosts' &&
 		mkdir '$tmp/etc/hosts' && mount --bind '$tmp/etc' /etc &&
-		PATH='$tmp/bin:$PATH' exec '$FAKENET' run --shims none -- sh -c 'touch $tmp/ran'"
+		PATH='$tmp/bin:$PATH' FAKENET_PASTA_WAIT_S=86400 exec '$FAKENET' run --shims none -- sh -c 'touch $tmp/ran'"
 	[ "$output" = "fakenet: mounting the view over /etc/hosts: Invalid argument" ]
 	[ ! -e "$tmp/ran" ]
 	nothing_left "$edge_ns"
+}
+
+@test "nat: a pasta that never brings its route up fails the run at FAKENET_PASTA_WAIT_S; a bad value is said and the default used" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	stub_pasta_sleeping
+	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=0.2 \
+		"$FAKENET" run --shims none -- sh -c "touch '$tmp/ran'"
+	[ "$output" = "fakenet: waiting for pasta's route in the peer namespace: Connection timed out" ]
+	[ ! -e "$tmp/ran" ]
+	nothing_left "$edge_ns"
+	# The value is checked once the wait begins; a pasta that exits at once ends it.
+	printf '#!/bin/sh\nexit 3\n' >"$tmp/bin/pasta"
+	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=soon \
+		"$FAKENET" run --shims none -- true
+	[ "${lines[0]}" = "fakenet: run: FAKENET_PASTA_WAIT_S=soon is not a number of seconds; using 3" ]
+	[ "${lines[1]}" = "fakenet: pasta exited (status 3) before its tap was up: Input/output error" ]
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 @test "nat: auto falls back to host without pasta or /dev/net/tun, saying why on stderr once" {

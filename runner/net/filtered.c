@@ -24,6 +24,7 @@
 #include "netaddr.h"
 #include "util.h"
 
+/* How long pasta's route may take, unless FAKENET_PASTA_WAIT_S says otherwise. */
 #define EGRESS_WAIT_MS 3000
 
 bool fn_filter_parse_allow(struct fn_filter *f, const char *arg)
@@ -400,6 +401,24 @@ static bool pasta_exited(struct fn_filter *f, struct fn_report *rep, int *err)
 	return true;
 }
 
+/* FAKENET_PASTA_WAIT_S, for a machine where pasta is slower, in ms; the default without it. */
+static long egress_wait_ms(void)
+{
+	const char *v = getenv("FAKENET_PASTA_WAIT_S");
+	char *end;
+	double sec;
+
+	if (!v || !*v)
+		return EGRESS_WAIT_MS;
+	sec = strtod(v, &end);
+	if (*end || !(sec > 0 && sec <= 86400)) {
+		fn_warn("run: FAKENET_PASTA_WAIT_S=%s is not a number of seconds; using %d", v,
+			EGRESS_WAIT_MS / 1000);
+		return EGRESS_WAIT_MS;
+	}
+	return (long)(sec * 1000);
+}
+
 #define MAX_ALSO 4
 
 int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_also,
@@ -412,7 +431,7 @@ int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_als
 	if (!f->watching || f->pasta <= 0 || n_also > MAX_ALSO)
 		return fn_fail(rep, -ECHILD, "waiting for pasta's route: no pasta started");
 	if (!f->deadline)
-		f->deadline = now_ms() + EGRESS_WAIT_MS;
+		f->deadline = now_ms() + egress_wait_ms();
 	for (;;) {
 		long left = f->deadline - now_ms();
 		bool woken = false;

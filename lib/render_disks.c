@@ -1,7 +1,6 @@
 /* The identity's disks as the kernel, udev and the drive show them (render_disks.h). SATA disks
  * sit behind an AHCI controller at 0000:00:17.0, one ATA port each; NVMe controllers behind root
  * ports at 0000:00:1d.N, as on the laptops the identities describe. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,17 +64,6 @@ static void underscored(const char *s, char *out, size_t len)
 	for (; *s && n + 1 < len; s++)
 		out[n++] = (*s == ' ' || *s == '/') ? '_' : *s;
 	out[n] = '\0';
-}
-
-void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t len)
-{
-	size_t n = strlen(disk);
-
-	if (!partno)
-		snprintf(out, len, "%s", disk);
-	else
-		snprintf(out, len, "%s%s%u", disk,
-			 n && isdigit((unsigned char)disk[n - 1]) ? "p" : "", partno);
 }
 
 void fn_disk_by_id(const struct fn_disk *d, char *out, size_t len)

@@ -25,10 +25,6 @@ struct fn_disk_place {
 };
 void fn_disk_place(const struct fn_system *sys, size_t i, struct fn_disk_place *out);
 
-/* The name the kernel gives partition `partno` of disk `disk` (block/partitions/core.c): "sda1",
- * or with a 'p' after a name ending in a digit ("nvme0n1p1"); partition 0 is the disk itself. */
-void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t len);
-
 /* The disk's /dev/disk/by-id name: "ata-MODEL_SERIAL" or "nvme-MODEL_SERIAL", blanks as '_' as
  * udev writes link names. */
 void fn_disk_by_id(const struct fn_disk *d, char *out, size_t len);

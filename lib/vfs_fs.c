@@ -1,19 +1,16 @@
 /* The filesystems' sysfs directories (/sys/fs/ext4, xfs, f2fs) for an identity with disks: each
  * names the block device of every mounted filesystem of its type, which would show the host's
  * disks (vda) beside the identity's. The root filesystem's directory is shown under the
- * identity's first disk's name (with the host's partition number: vda1 shows as sda1), passing
- * the host's statistics through; the host's other devices are left out, and the type's own
- * entries (features, stats) stay. */
+ * identity's first disk's name, passing the host's statistics through; the host's other devices
+ * are left out, and the type's own entries (features, stats) stay. */
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "render_disks.h"
 #include "util.h"
 #include "vfs.h"
 #include "vfs_build.h"
@@ -21,19 +18,16 @@
 /* The types whose per-filesystem directory is named after its block device. */
 static const char *const fs_types[] = {"ext4", "xfs", "f2fs"};
 
-/* The name of the block device the root filesystem is on ("vda", "vda1": the kernel names the
- * directory after that device, a partition's own name when it is one) and its partition number
- * (0: a whole disk); "" when it is on none (an overlay, a tmpfs). */
-static void root_device(char *name, size_t size, unsigned *partno)
+/* The name of the block device the root filesystem is on ("vda"), or "" when it is on none (an
+ * overlay, a tmpfs). */
+static void root_device(char *name, size_t size)
 {
-	char link[80], target[PATH_MAX], *text = NULL;
+	char link[64], target[PATH_MAX];
 	const char *base;
 	struct stat st;
-	size_t len;
 	ssize_t n;
 
 	name[0] = '\0';
-	*partno = 0;
 	if (stat("/", &st) != 0)
 		return;
 	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
@@ -45,11 +39,6 @@ static void root_device(char *name, size_t size, unsigned *partno)
 	base = base ? base + 1 : target;
 	if (strlen(base) < size)
 		memcpy(name, base, strlen(base) + 1);
-	/* A partition's directory has a "partition" attribute holding its number. */
-	strncat(link, "/partition", sizeof(link) - strlen(link) - 1);
-	if (fn_read_file(link, &text, &len, 64) == 0)
-		*partno = (unsigned)strtoul(text, NULL, 10);
-	free(text);
 }
 
 static bool host_block_device(const char *name)
@@ -95,14 +84,11 @@ static void build_type(struct fn_vfs *vfs, const char *type, const char *root, c
 
 void fn_vfs_build_fs(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	char root[NAME_MAX + 1], shown[NAME_MAX + 1];
-	unsigned partno;
+	char root[NAME_MAX + 1];
 
 	if (!id->system.n_disks)
 		return; /* the host's disks stay: the identity says nothing of them */
-	root_device(root, sizeof(root), &partno);
-	/* The root's partition number stays: the host's vda1 is the identity's sda1. */
-	fn_disk_partition_name(id->system.disks[0].name, partno, shown, sizeof(shown));
+	root_device(root, sizeof(root));
 	for (size_t i = 0; i < N_ELEMENTS(fs_types); i++)
-		build_type(vfs, fs_types[i], root, shown);
+		build_type(vfs, fs_types[i], root, id->system.disks[0].name);
 }

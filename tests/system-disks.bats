@@ -262,33 +262,23 @@ check_hdparm() {
 	[ "$output" = "ATA     |$(disk 0 model | cut -c1-16)|$(disk 0 firmware | cut -c5-8)" ]
 }
 
-# The root filesystem's directory in /sys/fs/TYPE is named after its block device (the kernel's
-# own name for it, a partition's when the root is on one: /sys/dev/block/MAJ:MIN of "/"): inside,
-# it carries the identity's first disk's name with the same partition number, and the host's
-# statistics, and no entry of any filesystem type names a device the machine's /sys/class/block
-# lacks. The identity's disk gets a name the host has no device of, so that the host's entry
-# showing through cannot pass for the identity's.
+# The root filesystem's directory in /sys/fs/TYPE is named after its block device: inside, it
+# carries the identity's first disk's name and the host's statistics, and no entry of any
+# filesystem type names a device the machine's /sys/class/block lacks.
 check_sys_fs() {
-	local type dev host_dev part=0 name shown
+	local src type host_dev
+	src=$(findmnt -n -o SOURCE /)
 	type=$(findmnt -n -o FSTYPE /)
-	dev=$(readlink -f "/sys/dev/block/$(mountpoint -d /)") ||
-		skip "the host's root ($type) is on no block device"
-	host_dev=${dev##*/}
-	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($host_dev, $type) has no /sys/fs/$type/$host_dev"
-	[ ! -f "$dev/partition" ] || part=$(cat "$dev/partition")
-	for name in sd{a..z}; do
-		[ -e "/sys/class/block/$name" ] || break
-	done
-	sed -i "s/^    - name: sda\$/    - name: $name/" "$id"
-	[ "$(disk 0 name)" = "$name" ]
-	# The kernel's partition names: sda1 (nvme0n1p1 after a digit).
-	shown=$name
-	[ "$part" -eq 0 ] || shown=$name$part
+	# A root that is a bind mount of a subdirectory reads "/dev/vda[/sub/dir]"; the view names
+	# the device of "/" (lib/vfs_fs.c), which is what comes before the bracket.
+	src=${src%%\[*}
+	host_dev=${src#/dev/}
+	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($src, $type) has no /sys/fs/$type/$host_dev"
 	run -0 run_in "$1" ls -1 "/sys/fs/$type"
-	grep -qx "$shown" <<<"$output"
+	grep -qx "$(disk 0 name)" <<<"$output"
 	grep -qx "$host_dev" <<<"$output" && return 1
-	[ "$(grep -cvx "$shown" <<<"$output")" -eq "$(ls -1 "/sys/fs/$type" | grep -cvx "$host_dev")" ]
-	run -0 run_in "$1" ls -1 "/sys/fs/$type/$shown"
+	[ "$(grep -cvx "$(disk 0 name)" <<<"$output")" -eq "$(ls -1 "/sys/fs/$type" | grep -cvx "$host_dev")" ]
+	run -0 run_in "$1" ls -1 "/sys/fs/$type/$(disk 0 name)"
 	[ "$output" = "$(ls -1 "/sys/fs/$type/$host_dev")" ]
 	run -0 run_in "$1" sh -c 'for d in /sys/fs/ext4 /sys/fs/xfs /sys/fs/f2fs; do ls "$d" 2>/dev/null; done |
 		while read -r n; do [ -e "/sys/class/block/$n" ] || echo "$n"; done'

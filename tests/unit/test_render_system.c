@@ -286,23 +286,6 @@ static void test_sd_numbers(void **state)
 	assert_int_equal(p.minor, 26 * 16);
 }
 
-/* Partition names as the kernel makes them: the number after the disk's name, after a 'p' when
- * that name ends in a digit; partition 0 is the disk. */
-static void test_partition_names(void **state)
-{
-	char name[32];
-
-	(void)state;
-	fn_disk_partition_name("sda", 1, name, sizeof(name));
-	assert_string_equal(name, "sda1");
-	fn_disk_partition_name("sdab", 15, name, sizeof(name));
-	assert_string_equal(name, "sdab15");
-	fn_disk_partition_name("nvme0n1", 2, name, sizeof(name));
-	assert_string_equal(name, "nvme0n1p2");
-	fn_disk_partition_name("nvme0n1", 0, name, sizeof(name));
-	assert_string_equal(name, "nvme0n1");
-}
-
 static void test_inquiry(void **state)
 {
 	uint8_t buf[64];
@@ -338,7 +321,6 @@ int main(void)
 	    cmocka_unit_test(test_smbios_processor_per_socket),
 	    cmocka_unit_test(test_ata_identify_integrity),
 	    cmocka_unit_test(test_sd_numbers),
-	    cmocka_unit_test(test_partition_names),
 	    cmocka_unit_test(test_inquiry),
 	};
 

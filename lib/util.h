@@ -39,6 +39,10 @@ __attribute__((noreturn)) void fn_die(int status, const char *fmt, ...)
 __attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A time limit the environment variable `name` may set, in seconds (0 < s <= 86400), as ms:
+ * `default_ms` without it; with a bad value, also a warning naming `cmd` ("run", "check"). */
+double fn_env_seconds_ms(const char *name, double default_ms, const char *cmd);
+
 /* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
 int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);
 

@@ -404,19 +404,7 @@ static bool pasta_exited(struct fn_filter *f, struct fn_report *rep, int *err)
 /* FAKENET_PASTA_WAIT_S, for a machine where pasta is slower, in ms; the default without it. */
 static long egress_wait_ms(void)
 {
-	const char *v = getenv("FAKENET_PASTA_WAIT_S");
-	char *end;
-	double sec;
-
-	if (!v || !*v)
-		return EGRESS_WAIT_MS;
-	sec = strtod(v, &end);
-	if (*end || !(sec > 0 && sec <= 86400)) {
-		fn_warn("run: FAKENET_PASTA_WAIT_S=%s is not a number of seconds; using %d", v,
-			EGRESS_WAIT_MS / 1000);
-		return EGRESS_WAIT_MS;
-	}
-	return (long)(sec * 1000);
+	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, "run");
 }
 
 #define MAX_ALSO 4

@@ -163,16 +163,36 @@ static bool toward_static(const struct walker *w, const struct comps *c, size_t 
 	return false;
 }
 
+/* Whether a static file of the view lies below the walk's real position and run adds it where
+ * the host lacks this directory: from the one above, which it layers, no more than
+ * FN_VIEW_ADD_DEPTH levels up (lib/view.h); that one's path is the first `parent` bytes. */
+static bool static_added_below(const struct walker *w, size_t parent)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_static_below(w->vfs, &fn_view_mounts[i], w->path, w->len) &&
+		    fn_view_static_below(w->vfs, &fn_view_mounts[i], w->path, parent))
+			return true;
+	return false;
+}
+
 /* The tree's directory at the walk's real position where that is a directory on the way to a static
- * file of the view that the host lacks (see struct fn_walk), the walk going on from component
- * `next`; NULL: the host's. */
+ * file of the view that the host lacks, in a directory the host has (see struct fn_walk), the walk
+ * going on from component `next`; NULL: the host's. */
 static struct fn_node *absent_dir(const struct walker *w, const struct comps *c, size_t next)
 {
 	fn_vfs_lstat_fn real_stat = w->out->real_stat;
+	size_t parent = w->len;
+	char up[PATH_MAX];
 	struct stat st;
 
-	if (!real_stat || w->len == 0 || !fn_view_any_static_below(w->vfs, w->path, w->len) ||
+	while (parent > 0 && w->path[--parent] != '/')
+		;
+	if (!real_stat || w->len == 0 || !static_added_below(w, parent) ||
 	    !toward_static(w, c, next) || real_stat(w->path, &st) == 0 || errno != ENOENT)
+		return NULL;
+	memcpy(up, w->path, parent);
+	up[parent] = '\0';
+	if (parent > 0 && real_stat(up, &st) < 0)
 		return NULL;
 	return fn_vfs_lookup(w->vfs, w->path);
 }

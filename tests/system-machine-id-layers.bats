@@ -77,18 +77,18 @@ with_submounts() {
 		mkdir -p "$BATS_TEST_TMPDIR/out"
 		# shellcheck disable=SC2086
 		run with_submounts sh -c '
-			o=$1
-			shift
+			o=$1 h=$2
+			shift 2
 			sh -c "$VISIBLE" >"$o/before"
-			cat /proc/self/mountinfo >"$o/mountinfo-before"
-			find /etc /var/lib -xdev -path /etc/layers-ro.d -prune -o -print | sort >"$o/files-before"
+			grep -v " /run/netns/" /proc/self/mountinfo >"$o/mountinfo-before"
+			find "$h" | sort >"$o/files-before"
 			"$@" >"$o/inside" 2>"$o/stderr"
 			echo "status $?" >>"$o/inside"
 			sh -c "$VISIBLE" >"$o/after"
-			cat /proc/self/mountinfo >"$o/mountinfo-after"
-			find /etc /var/lib -xdev -path /etc/layers-ro.d -prune -o -print | sort >"$o/files-after"
+			grep -v " /run/netns/" /proc/self/mountinfo >"$o/mountinfo-after"
+			find "$h" | sort >"$o/files-after"
 			ls /var/lib/layers-tmpfs/nested >"$o/tmpfs-after"' \
-			sh "$BATS_TEST_TMPDIR/out" "$FAKENET" run --identity "$id" $how --shims none -- \
+			sh "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/hide" "$FAKENET" run --identity "$id" $how --shims none -- \
 			sh -c "cat /etc/machine-id /var/lib/dbus/machine-id; $visible; $look"
 		echo "# $how: $output"
 		[ "$status" -eq 0 ]
@@ -109,7 +109,8 @@ with_submounts() {
 		# The writes inside went to the mounts themselves, not to copies.
 		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/src/conf")" = "from the run" ]
 		[ "$(cat "$o/tmpfs-after")" = "$(printf 'f\ng')" ]
-		# Nothing left: the namespace's mounts and the files of /etc and /var/lib as before.
+		# Nothing left: the namespace's mounts (but other tests' network namespaces) as before,
+		# and nothing written in /etc or /var/lib (their upper layers as before).
 		diff "$o/before" "$o/after"
 		diff "$o/mountinfo-before" "$o/mountinfo-after"
 		diff "$o/files-before" "$o/files-after"
@@ -117,30 +118,37 @@ with_submounts() {
 	done
 }
 
-@test "a host without /var/lib: /etc/machine-id is added, /var is not layered and stays writable" {
-	local o=$BATS_TEST_TMPDIR/out
+@test "a host without /var/lib: /etc/machine-id is added, /var is not layered and stays writable, both backends" {
+	local o=$BATS_TEST_TMPDIR/out how
 	mkdir -p "$o"
-	run without_machine_id sh -c '
-		o=$1
-		shift
-		mount -t tmpfs -o size=1m,mode=0755 bare /var
-		mkdir /var/tmp
-		awk '\''$5 == "/var"'\'' /proc/self/mountinfo | tail -n 1 | cut -d" " -f4- >"$o/var-before"
-		"$@"
-		echo "status $?"
-		ls /var/tmp' sh "$o" "$FAKENET" run --identity "$id" --net isolated --shims none -- sh -c '
-		cat /etc/machine-id
-		[ -e /var/lib ] || echo "no /var/lib"
-		awk '\''$5 == "/var"'\'' /proc/self/mountinfo | tail -n 1 | cut -d" " -f4-
-		echo written >/var/tmp/from-run && echo "/var/tmp written"'
-	echo "# $output"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "$want_id" ]
-	[ "${lines[1]}" = "no /var/lib" ]
-	[ "${lines[2]}" = "$(cat "$o/var-before")" ]
-	[ "${lines[3]}" = "/var/tmp written" ]
-	[ "${lines[4]}" = "status 0" ]
-	[ "${lines[5]}" = "from-run" ]
+	for how in "--net isolated" "--backend preload"; do
+		rm -rf "$BATS_TEST_TMPDIR/hide"
+		# shellcheck disable=SC2086
+		run without_machine_id sh -c '
+			o=$1
+			shift
+			mount -t tmpfs -o size=1m,mode=0755 bare /var
+			mkdir /var/tmp
+			awk '\''$5 == "/var"'\'' /proc/self/mountinfo | tail -n 1 | cut -d" " -f4- >"$o/var-before"
+			ls -a /var >"$o/ls-before"
+			"$@"
+			echo "status $?"
+			ls /var/tmp' sh "$o" "$FAKENET" run --identity "$id" $how --shims none -- sh -c '
+			cat /etc/machine-id
+			[ -e /var/lib ] || [ -e /var/lib/dbus ] || echo "no /var/lib"
+			awk '\''$5 == "/var"'\'' /proc/self/mountinfo | tail -n 1 | cut -d" " -f4-
+			echo written >/var/tmp/from-run && echo "/var/tmp written"
+			ls -a /var'
+		echo "# $how: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = "$want_id" ]
+		[ "${lines[1]}" = "no /var/lib" ]
+		[ "${lines[2]}" = "$(cat "$o/var-before")" ]
+		[ "${lines[3]}" = "/var/tmp written" ]
+		diff "$o/ls-before" <(printf '%s\n' "${lines[@]:4:3}")
+		[ "${lines[7]}" = "status 0" ]
+		[ "${lines[8]}" = "from-run" ]
+	done
 }
 
 # stacked CMD...: in a namespace of without_machine_id whose /etc is an overlay of that overlay,
@@ -165,10 +173,10 @@ print(os.strerror(ctypes.get_errno()) if r else \"mounted\")" "$s" >"$s/errno"
 @test "--net host on a host whose /etc cannot be layered: the run fails (125) naming /etc and the errno; nothing ran, nothing left" {
 	local s=$BATS_TEST_TMPDIR/stack
 	run --separate-stderr stacked sh -c '
-		m=$(cat /proc/self/mountinfo)
+		m=$(grep -v " /run/netns/" /proc/self/mountinfo)
 		"$@"
 		status=$?
-		[ "$m" = "$(cat /proc/self/mountinfo)" ] && echo "mounts as before"
+		[ "$m" = "$(grep -v " /run/netns/" /proc/self/mountinfo)" ] && echo "mounts as before"
 		exit $status' sh "$FAKENET" run --identity "$id" --net host --shims none -- \
 		touch "$BATS_TEST_TMPDIR/ran"
 	echo "# $stderr"
@@ -189,4 +197,50 @@ print(os.strerror(ctypes.get_errno()) if r else \"mounted\")" "$s" >"$s/errno"
 	[ "$(cat "$s/errno")" != mounted ]
 	[[ "$stderr" == *"fakenet: warning: cannot overlay /etc ($(cat "$s/errno")); what the view adds there is not shown"* ]]
 	[[ "$stderr" == *"warning: /etc/machine-id does not exist; its view is not shown"* ]]
+}
+
+# deep_mount DIR: a tmpfs below DIR at a path longer than PATH_MAX (made from inside, by relative
+# names), which no call taking a path can name; prints what the kernel says to an open of it.
+deep_mount='python3 -c "
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+os.chdir(sys.argv[1])
+for i in range(22):
+    os.mkdir(\"deep%02d\" % i + \"x\" * 200)
+    os.chdir(\"deep%02d\" % i + \"x\" * 200)
+if libc.mount(b\"deep\", b\".\", b\"tmpfs\", 0, b\"size=1m\"):
+    sys.exit(\"mount: \" + os.strerror(ctypes.get_errno()))
+os.chdir(\"..\")
+os.chdir(\"deep21\" + \"x\" * 200)
+open(\"f\", \"w\").write(\"deep\")
+try:
+    os.open(os.getcwd(), os.O_RDONLY)
+    print(\"opened\")
+except OSError as e:
+    print(e.strerror)
+" "$1"'
+
+@test "a mount below the directory that cannot be carried over: the directory is not layered (a warning), or under --net host the run fails; the mount stays" {
+	local o=$BATS_TEST_TMPDIR/out
+	mkdir -p "$o"
+	run --separate-stderr without_machine_id sh -c "set -- \"\$@\"; (set -- /var/lib; $deep_mount) >$o/errno"' && "$@" && find /var/lib/deep00* -name f -path "*deep21*" -execdir cat {} \;' \
+		sh "$FAKENET" run --identity "$id" --net isolated --shims none -- sh -c \
+		'cat /etc/machine-id; find /var/lib/deep00* -name f -path "*deep21*" -execdir cat {} \;; echo; [ -e /var/lib/dbus ] || echo "no /var/lib/dbus"'
+	echo "# $output"
+	echo "# $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$o/errno")" != opened ]
+	[ "${lines[0]}" = "$want_id" ]
+	[ "${lines[1]}" = deep ]
+	[ "${lines[2]}" = "no /var/lib/dbus" ]
+	[ "${lines[3]}" = deep ]
+	[[ "$stderr" == "fakenet: warning: cannot overlay /var/lib: cloning the mount on /var/lib/deep00x"*" ($(cat "$o/errno")); what the view adds there is not shown"* ]]
+	rm -rf "$BATS_TEST_TMPDIR/hide"
+	run --separate-stderr without_machine_id sh -c "set -- \"\$@\"; (set -- /etc; $deep_mount) >$o/errno"' && m=$(grep -v " /run/netns/" /proc/self/mountinfo) && { "$@"; s=$?; [ "$m" = "$(grep -v " /run/netns/" /proc/self/mountinfo)" ] && echo "mounts as before"; exit $s; }' \
+		sh "$FAKENET" run --identity "$id" --net host --shims none -- touch "$BATS_TEST_TMPDIR/ran"
+	echo "# $stderr"
+	[ "$status" -eq 125 ]
+	[ "$output" = "mounts as before" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[[ "$stderr" == "fakenet: cannot overlay /etc: cloning the mount on /etc/deep00x"*": $(cat "$o/errno") (--net host needs it to preload the library; --net nat and isolated do not)" ]]
 }

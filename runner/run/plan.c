@@ -242,7 +242,7 @@ static void keep_kernel_net(struct fn_child_plan *plan, const struct fn_vfs *vfs
 
 /* The directory to layer for a file the host lacks: the one it goes in or, where the host lacks
  * that one too, the one that would hold it (/var/lib for /var/lib/dbus/machine-id), and never
- * higher: the layer is read-only, and /var or / would take everything below them with it. NULL
+ * higher (FN_VIEW_ADD_DEPTH): the layer is read-only, and /var would take all of it along. NULL
  * where neither exists as a directory, or the one found is "/" (an overlay there would hide
  * every other mount). */
 static char *layered_parent(const char *path)
@@ -250,7 +250,8 @@ static char *layered_parent(const char *path)
 	char *dir = xstrdup(path), *slash;
 	struct stat st;
 
-	for (int up = 0; up < 2 && (slash = strrchr(dir, '/')) && slash != dir; up++) {
+	for (int up = 0; up < FN_VIEW_ADD_DEPTH && (slash = strrchr(dir, '/')) && slash != dir;
+	     up++) {
 		*slash = '\0';
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 			return dir;

@@ -65,7 +65,7 @@ struct fn_plan_opts {
 	bool stage_etc; /* the /etc files as static files of the staging tmpfs (all but --log,
 			 * which must see every open) */
 	/* A static file of the view that the host lacks (a minimal system's /etc/machine-id) is
-	 * added by layering the nearest directory it has (layers.h); false: it is not shown
+	 * added by layering its directory or the one above (layers.h); false: it is not shown
 	 * (the OCI hook, which mounts from outside the container's pid namespace). */
 	bool add_missing;
 };

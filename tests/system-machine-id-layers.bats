@@ -32,6 +32,9 @@ EOF
 visible='awk '\''$5 ~ /^\/(etc|var\/lib)\/layers-/ { p = $5; o = $4 " " $5 " " $6; sub(/.* - /, ""); m[p] = o " - " $0 }
 END { for (p in m) print m[p] }'\'' /proc/self/mountinfo | sort'
 
+# How many entries mountinfo has for those mount points.
+count='awk '\''$5 ~ /^\/(etc|var\/lib)\/layers-/'\'' /proc/self/mountinfo | wc -l'
+
 # What a program finds in those mounts, and what writing into the layered directories gives.
 look='cat /etc/layers-bind.conf /etc/layers-ro.d/f /var/lib/layers-tmpfs/f /var/lib/layers-tmpfs/nested/f
 echo "from the run" >>/etc/layers-bind.conf
@@ -89,7 +92,7 @@ with_submounts() {
 			find "$h" | sort >"$o/files-after"
 			ls /var/lib/layers-tmpfs/nested >"$o/tmpfs-after"' \
 			sh "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/hide" "$FAKENET" run --identity "$id" $how --shims none -- \
-			sh -c "cat /etc/machine-id /var/lib/dbus/machine-id; $visible; $look"
+			sh -c "cat /etc/machine-id /var/lib/dbus/machine-id; $visible; $look; $count"
 		echo "# $how: $output"
 		[ "$status" -eq 0 ]
 		local o=$BATS_TEST_TMPDIR/out
@@ -105,7 +108,9 @@ with_submounts() {
 		# The layered directories are read-only; the read-only bind stays read-only.
 		diff <(printf '%s EROFS\n' /etc/passwd /etc/layers-new /var/lib/layers-new \
 			/etc/layers-ro.d/new) <(sed -n '11,14p' "$o/inside")
-		[ "$(sed -n 15p "$o/inside")" = "status 0" ]
+		# Each once, as before: no second entry of what the overlay now hides.
+		[ "$(sed -n 15p "$o/inside")" = 4 ]
+		[ "$(sed -n 16p "$o/inside")" = "status 0" ]
 		# The writes inside went to the mounts themselves, not to copies.
 		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/src/conf")" = "from the run" ]
 		[ "$(cat "$o/tmpfs-after")" = "$(printf 'f\ng')" ]

@@ -123,6 +123,20 @@ static bool layer_has_file(int top, const char *real, const char *path)
 	       !S_ISDIR(st.st_mode);
 }
 
+/* Takes the mount on the `i`th path: a clone of it and everything on it, and the original's root,
+ * by which it is let go once hidden (fn_submounts_restore). */
+static int take(struct fn_submounts *s, size_t i, struct fn_report *rep)
+{
+	s->originals[i] = open(s->paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	s->trees[i] =
+	    open_tree(AT_FDCWD, s->paths[i],
+		      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+	if (s->originals[i] < 0 || s->trees[i] < 0)
+		return fn_fail_errno(rep, "cannot overlay %s: cloning the mount on %s", s->dir,
+				     s->paths[i]);
+	return 0;
+}
+
 int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct fn_report *rep)
 {
 	char real[PATH_MAX], *info = NULL;
@@ -130,6 +144,7 @@ int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct 
 	int id = -1, err;
 
 	memset(s, 0, sizeof(*s));
+	s->dir = dir;
 	if ((err = where_is(dir, &id, real, rep)))
 		return err;
 	if ((err = fn_read_file("/proc/self/mountinfo", &info, &len, MOUNTINFO_MAX)))
@@ -137,18 +152,14 @@ int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct 
 	n = fn_submounts_pick(info, id, strcmp(real, "/") == 0 ? "" : real, &s->paths);
 	free(info);
 	s->trees = xcalloc(n + 1, sizeof(*s->trees));
+	s->originals = xcalloc(n + 1, sizeof(*s->originals));
 	for (size_t i = 0; i < n; i++) {
 		if (layer_has_file(top, real, s->paths[i])) {
 			free(s->paths[i]);
 			continue;
 		}
 		s->paths[s->n] = s->paths[i];
-		s->trees[s->n] = open_tree(AT_FDCWD, s->paths[i],
-					   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					       AT_SYMLINK_NOFOLLOW);
-		if (s->trees[s->n++] < 0) {
-			err = fn_fail_errno(rep, "cannot overlay %s: cloning the mount on %s", dir,
-					    s->paths[s->n - 1]);
+		if ((err = take(s, s->n++, rep))) {
 			for (size_t j = i + 1; j < n; j++)
 				free(s->paths[j]);
 			fn_submounts_free(s);
@@ -160,12 +171,21 @@ int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct 
 
 int fn_submounts_restore(struct fn_submounts *s, struct fn_report *rep)
 {
+	char original[40];
+
 	for (size_t i = 0; i < s->n; i++) {
 		if (move_mount(s->trees[i], "", AT_FDCWD, s->paths[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return fn_fail_errno(rep, "keeping the mount on %s above the overlay",
-					     s->paths[i]);
+			return fn_fail_errno(rep,
+					     "cannot overlay %s: keeping the mount on %s above it",
+					     s->dir, s->paths[i]);
 		close(s->trees[i]);
 		s->trees[i] = -1;
+	}
+	/* The originals, under the overlay now, would show in mountinfo twice with their clones:
+	 * they go (a mount the namespace locks stays, hidden; nothing else depends on them). */
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(original, sizeof(original), "/proc/self/fd/%d", s->originals[i]);
+		umount2(original, MNT_DETACH);
 	}
 	return 0;
 }
@@ -175,9 +195,12 @@ void fn_submounts_free(struct fn_submounts *s)
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->trees[i] >= 0)
 			close(s->trees[i]);
+		if (s->originals[i] >= 0)
+			close(s->originals[i]);
 		free(s->paths[i]);
 	}
 	free(s->paths);
 	free(s->trees);
+	free(s->originals);
 	memset(s, 0, sizeof(*s));
 }

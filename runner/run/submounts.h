@@ -8,8 +8,10 @@
 #include "report.h"
 
 struct fn_submounts {
-	char **paths; /* the mount points, as mountinfo names them (unescaped) */
-	int *trees;   /* a recursive clone of each (open_tree), -1 once moved back */
+	const char *dir; /* the layered directory, for the messages */
+	char **paths;	 /* the mount points, as mountinfo names them (unescaped) */
+	int *trees;	 /* a recursive clone of each (open_tree), -1 once moved back */
+	int *originals;	 /* O_PATH of each original's root, to let it go once hidden */
 	size_t n;
 };
 
@@ -22,6 +24,7 @@ size_t fn_submounts_pick(const char *mountinfo, int parent_id, const char *dir, 
  * where the directory `top` (a descriptor) holds a file, which the overlay shows instead. Returns
  * 0 or a negative errno with `rep` filled (nothing is left open then). */
 int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct fn_report *rep);
-/* Moves the clones back onto their paths. Returns 0 or a negative errno with `rep` filled. */
+/* Moves the clones back onto their paths (the overlay on), then lets go of the originals under
+ * it. Returns 0 or a negative errno with `rep` filled. */
 int fn_submounts_restore(struct fn_submounts *s, struct fn_report *rep);
 void fn_submounts_free(struct fn_submounts *s);

@@ -87,7 +87,7 @@ size_t fn_submounts_pick(const char *mountinfo, int parent_id, const char *dir, 
 		for (size_t i = 0; i < n;) {
 			if (below(out[i], point)) {
 				free(out[i]);
-				out[i] = out[--n];
+				memmove(&out[i], &out[i + 1], (--n - i) * sizeof(*out));
 			} else {
 				i++;
 			}

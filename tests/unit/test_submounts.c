@@ -50,11 +50,13 @@ static void leaves_out_hidden_mounts(void **state)
 {
 	(void)state;
 	expect_pick("40 1 0:50 / /etc rw - overlay overlay rw\n"
+		    "45 40 0:55 / /etc/z rw - tmpfs tmpfs rw\n"
 		    "41 40 0:51 / /etc/a/b rw - tmpfs tmpfs rw\n"
+		    "46 40 0:56 / /etc/y rw - tmpfs tmpfs rw\n"
 		    "42 40 0:52 / /etc/a rw - tmpfs tmpfs rw\n"
 		    "43 40 0:53 / /etc/a/b/c rw - tmpfs tmpfs rw\n"
 		    "44 40 0:54 / /etc/ab rw - tmpfs tmpfs rw\n",
-		    40, "/etc", (const char *[]){"/etc/a", "/etc/ab", NULL});
+		    40, "/etc", (const char *[]){"/etc/z", "/etc/y", "/etc/a", "/etc/ab", NULL});
 }
 
 /* Space, tab, newline and backslash in a mount point are \040, \011, \012 and \134. */

@@ -125,6 +125,25 @@ static bool proc_net_alias(const struct walker *w)
 	return strspn(who, "0123456789") == n && fn_proc_same_netns((pid_t)atol(who), w->self);
 }
 
+/* Whether run shows the mount `m` on this host: a static file the host lacks it adds from no
+ * higher than FN_VIEW_ADD_DEPTH levels above (lib/view.h), so where that directory is missing
+ * too, neither does the walk (/var/lib/dbus/machine-id on a host without /var/lib). */
+static bool shown_here(const struct walker *w, const struct fn_view_mount *m)
+{
+	size_t len = strlen(m->path);
+	char up[PATH_MAX];
+	struct stat st;
+
+	for (int i = 0; i < FN_VIEW_ADD_DEPTH; i++)
+		while (len > 0 && m->path[--len] != '/')
+			;
+	if (!m->staged || !w->out->real_stat || len == 0 || len >= sizeof(up))
+		return true;
+	memcpy(up, m->path, len);
+	up[len] = '\0';
+	return w->out->real_stat(up, &st) == 0;
+}
+
 /* A real position reached a mount of the table: the walk enters the tree there. A link the kernel
  * holds (/proc/net) stays the kernel's when it is the last component and not followed. */
 static void enter_mount(struct walker *w, bool last)
@@ -137,7 +156,8 @@ static void enter_mount(struct walker *w, bool last)
 	m = fn_view_mount_covering(w->path);
 	if (!m || strcmp(m->path, w->path) != 0)
 		return;
-	if (m->kind == FN_MOUNT_KERNEL_LINK && last && !(w->flags & FN_WALK_FOLLOW) && !alias)
+	if ((m->kind == FN_MOUNT_KERNEL_LINK && last && !(w->flags & FN_WALK_FOLLOW) && !alias) ||
+	    !shown_here(w, m))
 		return;
 	w->node = fn_vfs_lookup(w->vfs, m->path);
 	w->in_view |= w->node != NULL;

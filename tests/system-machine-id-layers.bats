@@ -140,7 +140,8 @@ with_submounts() {
 			echo "status $?"
 			ls /var/tmp' sh "$o" "$FAKENET" run --identity "$id" $how --shims none -- sh -c '
 			cat /etc/machine-id
-			[ -e /var/lib ] || [ -e /var/lib/dbus ] || echo "no /var/lib"
+			[ -e /var/lib ] || [ -e /var/lib/dbus ] || [ -e /var/lib/dbus/machine-id ] ||
+				echo "no /var/lib"
 			awk '\''$5 == "/var"'\'' /proc/self/mountinfo | tail -n 1 | cut -d" " -f4-
 			echo written >/var/tmp/from-run && echo "/var/tmp written"
 			ls -a /var'

@@ -247,6 +247,11 @@ static void test_walk_absent_dirs(void **state)
 	bare_var = true;
 	assert_int_equal(WALK("/var/lib", 0).kind, FN_WALK_NONE);
 	assert_int_equal(WALK("/var/lib/dbus", 0).kind, FN_WALK_NONE);
+	assert_int_equal(WALK("/var/lib/dbus/machine-id", 0).kind, FN_WALK_NONE);
+	/* /etc/machine-id is added from /etc: one question, whether /etc is the host's. */
+	n_asked = 0;
+	assert_non_null(WALK("/etc/machine-id", 0).node);
+	assert_int_equal(n_asked, 1);
 	bare_var = false;
 	/* Without a stat to ask, every such directory is the host's. */
 	w.real_stat = NULL;

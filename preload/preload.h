@@ -74,6 +74,8 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* fn_view_fd_forget for every fd from `first` to `last` (close_range, closefrom). */
+void fn_view_fd_forget_range(unsigned int first, unsigned int last);
 /* Whether the view may know the fd (fn_view_fd_path or a file it opened): a cheap test. */
 bool fn_view_fd_known(int fd);
 /* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened

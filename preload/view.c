@@ -800,10 +800,12 @@ void fn_view_fd_copy(int from, int to)
 {
 	const char *path = fn_view_fd_path(from);
 
+	if (fn_view_cwd_borrowed())
+		return;
+	/* `to` may have been another file of the view, which dup2 closed. */
+	fn_view_fd_forget(to);
 	if (path)
 		fn_view_fd_register(to, path);
-	else
-		fn_view_fd_forget(to);
 	copy_opened(from, to);
 }
 
@@ -930,14 +932,25 @@ FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 		fn_view_fd_register(fd, abs);
 }
 
+/* Both tables: the fd's number is free for any file once it is closed or replaced. A child of
+ * vfork closes and replaces its own fds (the spawn's redirections) in its parent's memory, where
+ * the parent's fds of those numbers stay open. */
 FN_HOT void fn_view_fd_forget(int fd)
 {
-	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
+	if (!fn_view_fd_known(fd) || fn_view_cwd_borrowed())
 		return;
 	pthread_mutex_lock(&fd_lock);
 	free(fd_paths[fd]);
 	fd_paths[fd] = NULL;
+	free(opened[fd].path);
+	opened[fd].path = NULL;
 	pthread_mutex_unlock(&fd_lock);
+}
+
+void fn_view_fd_forget_range(unsigned int first, unsigned int last)
+{
+	for (unsigned int fd = first; fd <= last && fd < MAX_FDS; fd++)
+		fn_view_fd_forget((int)fd);
 }
 
 FN_HOT bool fn_view_passes(int dirfd, const char *path)

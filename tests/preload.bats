@@ -633,3 +633,47 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	EOF2
 	same_as_kernel docker /usr/bin/python3 "$script"
 }
+
+@test "an fd number the view used and a program closed or replaced is the next file's: close_range, closefrom, dup2, as the kernel's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/recycled.py" expected
+	mkdir "$BATS_TEST_TMPDIR/real"
+	: >"$BATS_TEST_TMPDIR/real/f"
+	stat_attrs_py >"$script"
+	cat >>"$script" <<-'EOF2'
+	import ctypes, subprocess, sys
+	libc = ctypes.CDLL(None, use_errno=True)
+	real = sys.argv[1]
+	def show(how, fd, was):
+	    link = os.readlink("/proc/self/fd/%d" % fd)
+	    print(how, fd == was, link == real or link == real + "/f", attrs(os.fstat(fd)) == attrs(os.stat(link)),
+	          sorted(os.listdir(fd)) if os.path.isdir(link) else "")
+	for how in ("close_range", "closefrom", "dup2", "dup3", "F_DUPFD"):
+	    for view, mine in (("/sys/class/net", real), ("/proc/net/route", real + "/f")):
+	        flags = os.O_RDONLY | (os.O_DIRECTORY if view != "/proc/net/route" else 0)
+	        fd = os.open(view, flags)
+	        if how == "close_range":
+	            libc.close_range(fd, fd, 0)
+	        elif how == "closefrom":
+	            libc.closefrom(fd)
+	        if how in ("close_range", "closefrom"):
+	            new = os.open(mine, flags)
+	        else:
+	            other = os.open(mine, flags)
+	            if how == "dup2":
+	                new = os.dup2(other, fd)
+	            elif how == "dup3":
+	                new = libc.dup3(other, fd, os.O_CLOEXEC)
+	            else:
+	                os.close(fd)
+	                new = libc.fcntl(other, 0, fd)  # F_DUPFD: the lowest free from fd
+	            os.close(other)
+	        show(how, new, fd)
+	        os.close(new)
+	# A vfork child (subprocess's) closes its copies: the parent's fd is still the view's.
+	fd = os.open("/sys/class/net", os.O_RDONLY | os.O_DIRECTORY)
+	subprocess.run(["true"], close_fds=True)
+	print("after a child", sorted(os.listdir(fd)), os.access("eth0/address", os.F_OK, dir_fd=fd))
+	EOF2
+	same_as_kernel docker /usr/bin/python3 "$script" "$BATS_TEST_TMPDIR/real"
+}

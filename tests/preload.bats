@@ -210,17 +210,19 @@ probe_args() {
 	[ "$status" -ne 0 ]
 }
 
-@test "a broken identity leaves the real view and says why" {
+# The target's stderr is the target's: the library says nothing there (the runner checks the
+# identity before it starts the target; tells.bats).
+@test "a broken identity leaves the real view and says nothing" {
 	bad=$(mktemp)
 	printf 'version: 1\nhostname: [\n' >"$bad"
-	run env FAKENET_IDENTITY="$bad" LD_PRELOAD="$PRELOAD" cat /etc/hostname
+	run --separate-stderr env FAKENET_IDENTITY="$bad" LD_PRELOAD="$PRELOAD" cat /etc/hostname
 	rm -f "$bad"
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -q 'fakenet-preload:'
-	echo "$output" | grep -qxF "$(cat /etc/hostname)"
+	[ -z "$stderr" ]
+	[ "$output" = "$(cat /etc/hostname)" ]
 }
 
-@test "without libyaml in the target's image, the library says which library is missing and leaves the real view" {
+@test "without libyaml in the target's image, the library leaves the real view and says nothing" {
 	have_root || skip "needs root to hide a library in a mount namespace"
 	lib=$(ldconfig -p | awk '$1 == "libyaml-0.so.2" { print $NF; exit }')
 	[ -n "$lib" ] || skip "libyaml-0.so.2 is not in the loader's cache"
@@ -229,8 +231,7 @@ probe_args() {
 		LD_PRELOAD="$2" uname -n' sh "$lib" "$PRELOAD"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(uname -n)" ]
-	grep -q '^fakenet-preload: cannot load libyaml-0.so.2: ' <<<"$stderr"
-	grep -q 'showing the real network' <<<"$stderr"
+	[ -z "$stderr" ]
 }
 
 @test "run --backend preload: no namespace, the view, the shims and run's exit codes" {

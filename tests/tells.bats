@@ -284,3 +284,24 @@ print("ok")'
 	grep -qx "PATH=$PATH" <<<"$suid_env"
 	! grep -i fakenet <<<"$suid_env"
 }
+
+# What fails inside a target (an identity edited after the runner checked it, a root without
+# libyaml) leaves the process the real answers, and no line of fakenet's on its stderr.
+@test "preload: an identity that no longer loads in a child says nothing on the target's stderr" {
+	require_root "a mount namespace to hide libyaml in"
+	lib=$(ldconfig -p | awk '$1 == "libyaml-0.so.2" { print $NF; exit }')
+	[ -n "$lib" ] || skip "libyaml-0.so.2 is not in the loader's cache"
+	id="$BATS_TEST_TMPDIR/id.yaml"
+	cp "$docker" "$id"
+	run --separate-stderr env -i PATH="$PATH" "$FAKENET" run --backend preload --identity "$id" -- sh -c '
+		cat /etc/hostname
+		unshare -m sh -c "mount --bind /dev/null \"\$1\" && exec cat /etc/hostname" sh "$1"
+		printf "version: 1\nhostname: [\n" >"$2"
+		cat /etc/hostname; uname -n' sh "$lib" "$id"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$("$FAKENET" show --identity "$docker" /etc/hostname)" ]
+	[ "${lines[1]}" = "$(cat /etc/hostname)" ]
+	[ "${lines[2]}" = "$(cat /etc/hostname)" ]
+	[ "${lines[3]}" = "$(uname -n)" ]
+	[ -z "$stderr" ]
+}

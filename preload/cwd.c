@@ -103,6 +103,7 @@ static void stand_in(const struct fn_node *dir, char *out, size_t size)
 static int enter(const struct fn_node *dir)
 {
 	char real[PATH_MAX], path[PATH_MAX];
+	int saved = errno;
 
 	if (dir->type != FN_NODE_DIR) {
 		errno = ENOTDIR;
@@ -113,6 +114,7 @@ static int enter(const struct fn_node *dir)
 		return -1;
 	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
+	errno = saved;
 	return 0;
 }
 

@@ -295,19 +295,21 @@ static bool may_gain_entries(const char *path)
 	return false;
 }
 
+/* Asked after a stat that succeeded: the lookups of the entries leave errno alone. */
 nlink_t fn_view_covered_links(int dirfd, const char *given)
 {
 	char abs[PATH_MAX], path[PATH_MAX];
 	nlink_t links = 0;
+	int saved = errno;
 
-	if ((given[0] == '/' && !may_gain_entries(given)) ||
-	    !fn_view_absolute(dirfd, given, abs, sizeof(abs)))
-		return 0;
-	each_added_entry(abs, path, count_dir, &links);
+	if ((given[0] != '/' || may_gain_entries(given)) &&
+	    fn_view_absolute(dirfd, given, abs, sizeof(abs)))
+		each_added_entry(abs, path, count_dir, &links);
+	errno = saved;
 	return links;
 }
 
-FN_EXPORT DIR *opendir(const char *path)
+static DIR *open_path(const char *path)
 {
 	static __thread struct fn_view v;
 	DIR *d;
@@ -366,7 +368,15 @@ static DIR *fdopen_known(int fd, const char *path)
 	return FN_REAL(fdopendir)(fd);
 }
 
-FN_EXPORT DIR *fdopendir(int fd)
+FN_EXPORT DIR *opendir(const char *path)
+{
+	int saved = errno;
+	DIR *d = open_path(path);
+
+	return FN_KEEP_ERRNO(saved, d != NULL, d);
+}
+
+static DIR *open_fd(int fd)
 {
 	const char *path = fn_view_fd_path(fd);
 	char link[32], real[PATH_MAX];
@@ -387,6 +397,14 @@ FN_EXPORT DIR *fdopendir(int fd)
 			return d;
 	}
 	return FN_REAL(fdopendir)(fd);
+}
+
+FN_EXPORT DIR *fdopendir(int fd)
+{
+	int saved = errno;
+	DIR *d = open_fd(fd);
+
+	return FN_KEEP_ERRNO(saved, d != NULL, d);
 }
 
 static const struct entry *next(struct fake_dir *d)

@@ -17,6 +17,17 @@
  * and cache across the system calls between. */
 #define FN_HOT __attribute__((hot))
 
+/* `value`, with errno put back to `saved` where `ok`: what the library tried on the way to a call
+ * that succeeded (a real directory that is not there, a seal asked of a file without any) must
+ * not show in errno, as it would not with libc alone. */
+#define FN_KEEP_ERRNO(saved, ok, value)                                                            \
+	({                                                                                         \
+		__typeof__(value) v_ = (value);                                                    \
+		if (ok)                                                                            \
+			errno = (saved);                                                           \
+		v_;                                                                                \
+	})
+
 /* The next definition of a libc function, looked up on first use. */
 #define FN_REAL(name)                                                                              \
 	({                                                                                         \

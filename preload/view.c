@@ -289,7 +289,7 @@ static bool names_directory(const char *p)
 
 static bool through_own_link(char *abs, size_t size, bool follow);
 
-void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
+static void lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
 	const struct fn_preload *st;
 	char abs[PATH_MAX];
@@ -322,6 +322,15 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	}
 }
 
+/* The walk's own stats (a directory the host lacks) leave errno alone: a failure is v->err. */
+void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
+{
+	int saved = errno;
+
+	lookup(dirfd, path, follow, v);
+	errno = saved;
+}
+
 /* Whether the cwd is worth resolving for relative paths. */
 static void check_cwd(void)
 {
@@ -341,11 +350,14 @@ __attribute__((constructor)) static void load_cwd(void)
 
 void fn_view_note_chdir(void)
 {
+	int saved = errno;
+
 	/* A vfork child's answer would be its parent's as well: either may then be in the view. */
 	if (fn_view_cwd_borrowed())
 		cwd_may_be_in_view = true;
 	else
 		check_cwd();
+	errno = saved;
 }
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
@@ -516,7 +528,7 @@ static bool memfd_file(char *link, const char **name, char *path, size_t size, p
 	       (size_t)snprintf(path, size, "/proc%s", rest) < size;
 }
 
-bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
+static bool adopt(int fd, mode_t mode, nlink_t nlink)
 {
 	static __thread bool adopting;
 	static __thread struct fn_view v;
@@ -551,6 +563,16 @@ bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
 		return false;
 	note_opened_by(fd, v.node, opener);
 	return true;
+}
+
+/* Asked after a stat that succeeded: the seals asked of any other file leave errno alone. */
+bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
+{
+	int saved = errno;
+	bool adopted = adopt(fd, mode, nlink);
+
+	errno = saved;
+	return adopted;
 }
 
 /* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
@@ -632,7 +654,7 @@ static int open_dir(const struct fn_node *node, int flags)
 	return fd;
 }
 
-int fn_view_open(const struct fn_view *v, int flags)
+static int open_node(const struct fn_view *v, int flags)
 {
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		errno = v->node->type == FN_NODE_DIR ? EISDIR : EROFS;
@@ -658,6 +680,13 @@ int fn_view_open(const struct fn_view *v, int flags)
 	if (fn_vfs_reads_real(v->node))
 		return real_fd(v->node, flags);
 	return node_fd(v->node, flags, false);
+}
+
+int fn_view_open(const struct fn_view *v, int flags)
+{
+	int saved = errno, fd = open_node(v, flags);
+
+	return FN_KEEP_ERRNO(saved, fd >= 0, fd);
 }
 
 void fn_view_fd_register(int fd, const char *path)

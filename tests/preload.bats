@@ -678,3 +678,49 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	EOF2
 	same_as_kernel docker /usr/bin/python3 "$script" "$BATS_TEST_TMPDIR/real"
 }
+
+# libc leaves errno alone on a call that succeeds: the library's own tries on the way (a real
+# directory that is not there, the seals of a file without any) must not show after one either.
+# The host lacks what a tmpfs on /var/lib hides (/var/lib/dbus), and the view adds it.
+@test "a call the view answers and that succeeds leaves errno as it was, as libc's" {
+	require_root "a mount namespace with a tmpfs on /var/lib"
+	local script="$BATS_TEST_TMPDIR/errno.py" real_paths view_paths
+	cat >"$script" <<-'EOF2'
+	import ctypes, os, sys
+	libc = ctypes.CDLL(None, use_errno=True)
+	libc.opendir.restype = ctypes.c_void_p
+	buf = ctypes.create_string_buffer(4096)
+	def call(name, fn, *args, ok=lambda r: r == 0):
+	    ctypes.set_errno(77)
+	    r = fn(*args)
+	    e = ctypes.get_errno()
+	    print(name, ("kept" if e == 77 else "clobbered %s" % os.strerror(e)) if ok(r)
+	          else "failed %s" % os.strerror(e))
+	for p in sys.argv[2:]:
+	    b = p.encode()
+	    call("stat " + p, libc.stat, b, buf)
+	    call("lstat " + p, libc.lstat, b, buf)
+	    call("statx " + p, libc.statx, -100, b, 0, 0xfff, buf)
+	    call("open " + p, libc.open, b, os.O_RDONLY, ok=lambda r: r >= 0)
+	    if os.path.isdir(p):
+	        call("opendir " + p, libc.opendir, b, ok=lambda r: bool(r))
+	        call("chdir " + p, libc.chdir, b)
+	        call("stat . in " + p, libc.stat, b".", buf)
+	fd = os.open(sys.argv[1], os.O_TMPFILE | os.O_RDWR)
+	call("fstat of an unlinked file", libc.fstat, fd, buf)
+	call("chdir /", libc.chdir, b"/")
+	EOF2
+	# The real libc, on what the host has: errno kept on every call (the expectation).
+	real_paths="/sys/class /proc/net /proc/net/route /etc/hostname /"
+	run "$PYTHON" "$script" "$BATS_TEST_TMPDIR" $real_paths
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	! grep -v ' kept$' <<<"$output"
+	view_paths="$real_paths /sys/class/dmi/id /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
+	run unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
+		env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		"$PYTHON" "$script" "$BATS_TEST_TMPDIR" $view_paths
+	[ "$status" -eq 0 ]
+	grep -q '^opendir /var/lib/dbus kept$' <<<"$output"
+	! grep -v ' kept$' <<<"$output"
+}

@@ -67,6 +67,38 @@ static void set_view_cwd(const char *path)
 	pthread_mutex_unlock(&cwd_lock);
 }
 
+bool fn_view_cwd_release(struct fn_cwd_loan *keep)
+{
+	bool held = false;
+
+	if (!__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED) || !fn_view_cwd_borrowed())
+		return false;
+	pthread_mutex_lock(&cwd_lock);
+	if (borrowed.pid == getpid()) {
+		held = true;
+		if (keep)
+			keep->set = borrowed.set && snprintf(keep->path, sizeof(keep->path), "%s",
+							     borrowed.path) > 0;
+		borrowed.set = false;
+		__atomic_store_n(&borrowed.pid, 0, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&cwd_lock);
+	return held;
+}
+
+void fn_view_cwd_return(const struct fn_cwd_loan *keep)
+{
+	set_view_cwd(keep->set ? keep->path : NULL);
+}
+
+/* A vfork child that could not exec ends here (Python's subprocess does). */
+FN_EXPORT void _exit(int status)
+{
+	fn_view_cwd_release(NULL);
+	FN_REAL(_exit)(status);
+	__builtin_unreachable();
+}
+
 bool fn_view_cwd(char *buf, size_t size)
 {
 	const char *path;

@@ -184,7 +184,13 @@ static void release(char **v, char *const envp[])
 #define CALL_WITH_OWN(type, fn, envp, target, ...)                                                 \
 	({                                                                                         \
 		char **env_ = own_preload ? with_own(envp, target) : (char **)(envp);              \
+		struct fn_cwd_loan loan_;                                                          \
+		bool lent_ = fn_view_cwd_release(&loan_);                                          \
 		type r_ = FN_REAL(fn)(__VA_ARGS__);                                                \
+		int err_ = errno;                                                                  \
+		if (lent_)                                                                         \
+			fn_view_cwd_return(&loan_);                                                \
+		errno = err_;                                                                      \
 		release(env_, envp);                                                               \
 		r_;                                                                                \
 	})

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -123,6 +124,17 @@ bool fn_view_cwd(char *buf, size_t size);
 /* Whether the process runs in another's memory (a vfork child until it execs), where what it
  * changes would change its parent's too. */
 bool fn_view_cwd_borrowed(void);
+/* A vfork child done with its parent's memory (at exec, at _exit): the directory it kept there
+ * is forgotten, so a later child that gets the same pid does not find it. True where the calling
+ * process is such a child and had one; `keep` (NULL: none) then holds it for
+ * fn_view_cwd_return, where the exec failed and the child goes on (to the next directory of
+ * PATH, as Python's subprocess does). */
+struct fn_cwd_loan {
+	bool set;
+	char path[PATH_MAX];
+};
+bool fn_view_cwd_release(struct fn_cwd_loan *keep);
+void fn_view_cwd_return(const struct fn_cwd_loan *keep);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

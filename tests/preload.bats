@@ -724,3 +724,34 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	grep -q '^opendir /var/lib/dbus kept$' <<<"$output"
 	! grep -v ' kept$' <<<"$output"
 }
+
+# A vfork child (Python's subprocess) that entered a directory of the view keeps it in its
+# parent's memory, under its pid, until it execs or exits: a later child given the same pid (in a
+# pid namespace, by ns_last_pid) starts where its parent is, as the kernel's.
+@test "a vfork child's directory of the view is not a later child's of the same pid" {
+	require_root "a pid namespace whose next pid the test sets"
+	local script="$BATS_TEST_TMPDIR/vfork.py" expected
+	cat >"$script" <<-'EOF2'
+	import os, subprocess, sys
+	os.chdir("/")
+	try:
+	    subprocess.run(["/nonexistent-program"], cwd="/sys/class/dmi/id")
+	except OSError as e:
+	    print("first child:", e.strerror)
+	first = int(open("/proc/sys/kernel/ns_last_pid").read())
+	open("/proc/sys/kernel/ns_last_pid", "w").write(str(first - 1))
+	out = subprocess.run(["/bin/sh", "-c", "echo $$; exec /bin/pwd"], capture_output=True, text=True).stdout.split()
+	print("same pid:", int(out[0]) == first, "cwd:", out[1])
+	# The directory itself still reaches the child that asked for it, through PATH's misses
+	# (where the host has it: the kernel's run).
+	if os.path.isdir("/sys/class/dmi/id"):
+	    subprocess.run(["pwd"], cwd="/sys/class/dmi/id", env={"PATH": "/nonexistent:/bin"})
+	EOF2
+	expected=$(unshare -pf --mount-proc "$PYTHON" "$script" 2>&1)
+	[ "$(sed -n 2p <<<"$expected")" = "same pid: True cwd: /" ] || skip "the pid namespace did not give the pid again: $expected"
+	run preloaded docker unshare -pf --mount-proc "$PYTHON" "$script"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
+	[ "${lines[1]}" = "same pid: True cwd: /" ]
+	[ "${lines[2]}" = "$(preloaded docker sh -c 'cd /sys/class/dmi/id && /bin/pwd')" ]
+}

@@ -169,12 +169,21 @@ static bool toward_static(const struct walker *w, const struct comps *c, size_t 
 static struct fn_node *absent_dir(const struct walker *w, const struct comps *c, size_t next)
 {
 	fn_vfs_lstat_fn real_stat = w->out->real_stat;
-	struct stat st;
 
 	if (!real_stat || w->len == 0 || !fn_view_any_static_below(w->vfs, w->path, w->len) ||
-	    !toward_static(w, c, next) || real_stat(w->path, &st) == 0 || errno != ENOENT)
+	    !toward_static(w, c, next) || !fn_view_host_lacks(real_stat, w->path))
 		return NULL;
 	return fn_vfs_lookup(w->vfs, w->path);
+}
+
+bool fn_view_host_lacks(fn_vfs_lstat_fn real_stat, const char *path)
+{
+	struct stat st;
+	int saved = errno;
+	bool lacks = real_stat(path, &st) < 0 && errno == ENOENT;
+
+	errno = saved;
+	return lacks;
 }
 
 /* Climbs for the ".." at component `i`. */

@@ -65,6 +65,12 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 /* `path` made absolute against `dirfd` (or the cwd), unnormalised; false where it cannot reach
  * the view (a cwd far from every mount) or does not fit. */
 bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len);
+/* `in` (absolute) with "." and ".." applied lexically (the mounts' parents are no links) and no
+ * doubled or trailing '/', in `out` (which may be `in`); false where it does not fit. */
+bool fn_view_normalise(const char *in, char *out, size_t size);
+/* Whether normalised absolute `abs` is "/" or a directory above a mount of the view: the only
+ * directories the view can add entries to. */
+bool fn_view_above_mount(const char *abs);
 /* Whether `path` (relative to dirfd) certainly goes to libc as it is: what the path calls ask
  * first, so the paths that cannot reach the view (most of them) cost a few comparisons and no
  * lookup. False: fn_view_route decides. */

@@ -56,7 +56,39 @@ static bool maybe_in_view(const char *dir)
 	return false;
 }
 
-/* /proc/self/net, /proc/thread-self/net and /proc/PID/net: names of the target's /proc/net. */
+/* The kernel's link the view covers (/proc/net, the table's FN_MOUNT_KERNEL_LINK entry): its
+ * path, and its name ("net") in its directory ("/proc/", with the '/'), where every process's
+ * own directory has it too (/proc/PID/net, the link's target). */
+static struct {
+	const char *path, *name;
+	size_t len, dir_len, name_len;
+} kernel_link = {"", "", 0, 0, 0};
+
+/* Before any lookup (view.c's load_cwd, at the default priority). */
+__attribute__((constructor(103))) static void find_kernel_link(void)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *path = fn_view_mounts[i].path, *slash = strrchr(path, '/');
+
+		if (fn_view_mounts[i].kind != FN_MOUNT_KERNEL_LINK || !slash || slash == path)
+			continue;
+		kernel_link.path = path;
+		kernel_link.len = strlen(path);
+		kernel_link.name = slash + 1;
+		kernel_link.name_len = strlen(slash + 1);
+		kernel_link.dir_len = (size_t)(slash - path) + 1;
+		return;
+	}
+}
+
+/* Whether `p` is in the kernel link's directory ("/proc/..."). */
+static inline bool in_link_dir(const char *p)
+{
+	return kernel_link.dir_len && begins(p, kernel_link.path, kernel_link.dir_len);
+}
+
+/* /proc/self/net, /proc/thread-self/net and /proc/PID/net (after "/proc/"): names of the
+ * target's /proc/net. */
 FN_HOT static bool proc_net_alias_path(const char *q)
 {
 	if (BEGINS(q, "self/"))
@@ -68,7 +100,7 @@ FN_HOT static bool proc_net_alias_path(const char *q)
 			q++;
 		q += *q == '/';
 	}
-	return UNDER(q, "net");
+	return kernel_link.name_len && under(q, kernel_link.name, kernel_link.name_len);
 }
 
 /* The view's mounts grouped by their first component ("sys", "proc", "etc", ...). Every path
@@ -212,7 +244,7 @@ FN_HOT static bool may_reach_tree(const char *p)
 			return true;
 	rest = p + 1 + t->len;
 	/* /proc/net's other names, and the process's own links into the view (through_own_link). */
-	if (*rest == '/' && BEGINS(p, "/proc/") &&
+	if (*rest == '/' && in_link_dir(p) &&
 	    (proc_net_alias_path(rest + 1) || strstr(rest, "/cwd") || strstr(rest, "/fd/")))
 		return true;
 	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
@@ -377,9 +409,11 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 static void node_path_of(const struct fn_node *node, pid_t pid, char *out, size_t size)
 {
 	char *path = fn_vfs_path(node);
+	size_t n = kernel_link.len;
 
-	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
-		snprintf(out, size, "/proc/%d/net%s", (int)pid, path + 9);
+	if (n && strncmp(path, kernel_link.path, n) == 0 && (path[n] == '/' || !path[n]))
+		snprintf(out, size, "%.*s%d/%s%s", (int)kernel_link.dir_len, path, (int)pid,
+			 kernel_link.name, path + n);
 	else
 		snprintf(out, size, "%s", path);
 	free(path);
@@ -519,13 +553,15 @@ static bool memfd_file(char *link, const char **name, char *path, size_t size, p
 		return false;
 	link[n - s] = '\0';
 	*name = link + p;
-	rest = *name + 6;
-	if (!BEGINS(*name, "/proc/") || *rest < '1' || *rest > '9')
+	rest = *name + kernel_link.dir_len;
+	if (!in_link_dir(*name) || *rest < '1' || *rest > '9')
 		return (size_t)snprintf(path, size, "%s", *name) < size;
 	*opener = (pid_t)strtol(rest, NULL, 10);
 	rest += strspn(rest, "0123456789");
-	return UNDER(rest, "/net") && *opener > 0 &&
-	       (size_t)snprintf(path, size, "/proc%s", rest) < size;
+	return *rest == '/' && under(rest + 1, kernel_link.name, kernel_link.name_len) &&
+	       *opener > 0 &&
+	       (size_t)snprintf(path, size, "%.*s%s", (int)kernel_link.dir_len - 1, *name, rest) <
+		   size;
 }
 
 static bool adopt(int fd, mode_t mode, nlink_t nlink)
@@ -838,13 +874,12 @@ void fn_view_fd_copy(int from, int to)
 	copy_opened(from, to);
 }
 
-/* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */
-static int normalise(char *abs)
+bool fn_view_normalise(const char *in, char *out, size_t size)
 {
-	char out[PATH_MAX];
 	size_t len = 0;
 
-	for (const char *p = abs, *end; *p; p = end) {
+	/* The output never runs ahead of the input: `out` may be `in`. */
+	for (const char *p = in, *end; *p; p = end) {
 		size_t n;
 
 		while (*p == '/')
@@ -858,17 +893,16 @@ static int normalise(char *abs)
 				;
 			continue;
 		}
-		if (len + 1 + n >= sizeof(out))
-			return -1;
+		if (len + 1 + n >= size)
+			return false;
 		out[len++] = '/';
-		memcpy(out + len, p, n);
+		memmove(out + len, p, n);
 		len += n;
 	}
 	if (len == 0)
 		out[len++] = '/';
 	out[len] = '\0';
-	strcpy(abs, out);
-	return 0;
+	return true;
 }
 
 /* Whether the normal absolute path `abs` (`len` bytes) names a directory above a mount of the
@@ -900,7 +934,12 @@ FN_HOT static bool above_a_mount(const char *abs, size_t len)
 	return false;
 }
 
-/* Whether an absolute path is in the form normalise() gives (no "//", no '/' at its end, no
+bool fn_view_above_mount(const char *abs)
+{
+	return above_a_mount(abs, strlen(abs));
+}
+
+/* Whether an absolute path is in the form fn_view_normalise gives (no "//", no '/' at its end, no
  * component starting with '.'), its length in `len`: most paths a program opens are. */
 FN_HOT static bool is_normal(const char *p, size_t *len)
 {
@@ -955,7 +994,7 @@ FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
 		return;
-	if (normalise(abs) < 0)
+	if (!fn_view_normalise(abs, abs, sizeof(abs)))
 		return;
 	if (above_a_mount(abs, strlen(abs)))
 		fn_view_fd_register(fd, abs);

@@ -150,20 +150,9 @@ static int enter(const struct fn_node *dir)
 	return 0;
 }
 
-/* A relative path from a directory of the tree names the real path it leads to: the kernel's
- * cwd is only the stand-in. */
-static const char *from_view_cwd(const char *path, char *abs, size_t size)
-{
-	if (!path || path[0] == '/' || !fn_view_cwd(abs, size) ||
-	    !fn_view_absolute(AT_FDCWD, path, abs, size))
-		return path;
-	return abs;
-}
-
 FN_EXPORT int chdir(const char *path)
 {
 	static __thread struct fn_view v;
-	char abs[PATH_MAX];
 	int r = -1;
 
 	fn_view_lookup(AT_FDCWD, path, true, &v);
@@ -178,7 +167,7 @@ FN_EXPORT int chdir(const char *path)
 		r = FN_REAL(chdir)(v.real);
 		break;
 	case FN_WALK_NONE:
-		r = FN_REAL(chdir)(from_view_cwd(path, abs, sizeof(abs)));
+		r = FN_REAL(chdir)(path);
 		break;
 	}
 	if (r == 0 && v.kind != FN_WALK_NODE)

@@ -324,7 +324,7 @@ static bool through_own_link(char *abs, size_t size, bool follow);
 static void lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
 	const struct fn_preload *st;
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], cwd[PATH_MAX];
 	struct fn_walk w;
 
 	v->kind = FN_WALK_NONE;
@@ -351,6 +351,13 @@ static void lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 	if (v->kind == FN_WALK_REAL && host_disk_node(v->real)) {
 		v->kind = FN_WALK_ERROR;
 		v->err = ENOENT;
+	}
+	/* From a directory of the tree the kernel's cwd is only its stand-in: a relative path the
+	 * view leaves to the real call names the real path it leads to from the tree's. */
+	if (v->kind == FN_WALK_NONE && path[0] != '/' && dirfd == AT_FDCWD &&
+	    fn_view_cwd(cwd, sizeof(cwd)) && strlen(abs) < sizeof(v->real)) {
+		strcpy(v->real, abs);
+		v->kind = FN_WALK_REAL;
 	}
 }
 

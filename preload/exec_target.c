@@ -18,6 +18,9 @@
 #include "preload.h"
 #include "shim_tools.h"
 
+/* A FIFO exec is asked to run must not block the open that reads its header. */
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+
 /* The kernel follows "#!" this deep (BINPRM_MAX_RECURSION). */
 #define MAX_DEPTH 4
 
@@ -79,7 +82,7 @@ static enum fn_exec_target interpreter(char *head, size_t n, int depth)
 	*end = '\0';
 	if (!*p || depth >= MAX_DEPTH)
 		return FN_EXEC_PLAIN;
-	fd = FN_REAL(openat)(AT_FDCWD, p, O_RDONLY | O_CLOEXEC);
+	fd = FN_REAL(openat)(AT_FDCWD, p, OPEN_FLAGS);
 	if (fd < 0)
 		return FN_EXEC_PLAIN;
 	t = target_of(fd, depth + 1);
@@ -115,7 +118,7 @@ enum fn_exec_target fn_exec_target_at(int dirfd, const char *path, bool empty)
 
 	if (empty && (!path || !*path))
 		t = target_of(dirfd, 0);
-	else if (path && (fd = FN_REAL(openat)(dirfd, path, O_RDONLY | O_CLOEXEC)) >= 0) {
+	else if (path && (fd = FN_REAL(openat)(dirfd, path, OPEN_FLAGS)) >= 0) {
 		t = target_of(fd, 0);
 		FN_REAL(close)(fd);
 	}

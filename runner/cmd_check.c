@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,17 @@
 #define CHECK_STALL_MS 120000
 /* The shell's exit status a probe uses to say its source does not exist here. */
 #define PROBE_SKIP_STATUS 77
+/* The hex digits of the mark that frames each probe's record in the battery's output. */
+#define CHECK_MARK_LEN 16
+/* More than any probe of a fingerprint prints; a probe beyond it stops the battery. */
+#define CHECK_OUTPUT_MAX (8 << 20)
+
+/* The battery's output, whatever bytes its probes printed, and the mark of its records. */
+struct battery {
+	char *out;
+	size_t len;
+	char mark[CHECK_MARK_LEN + 1];
+};
 
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_UNFAKEABLE };
 
@@ -83,12 +95,14 @@ static void append_quoted(struct fn_buf *b, const char *s)
 	fn_buf_puts(b, "'");
 }
 
-/* Runs one probe and frames its output: RS (036) + index, then US (037) + exit status and three
- * uptimes (before the baseline, before and after the probe), which no probe output contains. A
+/* Runs one probe and frames its output: RS (036) + the battery's mark + index, then US (037) + the
+ * mark + exit status and three uptimes (before the baseline, before and after the probe). The mark
+ * is random for each battery, so no probe output, whatever bytes it holds, can end a record or
+ * start another. A
  * timed probe's baseline, its first program alone, runs first, in a subshell that only execs it
  * (never a builtin or a function of this script). Every value reaches it as an argument. */
 static const char probe_function[] = "probe() {\n"
-				     "\tprintf '\\036%s\\n' \"$1\"\n"
+				     "\tprintf '\\036%s %s\\n' \"$m\" \"$1\"\n"
 				     "\tread b0 _ </proc/uptime\n"
 				     "\tt0=$b0\n"
 				     "\tif [ -n \"$2\" ]; then\n"
@@ -102,7 +116,7 @@ static const char probe_function[] = "probe() {\n"
 				     "\tfi </dev/null 2>/dev/null\n"
 				     "\trc=$?\n"
 				     "\tread t1 _ </proc/uptime\n"
-				     "\tprintf '\\037%s %s %s %s\\n' $rc $b0 $t0 $t1\n"
+				     "\tprintf '\\037%s %s %s %s %s\\n' \"$m\" $rc $b0 $t0 $t1\n"
 				     "}\n";
 
 /* A probe's max_ms tells "failed at once" from "waited for its timeout". How long a program takes
@@ -128,11 +142,12 @@ static char *baseline_program(const struct fn_probe *p)
 
 /* One shell script runs the whole battery, so the environment starts once: a call of probe() per
  * probe, each value a single-quoted word. */
-static char *battery_script(const struct fn_probe_list *probes)
+static char *battery_script(const struct fn_probe_list *probes, const char *mark)
 {
 	struct fn_buf b;
 
 	fn_buf_init(&b);
+	fn_buf_printf(&b, "m=%s\n", mark);
 	fn_buf_puts(&b, probe_function);
 	for (size_t i = 0; i < probes->n; i++) {
 		const struct fn_probe *p = &probes->v[i];
@@ -224,19 +239,43 @@ static double stall_ms(void)
 	return s * 1000;
 }
 
-/* Whether a chunk of the battery's output marks a probe's start (RS) or end (US). */
-static bool shows_progress(const char *chunk, size_t n)
+/* The battery's mark: random, so that no probe can print it by chance or by design. */
+static void make_mark(struct battery *bt)
 {
-	return memchr(chunk, '\036', n) || memchr(chunk, '\037', n);
+	unsigned char r[CHECK_MARK_LEN / 2];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		fn_die_errno(FN_EXIT_USAGE, "getrandom");
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(bt->mark + 2 * i, 3, "%02x", r[i]);
 }
 
-/* Runs the battery under `fakenet run`; returns its stdout, or NULL with a message printed. */
-static char *run_battery(const struct check_opts *o, const struct fn_probe_list *probes,
-			 int *status)
+/* The first framing record of `kind` (RS starts a probe, US ends it) in [p, end): the control
+ * byte, the battery's mark and a space. */
+static const char *find_mark(const struct battery *bt, const char *p, const char *end, char kind)
 {
-	char *script = battery_script(probes), **argv = run_argv(o);
+	for (; p < end && (p = memchr(p, kind, (size_t)(end - p))); p++)
+		if ((size_t)(end - p) > CHECK_MARK_LEN + 1 &&
+		    memcmp(p + 1, bt->mark, CHECK_MARK_LEN) == 0 && p[CHECK_MARK_LEN + 1] == ' ')
+			return p;
+	return NULL;
+}
+
+/* Whether [p, end) holds a probe's start or end. */
+static bool shows_progress(const struct battery *bt, const char *p, const char *end)
+{
+	return find_mark(bt, p, end, '\036') || find_mark(bt, p, end, '\037');
+}
+
+/* Runs the battery under `fakenet run`, its stdout into bt. A battery is stopped when no probe
+ * starts or ends for the stall limit, or when one probe writes more than CHECK_OUTPUT_MAX. */
+static void run_battery(const struct check_opts *o, const struct fn_probe_list *probes,
+			struct battery *bt, int *status)
+{
+	char *script = battery_script(probes, bt->mark), **argv = run_argv(o);
 	double stall = stall_ms(), deadline = now_ms() + stall;
 	int pipefd[2], in = script_fd(script);
+	size_t scanned = 0, last_progress = 0;
 	struct fn_buf out;
 	pid_t pid;
 
@@ -272,15 +311,25 @@ static char *run_battery(const struct check_opts *o, const struct fn_probe_list 
 		if (n <= 0)
 			break;
 		fn_buf_append(&out, chunk, (size_t)n);
-		if (shows_progress(chunk, (size_t)n))
+		/* A record split between two reads is seen whole in the second scan. */
+		if (shows_progress(bt, out.data + scanned, out.data + out.len)) {
 			deadline = now_ms() + stall;
+			last_progress = out.len;
+		}
+		scanned = out.len > CHECK_MARK_LEN + 1 ? out.len - CHECK_MARK_LEN - 1 : 0;
+		if (out.len - last_progress > CHECK_OUTPUT_MAX) {
+			fn_warn("check: a probe wrote more than %d MiB; stopped them",
+				CHECK_OUTPUT_MAX >> 20);
+			kill(pid, SIGKILL);
+			break;
+		}
 	}
 	close(pipefd[0]);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	free(argv);
 	free(script);
-	return fn_buf_steal(&out, NULL);
+	bt->out = fn_buf_steal(&out, &bt->len);
 }
 
 static void lowercase(char *s)
@@ -387,31 +436,34 @@ static bool same_values(struct fn_strv *a, struct fn_strv *b)
 
 /* Where each probe's record starts in the battery output (after its RS + index line), found in one
  * pass: looking each one up from the start would be quadratic in the number of probes. */
-static const char **index_records(const char *out, size_t n)
+static const char **index_records(const struct battery *bt, size_t n)
 {
 	const char **starts = xcalloc(n ? n : 1, sizeof(*starts));
+	const char *end = bt->out + bt->len;
 
-	for (const char *p = strchr(out, '\036'); p; p = strchr(p + 1, '\036')) {
-		char *end;
-		unsigned long i = strtoul(p + 1, &end, 10);
+	for (const char *p = find_mark(bt, bt->out, end, '\036'); p;
+	     p = find_mark(bt, p + 1, end, '\036')) {
+		const char *num = p + CHECK_MARK_LEN + 2;
+		char *after;
+		unsigned long i = strtoul(num, &after, 10);
 
-		if (end != p + 1 && *end == '\n' && i < n && !starts[i])
-			starts[i] = end + 1;
+		if (after != num && *after == '\n' && i < n && !starts[i])
+			starts[i] = after + 1;
 	}
 	return starts;
 }
 
 /* Probe i's record from its start: its text, exit status, elapsed time and its baseline's. */
-static bool find_record(const char *start, const char **text, size_t *len, int *status,
-			struct result *r)
+static bool find_record(const struct battery *bt, const char *start, const char **text, size_t *len,
+			int *status, struct result *r)
 {
 	const char *end;
 	double b0, t0, t1;
 
 	if (!start)
 		return false;
-	end = strchr(start, '\037');
-	if (!end || sscanf(end + 1, "%d %lf %lf %lf", status, &b0, &t0, &t1) != 4)
+	end = find_mark(bt, start, bt->out + bt->len, '\037');
+	if (!end || sscanf(end + CHECK_MARK_LEN + 2, "%d %lf %lf %lf", status, &b0, &t0, &t1) != 4)
 		return false;
 	*text = start;
 	*len = (size_t)(end - start);
@@ -433,14 +485,15 @@ static void judge_time(const struct fn_probe *p, struct result *r)
 			    r->ms, beyond, r->baseline_ms, p->max_ms);
 }
 
-static void judge(const struct fn_probe *p, const char *record, bool host_net, struct result *r)
+static void judge(const struct fn_probe *p, const struct battery *bt, const char *record,
+		  bool host_net, struct result *r)
 {
 	pcre2_code *re = NULL;
 	const char *text;
 	size_t len;
 
 	r->status = -1;
-	if (!find_record(record, &text, &len, &r->status, r)) {
+	if (!find_record(bt, record, &text, &len, &r->status, r)) {
 		r->verdict = V_FAIL;
 		r->note = xstrdup("the probe did not run to its end");
 		return;
@@ -704,9 +757,9 @@ int fn_cmd_check(int argc, char **argv)
 	struct check_opts o;
 	struct result *res;
 	int status = 0, failed = 0, bad;
+	struct battery bt = {0};
 	const char *net, **records;
 	enum fn_net_mode mode;
-	char *out;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return FN_EXIT_USAGE;
@@ -727,16 +780,17 @@ int fn_cmd_check(int argc, char **argv)
 	bad |= expected_values(id, &probes, res);
 	if (bad)
 		goto usage_error;
-	out = run_battery(&o, &probes, &status);
+	make_mark(&bt);
+	run_battery(&o, &probes, &bt, &status);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == FN_EXIT_OWN) {
 		/* fakenet run has said what it could not set up. */
 		fn_warn("check: the identity's environment could not be started");
-		free(out);
+		free(bt.out);
 		goto usage_error;
 	}
-	records = index_records(out, probes.n);
+	records = index_records(&bt, probes.n);
 	for (size_t i = 0; i < probes.n; i++) {
-		judge(&probes.v[i], records[i], strcmp(net, "host") == 0, &res[i]);
+		judge(&probes.v[i], &bt, records[i], strcmp(net, "host") == 0, &res[i]);
 		failed += res[i].verdict == V_FAIL;
 	}
 	free(records);
@@ -746,7 +800,7 @@ int fn_cmd_check(int argc, char **argv)
 		report_json(&probes, res, net, stdout);
 	else
 		report_text(&probes, res, stdout);
-	free(out);
+	free(bt.out);
 	goto done;
 usage_error:
 	failed = -1;

@@ -3,6 +3,7 @@
 # wrong expectations, a bypassed view and bad probe files are reported with the disagreeing values.
 
 load lib/common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	require_fakenet_env
@@ -142,6 +143,40 @@ check_stalling() {
 	check_stalling soon "$work/long.yaml"
 	[ "$status" -eq 0 ]
 	grep -q 'FAKENET_CHECK_STALL_S=soon is not a number of seconds; using 120' <<<"$output"
+}
+
+@test "a probe's output cannot end its record early or hide the next: control bytes and NULs are its text" {
+	# The first probe prints what the battery's own framing looks like (an end record with a
+	# plausible status and times, a start record of the next probe) and a NUL, then its answer.
+	cat >"$work/forged.yaml" <<-'EOF2'
+	- {name: "forger", run: "printf 'x\\037%s 0 1.0 1.0 1.0\\n\\0361\\nfoo\\000bar\\n'; echo 7", pattern: '^(7)$', expect: "const:7"}
+	- {name: "next", run: "echo 8", expect: "const:8"}
+	EOF2
+	run "$FAKENET" check --identity identities/docker.yaml --no-builtin --probes "$work/forged.yaml" --format json
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$PYTHON" -c 'import json,sys; d=json.loads(sys.argv[1]); assert [p["seen"] for p in d["probes"]] == [["7"], ["8"]], d' "$output"
+}
+
+@test "a probe that writes without end is stopped at the output limit, not when memory runs out" {
+	cat >"$work/big.yaml" <<-'EOF2'
+	- {name: "quick", run: "echo 1", expect: "const:1"}
+	- {name: "flood", run: "head -c 20000000 /dev/zero", expect: "const:1"}
+	- {name: "after", run: "echo 1", expect: "const:1"}
+	EOF2
+	check_stalling 60 "$work/big.yaml"
+	[ "$status" -eq 1 ]
+	grep -q '^fakenet: check: a probe wrote more than 8 MiB; stopped them$' <<<"$output"
+	grep -q '^ok  *quick ' <<<"$output"
+	[ "$(grep -c 'the probe did not run to its end' <<<"$output")" -eq 2 ]
+	# Endless output is stopped the same way, long before the stall limit.
+	cat >"$work/endless.yaml" <<-'EOF2'
+	- {name: "endless", run: "yes", expect: "const:1"}
+	EOF2
+	check_stalling 600 "$work/endless.yaml"
+	[ "$status" -eq 1 ]
+	grep -q 'a probe wrote more than 8 MiB' <<<"$output"
+	! pgrep -x -f yes
 }
 
 @test "a probe that bypasses the fake (the kernel's own /proc/self/net under --net host) fails" {

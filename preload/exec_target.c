@@ -21,6 +21,15 @@
 /* A FIFO exec is asked to run must not block the open that reads its header. */
 #define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
+/* The ELF types of the library's own class: only a program of that class can load it. */
+#if __SIZEOF_POINTER__ == 8
+typedef Elf64_Ehdr Ehdr;
+typedef Elf64_Phdr Phdr;
+#else
+typedef Elf32_Ehdr Ehdr;
+typedef Elf32_Phdr Phdr;
+#endif
+
 /* The kernel follows "#!" this deep (BINPRM_MAX_RECURSION). */
 #define MAX_DEPTH 4
 
@@ -38,10 +47,10 @@ static bool raises(int fd, const struct stat *st)
 
 /* Whether the ELF header `eh` is of the library's own class and machine (the header the loader
  * mapped for the library itself). */
-static bool same_machine(const Elf64_Ehdr *eh)
+static bool same_machine(const Ehdr *eh)
 {
 	Dl_info self;
-	const Elf64_Ehdr *own;
+	const Ehdr *own;
 
 	if (!dladdr((void *)same_machine, &self) || !self.dli_fbase)
 		return false;
@@ -51,9 +60,9 @@ static bool same_machine(const Elf64_Ehdr *eh)
 }
 
 /* Whether the ELF file open at `fd` names an interpreter (PT_INTERP): a dynamic program. */
-static bool dynamic(int fd, const Elf64_Ehdr *eh)
+static bool dynamic(int fd, const Ehdr *eh)
 {
-	Elf64_Phdr ph;
+	Phdr ph;
 
 	if (eh->e_phentsize != sizeof(ph) || eh->e_phnum > 512)
 		return false;
@@ -93,7 +102,7 @@ static enum fn_exec_target interpreter(char *head, size_t n, int depth)
 static enum fn_exec_target target_of(int fd, int depth)
 {
 	union {
-		Elf64_Ehdr eh;
+		Ehdr eh;
 		char text[256];
 	} head;
 	struct stat st;

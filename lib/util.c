@@ -91,6 +91,8 @@ char *xasprintf(const char *fmt, ...)
 
 static void vmessage(int err, const char *fmt, va_list ap)
 {
+	if (!fn_progname)
+		return;
 	fprintf(stderr, "%s: ", fn_progname);
 	vfprintf(stderr, fmt, ap);
 	if (err)

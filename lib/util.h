@@ -19,7 +19,8 @@ int fn_exec_status(int err);
 /* The number of elements of an array (not a pointer). */
 #define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The program name used as the prefix of every message ("fakenet", "route", ...). */
+/* The program name used as the prefix of every message ("fakenet", "route", ...); NULL: no
+ * message at all (the preload library, whose stderr is its target's). */
 extern const char *fn_progname;
 
 void *xmalloc(size_t n);

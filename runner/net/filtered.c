@@ -404,7 +404,8 @@ static bool pasta_exited(struct fn_filter *f, struct fn_report *rep, int *err)
 /* FAKENET_PASTA_WAIT_S, for a machine where pasta is slower, in ms; the default without it. */
 static long egress_wait_ms(void)
 {
-	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, "run");
+	/* Read by run and by the OCI hook: the warning names no command. */
+	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, NULL);
 }
 
 #define MAX_ALSO 4
@@ -433,10 +434,13 @@ int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_als
 				       "waiting for pasta's route in the peer namespace");
 		p[0] = (struct pollfd){.fd = f->route_events, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = f->pasta_fd, .events = POLLIN};
-		if (n_also)
-			memcpy(p + 2, also, n_also * sizeof(*also));
-		if (poll(p, 2 + n_also, (int)left) < 0 && errno != EINTR)
+		for (size_t i = 0; i < n_also; i++)
+			p[2 + i] = (struct pollfd){.fd = also[i].fd, .events = also[i].events};
+		if (poll(p, 2 + n_also, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
 			return fn_fail_errno(rep, "waiting for pasta's route");
+		}
 		while (recv(f->route_events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
 			;
 		for (size_t i = 0; i < n_also; i++) {

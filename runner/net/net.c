@@ -12,7 +12,7 @@ void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
 	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
-	net->adopt_fd = -1;
+	net->adopt_fd = net->neighd_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
@@ -71,7 +71,8 @@ void fn_net_hold(struct fn_net *net, int fd)
 
 void fn_net_release(struct fn_net *net)
 {
-	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
+	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1],
+		      &net->neighd_fd};
 
 	if (net->filter)
 		fn_filter_stop(net->filter);

@@ -43,6 +43,8 @@ echo '## ip route'; ip route
 echo '## ip -6 route'; ip -6 route
 echo '## ip route table local'; ip route show table local
 echo '## ip -6 route table local'; ip -6 route show table local
+echo '## ip route table all'; ip route show table all
+echo '## ip -6 route table all'; ip -6 route show table all
 echo '## ip neigh'; ip neigh | sort
 echo '## ifconfig -a'; ifconfig -a
 echo '## hostname -I'; hostname -I

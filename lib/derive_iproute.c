@@ -2,9 +2,9 @@
  * mode, carrier history, MTU range, queue count, address scope and flags. */
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <sys/sysinfo.h>
 
 #include "derive.h"
+#include "host_cpu.h"
 #include "netaddr.h"
 #include "util.h"
 
@@ -91,13 +91,10 @@ void fn_iface_mtu_range(const struct fn_iface *iface, unsigned *min, unsigned *m
 
 unsigned fn_iface_num_queues(const struct fn_iface *iface)
 {
-	int cpus;
-
 	if (iface->kind != FN_KIND_VETH)
 		return 1;
 	/* veth sizes its queues by num_possible_cpus(); the target runs on this host's CPUs. */
-	cpus = get_nprocs_conf();
-	return cpus > 0 ? (unsigned)cpus : 1;
+	return fn_host_possible_cpus();
 }
 
 enum fn_rt_scope fn_addr_scope(const struct fn_cidr *addr)

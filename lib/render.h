@@ -3,6 +3,7 @@
 #pragma once
 
 #include "buf.h"
+#include "host_cpu.h"
 #include "identity.h"
 
 /* /proc/net (render_proc.c) */
@@ -31,12 +32,13 @@ void render_etc_machine_id(const struct fn_identity *id, struct fn_buf *out);
 
 /* The machine's firmware (render_smbios.c): the SMBIOS 3 structure table and its 64-bit entry
  * point, binary, as /sys/firmware/dmi/tables holds them; /sys/class/dmi/id/modalias. */
-/* The processor record's sources, so that it agrees with /proc/cpuinfo: the processor it shows
- * (the identity's, or the host's when it gives none; NULL: no record), the processor count and
- * the host's clock (cpu MHz), used when the brand string states no speed. */
+/* The processor records' sources, so that they agree with /proc/cpuinfo and lscpu: the processor
+ * they show (the identity's, or the host's when it gives none; NULL: no record), the host's
+ * topology (one record per socket, with its cores and threads) and the host's clock (cpu MHz),
+ * used when the brand string states no speed. Handles number the structures in table order. */
 struct smbios_cpu {
 	const struct fn_cpu *cpu;
-	unsigned n_cpus;
+	struct fn_cpu_topology topo;
 	unsigned mhz;
 };
 void render_smbios_table(const struct fn_identity *id, const struct smbios_cpu *cpu,

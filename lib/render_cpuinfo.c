@@ -27,21 +27,31 @@ static const char *identity_value(const struct fn_cpu *cpu, const char *key, siz
 	return NULL;
 }
 
+const char *cpuinfo_key(const char *line, size_t len, size_t *key_len)
+{
+	const char *colon = memchr(line, ':', len);
+
+	if (!colon)
+		return NULL;
+	/* The key is padded with tabs before the colon ("model\t\t: 142"). */
+	*key_len = (size_t)(colon - line);
+	while (*key_len && (line[*key_len - 1] == '\t' || line[*key_len - 1] == ' '))
+		(*key_len)--;
+	return colon;
+}
+
 /* One line of the host's file (without its newline), rewritten when its key is one of ours. */
 static void rewrite_line(const struct fn_cpu *cpu, const char *line, size_t len, struct fn_buf *out)
 {
-	const char *colon = memchr(line, ':', len), *value;
+	const char *colon, *value;
 	size_t key_len;
 	char num[16];
 
+	colon = cpuinfo_key(line, len, &key_len);
 	if (!colon) {
 		fn_buf_append(out, line, len);
 		return;
 	}
-	/* The key is padded with tabs before the colon ("model\t\t: 142"). */
-	key_len = (size_t)(colon - line);
-	while (key_len && (line[key_len - 1] == '\t' || line[key_len - 1] == ' '))
-		key_len--;
 	value = identity_value(cpu, line, key_len, num, sizeof(num));
 	if (!value) {
 		fn_buf_append(out, line, len);
@@ -58,15 +68,13 @@ bool cpuinfo_first_value(const char *host, size_t len, const char *key, char *ds
 	while (pos < len) {
 		const char *line = host + pos, *nl = memchr(line, '\n', len - pos);
 		size_t line_len = nl ? (size_t)(nl - line) : len - pos, k, v;
-		const char *colon = memchr(line, ':', line_len);
+		const char *colon = cpuinfo_key(line, line_len, &k);
 
 		pos += line_len + 1;
 		if (!line_len)
 			return false; /* the end of the first processor's block */
 		if (!colon)
 			continue;
-		for (k = (size_t)(colon - line); k && (line[k - 1] == '\t' || line[k - 1] == ' ');)
-			k--;
 		if (k != key_len || strncmp(line, key, k) != 0)
 			continue;
 		v = (size_t)(colon + 1 - line);

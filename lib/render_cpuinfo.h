@@ -14,6 +14,9 @@
  * padding stay the host's, so the layout is the kernel's. */
 void render_cpuinfo(const struct fn_cpu *cpu, const char *host, size_t len, struct fn_buf *out);
 
+/* The key of one line of a /proc/cpuinfo text (`len` bytes, no newline): returns its colon and
+ * sets `key_len` to the key's length without the tab padding; NULL for a line without a key. */
+const char *cpuinfo_key(const char *line, size_t len, size_t *key_len);
 /* The first processor's identification lines of a host's /proc/cpuinfo text as a `fn_cpu` (given
  * set), for the sources that describe the processor once (the SMBIOS processor record); false when
  * the text lacks any of them (not an x86 host). */

@@ -85,7 +85,7 @@ static void emit(struct fn_buf *out, const struct smbios_struct *s)
 	fn_buf_append(out, "", 1);
 }
 
-static void emit_bios(struct fn_buf *out, const struct fn_dmi *dmi)
+static void emit_bios(struct fn_buf *out, const struct fn_dmi *dmi, unsigned handle)
 {
 	/* PCI, upgradeable (flash), shadowing, boot from CD, selectable boot, EDD, 8042 keyboard
 	 * services, serial and printer services, CGA/mono video services (bits 7 .. 29). */
@@ -94,7 +94,7 @@ static void emit_bios(struct fn_buf *out, const struct fn_dmi *dmi)
 	    1ULL << 26 | 1ULL << 27 | 1ULL << 28 | 1ULL << 29;
 	struct smbios_struct s;
 
-	begin(&s, TYPE_BIOS, LEN_BIOS, 0x0000);
+	begin(&s, TYPE_BIOS, LEN_BIOS, handle);
 	string_at(&s, 0x04, dmi->str[FN_DMI_BIOS_VENDOR]);
 	string_at(&s, 0x05, dmi->str[FN_DMI_BIOS_VERSION]);
 	put16(s.f + 0x06, 0xe800); /* runtime image at 0xE8000, 96 kB */
@@ -112,12 +112,12 @@ static void emit_bios(struct fn_buf *out, const struct fn_dmi *dmi)
 	emit(out, &s);
 }
 
-static void emit_system(struct fn_buf *out, const struct fn_dmi *dmi)
+static void emit_system(struct fn_buf *out, const struct fn_dmi *dmi, unsigned handle)
 {
 	struct smbios_struct s;
 	const uint8_t *u = dmi->uuid;
 
-	begin(&s, TYPE_SYSTEM, LEN_SYSTEM, 0x0001);
+	begin(&s, TYPE_SYSTEM, LEN_SYSTEM, handle);
 	string_at(&s, 0x04, dmi->str[FN_DMI_SYS_VENDOR]);
 	string_at(&s, 0x05, dmi->str[FN_DMI_PRODUCT_NAME]);
 	string_at(&s, 0x06, dmi->str[FN_DMI_PRODUCT_VERSION]);
@@ -137,11 +137,13 @@ static void emit_system(struct fn_buf *out, const struct fn_dmi *dmi)
 	emit(out, &s);
 }
 
-static void emit_baseboard(struct fn_buf *out, const struct fn_dmi *dmi)
+/* The board sits in the chassis whose handle is `chassis`. */
+static void emit_baseboard(struct fn_buf *out, const struct fn_dmi *dmi, unsigned handle,
+			   unsigned chassis)
 {
 	struct smbios_struct s;
 
-	begin(&s, TYPE_BASEBOARD, LEN_BASEBOARD, 0x0002);
+	begin(&s, TYPE_BASEBOARD, LEN_BASEBOARD, handle);
 	string_at(&s, 0x04, dmi->str[FN_DMI_BOARD_VENDOR]);
 	string_at(&s, 0x05, dmi->str[FN_DMI_BOARD_NAME]);
 	string_at(&s, 0x06, dmi->str[FN_DMI_BOARD_VERSION]);
@@ -149,17 +151,17 @@ static void emit_baseboard(struct fn_buf *out, const struct fn_dmi *dmi)
 	string_at(&s, 0x08, dmi->str[FN_DMI_BOARD_ASSET_TAG]);
 	s.f[0x09] = 0x09;	 /* a hosting board, replaceable */
 	string_at(&s, 0x0a, ""); /* location in chassis */
-	put16(s.f + 0x0b, 0x0003);
+	put16(s.f + 0x0b, chassis);
 	s.f[0x0d] = 0x0a; /* motherboard */
 	s.f[0x0e] = 0;	  /* no contained objects */
 	emit(out, &s);
 }
 
-static void emit_chassis(struct fn_buf *out, const struct fn_dmi *dmi)
+static void emit_chassis(struct fn_buf *out, const struct fn_dmi *dmi, unsigned handle)
 {
 	struct smbios_struct s;
 
-	begin(&s, TYPE_CHASSIS, LEN_CHASSIS, 0x0003);
+	begin(&s, TYPE_CHASSIS, LEN_CHASSIS, handle);
 	string_at(&s, 0x04, dmi->str[FN_DMI_CHASSIS_VENDOR]);
 	s.f[0x05] = (unsigned char)dmi->chassis_type; /* no lock */
 	string_at(&s, 0x06, dmi->str[FN_DMI_CHASSIS_VERSION]);
@@ -235,21 +237,33 @@ static unsigned brand_speed_mhz(const char *model_name)
 	return (unsigned)(ghz * 1000 + 0.5);
 }
 
-static void emit_processor(struct fn_buf *out, const struct smbios_cpu *shown)
+/* A count in the record's one-byte field: 0xff there means "see the word field" (SMBIOS 3.0). */
+static unsigned char count_byte(unsigned n)
+{
+	return (unsigned char)(n > 254 ? 0xff : n);
+}
+
+/* The record of the processor in socket `socket` (0-based): the identification /proc/cpuinfo
+ * shows, with the cores and threads cpuinfo gives each socket ("cpu cores", "siblings"). */
+static void emit_processor(struct fn_buf *out, const struct smbios_cpu *shown, unsigned socket,
+			   unsigned handle)
 {
 	const struct fn_cpu *cpu = shown->cpu;
-	unsigned n_cpus = shown->n_cpus;
-	/* 64-bit capable, execute protection, enhanced virtualization, power/performance control;
-	 * multi-core when it has more than one core (bits 2, 5, 6, 7 and 3). */
-	unsigned characteristics = 0x04 | 0x20 | 0x40 | 0x80 | (n_cpus > 1 ? 0x08 : 0);
+	unsigned cores = shown->topo.cores, threads = shown->topo.threads;
+	/* 64-bit capable, execute protection, enhanced virtualization, power/performance control
+	 * (bits 2, 5, 6, 7); multi-core with more than one core (3), hardware threads with more
+	 * threads than cores (4). */
+	unsigned characteristics =
+	    0x04 | 0x20 | 0x40 | 0x80 | (cores > 1 ? 0x08 : 0) | (threads > cores ? 0x10 : 0);
 	/* cpuid leaf 1's EDX (feature flags) as the vendor's current processors report it. */
 	unsigned long features = strcmp(cpu->vendor, "AuthenticAMD") ? 0xbfebfbffUL : 0x178bfbffUL;
 	unsigned family = processor_family(cpu), speed = brand_speed_mhz(cpu->model_name);
-	unsigned cores = n_cpus ? n_cpus : 1;
+	char designation[16];
 	struct smbios_struct s;
 
-	begin(&s, TYPE_PROCESSOR, LEN_PROCESSOR, 0x0004);
-	string_at(&s, 0x04, "CPU 1");
+	snprintf(designation, sizeof(designation), "CPU %u", socket + 1);
+	begin(&s, TYPE_PROCESSOR, LEN_PROCESSOR, handle);
+	string_at(&s, 0x04, designation);
 	s.f[0x05] = 0x03; /* central processor */
 	s.f[0x06] = (unsigned char)family;
 	string_at(&s, 0x07, processor_manufacturer(cpu));
@@ -270,29 +284,33 @@ static void emit_processor(struct fn_buf *out, const struct smbios_cpu *shown)
 	string_at(&s, 0x20, ""); /* serial, asset tag, part number */
 	string_at(&s, 0x21, "");
 	string_at(&s, 0x22, "");
-	s.f[0x23] = (unsigned char)(cores > 255 ? 0xff : cores);
-	s.f[0x24] = s.f[0x23];
-	s.f[0x25] = s.f[0x23];
+	s.f[0x23] = count_byte(cores); /* core count, cores enabled, thread count */
+	s.f[0x24] = count_byte(cores);
+	s.f[0x25] = count_byte(threads);
 	put16(s.f + 0x26, characteristics);
 	put16(s.f + 0x28, family);
-	put16(s.f + 0x2a, cores); /* core count, enabled, thread count: SMBIOS 3.0 */
+	put16(s.f + 0x2a, cores); /* the same three as words: SMBIOS 3.0 */
 	put16(s.f + 0x2c, cores);
-	put16(s.f + 0x2e, cores);
+	put16(s.f + 0x2e, threads);
 	emit(out, &s);
 }
 
 void render_smbios_table(const struct fn_identity *id, const struct smbios_cpu *cpu,
 			 struct fn_buf *out)
 {
+	const struct fn_dmi *dmi = &id->system.dmi;
 	struct smbios_struct end;
+	unsigned handle = 0;
 
-	emit_bios(out, &id->system.dmi);
-	emit_system(out, &id->system.dmi);
-	emit_baseboard(out, &id->system.dmi);
-	emit_chassis(out, &id->system.dmi);
-	if (cpu->cpu)
-		emit_processor(out, cpu);
-	begin(&end, TYPE_END, LEN_END, 0x0005);
+	/* Handles number the structures in table order, the end of table's too. */
+	emit_bios(out, dmi, handle++);
+	emit_system(out, dmi, handle++);
+	emit_baseboard(out, dmi, handle, handle + 1);
+	handle++;
+	emit_chassis(out, dmi, handle++);
+	for (unsigned socket = 0; cpu->cpu && socket < cpu->topo.sockets; socket++)
+		emit_processor(out, cpu, socket, handle++);
+	begin(&end, TYPE_END, LEN_END, handle);
 	emit(out, &end);
 }
 

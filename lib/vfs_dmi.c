@@ -56,7 +56,7 @@ static void build_dmi_id(struct fn_vfs *vfs, const struct fn_identity *id)
 }
 
 /* The processor /proc/cpuinfo shows inside (the identity's, else the host's first), the host's
- * processor count and clock, for the SMBIOS processor record (render.h). */
+ * topology and clock, for the SMBIOS processor records (render.h). */
 static void shown_cpu(const struct fn_identity *id, struct fn_cpu *host_cpu,
 		      struct smbios_cpu *shown)
 {
@@ -64,15 +64,13 @@ static void shown_cpu(const struct fn_identity *id, struct fn_cpu *host_cpu,
 	size_t len = 0;
 
 	shown->cpu = id->system.cpu.given ? &id->system.cpu : NULL;
-	shown->n_cpus = 1;
 	shown->mhz = 0;
-	if (fn_read_file("/proc/cpuinfo", &text, &len, 1 << 22) != 0)
+	if (fn_read_file("/proc/cpuinfo", &text, &len, 1 << 22) != 0) {
+		free(text);
+		fn_cpu_topology(NULL, 0, &shown->topo);
 		return;
-	shown->n_cpus = 0;
-	for (const char *p = text; (p = strstr(p, "processor\t")) != NULL; p++)
-		shown->n_cpus += p == text || p[-1] == '\n';
-	if (!shown->n_cpus)
-		shown->n_cpus = 1;
+	}
+	fn_cpu_topology(text, len, &shown->topo);
 	if (cpuinfo_first_value(text, len, "cpu MHz", mhz, sizeof(mhz)))
 		shown->mhz = (unsigned)(strtod(mhz, NULL) + 0.5);
 	if (!shown->cpu && cpuinfo_first_processor(text, len, host_cpu))

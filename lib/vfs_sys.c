@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysinfo.h>
 
 #include "derive.h"
+#include "host_cpu.h"
 #include "netaddr.h"
 #include "util.h"
 #include "vfs.h"
@@ -120,27 +120,6 @@ struct fn_node *fn_vfs_sys_dir(struct fn_vfs *vfs, const char *rel)
 
 	free(abs);
 	return dir;
-}
-
-/* Possible CPUs (nr_cpu_ids): the width of every cpumask sysfs prints. Not a network fact but the
- * host's; the reader's /proc/cpuinfo is real, so the masks must agree with it. */
-static unsigned possible_cpus(void)
-{
-	char *text = NULL;
-	size_t len;
-	unsigned n;
-
-	if (fn_read_file("/sys/devices/system/cpu/possible", &text, &len, 4096) == 0) {
-		const char *last = strrchr(text, '-');
-
-		last = last ? last + 1 : text;
-		n = (unsigned)strtoul(last, NULL, 10) + 1;
-		free(text);
-		return n;
-	}
-	free(text);
-	n = (unsigned)get_nprocs_conf();
-	return n ? n : 1;
 }
 
 /* An empty bitmap of `bits` bits as "%*pb" prints it: hex, in comma-separated 32-bit groups. */
@@ -412,7 +391,9 @@ static void add_netdev(struct fn_vfs *vfs, const struct fn_identity *id,
 
 void fn_vfs_build_sys(struct fn_vfs *vfs, const struct fn_identity *id)
 {
-	unsigned cpus = possible_cpus();
+	/* Possible CPUs: the width of every cpumask sysfs prints. Not a network fact but the
+	 * host's; the reader's /proc/cpuinfo is real, so the masks must agree with it. */
+	unsigned cpus = fn_host_possible_cpus();
 
 	/* The parents exist even when no interface lives under them. */
 	sys_dir(vfs, "class/net");

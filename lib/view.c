@@ -59,8 +59,8 @@ const struct fn_view_mount fn_view_mounts[] = {
      .staged = true},
     /* The machine id (system.machine_id), and D-Bus's copy of it. A minimal system (a debootstrap
      * tree, a container without systemd) has neither: run adds them as it adds every static
-     * file the host lacks (runner/run/layers.h); the OCI hook leaves them out and says nothing;
-     * the preload library answers either way. */
+     * file the host lacks (runner/run/layers.h); the OCI hook makes their mount points in the
+     * container's root as runc makes its own; the preload library answers either way. */
     {"/etc/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true, .optional = true,
      .staged = true, .host_may_lack = true},
     {"/var/lib/dbus/machine-id", .kind = FN_MOUNT_FILE, .follow = true, .read_only = true,

@@ -341,9 +341,10 @@ static int create_runtime(struct hook *h)
 	if (mode != FN_NET_HOST)
 		fn_vfs_follow_kernel(h->vfs, h->id);
 	h->plan.log_sock_tree = -1; /* no audit log in a container */
-	fn_plan_overlays(
-	    &h->plan, &h->overlays, h->vfs,
-	    &(struct fn_plan_opts){.isolated = mode != FN_NET_HOST, .stage_etc = true});
+	fn_plan_overlays(&h->plan, &h->overlays, h->vfs,
+			 &(struct fn_plan_opts){.isolated = mode != FN_NET_HOST,
+						.stage_etc = true,
+						.create_missing = true});
 	if (plan_tools(h))
 		return FN_EXIT_OWN;
 	fopts.identity_text = h->text;

@@ -187,6 +187,70 @@ install_deps() {
 	[ -z "$(ls -d "$WORK"/udev* 2>/dev/null)" ]
 }
 
+@test "install-deps: not root, nothing missing, no udevadm unpacked: says why, exit 0, nothing fetched" {
+	all_installed amd64
+	rm -r "$WORK/udev"
+	# Copies nobody can reach (a clone under /root is root's alone), side by side as in tools/.
+	mkdir -p "$WORK/tools"
+	cp "$TOP/tools/install-deps" "$TOP/tools/udev-root" "$WORK/tools/"
+	run env PATH="$FAKE:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/tools/install-deps"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"udev-root: building $WORK/udev needs root"* ]]
+	[[ "$output" == *"install-deps: warning: no udevadm for the tests"* ]]
+	! grep -q '^apt-get' "$CALLS"
+	[ ! -e "$WORK/udev" ]
+}
+
+# udev_root_run DIR: tools/udev-root DIR with the stand-ins.
+udev_root_run() {
+	run env PATH="$FAKE:$PATH" "$TOP/tools/udev-root" "$1"
+	echo "$output"
+}
+
+@test "udev-root: a directory it did not make is refused and left as it was, even as root" {
+	require_root "refused even where removing would succeed"
+	all_installed amd64
+	rm "$WORK/udev/udevadm"
+	echo mine >"$WORK/udev/keep"
+	udev_root_run "$WORK/udev"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"udev-root: $WORK/udev exists but was not made by tools/udev-root"*"refusing to replace it"* ]]
+	[ "$(cat "$WORK/udev/keep")" = mine ]
+	! grep -q '^apt-get' "$CALLS"
+	# A file in its place, too.
+	rm -r "$WORK/udev"
+	echo mine >"$WORK/udev"
+	udev_root_run "$WORK/udev"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing to replace it"* ]]
+	[ "$(cat "$WORK/udev")" = mine ]
+	# install-deps stops there and says so.
+	install_deps
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing to replace it"*"install-deps: tools/udev-root failed"* ]]
+	[ "$(cat "$WORK/udev")" = mine ]
+	[ -z "$(ls -d "$WORK"/udev.* 2>/dev/null)" ]
+}
+
+@test "udev-root: a directory it made itself, whose udevadm no longer runs, is rebuilt" {
+	require_root "building the tree"
+	all_installed amd64
+	echo amd64 >"$STATE/libc6"
+	echo amd64 >"$STATE/libacl1"
+	rm -r "$WORK/udev"
+	udev_root_run "$WORK/udev"
+	[ "$status" -eq 0 ]
+	[ "$("$WORK/udev/udevadm" --version | cut -d' ' -f1)" = 252 ]
+	printf '#!/bin/sh\nexit 1\n' >"$WORK/udev/udevadm"
+	: >"$WORK/udev/stale"
+	udev_root_run "$WORK/udev"
+	[ "$status" -eq 0 ]
+	[ "$("$WORK/udev/udevadm" --version | cut -d' ' -f1)" = 252 ]
+	[ ! -e "$WORK/udev/stale" ]
+	[ "$(grep -c '^apt-get download udev$' "$CALLS")" -eq 2 ]
+}
+
 # tools/i386-root with stand-ins for debootstrap (a tree with an apt directory, or the failure of
 # a download) and chroot (the tree's apt-get failing to fetch a package).
 i386_root() {

@@ -21,10 +21,13 @@ yaml() {
 	identity_fact "$IDENTITY" "$1"
 }
 
-# A binary and the libraries it loads, at the same paths inside the tree.
+# A binary and the libraries it loads, at the same paths inside the tree. An empty or missing
+# path (a lookup that found nothing) fails, naming it: it would otherwise copy nothing.
 copy_with_libs() {
 	local root=$1 f lib
 	for f in "${@:2}"; do
+		[ -n "$f" ] || { echo "copy_with_libs: an empty path (a lookup found nothing)" >&2 && return 1; }
+		[ -f "$f" ] || { echo "copy_with_libs: $f: no such file" >&2 && return 1; }
 		mkdir -p "$root$(dirname "$f")"
 		cp -p "$f" "$root$f"
 		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
@@ -35,13 +38,15 @@ copy_with_libs() {
 }
 
 make_tree() {
-	local r=$1 so
+	local r=$1 so path
 	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,run}
 	copy_with_libs "$r" /bin/dash
 	copy_with_libs "$r" "$BUILD/libfakenet-preload.so" # its libraries, as an image has them
 	# and the two it opens only to read the identity (preload/parsers.h)
 	for so in libyaml-0.so.2 libpcre2-8.so.0; do
-		copy_with_libs "$r" "$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')"
+		path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+		[ -n "$path" ] || { echo "make_tree: ldconfig knows no x86-64 $so" >&2 && return 1; }
+		copy_with_libs "$r" "$path"
 	done
 	rm -f "$r$BUILD/libfakenet-preload.so"
 	rmdir -p "$r$(dirname "$BUILD/libfakenet-preload.so")" 2>/dev/null || true
@@ -62,6 +67,16 @@ make_tree() {
 listing() {
 	(cd "$1" && find . -printf '%p %y %M %U:%G %s %T@ %l\n' | sort &&
 		find . -type f -exec sha256sum {} + | sort -k2)
+}
+
+@test "the tree's helper: an empty or missing path fails, naming it, and copies nothing" {
+	run copy_with_libs "$WORK/copy" ""
+	[ "$status" -eq 1 ]
+	[ "$output" = "copy_with_libs: an empty path (a lookup found nothing)" ]
+	run copy_with_libs "$WORK/copy" /bin/dash "$WORK/none"
+	[ "$status" -eq 1 ]
+	[ "$output" = "copy_with_libs: $WORK/none: no such file" ]
+	[ ! -e "$WORK/copy/$WORK" ]
 }
 
 @test "install puts every part in place; uninstall gives back the tree byte for byte" {

@@ -237,6 +237,25 @@ assert set(h["stages"]) == {"createRuntime", "poststop"}, h' "$FAKENET"
 	[[ "$output" != *fakenet-shim* ]]
 }
 
+@test "an image without a machine id gets the identity's, its mount points made as runc makes them" {
+	local id=$TOP/identities/desktop.yaml
+	[ ! -e "$MINBASE/etc/machine-id" ] && [ ! -e "$MINBASE/var/lib/dbus" ]
+	SCRIPT='cat /etc/machine-id /var/lib/dbus/machine-id; stat -c "%a %U %s" /etc/machine-id
+touch /etc/fnt-written && echo etc-writable; exit 7'
+	make_bundle hooks "$id"
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	local want
+	want=$(identity_fact "$id" 'y["system"]["machine_id"]')
+	# Mode, owner and size as a Debian system's own machine id (this host's).
+	[ "$output" = "$(printf '%s\n%s\n%s\netc-writable' "$want" "$want" "$(stat -c '%a %U %s' /etc/machine-id)")" ]
+	# The image is untouched; what the container wrote (mount points as runc's own) is its layer's.
+	[ ! -e "$MINBASE/etc/machine-id" ] && [ ! -e "$MINBASE/var/lib/dbus" ]
+	[ -e "$BATS_TEST_TMPDIR/upper/etc/fnt-written" ]
+	assert_nothing_left
+}
+
 @test "fakenet-runtime: a bundle without hooks gets them, runc runs it, nothing left" {
 	make_bundle plain "$IDENTITY"
 	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"

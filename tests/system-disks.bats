@@ -199,14 +199,13 @@ check_cpu() {
 	local host_cpus host_flags
 	host_cpus=$(grep -c '^processor' /proc/cpuinfo)
 	host_flags=$(grep -m1 '^flags' /proc/cpuinfo)
-	run -0 run_in "$1" lscpu
-	grep -qx "Vendor ID: *$(cpu vendor)" <<<"$output"
-	grep -qxF "Model name:                              $(cpu model_name)" <<<"$output" ||
-		grep -qx "Model name: *$(cpu model_name | sed 's/[()]/./g')" <<<"$output"
-	grep -qx "CPU family: *$(cpu family)" <<<"$output"
-	grep -qx "Model: *$(cpu model)" <<<"$output"
-	grep -qx "Stepping: *$(cpu stepping)" <<<"$output"
-	grep -qx "CPU(s): *$host_cpus" <<<"$output"
+	run -0 run_in "$1" lscpu -J
+	[ "$(lscpu_field "Vendor ID" <<<"$output")" = "$(cpu vendor)" ]
+	[ "$(lscpu_field "Model name" <<<"$output")" = "$(cpu model_name)" ]
+	[ "$(lscpu_field "CPU family" <<<"$output")" = "$(cpu family)" ]
+	[ "$(lscpu_field Model <<<"$output")" = "$(cpu model)" ]
+	[ "$(lscpu_field Stepping <<<"$output")" = "$(cpu stepping)" ]
+	[ "$(lscpu_field "CPU(s)" <<<"$output")" = "$host_cpus" ]
 	run -0 run_in "$1" cat /proc/cpuinfo
 	[ "$(grep -c '^processor' <<<"$output")" -eq "$host_cpus" ]
 	[ "$(grep -c "^vendor_id.*: $(cpu vendor)\$" <<<"$output")" -eq "$host_cpus" ]

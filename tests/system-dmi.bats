@@ -137,25 +137,52 @@ EOF
 	grep -q "Type: Notebook" <<<"$output"
 }
 
-# check_processor CMD...: the SMBIOS processor record `CMD` (dmidecode) decodes is the identity's
+# host_topology: "SOCKETS CORES THREADS" of the kernel's own /proc/cpuinfo (the host's: fakenet
+# leaves the count and layout of the processors the host's): the distinct "physical id"s, and each
+# socket's "cpu cores" and "siblings" (logical processors). A kernel that prints no topology
+# lines has one socket whose cores are its processors.
+host_topology() {
+	awk -F': *' '
+		/^processor/ { n++ }
+		/^physical id/ { if (!($2 in ids)) sockets++; ids[$2] = 1 }
+		/^cpu cores/ && !cores { cores = $2 }
+		/^siblings/ && !threads { threads = $2 }
+		END {
+			if (!sockets) sockets = 1
+			if (!cores) cores = n / sockets
+			if (threads < cores) threads = cores
+			print sockets, cores, threads
+		}' /proc/cpuinfo
+}
+
+# check_processor CMD...: the SMBIOS processor records `CMD` (dmidecode) decodes are the identity's
 # cpu section: the firmware's name for the vendor, the brand string, the signature's family, model
-# and stepping (which the record encodes split into base and extended fields, as cpuid does) and
-# a core count equal to the host's processor count.
+# and stepping (which the record encodes split into base and extended fields, as cpuid does); one
+# record per socket of the kernel's /proc/cpuinfo, each with that socket's cores and threads; and
+# every structure's handle its own.
 check_processor() {
-	local host_cpus
-	host_cpus=$(grep -c '^processor' /proc/cpuinfo)
+	local sockets cores threads handles
+	read -r sockets cores threads < <(host_topology)
 	run -0 "$@" -s processor-version
-	[ "$output" = "$(fact "y['system']['cpu']['model_name']")" ]
+	[ "$(sort -u <<<"$output")" = "$(fact "y['system']['cpu']['model_name']")" ]
+	[ "$(wc -l <<<"$output")" -eq "$sockets" ]
 	# What AMD's firmware writes for the vendor cpuid calls AuthenticAMD.
 	run -0 "$@" -s processor-manufacturer
-	[ "$output" = "Advanced Micro Devices, Inc." ]
+	[ "$(sort -u <<<"$output")" = "Advanced Micro Devices, Inc." ]
 	run -0 "$@" -t 4
-	grep -qx "	Signature: Family $(fact "y['system']['cpu']['family']"), Model $(fact \
+	[ "$(grep -c '^Processor Information$' <<<"$output")" -eq "$sockets" ]
+	[ "$(grep -cx "	Signature: Family $(fact "y['system']['cpu']['family']"), Model $(fact \
 		"y['system']['cpu']['model']"), Stepping $(fact "y['system']['cpu']['stepping']")" \
-		<<<"$output"
-	grep -qx "	Core Count: $host_cpus" <<<"$output"
-	grep -qx "	Thread Count: $host_cpus" <<<"$output"
-	grep -qx "	Status: Populated, Enabled" <<<"$output"
+		<<<"$output")" -eq "$sockets" ]
+	[ "$(grep -cx "	Core Count: $cores" <<<"$output")" -eq "$sockets" ]
+	[ "$(grep -cx "	Core Enabled: $cores" <<<"$output")" -eq "$sockets" ]
+	[ "$(grep -cx "	Thread Count: $threads" <<<"$output")" -eq "$sockets" ]
+	[ "$(grep -cx "	Status: Populated, Enabled" <<<"$output")" -eq "$sockets" ]
+	# SMBIOS requires each structure's handle to be unique, the end of table's included.
+	run -0 "$@"
+	handles=$(grep -o '^Handle 0x[0-9A-F]*' <<<"$output")
+	[ "$(wc -l <<<"$handles")" -eq $((5 + sockets)) ]
+	[ -z "$(sort <<<"$handles" | uniq -d)" ]
 }
 
 @test "dmidecode --from-dump: the processor record (type 4) is the identity's cpu section" {
@@ -183,17 +210,23 @@ check_processor() {
 
 @test "fakenet run, both backends: dmidecode's processor, /proc/cpuinfo and lscpu agree" {
 	require_fakenet_env
-	local backend model
+	local backend model sockets cores threads
 	model=$(fact "y['system']['cpu']['model_name']")
 	for backend in fuse preload; do
 		check_processor inside "$backend" dmidecode
 		run -0 inside "$backend" grep -m1 '^model name' /proc/cpuinfo
 		[ "$output" = "model name	: $model" ]
-		# lscpu reads the firmware's record too and shows it beside cpuinfo's.
-		run -0 inside "$backend" lscpu
-		grep -qxF "Model name:                              $model" <<<"$output"
-		grep -qF "BIOS Model name:                         $model" <<<"$output"
-		grep -qx "BIOS Vendor ID: *Advanced Micro Devices, Inc." <<<"$output"
+		# lscpu reads the firmware's record too and shows it beside cpuinfo's; its layout
+		# (from the kernel's sysfs topology) is what the records say.
+		run -0 inside "$backend" lscpu -J
+		[ "$(lscpu_field "Model name" <<<"$output")" = "$model" ]
+		# lscpu adds the record's speed to the version string: " CPU @ 2.0GHz".
+		[[ "$(lscpu_field "BIOS Model name" <<<"$output")" == "$model "* ]]
+		[ "$(lscpu_field "BIOS Vendor ID" <<<"$output")" = "Advanced Micro Devices, Inc." ]
+		read -r sockets cores threads < <(host_topology)
+		[ "$(lscpu_field "Socket(s)" <<<"$output")" = "$sockets" ]
+		[ "$(lscpu_field "Core(s) per socket" <<<"$output")" = "$cores" ]
+		[ "$(lscpu_field "Thread(s) per core" <<<"$output")" = "$((threads / cores))" ]
 	done
 }
 

@@ -16,6 +16,7 @@ struct fn_overlay {
 	bool nofollow;	       /* replace a symlink itself (/proc/net) */
 	bool read_only;	       /* files a root target could otherwise write (/etc/hosts) */
 	bool optional;	       /* skip with a warning when the real path is missing */
+	bool create;	       /* when missing, made as a runtime makes a mount's destination */
 	/* Bound from the same path in the staging tmpfs rather than from the FUSE mount: a static
 	 * file, which then looks like the bind of a container runtime's file (/etc/hosts). */
 	bool staged;

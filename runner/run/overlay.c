@@ -27,6 +27,27 @@ static const char *mount_point(const struct fn_overlay *o, char *buf)
 	return o->target; /* a dangling link: cover the link itself */
 }
 
+/* A missing destination made as runc makes its mounts' (directories 0755, an empty file), in the
+ * container's own root: it stays in the container's writable layer, as the runtime's do. */
+static int make_mount_point(const char *target)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", target);
+	for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 static int make_read_only(int tree)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
@@ -43,7 +64,8 @@ static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, str
 	struct stat st;
 	int tree, err = 0;
 
-	if (fstatat(AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (fstatat(AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    !(errno == ENOENT && o->create && make_mount_point(where) == 0)) {
 		if (o->optional) {
 			dprintf(2, "fakenet: warning: %s does not exist; its view is not shown\n",
 				o->target);

@@ -288,6 +288,8 @@ static bool skip_missing(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 
 	if (!m->host_may_lack && !m->staged)
 		return false;
+	if (m->staged && o->create_missing)
+		return false;
 	if (lstat(m->path, &st) == 0 && (!m->host_may_lack || access(m->path, F_OK) == 0))
 		return false;
 	if (m->staged && o->add_missing && add_missing(plan, op, n, m->path, o->stage_etc))
@@ -330,6 +332,7 @@ void fn_plan_overlays(struct fn_child_plan *plan, struct fn_overlay_plan *op, st
 			continue;
 		if (m->staged && o->stage_etc)
 			stage_file(plan, op, n, m->path);
+		plan->overlays[plan->n_overlays - 1].create = m->staged && o->create_missing;
 	}
 	hide_host_devices(plan, op, vfs);
 }

@@ -65,9 +65,12 @@ struct fn_plan_opts {
 	bool stage_etc; /* the /etc files as static files of the staging tmpfs (all but --log,
 			 * which must see every open) */
 	/* A static file of the view that the host lacks (a minimal system's /etc/machine-id) is
-	 * added by layering the nearest directory it has (layers.h); false: it is not shown
-	 * (the OCI hook, which mounts from outside the container's pid namespace). */
+	 * added by layering the nearest directory it has (layers.h). */
 	bool add_missing;
+	/* The same file missing in a container's root is made there, empty, and covered, as the
+	 * runtime makes the destinations of its own mounts (the OCI hook: the image, not the host,
+	 * decides what is missing, and the container's root is its own to write). */
+	bool create_missing;
 };
 
 /* Which real paths get which part of the tree. */

@@ -137,6 +137,22 @@ v = eval(sys.argv[2])
 print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$1" "$2"
 }
 
+# lscpu_field FIELD: the value lscpu -J (read on stdin) gives FIELD ("Model name"), searched
+# through the nested sections too; nothing when lscpu shows no such field. The JSON form, so that
+# no column width or label padding is assumed.
+lscpu_field() {
+	"$PYTHON" -c 'import json, sys
+def walk(items):
+    for i in items:
+        if i["field"].rstrip(":") == sys.argv[1]:
+            print(i["data"])
+            return True
+        if walk(i.get("children", [])):
+            return True
+    return False
+walk(json.load(sys.stdin)["lscpu"])' "$1"
+}
+
 # --- Reference namespaces -------------------------------------------------------------------
 
 # netns_up IDENTITY NAME / netns_down NAME: a namespace built like the identity, and its removal.

@@ -1,7 +1,9 @@
 /* The CPU and disk renderers in corners the scenario tests (tests/system-disks.bats) do not
  * reach: a cpuinfo of several processors with the keys' own tab padding, a host file without a
  * final newline, the ATA IDENTIFY integrity word (ATA8-ACS 7.16.7.97: all 512 bytes sum to 0),
- * the kernel's sd numbering past sdz, and libata's INQUIRY answers. */
+ * the kernel's sd numbering past sdz, libata's INQUIRY answers, and the topology the SMBIOS
+ * processor records take from cpuinfo on hosts unlike the test machine (two sockets, hardware
+ * threads). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,9 @@
 
 #include <cmocka.h>
 
+#include "host_cpu.h"
+#include "identity.h"
+#include "render.h"
 #include "render_cpuinfo.h"
 #include "render_disks.h"
 
@@ -117,6 +122,112 @@ static void test_cpuinfo_first_processor(void **state)
 	assert_false(cpuinfo_first_value(late, strlen(late), "model", mhz, sizeof(mhz)));
 }
 
+/* One logical processor's topology lines as x86's proc.c prints them. */
+#define TOPO_PROCESSOR(n, socket, core)                                                            \
+	"processor\t: " n "\n"                                                                     \
+	"vendor_id\t: GenuineIntel\n"                                                              \
+	"physical id\t: " socket "\n"                                                              \
+	"siblings\t: 4\n"                                                                          \
+	"core id\t\t: " core "\n"                                                                  \
+	"cpu cores\t: 2\n"                                                                         \
+	"\n"
+/* Two sockets (physical ids 0 and 3), two cores each, two threads per core. */
+static const char two_sockets[] = TOPO_PROCESSOR("0", "0", "0") TOPO_PROCESSOR("1", "0", "1")
+    TOPO_PROCESSOR("2", "3", "0") TOPO_PROCESSOR("3", "3", "1") TOPO_PROCESSOR("4", "0", "0")
+	TOPO_PROCESSOR("5", "0", "1") TOPO_PROCESSOR("6", "3", "0") TOPO_PROCESSOR("7", "3", "1");
+
+static void test_cpu_topology(void **state)
+{
+	struct fn_cpu_topology t;
+
+	(void)state;
+	fn_cpu_topology(two_sockets, strlen(two_sockets), &t);
+	assert_int_equal(t.n_cpus, 8);
+	assert_int_equal(t.sockets, 2);
+	assert_int_equal(t.cores, 2);
+	assert_int_equal(t.threads, 4);
+	/* The test machine's layout: no hardware threads, one socket. */
+	fn_cpu_topology(host_cpuinfo, strlen(host_cpuinfo), &t);
+	assert_int_equal(t.n_cpus, 2);
+	assert_int_equal(t.sockets, 1);
+	assert_int_equal(t.cores, 2);
+	assert_int_equal(t.threads, 2);
+	/* No /proc/cpuinfo: the possible CPUs, one socket, a thread per core. */
+	fn_cpu_topology(NULL, 0, &t);
+	assert_int_equal(t.n_cpus, fn_host_possible_cpus());
+	assert_int_equal(t.sockets, 1);
+	assert_int_equal(t.cores, t.n_cpus);
+	assert_int_equal(t.threads, t.cores);
+}
+
+/* The structures of an SMBIOS table: each one's type, handle and formatted area. */
+struct smbios_walk {
+	unsigned n;
+	unsigned type[16], handle[16];
+	const unsigned char *f[16];
+};
+
+static void walk_smbios(const unsigned char *t, size_t len, struct smbios_walk *w)
+{
+	size_t pos = 0;
+
+	w->n = 0;
+	while (pos + 4 <= len && w->n < 16) {
+		const unsigned char *f = t + pos;
+
+		w->type[w->n] = f[0];
+		w->handle[w->n] = f[2] | (unsigned)f[3] << 8;
+		w->f[w->n++] = f;
+		pos += f[1];
+		/* The string set ends at the first double NUL. */
+		while (pos + 1 < len && (t[pos] || t[pos + 1]))
+			pos++;
+		pos += 2;
+	}
+	assert_int_equal(pos, len);
+}
+
+/* A two-socket host: a processor record per socket, each with cpuinfo's cores ("cpu cores") and
+ * threads ("siblings"); every structure's handle its own, in table order, the end's too. */
+static void test_smbios_processor_per_socket(void **state)
+{
+	struct fn_identity id;
+	struct smbios_cpu shown = {.cpu = &intel, .mhz = 1900};
+	struct smbios_walk w;
+	struct fn_buf b;
+	size_t len;
+	unsigned char *t;
+	unsigned n_proc = 0;
+
+	(void)state;
+	memset(&id, 0, sizeof(id));
+	fn_cpu_topology(two_sockets, strlen(two_sockets), &shown.topo);
+	fn_buf_init(&b);
+	render_smbios_table(&id, &shown, &b);
+	t = (unsigned char *)fn_buf_steal(&b, &len);
+	walk_smbios(t, len, &w);
+	assert_int_equal(w.n, 7);
+	for (unsigned i = 0; i < w.n; i++) {
+		assert_int_equal(w.handle[i], i);
+		if (w.type[i] != 4)
+			continue;
+		n_proc++;
+		assert_int_equal(w.f[i][0x23], 2); /* core count, enabled, thread count */
+		assert_int_equal(w.f[i][0x24], 2);
+		assert_int_equal(w.f[i][0x25], 4);
+		assert_int_equal(w.f[i][0x2a] | w.f[i][0x2b] << 8, 2);
+		assert_int_equal(w.f[i][0x2e] | w.f[i][0x2f] << 8, 4);
+		/* Multi-core and hardware thread among the characteristics. */
+		assert_int_equal(w.f[i][0x26] & 0x18, 0x18);
+	}
+	assert_int_equal(n_proc, 2);
+	assert_int_equal(w.type[w.n - 1], 127);
+	/* The baseboard names the chassis by its handle. */
+	assert_int_equal(w.type[2], 2);
+	assert_int_equal(w.f[2][0x0b], w.handle[3]);
+	free(t);
+}
+
 static struct fn_disk sata = {
     .name = "sda",
     .kind = FN_DISK_SCSI,
@@ -206,6 +317,8 @@ int main(void)
 	    cmocka_unit_test(test_cpuinfo_every_processor),
 	    cmocka_unit_test(test_cpuinfo_not_given_is_host),
 	    cmocka_unit_test(test_cpuinfo_first_processor),
+	    cmocka_unit_test(test_cpu_topology),
+	    cmocka_unit_test(test_smbios_processor_per_socket),
 	    cmocka_unit_test(test_ata_identify_integrity),
 	    cmocka_unit_test(test_sd_numbers),
 	    cmocka_unit_test(test_inquiry),

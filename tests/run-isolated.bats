@@ -12,7 +12,7 @@ load lib/common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	cc -O1 -o "$BATS_FILE_TMPDIR/getifaddrs" "$BATS_TEST_DIRNAME/lib/getifaddrs.c"
-	cc -O1 -o "$BATS_FILE_TMPDIR/no-nftables" "$BATS_TEST_DIRNAME/lib/no-nftables.c"
+	cc -O1 -o "$BATS_FILE_TMPDIR/no-socket" "$BATS_TEST_DIRNAME/lib/no-socket.c"
 	cc -O1 -o "$BATS_FILE_TMPDIR/sendmmsg" "$BATS_TEST_DIRNAME/lib/sendmmsg.c"
 }
 
@@ -265,16 +265,21 @@ NFT
 	[ "$(test_host_rx_packets)" -eq "$before" ]
 }
 
-@test "isolated: without nf_tables in the kernel the run stops before the target, saying why, and leaves nothing" {
+@test "isolated: without nf_tables or packet sockets in the kernel the run stops before the target, saying why, and leaves nothing" {
 	links_before=$(ip -o link | cut -d: -f2 | sort)
-	run -125 "$BATS_FILE_TMPDIR/no-nftables" "$FAKENET" run --net isolated --shims none -- \
-		touch "$tmp/ran"
-	echo "$output"
-	[ "$output" = "fakenet: installing the gateway's nftables filter (this kernel has no nf_tables): Protocol not supported" ]
-	[ ! -e "$tmp/ran" ]
-	[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
-	run pgrep -f "$FAKENET run --net isolated"
-	[ "$status" -eq 1 ]
+	for kind in nftables packet; do
+		run -125 "$BATS_FILE_TMPDIR/no-socket" "$kind" "$FAKENET" run --net isolated --shims none -- \
+			touch "$tmp/ran"
+		echo "$output"
+		case $kind in
+		nftables) [ "$output" = "fakenet: installing the gateway's nftables filter (this kernel has no nf_tables): Protocol not supported" ] ;;
+		packet) [ "$output" = "fakenet: opening a packet socket for the gateway's neighbour answers: Address family not supported by protocol" ] ;;
+		esac
+		[ ! -e "$tmp/ran" ]
+		[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
+		run pgrep -f "$FAKENET run --net isolated"
+		[ "$status" -eq 1 ]
+	done
 }
 
 @test "isolated: loopback and the identity's own addresses stay reachable" {

@@ -712,7 +712,8 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 		return fn_fail(j->rep, -errno, "opening a socket");
 	j->net->neighd_fd = fn_neighd_open();
 	if (j->net->neighd_fd < 0)
-		return fn_fail(j->rep, j->net->neighd_fd, "opening a packet socket");
+		return fn_fail(j->rep, j->net->neighd_fd,
+			       "opening a packet socket for the gateway's neighbour answers");
 	return j->net->filter || gateway_resolvers(j->id, (struct fn_ip[FN_NET_MAX_DNS]){0})
 		   ? serve_nameservers_here(j, gw)
 		   : 0;

@@ -500,9 +500,15 @@ netns_inodes_of() {
 	run pgrep -f "$nap"
 	[ "$status" -eq 1 ]
 	# Nothing anywhere still holds either namespace: no process, no fd, no bind mount. Without a
-	# reference the kernel frees them, and with them their links and rules.
+	# reference the kernel frees them, and with them their links and rules. A process that has
+	# released its memory (pgrep no longer sees its command line) still holds its namespaces until
+	# it has exited: on a busy machine that takes a moment, so they get a few seconds, not none.
 	for ns in $held; do
-		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		for _ in $(seq 100); do
+			run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+			[ -n "$output" ] || break
+			sleep 0.05
+		done
 		[ -z "$output" ]
 		! grep -qF "$ns" /proc/self/mountinfo /proc/1/mountinfo
 	done

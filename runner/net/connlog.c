@@ -27,6 +27,7 @@
 #include "procinfo.h"
 #include "netaddr.h"
 #include "connlog.h"
+#include "net.h"
 #include "util.h"
 
 #if defined(__x86_64__)
@@ -372,15 +373,7 @@ int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd,
 		     const struct fn_filter *filter)
 {
 	static struct connlog c;
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
 
 	c = (struct connlog){.id = id, .filter = filter, .sock = sock, .log_fd = log_fd};
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	err = pthread_create(&t, &attr, connlog_loop, &c);
-	pthread_attr_destroy(&attr);
-	return -err;
+	return fn_net_start_thread(connlog_loop, &c, 256 * 1024);
 }

@@ -8,7 +8,6 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,6 +16,7 @@
 
 #include "derive.h"
 #include "neighd.h"
+#include "net.h"
 #include "netaddr.h"
 #include "render_iproute.h"
 
@@ -208,17 +208,9 @@ static void *neighd_loop(void *arg)
 int fn_neighd_start(const struct fn_identity *id, int fd)
 {
 	static struct neighd d;
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
 
 	d.id = id;
 	d.fd = fd;
 	d.n_neigh = fn_neighbor_table(id, &d.neigh);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	err = pthread_create(&t, &attr, neighd_loop, &d);
-	pthread_attr_destroy(&attr);
-	return -err;
+	return fn_net_start_thread(neighd_loop, &d, 128 * 1024);
 }

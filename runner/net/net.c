@@ -1,5 +1,6 @@
 /* The state of a run under a namespace mode (net.h): set up empty, --publish parsed into it, the
  * descriptors only the runner holds, and closing it all. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,21 @@ void fn_net_hold(struct fn_net *net, int fd)
 {
 	if (fd >= 0 && net->n_held < FN_NET_MAX_HELD)
 		net->held[net->n_held++] = fd;
+}
+
+int fn_net_start_thread(void *(*fn)(void *), void *arg, size_t stack)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (stack)
+		pthread_attr_setstacksize(&attr, stack);
+	err = pthread_create(&t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return -err;
 }
 
 void fn_net_release(struct fn_net *net)

@@ -49,3 +49,6 @@ bool fn_net_parse_publish(struct fn_net *net, const char *arg);
 void fn_net_release(struct fn_net *net);
 /* Records a descriptor only the runner may hold (see `held`). */
 void fn_net_hold(struct fn_net *net, int fd);
+/* Runs `fn(arg)` on a detached thread of the runner (a stack of `stack` bytes; 0: the default),
+ * which lives as long as the runner. Returns 0 or -errno. */
+int fn_net_start_thread(void *(*fn)(void *), void *arg, size_t stack);

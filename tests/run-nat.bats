@@ -409,7 +409,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 	[ "$output" = "gone.example.test 1 SERVFAIL None python3 True" ]
 }
 
-@test "verify --pid under nat: the way out is the identity's gateway only, pasta serves a gateway namespace whose filter is hooked; each broken part is reported" {
+@test "verify --pid under nat: the rules are the kernel's own, pasta serves a gateway namespace whose filter is hooked; each broken part is reported" {
 	require_command nft nftables
 	ip netns exec "$edge" "$FAKENET" run --shims none -- sleep "$nap" &
 	runner=$!
@@ -421,8 +421,9 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 	[ -n "$target" ]
 	run -0 "$FAKENET" verify --pid "$target"
 	echo "$output" | sed 's/^/# /'
-	[[ "$output" == *"ok 1 - IPv4: everything outside table local is unreachable but through the identity's gateway (nat)"* ]]
-	[[ "$output" == *"ok "*" - gateway: pasta (pid "*") serves a gateway namespace other than the target's"* ]]
+	[[ "$output" == *"ok 1 - IPv4: the routing rules are the kernel's own"* ]]
+	[[ "$output" == *"ok "*" - gateway: pasta (pid "*") serves that namespace"* ]]
+	[[ "$output" == *"ok "*" - gateway: table netdev fakenet refuses what the target's links send"* ]]
 	[[ "$output" == *"ok "*" - gateway: table inet fakenet decides what the gateway forwards"* ]]
 	[[ "$output" == *"ok "*" - gateway: a default route leads out through pasta"* ]]
 	! grep -q '^not ok' <<<"$output"
@@ -439,8 +440,22 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 	nsenter --net="$gw" nft delete chain inet fakenet gateway-forward
 	run -1 "$FAKENET" verify --pid "$target"
 	[[ "$output" == *"not ok "*" - gateway: table inet fakenet decides what the gateway forwards"* ]]
-	# A rule before the egress rule in the target's own namespace.
+	nsenter --net="$gw" nft delete table netdev fakenet
+	run -1 "$FAKENET" verify --pid "$target"
+	[[ "$output" == *"not ok "*" - gateway: table netdev fakenet refuses what the target's links send"* ]]
+	# A rule of the target's own: no longer the kernel's defaults.
 	nsenter -t "$target" -n ip rule add pref 100 lookup main
 	run -1 "$FAKENET" verify --pid "$target"
-	[[ "$output" == *"not ok 1 - IPv4: everything outside table local is unreachable"*"rule 100"* ]]
+	[[ "$output" == *"not ok 1 - IPv4: the routing rules are the kernel's own # rule 100 "* ]]
+}
+
+@test "nat, filtered: the namespace's rules and nftables ruleset are those of a fresh namespace" {
+	require_command nft nftables
+	require_command busybox busybox-static
+	kernel='busybox ip rule; busybox ip -6 rule; nft list ruleset'
+	unshare -n sh -c "$kernel" >"$tmp/want" 2>&1
+	run -0 in_edge run --net nat --shims none -- sh -c "$kernel"
+	diff -u "$tmp/want" - <<<"$output"
+	run -0 in_edge run --net filtered --allow tcp/8080 --shims none -- sh -c "$kernel"
+	diff -u "$tmp/want" - <<<"$output"
 }

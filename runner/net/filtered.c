@@ -1,7 +1,7 @@
 /* --net filtered: the isolated namespace, whose gateway becomes the peer namespace's side of the
  * link, forwarding to a tap that pasta (Debian's passt) serves from the runner's own network.
- * Only the allowlist's policy rules, placed before the egress rule, lead to the main table and so
- * to the gateway; every other destination still fails at route lookup with ENETUNREACH. */
+ * Only the allowlist goes on (the gateway's forward chain, nftables.c); the rest is refused at
+ * once there, out of the target's reach. */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -122,7 +122,7 @@ static bool host_allowed(const struct fn_filter *f, const struct fn_ip *ip)
 	return false;
 }
 
-/* Mirrors fn_filter_rules: both lists must agree, an empty one agrees with everything, and with
+/* Mirrors fn_filter_each_pair: both lists must agree, an empty one agrees with everything, and with
  * neither list nothing goes out. */
 bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct fn_ip *ip,
 		      unsigned port)
@@ -203,31 +203,6 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id,
 	return 0;
 }
 
-static int allow_rule(struct fn_rtnl *nl, unsigned prio, const struct fn_allow *a,
-		      const struct fn_ip *to)
-{
-	struct fn_nlmsg m;
-	struct fib_rule_hdr *fr =
-	    fn_nl_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*fr));
-
-	fr->family = AF_INET;
-	fr->action = FR_ACT_TO_TBL;
-	fr->table = RT_TABLE_MAIN;
-	fn_nl_put_u32(&m, FRA_PRIORITY, prio);
-	fn_nl_put_u32(&m, FRA_TABLE, RT_TABLE_MAIN);
-	if (a) {
-		struct fib_rule_port_range r = {.start = a->port, .end = a->port};
-
-		fn_nl_put_u8(&m, FRA_IP_PROTO, a->proto);
-		fn_nl_put(&m, FRA_DPORT_RANGE, &r, sizeof(r));
-	}
-	if (to) {
-		fr->dst_len = 32;
-		fn_nl_put(&m, FRA_DST, to->bytes, 4);
-	}
-	return fn_rtnl_talk(nl, &m);
-}
-
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg)
 {
 	size_t n_ports = f->n_allow ? f->n_allow : 1,
@@ -245,22 +220,6 @@ int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void
 			if (err)
 				return err;
 		}
-	return 0;
-}
-
-static int add_allow_rule(const struct fn_allow *a, const struct fn_ip *to, void *nl)
-{
-	int err = allow_rule(nl, FN_FILTER_PRIO, a, to);
-
-	return err == -EEXIST ? 0 : err;
-}
-
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep)
-{
-	int err = fn_filter_each_pair(f, add_allow_rule, nl);
-
-	if (err)
-		return fn_fail(rep, err, "adding an allowlist rule");
 	return 0;
 }
 

@@ -36,6 +36,11 @@ system:
       serial: S3TNNX0K812345
       size: 512110190592
       firmware: 4L2QEXA7
+      partitions:
+        - size: 536870912
+        - start: 2147483648
+          size: 17179869184
+        - {}
 YAML
 }
 
@@ -49,6 +54,8 @@ run_in() {
 }
 
 disk() { identity_fact "$id" "y['system']['disks'][$1]['$2']"; }
+# The partitions a real machine has for the identity's disks: DISK NAME MAJ:MIN START SECTORS.
+gpt_layout() { "$PYTHON" "$top/tests/lib/gpt-layout.py" "$id"; }
 cpu() { identity_fact "$id" "y['system']['cpu']['$1']"; }
 
 # lsblk lists exactly the identity's disks with their sizes, and nothing of the host's.
@@ -57,8 +64,12 @@ check_lsblk_sizes() {
 	want=$(identity_fact "$id" "['%s %d 0' % (d['name'], d['size']) for d in y['system']['disks']]")
 	run -0 run_in "$1" lsblk -d -n -b -o NAME,SIZE,ROTA
 	[ "$(echo "$output" | tr -s ' ' | sort)" = "$(echo "$want" | sort)" ]
-	run -0 run_in "$1" sh -c 'ls /sys/block; ls /sys/class/block; awk "NR > 2 {print \$4}" /proc/partitions'
-	[ "$(echo "$output" | sort -u)" = "$(printf 'nvme0n1\nsda\n')" ]
+	run -0 run_in "$1" ls /sys/block
+	[ "$(echo "$output" | sort)" = "$(printf 'nvme0n1\nsda\n')" ]
+	# /sys/class/block and /proc/partitions: the disks and their partitions.
+	want=$( (printf 'nvme0n1\nsda\n'; gpt_layout | cut -d' ' -f2) | sort)
+	run -0 run_in "$1" sh -c 'ls /sys/class/block; awk "NR > 2 {print \$4}" /proc/partitions'
+	[ "$(echo "$output" | sort -u)" = "$want" ]
 }
 
 @test "lsblk shows exactly the identity's disks and sizes (FUSE)" {
@@ -148,10 +159,14 @@ print(" ".join(sorted(os.listdir("/run/udev/data"))), os.path.exists("/run/udev/
 	[ "${lines[1]}" = "$(disk 0 model | tr ' ' _)" ]
 	[ "${lines[2]}" = "$(disk 1 serial)" ]
 	[ "${lines[3]}" = "ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial) ../../sda" ]
-	[ "${lines[4]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial) ../../nvme0n1" ]
-	# Nothing of the host's disk: the identity's records alone.
-	[ "${lines[5]}" = "b259:0 b8:0 False" ]
-	[ "${#lines[@]}" -eq 6 ]
+	[ "${lines[4]}" = "ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial)-part1 ../../sda1" ]
+	[ "${lines[5]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial) ../../nvme0n1" ]
+	[ "${lines[6]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial)-part1 ../../nvme0n1p1" ]
+	[ "${lines[8]}" = "nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial)-part3 ../../nvme0n1p3" ]
+	# Nothing of the host's disk: the identity's records alone, the disks' and the partitions'.
+	[ "${lines[9]}" = "$( (printf 'b259:0\nb8:0\n'; gpt_layout | awk '{print "b" $3}') |
+		LC_ALL=C sort | tr '\n' ' ')False" ]
+	[ "${#lines[@]}" -eq 10 ]
 }
 
 @test "udev's database and /dev/disk/by-id (preload)" {
@@ -192,6 +207,143 @@ find_udevadm() {
 	run -0 run_in preload sh -c 'stat -c "%F %t:%T %G" /dev/sda; python3 -c "import os, stat; s = os.stat(\"/dev/sda\"); print(stat.S_ISBLK(s.st_mode), os.major(s.st_rdev), os.minor(s.st_rdev))"'
 	[ "$output" = "block special file 8:0 disk
 True 8 0" ]
+}
+
+# Each disk's partitions as lsblk shows them: children of their disk, TYPE part, with the names,
+# numbers and sizes the kernel gives the identity's layout; the sizes the identity writes.
+check_lsblk_partitions() {
+	local want got
+	want=$(gpt_layout | while read -r disk name devno start sectors; do
+		echo "$disk $name $devno $((sectors * 512)) part"
+	done)
+	[ "$(echo "$want" | wc -l)" -eq 4 ]
+	run -0 run_in "$1" lsblk -J -b -o NAME,MAJ:MIN,SIZE,TYPE
+	got=$("$PYTHON" -c '
+import json, sys
+for d in json.load(sys.stdin)["blockdevices"]:
+    assert d["type"] == "disk", d
+    for c in d.get("children", []):
+        print(d["name"], c["name"], c["maj:min"], c["size"], c["type"])' <<<"$output")
+	[ "$got" = "$want" ]
+	# The sizes the identity gives its partitions, as they are written.
+	[ "$(echo "$got" | awk '$2 ~ /^nvme0n1p[12]$/ {print $4}')" = "$(identity_fact "$id" "[p['size'] for p in y['system']['disks'][1]['partitions'][:2]]")" ]
+}
+
+@test "lsblk shows the disks' partitions as their children (FUSE)" {
+	check_lsblk_partitions fuse
+}
+
+@test "lsblk shows the disks' partitions as their children (preload)" {
+	check_lsblk_partitions preload
+}
+
+# A partition's sysfs directory as block/partitions/core.c makes it, reached from its disk's
+# directory, /sys/class/block and /sys/dev/block alike; /sys/block lists disks only; and
+# /proc/partitions lists each disk followed by its partitions, sizes in 1 KiB blocks.
+check_sys_partitions() {
+	local want
+	want=$(gpt_layout | cut -d' ' -f1-5 | sort)
+	run -0 run_in "$1" "$PYTHON" -c '
+import os
+for disk in os.listdir("/sys/block"):
+    d = os.path.realpath("/sys/block/" + disk)
+    for e in os.listdir(d):
+        p = os.path.join(d, e)
+        if not os.path.exists(p + "/partition"):
+            continue
+        r = lambda a: open(p + "/" + a).read().strip()
+        maj, mnr = r("dev").split(":")
+        ue = dict(l.split("=", 1) for l in r("uevent").splitlines())
+        want = {"MAJOR": maj, "MINOR": mnr, "DEVNAME": e, "DEVTYPE": "partition", "PARTN": r("partition")}
+        assert ue == want, (ue, want)
+        assert os.path.realpath("/sys/class/block/" + e) == p
+        assert os.path.realpath("/sys/dev/block/" + r("dev")) == p
+        assert os.path.realpath(p + "/subsystem").endswith("/class/block")
+        assert r("ro") == "0" and e not in os.listdir("/sys/block")
+        assert e == disk + ("p" if disk[-1].isdigit() else "") + r("partition")
+        print(disk, e, r("dev"), r("start"), r("size"))'
+	[ "$(echo "$output" | sort)" = "$want" ]
+	run -0 run_in "$1" awk 'NR > 2 {print $1 ":" $2, $3, $4}' /proc/partitions
+	[ "$output" = "$(identity_fact "$id" "'\n'.join('%s %d %s' % ({'sda': '8:0', 'nvme0n1': '259:0'}[d['name']], d['size'] // 1024, d['name']) for d in y['system']['disks'])" |
+		while read -r devno blocks name; do
+			echo "$devno $blocks $name"
+			gpt_layout | while read -r disk part pdevno start sectors; do
+				[ "$disk" != "$name" ] || echo "$pdevno $((sectors / 2)) $part"
+			done
+		done)" ]
+}
+
+@test "the partitions in sysfs and /proc/partitions (FUSE)" {
+	check_sys_partitions fuse
+}
+
+@test "the partitions in sysfs and /proc/partitions (preload)" {
+	check_sys_partitions preload
+}
+
+# A partition's udev record: its disk's ID_* imported (60-persistent-storage.rules), the GPT that
+# blkid finds on the disk, and its own entry; its by-id link is the disk's with -partN.
+check_udev_partitions() {
+	local backend=$1 wrap=("${@:2}") disk name devno start sectors n by_id
+	while read -r disk name devno start sectors; do
+		n=${name##*[a-z]}
+		if [ "$disk" = sda ]; then
+			by_id="ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial)"
+			serial=$(disk 0 serial)
+		else
+			by_id="nvme-$(disk 1 model | tr ' ' _)_$(disk 1 serial)"
+			serial=$(disk 1 serial)
+		fi
+		run -0 "${wrap[@]}" "$FAKENET" run --backend "$backend" --shims none --net host --identity "$id" -- \
+			sh -c 'cat "/run/udev/data/b$1"; echo "link $(readlink "/dev/disk/by-id/$2-part$3")"; grep "^E:ID_PART_TABLE_UUID=" "/run/udev/data/b$4"' \
+			sh "$devno" "$by_id" "$n" "$(cat_disk_devno "$disk")"
+		grep -qx "S:disk/by-id/$by_id-part$n" <<<"$output"
+		grep -qx "E:ID_SERIAL_SHORT=$serial" <<<"$output"
+		grep -qx "E:ID_PART_TABLE_TYPE=gpt" <<<"$output"
+		grep -qx "E:ID_PART_ENTRY_SCHEME=gpt" <<<"$output"
+		grep -qx "E:ID_PART_ENTRY_NUMBER=$n" <<<"$output"
+		grep -qx "E:ID_PART_ENTRY_OFFSET=$start" <<<"$output"
+		grep -qx "E:ID_PART_ENTRY_SIZE=$sectors" <<<"$output"
+		grep -qx "E:ID_PART_ENTRY_DISK=$(cat_disk_devno "$disk")" <<<"$output"
+		grep -qx "link ../../$name" <<<"$output"
+		# The partition's table is its disk's.
+		[ "$(grep -c "^E:ID_PART_TABLE_UUID=" <<<"$output")" -eq 2 ]
+		[ "$(grep "^E:ID_PART_TABLE_UUID=" <<<"$output" | sort -u | wc -l)" -eq 1 ]
+	done < <(gpt_layout)
+}
+
+# The disk's own number: sda is 8:0, the first NVMe namespace 259:0.
+cat_disk_devno() { case $1 in sda) echo 8:0 ;; *) echo 259:0 ;; esac; }
+
+@test "udev's records and by-id links of the partitions (preload)" {
+	check_udev_partitions preload
+}
+
+@test "udev's records and by-id links of the partitions (FUSE, on a host that runs udev)" {
+	require_root "the test's mount namespace"
+	check_udev_partitions fuse with_udev_host
+}
+
+@test "udevadm info shows the identity's partition" {
+	find_udevadm
+	run -0 run_in preload "$udevadm" info --query=property --name=/dev/sda1
+	grep -qx "DEVNAME=/dev/sda1" <<<"$output"
+	grep -qx "DEVTYPE=partition" <<<"$output"
+	grep -qx "PARTN=1" <<<"$output"
+	# sda's minors are 0-15: the disk, then its partitions (devices.txt).
+	grep -qx "MAJOR=8" <<<"$output"
+	grep -qx "MINOR=1" <<<"$output"
+	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
+	grep -qx "ID_PART_ENTRY_NUMBER=1" <<<"$output"
+	grep -qx "ID_PART_ENTRY_SIZE=$(gpt_layout | awk '$2 == "sda1" {print $5}')" <<<"$output"
+	run -0 run_in preload "$udevadm" info --query=property --name=/dev/nvme0n1p3
+	grep -qx "DEVTYPE=partition" <<<"$output"
+	grep -qx "MAJOR=259" <<<"$output"
+	grep -qx "MINOR=3" <<<"$output"
+	grep -qx "ID_PART_ENTRY_DISK=259:0" <<<"$output"
+	run -0 run_in preload stat -c "%F %t:%T" /dev/sda1 /dev/nvme0n1p2
+	[ "$output" = "block special file 8:1
+block special file 103:2" ]
 }
 
 # lscpu takes the identity's processor from /proc/cpuinfo; the count and the flags stay the host's.

@@ -86,6 +86,16 @@ void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t
 			 n && isdigit((unsigned char)disk[n - 1]) ? "p" : "", partno);
 }
 
+unsigned fn_disk_root_partition(const struct fn_disk *d)
+{
+	unsigned best = 0;
+
+	for (size_t k = 0; k < d->n_parts; k++)
+		if (!best || d->parts[k].sectors > d->parts[best - 1].sectors)
+			best = (unsigned)k + 1;
+	return best;
+}
+
 /* udev's link and ID_SERIAL text: blanks (and '/') become '_'. */
 static void underscored(const char *s, char *out, size_t len)
 {

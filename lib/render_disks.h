@@ -34,6 +34,11 @@ void fn_disk_part_place(const struct fn_system *sys, size_t i, unsigned partno,
  * or with a 'p' after a name ending in a digit ("nvme0n1p1"); partition 0 is the disk itself. */
 void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t len);
 
+/* The partition of disk `d` that the root filesystem is shown on (/sys/fs/ext4/sda1): its largest,
+ * the first of equal ones, where an installer puts the root beside an EFI or swap partition; 0
+ * (the disk itself) when it has none. */
+unsigned fn_disk_root_partition(const struct fn_disk *d);
+
 /* The disk's /dev/disk/by-id name: "ata-MODEL_SERIAL" or "nvme-MODEL_SERIAL", blanks as '_' as
  * udev writes link names. */
 void fn_disk_by_id(const struct fn_disk *d, char *out, size_t len);

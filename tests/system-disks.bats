@@ -346,6 +346,18 @@ cat_disk_devno() { case $1 in sda) echo 8:0 ;; *) echo 259:0 ;; esac; }
 block special file 103:2" ]
 }
 
+# The size requests on a partition's node answer the partition's extent (the real blockdev's
+# BLKGETSIZE64 and BLKGETSIZE), the disk's node the disk's; only the preload backend has the nodes.
+@test "blockdev sizes of the disks and their partitions (preload)" {
+	require_command blockdev util-linux
+	run -0 run_in preload blockdev --getsize64 /dev/sda1 /dev/nvme0n1p2 /dev/nvme0n1p3 /dev/sda
+	[ "$output" = "$(gpt_layout | awk '$2 ~ /^(sda1|nvme0n1p[23])$/ {print $5}' | while read -r n; do
+		echo $((n * 512))
+	done; disk 0 size)" ]
+	run -0 run_in preload blockdev --getsz /dev/nvme0n1p1
+	[ "$output" = "$(gpt_layout | awk '$2 == "nvme0n1p1" {print $5}')" ]
+}
+
 # lscpu takes the identity's processor from /proc/cpuinfo; the count and the flags stay the host's.
 check_cpu() {
 	local host_cpus host_flags
@@ -414,23 +426,33 @@ check_hdparm() {
 	[ "$output" = "ATA     |$(disk 0 model | cut -c1-16)|$(disk 0 firmware | cut -c5-8)" ]
 }
 
-# The root filesystem's directory in /sys/fs/TYPE is named after its block device: inside, it
-# carries the identity's first disk's name and the host's statistics, and no entry of any
-# filesystem type names a device the machine's /sys/class/block lacks.
+# The root filesystem's directory in /sys/fs/TYPE is named after its block device (the kernel's
+# own name for it, a partition's when the root is on one: /sys/dev/block/MAJ:MIN of "/"): inside,
+# it carries the name of the identity's device for it, whatever the host's shape, and the host's
+# statistics, and no entry of any filesystem type names a device the machine's /sys/class/block
+# lacks. That device is the first disk's root partition, its largest (an installer's root beside
+# its EFI partition; here the one partition a disk without `partitions:` has), named as the
+# kernel names partitions. The identity's disk gets a name the host has no device of, so that the
+# host's entry showing through cannot pass for the identity's.
 check_sys_fs() {
-	local src type host_dev
-	src=$(findmnt -n -o SOURCE /)
+	local type dev host_dev name shown
 	type=$(findmnt -n -o FSTYPE /)
-	# A root that is a bind mount of a subdirectory reads "/dev/vda[/sub/dir]"; the view names
-	# the device of "/" (lib/vfs_fs.c), which is what comes before the bracket.
-	src=${src%%\[*}
-	host_dev=${src#/dev/}
-	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($src, $type) has no /sys/fs/$type/$host_dev"
+	dev=$(readlink -f "/sys/dev/block/$(mountpoint -d /)") ||
+		skip "the host's root ($type) is on no block device"
+	host_dev=${dev##*/}
+	[ -d "/sys/fs/$type/$host_dev" ] || skip "the host's root ($host_dev, $type) has no /sys/fs/$type/$host_dev"
+	for name in sd{a..z}; do
+		[ -e "/sys/class/block/$name" ] || break
+	done
+	sed -i "s/^    - name: sda\$/    - name: $name/" "$id"
+	[ "$(disk 0 name)" = "$name" ]
+	shown=$(gpt_layout | awk -v d="$name" '$1 == d && $5 > max {max = $5; p = $2} END {print p}')
+	[ "$shown" = "${name}1" ]
 	run -0 run_in "$1" ls -1 "/sys/fs/$type"
-	grep -qx "$(disk 0 name)" <<<"$output"
+	grep -qx "$shown" <<<"$output"
 	grep -qx "$host_dev" <<<"$output" && return 1
-	[ "$(grep -cvx "$(disk 0 name)" <<<"$output")" -eq "$(ls -1 "/sys/fs/$type" | grep -cvx "$host_dev")" ]
-	run -0 run_in "$1" ls -1 "/sys/fs/$type/$(disk 0 name)"
+	[ "$(grep -cvx "$shown" <<<"$output")" -eq "$(ls -1 "/sys/fs/$type" | grep -cvx "$host_dev")" ]
+	run -0 run_in "$1" ls -1 "/sys/fs/$type/$shown"
 	[ "$output" = "$(ls -1 "/sys/fs/$type/$host_dev")" ]
 	run -0 run_in "$1" sh -c 'for d in /sys/fs/ext4 /sys/fs/xfs /sys/fs/f2fs; do ls "$d" 2>/dev/null; done |
 		while read -r n; do [ -e "/sys/class/block/$n" ] || echo "$n"; done'
@@ -438,10 +460,10 @@ check_sys_fs() {
 	run -2 run_in "$1" ls "/sys/fs/$type/$host_dev"
 }
 
-@test "/sys/fs names the identity's disk for the root filesystem, none of the host's (FUSE)" {
+@test "/sys/fs names the identity's root partition for the root filesystem, none of the host's (FUSE)" {
 	check_sys_fs fuse
 }
 
-@test "/sys/fs names the identity's disk for the root filesystem, none of the host's (preload)" {
+@test "/sys/fs names the identity's root partition for the root filesystem, none of the host's (preload)" {
 	check_sys_fs preload
 }

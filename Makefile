@@ -127,6 +127,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfakenet.a
 
 # The runner's report is tested alone, linked with the library it uses.
 $(BUILD)/tests/test_report: $(BUILD)/runner/report.o
+# So is the choice of the mounts a layered directory keeps (submounts.c).
+$(BUILD)/tests/test_submounts: $(BUILD)/runner/run/submounts.o $(BUILD)/runner/report.o
+$(BUILD)/tests/test_submounts: ALL_CFLAGS += $(RUNNER_INC)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libfakenet.a
 	@mkdir -p $(@D)

@@ -91,19 +91,21 @@ bool fn_view_mount_in_tree(const struct fn_vfs *vfs, const struct fn_view_mount 
 	return fn_vfs_lookup(vfs, m->path) != NULL;
 }
 
+/* How many levels below its directory `rest` (a relative path) is. */
+static int levels(const char *rest)
+{
+	int n = 1;
+
+	while ((rest = strchr(rest, '/')))
+		n++, rest++;
+	return n;
+}
+
 bool fn_view_static_below(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
 			  size_t len)
 {
 	return m->staged && strncmp(m->path, dir, len) == 0 && m->path[len] == '/' &&
-	       fn_view_mount_in_tree(vfs, m);
-}
-
-bool fn_view_any_static_below(const struct fn_vfs *vfs, const char *dir, size_t len)
-{
-	for (size_t i = 0; i < fn_n_view_mounts; i++)
-		if (fn_view_static_below(vfs, &fn_view_mounts[i], dir, len))
-			return true;
-	return false;
+	       levels(m->path + len + 1) <= FN_VIEW_ADD_DEPTH && fn_view_mount_in_tree(vfs, m);
 }
 
 size_t fn_view_pass_real(struct fn_vfs *vfs)

@@ -50,8 +50,9 @@ struct fn_view_mount {
 	/* The run's UTS namespace shows it (the kernel's hostname): never mounted. */
 	bool kernel_uts;
 	/* A static file: staged on a tmpfs (as a container runtime binds /etc/hosts) and written
-	 * by `fakenet install`. Where the host lacks it, run layers the nearest directory the host
-	 * has (a read-only overlay with the staged file on top) so that it shows all the same. */
+	 * by `fakenet install`. Where the host lacks it, run layers its directory, or the one that
+	 * would hold that (FN_VIEW_ADD_DEPTH; a read-only overlay with the staged file on top) so
+	 * that it shows all the same. */
 	bool staged;
 	/* The real directory's entries show beside the tree's (the host's PCI devices next to a
 	 * fake NIC): the tree's directory passes the real one through. */
@@ -79,13 +80,16 @@ const char *fn_view_mount_tree_path(const struct fn_view_mount *m);
 const struct fn_view_mount *fn_view_mount_covering(const char *path);
 /* Whether the tree holds the view of this mount (an optional one may be absent). */
 bool fn_view_mount_in_tree(const struct fn_vfs *vfs, const struct fn_view_mount *m);
+/* How many levels below a directory the host has run adds a static file the host lacks: it
+ * layers the file's directory or, where the host lacks that too, the one that would hold it
+ * (/var/lib for /var/lib/dbus/machine-id), never higher (the layer is read-only). */
+#define FN_VIEW_ADD_DEPTH 2
 /* Whether `m` is a static file of the view the tree holds (a staged mount, which run adds where
  * the host lacks it) strictly below the directory `dir`, of which the first `len` bytes count
- * (absolute, normalised, without a trailing '/'; 0 for the root). */
+ * (absolute, normalised, without a trailing '/'; 0 for the root), and no deeper than run adds
+ * it from there (FN_VIEW_ADD_DEPTH). */
 bool fn_view_static_below(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
 			  size_t len);
-/* Whether any mount of the table is such a file. */
-bool fn_view_any_static_below(const struct fn_vfs *vfs, const char *dir, size_t len);
 /* Lets the tree's pass_real directories show their real directory's entries; returns how many
  * the tree holds. */
 size_t fn_view_pass_real(struct fn_vfs *vfs);

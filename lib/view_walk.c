@@ -125,6 +125,25 @@ static bool proc_net_alias(const struct walker *w)
 	return strspn(who, "0123456789") == n && fn_proc_same_netns((pid_t)atol(who), w->self);
 }
 
+/* Whether run shows the mount `m` on this host: a static file the host lacks it adds from no
+ * higher than FN_VIEW_ADD_DEPTH levels above (lib/view.h), so where that directory is missing
+ * too, neither does the walk (/var/lib/dbus/machine-id on a host without /var/lib). */
+static bool shown_here(const struct walker *w, const struct fn_view_mount *m)
+{
+	size_t len = strlen(m->path);
+	char up[PATH_MAX];
+	struct stat st;
+
+	for (int i = 0; i < FN_VIEW_ADD_DEPTH; i++)
+		while (len > 0 && m->path[--len] != '/')
+			;
+	if (!m->staged || !w->out->real_stat || len == 0 || len >= sizeof(up))
+		return true;
+	memcpy(up, m->path, len);
+	up[len] = '\0';
+	return w->out->real_stat(up, &st) == 0;
+}
+
 /* A real position reached a mount of the table: the walk enters the tree there. A link the kernel
  * holds (/proc/net) stays the kernel's when it is the last component and not followed. */
 static void enter_mount(struct walker *w, bool last)
@@ -137,7 +156,8 @@ static void enter_mount(struct walker *w, bool last)
 	m = fn_view_mount_covering(w->path);
 	if (!m || strcmp(m->path, w->path) != 0)
 		return;
-	if (m->kind == FN_MOUNT_KERNEL_LINK && last && !(w->flags & FN_WALK_FOLLOW) && !alias)
+	if ((m->kind == FN_MOUNT_KERNEL_LINK && last && !(w->flags & FN_WALK_FOLLOW) && !alias) ||
+	    !shown_here(w, m))
 		return;
 	w->node = fn_vfs_lookup(w->vfs, m->path);
 	w->in_view |= w->node != NULL;
@@ -163,16 +183,36 @@ static bool toward_static(const struct walker *w, const struct comps *c, size_t 
 	return false;
 }
 
+/* Whether a static file of the view lies below the walk's real position and run adds it where
+ * the host lacks this directory: from the one above, which it layers, no more than
+ * FN_VIEW_ADD_DEPTH levels up (lib/view.h); that one's path is the first `parent` bytes. */
+static bool static_added_below(const struct walker *w, size_t parent)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++)
+		if (fn_view_static_below(w->vfs, &fn_view_mounts[i], w->path, w->len) &&
+		    fn_view_static_below(w->vfs, &fn_view_mounts[i], w->path, parent))
+			return true;
+	return false;
+}
+
 /* The tree's directory at the walk's real position where that is a directory on the way to a static
- * file of the view that the host lacks (see struct fn_walk), the walk going on from component
- * `next`; NULL: the host's. */
+ * file of the view that the host lacks, in a directory the host has (see struct fn_walk), the walk
+ * going on from component `next`; NULL: the host's. */
 static struct fn_node *absent_dir(const struct walker *w, const struct comps *c, size_t next)
 {
 	fn_vfs_lstat_fn real_stat = w->out->real_stat;
+	size_t parent = w->len;
+	char up[PATH_MAX];
 	struct stat st;
 
-	if (!real_stat || w->len == 0 || !fn_view_any_static_below(w->vfs, w->path, w->len) ||
+	while (parent > 0 && w->path[--parent] != '/')
+		;
+	if (!real_stat || w->len == 0 || !static_added_below(w, parent) ||
 	    !toward_static(w, c, next) || real_stat(w->path, &st) == 0 || errno != ENOENT)
+		return NULL;
+	memcpy(up, w->path, parent);
+	up[parent] = '\0';
+	if (parent > 0 && real_stat(up, &st) < 0)
 		return NULL;
 	return fn_vfs_lookup(w->vfs, w->path);
 }

@@ -26,6 +26,15 @@ struct fn_overlay {
 #define FN_MAX_KEEP	4
 #define FN_MAX_LAYERS	8
 
+/* A directory shown as an overlay of the real one with the staged one on top (layers.h). */
+struct fn_layer {
+	const char *dir;
+	/* --net host's preload library depends on it (/etc/ld.so.preload, the library itself):
+	 * failing to layer it ends the run, where one that only adds a file the host lacks warns.
+	 */
+	bool required;
+};
+
 /* A real tool the shim covers, so that absolute paths and sudo's secure_path reach the shim too. */
 struct fn_tool_bind {
 	const char *target; /* the real file, symlinks resolved: "/usr/sbin/route" */
@@ -42,7 +51,7 @@ struct fn_child_plan {
 	bool isolated; /* --net isolated: join netns_fd and show its links in /sys */
 	/* Directories layered with the staged ones of the same name (layers.h): /etc and
 	 * /usr/local/lib for --net host's preload library, the parent of a file the host lacks */
-	const char *layers[FN_MAX_LAYERS];
+	struct fn_layer layers[FN_MAX_LAYERS];
 	int n_layers;
 	int netns_fd;
 	/* nat and filtered: an eventfd the runner writes once pasta's egress is up, so the view is

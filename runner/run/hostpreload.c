@@ -143,7 +143,7 @@ bool fn_host_preload_plan(struct fn_host_preload *hp, struct fn_overlay_plan *op
 	fn_plan_add_staged(op, FN_HOST_PRELOAD_LIB, hp->stamp, hp->stamp_len, 0644)->src = &hp->src;
 	fn_plan_add_staged(op, "/etc/ld.so.preload", hp->list, hp->list_len, 0644);
 	for (size_t i = 0; i < N_ELEMENTS(layered); i++)
-		fn_plan_layer(plan, layered[i]);
+		fn_plan_layer(plan, layered[i], true);
 	return true;
 }
 

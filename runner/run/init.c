@@ -80,9 +80,8 @@ static void build_view(const struct fn_child_plan *plan)
 		fail(plan, "sethostname");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail(plan, "mounting /proc for the new pid namespace");
-	fn_layers_apply(plan);
-	if (fn_overlay_apply(plan, &rep) != 0 || fn_tools_apply(plan, &rep) != 0 ||
-	    fn_auditlog_apply(plan, &rep) != 0)
+	if (fn_layers_apply(plan, &rep) != 0 || fn_overlay_apply(plan, &rep) != 0 ||
+	    fn_tools_apply(plan, &rep) != 0 || fn_auditlog_apply(plan, &rep) != 0)
 		fn_report_die(plan->report_fd, &rep);
 	/* After the views: the namespace's own links go over /sys/devices/virtual/net even where
 	 * a view took its parent (the DMI directory of a host without DMI). */

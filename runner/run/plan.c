@@ -240,14 +240,18 @@ static void keep_kernel_net(struct fn_child_plan *plan, const struct fn_vfs *vfs
 	}
 }
 
-/* The nearest directory above `path` that the host has; NULL where that is "/" (never layered:
- * an overlay there would hide every other mount) or is no directory. */
-static char *existing_parent(const char *path)
+/* The directory to layer for a file the host lacks: the one it goes in or, where the host lacks
+ * that one too, the one that would hold it (/var/lib for /var/lib/dbus/machine-id), and never
+ * higher (FN_VIEW_ADD_DEPTH): the layer is read-only, and /var would take all of it along. NULL
+ * where neither exists as a directory, or the one found is "/" (an overlay there would hide
+ * every other mount). */
+static char *layered_parent(const char *path)
 {
 	char *dir = xstrdup(path), *slash;
 	struct stat st;
 
-	while ((slash = strrchr(dir, '/')) && slash != dir) {
+	for (int up = 0; up < FN_VIEW_ADD_DEPTH && (slash = strrchr(dir, '/')) && slash != dir;
+	     up++) {
 		*slash = '\0';
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 			return dir;
@@ -259,14 +263,15 @@ static char *existing_parent(const char *path)
 }
 
 /* A static file of the view that the host lacks gets a place to be mounted on: the staging tmpfs
- * holds it (or, where the view serves it, an empty file of its mode) and the nearest directory the
- * host has is layered with the staged one. Returns false where there is none to layer. */
+ * holds it (or, where the view serves it, an empty file of its mode) and its directory, or the
+ * one that would hold that (layered_parent), is layered with the staged one. Returns false where
+ * there is none to layer. */
 static bool add_missing(struct fn_child_plan *plan, struct fn_overlay_plan *op,
 			const struct fn_node *n, const char *path, bool stage_etc)
 {
-	char *dir = n->type == FN_NODE_FILE ? existing_parent(path) : NULL;
+	char *dir = n->type == FN_NODE_FILE ? layered_parent(path) : NULL;
 
-	if (!dir || !fn_plan_layer(plan, dir)) {
+	if (!dir || !fn_plan_layer(plan, dir, false)) {
 		free(dir);
 		return false;
 	}

@@ -65,7 +65,7 @@ struct fn_plan_opts {
 	bool stage_etc; /* the /etc files as static files of the staging tmpfs (all but --log,
 			 * which must see every open) */
 	/* A static file of the view that the host lacks (a minimal system's /etc/machine-id) is
-	 * added by layering the nearest directory it has (layers.h). */
+	 * added by layering its directory or the one above (layers.h). */
 	bool add_missing;
 	/* The same file missing in a container's root is made there, empty, and covered, as the
 	 * runtime makes the destinations of its own mounts (the OCI hook: the image, not the host,

@@ -282,3 +282,21 @@ for line in sys.stdin:
     run = []
 sys.stdout.writelines(sorted(run))'
 }
+
+# --- A host without the machine id ----------------------------------------------------------
+
+# without_machine_id CMD...: CMD in a mount namespace of its own where this host has neither
+# /etc/machine-id nor /var/lib/dbus, as a debootstrap tree or a container without systemd: /etc
+# and /var/lib are writable overlays whose upper layers ($BATS_TEST_TMPDIR/hide/etc, hide/lib)
+# record the removals, and anything else written there.
+without_machine_id() {
+	unshare --mount --propagation private sh -euc '
+		t=$1
+		shift
+		mkdir -p "$t/etc" "$t/etc.work" "$t/lib" "$t/lib.work"
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$t/etc,workdir=$t/etc.work" /etc
+		mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$t/lib,workdir=$t/lib.work" /var/lib
+		rm -f /etc/machine-id
+		rm -rf /var/lib/dbus
+		exec "$@"' sh "$BATS_TEST_TMPDIR/hide" "$@"
+}

@@ -180,12 +180,15 @@ static void test_walk_proc_net(void **state)
 
 static int n_asked;
 
-/* The host's stat for the walk: a host with /etc and /var, without /var/lib. */
+/* The host's stat for the walk: a host with /etc, /var and /var/lib, without /var/lib/dbus (or,
+ * with bare_var, without /var/lib either). */
+static bool bare_var;
 static int minimal_host(const char *path, struct stat *st)
 {
 	n_asked++;
 	memset(st, 0, sizeof(*st));
-	if (strcmp(path, "/etc") == 0 || strcmp(path, "/var") == 0) {
+	if (strcmp(path, "/etc") == 0 || strcmp(path, "/var") == 0 ||
+	    (!bare_var && strcmp(path, "/var/lib") == 0)) {
 		st->st_mode = S_IFDIR | 0755;
 		return 0;
 	}
@@ -194,13 +197,13 @@ static int minimal_host(const char *path, struct stat *st)
 }
 
 /* The directories on the way to a static file the host lacks are the tree's, only where the host
- * lacks them and only on the way to one: /var/lib and /var/lib/dbus here, never /etc or /var. */
+ * lacks them, only on the way to one, and only where run adds it (lib/view.h, FN_VIEW_ADD_DEPTH):
+ * /var/lib/dbus here, never /etc, /var or /var/lib, and nothing where the host lacks /var/lib. */
 static void test_walk_absent_dirs(void **state)
 {
 	static char real[4096];
 	struct fn_vfs *vfs = fn_vfs_new();
 	struct fn_node *dbus = fn_vfs_mkdir_p(vfs, "/var/lib/dbus");
-	struct fn_node *lib = dbus->parent;
 	struct fn_node *id =
 	    fn_vfs_add_file(vfs, dbus, "machine-id", 0644, FN_FILE_STATIC, xstrdup("x\n"), 2);
 	struct fn_walk w = {.real = real, .real_size = sizeof(real), .real_stat = minimal_host};
@@ -209,23 +212,27 @@ static void test_walk_absent_dirs(void **state)
 	fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/etc"), "machine-id", 0444, FN_FILE_STATIC,
 			xstrdup("x\n"), 2);
 	assert_true(fn_view_static_below(vfs, m, "/var/lib", 8));
-	assert_true(fn_view_static_below(vfs, m, "/", 0));
+	assert_true(fn_view_static_below(vfs, m, "/var/lib/dbus", 13));
+	/* Run layers no higher than /var/lib for it. */
+	assert_false(fn_view_static_below(vfs, m, "/var", 4));
+	assert_false(fn_view_static_below(vfs, m, "/", 0));
 	assert_false(fn_view_static_below(vfs, m, "/var/lib/dbus/machine-id", 24));
-	assert_false(fn_view_any_static_below(vfs, "/var/li", 7));
-	assert_false(fn_view_any_static_below(vfs, "/sys", 4));
+	assert_false(fn_view_static_below(vfs, m, "/var/li", 7));
+	assert_false(fn_view_static_below(vfs, m, "/sys", 4));
 	/* A static file the tree lacks (/etc/hosts here) adds nothing. */
 	assert_false(fn_view_static_below(vfs, fn_view_mount_covering("/etc/hosts"), "/etc", 4));
 #define WALK(path, flags) (fn_view_walk(vfs, path, FN_WALK_MOUNTS | (flags), 42, &w), w)
 	assert_ptr_equal(WALK("/var/lib/dbus", 0).node, dbus);
-	assert_ptr_equal(WALK("/var/lib", 0).node, lib);
 	assert_ptr_equal(WALK("/var/lib/dbus/../dbus/./machine-id", 0).node, id);
-	assert_ptr_equal(WALK("/var/lib/dbus/..", FN_WALK_FOLLOW).node, lib);
 	/* Up to what the host has: its own again. */
-	assert_int_equal(WALK("/var/lib/..", 0).kind, FN_WALK_REAL);
-	assert_string_equal(real, "/var");
+	assert_int_equal(WALK("/var/lib/dbus/..", FN_WALK_FOLLOW).kind, FN_WALK_REAL);
+	assert_string_equal(real, "/var/lib");
+	assert_int_equal(WALK("/var/lib", 0).kind, FN_WALK_NONE);
+	assert_int_equal(WALK("/var/lib/..", 0).kind, FN_WALK_NONE);
 	assert_int_equal(WALK("/var", 0).kind, FN_WALK_NONE);
 	assert_int_equal(WALK("/etc", 0).kind, FN_WALK_NONE);
-	assert_int_equal(WALK("/var/lib/dbus/nope", 0).err, ENOENT);
+	/* Below it, a name the tree lacks is missing either way: the host says so. */
+	assert_int_equal(WALK("/var/lib/dbus/nope", 0).kind, FN_WALK_NONE);
 	/* Not on the way to a static file: the host's, missing as it is. */
 	assert_int_equal(WALK("/var/cache", 0).kind, FN_WALK_NONE);
 	assert_int_equal(WALK("/var/lib/dbusx", 0).kind, FN_WALK_NONE);
@@ -236,6 +243,16 @@ static void test_walk_absent_dirs(void **state)
 	assert_int_equal(n_asked, 0);
 	assert_ptr_equal(WALK("/var/lib/dbus/machine-id", 0).node, id);
 	assert_int_equal(n_asked, 2);
+	/* A host without /var/lib: run would have to layer /var, and adds nothing there. */
+	bare_var = true;
+	assert_int_equal(WALK("/var/lib", 0).kind, FN_WALK_NONE);
+	assert_int_equal(WALK("/var/lib/dbus", 0).kind, FN_WALK_NONE);
+	assert_int_equal(WALK("/var/lib/dbus/machine-id", 0).kind, FN_WALK_NONE);
+	/* /etc/machine-id is added from /etc: one question, whether /etc is the host's. */
+	n_asked = 0;
+	assert_non_null(WALK("/etc/machine-id", 0).node);
+	assert_int_equal(n_asked, 1);
+	bare_var = false;
 	/* Without a stat to ask, every such directory is the host's. */
 	w.real_stat = NULL;
 	assert_int_equal(WALK("/var/lib/dbus", 0).kind, FN_WALK_NONE);

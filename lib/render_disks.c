@@ -86,6 +86,22 @@ void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t
 			 n && isdigit((unsigned char)disk[n - 1]) ? "p" : "", partno);
 }
 
+const struct fn_disk *fn_disk_by_node(const struct fn_system *sys, const char *name,
+				      unsigned *partno)
+{
+	char part[FN_DISK_NAMSIZ + 8];
+
+	for (size_t i = 0; i < sys->n_disks; i++)
+		for (unsigned k = 0; k <= sys->disks[i].n_parts; k++) {
+			fn_disk_partition_name(sys->disks[i].name, k, part, sizeof(part));
+			if (strcmp(part, name) == 0) {
+				*partno = k;
+				return &sys->disks[i];
+			}
+		}
+	return NULL;
+}
+
 unsigned fn_disk_root_partition(const struct fn_disk *d)
 {
 	unsigned best = 0;

@@ -34,6 +34,11 @@ void fn_disk_part_place(const struct fn_system *sys, size_t i, unsigned partno,
  * or with a 'p' after a name ending in a digit ("nvme0n1p1"); partition 0 is the disk itself. */
 void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t len);
 
+/* The disk whose /dev node (its own, or partition *partno's: 0 for the disk) `name` is ("sda",
+ * "nvme0n1p2"); NULL when it is none of the identity's. */
+const struct fn_disk *fn_disk_by_node(const struct fn_system *sys, const char *name,
+				      unsigned *partno);
+
 /* The partition of disk `d` that the root filesystem is shown on (/sys/fs/ext4/sda1): its largest,
  * the first of equal ones, where an installer puts the root beside an EFI or swap partition; 0
  * (the disk itself) when it has none. */

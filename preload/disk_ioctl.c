@@ -21,24 +21,14 @@
 #define SG_DRIVER_SENSE	 0x08
 #define ATA_STATUS_READY 0x50 /* DRDY | DSC: done without error */
 
-/* The disk whose node (its own, or partition *partno's, 0 for the disk) fd is open on. */
+/* The disk whose node (its own, or partition *partno's) fd is open on. */
 static const struct fn_disk *disk_of_fd(const struct fn_preload *st, int fd, unsigned *partno)
 {
 	const char *path = fn_view_fd_path(fd);
-	const struct fn_system *sys = &st->id->system;
-	char name[FN_DISK_NAMSIZ + 8];
 
 	if (!path || strncmp(path, "/dev/", 5) != 0)
 		return NULL;
-	for (size_t i = 0; i < sys->n_disks; i++)
-		for (unsigned k = 0; k <= sys->disks[i].n_parts; k++) {
-			fn_disk_partition_name(sys->disks[i].name, k, name, sizeof(name));
-			if (strcmp(name, path + 5) == 0) {
-				*partno = k;
-				return &sys->disks[i];
-			}
-		}
-	return NULL;
+	return fn_disk_by_node(&st->id->system, path + 5, partno);
 }
 
 static void fill_data(sg_io_hdr_t *h, const void *data, size_t len)

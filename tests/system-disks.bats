@@ -54,6 +54,13 @@ run_in() {
 }
 
 disk() { identity_fact "$id" "y['system']['disks'][$1]['$2']"; }
+# has_lines LINE...: $output holds each LINE as a whole line.
+has_lines() {
+	local l
+	for l; do
+		grep -qxF -- "$l" <<<"$output" || { echo "no line '$l' in: $output" >&2 && return 1; }
+	done
+}
 # The partitions a real machine has for the identity's disks: DISK NAME MAJ:MIN START SECTORS.
 gpt_layout() { "$PYTHON" "$top/tests/lib/gpt-layout.py" "$id"; }
 cpu() { identity_fact "$id" "y['system']['cpu']['$1']"; }
@@ -195,12 +202,9 @@ find_udevadm() {
 @test "udevadm info shows the identity's disk" {
 	find_udevadm
 	run -0 run_in preload "$udevadm" info --query=property --name=/dev/sda
-	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
-	grep -qx "ID_MODEL=$(disk 0 model | tr ' ' _)" <<<"$output"
-	grep -qx "DEVTYPE=disk" <<<"$output"
 	# The sd driver's first disk is block device 8:0 (Documentation/admin-guide/devices.txt).
-	grep -qx "MAJOR=8" <<<"$output"
-	grep -qx "MINOR=0" <<<"$output"
+	has_lines "ID_SERIAL_SHORT=$(disk 0 serial)" "ID_MODEL=$(disk 0 model | tr ' ' _)" \
+		DEVTYPE=disk MAJOR=8 MINOR=0
 	run -0 run_in preload "$udevadm" info --query=property --name=/dev/nvme0n1
 	grep -qx "ID_SERIAL_SHORT=$(disk 1 serial)" <<<"$output"
 	# udev finds a device by its node's type and number, as ls -l and python see them.
@@ -297,15 +301,10 @@ check_udev_partitions() {
 		run -0 "${wrap[@]}" "$FAKENET" run --backend "$backend" --shims none --net host --identity "$id" -- \
 			sh -c 'cat "/run/udev/data/b$1"; echo "link $(readlink "/dev/disk/by-id/$2-part$3")"; grep "^E:ID_PART_TABLE_UUID=" "/run/udev/data/b$4"' \
 			sh "$devno" "$by_id" "$n" "$(cat_disk_devno "$disk")"
-		grep -qx "S:disk/by-id/$by_id-part$n" <<<"$output"
-		grep -qx "E:ID_SERIAL_SHORT=$serial" <<<"$output"
-		grep -qx "E:ID_PART_TABLE_TYPE=gpt" <<<"$output"
-		grep -qx "E:ID_PART_ENTRY_SCHEME=gpt" <<<"$output"
-		grep -qx "E:ID_PART_ENTRY_NUMBER=$n" <<<"$output"
-		grep -qx "E:ID_PART_ENTRY_OFFSET=$start" <<<"$output"
-		grep -qx "E:ID_PART_ENTRY_SIZE=$sectors" <<<"$output"
-		grep -qx "E:ID_PART_ENTRY_DISK=$(cat_disk_devno "$disk")" <<<"$output"
-		grep -qx "link ../../$name" <<<"$output"
+		has_lines "S:disk/by-id/$by_id-part$n" "E:ID_SERIAL_SHORT=$serial" \
+			E:ID_PART_TABLE_TYPE=gpt E:ID_PART_ENTRY_SCHEME=gpt "E:ID_PART_ENTRY_NUMBER=$n" \
+			"E:ID_PART_ENTRY_OFFSET=$start" "E:ID_PART_ENTRY_SIZE=$sectors" \
+			"E:ID_PART_ENTRY_DISK=$(cat_disk_devno "$disk")" "link ../../$name"
 		# The partition's table is its disk's.
 		[ "$(grep -c "^E:ID_PART_TABLE_UUID=" <<<"$output")" -eq 2 ]
 		[ "$(grep "^E:ID_PART_TABLE_UUID=" <<<"$output" | sort -u | wc -l)" -eq 1 ]
@@ -327,20 +326,12 @@ cat_disk_devno() { case $1 in sda) echo 8:0 ;; *) echo 259:0 ;; esac; }
 @test "udevadm info shows the identity's partition" {
 	find_udevadm
 	run -0 run_in preload "$udevadm" info --query=property --name=/dev/sda1
-	grep -qx "DEVNAME=/dev/sda1" <<<"$output"
-	grep -qx "DEVTYPE=partition" <<<"$output"
-	grep -qx "PARTN=1" <<<"$output"
 	# sda's minors are 0-15: the disk, then its partitions (devices.txt).
-	grep -qx "MAJOR=8" <<<"$output"
-	grep -qx "MINOR=1" <<<"$output"
-	grep -qx "ID_SERIAL_SHORT=$(disk 0 serial)" <<<"$output"
-	grep -qx "ID_PART_ENTRY_NUMBER=1" <<<"$output"
-	grep -qx "ID_PART_ENTRY_SIZE=$(gpt_layout | awk '$2 == "sda1" {print $5}')" <<<"$output"
+	has_lines DEVNAME=/dev/sda1 DEVTYPE=partition PARTN=1 MAJOR=8 MINOR=1 \
+		"ID_SERIAL_SHORT=$(disk 0 serial)" ID_PART_ENTRY_NUMBER=1 \
+		"ID_PART_ENTRY_SIZE=$(gpt_layout | awk '$2 == "sda1" {print $5}')"
 	run -0 run_in preload "$udevadm" info --query=property --name=/dev/nvme0n1p3
-	grep -qx "DEVTYPE=partition" <<<"$output"
-	grep -qx "MAJOR=259" <<<"$output"
-	grep -qx "MINOR=3" <<<"$output"
-	grep -qx "ID_PART_ENTRY_DISK=259:0" <<<"$output"
+	has_lines DEVTYPE=partition MAJOR=259 MINOR=3 ID_PART_ENTRY_DISK=259:0
 	run -0 run_in preload stat -c "%F %t:%T" /dev/sda1 /dev/nvme0n1p2
 	[ "$output" = "block special file 8:1
 block special file 103:2" ]
@@ -401,6 +392,12 @@ check_hdparm() {
 	grep -qx "	LBA48  user addressable sectors: *$sectors" <<<"$output"
 	grep -qx "	device size with M = 1000\*1000: *$((size / 1000000)) MBytes ($((size / 1000000000)) GB)" <<<"$output"
 	grep -qx "Checksum: correct" <<<"$output"
+	# On a partition's node the drive answers the same; the settings give the partition's
+	# sectors and start (BLKGETSIZE64, HDIO_GETGEO), the cylinders its disk's.
+	run -0 run_in "$@" hdparm -i /dev/sda1
+	grep -qxF " Model=$(disk 0 model), FwRev=$(disk 0 firmware), SerialNo=$(disk 0 serial)" <<<"$output"
+	run -0 run_in "$@" hdparm /dev/sda1
+	grep -qx " geometry      = $((sectors / 255 / 63))/255/63, sectors = $(gpt_layout | awk '$2 == "sda1" {print $5 ", start = " $4}')" <<<"$output"
 	# None of the host's disks: hdparm finds no such device. The preload library hides the
 	# host's block devices in /dev too; FUSE cannot (it covers no part of /dev but udev's links).
 	run -2 run_in "$@" hdparm -i /dev/vda

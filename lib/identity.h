@@ -219,9 +219,18 @@ enum fn_disk_kind {
 	FN_DISK_NVME, /* nvmeXnY */
 };
 
-/* A partition of a disk, in 512-byte sectors, and its GPT entry's unique GUID. */
+/* What a GPT entry's type GUID says a partition holds (`type:`, in fn_part_type_names' order). */
+enum fn_part_type {
+	FN_PART_LINUX, /* Linux filesystem data: the default */
+	FN_PART_EFI,   /* EFI system partition */
+	FN_PART_SWAP,  /* Linux swap */
+};
+extern const char *const fn_part_type_names[];
+
+/* A partition of a disk, in 512-byte sectors, and its GPT entry's type and unique GUID. */
 struct fn_partition {
 	uint64_t start, sectors;
+	enum fn_part_type type;
 	uint8_t uuid[16];
 };
 

@@ -82,6 +82,9 @@ bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char
 	      const char **out);
 bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min, long long max,
 	     long long *out);
+/* One of a fixed set of words; `words` is NULL-terminated and its index is the result. */
+bool get_word(struct ctx *c, const struct ynode *n, const char *path, const char *const *words,
+	      int *out);
 /* A list, or an empty value. */
 bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want);
 /* The value of a required key, or NULL after reporting it missing. */

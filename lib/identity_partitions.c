@@ -9,7 +9,14 @@
 
 #define SECTOR 512
 
-static const char *const part_keys[] = {"start", "size", NULL};
+static const char *const part_keys[] = {"start", "size", "type", NULL};
+
+const char *const fn_part_type_names[] = {
+    [FN_PART_LINUX] = "linux",
+    [FN_PART_EFI] = "efi",
+    [FN_PART_SWAP] = "swap",
+    NULL,
+};
 
 /* The last sector a partition may use: the disk's last 33 hold GPT's backup table. */
 static uint64_t last_usable(const struct fn_disk *d)
@@ -116,8 +123,15 @@ static bool parse_size(struct ctx *c, const struct ynode *map, const char *path,
 static bool parse_partition(struct ctx *c, const struct ynode *map, const char *path, bool last,
 			    uint64_t next, struct fn_disk *d, struct fn_partition *part)
 {
-	if (!check_map(c, map, path, "a mapping (start, size)", part_keys))
+	const struct ynode *n = ident_map_get(map, "type");
+	char p[PATH_SIZE];
+	int type = FN_PART_LINUX;
+
+	if (!check_map(c, map, path, "a mapping (start, size, type)", part_keys))
 		return false;
+	if (n && !get_word(c, n, ident_join(p, sizeof(p), path, "type"), fn_part_type_names, &type))
+		return false;
+	part->type = (enum fn_part_type)type;
 	return parse_start(c, map, path, next, &part->start) &&
 	       parse_size(c, map, path, last, d, part);
 }

@@ -107,7 +107,8 @@ unsigned fn_disk_root_partition(const struct fn_disk *d)
 	unsigned best = 0;
 
 	for (size_t k = 0; k < d->n_parts; k++)
-		if (!best || d->parts[k].sectors > d->parts[best - 1].sectors)
+		if (d->parts[k].type == FN_PART_LINUX &&
+		    (!best || d->parts[k].sectors > d->parts[best - 1].sectors))
 			best = (unsigned)k + 1;
 	return best;
 }
@@ -147,8 +148,16 @@ static void encoded(struct fn_buf *out, const char *s, size_t pad_to)
 		fn_buf_puts(out, "\\x20");
 }
 
+/* The GPT type GUIDs of fn_part_type, as blkid prints them (the UEFI specification's and the
+ * Discoverable Partitions Specification's). */
+static const char *const part_type_guids[] = {
+    [FN_PART_LINUX] = "0fc63daf-8483-4772-8e79-3d69d8477de4",
+    [FN_PART_EFI] = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b",
+    [FN_PART_SWAP] = "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f",
+};
+
 /* What blkid finds: the disk's GPT (its record and, imported, each partition's), and the
- * partition's own entry. Every partition is a Linux filesystem data one with an empty name. */
+ * partition's own entry, whose name is empty as fdisk leaves it. */
 static void udev_gpt(const struct fn_disk *d, const struct fn_disk_place *p, unsigned partno,
 		     struct fn_buf *out)
 {
@@ -163,11 +172,12 @@ static void udev_gpt(const struct fn_disk *d, const struct fn_disk_place *p, uns
 		return;
 	fn_buf_printf(out,
 		      "E:ID_PART_ENTRY_SCHEME=gpt\nE:ID_PART_ENTRY_UUID=%s\n"
-		      "E:ID_PART_ENTRY_TYPE=0fc63daf-8483-4772-8e79-3d69d8477de4\n"
+		      "E:ID_PART_ENTRY_TYPE=%s\n"
 		      "E:ID_PART_ENTRY_NUMBER=%u\nE:ID_PART_ENTRY_OFFSET=%llu\n"
 		      "E:ID_PART_ENTRY_SIZE=%llu\nE:ID_PART_ENTRY_DISK=%u:%u\n",
-		      fn_uuid_text(part->uuid, uuid), partno, (unsigned long long)part->start,
-		      (unsigned long long)part->sectors, p->major, p->minor - partno);
+		      fn_uuid_text(part->uuid, uuid), part_type_guids[part->type], partno,
+		      (unsigned long long)part->start, (unsigned long long)part->sectors, p->major,
+		      p->minor - partno);
 }
 
 void render_disk_udev(const struct fn_disk *d, const struct fn_disk_place *p, unsigned partno,

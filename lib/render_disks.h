@@ -39,9 +39,9 @@ void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t
 const struct fn_disk *fn_disk_by_node(const struct fn_system *sys, const char *name,
 				      unsigned *partno);
 
-/* The partition of disk `d` that the root filesystem is shown on (/sys/fs/ext4/sda1): its largest,
- * the first of equal ones, where an installer puts the root beside an EFI or swap partition; 0
- * (the disk itself) when it has none. */
+/* The partition of disk `d` that the root filesystem is shown on (/sys/fs/ext4/sda1): its largest
+ * Linux filesystem one, the first of equal ones, where an installer puts the root beside its EFI
+ * and swap partitions; 0 (the disk itself) when it has none. */
 unsigned fn_disk_root_partition(const struct fn_disk *d);
 
 /* The disk's /dev/disk/by-id name: "ata-MODEL_SERIAL" or "nvme-MODEL_SERIAL", blanks as '_' as

@@ -38,8 +38,10 @@ system:
       firmware: 4L2QEXA7
       partitions:
         - size: 536870912
+          type: efi
         - start: 2147483648
           size: 17179869184
+          type: swap
         - {}
 YAML
 }
@@ -61,7 +63,8 @@ has_lines() {
 		grep -qxF -- "$l" <<<"$output" || { echo "no line '$l' in: $output" >&2 && return 1; }
 	done
 }
-# The partitions a real machine has for the identity's disks: DISK NAME MAJ:MIN START SECTORS.
+# The partitions a real machine has for the identity's disks: DISK NAME MAJ:MIN START SECTORS
+# TYPE-GUID.
 gpt_layout() { "$PYTHON" "$top/tests/lib/gpt-layout.py" "$id"; }
 cpu() { identity_fact "$id" "y['system']['cpu']['$1']"; }
 
@@ -217,7 +220,7 @@ True 8 0" ]
 # numbers and sizes the kernel gives the identity's layout; the sizes the identity writes.
 check_lsblk_partitions() {
 	local want got
-	want=$(gpt_layout | while read -r disk name devno start sectors; do
+	want=$(gpt_layout | while read -r disk name devno start sectors _; do
 		echo "$disk $name $devno $((sectors * 512)) part"
 	done)
 	[ "$(echo "$want" | wc -l)" -eq 4 ]
@@ -271,7 +274,7 @@ for disk in os.listdir("/sys/block"):
 	[ "$output" = "$(identity_fact "$id" "'\n'.join('%s %d %s' % ({'sda': '8:0', 'nvme0n1': '259:0'}[d['name']], d['size'] // 1024, d['name']) for d in y['system']['disks'])" |
 		while read -r devno blocks name; do
 			echo "$devno $blocks $name"
-			gpt_layout | while read -r disk part pdevno start sectors; do
+			gpt_layout | while read -r disk part pdevno start sectors _; do
 				[ "$disk" != "$name" ] || echo "$pdevno $((sectors / 2)) $part"
 			done
 		done)" ]
@@ -288,8 +291,8 @@ for disk in os.listdir("/sys/block"):
 # A partition's udev record: its disk's ID_* imported (60-persistent-storage.rules), the GPT that
 # blkid finds on the disk, and its own entry; its by-id link is the disk's with -partN.
 check_udev_partitions() {
-	local backend=$1 wrap=("${@:2}") disk name devno start sectors n by_id
-	while read -r disk name devno start sectors; do
+	local backend=$1 wrap=("${@:2}") disk name devno start sectors type n by_id
+	while read -r disk name devno start sectors type; do
 		n=${name##*[a-z]}
 		if [ "$disk" = sda ]; then
 			by_id="ata-$(disk 0 model | tr ' ' _)_$(disk 0 serial)"
@@ -301,7 +304,7 @@ check_udev_partitions() {
 		run -0 "${wrap[@]}" "$FAKENET" run --backend "$backend" --shims none --net host --identity "$id" -- \
 			sh -c 'cat "/run/udev/data/b$1"; echo "link $(readlink "/dev/disk/by-id/$2-part$3")"; grep "^E:ID_PART_TABLE_UUID=" "/run/udev/data/b$4"' \
 			sh "$devno" "$by_id" "$n" "$(cat_disk_devno "$disk")"
-		has_lines "S:disk/by-id/$by_id-part$n" "E:ID_SERIAL_SHORT=$serial" \
+		has_lines "S:disk/by-id/$by_id-part$n" "E:ID_SERIAL_SHORT=$serial" "E:ID_PART_ENTRY_TYPE=$type" \
 			E:ID_PART_TABLE_TYPE=gpt E:ID_PART_ENTRY_SCHEME=gpt "E:ID_PART_ENTRY_NUMBER=$n" \
 			"E:ID_PART_ENTRY_OFFSET=$start" "E:ID_PART_ENTRY_SIZE=$sectors" \
 			"E:ID_PART_ENTRY_DISK=$(cat_disk_devno "$disk")" "link ../../$name"
@@ -443,7 +446,9 @@ check_sys_fs() {
 	done
 	sed -i "s/^    - name: sda\$/    - name: $name/" "$id"
 	[ "$(disk 0 name)" = "$name" ]
-	shown=$(gpt_layout | awk -v d="$name" '$1 == d && $5 > max {max = $5; p = $2} END {print p}')
+	# Its largest Linux filesystem partition (the Discoverable Partitions Specification's type).
+	shown=$(gpt_layout | awk -v d="$name" '$1 == d && $6 == "0fc63daf-8483-4772-8e79-3d69d8477de4" &&
+		$5 > max {max = $5; p = $2} END {print p}')
 	[ "$shown" = "${name}1" ]
 	run -0 run_in "$1" ls -1 "/sys/fs/$type"
 	grep -qx "$shown" <<<"$output"

@@ -303,8 +303,8 @@ static void test_partition_names(void **state)
 	assert_string_equal(name, "nvme0n1");
 }
 
-/* The root filesystem's partition: the largest (an installer's root beside its EFI and swap
- * partitions), the first of equal ones; none on a bare disk. */
+/* The root filesystem's partition: the largest Linux filesystem one (an installer's root beside
+ * its EFI and swap partitions), the first of equal ones; none on a bare disk. */
 static void test_root_partition(void **state)
 {
 	struct fn_disk d = sata;
@@ -318,6 +318,14 @@ static void test_root_partition(void **state)
 	assert_int_equal(fn_disk_root_partition(&d), 2);
 	d.parts[2].sectors = 900000000;
 	assert_int_equal(fn_disk_root_partition(&d), 2);
+	/* The root is a Linux filesystem's: never the EFI system or the swap partition. */
+	d.parts[0].type = FN_PART_EFI;
+	d.parts[0].sectors = 2000000000;
+	d.parts[1].type = FN_PART_SWAP;
+	assert_int_equal(fn_disk_root_partition(&d), 3);
+	d.parts[2].type = FN_PART_SWAP;
+	assert_int_equal(fn_disk_root_partition(&d), 0);
+	d.parts[0].type = FN_PART_LINUX;
 	d.n_parts = 1;
 	assert_int_equal(fn_disk_root_partition(&d), 1);
 }

@@ -115,8 +115,8 @@ static void test_root_on_whole_disk(void **state)
 static void test_root_beside_efi(void **state)
 {
 	(void)state;
-	expect(HEAD ", partitions: [{size: 536870912}, {}]}\n", "vda1", 1, "sda2");
-	expect(HEAD ", partitions: [{size: 536870912}, {}]}\n", "vda", 0, "sda2");
+	expect(HEAD ", partitions: [{size: 536870912, type: efi}, {}]}\n", "vda1", 1, "sda2");
+	expect(HEAD ", partitions: [{size: 536870912, type: efi}, {}]}\n", "vda", 0, "sda2");
 }
 
 /* A disk left bare: the filesystem is on the disk itself. */

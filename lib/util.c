@@ -91,6 +91,8 @@ char *xasprintf(const char *fmt, ...)
 
 static void vmessage(int err, const char *fmt, va_list ap)
 {
+	if (!fn_progname)
+		return;
 	fprintf(stderr, "%s: ", fn_progname);
 	vfprintf(stderr, fmt, ap);
 	if (err)
@@ -209,4 +211,21 @@ char *fn_shipped_locate(const char *name, int mode)
 		free(real);
 	}
 	return NULL;
+}
+
+double fn_env_seconds_ms(const char *name, double default_ms, const char *cmd)
+{
+	const char *v = getenv(name);
+	char *end;
+	double s;
+
+	if (!v || !*v)
+		return default_ms;
+	s = strtod(v, &end);
+	if (*end || !(s > 0 && s <= 86400)) {
+		fn_warn("%s: %s=%s is not a number of seconds; using %g", cmd, name, v,
+			default_ms / 1000);
+		return default_ms;
+	}
+	return s * 1000;
 }

@@ -19,7 +19,8 @@ int fn_exec_status(int err);
 /* The number of elements of an array (not a pointer). */
 #define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The program name used as the prefix of every message ("fakenet", "route", ...). */
+/* The program name used as the prefix of every message ("fakenet", "route", ...); NULL: no
+ * message at all (the preload library, whose stderr is its target's). */
 extern const char *fn_progname;
 
 void *xmalloc(size_t n);
@@ -38,6 +39,10 @@ __attribute__((noreturn)) void fn_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 __attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A time limit the environment variable `name` may set, in seconds (0 < s <= 86400), as ms:
+ * `default_ms` without it; with a bad value, also a warning naming `cmd` ("run", "check"). */
+double fn_env_seconds_ms(const char *name, double default_ms, const char *cmd);
 
 /* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
 int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);

@@ -204,17 +204,30 @@ static struct fn_node *absent_dir(const struct walker *w, const struct comps *c,
 	size_t parent = w->len;
 	char up[PATH_MAX];
 	struct stat st;
+	int saved = errno;
 
 	while (parent > 0 && w->path[--parent] != '/')
 		;
 	if (!real_stat || w->len == 0 || !static_added_below(w, parent) ||
-	    !toward_static(w, c, next) || real_stat(w->path, &st) == 0 || errno != ENOENT)
+	    !toward_static(w, c, next) || !fn_view_host_lacks(real_stat, w->path))
 		return NULL;
 	memcpy(up, w->path, parent);
 	up[parent] = '\0';
-	if (parent > 0 && real_stat(up, &st) < 0)
+	if (parent > 0 && real_stat(up, &st) < 0) {
+		errno = saved;
 		return NULL;
+	}
 	return fn_vfs_lookup(w->vfs, w->path);
+}
+
+bool fn_view_host_lacks(fn_vfs_lstat_fn real_stat, const char *path)
+{
+	struct stat st;
+	int saved = errno;
+	bool lacks = real_stat(path, &st) < 0 && errno == ENOENT;
+
+	errno = saved;
+	return lacks;
 }
 
 /* Climbs for the ".." at component `i`. */

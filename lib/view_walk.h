@@ -41,6 +41,10 @@ struct fn_walk {
  * ("/proc/%d/net"); 0: neither. */
 void fn_view_walk(const struct fn_vfs *vfs, const char *path, unsigned flags, pid_t self,
 		  struct fn_walk *out);
+/* Whether the host lacks `path` (asked with `real_stat`), which run then adds as the tree's where
+ * it is on the way to a static file (lib/view.h, staged) or a mount whose parent FUSE covers;
+ * errno is left as it was. */
+bool fn_view_host_lacks(fn_vfs_lstat_fn real_stat, const char *path);
 /* The node an absolute path leads to in the whole tree, following links; NULL when it leads
  * nowhere in the tree. */
 struct fn_node *fn_view_resolve(const struct fn_vfs *vfs, const char *path);

@@ -67,6 +67,38 @@ static void set_view_cwd(const char *path)
 	pthread_mutex_unlock(&cwd_lock);
 }
 
+bool fn_view_cwd_release(struct fn_cwd_loan *keep)
+{
+	bool held = false;
+
+	if (!__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED) || !fn_view_cwd_borrowed())
+		return false;
+	pthread_mutex_lock(&cwd_lock);
+	if (borrowed.pid == getpid()) {
+		held = true;
+		if (keep)
+			keep->set = borrowed.set && snprintf(keep->path, sizeof(keep->path), "%s",
+							     borrowed.path) > 0;
+		borrowed.set = false;
+		__atomic_store_n(&borrowed.pid, 0, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&cwd_lock);
+	return held;
+}
+
+void fn_view_cwd_return(const struct fn_cwd_loan *keep)
+{
+	set_view_cwd(keep->set ? keep->path : NULL);
+}
+
+/* A vfork child that could not exec ends here (Python's subprocess does). */
+FN_EXPORT void _exit(int status)
+{
+	fn_view_cwd_release(NULL);
+	FN_REAL(_exit)(status);
+	__builtin_unreachable();
+}
+
 bool fn_view_cwd(char *buf, size_t size)
 {
 	const char *path;
@@ -103,6 +135,7 @@ static void stand_in(const struct fn_node *dir, char *out, size_t size)
 static int enter(const struct fn_node *dir)
 {
 	char real[PATH_MAX], path[PATH_MAX];
+	int saved = errno;
 
 	if (dir->type != FN_NODE_DIR) {
 		errno = ENOTDIR;
@@ -113,23 +146,13 @@ static int enter(const struct fn_node *dir)
 		return -1;
 	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
+	errno = saved;
 	return 0;
-}
-
-/* A relative path from a directory of the tree names the real path it leads to: the kernel's
- * cwd is only the stand-in. */
-static const char *from_view_cwd(const char *path, char *abs, size_t size)
-{
-	if (!path || path[0] == '/' || !fn_view_cwd(abs, size) ||
-	    !fn_view_absolute(AT_FDCWD, path, abs, size))
-		return path;
-	return abs;
 }
 
 FN_EXPORT int chdir(const char *path)
 {
 	static __thread struct fn_view v;
-	char abs[PATH_MAX];
 	int r = -1;
 
 	fn_view_lookup(AT_FDCWD, path, true, &v);
@@ -144,7 +167,7 @@ FN_EXPORT int chdir(const char *path)
 		r = FN_REAL(chdir)(v.real);
 		break;
 	case FN_WALK_NONE:
-		r = FN_REAL(chdir)(from_view_cwd(path, abs, sizeof(abs)));
+		r = FN_REAL(chdir)(path);
 		break;
 	}
 	if (r == 0 && v.kind != FN_WALK_NODE)

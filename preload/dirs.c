@@ -141,43 +141,6 @@ static DIR *fake_open(const struct fn_node *dir, int fd)
 	return (DIR *)d;
 }
 
-/* An absolute path without "//", "." or ".." components or a trailing '/' (lexically: the
- * mounts' parents are no links); false when it does not fit. */
-static bool normalise(const char *in, char *out, size_t size)
-{
-	size_t len = 0;
-
-	for (const char *p = in; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if ((n == 1 && p[0] == '.') || n == 0) {
-			/* nothing to add */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len && out[--len] != '/')
-				;
-		} else {
-			if (len + 1 + n >= size)
-				return false;
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n + (p[n] == '/');
-	}
-	if (!len)
-		out[len++] = '/';
-	out[len] = '\0';
-	return true;
-}
-
-/* Whether the host lacks `path`, which run then adds as the tree's (lib/view.h). */
-static bool host_lacks(const char *path)
-{
-	struct stat st;
-
-	return FN_REAL(stat)(path, &st) < 0 && errno == ENOENT;
-}
-
 /* The name a static file `m` below the directory `dir` (`len` bytes) has there, as a path, in
  * `child` (of size PATH_MAX); false where a static file before it in the table has it. */
 static bool static_entry(const struct fn_vfs *vfs, const struct fn_view_mount *m, const char *dir,
@@ -211,7 +174,7 @@ static const struct fn_node *added_entry(const struct fn_vfs *vfs, size_t i, con
 	else if (!fn_view_static_below(vfs, m, dir, len) || !static_entry(vfs, m, dir, len, child))
 		return NULL;
 	n = fn_vfs_lookup(vfs, child);
-	return n && host_lacks(child) ? n : NULL;
+	return n && fn_view_host_lacks(FN_REAL(stat), child) ? n : NULL;
 }
 
 /* The entries the view adds to a real directory `given` (absolute), as FUSE shows them there: a
@@ -231,7 +194,8 @@ static size_t each_added_entry(const char *given, char *path,
 	char child[PATH_MAX];
 	size_t len, found = 0;
 
-	if (given[0] != '/' || !normalise(given, path, PATH_MAX) || !(st = fn_preload_view_state()))
+	if (given[0] != '/' || !fn_view_normalise(given, path, PATH_MAX) ||
+	    !fn_view_above_mount(path) || !(st = fn_preload_view_state()))
 		return 0;
 	len = strcmp(path, "/") == 0 ? 0 : strlen(path);
 	for (size_t i = 0; i < fn_n_view_mounts; i++) {
@@ -295,19 +259,21 @@ static bool may_gain_entries(const char *path)
 	return false;
 }
 
+/* Asked after a stat that succeeded: the lookups of the entries leave errno alone. */
 nlink_t fn_view_covered_links(int dirfd, const char *given)
 {
 	char abs[PATH_MAX], path[PATH_MAX];
 	nlink_t links = 0;
+	int saved = errno;
 
-	if ((given[0] == '/' && !may_gain_entries(given)) ||
-	    !fn_view_absolute(dirfd, given, abs, sizeof(abs)))
-		return 0;
-	each_added_entry(abs, path, count_dir, &links);
+	if ((given[0] != '/' || may_gain_entries(given)) &&
+	    fn_view_absolute(dirfd, given, abs, sizeof(abs)))
+		each_added_entry(abs, path, count_dir, &links);
+	errno = saved;
 	return links;
 }
 
-FN_EXPORT DIR *opendir(const char *path)
+static DIR *open_path(const char *path)
 {
 	static __thread struct fn_view v;
 	DIR *d;
@@ -366,7 +332,15 @@ static DIR *fdopen_known(int fd, const char *path)
 	return FN_REAL(fdopendir)(fd);
 }
 
-FN_EXPORT DIR *fdopendir(int fd)
+FN_EXPORT DIR *opendir(const char *path)
+{
+	int saved = errno;
+	DIR *d = open_path(path);
+
+	return FN_KEEP_ERRNO(saved, d != NULL, d);
+}
+
+static DIR *open_fd(int fd)
 {
 	const char *path = fn_view_fd_path(fd);
 	char link[32], real[PATH_MAX];
@@ -387,6 +361,14 @@ FN_EXPORT DIR *fdopendir(int fd)
 			return d;
 	}
 	return FN_REAL(fdopendir)(fd);
+}
+
+FN_EXPORT DIR *fdopendir(int fd)
+{
+	int saved = errno;
+	DIR *d = open_fd(fd);
+
+	return FN_KEEP_ERRNO(saved, d != NULL, d);
 }
 
 static const struct entry *next(struct fake_dir *d)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec_target.h"
 #include "preload.h"
 #include "shim_tools.h"
 
@@ -137,14 +138,19 @@ __attribute__((constructor(101))) static void hide_environment(void)
 		setenv("LD_PRELOAD", rest, 1);
 }
 
-/* `envp` with the library's variables (again) at its end: theirs first, then ours. */
-static char **with_own(char *const envp[])
+/* `envp` with the library's variables (again) at its end: theirs first, then ours; FAKENET_CWD
+ * only for a program that loads the library and takes it out of sight (exec_target.c). A program
+ * run with raised privileges gets `envp` as it is. */
+static char **with_own(char *const envp[], enum fn_exec_target target)
 {
 	static __thread char cwd[PATH_MAX + 16];
-	const char *here = fn_view_cwd_env(cwd, sizeof(cwd));
+	const char *here;
 	size_t n = 0, k = 0;
 	char **v;
 
+	if (target == FN_EXEC_SECURE)
+		return (char **)envp;
+	here = target == FN_EXEC_LOADS ? fn_view_cwd_env(cwd, sizeof(cwd)) : NULL;
 	while (envp && envp[n])
 		n++;
 	v = malloc((n + 5) * sizeof(*v));
@@ -174,14 +180,35 @@ static void release(char **v, char *const envp[])
 }
 
 /* Calls the real `fn` with the arguments, in which `env_` stands for `envp` with the library's
- * variables added (envp itself before the library saw any). */
-#define CALL_WITH_OWN(type, fn, envp, ...)                                                         \
+ * variables added for the program `target` says (envp itself before the library saw any). */
+#define CALL_WITH_OWN(type, fn, envp, target, ...)                                                 \
 	({                                                                                         \
-		char **env_ = own_preload ? with_own(envp) : (char **)(envp);                      \
+		char **env_ = own_preload ? with_own(envp, target) : (char **)(envp);              \
+		struct fn_cwd_loan loan_;                                                          \
+		bool lent_ = fn_view_cwd_release(&loan_);                                          \
 		type r_ = FN_REAL(fn)(__VA_ARGS__);                                                \
+		int err_ = errno;                                                                  \
+		if (lent_)                                                                         \
+			fn_view_cwd_return(&loan_);                                                \
+		errno = err_;                                                                      \
 		release(env_, envp);                                                               \
 		r_;                                                                                \
 	})
+
+/* What the program started for `path` does with the library; asked only where the library has
+ * variables to hand on. */
+static enum fn_exec_target exec_target(int dirfd, const char *path, bool empty)
+{
+	return own_preload ? fn_exec_target_at(dirfd, path, empty) : FN_EXEC_PLAIN;
+}
+
+static enum fn_exec_target exec_target_search(const char *file)
+{
+	return own_preload ? fn_exec_target_search(file) : FN_EXEC_PLAIN;
+}
+
+/* The shell system and popen run (glibc's _PATH_BSHELL). */
+#define SHELL_PATH "/bin/sh"
 
 /* Where an exec of `file` goes: the shim, for a tool it covers (fn_shim_redirect), else `file`.
  */
@@ -239,7 +266,8 @@ FN_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 	char shim[PATH_MAX];
 
 	path = exec_file(path, false, shim, sizeof(shim));
-	return CALL_WITH_OWN(int, execve, envp, path, argv, env_);
+	return CALL_WITH_OWN(int, execve, envp, exec_target(AT_FDCWD, path, false), path, argv,
+			     env_);
 }
 
 FN_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
@@ -247,7 +275,7 @@ FN_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 	char shim[PATH_MAX];
 
 	file = exec_file(file, true, shim, sizeof(shim));
-	return CALL_WITH_OWN(int, execvpe, envp, file, argv, env_);
+	return CALL_WITH_OWN(int, execvpe, envp, exec_target_search(file), file, argv, env_);
 }
 
 FN_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
@@ -257,12 +285,13 @@ FN_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
 
 	if (path[0] == '/' || dirfd == AT_FDCWD)
 		path = exec_file(path, false, shim, sizeof(shim));
-	return CALL_WITH_OWN(int, execveat, envp, dirfd, path, argv, env_, flags);
+	return CALL_WITH_OWN(int, execveat, envp, exec_target(dirfd, path, flags & AT_EMPTY_PATH),
+			     dirfd, path, argv, env_, flags);
 }
 
 FN_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	return CALL_WITH_OWN(int, fexecve, envp, fd, argv, env_);
+	return CALL_WITH_OWN(int, fexecve, envp, exec_target(fd, "", true), fd, argv, env_);
 }
 
 FN_EXPORT int execv(const char *path, char *const argv[])
@@ -342,7 +371,8 @@ FN_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_a
 	char shim[PATH_MAX];
 
 	path = exec_file(path, false, shim, sizeof(shim));
-	return CALL_WITH_OWN(int, posix_spawn, envp, pid, path, fa, attr, argv, env_);
+	return CALL_WITH_OWN(int, posix_spawn, envp, exec_target(AT_FDCWD, path, false), pid, path,
+			     fa, attr, argv, env_);
 }
 
 FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
@@ -351,7 +381,8 @@ FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_
 	char shim[PATH_MAX];
 
 	file = exec_file(file, true, shim, sizeof(shim));
-	return CALL_WITH_OWN(int, posix_spawnp, envp, pid, file, fa, attr, argv, env_);
+	return CALL_WITH_OWN(int, posix_spawnp, envp, exec_target_search(file), pid, file, fa, attr,
+			     argv, env_);
 }
 
 /* system and popen spawn with `environ` inside libc: it holds the variables for the call. Not
@@ -363,7 +394,7 @@ FN_EXPORT int system(const char *command)
 
 	if (!own_preload || !command)
 		return FN_REAL(system)(command);
-	v = with_own(saved);
+	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false));
 	environ = v;
 	r = FN_REAL(system)(command);
 	environ = saved;
@@ -378,7 +409,7 @@ FN_EXPORT FILE *popen(const char *command, const char *mode)
 
 	if (!own_preload)
 		return FN_REAL(popen)(command, mode);
-	v = with_own(saved);
+	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false));
 	environ = v;
 	f = FN_REAL(popen)(command, mode);
 	environ = saved;

@@ -64,7 +64,7 @@ static bool open_lib(enum lib lib)
 	if (!handles[lib])
 		handles[lib] = dlopen(sonames[lib], RTLD_LAZY | RTLD_LOCAL);
 	if (!handles[lib])
-		fn_warn("cannot load %s: %s", sonames[lib], dlerror());
+		dlerror(); /* said nowhere (state.c), and not left for the target's dlerror */
 	return handles[lib] != NULL;
 }
 

@@ -290,6 +290,23 @@ FN_HOT FN_EXPORT int close(int fd)
 	return FN_REAL(close)(fd);
 }
 
+/* close_range(2) and closefrom(3) close without close(): the fds' numbers are free again. */
+FN_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+{
+	int r = FN_REAL(close_range)(first, last, flags);
+
+	if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		fn_view_fd_forget_range(first, last);
+	return r;
+}
+
+FN_EXPORT void closefrom(int first)
+{
+	FN_REAL(closefrom)(first);
+	if (first >= 0)
+		fn_view_fd_forget_range((unsigned int)first, ~0u);
+}
+
 /* Duplicates keep what the view remembers of the fd (util-linux reads directories through a
  * dup of the fd it opened). */
 FN_EXPORT int dup(int fd)

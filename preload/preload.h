@@ -3,6 +3,7 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,17 @@
  * reach the view): grouped in one place of the library, so the few pages of it stay in the TLB
  * and cache across the system calls between. */
 #define FN_HOT __attribute__((hot))
+
+/* `value`, with errno put back to `saved` where `ok`: what the library tried on the way to a call
+ * that succeeded (a real directory that is not there, a seal asked of a file without any) must
+ * not show in errno, as it would not with libc alone. */
+#define FN_KEEP_ERRNO(saved, ok, value)                                                            \
+	({                                                                                         \
+		__typeof__(value) v_ = (value);                                                    \
+		if (ok)                                                                            \
+			errno = (saved);                                                           \
+		v_;                                                                                \
+	})
 
 /* The next definition of a libc function, looked up on first use. */
 #define FN_REAL(name)                                                                              \
@@ -53,6 +65,12 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 /* `path` made absolute against `dirfd` (or the cwd), unnormalised; false where it cannot reach
  * the view (a cwd far from every mount) or does not fit. */
 bool fn_view_absolute(int dirfd, const char *path, char *out, size_t len);
+/* `in` (absolute) with "." and ".." applied lexically (the mounts' parents are no links) and no
+ * doubled or trailing '/', in `out` (which may be `in`); false where it does not fit. */
+bool fn_view_normalise(const char *in, char *out, size_t size);
+/* Whether normalised absolute `abs` is "/" or a directory above a mount of the view: the only
+ * directories the view can add entries to. */
+bool fn_view_above_mount(const char *abs);
 /* Whether `path` (relative to dirfd) certainly goes to libc as it is: what the path calls ask
  * first, so the paths that cannot reach the view (most of them) cost a few comparisons and no
  * lookup. False: fn_view_route decides. */
@@ -74,6 +92,8 @@ int fn_view_open(const struct fn_view *v, int flags);
 void fn_view_fd_register(int fd, const char *path);
 const char *fn_view_fd_path(int fd);
 void fn_view_fd_forget(int fd);
+/* fn_view_fd_forget for every fd from `first` to `last` (close_range, closefrom). */
+void fn_view_fd_forget_range(unsigned int first, unsigned int last);
 /* Whether the view may know the fd (fn_view_fd_path or a file it opened): a cheap test. */
 bool fn_view_fd_known(int fd);
 /* The node of the tree an fd stands for (a file's text, a directory's stand-in, a link opened
@@ -110,6 +130,17 @@ bool fn_view_cwd(char *buf, size_t size);
 /* Whether the process runs in another's memory (a vfork child until it execs), where what it
  * changes would change its parent's too. */
 bool fn_view_cwd_borrowed(void);
+/* A vfork child done with its parent's memory (at exec, at _exit): the directory it kept there
+ * is forgotten, so a later child that gets the same pid does not find it. True where the calling
+ * process is such a child and had one; `keep` (NULL: none) then holds it for
+ * fn_view_cwd_return, where the exec failed and the child goes on (to the next directory of
+ * PATH, as Python's subprocess does). */
+struct fn_cwd_loan {
+	bool set;
+	char path[PATH_MAX];
+};
+bool fn_view_cwd_release(struct fn_cwd_loan *keep);
+void fn_view_cwd_return(const struct fn_cwd_loan *keep);
 /* "FAKENET_CWD=PATH" in `buf` for a program started now, where the cwd is the tree's; else NULL. */
 const char *fn_view_cwd_env(char *buf, size_t size);
 /* Takes the directory of the tree a parent left (FAKENET_CWD) for the cwd, if the cwd is still its

@@ -56,7 +56,39 @@ static bool maybe_in_view(const char *dir)
 	return false;
 }
 
-/* /proc/self/net, /proc/thread-self/net and /proc/PID/net: names of the target's /proc/net. */
+/* The kernel's link the view covers (/proc/net, the table's FN_MOUNT_KERNEL_LINK entry): its
+ * path, and its name ("net") in its directory ("/proc/", with the '/'), where every process's
+ * own directory has it too (/proc/PID/net, the link's target). */
+static struct {
+	const char *path, *name;
+	size_t len, dir_len, name_len;
+} kernel_link = {"", "", 0, 0, 0};
+
+/* Before any lookup (view.c's load_cwd, at the default priority). */
+__attribute__((constructor(103))) static void find_kernel_link(void)
+{
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		const char *path = fn_view_mounts[i].path, *slash = strrchr(path, '/');
+
+		if (fn_view_mounts[i].kind != FN_MOUNT_KERNEL_LINK || !slash || slash == path)
+			continue;
+		kernel_link.path = path;
+		kernel_link.len = strlen(path);
+		kernel_link.name = slash + 1;
+		kernel_link.name_len = strlen(slash + 1);
+		kernel_link.dir_len = (size_t)(slash - path) + 1;
+		return;
+	}
+}
+
+/* Whether `p` is in the kernel link's directory ("/proc/..."). */
+static inline bool in_link_dir(const char *p)
+{
+	return kernel_link.dir_len && begins(p, kernel_link.path, kernel_link.dir_len);
+}
+
+/* /proc/self/net, /proc/thread-self/net and /proc/PID/net (after "/proc/"): names of the
+ * target's /proc/net. */
 FN_HOT static bool proc_net_alias_path(const char *q)
 {
 	if (BEGINS(q, "self/"))
@@ -68,7 +100,7 @@ FN_HOT static bool proc_net_alias_path(const char *q)
 			q++;
 		q += *q == '/';
 	}
-	return UNDER(q, "net");
+	return kernel_link.name_len && under(q, kernel_link.name, kernel_link.name_len);
 }
 
 /* The view's mounts grouped by their first component ("sys", "proc", "etc", ...). Every path
@@ -212,7 +244,7 @@ FN_HOT static bool may_reach_tree(const char *p)
 			return true;
 	rest = p + 1 + t->len;
 	/* /proc/net's other names, and the process's own links into the view (through_own_link). */
-	if (*rest == '/' && BEGINS(p, "/proc/") &&
+	if (*rest == '/' && in_link_dir(p) &&
 	    (proc_net_alias_path(rest + 1) || strstr(rest, "/cwd") || strstr(rest, "/fd/")))
 		return true;
 	/* The host's network devices below it stay hidden (fn_vfs_hidden_real). */
@@ -289,10 +321,10 @@ static bool names_directory(const char *p)
 
 static bool through_own_link(char *abs, size_t size, bool follow);
 
-void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
+static void lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 {
 	const struct fn_preload *st;
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], cwd[PATH_MAX];
 	struct fn_walk w;
 
 	v->kind = FN_WALK_NONE;
@@ -320,6 +352,22 @@ void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
 		v->kind = FN_WALK_ERROR;
 		v->err = ENOENT;
 	}
+	/* From a directory of the tree the kernel's cwd is only its stand-in: a relative path the
+	 * view leaves to the real call names the real path it leads to from the tree's. */
+	if (v->kind == FN_WALK_NONE && path[0] != '/' && dirfd == AT_FDCWD &&
+	    fn_view_cwd(cwd, sizeof(cwd)) && strlen(abs) < sizeof(v->real)) {
+		strcpy(v->real, abs);
+		v->kind = FN_WALK_REAL;
+	}
+}
+
+/* The walk's own stats (a directory the host lacks) leave errno alone: a failure is v->err. */
+void fn_view_lookup(int dirfd, const char *path, bool follow, struct fn_view *v)
+{
+	int saved = errno;
+
+	lookup(dirfd, path, follow, v);
+	errno = saved;
 }
 
 /* Whether the cwd is worth resolving for relative paths. */
@@ -341,11 +389,14 @@ __attribute__((constructor)) static void load_cwd(void)
 
 void fn_view_note_chdir(void)
 {
+	int saved = errno;
+
 	/* A vfork child's answer would be its parent's as well: either may then be in the view. */
 	if (fn_view_cwd_borrowed())
 		cwd_may_be_in_view = true;
 	else
 		check_cwd();
+	errno = saved;
 }
 
 int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct stat *out)
@@ -365,9 +416,11 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 static void node_path_of(const struct fn_node *node, pid_t pid, char *out, size_t size)
 {
 	char *path = fn_vfs_path(node);
+	size_t n = kernel_link.len;
 
-	if (strncmp(path, "/proc/net", 9) == 0 && (path[9] == '/' || !path[9]))
-		snprintf(out, size, "/proc/%d/net%s", (int)pid, path + 9);
+	if (n && strncmp(path, kernel_link.path, n) == 0 && (path[n] == '/' || !path[n]))
+		snprintf(out, size, "%.*s%d/%s%s", (int)kernel_link.dir_len, path, (int)pid,
+			 kernel_link.name, path + n);
 	else
 		snprintf(out, size, "%s", path);
 	free(path);
@@ -507,16 +560,18 @@ static bool memfd_file(char *link, const char **name, char *path, size_t size, p
 		return false;
 	link[n - s] = '\0';
 	*name = link + p;
-	rest = *name + 6;
-	if (!BEGINS(*name, "/proc/") || *rest < '1' || *rest > '9')
+	rest = *name + kernel_link.dir_len;
+	if (!in_link_dir(*name) || *rest < '1' || *rest > '9')
 		return (size_t)snprintf(path, size, "%s", *name) < size;
 	*opener = (pid_t)strtol(rest, NULL, 10);
 	rest += strspn(rest, "0123456789");
-	return UNDER(rest, "/net") && *opener > 0 &&
-	       (size_t)snprintf(path, size, "/proc%s", rest) < size;
+	return *rest == '/' && under(rest + 1, kernel_link.name, kernel_link.name_len) &&
+	       *opener > 0 &&
+	       (size_t)snprintf(path, size, "%.*s%s", (int)kernel_link.dir_len - 1, *name, rest) <
+		   size;
 }
 
-bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
+static bool adopt(int fd, mode_t mode, nlink_t nlink)
 {
 	static __thread bool adopting;
 	static __thread struct fn_view v;
@@ -551,6 +606,16 @@ bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
 		return false;
 	note_opened_by(fd, v.node, opener);
 	return true;
+}
+
+/* Asked after a stat that succeeded: the seals asked of any other file leave errno alone. */
+bool fn_view_fd_adopt(int fd, mode_t mode, nlink_t nlink)
+{
+	int saved = errno;
+	bool adopted = adopt(fd, mode, nlink);
+
+	errno = saved;
+	return adopted;
 }
 
 /* A file that reads a real one (/proc/cpuinfo): its text made now from the real file, read with
@@ -632,7 +697,7 @@ static int open_dir(const struct fn_node *node, int flags)
 	return fd;
 }
 
-int fn_view_open(const struct fn_view *v, int flags)
+static int open_node(const struct fn_view *v, int flags)
 {
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		errno = v->node->type == FN_NODE_DIR ? EISDIR : EROFS;
@@ -658,6 +723,13 @@ int fn_view_open(const struct fn_view *v, int flags)
 	if (fn_vfs_reads_real(v->node))
 		return real_fd(v->node, flags);
 	return node_fd(v->node, flags, false);
+}
+
+int fn_view_open(const struct fn_view *v, int flags)
+{
+	int saved = errno, fd = open_node(v, flags);
+
+	return FN_KEEP_ERRNO(saved, fd >= 0, fd);
 }
 
 void fn_view_fd_register(int fd, const char *path)
@@ -800,20 +872,21 @@ void fn_view_fd_copy(int from, int to)
 {
 	const char *path = fn_view_fd_path(from);
 
+	if (fn_view_cwd_borrowed())
+		return;
+	/* `to` may have been another file of the view, which dup2 closed. */
+	fn_view_fd_forget(to);
 	if (path)
 		fn_view_fd_register(to, path);
-	else
-		fn_view_fd_forget(to);
 	copy_opened(from, to);
 }
 
-/* `abs` with "." and ".." applied lexically and no doubled or trailing '/', in place. */
-static int normalise(char *abs)
+bool fn_view_normalise(const char *in, char *out, size_t size)
 {
-	char out[PATH_MAX];
 	size_t len = 0;
 
-	for (const char *p = abs, *end; *p; p = end) {
+	/* The output never runs ahead of the input: `out` may be `in`. */
+	for (const char *p = in, *end; *p; p = end) {
 		size_t n;
 
 		while (*p == '/')
@@ -827,17 +900,16 @@ static int normalise(char *abs)
 				;
 			continue;
 		}
-		if (len + 1 + n >= sizeof(out))
-			return -1;
+		if (len + 1 + n >= size)
+			return false;
 		out[len++] = '/';
-		memcpy(out + len, p, n);
+		memmove(out + len, p, n);
 		len += n;
 	}
 	if (len == 0)
 		out[len++] = '/';
 	out[len] = '\0';
-	strcpy(abs, out);
-	return 0;
+	return true;
 }
 
 /* Whether the normal absolute path `abs` (`len` bytes) names a directory above a mount of the
@@ -869,7 +941,12 @@ FN_HOT static bool above_a_mount(const char *abs, size_t len)
 	return false;
 }
 
-/* Whether an absolute path is in the form normalise() gives (no "//", no '/' at its end, no
+bool fn_view_above_mount(const char *abs)
+{
+	return above_a_mount(abs, strlen(abs));
+}
+
+/* Whether an absolute path is in the form fn_view_normalise gives (no "//", no '/' at its end, no
  * component starting with '.'), its length in `len`: most paths a program opens are. */
 FN_HOT static bool is_normal(const char *p, size_t *len)
 {
@@ -924,20 +1001,31 @@ FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
 	    (size_t)snprintf(abs, sizeof(abs), "%s%s%s", base,
 			     *base && strcmp(base, "/") != 0 ? "/" : "", path) >= sizeof(abs))
 		return;
-	if (normalise(abs) < 0)
+	if (!fn_view_normalise(abs, abs, sizeof(abs)))
 		return;
 	if (above_a_mount(abs, strlen(abs)))
 		fn_view_fd_register(fd, abs);
 }
 
+/* Both tables: the fd's number is free for any file once it is closed or replaced. A child of
+ * vfork closes and replaces its own fds (the spawn's redirections) in its parent's memory, where
+ * the parent's fds of those numbers stay open. */
 FN_HOT void fn_view_fd_forget(int fd)
 {
-	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED))
+	if (!fn_view_fd_known(fd) || fn_view_cwd_borrowed())
 		return;
 	pthread_mutex_lock(&fd_lock);
 	free(fd_paths[fd]);
 	fd_paths[fd] = NULL;
+	free(opened[fd].path);
+	opened[fd].path = NULL;
 	pthread_mutex_unlock(&fd_lock);
+}
+
+void fn_view_fd_forget_range(unsigned int first, unsigned int last)
+{
+	for (unsigned int fd = first; fd <= last && fd < MAX_FDS; fd++)
+		fn_view_fd_forget((int)fd);
 }
 
 FN_HOT bool fn_view_passes(int dirfd, const char *path)

@@ -224,19 +224,7 @@ static double now_ms(void)
 
 static double stall_ms(void)
 {
-	const char *v = getenv("FAKENET_CHECK_STALL_S");
-	char *end;
-	double s;
-
-	if (!v || !*v)
-		return CHECK_STALL_MS;
-	s = strtod(v, &end);
-	if (*end || !(s > 0 && s <= 86400)) {
-		fn_warn("check: FAKENET_CHECK_STALL_S=%s is not a number of seconds; using %d", v,
-			CHECK_STALL_MS / 1000);
-		return CHECK_STALL_MS;
-	}
-	return s * 1000;
+	return fn_env_seconds_ms("FAKENET_CHECK_STALL_S", CHECK_STALL_MS, "check");
 }
 
 /* The battery's mark: random, so that no probe can print it by chance or by design. */

@@ -72,6 +72,10 @@ struct run {
 	struct fn_child_plan plan;
 	struct fn_net net;	 /* --net isolated, filtered, nat */
 	struct fn_filter filter; /* --net filtered: --allow, --allow-host; nat: open */
+	/* What spawning the init holds for a while, closed in release whatever failed: */
+	int report[2]; /* the init's report pipe */
+	int sigfd;     /* the forwarded signals and SIGCHLD */
+	int own_pidns; /* the runner's own pid namespace, to return to after the fork */
 };
 
 static void usage(FILE *out)
@@ -385,7 +389,11 @@ static int enter_namespaces(struct run *r)
 	if (geteuid() != 0 && (status = enter_own_namespaces()) >= 0)
 		return status;
 	err = fn_fakefs_mount(r->fs, &what);
-	if (err == -EPERM && geteuid() == 0) {
+	/* Not once namespaces were built early (which took CAP_SYS_ADMIN, whose want is what a user
+	 * namespace makes up for): they belong to this user namespace, which the init could not
+	 * join them from, and the thread that built them may not yet be gone, which is enough for
+	 * unshare(CLONE_NEWUSER) to refuse. */
+	if (err == -EPERM && geteuid() == 0 && !r->plan.isolated) {
 		if ((status = enter_own_namespaces()) >= 0)
 			return status;
 		err = fn_fakefs_mount(r->fs, &what);
@@ -436,14 +444,14 @@ static bool signal_pending(struct run *r, struct pollfd p[2])
 }
 
 /* Relays signals to the init until it exits; returns its wait status. */
-static int wait_init(struct run *r, pid_t init, int report_fd)
+static int wait_init(struct run *r, pid_t init)
 {
-	struct pollfd p[2] = {{.events = POLLIN}, {.fd = report_fd, .events = POLLIN}};
+	struct pollfd p[2] = {{.fd = r->sigfd, .events = POLLIN},
+			      {.fd = r->report[0], .events = POLLIN}};
 	sigset_t set;
 	int status = 0;
 
 	forwarded_set(&set);
-	p[0].fd = signalfd(-1, &set, SFD_CLOEXEC);
 	for (;;) {
 		siginfo_t si;
 
@@ -458,8 +466,6 @@ static int wait_init(struct run *r, pid_t init, int report_fd)
 		if (si.si_code != SI_KERNEL)
 			kill(init, si.si_signo);
 	}
-	if (p[0].fd >= 0)
-		close(p[0].fd);
 	return status;
 }
 
@@ -475,17 +481,41 @@ static int outcome(int report_fd, int status)
 	return WEXITSTATUS(status);
 }
 
+/* A signal to fakenet before the target started ends the run: the init goes, and the rest with
+ * release. Returns -1 to go on waiting, or the exit status: 128+N for signal N, or the init's
+ * outcome should it have ended (its report, if it failed). */
+static int gate_interrupted(struct run *r, pid_t init)
+{
+	struct signalfd_siginfo si;
+	int status;
+
+	if (read(r->sigfd, &si, sizeof(si)) != sizeof(si))
+		return -1;
+	if (si.ssi_signo != SIGCHLD) {
+		kill(init, SIGKILL);
+		waitpid(init, NULL, 0);
+		return 128 + (int)si.ssi_signo;
+	}
+	if (waitpid(init, &status, WNOHANG) != init)
+		return -1;
+	return outcome(r->report[0], status);
+}
+
 /* nat and filtered: the init builds the view while pasta comes up, and the target starts once it
- * is. Should it not come up, the init goes, and with it everything in its namespaces. Returns -1
- * to go on, or the exit status. */
+ * is. Should it not come up, the init goes, and with it everything in its namespaces; should the
+ * init fail or fakenet get a signal meanwhile, the run ends there. Returns -1 to go on, or the
+ * exit status. */
 static int open_gate(struct run *r, pid_t init)
 {
+	struct pollfd sig = {.fd = r->sigfd, .events = POLLIN};
 	struct fn_report rep;
-	int err;
+	int err, status;
 
 	if (r->plan.gate_fd < 0)
 		return -1;
-	err = fn_net_wait_egress(&r->net, &rep);
+	while ((err = fn_net_wait_egress(&r->net, &sig, 1, &rep)) > 0)
+		if ((status = gate_interrupted(r, init)) >= 0)
+			return status;
 	if (!err && eventfd_write(r->plan.gate_fd, 1) < 0)
 		err = fn_fail_errno(&rep, "starting the target");
 	close(r->plan.gate_fd);
@@ -497,16 +527,39 @@ static int open_gate(struct run *r, pid_t init)
 	return fn_report_print(NULL, &rep);
 }
 
-static int spawn_init(struct run *r, int report[2])
+/* What the init and the runner's wait need before the fork; on failure, release closes what was
+ * opened. Returns -1 to go on, or the exit status. */
+static int open_spawn_fds(struct run *r)
+{
+	sigset_t set;
+
+	if (pipe2(r->report, O_CLOEXEC | O_NONBLOCK) < 0)
+		return fn_report_errno(NULL, "pipe");
+	forwarded_set(&set);
+	if ((r->sigfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+		return fn_report_errno(NULL, "signalfd");
+	r->plan.runner_fds[r->plan.n_runner_fds++] = r->sigfd;
+	r->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	r->plan.runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (r->net.filter && (r->plan.gate_fd = eventfd(0, EFD_CLOEXEC)) < 0)
+		return fn_report_errno(NULL, "eventfd");
+	return -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int spawn_init(struct run *r)
 {
 	pid_t init;
 	int status;
 
-	int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-
-	r->plan.runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (r->net.filter && (r->plan.gate_fd = eventfd(0, EFD_CLOEXEC)) < 0)
-		return fn_report_errno(NULL, "eventfd");
+	if ((status = open_spawn_fds(r)) >= 0)
+		return status;
 	/* Threads cannot be created once the pid namespace for children differs, so this comes
 	 * after the FUSE thread has started. */
 	if (unshare(CLONE_NEWPID) < 0)
@@ -519,21 +572,19 @@ static int spawn_init(struct run *r, int report[2])
 		fn_connlog_set_init(init);
 	/* Back to our own pid namespace for later children: once the init is gone, its namespace
 	 * takes no new processes, and sanitizers fork at exit. */
-	if (init > 0 && own_pidns >= 0)
-		setns(own_pidns, CLONE_NEWPID);
-	if (own_pidns >= 0)
-		close(own_pidns);
+	if (init > 0 && r->own_pidns >= 0)
+		setns(r->own_pidns, CLONE_NEWPID);
+	close_fd(&r->own_pidns);
 	if (init == 0) {
-		close(report[0]);
-		r->plan.report_fd = report[1];
+		close(r->report[0]);
+		r->plan.report_fd = r->report[1];
 		fn_init_main(&r->plan);
 	}
-	close(report[1]);
-	if (r->plan.runner_pidfd >= 0)
-		close(r->plan.runner_pidfd);
+	close_fd(&r->report[1]);
+	close_fd(&r->plan.runner_pidfd);
 	if ((status = open_gate(r, init)) >= 0)
 		return status;
-	return outcome(report[0], wait_init(r, init, report[0]));
+	return outcome(r->report[0], wait_init(r, init));
 }
 
 /* The namespace is built while the runner has no thread, then joined by the init. */
@@ -597,7 +648,7 @@ static void hold_net_fds(struct run *r)
 static int run_target(struct run *r)
 {
 	struct fn_report rep;
-	int report[2], status;
+	int status;
 	sigset_t set;
 
 	/* Blocked before the FUSE thread exists, so it inherits the mask and only the main thread
@@ -619,14 +670,11 @@ static int run_target(struct run *r)
 	if (r->opts.isolated && fn_net_serve(&r->net, r->id, &rep))
 		return fn_report_print(NULL, &rep);
 	hold_net_fds(r);
-	if (pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0)
-		return fn_report_errno(NULL, "pipe");
 	r->plan.mnt_fd = fn_fakefs_mount_fd(r->fs);
 	r->plan.dev_fd = fn_fakefs_dev_fd(r->fs);
 	if (r->log_fd >= 0)
 		r->plan.runner_fds[r->plan.n_runner_fds++] = r->log_fd;
-	status = spawn_init(r, report);
-	close(report[0]);
+	status = spawn_init(r);
 	/* Every sender is gone with the init: write what they queued. */
 	fn_auditsock_stop(&r->audit);
 	return status;
@@ -634,6 +682,11 @@ static int run_target(struct run *r)
 
 static void release(struct run *r)
 {
+	int *fds[] = {&r->report[0], &r->report[1],	    &r->sigfd,
+		      &r->own_pidns, &r->plan.runner_pidfd, &r->plan.gate_fd};
+
+	for (size_t i = 0; i < N_ELEMENTS(fds); i++)
+		close_fd(fds[i]);
 	fn_auditsock_stop(&r->audit);
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);
@@ -654,9 +707,13 @@ static void release(struct run *r)
 
 int fn_cmd_run(int argc, char **argv)
 {
-	struct run r = {.log_fd = -1,
-			.staging = {.mnt_fd = -1, .init_fd = -1},
-			.plan = {.staging_fd = -1, .init_fd = -1, .gate_fd = -1}};
+	struct run r = {
+	    .log_fd = -1,
+	    .report = {-1, -1},
+	    .sigfd = -1,
+	    .own_pidns = -1,
+	    .staging = {.mnt_fd = -1, .init_fd = -1},
+	    .plan = {.staging_fd = -1, .init_fd = -1, .gate_fd = -1, .runner_pidfd = -1}};
 	int status;
 
 	fn_auditsock_init(&r.audit);

@@ -566,6 +566,21 @@ DNS queries:
 	[ "${lines[2]}" = "status 2" ]
 }
 
+@test "isolated: a FUSE mount refused once the namespaces are built is reported as such, with no user namespace tried" {
+	require_command strace strace
+	# Root with CAP_SYS_ADMIN builds the namespaces before the view; strace makes the FUSE mount
+	# (the runner's first fsmount) fail with EPERM. A user namespace of the runner's own would
+	# not help: the namespaces built belong to the host's, which the init could not join from it.
+	ASAN_OPTIONS=detect_leaks=0 run -125 strace -f -qq -o "$tmp/trace" -e trace=unshare,fsmount \
+		-e inject=fsmount:error=EPERM:when=1 \
+		"$FAKENET" run --net isolated --shims none -- sh -c "touch '$tmp/ran'"
+	[ "$output" = "fakenet: fsmount: Operation not permitted (run as root, or in Docker add --device /dev/fuse --cap-add SYS_ADMIN)" ]
+	grep -q 'fsmount(.*(INJECTED)' "$tmp/trace"
+	run grep -F CLONE_NEWUSER "$tmp/trace"
+	[ "$status" -eq 1 ]
+	[ ! -e "$tmp/ran" ]
+}
+
 @test "check --net isolated: every probe, the kernel's own answers included, agrees" {
 	# The default identity, and desktop.yaml, whose nameserver is its gateway.
 	for identity in "" "$TOP/identities/desktop.yaml"; do

@@ -216,9 +216,9 @@ processes_in() {
 
 @test "nat: a pasta that fails while the init builds the view is reported, the target never runs, and nothing is left" {
 	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
-	# A pasta that exits once the init has had time to build the view and wait for it.
+	# A pasta that exits at once: however far the init got, the target waits for pasta's route.
 	mkdir "$tmp/bin"
-	printf '#!/bin/sh\nsleep 0.3\nexit 3\n' >"$tmp/bin/pasta"
+	printf '#!/bin/sh\nexit 3\n' >"$tmp/bin/pasta"
 	chmod +x "$tmp/bin/pasta"
 	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" "$FAKENET" run --shims none -- \
 		sh -c "touch '$tmp/ran'; sleep $nap"
@@ -227,6 +227,85 @@ processes_in() {
 	run pgrep -f "$nap"
 	[ "$status" -eq 1 ]
 	[ -z "$(processes_in "$edge_ns")" ]
+}
+
+# A pasta that never brings its tap up: the runner waits for it while the init waits at the gate.
+stub_pasta_sleeping() {
+	mkdir -p "$tmp/bin"
+	printf '#!/bin/sh\nexec sleep %s\n' "$nap" >"$tmp/bin/pasta"
+	chmod +x "$tmp/bin/pasta"
+}
+
+# Whether the init, the runner's child that is still fakenet, is blocked reading the gate's eventfd.
+init_at_gate() {
+	local init nr fd rest
+	init=$(pgrep -P "$1" -x fakenet) || return 1
+	read -r nr fd rest <"/proc/$init/syscall" || return 1
+	[ "$nr" = 0 ] && [ "$(readlink "/proc/$init/fd/$((fd))")" = "anon_inode:[eventfd]" ]
+}
+
+# Nothing of the run is left: no process of the test's, none in the namespaces given (the edge
+# namespace, those the runner held), no FUSE mount.
+nothing_left() {
+	run pgrep -f "$nap"
+	[ "$status" -eq 1 ]
+	[ -z "$(processes_in "$@")" ]
+	! grep -q fuse /proc/self/mountinfo
+}
+
+@test "nat: SIGTERM to the runner while the target waits for pasta ends the run with 143 and leaves nothing" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	stub_pasta_sleeping
+	# A wait for pasta that only the signal can end.
+	ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=86400 "$FAKENET" run \
+		--shims none -- sh -c "touch '$tmp/ran'" &
+	runner=$!
+	for _ in $(seq 200); do init_at_gate "$runner" && break; sleep 0.05; done
+	init_at_gate "$runner"
+	held=$(netns_inodes_of "$runner" "$edge_ns")
+	[ "$(echo "$held" | wc -l)" -eq 2 ]
+	kill -TERM "$runner"
+	status=0
+	wait "$runner" || status=$?
+	runner=
+	[ "$status" -eq 143 ]
+	[ ! -e "$tmp/ran" ]
+	nothing_left "$edge_ns" $held
+	for ns in $held; do
+		run sh -c "ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		[ -z "$output" ]
+	done
+}
+
+@test "nat: the init failing while pasta comes up is what is reported, and nothing is left" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	stub_pasta_sleeping
+	# /etc/hosts a directory in a mount namespace of the test's: the init cannot put the
+	# identity's file over it. pasta never comes up, and the wait for it has no time limit to
+	# speak of: only the init's report can end it.
+	run -125 ip netns exec "$edge" unshare -m sh -c "mkdir '$tmp/etc' && cp -a /etc/. '$tmp/etc/' && rm '$tmp/etc/hosts' &&
+		mkdir '$tmp/etc/hosts' && mount --bind '$tmp/etc' /etc &&
+		PATH='$tmp/bin:$PATH' FAKENET_PASTA_WAIT_S=86400 exec '$FAKENET' run --shims none -- sh -c 'touch $tmp/ran'"
+	[ "$output" = "fakenet: mounting the view over /etc/hosts: Invalid argument" ]
+	[ ! -e "$tmp/ran" ]
+	nothing_left "$edge_ns"
+}
+
+@test "nat: a pasta that never brings its route up fails the run at FAKENET_PASTA_WAIT_S; a bad value is said and the default used" {
+	edge_ns=$(ip netns exec "$edge" readlink /proc/self/ns/net)
+	stub_pasta_sleeping
+	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=0.2 \
+		"$FAKENET" run --shims none -- sh -c "touch '$tmp/ran'"
+	[ "$output" = "fakenet: waiting for pasta's route in the peer namespace: Connection timed out" ]
+	[ ! -e "$tmp/ran" ]
+	nothing_left "$edge_ns"
+	# The value is checked once the wait begins; a pasta that exits at once ends it.
+	printf '#!/bin/sh\nexit 3\n' >"$tmp/bin/pasta"
+	run -125 ip netns exec "$edge" env PATH="$tmp/bin:$PATH" FAKENET_PASTA_WAIT_S=soon \
+		"$FAKENET" run --shims none -- true
+	[ "${lines[0]}" = "fakenet: run: FAKENET_PASTA_WAIT_S=soon is not a number of seconds; using 3" ]
+	[ "${lines[1]}" = "fakenet: pasta exited (status 3) before its tap was up: Input/output error" ]
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 @test "nat: auto falls back to host without pasta or /dev/net/tun, saying why on stderr once" {

@@ -255,3 +255,53 @@ print("ok")'
 		"unfakeable=tell: empty entries in /proc/self/environ" \
 		"unfakeable=tell: a mapped library's path names fakenet" <<<"$output"
 }
+
+# The library takes its variables out of sight where it loads; a program it does not load into
+# sees what reaches its environment. The view's working directory (FAKENET_CWD) reaches only the
+# programs that load the library, and a program the kernel runs set-user-ID gets none of the
+# library's variables (its loader drops LD_PRELOAD and leaves the rest in sight).
+@test "preload: a static or set-user-ID program started from a directory of the view sees no FAKENET variable" {
+	require_root "a set-user-ID copy owned by nobody"
+	require_command busybox busybox-static
+	! ldd "$(command -v busybox)" >/dev/null 2>&1 || skip "the host's busybox is not static (busybox-static)"
+	suid="$BUILD/.tells-suid-env-$$" # where the build is: tmp may be mounted nosuid
+	cp "$(command -v env)" "$suid"
+	chown nobody "$suid" && chmod 4755 "$suid"
+	# A clean environment: the test harness's own variables (BATS_TEST_NAME) name fakenet.
+	run env -i PATH="$PATH" "$FAKENET" run --backend preload --identity "$docker" -- sh -c '
+		cd /sys/class/net/eth0 || exit 9
+		echo "== pwd"; /bin/pwd; pwd -P
+		echo "== busybox env"; busybox env
+		echo "== busybox environ"; busybox cat /proc/self/environ | tr "\0" "\n"
+		echo "== suid"; "$1"' sh "$suid"
+	rm -f "$suid"
+	[ "$status" -eq 0 ]
+	# A dynamic child still knows where it is (the kernel's stand-in would be another name).
+	[ "${lines[1]}" = "${lines[2]}" ]
+	[[ "${lines[1]}" == /sys/devices/* ]]
+	! grep FAKENET_CWD <<<"$output"
+	suid_env=$(sed -n '/^== suid$/,$p' <<<"$output")
+	grep -qx "PATH=$PATH" <<<"$suid_env"
+	! grep -i fakenet <<<"$suid_env"
+}
+
+# What fails inside a target (an identity edited after the runner checked it, a root without
+# libyaml) leaves the process the real answers, and no line of fakenet's on its stderr.
+@test "preload: an identity that no longer loads in a child says nothing on the target's stderr" {
+	require_root "a mount namespace to hide libyaml in"
+	lib=$(ldconfig -p | awk '$1 == "libyaml-0.so.2" { print $NF; exit }')
+	[ -n "$lib" ] || skip "libyaml-0.so.2 is not in the loader's cache"
+	id="$BATS_TEST_TMPDIR/id.yaml"
+	cp "$docker" "$id"
+	run --separate-stderr env -i PATH="$PATH" "$FAKENET" run --backend preload --identity "$id" -- sh -c '
+		cat /etc/hostname
+		unshare -m sh -c "mount --bind /dev/null \"\$1\" && exec cat /etc/hostname" sh "$1"
+		printf "version: 1\nhostname: [\n" >"$2"
+		cat /etc/hostname; uname -n' sh "$lib" "$id"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$("$FAKENET" show --identity "$docker" /etc/hostname)" ]
+	[ "${lines[1]}" = "$(cat /etc/hostname)" ]
+	[ "${lines[2]}" = "$(cat /etc/hostname)" ]
+	[ "${lines[3]}" = "$(uname -n)" ]
+	[ -z "$stderr" ]
+}

@@ -8,7 +8,6 @@
 #include <linux/fib_rules.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,8 +24,8 @@
 #include "netaddr.h"
 #include "util.h"
 
+/* How long pasta's route may take, unless FAKENET_PASTA_WAIT_S says otherwise. */
 #define EGRESS_WAIT_MS 3000
-#define EGRESS_POLL_US 10000
 
 bool fn_filter_parse_allow(struct fn_filter *f, const char *arg)
 {
@@ -298,13 +297,6 @@ static void saw_default(const struct nlmsghdr *h, void *arg)
 		((struct route_probe *)arg)->found = true;
 }
 
-struct wait_job {
-	int peer_fd;
-	pid_t pasta;
-	int err;
-	int status;
-};
-
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -319,9 +311,13 @@ static int open_route_events(void)
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV4_ROUTE};
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
 		close(fd);
-		fd = -1;
+		return err;
 	}
 	return fd;
 }
@@ -336,123 +332,134 @@ static bool has_default_route(struct fn_rtnl *nl)
 	return fn_rtnl_dump(nl, &m, saw_default, &p) == 0 && p.found;
 }
 
-/* On a thread of its own, which joins the gateway namespace: pasta's default route there is the
- * sign that its tap is configured. Wakes on a route change or pasta's exit (a pidfd), else every
- * EGRESS_POLL_US where either cannot be had. */
-static void *wait_egress(void *arg)
+int fn_filter_watch_open(struct fn_filter *f)
 {
-	struct wait_job *j = arg;
-	long deadline = now_ms() + EGRESS_WAIT_MS;
-	struct fn_rtnl nl;
-	int events, pidfd;
+	int err;
 
-	if (setns(j->peer_fd, CLONE_NEWNET) < 0 || (j->err = fn_rtnl_open(&nl))) {
-		j->err = j->err ? j->err : -errno;
-		return NULL;
+	/* The events first: no change made after the first look goes unseen. */
+	f->route_events = open_route_events();
+	if (f->route_events < 0)
+		return f->route_events;
+	if ((err = fn_rtnl_open(&f->gw_nl))) {
+		close(f->route_events);
+		return err;
 	}
-	events = open_route_events(); /* before the first look: no change goes unseen */
-	pidfd = (int)syscall(SYS_pidfd_open, j->pasta, 0);
-	j->err = -ETIMEDOUT;
-	while (now_ms() < deadline) {
-		struct pollfd p[2] = {{.fd = events, .events = POLLIN},
-				      {.fd = pidfd, .events = POLLIN}};
-		char drain[4096];
+	f->watching = true;
+	return 0;
+}
 
-		if (has_default_route(&nl)) {
-			j->err = 0;
-			break;
-		}
-		if (waitpid(j->pasta, &j->status, WNOHANG) == j->pasta) {
-			j->err = -ECHILD;
-			break;
-		}
-		poll(p, 2,
-		     events >= 0 && pidfd >= 0 ? (int)(deadline - now_ms())
-					       : EGRESS_POLL_US / 1000);
-		while (events >= 0 && recv(events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
-			;
-	}
-	if (events >= 0)
-		close(events);
-	if (pidfd >= 0)
-		close(pidfd);
-	fn_rtnl_close(&nl);
-	return NULL;
+int fn_filter_watch_fds(const struct fn_filter *f, int fds[3])
+{
+	if (!f->watching || f->pasta <= 0)
+		return 0;
+	fds[0] = f->gw_nl.fd;
+	fds[1] = f->route_events;
+	fds[2] = f->pasta_fd;
+	return 3;
 }
 
 int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *rep)
 {
-	pid_t runner = getpid();
-
-	f->pasta = fork();
-	if (f->pasta < 0) {
-		f->pasta = 0;
-		return fn_fail(rep, -errno, "fork");
-	}
-	if (f->pasta == 0)
-		exec_pasta(peer_fd, runner);
-	return 0;
-}
-
-int fn_filter_watch_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep)
-{
-	struct wait_job *j = xcalloc(1, sizeof(*j));
+	pid_t runner = getpid(), pid = fork();
 	int err;
 
-	j->peer_fd = peer_fd;
-	j->pasta = f->pasta;
-	if ((err = pthread_create(&f->watcher, NULL, wait_egress, j))) {
-		free(j);
-		return fn_fail(rep, -err, "starting a thread");
+	if (pid < 0)
+		return fn_fail(rep, -errno, "fork");
+	if (pid == 0)
+		exec_pasta(peer_fd, runner);
+	/* Not reaped before this (no one else waits for it): the pidfd is the very child, and every
+	 * signal and wait goes through it, so none can reach a process that took its pid later. */
+	f->pasta_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (f->pasta_fd < 0) {
+		err = -errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return fn_fail(rep, err, "pidfd_open(pasta)");
 	}
-	f->watch = j;
+	f->pasta = pid;
 	return 0;
 }
 
-/* Joins the watcher; returns its job (the caller frees it), NULL when none ran. */
-static struct wait_job *join_watcher(struct fn_filter *f)
+/* Reaps pasta if it has exited: true, with its report. */
+static bool pasta_exited(struct fn_filter *f, struct fn_report *rep, int *err)
 {
-	struct wait_job *j = f->watch;
+	siginfo_t si = {0};
+	int code;
 
-	if (!j)
-		return NULL;
-	pthread_join(f->watcher, NULL);
-	f->watch = NULL;
-	return j;
+	if (waitid((idtype_t)P_PIDFD, (id_t)f->pasta_fd, &si, WEXITED | WNOHANG) < 0 ||
+	    si.si_pid == 0)
+		return false;
+	close(f->pasta_fd);
+	f->pasta = 0;
+	if (si.si_code == CLD_EXITED && si.si_status == FN_EXIT_NOTFOUND) {
+		*err = fn_fail(rep, -ENOENT, "--net %s needs pasta (Debian package passt)",
+			       f->open ? "nat" : "filtered");
+		return true;
+	}
+	code = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	*err = fn_fail(rep, -EIO, "pasta exited (status %d) before its tap was up", code);
+	return true;
 }
 
-int fn_filter_wait_egress(struct fn_filter *f, struct fn_report *rep)
+/* FAKENET_PASTA_WAIT_S, for a machine where pasta is slower, in ms; the default without it. */
+static long egress_wait_ms(void)
 {
-	struct wait_job *j = join_watcher(f);
-	int err, status;
+	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, "run");
+}
 
-	if (!j)
-		return fn_fail(rep, -ECHILD, "waiting for pasta's route: no watch started");
-	err = j->err;
-	status = j->status;
-	free(j);
-	if (err == -ECHILD) {
-		f->pasta = 0;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == FN_EXIT_NOTFOUND) {
-			return fn_fail(rep, -ENOENT, "--net %s needs pasta (Debian package passt)",
-				       f->open ? "nat" : "filtered");
+#define MAX_ALSO 4
+
+int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_also,
+			  struct fn_report *rep)
+{
+	struct pollfd p[2 + MAX_ALSO];
+	char drain[4096];
+	int err;
+
+	if (!f->watching || f->pasta <= 0 || n_also > MAX_ALSO)
+		return fn_fail(rep, -ECHILD, "waiting for pasta's route: no pasta started");
+	if (!f->deadline)
+		f->deadline = now_ms() + egress_wait_ms();
+	for (;;) {
+		long left = f->deadline - now_ms();
+		bool woken = false;
+
+		if (has_default_route(&f->gw_nl))
+			return 0;
+		if (pasta_exited(f, rep, &err))
+			return err;
+		if (left <= 0)
+			return fn_fail(rep, -ETIMEDOUT,
+				       "waiting for pasta's route in the peer namespace");
+		p[0] = (struct pollfd){.fd = f->route_events, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = f->pasta_fd, .events = POLLIN};
+		if (n_also)
+			memcpy(p + 2, also, n_also * sizeof(*also));
+		if (poll(p, 2 + n_also, (int)left) < 0 && errno != EINTR)
+			return fn_fail_errno(rep, "waiting for pasta's route");
+		while (recv(f->route_events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
+		for (size_t i = 0; i < n_also; i++) {
+			also[i].revents = p[2 + i].revents;
+			woken |= also[i].revents != 0;
 		}
-		return fn_fail(rep, -EIO, "pasta exited (status %d) before its tap was up",
-			       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		if (woken)
+			return 1;
 	}
-	if (err)
-		return fn_fail(rep, err, "waiting for pasta's route in the peer namespace");
-	return 0;
 }
 
 void fn_filter_stop(struct fn_filter *f)
 {
-	if (f->pasta > 0)
-		kill(f->pasta, SIGKILL);
-	/* A watcher still running sees pasta go (its pidfd) and reaps it. */
-	free(join_watcher(f));
+	if (f->watching) {
+		fn_rtnl_close(&f->gw_nl);
+		close(f->route_events);
+		f->watching = false;
+	}
 	if (f->pasta <= 0)
 		return;
-	waitpid(f->pasta, NULL, 0);
+	/* Through the pidfd: pasta is still this process's unreaped child, whatever it did. */
+	syscall(SYS_pidfd_send_signal, f->pasta_fd, SIGKILL, NULL, 0);
+	waitid((idtype_t)P_PIDFD, (id_t)f->pasta_fd, &(siginfo_t){0}, WEXITED);
+	close(f->pasta_fd);
 	f->pasta = 0;
 }

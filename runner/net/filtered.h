@@ -3,7 +3,7 @@
  * protocol/port and of the identity's hosts entries may use (nat: an open allowlist). */
 #pragma once
 
-#include <pthread.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +21,6 @@ struct fn_allow {
 	uint16_t port;
 };
 
-struct wait_job;
-
 struct fn_filter {
 	struct fn_allow allow[FN_FILTER_MAX];
 	size_t n_allow;
@@ -30,10 +28,16 @@ struct fn_filter {
 	size_t n_host_patterns;
 	struct fn_ip host_addrs[FN_FILTER_MAX]; /* what the identity's hosts entries give them */
 	size_t n_host_addrs;
-	bool open;		/* --net nat: every IPv4 destination */
-	pid_t pasta;		/* 0: not started */
-	struct wait_job *watch; /* the watcher of pasta's route; NULL: none running */
-	pthread_t watcher;
+	bool open; /* --net nat: every IPv4 destination */
+	/* pasta, for its whole life through its pidfd (pasta_fd, valid while pasta > 0): no signal
+	 * or wait can reach a process that took its pid after it was reaped. 0: not running. */
+	pid_t pasta;
+	int pasta_fd;
+	/* Opened in the gateway namespace (valid while watching): where pasta's route shows. */
+	bool watching;
+	struct fn_rtnl gw_nl;
+	int route_events; /* its IPv4 route changes */
+	long deadline;	  /* CLOCK_MONOTONIC ms by which the route must be up; 0: not waiting yet */
 };
 
 /* pasta's tap in the gateway namespace. */
@@ -62,13 +66,19 @@ typedef int fn_filter_pair_fn(const struct fn_allow *port, const struct fn_ip *h
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg);
 /* Over the target namespace's rtnetlink: the allowlist's rules. */
 int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep);
+/* In the gateway namespace (calling thread), before pasta starts: what the wait for pasta's route
+ * looks at, from whichever thread. Returns 0 or -errno. */
+int fn_filter_watch_open(struct fn_filter *f);
 /* Starts pasta on the gateway namespace (from the thread that stays: pasta dies with it). Returns
  * 0 or -errno. */
 int fn_filter_spawn_pasta(struct fn_filter *f, int peer_fd, struct fn_report *rep);
-/* Starts watching for pasta's route in the gateway namespace, on a thread of its own: made while
- * the runner may still create threads (not once the pid namespace for children has changed, which
- * a runner in a user namespace cannot undo). Returns 0 or -errno. */
-int fn_filter_watch_egress(struct fn_filter *f, int peer_fd, struct fn_report *rep);
-/* Waits for that watch to see the route (or pasta's exit, or its time out). Returns 0 or -errno. */
-int fn_filter_wait_egress(struct fn_filter *f, struct fn_report *rep);
+/* The descriptors of the watch and of pasta, which only the runner may hold: fills `fds` and
+ * returns how many. */
+int fn_filter_watch_fds(const struct fn_filter *f, int fds[3]);
+/* Waits for pasta's route in the gateway namespace, pasta's exit or the time out, and meanwhile
+ * for any of `also` (at most 4; their revents are set). Returns 0 once the route is up, 1 when one
+ * of `also` is ready (handle it, then call again: the time out stays), or -errno with `rep`. */
+int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_also,
+			  struct fn_report *rep);
+/* Closes the watch, kills and reaps pasta. */
 void fn_filter_stop(struct fn_filter *f);

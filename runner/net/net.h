@@ -10,7 +10,7 @@
 
 #define FN_NET_MAX_DNS	   8
 #define FN_NET_MAX_PUBLISH 8
-#define FN_NET_MAX_HELD	   (2 * FN_NET_MAX_DNS + FN_NET_MAX_PUBLISH + 12)
+#define FN_NET_MAX_HELD	   (2 * FN_NET_MAX_DNS + FN_NET_MAX_PUBLISH + 15)
 
 /* --publish [ADDR:]PORT[:TARGET_PORT]: host ADDR:PORT -> 127.0.0.1:TARGET_PORT in the namespace. */
 struct fn_publish {

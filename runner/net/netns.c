@@ -698,6 +698,8 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 	    (err = fn_nft_install_gateway(j->net->filter, FN_FILTER_EGRESS_IFNAME)))
 		return fn_fail(j->rep, err, "installing the gateway's nftables filter%s",
 			       err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
+	if (j->net->filter && (err = fn_filter_watch_open(j->net->filter)))
+		return fn_fail(j->rep, err, "watching the gateway namespace's routes");
 	if ((err = fn_rtnl_open(&gw->nl)))
 		return fn_fail(j->rep, err, "opening rtnetlink");
 	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -783,6 +785,12 @@ static void hold_own(struct fn_net *net)
 	fn_net_hold(net, net->follow_diag_fd);
 	for (size_t i = 0; i < net->n_dns; i++)
 		fn_net_hold(net, net->dns_fds[i]);
+	if (net->filter) {
+		int fds[3], n = fn_filter_watch_fds(net->filter, fds);
+
+		for (int i = 0; i < n; i++)
+			fn_net_hold(net, fds[i]);
+	}
 }
 
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep)
@@ -791,8 +799,6 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 
 	if (err)
 		return fn_fail(rep, err, "starting the resolver");
-	if (net->filter && (err = fn_filter_watch_egress(net->filter, net->peer_fd, rep)))
-		return err;
 	if (net->connlog_sock[0] >= 0) {
 		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);
@@ -806,11 +812,12 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 	return 0;
 }
 
-int fn_net_wait_egress(struct fn_net *net, struct fn_report *rep)
+int fn_net_wait_egress(struct fn_net *net, struct pollfd *also, size_t n_also,
+		       struct fn_report *rep)
 {
 	if (!net->filter)
 		return 0;
-	return fn_filter_wait_egress(net->filter, rep);
+	return fn_filter_wait_egress(net->filter, also, n_also, rep);
 }
 
 /* The /sys directories the plan leaves to the kernel come from a sysfs mounted in this namespace

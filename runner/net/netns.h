@@ -21,12 +21,14 @@
 /* Builds both namespaces from the identity (on a passing thread: the caller's namespace never
  * changes). Returns 0, or -errno with `rep` filled. */
 int fn_net_isolate(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep);
-/* Starts the resolver, the forwarders and the watch for pasta's egress on threads of the runner.
- * Returns 0, or -errno with `rep` filled. */
+/* Starts the resolver and the forwarders on threads of the runner. Returns 0, or -errno with
+ * `rep` filled. */
 int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_report *rep);
-/* nat and filtered: waits for pasta's egress (isolated: none), while the init builds the view.
- * Returns 0, or -errno with `rep` filled. */
-int fn_net_wait_egress(struct fn_net *net, struct fn_report *rep);
+/* nat and filtered: waits for pasta's egress (isolated: none), while the init builds the view,
+ * and meanwhile for `also` as fn_filter_wait_egress does. Returns 0, 1 when one of `also` is
+ * ready, or -errno with `rep` filled. */
+int fn_net_wait_egress(struct fn_net *net, struct pollfd *also, size_t n_also,
+		       struct fn_report *rep);
 
 /* In the init: join the namespace, mount the kernel's view of its links over
  * /sys/devices/virtual/net and, with a log, install the connection audit. Returns 0, or -errno with

@@ -141,7 +141,7 @@ int fn_oci_net_up(struct fn_oci_net *on, pid_t pid, struct fn_report *rep)
 	if (!err)
 		err = fn_net_serve(&on->net, on->id, rep);
 	if (!err)
-		err = fn_net_wait_egress(&on->net, rep);
+		err = fn_net_wait_egress(&on->net, NULL, 0, rep);
 	return err;
 }
 

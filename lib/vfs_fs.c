@@ -88,11 +88,12 @@ static void build_type(struct fn_vfs *vfs, const char *sys, const char *type, co
 void fn_vfs_build_fs_from(struct fn_vfs *vfs, const struct fn_identity *id, const char *sys,
 			  dev_t root_dev)
 {
-	const struct fn_disk *d = &id->system.disks[0];
 	char root[NAME_MAX + 1], shown[FN_DISK_NAMSIZ + 8];
+	const struct fn_disk *d;
 
 	if (!id->system.n_disks)
 		return; /* the host's disks stay: the identity says nothing of them */
+	d = &id->system.disks[0];
 	root_device(sys, root_dev, root, sizeof(root));
 	fn_disk_partition_name(d->name, fn_disk_root_partition(d), shown, sizeof(shown));
 	for (size_t i = 0; i < N_ELEMENTS(fs_types); i++)

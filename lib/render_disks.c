@@ -229,6 +229,9 @@ void render_disk_uevent(const struct fn_disk *d, const struct fn_disk_place *p, 
 	/* block/partitions/core.c's part_uevent; an empty GPT name gives no PARTNAME. */
 	if (partno)
 		fn_buf_printf(out, "PARTN=%u\n", partno);
+	/* block/genhd.c's block_uevent, for disks only. */
+	if (!partno && p->diskseq)
+		fn_buf_printf(out, "DISKSEQ=%llu\n", p->diskseq);
 }
 
 void render_proc_partitions(const struct fn_system *sys, struct fn_buf *out)

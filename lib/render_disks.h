@@ -22,6 +22,7 @@ struct fn_disk_place {
 	char block[FN_DISK_PATH_MAX + 32]; /* the block device's directory */
 	char pci[32];			   /* the PCI function of its controller: "0000:00:17.0" */
 	unsigned port;			   /* ATA port (1-based) or NVMe namespace id */
+	unsigned long long diskseq;	   /* a disk's DISKSEQ (kernel 5.15 on), 0: none */
 };
 void fn_disk_place(const struct fn_system *sys, size_t i, struct fn_disk_place *out);
 /* Where it puts partition `partno` (1-based) of disk `i`: the disk's device, numbers after the

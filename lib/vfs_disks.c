@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 
 #include "render_disks.h"
 #include "util.h"
@@ -55,6 +56,38 @@ static void add_file_text(struct fn_vfs *vfs, struct fn_node *dir, const char *n
 	fn_vfs_add_file(vfs, dir, name, mode, style, text, len);
 }
 
+/* Whether the running kernel is at least major.minor: the disks' attributes are those of the
+ * host's kernel, which uname still names. */
+static bool kernel_at_least(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned ma = 0, mi = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* What block/genhd.c gives every disk beyond its size and numbers: media events (none to poll),
+ * the sequence number (5.15 on), partition scanning (6.10 on) and blktrace's settings. */
+static void add_disk_core(struct fn_vfs *vfs, struct fn_node *blk, const struct fn_disk_place *p)
+{
+	static const char *const trace[] = {"act_mask", "end_lba", "pid", "start_lba"};
+	struct fn_node *t;
+
+	fn_vfs_sys_attr(vfs, blk, "events", RO, "\n");
+	fn_vfs_sys_attr(vfs, blk, "events_async", RO, "\n");
+	fn_vfs_sys_attr(vfs, blk, "events_poll_msecs", RW, "-1\n");
+	if (p->diskseq)
+		fn_vfs_sys_attr(vfs, blk, "diskseq", RO, "%llu\n", p->diskseq);
+	if (kernel_at_least(6, 10))
+		fn_vfs_sys_attr(vfs, blk, "partscan", RO, "1\n");
+	t = fn_vfs_add_dir(vfs, blk, "trace", 0755);
+	fn_vfs_sys_attr(vfs, t, "enable", RW, "0\n");
+	for (size_t i = 0; i < N_ELEMENTS(trace); i++)
+		fn_vfs_sys_attr(vfs, t, trace[i], RW, "disabled\n");
+}
+
 /* The statistics every block device, disk or partition, has. */
 static void add_stat(struct fn_vfs *vfs, struct fn_node *blk)
 {
@@ -82,6 +115,7 @@ static void add_block_dir(struct fn_vfs *vfs, const struct fn_disk *d,
 	fn_vfs_sys_attr(vfs, blk, "alignment_offset", RO, "0\n");
 	fn_vfs_sys_attr(vfs, blk, "discard_alignment", RO, "0\n");
 	add_stat(vfs, blk);
+	add_disk_core(vfs, blk, p);
 	fn_buf_init(&b);
 	render_disk_uevent(d, p, 0, &b);
 	add_file_text(vfs, blk, "uevent", RW, FN_FILE_SYSFS, &b);
@@ -196,6 +230,8 @@ static void add_disk(struct fn_vfs *vfs, const struct fn_system *sys, size_t i)
 	struct fn_disk_place p;
 
 	fn_disk_place(sys, i, &p);
+	/* The kernel numbers disks as it finds them, from 1: the identity's come first. */
+	p.diskseq = kernel_at_least(5, 15) ? i + 1 : 0;
 	if (d->kind == FN_DISK_SCSI)
 		add_scsi_device(vfs, d, &p);
 	else

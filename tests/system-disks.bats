@@ -132,6 +132,34 @@ for p in ["/sys/block/nvme0n1/device/model", "/sys/block/nvme0n1/device/serial",
 	check_python_reads preload
 }
 
+# The attributes block/genhd.c gives every disk whatever its driver, as this host's kernel lists
+# them for its own first disk; the identity's disks must list the same (and DISKSEQ in uevent
+# where the kernel's has it).
+check_block_core() {
+	local core='alignment_offset capability dev discard_alignment diskseq events events_async
+events_poll_msecs ext_range hidden holders inflight partscan queue range removable ro size slaves
+stat subsystem trace uevent' host want d
+	host=$(ls /sys/block | grep -v '^\(loop\|ram\|zram\)' | head -n 1)
+	[ -n "$host" ] || skip "this host has no disk of its own to compare with"
+	want=$(ls "/sys/block/$host" | grep -xF "$(tr ' ' '\n' <<<"$core")")
+	for d in sda nvme0n1; do
+		run -0 run_in "$1" --shims none ls "/sys/block/$d"
+		[ "$(grep -xF "$(tr ' ' '\n' <<<"$core")" <<<"$output")" = "$want" ]
+		run -0 run_in "$1" --shims none ls "/sys/block/$d/trace"
+		[ "$output" = "$(ls "/sys/block/$host/trace")" ]
+		run -0 run_in "$1" --shims none cat "/sys/block/$d/uevent"
+		[ "$(grep -c '^DISKSEQ=[0-9]' <<<"$output")" = "$(grep -c '^DISKSEQ=[0-9]' "/sys/block/$host/uevent")" ]
+	done
+}
+
+@test "the disks have the block layer's own attributes, as the host's kernel gives its disks (FUSE)" {
+	check_block_core fuse
+}
+
+@test "the disks have the block layer's own attributes, as the host's kernel gives its disks (preload)" {
+	check_block_core preload
+}
+
 # with_udev_host CMD...: CMD in a mount namespace of its own where this host runs udev, whether it
 # does or not: /run and /dev are writable overlays (their upper layers in $BATS_TEST_TMPDIR) that
 # hold udev's record of a disk of the host's own and its /dev/disk/by-id link, as udevd writes

@@ -753,5 +753,108 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
 	[ "${lines[1]}" = "same pid: True cwd: /" ]
-	[ "${lines[2]}" = "$(preloaded docker sh -c 'cd /sys/class/dmi/id && /bin/pwd')" ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	[ "${lines[2]}" = /sys/devices/virtual/dmi/id ]
+}
+
+# Whether the kernel runs a program with AT_SECURE (the loader then ignores LD_PRELOAD), as the
+# loader itself reports it: `secure_exec PROGRAM [RUNNER...]` prints 0 or 1.
+secure_exec() {
+	local prog=$1
+	shift
+	"$@" env LD_SHOW_AUXV=1 "$prog" /dev/null | awk '$1 == "AT_SECURE:" { print $2 }'
+}
+
+# A copy of cat the test may mark set-user-ID or give capabilities: under the build directory,
+# where the mount is not nosuid (bats' tmp may be), and reachable by nobody.
+privileged_copy() {
+	out=$(mktemp -d "$BUILD/.preload-priv.XXXXXX")
+	chmod 755 "$out"
+	cp "$(command -v "$1")" "$out/$2"
+	echo "$out/$2"
+}
+
+# The kernel, not a file's bits, says which exec raises privileges. Where it does not (root
+# running a file with capabilities, a set-user-ID file whose owner has no mapping in a user
+# namespace), the program loads the library and sees the identity.
+@test "preload: a program the kernel runs without AT_SECURE (file capabilities as root) sees the view" {
+	require_root "a file with capabilities run by root"
+	require_command setcap libcap2-bin
+	local prog want
+	prog=$(privileged_copy cat capcat)
+	setcap cap_net_raw=ep "$prog" || skip "the filesystem takes no capabilities"
+	[ "$(secure_exec "$prog")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run preloaded docker sh -c '"$1" /etc/hostname' sh "$prog"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+@test "preload: a set-user-ID program whose owner a user namespace does not map sees the view" {
+	require_root "a root-owned set-user-ID copy"
+	require_command setpriv util-linux
+	local prog want
+	prog=$(privileged_copy cat suidcat)
+	chmod 4755 "$prog"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -r)
+	"${as_nobody[@]}" true 2>/dev/null || skip "nobody may not create a user namespace"
+	[ "$(secure_exec "$prog" "${as_nobody[@]}")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
+	cp "$TOP/identities/docker.yaml" "$out/id.yaml"
+	chmod 644 "$out/id.yaml"
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run "${as_nobody[@]}" env FAKENET_IDENTITY="$out/id.yaml" LD_PRELOAD="$PRELOAD" sh -c '"$1" /etc/hostname' sh "$prog"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+# A set-user-ID program its caller may run but not read: the kernel raises its privileges all the
+# same, and its loader ignores LD_PRELOAD, so it gets none of the library's variables.
+@test "preload: an unreadable set-user-ID program gets none of the library's variables" {
+	require_root "a root-owned set-user-ID copy"
+	require_command setpriv util-linux
+	local prog
+	prog=$(privileged_copy env env4711)
+	chmod 4711 "$prog"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	# The kernel's own account of the ids it runs such a copy with (the loader hides AT_SECURE's
+	# LD_SHOW_AUXV there): an effective uid other than the real one is AT_SECURE.
+	cp "$(command -v cat)" "$out/cat4711"
+	chmod 4711 "$out/cat4711"
+	[ "$("${as_nobody[@]}" "$out/cat4711" /proc/self/status | awk '$1 == "Uid:" { print $2, $3 }')" = "65534 0" ] ||
+		skip "the kernel does not raise the copy's privileges here"
+	# A clean environment: the test harness's own variables (FAKENET_BUILD) name fakenet.
+	run "${as_nobody[@]}" env -i PATH="$PATH" FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		sh -c '"$1"; echo "status $?"' sh "$prog"
+	[ "${lines[-1]}" = "status 0" ]
+	grep -qx "PATH=$PATH" <<<"$output"
+	! grep -iE "fakenet|LD_PRELOAD" <<<"$output" || false
+}
+
+# The kernel follows a chain of five "#!" scripts (and refuses a sixth): the shell at the end of
+# five loads the library and is told the directory of the view it was started in.
+@test "preload: the program at the end of five #! scripts is known to load the library" {
+	local d=$BATS_TEST_TMPDIR i want
+	printf '#!/bin/sh\n/bin/pwd\n' >"$d/s1"
+	for i in 2 3 4 5 6; do printf '#!%s\n' "$d/s$((i - 1))" >"$d/s$i"; done
+	chmod +x "$d"/s*
+	run "$d/s5"
+	[ "$status" -eq 0 ] || skip "this kernel does not run five levels of #!"
+	run "$d/s6"
+	[ "$status" -ne 0 ] || skip "this kernel runs six levels of #!"
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	want=/sys/devices/virtual/dmi/id
+	run preloaded docker sh -c 'cd /sys/class/dmi/id && "$1"' sh "$d/s5"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+# execvp goes on past a directory of PATH's name; so does the library's look at the program.
+@test "preload: exec by PATH skips a directory of the program's name, as execvp does" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/first/pwd"
+	# env looks its program up with libc's execvp.
+	run preloaded docker sh -c 'cd /sys/class/dmi/id && exec env PATH="$1:/bin:/usr/bin" pwd' sh "$d/first"
+	[ "$status" -eq 0 ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	[ "$output" = /sys/devices/virtual/dmi/id ]
 }

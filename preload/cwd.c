@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "early.h"
 #include "preload.h"
 #include "util.h"
 
@@ -95,7 +96,7 @@ void fn_view_cwd_return(const struct fn_cwd_loan *keep)
 FN_EXPORT void _exit(int status)
 {
 	fn_view_cwd_release(NULL);
-	FN_REAL(_exit)(status);
+	FN_EARLY(_exit)(status);
 	__builtin_unreachable();
 }
 
@@ -142,7 +143,7 @@ static int enter(const struct fn_node *dir)
 		return -1;
 	}
 	stand_in(dir, real, sizeof(real));
-	if (FN_REAL(chdir)(real) < 0)
+	if (FN_EARLY(chdir)(real) < 0)
 		return -1;
 	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
@@ -164,10 +165,10 @@ FN_EXPORT int chdir(const char *path)
 		r = enter(v.node);
 		break;
 	case FN_WALK_REAL:
-		r = FN_REAL(chdir)(v.real);
+		r = FN_EARLY(chdir)(v.real);
 		break;
 	case FN_WALK_NONE:
-		r = FN_REAL(chdir)(path);
+		r = FN_EARLY(chdir)(path);
 		break;
 	}
 	if (r == 0 && v.kind != FN_WALK_NODE)
@@ -188,11 +189,11 @@ FN_EXPORT int fchdir(int fd)
 	if (path && v.kind == FN_WALK_NODE && v.node->type == FN_NODE_DIR) {
 		char canon[PATH_MAX];
 
-		if ((r = FN_REAL(fchdir)(fd)) == 0) {
+		if ((r = FN_EARLY(fchdir)(fd)) == 0) {
 			fn_view_node_path(v.node, canon, sizeof(canon));
 			set_view_cwd(canon);
 		}
-	} else if ((r = FN_REAL(fchdir)(fd)) == 0)
+	} else if ((r = FN_EARLY(fchdir)(fd)) == 0)
 		set_view_cwd(NULL);
 	fn_view_note_chdir();
 	return r;

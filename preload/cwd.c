@@ -21,21 +21,26 @@
 
 /* The tree's directory the process is in; NULL: the real cwd. It is `owner`'s: a child of vfork
  * (Python's subprocess starts its children so) runs in its parent's memory until it execs, and
- * its chdir(cwd=...) must not move the parent. Such a child keeps its own in `borrowed`, under
- * its pid, which the parent never matches; fork's child owns its copy (owned_by_child). */
+ * its chdir(cwd=...) must not move the parent. Such a child keeps its own in a slot of
+ * `borrowed`, claimed under its pid (the parent's threads may have several children at once),
+ * with atomic operations alone; fork's child owns its copy (owned_by_child). */
 static char *view_cwd;
 static pid_t owner;
+#define MAX_BORROWED 16
 static struct {
-	pid_t pid;
+	pid_t pid; /* 0: free */
 	bool set;
 	char path[PATH_MAX];
-} borrowed;
+} borrowed[MAX_BORROWED];
+static unsigned n_borrowed; /* slots in use: none, the common case, costs one load */
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void owned_by_child(void)
 {
 	owner = getpid();
-	borrowed.pid = 0;
+	for (size_t i = 0; i < MAX_BORROWED; i++)
+		borrowed[i].pid = 0;
+	n_borrowed = 0;
 }
 
 /* Before view.c adopts the directory a parent left. */
@@ -50,41 +55,70 @@ bool fn_view_cwd_borrowed(void)
 	return getpid() != owner;
 }
 
-/* `path` (NULL: the real cwd) for the calling process; no allocation in a vfork child. */
+/* The slot the vfork child `self` holds; NULL: none. */
+static int slot_of(pid_t self)
+{
+	if (!__atomic_load_n(&n_borrowed, __ATOMIC_ACQUIRE))
+		return -1;
+	for (int i = 0; i < MAX_BORROWED; i++)
+		if (__atomic_load_n(&borrowed[i].pid, __ATOMIC_ACQUIRE) == self)
+			return i;
+	return -1;
+}
+
+/* The slot of the vfork child `self`, claimed if it has none; -1 where all are taken (the
+ * child then sees its parent's directory). */
+static int claim(pid_t self)
+{
+	int i = slot_of(self);
+
+	for (int j = 0; i < 0 && j < MAX_BORROWED; j++) {
+		pid_t free_ = 0;
+
+		if (__atomic_compare_exchange_n(&borrowed[j].pid, &free_, self, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			__atomic_add_fetch(&n_borrowed, 1, __ATOMIC_RELEASE);
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* `path` (NULL: the real cwd) for the calling process; no allocation and no lock in a vfork
+ * child. */
 static void set_view_cwd(const char *path)
 {
 	pid_t self = getpid();
-	char *copy = path && self == owner ? strdup(path) : NULL;
+	char *copy;
+	int i;
 
-	pthread_mutex_lock(&cwd_lock);
-	if (self == owner) {
-		free(view_cwd);
-		view_cwd = copy;
-	} else {
-		borrowed.set = path && snprintf(borrowed.path, sizeof(borrowed.path), "%s", path) <
-					   (int)sizeof(borrowed.path);
-		__atomic_store_n(&borrowed.pid, self, __ATOMIC_RELEASE);
+	if (self != owner) {
+		if ((i = claim(self)) >= 0)
+			borrowed[i].set =
+			    path && snprintf(borrowed[i].path, sizeof(borrowed[i].path), "%s",
+					     path) < (int)sizeof(borrowed[i].path);
+		return;
 	}
+	copy = path ? strdup(path) : NULL;
+	pthread_mutex_lock(&cwd_lock);
+	free(view_cwd);
+	view_cwd = copy;
 	pthread_mutex_unlock(&cwd_lock);
 }
 
 bool fn_view_cwd_release(struct fn_cwd_loan *keep)
 {
-	bool held = false;
+	int i;
 
-	if (!__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED) || !fn_view_cwd_borrowed())
+	if (!fn_view_cwd_borrowed() || (i = slot_of(getpid())) < 0)
 		return false;
-	pthread_mutex_lock(&cwd_lock);
-	if (borrowed.pid == getpid()) {
-		held = true;
-		if (keep)
-			keep->set = borrowed.set && snprintf(keep->path, sizeof(keep->path), "%s",
-							     borrowed.path) > 0;
-		borrowed.set = false;
-		__atomic_store_n(&borrowed.pid, 0, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&cwd_lock);
-	return held;
+	if (keep)
+		keep->set = borrowed[i].set &&
+			    snprintf(keep->path, sizeof(keep->path), "%s", borrowed[i].path) > 0;
+	borrowed[i].set = false;
+	__atomic_store_n(&borrowed[i].pid, 0, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&n_borrowed, 1, __ATOMIC_RELEASE);
+	return true;
 }
 
 void fn_view_cwd_return(const struct fn_cwd_loan *keep)
@@ -102,18 +136,17 @@ FN_EXPORT void _exit(int status)
 
 bool fn_view_cwd(char *buf, size_t size)
 {
-	const char *path;
 	bool set;
+	int i;
 
 	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED))
+	    !__atomic_load_n(&n_borrowed, __ATOMIC_RELAXED))
 		return false;
+	if (fn_view_cwd_borrowed() && (i = slot_of(getpid())) >= 0)
+		return borrowed[i].set &&
+		       (size_t)snprintf(buf, size, "%s", borrowed[i].path) < size;
 	pthread_mutex_lock(&cwd_lock);
-	if (borrowed.pid && borrowed.pid == getpid())
-		path = borrowed.set ? borrowed.path : NULL;
-	else
-		path = view_cwd;
-	set = path && (size_t)snprintf(buf, size, "%s", path) < size;
+	set = view_cwd && (size_t)snprintf(buf, size, "%s", view_cwd) < size;
 	pthread_mutex_unlock(&cwd_lock);
 	return set;
 }

@@ -883,3 +883,27 @@ privileged_copy() {
 	# 300 children: a leak of one environment array each (some 400 bytes) is well over 4096.
 	[ $((loaded - plain)) -lt 4096 ]
 }
+
+# Two threads each starting vfork children (Python's subprocess) in a different directory of the
+# view: each child is where its own thread asked, as the kernel's would be.
+@test "preload: vfork children of two threads each start in their own directory of the view" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/threads.py" net
+	cat >"$script" <<-'EOF2'
+	import subprocess, sys, threading
+	out = {}
+	def run(d):
+	    out[d] = {subprocess.run(["/bin/pwd"], cwd=d, capture_output=True, text=True).stdout.strip() for i in range(400)}
+	ts = [threading.Thread(target=run, args=(d,)) for d in sys.argv[1:]]
+	[t.start() for t in ts]
+	[t.join() for t in ts]
+	for d in sys.argv[1:]:
+	    print(d, " ".join(sorted(out[d])))
+	EOF2
+	net=$(in_netns docker sh -c 'cd /sys/class/net/eth0 && /bin/pwd')
+	run preloaded docker "$PYTHON" "$script" /sys/class/dmi/id /sys/class/net/eth0
+	[ "$status" -eq 0 ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	[ "${lines[0]}" = "/sys/class/dmi/id /sys/devices/virtual/dmi/id" ]
+	[ "${lines[1]}" = "/sys/class/net/eth0 $net" ]
+}

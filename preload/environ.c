@@ -145,7 +145,8 @@ __attribute__((constructor(101))) static void hide_environment(void)
 
 /* `envp` with the library's variables (again) at its end: theirs first, then ours; FAKENET_CWD
  * only for a program that loads the library and takes it out of sight (exec_target.c). A program
- * run with raised privileges gets `envp` as it is. The copy goes in `stack` (STACK_ENV_MAX
+ * run with raised privileges, or one of another machine (whose loader would complain of the
+ * library on stderr), gets `envp` as it is. The copy goes in `stack` (STACK_ENV_MAX
  * entries) where it fits, else on the heap; a vfork child with a larger environment passes it as
  * it is. */
 static char **with_own(char *const envp[], enum fn_exec_target target, char **stack)
@@ -155,7 +156,7 @@ static char **with_own(char *const envp[], enum fn_exec_target target, char **st
 	size_t n = 0, k = 0;
 	char **v = stack;
 
-	if (target == FN_EXEC_SECURE)
+	if (target == FN_EXEC_SECURE || target == FN_EXEC_FOREIGN)
 		return (char **)envp;
 	here = target == FN_EXEC_LOADS ? fn_view_cwd_env(cwd, sizeof(cwd)) : NULL;
 	while (envp && envp[n])

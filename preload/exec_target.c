@@ -1,8 +1,9 @@
 /* Which programs an exec starts load the library: the variables only the library reads (the
  * view's working directory) go to those alone, and none of the library's goes to a program the
  * kernel runs with raised privileges (set-user-ID, file capabilities), where the loader ignores
- * LD_PRELOAD and the rest would be left in plain sight. A static program keeps LD_PRELOAD and the
- * identity's variables, which the dynamic programs it starts need. */
+ * LD_PRELOAD and the rest would be left in plain sight, nor to another machine's (i386 under
+ * qemu), whose loader would say on stderr that it cannot load the library. A static program keeps
+ * LD_PRELOAD and the identity's variables, which the dynamic programs it starts need. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -195,9 +196,10 @@ static enum fn_exec_target target_of(int fd, const struct stat *st, int depth)
 		t = interpreter(head.text, (size_t)n, depth);
 	else if (n < (ssize_t)sizeof(head.eh) || memcmp(head.eh.e_ident, ELFMAG, SELFMAG) != 0)
 		t = FN_EXEC_PLAIN;
+	else if (!secure && !same_machine(&head.eh))
+		t = FN_EXEC_FOREIGN;
 	else if (!secure)
-		t = same_machine(&head.eh) && dynamic(rfd, &head.eh) ? FN_EXEC_LOADS
-								     : FN_EXEC_PLAIN;
+		t = dynamic(rfd, &head.eh) ? FN_EXEC_LOADS : FN_EXEC_PLAIN;
 	FN_EARLY(close)(rfd);
 	return t;
 }

@@ -45,7 +45,8 @@ struct fn_preload {
 };
 
 /* The loaded identity, or NULL when it could not be loaded (nothing is said: the target's stderr
- * is its own) or while it is being loaded (the loader's own file calls must reach the real files). */
+ * is its own) or while it is being loaded (the loader's own file calls must reach the real files).
+ */
 const struct fn_preload *fn_preload_state(void);
 /* The same where the library serves the paths too; NULL where only the kernel's answers are its
  * own (an identity stamped on the library: the FUSE views serve the paths). */

@@ -907,3 +907,18 @@ privileged_copy() {
 	[ "${lines[0]}" = "/sys/class/dmi/id /sys/devices/virtual/dmi/id" ]
 	[ "${lines[1]}" = "/sys/class/net/eth0 $net" ]
 }
+
+# A program of another machine (i386 under qemu's binfmt) cannot load the library: its loader
+# would say so on stderr. The library leaves LD_PRELOAD out of its environment, so it prints what
+# it prints without the library.
+@test "preload: an i386 program started under the library gets no LD_PRELOAD and says nothing of it" {
+	local tree=${FAKENET_I386_ROOT:-/var/cache/fakenet/bookworm-i386} ld want
+	ld=$tree/lib/ld-linux.so.2
+	[ -x "$ld" ] && [ -x "$tree/bin/echo" ] || skip "no i386 tree (tools/i386-root) at $tree"
+	local run_i386=("$ld" --library-path "$tree/lib/i386-linux-gnu:$tree/usr/lib/i386-linux-gnu" "$tree/bin/echo" hi)
+	want=$("${run_i386[@]}" 2>&1) || skip "i386 programs do not run here (no IA32 and no qemu binfmt)"
+	run --separate-stderr preloaded docker sh -c '"$@"' sh "${run_i386[@]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ -z "$stderr" ]
+}

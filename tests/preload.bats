@@ -922,3 +922,25 @@ privileged_copy() {
 	[ "$output" = "$want" ]
 	[ -z "$stderr" ]
 }
+
+# The library's fd tables know an fd of any number: a directory of the view and a file of it
+# moved to fds above 4096 (a raised `ulimit -n`) read as the kernel's of a namespace built like
+# the identity.
+@test "preload: a directory and a file of the view at fds 5000 and 5001 are the view's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/highfd.py"
+	cat >"$script" <<-'EOF2'
+	import os, re, resource
+	resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
+	fd = os.open("/sys/class/net", os.O_RDONLY | os.O_DIRECTORY)
+	os.dup2(fd, 5000)
+	os.close(fd)
+	print(" ".join(sorted(os.listdir(5000))))
+	fd = os.open("/proc/net/route", os.O_RDONLY)
+	os.dup2(fd, 5001)
+	os.close(fd)
+	print(re.sub(r"^/proc/[0-9]+/", "/proc/PID/", os.readlink("/proc/self/fd/5001")))
+	print(os.read(5001, 100000).decode(), end="")
+	EOF2
+	diff -u <(in_netns docker "$PYTHON" "$script") <(preloaded docker "$PYTHON" "$script")
+}

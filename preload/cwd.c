@@ -1,10 +1,10 @@
 /* The working directory inside the view. The kernel cannot enter a directory only the tree has
  * (/sys/class/dmi/id on a host without DMI) nor one it shows otherwise (/sys/class/net/eth0 leads
  * to the host's device): chdir and fchdir into a directory of the tree keep its path here and
- * enter a real stand-in (the real directory of that name, else "/"), so relative paths, getcwd
- * and opendir(".") answer as they would with FUSE mounted. Programs started from there inherit it
- * through FAKENET_CWD, which the library adds at exec and takes out of sight at load, as it does
- * its other variables (environ.c), and which is believed only while the cwd is still its
+ * enter a real stand-in (the real directory of that name, else an empty one), so relative paths,
+ * getcwd and opendir(".") answer as they would with FUSE mounted. Programs started from there
+ * inherit it through FAKENET_CWD, which the library adds at exec and takes out of sight at load, as
+ * it does its other variables (environ.c), and which is believed only while the cwd is still its
  * stand-in. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "early.h"
@@ -151,8 +153,52 @@ bool fn_view_cwd(char *buf, size_t size)
 	return set;
 }
 
+/* Empty directories of sysfs that refuse every name made in them (ENOENT, as FUSE's view answers
+ * a relative "tmp/x" from a directory without "tmp"): the stand-in for a directory only the tree
+ * has. "/" would let a relative mkdir, rename or symlink the library does not interpose land in
+ * the real root. Each is a mount point left empty where its filesystem is not mounted. */
+static const char *const empty_dirs[] = {"/sys/fs/pstore", "/sys/kernel/debug",
+					 "/sys/kernel/config", "/proc/sys/fs/binfmt_misc"};
+
+/* Whether `path` is a directory with no entry but "." and "..". */
+static bool empty_dir(const char *path)
+{
+	union {
+		struct dirent64 first;
+		char bytes[1024];
+	} buf;
+	int fd = FN_EARLY(openat)(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n, off;
+	bool empty = fd >= 0;
+
+	while (empty && (n = syscall(SYS_getdents64, fd, &buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += ((struct dirent64 *)(buf.bytes + off))->d_reclen) {
+			const char *name = ((struct dirent64 *)(buf.bytes + off))->d_name;
+
+			empty = empty && (strcmp(name, ".") == 0 || strcmp(name, "..") == 0);
+		}
+	if (fd >= 0)
+		FN_EARLY(close)(fd);
+	return empty;
+}
+
+const char *fn_view_empty_dir(void)
+{
+	static const char *chosen;
+	const char *dir = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
+
+	for (size_t i = 0; !dir && i < N_ELEMENTS(empty_dirs); i++)
+		if (empty_dir(empty_dirs[i]))
+			dir = empty_dirs[i];
+	if (!dir)
+		dir = "/";
+	__atomic_store_n(&chosen, dir, __ATOMIC_RELEASE);
+	return dir;
+}
+
 /* The real directory the process sits in for a directory of the tree: the one it passes through,
- * else the real directory of the same name, else "/" (open_dir in view.c does the same). */
+ * else the real directory of the same name, else an empty one (open_dir in view.c does the
+ * same). */
 static void stand_in(const struct fn_node *dir, char *out, size_t size)
 {
 	char *path = fn_vfs_path(dir);
@@ -161,7 +207,7 @@ static void stand_in(const struct fn_node *dir, char *out, size_t size)
 	if (!dir->passthrough || fn_vfs_passthrough_path(dir, getpid(), out, size) != 0)
 		snprintf(out, size, "%s", path);
 	if (FN_REAL(stat)(out, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(out, size, "/");
+		snprintf(out, size, "%s", fn_view_empty_dir());
 	free(path);
 }
 

@@ -125,6 +125,10 @@ void fn_view_note_real_open(int dirfd, const char *path, int fd);
  * the host lacks (/var/lib/dbus in /var/lib). 0 for any other path. */
 nlink_t fn_view_covered_links(int dirfd, const char *path);
 
+/* The real directory behind a directory only the tree has (the cwd after chdir into it, an fd
+ * opened for it): an empty one where names cannot be made, so what the library does not
+ * interpose (mkdir, rename) finds nothing relative to it; "/" where the system has none. */
+const char *fn_view_empty_dir(void);
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
  * where the cwd is the kernel's own. */
 bool fn_view_cwd(char *buf, size_t size);

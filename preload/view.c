@@ -729,7 +729,7 @@ static int open_dir(const struct fn_node *node, int flags)
 
 	/* A directory only the tree has still needs a real directory fd behind it. */
 	if (fd < 0)
-		fd = FN_REAL(openat)(AT_FDCWD, "/", dflags);
+		fd = FN_REAL(openat)(AT_FDCWD, fn_view_empty_dir(), dflags);
 	if (fd >= 0)
 		fn_view_fd_register(fd, path);
 	free(path);

@@ -944,3 +944,25 @@ privileged_copy() {
 	EOF2
 	diff -u <(in_netns docker "$PYTHON" "$script") <(preloaded docker "$PYTHON" "$script")
 }
+
+# From a directory only the view has, the kernel's cwd is a stand-in: a relative mkdir (which the
+# library does not interpose) must fail as under the FUSE backend, never land in the real root.
+@test "preload: a relative mkdir from a directory only the view has fails as under FUSE" {
+	require_fuse
+	require_build "$FAKENET"
+	local name="fnt-relmkdir-$$" script want
+	script='import errno, os, sys
+os.chdir("/sys/class/dmi/id")
+try:
+    os.mkdir("tmp/" + sys.argv[1])
+    print("made")
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+	[ ! -e "/tmp/$name" ] || skip "/tmp/$name exists already"
+	want=$(env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name")
+	run preloaded docker "$PYTHON" -c "$script" "$name"
+	rmdir "/tmp/$name" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ "$want" = ENOENT ]
+}

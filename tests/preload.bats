@@ -893,7 +893,7 @@ privileged_copy() {
 	import subprocess, sys, threading
 	out = {}
 	def run(d):
-	    out[d] = {subprocess.run(["/bin/pwd"], cwd=d, capture_output=True, text=True).stdout.strip() for i in range(400)}
+	    out[d] = {subprocess.run(["/bin/pwd"], cwd=d, capture_output=True, text=True).stdout.strip() for i in range(150)}
 	ts = [threading.Thread(target=run, args=(d,)) for d in sys.argv[1:]]
 	[t.start() for t in ts]
 	[t.join() for t in ts]

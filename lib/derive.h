@@ -235,4 +235,6 @@ bool fn_iface_has_carrier(const struct fn_iface *iface);
 /* The DMI product UUID as the kernel's product_uuid and dmidecode show it: 8-4-4-4-12 lowercase hex
  * digits, in the order the identity writes it (derive_system.c). */
 #define FN_UUID_STRLEN 37
+/* Any UUID (or GPT GUID) held in the order it is written, as that text. */
+const char *fn_uuid_text(const uint8_t u[16], char buf[FN_UUID_STRLEN]);
 const char *fn_dmi_uuid_text(const struct fn_dmi *dmi, char buf[FN_UUID_STRLEN]);

@@ -1,9 +1,10 @@
 /* The `system:` facts of the CPU and the disks ("system.cpu.vendor", "system.disks.names",
- * "system.disks[sda].serial"), for `fakenet check`'s probes. */
+ * "system.disks.partitions", "system.disks[sda].serial"), for `fakenet check`'s probes. */
 #include <stdio.h>
 #include <string.h>
 
 #include "facts.h"
+#include "render_disks.h"
 #include "util.h"
 
 static int cpu_fact(const struct fn_cpu *cpu, const char *attr, struct fn_strv *out)
@@ -63,6 +64,19 @@ static int indexed_disk_fact(const struct fn_system *sys, const char *name, stru
 	return 1;
 }
 
+/* The partitions' names, in the order /proc/partitions lists them; `with_disks`: each disk's
+ * own name before its partitions'. */
+static void disk_devices(const struct fn_system *sys, bool with_disks, struct fn_strv *out)
+{
+	char name[FN_DISK_NAMSIZ + 8];
+
+	for (size_t i = 0; i < sys->n_disks; i++)
+		for (unsigned k = with_disks ? 0 : 1; k <= sys->disks[i].n_parts; k++) {
+			fn_disk_partition_name(sys->disks[i].name, k, name, sizeof(name));
+			fn_strv_push(out, name);
+		}
+}
+
 int fn_fact_system(const struct fn_identity *id, const char *name, struct fn_strv *out, char **why)
 {
 	const struct fn_system *sys = &id->system;
@@ -74,6 +88,9 @@ int fn_fact_system(const struct fn_identity *id, const char *name, struct fn_str
 	else if (strcmp(key, "disks.names") == 0) {
 		for (size_t i = 0; i < sys->n_disks; i++)
 			fn_strv_push(out, sys->disks[i].name);
+		r = 0;
+	} else if (strcmp(key, "disks.partitions") == 0 || strcmp(key, "disks.devices") == 0) {
+		disk_devices(sys, key[6] == 'd', out);
 		r = 0;
 	} else if (strncmp(key, "disks[", 6) == 0) {
 		r = indexed_disk_fact(sys, key, out, why);

@@ -164,6 +164,11 @@ struct fn_http_rule {
 /* Disk sizes the identity may give: 1 MiB up to 1 PiB, whole 512-byte sectors. */
 #define FN_DISK_MIN_SIZE (1ULL << 20)
 #define FN_DISK_MAX_SIZE (1ULL << 50)
+/* Partitions: GPT's, at most the 15 an sd disk has minors for, on 1 MiB (2048-sector) boundaries;
+ * GPT keeps the first 2048 sectors' tail and the last 33 (the backup table) for itself. */
+#define FN_DISK_MAX_PARTS   15
+#define FN_PART_ALIGN	    2048 /* sectors */
+#define FN_GPT_TAIL_SECTORS 33
 
 /* The DMI strings, in the order of /sys/class/dmi/id; fn_dmi_names gives the file (and key) names.
  */
@@ -214,6 +219,21 @@ enum fn_disk_kind {
 	FN_DISK_NVME, /* nvmeXnY */
 };
 
+/* What a GPT entry's type GUID says a partition holds (`type:`, in fn_part_type_names' order). */
+enum fn_part_type {
+	FN_PART_LINUX, /* Linux filesystem data: the default */
+	FN_PART_EFI,   /* EFI system partition */
+	FN_PART_SWAP,  /* Linux swap */
+};
+extern const char *const fn_part_type_names[];
+
+/* A partition of a disk, in 512-byte sectors, and its GPT entry's type and unique GUID. */
+struct fn_partition {
+	uint64_t start, sectors;
+	enum fn_part_type type;
+	uint8_t uuid[16];
+};
+
 struct fn_disk {
 	char name[FN_DISK_NAMSIZ];
 	enum fn_disk_kind kind;
@@ -221,6 +241,10 @@ struct fn_disk {
 	char serial[FN_DISK_SERIAL_LEN + 1];
 	char firmware[FN_DISK_FW_LEN + 1];
 	uint64_t size; /* bytes, a whole number of 512-byte sectors */
+	/* `partitions:`, numbered 1..n in order; when not given, one spanning the disk. */
+	struct fn_partition parts[FN_DISK_MAX_PARTS];
+	size_t n_parts;
+	uint8_t table_uuid[16]; /* the GPT disk GUID */
 	struct fn_loc loc;
 };
 

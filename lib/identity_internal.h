@@ -82,6 +82,9 @@ bool get_text(struct ctx *c, const struct ynode *n, const char *path, const char
 	      const char **out);
 bool get_int(struct ctx *c, const struct ynode *n, const char *path, long long min, long long max,
 	     long long *out);
+/* One of a fixed set of words; `words` is NULL-terminated and its index is the result. */
+bool get_word(struct ctx *c, const struct ynode *n, const char *path, const char *const *words,
+	      int *out);
 /* A list, or an empty value. */
 bool get_list(struct ctx *c, const struct ynode *n, const char *path, const char *want);
 /* The value of a required key, or NULL after reporting it missing. */
@@ -94,6 +97,14 @@ bool check_map(struct ctx *c, const struct ynode *n, const char *path, const cha
 /* ---- identity_system.c: `system:` (machine id, DMI, CPU, disks), defaults filled in */
 
 void ident_parse_system(struct ctx *c, const struct ynode *n);
+/* 16 bytes from `seed`, the identity's hostname and MACs, as a version 4 UUID: the same identity
+ * always gives the same, another identity other ones. */
+void ident_derive_uuid(const struct fn_identity *id, const char *seed, uint8_t out[16]);
+
+/* ---- identity_partitions.c: a disk's `partitions:` (`n` NULL: the default layout) */
+
+bool ident_parse_partitions(struct ctx *c, const struct ynode *n, const char *disk_path,
+			    struct fn_disk *d);
 
 /* ---- identity_yaml.c: the node tree */
 

@@ -259,9 +259,8 @@ static bool get_bool(struct ctx *c, const struct ynode *n, const char *path, boo
 	return true;
 }
 
-/* One of a fixed set of words; `words` is NULL-terminated and its index is the result. */
-static bool get_word(struct ctx *c, const struct ynode *n, const char *path,
-		     const char *const *words, int *out)
+bool get_word(struct ctx *c, const struct ynode *n, const char *path, const char *const *words,
+	      int *out)
 {
 	const char *s;
 	char list[160] = "";

@@ -57,7 +57,8 @@ static const char *const dmi_defaults[FN_DMI_N_STRINGS] = {
 
 static const char *const system_keys[] = {"machine_id", "dmi", "cpu", "disks", NULL};
 static const char *const cpu_keys[] = {"vendor", "model_name", "family", "model", "stepping", NULL};
-static const char *const disk_keys[] = {"name", "model", "serial", "size", "firmware", NULL};
+static const char *const disk_keys[] = {"name",	    "model",	  "serial", "size",
+					"firmware", "partitions", NULL};
 
 /* ---------------------------------------------------------------- derived defaults */
 
@@ -91,7 +92,7 @@ static void identity_digest(const struct fn_identity *id, const char *seed, uint
 }
 
 /* A random-looking version 4 UUID, as systemd makes machine ids and firmware makes UUIDs. */
-static void derive_uuid(const struct fn_identity *id, const char *seed, uint8_t out[16])
+void ident_derive_uuid(const struct fn_identity *id, const char *seed, uint8_t out[16])
 {
 	identity_digest(id, seed, out);
 	out[6] = (uint8_t)((out[6] & 0x0f) | 0x40);
@@ -102,7 +103,7 @@ static void derive_machine_id(const struct fn_identity *id, char out[FN_MACHINE_
 {
 	uint8_t b[16];
 
-	derive_uuid(id, "machine-id", b);
+	ident_derive_uuid(id, "machine-id", b);
 	for (int i = 0; i < 16; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
@@ -138,7 +139,7 @@ static void dmi_defaults_fill(const struct fn_identity *id, struct fn_dmi *dmi, 
 					      1000000000000000ULL));
 	}
 	if (!given[FN_DMI_N_STRINGS])
-		derive_uuid(id, "product-uuid", dmi->uuid);
+		ident_derive_uuid(id, "product-uuid", dmi->uuid);
 	if (!dmi->chassis_type)
 		dmi->chassis_type = DEFAULT_CHASSIS_TYPE;
 }
@@ -432,7 +433,8 @@ static bool parse_disk(struct ctx *c, const struct ynode *map, const char *path,
 
 	d->loc.line = map->line;
 	d->loc.column = map->column;
-	if (!check_map(c, map, path, "a mapping (name, model, serial, size, firmware)", disk_keys))
+	if (!check_map(c, map, path, "a mapping (name, model, serial, size, firmware, partitions)",
+		       disk_keys))
 		return false;
 	ok = parse_disk_name(c, map, path, d);
 	for (size_t i = 0; i < N_ELEMENTS(strings); i++) {
@@ -442,7 +444,10 @@ static bool parse_disk(struct ctx *c, const struct ynode *map, const char *path,
 				     strings[i].max, false, strings[i].out))
 			ok = false;
 	}
-	return parse_disk_size(c, map, path, d) && ok;
+	if (!parse_disk_size(c, map, path, d))
+		return false;
+	/* The partitions are read once the disk's size, which they must fit, is known. */
+	return ident_parse_partitions(c, ident_map_get(map, "partitions"), path, d) && ok;
 }
 
 static void parse_disks(struct ctx *c, const struct ynode *list)

@@ -1,9 +1,11 @@
 /* The identity's disks as the kernel, udev and the drive show them (render_disks.h). SATA disks
  * sit behind an AHCI controller at 0000:00:17.0, one ATA port each; NVMe controllers behind root
  * ports at 0000:00:1d.N, as on the laptops the identities describe. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
 #include "render_disks.h"
 
 /* sda -> 0, sdz -> 25, sdaa -> 26: the kernel's sd_format_disk_name in reverse. */
@@ -44,9 +46,11 @@ void fn_disk_place(const struct fn_system *sys, size_t i, struct fn_disk_place *
 	unsigned ctrl, ns, nth = 0;
 
 	nvme_numbers(d->name, &ctrl, &ns);
-	/* blkext hands out minors in probe order: the identity's order. */
+	/* blkext hands out minors in probe order, the identity's: a disk, then its partitions
+	 * as the kernel scans its table. */
 	for (size_t k = 0; k < i; k++)
-		nth += sys->disks[k].kind == FN_DISK_NVME;
+		if (sys->disks[k].kind == FN_DISK_NVME)
+			nth += 1 + (unsigned)sys->disks[k].n_parts;
 	out->major = FN_BLKEXT_MAJOR;
 	out->minor = nth;
 	out->port = ns;
@@ -54,6 +58,59 @@ void fn_disk_place(const struct fn_system *sys, size_t i, struct fn_disk_place *
 	snprintf(out->device, sizeof(out->device),
 		 "devices/pci0000:00/0000:00:1d.%u/%s/nvme/nvme%u", ctrl % 8, out->pci, ctrl);
 	snprintf(out->block, sizeof(out->block), "%s/%s", out->device, d->name);
+}
+
+void fn_disk_part_place(const struct fn_system *sys, size_t i, unsigned partno,
+			struct fn_disk_place *out)
+{
+	char name[FN_DISK_NAMSIZ + 8];
+	size_t n;
+
+	fn_disk_place(sys, i, out);
+	if (!partno)
+		return;
+	out->minor += partno;
+	fn_disk_partition_name(sys->disks[i].name, partno, name, sizeof(name));
+	n = strlen(out->block);
+	snprintf(out->block + n, sizeof(out->block) - n, "/%s", name);
+}
+
+void fn_disk_partition_name(const char *disk, unsigned partno, char *out, size_t len)
+{
+	size_t n = strlen(disk);
+
+	if (!partno)
+		snprintf(out, len, "%s", disk);
+	else
+		snprintf(out, len, "%s%s%u", disk,
+			 n && isdigit((unsigned char)disk[n - 1]) ? "p" : "", partno);
+}
+
+const struct fn_disk *fn_disk_by_node(const struct fn_system *sys, const char *name,
+				      unsigned *partno)
+{
+	char part[FN_DISK_NAMSIZ + 8];
+
+	for (size_t i = 0; i < sys->n_disks; i++)
+		for (unsigned k = 0; k <= sys->disks[i].n_parts; k++) {
+			fn_disk_partition_name(sys->disks[i].name, k, part, sizeof(part));
+			if (strcmp(part, name) == 0) {
+				*partno = k;
+				return &sys->disks[i];
+			}
+		}
+	return NULL;
+}
+
+unsigned fn_disk_root_partition(const struct fn_disk *d)
+{
+	unsigned best = 0;
+
+	for (size_t k = 0; k < d->n_parts; k++)
+		if (d->parts[k].type == FN_PART_LINUX &&
+		    (!best || d->parts[k].sectors > d->parts[best - 1].sectors))
+			best = (unsigned)k + 1;
+	return best;
 }
 
 /* udev's link and ID_SERIAL text: blanks (and '/') become '_'. */
@@ -91,19 +148,54 @@ static void encoded(struct fn_buf *out, const char *s, size_t pad_to)
 		fn_buf_puts(out, "\\x20");
 }
 
-void render_disk_udev(const struct fn_disk *d, const struct fn_disk_place *p, struct fn_buf *out)
+/* The GPT type GUIDs of fn_part_type, as blkid prints them (the UEFI specification's and the
+ * Discoverable Partitions Specification's). */
+static const char *const part_type_guids[] = {
+    [FN_PART_LINUX] = "0fc63daf-8483-4772-8e79-3d69d8477de4",
+    [FN_PART_EFI] = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b",
+    [FN_PART_SWAP] = "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f",
+};
+
+/* What blkid finds: the disk's GPT (its record and, imported, each partition's), and the
+ * partition's own entry, whose name is empty as fdisk leaves it. */
+static void udev_gpt(const struct fn_disk *d, const struct fn_disk_place *p, unsigned partno,
+		     struct fn_buf *out)
 {
-	char by_id[128], model[FN_DISK_MODEL_LEN + 1], serial[FN_DISK_SERIAL_LEN + 1];
+	const struct fn_partition *part = &d->parts[partno ? partno - 1 : 0];
+	char uuid[FN_UUID_STRLEN];
+
+	if (!d->n_parts)
+		return;
+	fn_buf_printf(out, "E:ID_PART_TABLE_UUID=%s\nE:ID_PART_TABLE_TYPE=gpt\n",
+		      fn_uuid_text(d->table_uuid, uuid));
+	if (!partno)
+		return;
+	fn_buf_printf(out,
+		      "E:ID_PART_ENTRY_SCHEME=gpt\nE:ID_PART_ENTRY_UUID=%s\n"
+		      "E:ID_PART_ENTRY_TYPE=%s\n"
+		      "E:ID_PART_ENTRY_NUMBER=%u\nE:ID_PART_ENTRY_OFFSET=%llu\n"
+		      "E:ID_PART_ENTRY_SIZE=%llu\nE:ID_PART_ENTRY_DISK=%u:%u\n",
+		      fn_uuid_text(part->uuid, uuid), part_type_guids[part->type], partno,
+		      (unsigned long long)part->start, (unsigned long long)part->sectors, p->major,
+		      p->minor - partno);
+}
+
+void render_disk_udev(const struct fn_disk *d, const struct fn_disk_place *p, unsigned partno,
+		      struct fn_buf *out)
+{
+	char by_id[128], model[FN_DISK_MODEL_LEN + 1], serial[FN_DISK_SERIAL_LEN + 1], part[16];
 	bool ata = d->kind == FN_DISK_SCSI;
 
 	fn_disk_by_id(d, by_id, sizeof(by_id));
 	underscored(d->model, model, sizeof(model));
 	underscored(d->serial, serial, sizeof(serial));
-	fn_buf_printf(out, "S:disk/by-id/%s\n", by_id);
-	if (ata)
-		fn_buf_printf(out, "S:disk/by-path/pci-%s-ata-%u\n", p->pci, p->port);
-	else
-		fn_buf_printf(out, "S:disk/by-path/pci-%s-nvme-%u\n", p->pci, p->port);
+	/* A partition's links are its disk's with "-partN" (60-persistent-storage.rules). */
+	part[0] = '\0';
+	if (partno)
+		snprintf(part, sizeof(part), "-part%u", partno);
+	fn_buf_printf(out, "S:disk/by-id/%s%s\n", by_id, part);
+	fn_buf_printf(out, "S:disk/by-path/pci-%s-%s-%u%s\n", p->pci, ata ? "ata" : "nvme", p->port,
+		      part);
 	fn_buf_puts(out, "I:1843216\n");
 	if (ata)
 		fn_buf_puts(out, "E:ID_ATA=1\nE:ID_TYPE=disk\nE:ID_BUS=ata\n");
@@ -122,24 +214,40 @@ void render_disk_udev(const struct fn_disk *d, const struct fn_disk_place *p, st
 	for (const char *c = p->pci; *c; c++)
 		fn_buf_append(out, *c == ':' || *c == '.' ? "_" : c, 1);
 	fn_buf_printf(out, "-%s-%u\n", ata ? "ata" : "nvme", p->port);
+	udev_gpt(d, p, partno, out);
 	fn_buf_puts(out, "G:systemd\nQ:systemd\nV:1\n");
 }
 
-void render_disk_uevent(const struct fn_disk *d, const struct fn_disk_place *p, struct fn_buf *out)
+void render_disk_uevent(const struct fn_disk *d, const struct fn_disk_place *p, unsigned partno,
+			struct fn_buf *out)
 {
-	fn_buf_printf(out, "MAJOR=%u\nMINOR=%u\nDEVNAME=%s\nDEVTYPE=disk\n", p->major, p->minor,
-		      d->name);
+	char name[FN_DISK_NAMSIZ + 8];
+
+	fn_disk_partition_name(d->name, partno, name, sizeof(name));
+	fn_buf_printf(out, "MAJOR=%u\nMINOR=%u\nDEVNAME=%s\nDEVTYPE=%s\n", p->major, p->minor, name,
+		      partno ? "partition" : "disk");
+	/* block/partitions/core.c's part_uevent; an empty GPT name gives no PARTNAME. */
+	if (partno)
+		fn_buf_printf(out, "PARTN=%u\n", partno);
 }
 
 void render_proc_partitions(const struct fn_system *sys, struct fn_buf *out)
 {
 	fn_buf_puts(out, "major minor  #blocks  name\n\n");
 	for (size_t i = 0; i < sys->n_disks; i++) {
-		struct fn_disk_place p;
+		const struct fn_disk *d = &sys->disks[i];
 
-		fn_disk_place(sys, i, &p);
-		fn_buf_printf(out, "%4u  %7u %10llu %s\n", p.major, p.minor,
-			      (unsigned long long)(sys->disks[i].size >> 10), sys->disks[i].name);
+		for (unsigned k = 0; k <= d->n_parts; k++) {
+			uint64_t sectors = k ? d->parts[k - 1].sectors : d->size / 512;
+			char name[FN_DISK_NAMSIZ + 8];
+			struct fn_disk_place p;
+
+			fn_disk_part_place(sys, i, k, &p);
+			fn_disk_partition_name(d->name, k, name, sizeof(name));
+			/* The size in 1 KiB blocks. */
+			fn_buf_printf(out, "%4u  %7u %10llu %s\n", p.major, p.minor,
+				      (unsigned long long)(sectors >> 1), name);
+		}
 	}
 }
 

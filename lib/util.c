@@ -225,9 +225,16 @@ double fn_env_seconds_ms(const char *name, double default_ms, const char *cmd)
 		return default_ms;
 	s = strtod(v, &end);
 	if (*end || !(s > 0 && s <= 86400)) {
-		fn_warn("%s: %s=%s is not a number of seconds; using %g", cmd, name, v,
-			default_ms / 1000);
+		fn_warn("%s%s%s=%s is not a number of seconds; using %g", cmd ? cmd : "",
+			cmd ? ": " : "", name, v, default_ms / 1000);
 		return default_ms;
 	}
 	return s * 1000;
+}
+
+void fn_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }

@@ -41,8 +41,11 @@ __attribute__((noreturn)) void fn_die_errno(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A time limit the environment variable `name` may set, in seconds (0 < s <= 86400), as ms:
- * `default_ms` without it; with a bad value, also a warning naming `cmd` ("run", "check"). */
+ * `default_ms` without it; with a bad value, also a warning naming `cmd` ("check"), if any. */
 double fn_env_seconds_ms(const char *name, double default_ms, const char *cmd);
+
+/* Closes *fd if open, and marks it closed (-1). */
+void fn_close_fd(int *fd);
 
 /* Reads a whole file into a NUL-terminated buffer; returns -errno on failure. */
 int fn_read_file(const char *path, char **out, size_t *len, size_t max_len);

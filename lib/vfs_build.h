@@ -17,6 +17,11 @@ void fn_vfs_build_cpu(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_dmi(struct fn_vfs *vfs, const struct fn_identity *id);
 void fn_vfs_build_fs(struct fn_vfs *vfs, const struct fn_identity *id);
+/* fn_vfs_build_fs reading the host's sysfs mounted at `sys` ("/sys"), its root filesystem on
+ * block device `root_dev`: a test gives it a tree of either shape, root on a partition or on a
+ * whole disk. */
+void fn_vfs_build_fs_from(struct fn_vfs *vfs, const struct fn_identity *id, const char *sys,
+			  dev_t root_dev);
 
 /* For a kernel mode, whose links are veths the kernel counts and times, the tree tells the
  * kernel's facts where the kernel has them. A PCI NIC's statistics files, speed and duplex read

@@ -1,6 +1,7 @@
 /* The identity's disks in the tree: /sys/block, /sys/class/block, /sys/dev/block and each disk's
- * device directory with the attributes the sd or nvme driver gives it, /proc/partitions, udev's
- * database (/run/udev/data) and /dev/disk/by-id. Only the identity's disks: none of the host's. */
+ * device directory with the attributes the sd or nvme driver gives it, each partition's directory
+ * inside its disk's, /proc/partitions, udev's database (/run/udev/data), /dev/disk/by-id and the
+ * /dev nodes. Only the identity's disks: none of the host's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +46,30 @@ static void add_queue(struct fn_vfs *vfs, struct fn_node *blk)
 		fn_vfs_sys_attr(vfs, q, rw[i][0], RW, "%s\n", rw[i][1]);
 }
 
+static void add_file_text(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
+			  enum fn_file_style style, struct fn_buf *b)
+{
+	size_t len;
+	char *text = fn_buf_steal(b, &len);
+
+	fn_vfs_add_file(vfs, dir, name, mode, style, text, len);
+}
+
+/* The statistics every block device, disk or partition, has. */
+static void add_stat(struct fn_vfs *vfs, struct fn_node *blk)
+{
+	fn_vfs_sys_attr(vfs, blk, "stat", RO,
+			"%8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u\n", 0u,
+			0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
+	fn_vfs_sys_attr(vfs, blk, "inflight", RO, "%8u %8u\n", 0u, 0u);
+}
+
 /* The block device's own directory (block/genhd.c's disk attributes). */
 static void add_block_dir(struct fn_vfs *vfs, const struct fn_disk *d,
 			  const struct fn_disk_place *p)
 {
 	struct fn_node *blk = fn_vfs_sys_dir(vfs, p->block);
 	struct fn_buf b;
-	size_t len;
-	char *text;
 
 	fn_vfs_sys_attr(vfs, blk, "dev", RO, "%u:%u\n", p->major, p->minor);
 	fn_vfs_sys_attr(vfs, blk, "size", RO, "%llu\n", (unsigned long long)(d->size / 512));
@@ -64,14 +81,10 @@ static void add_block_dir(struct fn_vfs *vfs, const struct fn_disk *d,
 	fn_vfs_sys_attr(vfs, blk, "capability", RO, "%s\n", d->kind == FN_DISK_SCSI ? "50" : "0");
 	fn_vfs_sys_attr(vfs, blk, "alignment_offset", RO, "0\n");
 	fn_vfs_sys_attr(vfs, blk, "discard_alignment", RO, "0\n");
-	fn_vfs_sys_attr(vfs, blk, "stat", RO,
-			"%8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u %8u\n", 0u,
-			0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
-	fn_vfs_sys_attr(vfs, blk, "inflight", RO, "%8u %8u\n", 0u, 0u);
+	add_stat(vfs, blk);
 	fn_buf_init(&b);
-	render_disk_uevent(d, p, &b);
-	text = fn_buf_steal(&b, &len);
-	fn_vfs_add_file(vfs, blk, "uevent", RW, FN_FILE_SYSFS, text, len);
+	render_disk_uevent(d, p, 0, &b);
+	add_file_text(vfs, blk, "uevent", RW, FN_FILE_SYSFS, &b);
 	fn_vfs_add_dir(vfs, blk, "holders", 0755);
 	fn_vfs_add_dir(vfs, blk, "slaves", 0755);
 	add_queue(vfs, blk);
@@ -122,46 +135,78 @@ static void add_nvme_controller(struct fn_vfs *vfs, const struct fn_disk *d,
 	fn_vfs_sys_link(vfs, dev, "subsystem", p->device, "class/nvme");
 }
 
-static void add_file_text(struct fn_vfs *vfs, struct fn_node *dir, const char *name, mode_t mode,
-			  enum fn_file_style style, struct fn_buf *b)
+/* A partition's directory inside its disk's (block/partitions/core.c's part attributes). */
+static void add_part_dir(struct fn_vfs *vfs, const struct fn_disk *d, unsigned partno,
+			 const struct fn_disk_place *p)
 {
-	size_t len;
-	char *text = fn_buf_steal(b, &len);
+	const struct fn_partition *part = &d->parts[partno - 1];
+	struct fn_node *blk = fn_vfs_sys_dir(vfs, p->block);
+	struct fn_buf b;
 
-	fn_vfs_add_file(vfs, dir, name, mode, style, text, len);
+	fn_vfs_sys_attr(vfs, blk, "dev", RO, "%u:%u\n", p->major, p->minor);
+	fn_vfs_sys_attr(vfs, blk, "partition", RO, "%u\n", partno);
+	fn_vfs_sys_attr(vfs, blk, "start", RO, "%llu\n", (unsigned long long)part->start);
+	fn_vfs_sys_attr(vfs, blk, "size", RO, "%llu\n", (unsigned long long)part->sectors);
+	fn_vfs_sys_attr(vfs, blk, "ro", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "alignment_offset", RO, "0\n");
+	fn_vfs_sys_attr(vfs, blk, "discard_alignment", RO, "0\n");
+	add_stat(vfs, blk);
+	fn_buf_init(&b);
+	render_disk_uevent(d, p, partno, &b);
+	add_file_text(vfs, blk, "uevent", RW, FN_FILE_SYSFS, &b);
+	fn_vfs_add_dir(vfs, blk, "holders", 0755);
+	fn_vfs_sys_link(vfs, blk, "subsystem", p->block, "class/block");
+}
+
+/* What a block device, disk (`partno` 0) or partition, has outside sysfs' device tree: the
+ * class and dev links, udev's record, the /dev/disk/by-id link and the /dev node itself (for the
+ * preload library's drive ioctls: hdparm, SG_IO). */
+static void add_block_names(struct fn_vfs *vfs, const struct fn_disk *d, unsigned partno,
+			    const struct fn_disk_place *p)
+{
+	char name[FN_DISK_NAMSIZ + 8], devno[32], by_id[128], *target;
+	struct fn_buf b;
+
+	fn_disk_partition_name(d->name, partno, name, sizeof(name));
+	snprintf(devno, sizeof(devno), "%u:%u", p->major, p->minor);
+	if (!partno)
+		fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "block"), name, "block", p->block);
+	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "class/block"), name, "class/block", p->block);
+	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "dev/block"), devno, "dev/block", p->block);
+
+	fn_buf_init(&b);
+	render_disk_udev(d, p, partno, &b);
+	snprintf(devno, sizeof(devno), "b%u:%u", p->major, p->minor);
+	add_file_text(vfs, fn_vfs_mkdir_p(vfs, "/run/udev/data"), devno, 0644, FN_FILE_STATIC, &b);
+
+	fn_disk_by_id(d, by_id, sizeof(by_id));
+	if (partno)
+		snprintf(by_id + strlen(by_id), sizeof(by_id) - strlen(by_id), "-part%u", partno);
+	target = xasprintf("../../%s", name);
+	fn_vfs_add_link(vfs, fn_vfs_mkdir_p(vfs, "/dev/disk/by-id"), by_id, target)->style =
+	    FN_FILE_STATIC;
+	free(target);
+	fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/dev"), name, 0660, FN_FILE_STATIC, NULL, 0)
+	    ->rdev = makedev(p->major, p->minor);
 }
 
 static void add_disk(struct fn_vfs *vfs, const struct fn_system *sys, size_t i)
 {
 	const struct fn_disk *d = &sys->disks[i];
 	struct fn_disk_place p;
-	char devno[32], by_id[128], *target;
-	struct fn_buf b;
 
 	fn_disk_place(sys, i, &p);
-	snprintf(devno, sizeof(devno), "%u:%u", p.major, p.minor);
 	if (d->kind == FN_DISK_SCSI)
 		add_scsi_device(vfs, d, &p);
 	else
 		add_nvme_controller(vfs, d, &p);
 	add_block_dir(vfs, d, &p);
-	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "block"), d->name, "block", p.block);
-	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "class/block"), d->name, "class/block", p.block);
-	fn_vfs_sys_link(vfs, fn_vfs_sys_dir(vfs, "dev/block"), devno, "dev/block", p.block);
-
-	fn_buf_init(&b);
-	render_disk_udev(d, &p, &b);
-	snprintf(devno, sizeof(devno), "b%u:%u", p.major, p.minor);
-	add_file_text(vfs, fn_vfs_mkdir_p(vfs, "/run/udev/data"), devno, 0644, FN_FILE_STATIC, &b);
-
-	fn_disk_by_id(d, by_id, sizeof(by_id));
-	target = xasprintf("../../%s", d->name);
-	fn_vfs_add_link(vfs, fn_vfs_mkdir_p(vfs, "/dev/disk/by-id"), by_id, target)->style =
-	    FN_FILE_STATIC;
-	free(target);
-	/* The device node itself, for the preload library's drive ioctls (hdparm, SG_IO). */
-	fn_vfs_add_file(vfs, fn_vfs_mkdir_p(vfs, "/dev"), d->name, 0660, FN_FILE_STATIC, NULL, 0)
-	    ->rdev = makedev(p.major, p.minor);
+	add_block_names(vfs, d, 0, &p);
+	for (unsigned k = 1; k <= d->n_parts; k++) {
+		fn_disk_part_place(sys, i, k, &p);
+		add_part_dir(vfs, d, k, &p);
+		add_block_names(vfs, d, k, &p);
+	}
 }
 
 void fn_vfs_build_disks(struct fn_vfs *vfs, const struct fn_identity *id)

@@ -1,6 +1,7 @@
 /* Drive ioctls on the identity's disks (disk_ioctl.h): HDIO_GET_IDENTITY (hdparm -i), the
  * IDENTIFY DEVICE of HDIO_DRIVE_CMD and of SG_IO's ATA PASS-THROUGH (hdparm -I), SG_IO INQUIRY
- * with the unit serial number page 0x80, and the size requests. Every answer comes from the
+ * with the unit serial number page 0x80, and the size requests, whose answers on a partition's
+ * node are the partition's extent. Every answer comes from the
  * identity through render_disks.c, as libata would translate the drive's own. */
 #include <errno.h>
 #include <linux/fs.h>
@@ -20,17 +21,14 @@
 #define SG_DRIVER_SENSE	 0x08
 #define ATA_STATUS_READY 0x50 /* DRDY | DSC: done without error */
 
-static const struct fn_disk *disk_of_fd(const struct fn_preload *st, int fd)
+/* The disk whose node (its own, or partition *partno's) fd is open on. */
+static const struct fn_disk *disk_of_fd(const struct fn_preload *st, int fd, unsigned *partno)
 {
 	const char *path = fn_view_fd_path(fd);
-	const struct fn_system *sys = &st->id->system;
 
 	if (!path || strncmp(path, "/dev/", 5) != 0)
 		return NULL;
-	for (size_t i = 0; i < sys->n_disks; i++)
-		if (strcmp(sys->disks[i].name, path + 5) == 0)
-			return &sys->disks[i];
-	return NULL;
+	return fn_disk_by_node(&st->id->system, path + 5, partno);
 }
 
 static void fill_data(sg_io_hdr_t *h, const void *data, size_t len)
@@ -157,21 +155,29 @@ static int drive_cmd(const struct fn_disk *d, uint8_t *args)
 	return 0;
 }
 
-/* The BIOS-style geometry the sd driver makes up: 255 heads, 63 sectors a track. */
-static int geometry(const struct fn_disk *d, struct hd_geometry *g)
+/* The BIOS-style geometry the sd driver makes up for the disk (255 heads, 63 sectors a track),
+ * with the start sector of the node's partition. */
+static int geometry(const struct fn_disk *d, unsigned partno, struct hd_geometry *g)
 {
 	uint64_t cyl = d->size / 512 / (255 * 63);
 
 	g->heads = 255;
 	g->sectors = 63;
 	g->cylinders = (unsigned short)(cyl > 65535 ? 65535 : cyl);
-	g->start = 0;
+	g->start = partno ? (unsigned long)d->parts[partno - 1].start : 0;
 	return 0;
+}
+
+/* The size in bytes of the node's device: the disk's, or its partition's. */
+static uint64_t node_size(const struct fn_disk *d, unsigned partno)
+{
+	return partno ? d->parts[partno - 1].sectors * 512 : d->size;
 }
 
 int fn_disk_ioctl(const struct fn_preload *st, int fd, unsigned long req, void *arg)
 {
-	const struct fn_disk *d = disk_of_fd(st, fd);
+	unsigned partno = 0;
+	const struct fn_disk *d = disk_of_fd(st, fd, &partno);
 
 	if (!d)
 		return -2;
@@ -198,12 +204,12 @@ int fn_disk_ioctl(const struct fn_preload *st, int fd, unsigned long req, void *
 		*(long *)arg = 256;
 		return 0;
 	case HDIO_GETGEO:
-		return geometry(d, arg);
+		return geometry(d, partno, arg);
 	case BLKGETSIZE64:
-		*(uint64_t *)arg = d->size;
+		*(uint64_t *)arg = node_size(d, partno);
 		return 0;
 	case BLKGETSIZE:
-		*(unsigned long *)arg = (unsigned long)(d->size / 512);
+		*(unsigned long *)arg = (unsigned long)(node_size(d, partno) / 512);
 		return 0;
 	case BLKSSZGET:
 	case BLKPBSZGET:

@@ -536,7 +536,7 @@ static int open_spawn_fds(struct run *r)
 	if (pipe2(r->report, O_CLOEXEC | O_NONBLOCK) < 0)
 		return fn_report_errno(NULL, "pipe");
 	forwarded_set(&set);
-	if ((r->sigfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+	if ((r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		return fn_report_errno(NULL, "signalfd");
 	r->plan.runner_fds[r->plan.n_runner_fds++] = r->sigfd;
 	r->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
@@ -544,13 +544,6 @@ static int open_spawn_fds(struct run *r)
 	if (r->net.filter && (r->plan.gate_fd = eventfd(0, EFD_CLOEXEC)) < 0)
 		return fn_report_errno(NULL, "eventfd");
 	return -1;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 static int spawn_init(struct run *r)
@@ -574,14 +567,14 @@ static int spawn_init(struct run *r)
 	 * takes no new processes, and sanitizers fork at exit. */
 	if (init > 0 && r->own_pidns >= 0)
 		setns(r->own_pidns, CLONE_NEWPID);
-	close_fd(&r->own_pidns);
+	fn_close_fd(&r->own_pidns);
 	if (init == 0) {
 		close(r->report[0]);
 		r->plan.report_fd = r->report[1];
 		fn_init_main(&r->plan);
 	}
-	close_fd(&r->report[1]);
-	close_fd(&r->plan.runner_pidfd);
+	fn_close_fd(&r->report[1]);
+	fn_close_fd(&r->plan.runner_pidfd);
 	if ((status = open_gate(r, init)) >= 0)
 		return status;
 	return outcome(r->report[0], wait_init(r, init));
@@ -686,7 +679,7 @@ static void release(struct run *r)
 		      &r->own_pidns, &r->plan.runner_pidfd, &r->plan.gate_fd};
 
 	for (size_t i = 0; i < N_ELEMENTS(fds); i++)
-		close_fd(fds[i]);
+		fn_close_fd(fds[i]);
 	fn_auditsock_stop(&r->audit);
 	fn_net_release(&r->net);
 	fn_fakefs_free(r->fs);

@@ -12,14 +12,13 @@
 #define EXIT_NOTTY 25
 #define EXIT_NOENT 2
 
-static const struct fn_disk *disk_named(const struct fn_identity *id, const char *path)
+/* The disk of a node, its own or partition *partno's: the drive answers the same on either. */
+static const struct fn_disk *disk_named(const struct fn_identity *id, const char *path,
+					unsigned *partno)
 {
 	if (strncmp(path, "/dev/", 5) != 0)
 		return NULL;
-	for (size_t i = 0; i < id->system.n_disks; i++)
-		if (strcmp(id->system.disks[i].name, path + 5) == 0)
-			return &id->system.disks[i];
-	return NULL;
+	return fn_disk_by_node(&id->system, path + 5, partno);
 }
 
 static unsigned long long sectors_of(const struct fn_disk *d)
@@ -130,17 +129,22 @@ static int print_identify(const struct fn_disk *d)
 	return 0;
 }
 
-/* The bare call: the settings hdparm reads with BLKROGET, BLKRAGET and HDIO_GETGEO. */
-static int print_settings(const struct fn_disk *d)
+/* The bare call: the settings hdparm reads with BLKROGET, BLKRAGET, HDIO_GETGEO (the disk's
+ * cylinders, the node's start) and BLKGETSIZE64 (the node's size: a partition's own). */
+static int print_settings(const struct fn_disk *d, unsigned partno)
 {
-	unsigned long long sectors = sectors_of(d);
+	unsigned long long sectors = sectors_of(d), start = 0, size = sectors;
 
+	if (partno) {
+		start = d->parts[partno - 1].start;
+		size = d->parts[partno - 1].sectors;
+	}
 	if (d->kind == FN_DISK_SCSI)
 		printf(" multcount     =  1 (on)\n");
 	printf(" readonly      =  0 (off)\n"
 	       " readahead     = 256 (on)\n"
-	       " geometry      = %llu/255/63, sectors = %llu, start = 0\n",
-	       sectors / (255 * 63), sectors);
+	       " geometry      = %llu/255/63, sectors = %llu, start = %llu\n",
+	       sectors / (255 * 63), size, start);
 	return 0;
 }
 
@@ -173,7 +177,9 @@ static int hdparm_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 		return 2;
 	}
 	for (int i = 1; i < argc; i++) {
-		const struct fn_disk *d = argv[i][0] == '-' ? NULL : disk_named(ctx->id, argv[i]);
+		unsigned partno = 0;
+		const struct fn_disk *d =
+		    argv[i][0] == '-' ? NULL : disk_named(ctx->id, argv[i], &partno);
 
 		if (argv[i][0] == '-')
 			continue;
@@ -189,7 +195,7 @@ static int hdparm_main(const struct fn_shim_ctx *ctx, int argc, char **argv)
 		if (identity)
 			status = print_identity(d) ?: status;
 		if (!identity && !identify)
-			print_settings(d);
+			print_settings(d, partno);
 	}
 	return status;
 }

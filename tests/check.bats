@@ -170,13 +170,16 @@ check_stalling() {
 	grep -q '^ok  *quick ' <<<"$output"
 	[ "$(grep -c 'the probe did not run to its end' <<<"$output")" -eq 2 ]
 	# Endless output is stopped the same way, long before the stall limit.
-	cat >"$work/endless.yaml" <<-'EOF2'
-	- {name: "endless", run: "yes", expect: "const:1"}
+	local word=fnt-endless-$$-$RANDOM
+	cat >"$work/endless.yaml" <<-EOF2
+	- {name: "endless", run: "yes $word", expect: "const:1"}
 	EOF2
 	check_stalling 600 "$work/endless.yaml"
 	[ "$status" -eq 1 ]
 	grep -q 'a probe wrote more than 8 MiB' <<<"$output"
-	! pgrep -x -f yes
+	# The probe dies with the run's pid namespace, which the kernel tears down after check returns.
+	for _ in $(seq 100); do pgrep -f "^yes $word" >/dev/null || break; sleep 0.05; done
+	! pgrep -f "^yes $word"
 }
 
 @test "a probe that bypasses the fake (the kernel's own /proc/self/net under --net host) fails" {

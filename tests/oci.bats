@@ -248,11 +248,37 @@ touch /etc/fnt-written && echo etc-writable; exit 7'
 	[ "$status" -eq 7 ]
 	local want
 	want=$(identity_fact "$id" 'y["system"]["machine_id"]')
-	# Mode, owner and size as a Debian system's own machine id (this host's).
-	[ "$output" = "$(printf '%s\n%s\n%s\netc-writable' "$want" "$want" "$(stat -c '%a %U %s' /etc/machine-id)")" ]
+	# Mode, owner and size as systemd-machine-id-setup writes a machine id: 0444, root, 32 hex
+	# digits and a newline.
+	[ "$output" = "$(printf '%s\n%s\n444 root 33\netc-writable' "$want" "$want")" ]
 	# The image is untouched; what the container wrote (mount points as runc's own) is its layer's.
 	[ ! -e "$MINBASE/etc/machine-id" ] && [ ! -e "$MINBASE/var/lib/dbus" ]
 	[ -e "$BATS_TEST_TMPDIR/upper/etc/fnt-written" ]
+	assert_nothing_left
+}
+
+@test "an image's symlink cannot lead the made mount points out of its root (to the host's, by /proc/1/root)" {
+	local host_dir=$BATS_TEST_TMPDIR/host-side
+	mkdir "$host_dir"
+	# /var/lib of the image leads, through the runtime init's root before pivot_root, to a host
+	# directory; and /var/lib/dbus of a second try is a link that leaves the root by "..".
+	rm -rf "$ROOT/var/lib"
+	ln -s "/proc/1/root$host_dir" "$ROOT/var/lib"
+	SCRIPT='cat /etc/machine-id; cat /var/lib/dbus/machine-id 2>/dev/null || echo no-dbus-id; exit 7'
+	make_bundle hooks "$TOP/identities/desktop.yaml"
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[ "$(printf '%s\n' "$output" | tail -2)" = "$(printf '%s\nno-dbus-id' "$(identity_fact "$TOP/identities/desktop.yaml" 'y["system"]["machine_id"]')")" ]
+	[ -z "$(ls -A "$host_dir")" ]
+	runc delete -f "$ID" >/dev/null 2>&1 || true
+	rm "$ROOT/var/lib"
+	mkdir "$ROOT/var/lib"
+	ln -s "../../../../../../../..$host_dir" "$ROOT/var/lib/dbus"
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[ -z "$(ls -A "$host_dir")" ]
 	assert_nothing_left
 }
 

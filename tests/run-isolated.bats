@@ -12,7 +12,7 @@ load lib/common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	cc -O1 -o "$BATS_FILE_TMPDIR/getifaddrs" "$BATS_TEST_DIRNAME/lib/getifaddrs.c"
-	cc -O1 -o "$BATS_FILE_TMPDIR/no-nftables" "$BATS_TEST_DIRNAME/lib/no-nftables.c"
+	cc -O1 -o "$BATS_FILE_TMPDIR/no-socket" "$BATS_TEST_DIRNAME/lib/no-socket.c"
 	cc -O1 -o "$BATS_FILE_TMPDIR/sendmmsg" "$BATS_TEST_DIRNAME/lib/sendmmsg.c"
 }
 
@@ -43,6 +43,8 @@ echo '## ip route'; ip route
 echo '## ip -6 route'; ip -6 route
 echo '## ip route table local'; ip route show table local
 echo '## ip -6 route table local'; ip -6 route show table local
+echo '## ip route table all'; ip route show table all
+echo '## ip -6 route table all'; ip -6 route show table all
 echo '## ip neigh'; ip neigh | sort
 echo '## ifconfig -a'; ifconfig -a
 echo '## hostname -I'; hostname -I
@@ -165,71 +167,119 @@ for dest in sys.argv[1:]:
 	make_test_host
 	sleep 0.3
 	before=$(test_host_rx_packets)
+	# Through the gateway, to neighbours (the identity's entries and unknown hosts on each link,
+	# IPv4 and IPv6): the gateway namespace refuses them all, as a firewall that rejects would.
 	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
-		$PYTHON -c "$ATTEMPTS" 198.18.77.2:8080 udp:198.18.77.2:53 10.0.0.1:80 10.0.0.254:443 \
-		10.1.0.1:22 [2001:db8:0:1::1]:80 udp:[2001:db8::1]:53 8.8.8.8:53
+		$PYTHON -c "$ATTEMPTS" 198.18.77.2:8080 10.0.0.1:80 10.0.0.254:443 10.0.0.77:80 \
+		10.1.0.1:22 10.1.0.77:22 [2001:db8:0:1::1]:80 [2001:db8:0:2::77]:80 8.8.8.8:53 \
+		udp:198.18.77.2:53 udp:[2001:db8::1]:53
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 8 ]
+	[ "${#lines[@]}" -eq 11 ]
 	for line in "${lines[@]}"; do
 		set -- $line
-		[[ "$2" == ENETUNREACH || "$2" == ECONNREFUSED ]]
+		case $1 in
+		# A datagram goes; the kernel tells an unconnected sender nothing of the refusal.
+		udp:198.*) [ "$2" = OK ] ;;
+		# No route in the identity for 2001:db8::/64: the kernel's own answer.
+		udp:\[2001:db8::1\]*) [ "$2" = ENETUNREACH ] ;;
+		*) [ "$2" = ECONNREFUSED ] ;;
+		esac
 		awk -v ms="$3" 'BEGIN { exit !(ms < 50) }'
 	done
 	[ "$(test_host_rx_packets)" -eq "$before" ]
 }
 
-@test "isolated: the nftables table is the ruleset the real nft builds from its written form" {
+@test "isolated: the namespace's rules and nftables ruleset are those of a fresh namespace" {
 	require_command nft nftables
-	# The filter as fakenet(1) documents it, loaded by the real nft into a scratch namespace.
+	require_command busybox busybox-static
+	kernel='busybox ip rule; busybox ip -6 rule; nft list ruleset'
+	unshare -n sh -c "$kernel" >"$tmp/want" 2>&1
+	for identity in docker.yaml multi-nic.yaml desktop.yaml; do
+		run -0 "$FAKENET" run --identity "$TOP/identities/$identity" --net isolated --shims none -- \
+			sh -c "$kernel"
+		diff -u "$tmp/want" - <<<"$output"
+	done
+}
+
+# The gateway namespace of the runner `pid`: the one it holds besides its own and the target's.
+gateway_ns_of_runner() {
+	local runner=$1 target=$2 self
+	self=$(readlink /proc/"$runner"/ns/net)
+	for fd in /proc/"$runner"/fd/*; do
+		l=$(readlink "$fd" 2>/dev/null) || continue
+		[[ "$l" == net:\[* && "$l" != "$self" && "$l" != "$(readlink /proc/"$target"/ns/net)" ]] &&
+			echo "$fd" && return
+	done
+}
+
+@test "isolated: the gateway's ingress chain is the ruleset the real nft builds from its written form" {
+	require_command nft nftables
+	# The filter as fakenet(1) documents it for docker.yaml (one link, resolver 127.0.0.11, which
+	# is the target's own), loaded by the real nft on a scratch link named as the peer.
 	ip netns add "$testhost"
+	ip -n "$testhost" link add p2 type veth peer name p2b
 	ip netns exec "$testhost" nft -f - <<'NFT'
-table inet fakenet {
-	chain egress {
-		type filter hook output priority 0; policy drop;
-		oif "lo" accept
-		ip6 daddr ff02::/16 accept
+table netdev fakenet {
+	chain gateway-ingress {
+		type filter hook ingress devices = { p2 } priority 0; policy drop;
+		arp operation request drop
+		meta protocol arp accept
+		meta pkttype broadcast drop
+		meta pkttype multicast drop
+		icmpv6 type >= echo-request drop
 		meta l4proto tcp counter reject with tcp reset
-		counter reject with icmpx type host-unreachable
+		counter reject
 	}
 }
 NFT
 	ip netns exec "$testhost" nft list ruleset >"$tmp/expected"
-	run -0 "$FAKENET" run --net isolated --shims none -- nft list ruleset
+	"$FAKENET" run --net isolated --shims none -- sleep "$nap" &
+	runner=$!
+	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
+	gw=$(gateway_ns_of_runner "$runner" "$(pgrep -f "^sleep $nap")")
+	[ -n "$gw" ]
+	run -0 nsenter --net="$gw" nft list ruleset
 	diff -u "$tmp/expected" - <<<"$output"
 }
 
-@test "isolated: with the routing rule deleted by a root target, nftables still refuses at once and nothing arrives" {
+@test "isolated: a root target that flushes its rules, routes and nftables ruleset still reaches nothing" {
 	require_command nft nftables
 	make_test_host
 	sleep 0.3
 	before=$(test_host_rx_packets)
-	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none -- \
-		sh -c "ip rule del prio 32000 && ip -6 rule del prio 32000 &&
-		$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 10.0.0.1:80 [2001:db8:0:1::1]:80 &&
-		nft list chain inet fakenet egress"
+	run "$FAKENET" run --net isolated --shims none -- sh -c "
+		nft flush ruleset; ip -4 rule flush; ip -6 rule flush
+		ip -4 rule add pref 32766 table main; ip route flush table main
+		ip route add 172.18.0.0/16 dev eth0; ip route add default via 172.18.0.1
+		ip neigh flush dev eth0
+		$PYTHON -c '$ATTEMPTS' 198.18.77.2:8080 172.18.0.1:80 172.18.0.9:80"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	for line in "${lines[@]:0:3}"; do
+	[ "${#lines[@]}" -eq 3 ]
+	for line in "${lines[@]}"; do
 		set -- $line
 		[ "$2" = ECONNREFUSED ]
 		awk -v ms="$3" 'BEGIN { exit !(ms < 50) }'
 	done
-	# Each SYN met the reset rule's counter, not the wire.
-	[[ "$output" == *"meta l4proto tcp counter packets 3 "* ]]
 	[ "$(test_host_rx_packets)" -eq "$before" ]
 }
 
-@test "isolated: without nf_tables in the kernel the run stops before the target, saying why, and leaves nothing" {
+@test "isolated: without nf_tables or packet sockets in the kernel the run stops before the target, saying why, and leaves nothing" {
 	links_before=$(ip -o link | cut -d: -f2 | sort)
-	run -125 "$BATS_FILE_TMPDIR/no-nftables" "$FAKENET" run --net isolated --shims none -- \
-		touch "$tmp/ran"
-	echo "$output"
-	[ "$output" = "fakenet: installing the nftables egress filter (this kernel has no nf_tables): Protocol not supported" ]
-	[ ! -e "$tmp/ran" ]
-	[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
-	run pgrep -f "$FAKENET run --net isolated"
-	[ "$status" -eq 1 ]
+	for kind in nftables packet; do
+		run -125 "$BATS_FILE_TMPDIR/no-socket" "$kind" "$FAKENET" run --net isolated --shims none -- \
+			touch "$tmp/ran"
+		echo "$output"
+		case $kind in
+		nftables) [ "$output" = "fakenet: installing the gateway's nftables filter (this kernel has no nf_tables): Protocol not supported" ] ;;
+		packet) [ "$output" = "fakenet: opening a packet socket for the gateway's neighbour answers: Address family not supported by protocol" ] ;;
+		esac
+		[ ! -e "$tmp/ran" ]
+		[ "$(ip -o link | cut -d: -f2 | sort)" = "$links_before" ]
+		run pgrep -f "$FAKENET run --net isolated"
+		[ "$status" -eq 1 ]
+	done
 }
 
 @test "isolated: loopback and the identity's own addresses stay reachable" {
@@ -309,6 +359,35 @@ awk "/32 host/ {print f} {f=\$2}" /proc/net/fib_trie | sort -u'
 	run -0 "$FAKENET" run --identity "$TOP/identities/desktop.yaml" --net isolated --shims none -- \
 		$PYTHON -c "$DNS_QUERY" printer.lan/A
 	[ "${output% *}" = "printer.lan A 0 192.168.0.10" ]
+}
+
+@test "isolated: an IPv4 resolver on a link without gateway answers with no rule; an IPv6 one needs the one documented rule" {
+	require_command busybox busybox-static
+	cat >"$tmp/ns.yaml" <<'YAML'
+version: 1
+hostname: nsx
+interfaces:
+  - {name: eth0, mac: "02:00:00:00:00:01", addresses: [10.9.9.9/24, "2001:db8:9::9/64"]}
+  - {name: eth1, mac: "02:00:00:00:00:02", addresses: [10.8.8.8/24]}
+dns:
+  nameservers: [10.8.8.1, "2001:db8:5::53"]
+hosts:
+  - {ip: 10.1.2.3, names: [foo.test]}
+YAML
+	# Expected from the kernel: a fresh namespace's rules, and the IPv6 rule fakenet(1) names.
+	unshare -n sh -c 'busybox ip rule; ip -6 rule add pref 31999 to 2001:db8:5::53 lookup 2048
+		busybox ip -6 rule' >"$tmp/want"
+	run -0 "$FAKENET" run --identity "$tmp/ns.yaml" --net isolated --shims none -- \
+		sh -c 'busybox ip rule; busybox ip -6 rule'
+	diff -u "$tmp/want" - <<<"$output"
+	# Each as the first nameserver, the one DNS_QUERY asks.
+	sed 's/\[10.8.8.1, "2001:db8:5::53"\]/["2001:db8:5::53", 10.8.8.1]/' "$tmp/ns.yaml" >"$tmp/ns6.yaml"
+	for identity in ns.yaml ns6.yaml; do
+		run -0 "$FAKENET" run --identity "$tmp/$identity" --net isolated --shims none -- \
+			$PYTHON -c "$DNS_QUERY" foo.test/A
+		[ "${output% *}" = "foo.test A 0 10.1.2.3" ]
+	done
+	grep -q '2001:db8:5::53", 10.8.8.1' "$tmp/ns6.yaml"
 }
 
 @test "isolated: getent hosts finds a hosts entry and fails at once on an unknown name" {
@@ -421,9 +500,15 @@ netns_inodes_of() {
 	run pgrep -f "$nap"
 	[ "$status" -eq 1 ]
 	# Nothing anywhere still holds either namespace: no process, no fd, no bind mount. Without a
-	# reference the kernel frees them, and with them their links and rules.
+	# reference the kernel frees them, and with them their links and rules. A process that has
+	# released its memory (pgrep no longer sees its command line) still holds its namespaces until
+	# it has exited: on a busy machine that takes a moment, so they get a few seconds, not none.
 	for ns in $held; do
-		run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+		for _ in $(seq 100); do
+			run sh -c "ls -l /proc/[0-9]*/ns/net /proc/[0-9]*/fd 2>/dev/null | grep -F '$ns'"
+			[ -n "$output" ] || break
+			sleep 0.05
+		done
 		[ -z "$output" ]
 		! grep -qF "$ns" /proc/self/mountinfo /proc/1/mountinfo
 	done
@@ -462,7 +547,7 @@ for line in open(sys.argv[1]):
 	! grep -q '"event":"dns","pid":0' "$log"
 }
 
-@test "isolated --log: sendmsg and sendmmsg destinations are logged, one line each, and the calls still fail" {
+@test "isolated --log: sendmsg and sendmmsg destinations are logged, one line each, the datagrams refused by the gateway" {
 	log="$tmp/audit.jsonl"
 	run "$FAKENET" run --identity "$TOP/identities/multi-nic.yaml" --net isolated --shims none \
 		--log "$log" -- sh -c "$PYTHON -c '
@@ -470,14 +555,16 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 try:
     s.sendmsg([b\"x\"], [], 0, (\"198.18.5.5\", 5353))
+    print(\"sendmsg sent\")
 except OSError as e:
     print(\"sendmsg\", e.errno)
 '; $BATS_FILE_TMPDIR/sendmmsg 10.0.0.5:7 198.18.6.6:123 10.1.0.5:9"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	# The kernel's answers: the unreachable one is refused; sendmmsg stops at it.
-	[ "${lines[0]}" = "sendmsg 101" ]
-	[ "${lines[1]}" = "sent 1" ]
+	# The kernel's answers: every datagram has a route and goes; the gateway's refusal (port
+	# unreachable) is no error for an unconnected sender.
+	[ "${lines[0]}" = "sendmsg sent" ]
+	[ "${lines[1]}" = "sent 3" ]
 	run $PYTHON -c '
 import json, sys
 for line in open(sys.argv[1]):
@@ -496,26 +583,38 @@ sendmmsg sendmmsg udp 10.1.0.5 9 allowed" ]
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"not ok"* ]]
-	[[ "$output" == *"ok 10 - the resolver 10.0.0.3 answers at once"* ]]
+	[[ "$output" == *"ok 3 - a connection to the gateway 10.0.0.1 is refused at once"* ]]
+	[[ "$output" == *"ok 6 - the resolver 10.0.0.3 answers at once"* ]]
 	"$FAKENET" run --net isolated --shims none -- sleep "$nap" &
 	runner=$!
 	for _ in $(seq 200); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
-	run "$FAKENET" verify --pid "$(pgrep -f "^sleep $nap")"
+	target=$(pgrep -f "^sleep $nap")
+	run "$FAKENET" verify --pid "$target"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ok 9 - the resolver 127.0.0.11 answers at once"* ]]
+	[[ "$output" == *"ok 5 - the resolver 127.0.0.11 answers at once"* ]]
+	[[ "$output" == *"ok 7 - gateway: table netdev fakenet refuses what the target's links send"* ]]
+	# Without the gateway's ingress chain, verify says so.
+	gw=$(gateway_ns_of_runner "$runner" "$target")
+	nsenter --net="$gw" nft delete table netdev fakenet
+	run -1 "$FAKENET" verify --pid "$target"
+	echo "$output"
+	[[ "$output" == *"not ok 7 - gateway: table netdev fakenet refuses what the target's links send"* ]]
 }
 
-@test "verify: fails when a root target removes the egress rule, and in a namespace that is not isolated" {
-	run "$FAKENET" run --net isolated --shims none -- sh -c "ip rule del prio 32000 && exec $FAKENET verify"
+@test "verify: fails when a root target adds a routing rule, and where no runner holds a gateway" {
+	run "$FAKENET" run --net isolated --shims none -- sh -c "ip rule add pref 100 lookup main && exec $FAKENET verify"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"not ok 1 - IPv4: everything outside table local is unreachable # no egress rule"* ]]
-	# A bare network namespace (only lo, down): nothing is routable, yet no rule says so.
-	run unshare -n "$FAKENET" verify
+	[[ "$output" == *"not ok 1 - IPv4: the routing rules are the kernel's own # rule 100 "* ]]
+	# A namespace fakenet did not build: no runner, no gateway.
+	unshare -n sleep "$nap" &
+	other=$!
+	for _ in $(seq 100); do [ "$(readlink /proc/$other/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+	run -1 "$FAKENET" verify --pid "$other"
 	echo "$output"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"not ok 1 - IPv4"* ]]
+	[[ "$output" == *"not ok "*" - gateway: the runner holds a gateway namespace other than the target's # no runner found"* ]]
+	kill "$other"
 }
 
 @test "log summarize: files, shim calls, connection attempts and DNS queries, most frequent first" {

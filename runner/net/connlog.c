@@ -2,8 +2,8 @@
  * and every sendmsg() and sendmmsg() made by anything in the namespace is stopped for a moment by
  * a seccomp filter the init installs (SECCOMP_RET_USER_NOTIF); a thread of the runner reads the
  * destinations from the caller's memory, lets the call go on unchanged, and writes one JSON line
- * per destination with what the kernel will answer. Nothing is decided here: the namespace's
- * routing and nftables do that. A message without an address (a connected socket's) is logged at
+ * per destination with what the kernel will answer. Nothing is decided here: the gateway
+ * namespace's policy does that. A message without an address (a connected socket's) is logged at
  * the socket's connect(). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include "procinfo.h"
 #include "netaddr.h"
 #include "connlog.h"
+#include "net.h"
 #include "util.h"
 
 #if defined(__x86_64__)
@@ -353,12 +354,14 @@ static void *connlog_loop(void *arg)
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		resp->id = req->id;
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		/* What was read belongs to the call only if it is still waiting. */
+		/* What was read belongs to the call only if it is still waiting. It is written
+		 * before the call goes on: a caller that then exits, and the run with it, loses no
+		 * line. */
 		if (n && ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 			n = 0;
-		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
 		for (size_t i = 0; i < n; i++)
 			log_attempt(c, &who, call_name(req->data.nr), &d[i].ip, d[i].port);
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
 	}
 	free(req);
 	free(resp);
@@ -370,15 +373,7 @@ int fn_connlog_start(const struct fn_identity *id, int sock, int log_fd,
 		     const struct fn_filter *filter)
 {
 	static struct connlog c;
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
 
 	c = (struct connlog){.id = id, .filter = filter, .sock = sock, .log_fd = log_fd};
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	err = pthread_create(&t, &attr, connlog_loop, &c);
-	pthread_attr_destroy(&attr);
-	return -err;
+	return fn_net_start_thread(connlog_loop, &c, 256 * 1024);
 }

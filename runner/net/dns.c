@@ -9,7 +9,6 @@
 #include <time.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -471,9 +470,6 @@ int fn_dns_start(const struct fn_identity *id, struct fn_net *net)
 {
 	static struct dns_server s;
 	size_t n = net->n_dns;
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
 
 	if (n == 0)
 		return 0;
@@ -490,10 +486,5 @@ int fn_dns_start(const struct fn_identity *id, struct fn_net *net)
 		s.p[n] = (struct pollfd){.fd = s.upstream, .events = POLLIN};
 		fn_net_hold(net, s.upstream);
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	err = pthread_create(&t, &attr, dns_loop, &s);
-	pthread_attr_destroy(&attr);
-	return -err;
+	return fn_net_start_thread(dns_loop, &s, 256 * 1024);
 }

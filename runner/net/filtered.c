@@ -1,7 +1,7 @@
 /* --net filtered: the isolated namespace, whose gateway becomes the peer namespace's side of the
  * link, forwarding to a tap that pasta (Debian's passt) serves from the runner's own network.
- * Only the allowlist's policy rules, placed before the egress rule, lead to the main table and so
- * to the gateway; every other destination still fails at route lookup with ENETUNREACH. */
+ * Only the allowlist goes on (the gateway's forward chain, nftables.c); the rest is refused at
+ * once there, out of the target's reach. */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -122,7 +122,7 @@ static bool host_allowed(const struct fn_filter *f, const struct fn_ip *ip)
 	return false;
 }
 
-/* Mirrors fn_filter_rules: both lists must agree, an empty one agrees with everything, and with
+/* Mirrors fn_filter_each_pair: both lists must agree, an empty one agrees with everything, and with
  * neither list nothing goes out. */
 bool fn_filter_allows(const struct fn_filter *f, const char *proto, const struct fn_ip *ip,
 		      unsigned port)
@@ -203,31 +203,6 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id,
 	return 0;
 }
 
-static int allow_rule(struct fn_rtnl *nl, unsigned prio, const struct fn_allow *a,
-		      const struct fn_ip *to)
-{
-	struct fn_nlmsg m;
-	struct fib_rule_hdr *fr =
-	    fn_nl_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*fr));
-
-	fr->family = AF_INET;
-	fr->action = FR_ACT_TO_TBL;
-	fr->table = RT_TABLE_MAIN;
-	fn_nl_put_u32(&m, FRA_PRIORITY, prio);
-	fn_nl_put_u32(&m, FRA_TABLE, RT_TABLE_MAIN);
-	if (a) {
-		struct fib_rule_port_range r = {.start = a->port, .end = a->port};
-
-		fn_nl_put_u8(&m, FRA_IP_PROTO, a->proto);
-		fn_nl_put(&m, FRA_DPORT_RANGE, &r, sizeof(r));
-	}
-	if (to) {
-		fr->dst_len = 32;
-		fn_nl_put(&m, FRA_DST, to->bytes, 4);
-	}
-	return fn_rtnl_talk(nl, &m);
-}
-
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg)
 {
 	size_t n_ports = f->n_allow ? f->n_allow : 1,
@@ -245,22 +220,6 @@ int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void
 			if (err)
 				return err;
 		}
-	return 0;
-}
-
-static int add_allow_rule(const struct fn_allow *a, const struct fn_ip *to, void *nl)
-{
-	int err = allow_rule(nl, FN_FILTER_PRIO, a, to);
-
-	return err == -EEXIST ? 0 : err;
-}
-
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep)
-{
-	int err = fn_filter_each_pair(f, add_allow_rule, nl);
-
-	if (err)
-		return fn_fail(rep, err, "adding an allowlist rule");
 	return 0;
 }
 
@@ -404,7 +363,8 @@ static bool pasta_exited(struct fn_filter *f, struct fn_report *rep, int *err)
 /* FAKENET_PASTA_WAIT_S, for a machine where pasta is slower, in ms; the default without it. */
 static long egress_wait_ms(void)
 {
-	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, "run");
+	/* Read by run and by the OCI hook: the warning names no command. */
+	return (long)fn_env_seconds_ms("FAKENET_PASTA_WAIT_S", EGRESS_WAIT_MS, NULL);
 }
 
 #define MAX_ALSO 4
@@ -433,10 +393,13 @@ int fn_filter_wait_egress(struct fn_filter *f, struct pollfd *also, size_t n_als
 				       "waiting for pasta's route in the peer namespace");
 		p[0] = (struct pollfd){.fd = f->route_events, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = f->pasta_fd, .events = POLLIN};
-		if (n_also)
-			memcpy(p + 2, also, n_also * sizeof(*also));
-		if (poll(p, 2 + n_also, (int)left) < 0 && errno != EINTR)
+		for (size_t i = 0; i < n_also; i++)
+			p[2 + i] = (struct pollfd){.fd = also[i].fd, .events = also[i].events};
+		if (poll(p, 2 + n_also, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
 			return fn_fail_errno(rep, "waiting for pasta's route");
+		}
 		while (recv(f->route_events, drain, sizeof(drain), MSG_DONTWAIT) > 0)
 			;
 		for (size_t i = 0; i < n_also; i++) {

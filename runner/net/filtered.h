@@ -43,9 +43,6 @@ struct fn_filter {
 /* pasta's tap in the gateway namespace. */
 #define FN_FILTER_EGRESS_IFNAME "fnegress"
 
-/* Rules of the allowlist come before the egress rule, which refuses the rest. */
-#define FN_FILTER_PRIO 31000
-
 bool fn_filter_parse_allow(struct fn_filter *f, const char *arg);
 bool fn_filter_add_host(struct fn_filter *f, const char *pattern);
 /* Resolves the host patterns through the identity's hosts entries; false (with a warning) when a
@@ -64,8 +61,6 @@ int fn_filter_peer_gateway(struct fn_rtnl *peer, const struct fn_identity *id,
  * No pair at all without --allow and --allow-host. Stops at, and returns, the first non-zero. */
 typedef int fn_filter_pair_fn(const struct fn_allow *port, const struct fn_ip *host, void *arg);
 int fn_filter_each_pair(const struct fn_filter *f, fn_filter_pair_fn *each, void *arg);
-/* Over the target namespace's rtnetlink: the allowlist's rules. */
-int fn_filter_rules(struct fn_rtnl *nl, const struct fn_filter *f, struct fn_report *rep);
 /* In the gateway namespace (calling thread), before pasta starts: what the wait for pasta's route
  * looks at, from whichever thread. Returns 0 or -errno. */
 int fn_filter_watch_open(struct fn_filter *f);

@@ -1,5 +1,6 @@
 /* The state of a run under a namespace mode (net.h): set up empty, --publish parsed into it, the
  * descriptors only the runner holds, and closing it all. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@ void fn_net_init(struct fn_net *net)
 {
 	memset(net, 0, sizeof(*net));
 	net->peer_fd = net->target_fd = net->log_fd = net->diag_fd = net->follow_diag_fd = -1;
-	net->adopt_fd = -1;
+	net->adopt_fd = net->neighd_fd = -1;
 	net->connlog_sock[0] = net->connlog_sock[1] = -1;
 }
 
@@ -69,9 +70,25 @@ void fn_net_hold(struct fn_net *net, int fd)
 		net->held[net->n_held++] = fd;
 }
 
+int fn_net_start_thread(void *(*fn)(void *), void *arg, size_t stack)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (stack)
+		pthread_attr_setstacksize(&attr, stack);
+	err = pthread_create(&t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return -err;
+}
+
 void fn_net_release(struct fn_net *net)
 {
-	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1]};
+	int *fds[] = {&net->peer_fd, &net->target_fd, &net->connlog_sock[0], &net->connlog_sock[1],
+		      &net->neighd_fd};
 
 	if (net->filter)
 		fn_filter_stop(net->filter);

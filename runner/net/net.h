@@ -10,7 +10,8 @@
 
 #define FN_NET_MAX_DNS	   8
 #define FN_NET_MAX_PUBLISH 8
-#define FN_NET_MAX_HELD	   (2 * FN_NET_MAX_DNS + FN_NET_MAX_PUBLISH + 15)
+#define FN_NET_MAX_HELD	   (2 * FN_NET_MAX_DNS + FN_NET_MAX_PUBLISH + 16)
+#define FN_NET_MAX_LINKS   64
 
 /* --publish [ADDR:]PORT[:TARGET_PORT]: host ADDR:PORT -> 127.0.0.1:TARGET_PORT in the namespace. */
 struct fn_publish {
@@ -32,6 +33,7 @@ struct fn_net {
 	int connlog_sock[2]; /* [1] goes to the init, which sends the audit filter's listener */
 	struct fn_filter *filter; /* --net filtered and nat; NULL: isolated */
 	int follow_diag_fd; /* nat: sock_diag in the identity's namespace, for the port follower */
+	int neighd_fd;	    /* the gateway namespace's packet socket for the neighbour answers */
 	/* Descriptors only the runner may hold (namespaces, resolver and forwarder sockets): the
 	 * init closes its copies, so nothing inside reaches them through /proc/1/fd. */
 	int held[FN_NET_MAX_HELD];
@@ -47,3 +49,6 @@ bool fn_net_parse_publish(struct fn_net *net, const char *arg);
 void fn_net_release(struct fn_net *net);
 /* Records a descriptor only the runner may hold (see `held`). */
 void fn_net_hold(struct fn_net *net, int fd);
+/* Runs `fn(arg)` on a detached thread of the runner (a stack of `stack` bytes; 0: the default),
+ * which lives as long as the runner. Returns 0 or -errno. */
+int fn_net_start_thread(void *(*fn)(void *), void *arg, size_t stack);

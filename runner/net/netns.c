@@ -1,11 +1,10 @@
 /* --net isolated, nat and filtered: builds the identity's network namespace over rtnetlink (no `ip`
  * needed on the target machine). Links are veth pairs whose peers sit in a second namespace only
- * the runner holds (the gateway namespace), so both disappear with the runner. Under isolated the
- * peers are silent and egress is cut twice: a routing rule after table local answers ENETUNREACH
- * for every other destination at route lookup, so no packet is built, and an nftables table
- * (nftables.c) rejects whatever still reaches the output hook. Under nat and filtered the
- * allowlist's rules come first (filtered.c), and the gateway namespace forwards to pasta under a
- * policy of its own, out of the target's reach. */
+ * the runner holds (the gateway namespace), so both disappear with the runner. The target's
+ * namespace holds the identity and nothing else: no policy rule, no nftables table. Every policy
+ * is the gateway namespace's, out of the target's reach: it answers the target's neighbour
+ * requests (neighd.c), refuses at once on ingress what may not go on (nftables.c), serves the
+ * resolver's addresses, and under nat and filtered forwards the allowlist to pasta (filtered.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fib_rules.h>
@@ -32,6 +31,7 @@
 #include "netaddr.h"
 #include "connlog.h"
 #include "dns.h"
+#include "neighd.h"
 #include "netns.h"
 #include "publish.h"
 #include "nftables.h"
@@ -453,9 +453,13 @@ static int build_routes(struct fn_rtnl *nl, const struct fn_identity *id, struct
 	return err;
 }
 
+/* Loopback or an address of the identity's: local in any namespace without rules. */
 static bool is_own_address(const struct fn_identity *id, const struct fn_ip *ip)
 {
-	if (ip->family == AF_INET && ip->bytes[0] == 127)
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+
+	if ((ip->family == AF_INET && ip->bytes[0] == 127) ||
+	    (ip->family == AF_INET6 && !memcmp(ip->bytes, v6_loopback, 16)))
 		return true;
 	for (size_t i = 1; i < id->n_ifaces; i++)
 		for (size_t k = 0; k < id->ifaces[i].n_addrs; k++)
@@ -470,39 +474,26 @@ struct isolate_ctx {
 	const struct fn_identity *id;
 };
 
-/* Whether the identity reaches `ns` over its IPv4 gateway's link, on it or through the gateway:
- * then the gateway's peer, which takes the gateway's MAC, receives what is sent to it. */
-static bool behind_gateway_link(const struct fn_identity *id, const struct fn_ip *ns)
+/* An IPv4 nameserver that is another host's address, and that the identity routes, answers in the
+ * gateway namespace, out of the target's sight, as a real server on the link or behind the gateway
+ * would: a route of the target's own to it would show it as a local address of the machine
+ * (/proc/net/fib_trie, `ip route show table all`). */
+static bool served_by_gateway(const struct fn_identity *id, const struct fn_ip *ns)
 {
 	struct fn_rt via;
 	struct fn_ip src;
 
-	if (!id->has_gateway || id->gateway_ip.family != AF_INET ||
-	    !fn_route_lookup(id, ns, &via, &src) || via.ifindex != id->gateway_ifindex)
-		return false;
-	return !via.has_gw || fn_ip_equal(&via.gw, &id->gateway_ip);
-}
-
-/* An IPv4 nameserver that is another host's address answers in the gateway namespace, out of the
- * target's sight, as a real server on the link or behind the gateway would: under isolated too
- * where the gateway's link leads to it, since a route of the target's own to it would show it as
- * a local address of the machine (/proc/net/fib_trie, `ip route show table all`). */
-static bool served_by_gateway(const struct fn_net *net, const struct fn_identity *id,
-			      const struct fn_ip *ns)
-{
-	if (ns->family != AF_INET || is_own_address(id, ns))
-		return false;
-	return net->filter || behind_gateway_link(id, ns);
+	return ns->family == AF_INET && !is_own_address(id, ns) &&
+	       fn_route_lookup(id, ns, &via, &src);
 }
 
 /* The nameservers the gateway namespace answers for, into `out` (FN_NET_MAX_DNS at most). */
-static size_t gateway_resolvers(const struct fn_net *net, const struct fn_identity *id,
-				struct fn_ip *out)
+static size_t gateway_resolvers(const struct fn_identity *id, struct fn_ip *out)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < id->n_nameservers && n < FN_NET_MAX_DNS; i++)
-		if (served_by_gateway(net, id, &id->nameservers[i]))
+		if (served_by_gateway(id, &id->nameservers[i]))
 			out[n++] = id->nameservers[i];
 	return n;
 }
@@ -511,21 +502,21 @@ static bool want_in_target(const struct fn_ip *ns, void *arg)
 {
 	const struct isolate_ctx *c = arg;
 
-	return !served_by_gateway(c->net, c->id, ns);
+	return !served_by_gateway(c->id, ns);
 }
 
 static bool want_in_gateway(const struct fn_ip *ns, void *arg)
 {
 	const struct isolate_ctx *c = arg;
 
-	return served_by_gateway(c->net, c->id, ns);
+	return served_by_gateway(c->id, ns);
 }
 
-/* The resolver must be reachable on the identity's nameservers even when they are other hosts,
- * through a table of its own looked up before the egress rule: there each one is local, or, when
- * the gateway namespace serves it, routed the way the identity routes it. */
-static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
-			     const struct fn_identity *id, struct fn_report *rep)
+/* A nameserver the gateway namespace cannot serve (IPv6 and not loopback, or one the identity does
+ * not route) is made local in the target through a table of its own, the one piece of the target's
+ * namespace that is not the identity's: a rule per such nameserver, looked up before table main. */
+static int route_nameservers(struct fn_rtnl *nl, const struct fn_identity *id,
+			     struct fn_report *rep)
 {
 	for (size_t i = 0; i < id->n_nameservers; i++) {
 		const struct fn_ip *ns = &id->nameservers[i];
@@ -537,22 +528,17 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
 		char ip[FN_IP_STRLEN];
 		int err;
 
-		if (is_own_address(id, ns))
+		if (is_own_address(id, ns) || served_by_gateway(id, ns))
 			continue;
 		/* A connected socket's source must be an address of this machine (the kernel checks
 		 * it again once chosen): the one the identity would use to reach that server. */
 		if (fn_route_lookup(id, ns, &via, &src))
 			r.src = &src;
-		if (served_by_gateway(net, id, ns) && r.src) {
-			r.type = RTN_UNICAST;
-			r.ifindex = via.ifindex;
-			r.gw = via.has_gw ? &via.gw : NULL;
-		}
 		if ((err = route_add(nl, &r)) && err != -EEXIST)
 			return fn_fail(rep, err, "routing the resolver address %s",
 				       fn_ip_format(ns, ip));
-		err = rule_add(nl, ns->family, FN_NET_EGRESS_PRIO - 1, ns, FN_NET_DNS_TABLE,
-			       FR_ACT_TO_TBL);
+		err =
+		    rule_add(nl, ns->family, FN_NET_DNS_PRIO, ns, FN_NET_DNS_TABLE, FR_ACT_TO_TBL);
 		if (err && err != -EEXIST)
 			return fn_fail(rep, err, "adding a rule for the resolver %s",
 				       fn_ip_format(ns, ip));
@@ -560,27 +546,42 @@ static int route_nameservers(struct fn_rtnl *nl, const struct fn_net *net,
 	return 0;
 }
 
-static int block_egress(struct fn_rtnl *nl, struct fn_report *rep)
+/* The gateway namespace's way back to the identity's IPv4 addresses, for the resolver's answers
+ * on links other than the gateway's. */
+static int route_back(struct gateway *gw, const struct fn_identity *id, struct fn_report *rep)
 {
-	static const int families[] = {AF_INET, AF_INET6};
+	for (size_t i = 1; i < id->n_ifaces; i++) {
+		const struct fn_iface *f = &id->ifaces[i];
 
-	for (size_t i = 0; i < 2; i++) {
-		int err =
-		    rule_add(nl, families[i], FN_NET_EGRESS_PRIO, NULL, 0, FR_ACT_UNREACHABLE);
+		for (size_t k = 0; f->up && k < f->n_addrs; k++) {
+			struct fn_cidr host = {.ip = f->addrs[k].ip, .prefix = 32};
+			struct route_spec r = {.dst = &host,
+					       .ifindex = f->iflink,
+					       .table = RT_TABLE_MAIN,
+					       .type = RTN_UNICAST};
+			char ip[FN_IP_STRLEN];
+			int err;
 
-		/* No IPv6 in this kernel: nothing to block there. */
-		if (err && !(families[i] == AF_INET6 && err == -EAFNOSUPPORT))
-			return fn_fail(rep, err, "adding the egress rule");
+			if (host.ip.family != AF_INET)
+				continue;
+			if ((err = route_add(&gw->nl, &r)) && err != -EEXIST)
+				return fn_fail(rep, err, "routing the gateway back to %s",
+					       fn_ip_format(&host.ip, ip));
+		}
 	}
 	return 0;
 }
 
-/* Everything done over the target namespace's rtnetlink and nfnetlink. */
+static bool has_ipv4_gateway(const struct fn_identity *id)
+{
+	return id->has_gateway && id->gateway_ip.family == AF_INET;
+}
+
+/* Everything done over the target namespace's rtnetlink, and the gateway's side of the links. */
 static int build_kernel_state(struct fn_net *net, struct gateway *gw, const struct fn_identity *id,
 			      struct fn_report *rep)
 {
-	struct fn_ip resolvers[FN_NET_MAX_DNS];
-	size_t n_resolvers = gateway_resolvers(net, id, resolvers);
+	size_t n_resolvers = gateway_resolvers(id, (struct fn_ip[FN_NET_MAX_DNS]){0});
 	struct fn_rtnl nl;
 	int err = fn_rtnl_open(&nl), sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -596,17 +597,13 @@ static int build_kernel_state(struct fn_net *net, struct gateway *gw, const stru
 	if (!err)
 		err = build_routes(&nl, id, rep);
 	if (!err)
-		err = route_nameservers(&nl, net, id, rep);
-	if (!err)
-		err = block_egress(&nl, rep);
-	if (!err && net->filter)
-		err = fn_filter_rules(&nl, net->filter, rep);
-	if (!err && (err = fn_nft_install(net->filter, resolvers, n_resolvers)))
-		fn_fail(rep, err, "installing the nftables egress filter%s",
-			err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
-	if (!err && (net->filter || n_resolvers))
-		err = fn_filter_peer_gateway(&gw->nl, id, rep);
+		err = route_nameservers(&nl, id, rep);
 	fn_rtnl_close(&nl);
+	/* The gateway's own frames (its answers to the resolver's questions) come from its MAC. */
+	if (!err && (net->filter || (n_resolvers && has_ipv4_gateway(id))))
+		err = fn_filter_peer_gateway(&gw->nl, id, rep);
+	if (!err && n_resolvers)
+		err = route_back(gw, id, rep);
 	return err;
 }
 
@@ -631,12 +628,22 @@ static int build_target(struct fn_net *net, struct gateway *gw, const struct fn_
 	return 0;
 }
 
-/* The peers' namespace answers nothing: no addresses, and no IPv6 that would send router
- * solicitations or DAD probes the identity's side would count as received. */
+/* The peers' namespace says nothing unasked: no IPv6 that would send router solicitations or DAD
+ * probes the identity's side would count as received, and no redirect when nat's forward chain
+ * refuses what would go back onto the link it came from. Its refusals are not rate limited, so
+ * none waits. */
 static int quiet_peer_namespace(void)
 {
+	static const char *const zero[] = {
+	    "/proc/sys/net/ipv4/icmp_ratelimit",
+	    "/proc/sys/net/ipv4/conf/all/send_redirects",
+	    "/proc/sys/net/ipv4/conf/default/send_redirects",
+	};
+
 	write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	for (size_t i = 0; i < N_ELEMENTS(zero); i++)
+		write_sysctl(zero[i], "0");
 	return 0;
 }
 
@@ -663,7 +670,7 @@ static int serve_nameservers_here(struct isolate_job *j, struct gateway *gw)
 		struct ifaddrmsg *ifa;
 		char ip[FN_IP_STRLEN];
 
-		if (!served_by_gateway(j->net, j->id, ns))
+		if (!served_by_gateway(j->id, ns))
 			continue;
 		ifa = fn_nl_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*ifa));
 		ifa->ifa_family = AF_INET;
@@ -705,9 +712,41 @@ static int build_gateway(struct isolate_job *j, struct gateway *gw)
 	gw->sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (gw->sk < 0)
 		return fn_fail(j->rep, -errno, "opening a socket");
-	return j->net->filter || gateway_resolvers(j->net, j->id, (struct fn_ip[FN_NET_MAX_DNS]){0})
+	j->net->neighd_fd = fn_neighd_open();
+	if (j->net->neighd_fd < 0)
+		return fn_fail(j->rep, j->net->neighd_fd,
+			       "opening a packet socket for the gateway's neighbour answers");
+	return j->net->filter || gateway_resolvers(j->id, (struct fn_ip[FN_NET_MAX_DNS]){0})
 		   ? serve_nameservers_here(j, gw)
 		   : 0;
+}
+
+/* Back in the gateway namespace, once the peers exist: the ingress chain on them. */
+static int guard_links(struct isolate_job *j)
+{
+	const struct fn_identity *id = j->id;
+	char names[FN_NET_MAX_LINKS][IFNAMSIZ];
+	const char *devs[FN_NET_MAX_LINKS];
+	struct fn_ip resolvers[FN_NET_MAX_DNS];
+	struct fn_nft_ingress in = {.devices = devs, .resolvers = resolvers};
+	int err;
+
+	if (setns(j->net->peer_fd, CLONE_NEWNET) < 0)
+		return fn_fail_errno(j->rep, "entering the gateway namespace");
+	for (size_t i = 1; i < id->n_ifaces && in.n_devices < FN_NET_MAX_LINKS; i++) {
+		snprintf(names[in.n_devices], IFNAMSIZ, "p%d", id->ifaces[i].ifindex);
+		devs[in.n_devices] = names[in.n_devices];
+		in.n_devices++;
+		if (j->net->filter && id->ifaces[i].ifindex == id->gateway_ifindex)
+			in.gateway_peer = id->ifaces[i].iflink;
+	}
+	if (!in.n_devices)
+		return 0;
+	in.n_resolvers = gateway_resolvers(id, resolvers);
+	if ((err = fn_nft_install_ingress(&in)))
+		return fn_fail(j->rep, err, "installing the gateway's nftables filter%s",
+			       err == -EPROTONOSUPPORT ? " (this kernel has no nf_tables)" : "");
+	return 0;
 }
 
 /* Runs on a thread of its own: a thread's network namespace is its own, so the runner's other
@@ -726,6 +765,8 @@ static void *isolate_on_thread(void *arg)
 				 j->net->adopt_fd >= 0 ? "joining" : "creating");
 	else
 		j->err = build_target(j->net, &gw, j->id, j->rep);
+	if (!j->err)
+		j->err = guard_links(j);
 out:
 	/* The runner starts pasta meanwhile, on the cue build_links gives. */
 	gateway_ready(&gw);
@@ -799,6 +840,12 @@ int fn_net_serve(struct fn_net *net, const struct fn_identity *id, struct fn_rep
 
 	if (err)
 		return fn_fail(rep, err, "starting the resolver");
+	if (net->neighd_fd >= 0) {
+		if ((err = fn_neighd_start(id, net->neighd_fd)))
+			return fn_fail(rep, err, "starting the neighbour answers");
+		fn_net_hold(net, net->neighd_fd);
+		net->neighd_fd = -1; /* the thread's now */
+	}
 	if (net->connlog_sock[0] >= 0) {
 		fn_net_hold(net, net->connlog_sock[0]);
 		err = fn_connlog_start(id, net->connlog_sock[0], net->log_fd, net->filter);

@@ -13,10 +13,10 @@
 #include "net.h"
 #include "report.h"
 
-/* Routing table that holds the resolver's addresses when they are not the identity's own. */
+/* Routing table that makes local a nameserver the gateway namespace cannot serve (IPv6 and not
+ * loopback, or not routed by the identity), and the priority of its rules. */
 #define FN_NET_DNS_TABLE 2048
-/* Priority of the rule that makes every destination outside table local unreachable. */
-#define FN_NET_EGRESS_PRIO 32000
+#define FN_NET_DNS_PRIO	 31999
 
 /* Builds both namespaces from the identity (on a passing thread: the caller's namespace never
  * changes). Returns 0, or -errno with `rep` filled. */

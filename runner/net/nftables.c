@@ -1,10 +1,11 @@
-/* The isolated namespace's nftables table, built as one nfnetlink batch: the kernel applies the
- * batch whole or not at all, so a failure never leaves half a filter. Routing already refuses
- * most destinations at lookup; this table is what still holds when a root target rewrites the
- * routing rules, and it catches what routing lets through (the gateway's own link). */
+/* The gateway namespace's nftables tables, each built as one nfnetlink batch: the kernel applies
+ * a batch whole or not at all, so a failure never leaves half a filter. The target's namespace
+ * holds none: the policy sits where the target's links lead, out of its reach. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -24,14 +25,17 @@
 #define IPV6_DADDR_OFFSET 24
 #define IPV4_DADDR_OFFSET 16
 #define L4_DPORT_OFFSET	  2
+#define ARP_OP_OFFSET	  6
 
 /* A growing batch of requests, sent in one sendmsg. */
 struct batch {
 	char *buf;
 	size_t len, cap;
 	uint32_t seq;
-	int failed;	   /* -ENOMEM once an append failed */
-	const char *chain; /* where rule_begin appends */
+	int failed;	    /* -ENOMEM once an append failed */
+	const char *chain;  /* where rule_begin appends */
+	int family;	    /* NFPROTO_INET or NFPROTO_NETDEV */
+	const char *egress; /* pasta's tap: the one way out of a forward chain; NULL: none */
 };
 
 static void batch_append(struct batch *b, struct fn_nlmsg *m)
@@ -120,17 +124,22 @@ static void load_payload(struct fn_nlmsg *m, uint32_t base, uint32_t offset, uin
 	expr_end(m, e);
 }
 
-static void cmp_eq(struct fn_nlmsg *m, const void *value, size_t len)
+static void cmp_op(struct fn_nlmsg *m, uint32_t op, const void *value, size_t len)
 {
 	struct expr e = expr_begin(m, "cmp");
 	struct rtattr *data;
 
 	put_be32(m, NFTA_CMP_SREG, NFT_REG_1);
-	put_be32(m, NFTA_CMP_OP, NFT_CMP_EQ);
+	put_be32(m, NFTA_CMP_OP, op);
 	data = nest(m, NFTA_CMP_DATA);
 	fn_nl_put(m, NFTA_DATA_VALUE, value, len);
 	fn_nl_nest_end(m, data);
 	expr_end(m, e);
+}
+
+static void cmp_eq(struct fn_nlmsg *m, const void *value, size_t len)
+{
+	cmp_op(m, NFT_CMP_EQ, value, len);
 }
 
 static void match_meta_u8(struct fn_nlmsg *m, uint32_t key, uint8_t v)
@@ -146,18 +155,23 @@ static void counter(struct fn_nlmsg *m)
 	expr_end(m, e);
 }
 
-static void verdict_accept(struct fn_nlmsg *m)
+static void verdict(struct fn_nlmsg *m, uint32_t code)
 {
 	struct expr e = expr_begin(m, "immediate");
-	struct rtattr *data, *verdict;
+	struct rtattr *data, *v;
 
 	put_be32(m, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
 	data = nest(m, NFTA_IMMEDIATE_DATA);
-	verdict = nest(m, NFTA_DATA_VERDICT);
-	put_be32(m, NFTA_VERDICT_CODE, NF_ACCEPT);
-	fn_nl_nest_end(m, verdict);
+	v = nest(m, NFTA_DATA_VERDICT);
+	put_be32(m, NFTA_VERDICT_CODE, code);
+	fn_nl_nest_end(m, v);
 	fn_nl_nest_end(m, data);
 	expr_end(m, e);
+}
+
+static void verdict_accept(struct fn_nlmsg *m)
+{
+	verdict(m, NF_ACCEPT);
 }
 
 static void reject_with(struct fn_nlmsg *m, uint32_t type, uint8_t icmpx_code)
@@ -173,7 +187,7 @@ static void reject_with(struct fn_nlmsg *m, uint32_t type, uint8_t icmpx_code)
 /* A rule is the table and chain names, then its expressions: begin, add, end. */
 static struct rtattr *rule_begin(const struct batch *b, struct fn_nlmsg *m)
 {
-	nft_start(m, NFT_TYPE(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND, NFPROTO_INET);
+	nft_start(m, NFT_TYPE(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND, b->family);
 	fn_nl_put_str(m, NFTA_RULE_TABLE, FN_NFT_TABLE);
 	fn_nl_put_str(m, NFTA_RULE_CHAIN, b->chain);
 	return nest(m, NFTA_RULE_EXPRESSIONS);
@@ -189,23 +203,32 @@ static void add_table(struct batch *b)
 {
 	struct fn_nlmsg m;
 
-	nft_start(&m, NFT_TYPE(NFT_MSG_NEWTABLE), NLM_F_CREATE, NFPROTO_INET);
+	nft_start(&m, NFT_TYPE(NFT_MSG_NEWTABLE), NLM_F_CREATE, b->family);
 	fn_nl_put_str(&m, NFTA_TABLE_NAME, FN_NFT_TABLE);
 	batch_append(b, &m);
 }
 
-/* A base chain on `hooknum` with policy drop; the rules that follow go there. */
-static void add_chain(struct batch *b, const char *name, uint32_t hooknum)
+/* A base chain on `hooknum` with policy drop (on the links named in `devs`, for an ingress
+ * chain); the rules that follow go there. */
+static void add_chain(struct batch *b, const char *name, uint32_t hooknum, const char *const *devs,
+		      size_t n_devs)
 {
 	struct fn_nlmsg m;
 	struct rtattr *hook;
 
-	nft_start(&m, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE, NFPROTO_INET);
+	nft_start(&m, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE, b->family);
 	fn_nl_put_str(&m, NFTA_CHAIN_TABLE, FN_NFT_TABLE);
 	fn_nl_put_str(&m, NFTA_CHAIN_NAME, name);
 	hook = nest(&m, NFTA_CHAIN_HOOK);
 	put_be32(&m, NFTA_HOOK_HOOKNUM, hooknum);
 	put_be32(&m, NFTA_HOOK_PRIORITY, 0);
+	if (n_devs) {
+		struct rtattr *list = nest(&m, NFTA_HOOK_DEVS);
+
+		for (size_t i = 0; i < n_devs; i++)
+			fn_nl_put_str(&m, NFTA_DEVICE_NAME, devs[i]);
+		fn_nl_nest_end(&m, list);
+	}
 	fn_nl_nest_end(&m, hook);
 	put_be32(&m, NFTA_CHAIN_POLICY, NF_DROP);
 	fn_nl_put_str(&m, NFTA_CHAIN_TYPE, "filter");
@@ -213,31 +236,18 @@ static void add_chain(struct batch *b, const char *name, uint32_t hooknum)
 	b->chain = name;
 }
 
-/* Loopback carries everything the namespace may reach: its own addresses and the resolver. The
- * kernel's own neighbour discovery and MLD stay on the link, where only the silent peer hears. */
-static void add_local_accepts(struct batch *b)
+/* Matches what leaves by the interface named `name` (a link made by someone else: pasta's). */
+static void match_oifname(struct fn_nlmsg *m, const char *name)
 {
-	static const uint8_t ff02[2] = {0xff, 0x02};
-	const uint32_t lo = LOOPBACK_IFINDEX;
-	struct fn_nlmsg m;
-	struct rtattr *x;
+	char padded[IFNAMSIZ] = {0};
 
-	x = rule_begin(b, &m);
-	load_meta(&m, NFT_META_OIF);
-	cmp_eq(&m, &lo, sizeof(lo));
-	verdict_accept(&m);
-	rule_end(b, &m, x);
-
-	x = rule_begin(b, &m);
-	match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV6);
-	load_payload(&m, NFT_PAYLOAD_NETWORK_HEADER, IPV6_DADDR_OFFSET, sizeof(ff02));
-	cmp_eq(&m, ff02, sizeof(ff02));
-	verdict_accept(&m);
-	rule_end(b, &m, x);
+	strncpy(padded, name, sizeof(padded) - 1);
+	load_meta(m, NFT_META_OIFNAME);
+	cmp_eq(m, padded, sizeof(padded));
 }
 
-/* One rule per (port, host) pair of the allowlist, the pairs the routing rules use too; IPv4
- * only, as the egress is. */
+/* One rule per (port, host) pair of the allowlist, out through pasta only (never back onto the
+ * identity's links); IPv4 only, as the egress is. */
 static int add_allow_pair(const struct fn_allow *port, const struct fn_ip *host, void *arg)
 {
 	struct batch *b = arg;
@@ -245,6 +255,7 @@ static int add_allow_pair(const struct fn_allow *port, const struct fn_ip *host,
 	struct rtattr *x = rule_begin(b, &m);
 
 	match_meta_u8(&m, NFT_META_NFPROTO, NFPROTO_IPV4);
+	match_oifname(&m, b->egress);
 	if (port) {
 		uint16_t be_port = htons(port->port);
 
@@ -274,7 +285,7 @@ static void add_rejects(struct batch *b)
 
 	x = rule_begin(b, &m);
 	counter(&m);
-	reject_with(&m, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_HOST_UNREACH);
+	reject_with(&m, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_PORT_UNREACH);
 	rule_end(b, &m, x);
 }
 
@@ -376,24 +387,6 @@ static int commit(struct batch *b)
 	return err;
 }
 
-int fn_nft_install(const struct fn_filter *filter, const struct fn_ip *resolvers,
-		   size_t n_resolvers)
-{
-	static const struct fn_allow dns = {.proto = IPPROTO_UDP, .port = 53};
-	struct batch b = {.seq = 1};
-
-	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-	add_table(&b);
-	add_chain(&b, FN_NFT_CHAIN, NF_INET_LOCAL_OUT);
-	add_local_accepts(&b);
-	for (size_t i = 0; i < n_resolvers; i++)
-		add_allow_pair(&dns, &resolvers[i], &b);
-	if (filter)
-		fn_filter_each_pair(filter, add_allow_pair, &b);
-	add_rejects(&b);
-	return commit(&b);
-}
-
 /* Accepts what comes in on the interface named `name` (a link made by someone else: pasta's). */
 static void accept_iifname(struct batch *b, const char *name)
 {
@@ -436,17 +429,143 @@ static void accept_dns_in(struct batch *b)
 
 int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress)
 {
-	struct batch b = {.seq = 1};
+	struct batch b = {.seq = 1, .family = NFPROTO_INET, .egress = egress};
 
 	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
 	add_table(&b);
-	add_chain(&b, FN_NFT_GW_INPUT, NF_INET_LOCAL_IN);
+	add_chain(&b, FN_NFT_GW_INPUT, NF_INET_LOCAL_IN, NULL, 0);
 	accept_loopback_in(&b);
 	accept_iifname(&b, egress);
 	accept_dns_in(&b);
-	add_chain(&b, FN_NFT_GW_FORWARD, NF_INET_FORWARD);
+	add_rejects(&b);
+	add_chain(&b, FN_NFT_GW_FORWARD, NF_INET_FORWARD, NULL, 0);
 	accept_iifname(&b, egress);
 	fn_filter_each_pair(filter, add_allow_pair, &b);
+	add_rejects(&b);
+	return commit(&b);
+}
+
+/* The link-layer protocol of a frame on the ingress hook (meta protocol, big endian). */
+static void match_ethertype(struct fn_nlmsg *m, uint16_t type)
+{
+	uint16_t be = htons(type);
+
+	load_meta(m, NFT_META_PROTOCOL);
+	cmp_eq(m, &be, sizeof(be));
+}
+
+/* A frame for another MAC (an identity's neighbour) is the kernel's own from now on. */
+static void set_pkttype_host(struct fn_nlmsg *m)
+{
+	struct expr e = expr_begin(m, "immediate");
+	struct rtattr *data;
+	uint8_t host = PACKET_HOST;
+
+	put_be32(m, NFTA_IMMEDIATE_DREG, NFT_REG_1);
+	data = nest(m, NFTA_IMMEDIATE_DATA);
+	fn_nl_put(m, NFTA_DATA_VALUE, &host, sizeof(host));
+	fn_nl_nest_end(m, data);
+	expr_end(m, e);
+	e = expr_begin(m, "meta");
+	put_be32(m, NFTA_META_KEY, NFT_META_PKTTYPE);
+	put_be32(m, NFTA_META_SREG, NFT_REG_1);
+	expr_end(m, e);
+}
+
+static void drop_rule(struct batch *b, void (*match)(struct fn_nlmsg *m))
+{
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	match(&m);
+	verdict(&m, NF_DROP);
+	rule_end(b, &m, x);
+}
+
+/* ARP requests are the neighbour answerer's (neighd.c), not the kernel's. */
+static void match_arp_request(struct fn_nlmsg *m)
+{
+	uint16_t request = htons(1);
+
+	match_ethertype(m, ETH_P_ARP);
+	load_payload(m, NFT_PAYLOAD_NETWORK_HEADER, ARP_OP_OFFSET, sizeof(request));
+	cmp_eq(m, &request, sizeof(request));
+}
+
+static void match_broadcast(struct fn_nlmsg *m)
+{
+	match_meta_u8(m, NFT_META_PKTTYPE, PACKET_BROADCAST);
+}
+
+static void match_multicast(struct fn_nlmsg *m)
+{
+	match_meta_u8(m, NFT_META_PKTTYPE, PACKET_MULTICAST);
+}
+
+/* Informational ICMPv6 (echo, neighbour discovery): unanswered, as no host is there. */
+static void match_icmp6_info(struct fn_nlmsg *m)
+{
+	uint8_t info = 128;
+
+	match_ethertype(m, ETH_P_IPV6);
+	match_meta_u8(m, NFT_META_L4PROTO, IPPROTO_ICMPV6);
+	load_payload(m, NFT_PAYLOAD_TRANSPORT_HEADER, 0, sizeof(info));
+	cmp_op(m, NFT_CMP_GTE, &info, sizeof(info));
+}
+
+static void accept_resolver(struct batch *b, const struct fn_ip *ns)
+{
+	uint16_t be_port = htons(53);
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	match_ethertype(&m, ETH_P_IP);
+	load_payload(&m, NFT_PAYLOAD_NETWORK_HEADER, IPV4_DADDR_OFFSET, 4);
+	cmp_eq(&m, ns->bytes, 4);
+	match_meta_u8(&m, NFT_META_L4PROTO, IPPROTO_UDP);
+	load_payload(&m, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFFSET, sizeof(be_port));
+	cmp_eq(&m, &be_port, sizeof(be_port));
+	set_pkttype_host(&m);
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
+/* nat, filtered: IPv4 to the gateway's MAC on its link goes on to the gateway's inet chains. */
+static void accept_to_gateway(struct batch *b, int peer)
+{
+	const uint32_t iif = (uint32_t)peer;
+	struct fn_nlmsg m;
+	struct rtattr *x = rule_begin(b, &m);
+
+	load_meta(&m, NFT_META_IIF);
+	cmp_eq(&m, &iif, sizeof(iif));
+	match_ethertype(&m, ETH_P_IP);
+	match_meta_u8(&m, NFT_META_PKTTYPE, PACKET_HOST);
+	verdict_accept(&m);
+	rule_end(b, &m, x);
+}
+
+int fn_nft_install_ingress(const struct fn_nft_ingress *in)
+{
+	struct batch b = {.seq = 1, .family = NFPROTO_NETDEV};
+	struct fn_nlmsg m;
+	struct rtattr *x;
+
+	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	add_table(&b);
+	add_chain(&b, FN_NFT_GW_INGRESS, NF_NETDEV_INGRESS, in->devices, in->n_devices);
+	drop_rule(&b, match_arp_request);
+	x = rule_begin(&b, &m);
+	match_ethertype(&m, ETH_P_ARP);
+	verdict_accept(&m);
+	rule_end(&b, &m, x);
+	drop_rule(&b, match_broadcast);
+	drop_rule(&b, match_multicast);
+	drop_rule(&b, match_icmp6_info);
+	for (size_t i = 0; i < in->n_resolvers; i++)
+		accept_resolver(&b, &in->resolvers[i]);
+	if (in->gateway_peer)
+		accept_to_gateway(&b, in->gateway_peer);
 	add_rejects(&b);
 	return commit(&b);
 }
@@ -482,12 +601,7 @@ static void saw_chain(const struct nlmsghdr *h, void *arg)
 		s->found = true;
 }
 
-int fn_nft_present(void)
-{
-	return fn_nft_chain_present(FN_NFT_CHAIN, NF_INET_LOCAL_OUT);
-}
-
-int fn_nft_chain_present(const char *chain, unsigned hook)
+int fn_nft_chain_present(int family, const char *chain, unsigned hook)
 {
 	struct chain_scan s = {.chain = chain, .hook = hook};
 	struct fn_nlmsg m;
@@ -496,7 +610,7 @@ int fn_nft_chain_present(const char *chain, unsigned hook)
 
 	if ((err = open_nfnetlink(&nl)))
 		return err;
-	nft_start(&m, NFT_TYPE(NFT_MSG_GETCHAIN), NLM_F_DUMP, NFPROTO_INET);
+	nft_start(&m, NFT_TYPE(NFT_MSG_GETCHAIN), NLM_F_DUMP, family);
 	m.hdr.nlmsg_seq = 1;
 	err = send_all(&nl, m.buf, m.hdr.nlmsg_len);
 	if (!err)

@@ -1,5 +1,6 @@
-/* The isolated namespace's packet filter: one nftables table, written over nfnetlink (no `nft`
- * needed on the machine), that refuses every packet leaving for anything but loopback. */
+/* The gateway namespace's packet filter: nftables tables written over nfnetlink (no `nft` needed on
+ * the machine). The target's namespace holds none: its links lead into the gateway namespace,
+ * where this policy refuses at once what may not go on, out of the target's reach. */
 #pragma once
 
 #include <stdbool.h>
@@ -7,27 +8,36 @@
 #include "filtered.h"
 
 #define FN_NFT_TABLE "fakenet"
-#define FN_NFT_CHAIN "egress"
-/* The gateway namespace's chains (--net nat and filtered). */
+/* The gateway namespace's chains: ingress on the peers of the identity's links (every mode),
+ * input and forward (nat and filtered). */
+#define FN_NFT_GW_INGRESS "gateway-ingress"
 #define FN_NFT_GW_INPUT	  "gateway-input"
 #define FN_NFT_GW_FORWARD "gateway-forward"
 
-/* In the calling thread's network namespace, in one transaction (all or nothing): table inet
- * fakenet with an output chain that accepts loopback, link-local IPv6 multicast (neighbour
- * discovery), udp/53 to each of `resolvers` (IPv4 nameservers the gateway namespace answers for)
- * and, with `filter`, its allowlist; TCP is answered with a reset, the rest with host
- * unreachable, so nothing waits. Returns 0 or -errno. */
-int fn_nft_install(const struct fn_filter *filter, const struct fn_ip *resolvers,
-		   size_t n_resolvers);
+/* What the ingress chain lets through to the gateway namespace's kernel. */
+struct fn_nft_ingress {
+	const char *const *devices; /* the peers of the identity's links */
+	size_t n_devices;
+	const struct fn_ip *resolvers; /* IPv4 nameservers the gateway namespace answers for */
+	size_t n_resolvers;
+	int gateway_peer; /* nat, filtered: the gateway's link, whose IPv4 to the gateway's MAC goes
+			     on to the inet chains; 0: none (isolated) */
+};
 
-/* In the gateway namespace (calling thread), in one transaction: the same table with a forward
- * chain that lets through what comes back in on `egress` (pasta's tap) and what `filter` lets
- * out, rejecting the rest, and an input chain that takes nothing from the identity's links: a
- * target that rewrites its own namespace finds the policy here, out of its reach. */
+/* In the calling thread's namespace (the gateway's), in one transaction (all or nothing): table
+ * netdev fakenet with a chain on ingress of `devices` that drops ARP requests (the neighbour
+ * answerer's), broadcast, multicast and informational ICMPv6, accepts ARP replies, udp/53 to each
+ * resolver and (nat, filtered) IPv4 to the gateway, and refuses the rest as a firewall would: TCP
+ * with a reset, anything else with port unreachable, so nothing waits. Returns 0 or -errno. */
+int fn_nft_install_ingress(const struct fn_nft_ingress *in);
+
+/* nat and filtered, in the gateway namespace (calling thread), in one transaction: table inet
+ * fakenet with a forward chain that lets through what comes back in on `egress` (pasta's tap)
+ * and what `filter` lets out through it, and an input chain that takes from the identity's links
+ * only the resolver; both refuse the rest as the ingress chain does. */
 int fn_nft_install_gateway(const struct fn_filter *filter, const char *egress);
 
-/* Whether the calling thread's namespace has that chain, hooked on output with policy drop.
- * Returns 1, 0, or -errno when nftables cannot be asked. */
-int fn_nft_present(void);
-/* The same for another chain of the table and hook (NF_INET_*): the gateway's forward chain. */
-int fn_nft_chain_present(const char *chain, unsigned hook);
+/* Whether the calling thread's namespace has that chain of table fakenet in `family`
+ * (NFPROTO_*), hooked on `hook` with policy drop. Returns 1, 0, or -errno when nftables cannot be
+ * asked. */
+int fn_nft_chain_present(int family, const char *chain, unsigned hook);

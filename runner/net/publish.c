@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -346,19 +345,6 @@ static void *maker_loop(void *arg)
 	return NULL;
 }
 
-static int start_detached(void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&t, &attr, fn, arg);
-	pthread_attr_destroy(&attr);
-	return err;
-}
-
 int fn_publish_start(struct fn_net *net, struct fn_report *rep)
 {
 	static struct forwarder f;
@@ -379,8 +365,8 @@ int fn_publish_start(struct fn_net *net, struct fn_report *rep)
 		fn_net_hold(net, f.maker[0]);
 		fn_net_hold(net, f.maker[1]);
 	}
-	if (follow && (err = start_detached(maker_loop, &f.maker[1]))) {
-		return fn_fail(rep, -err, "starting the port follower");
+	if (follow && (err = fn_net_start_thread(maker_loop, &f.maker[1], 0))) {
+		return fn_fail(rep, err, "starting the port follower");
 	}
 	for (size_t i = 0; i < n; i++) {
 		int fd = listen_on(&pub[i]);
@@ -393,7 +379,7 @@ int fn_publish_start(struct fn_net *net, struct fn_report *rep)
 		f.listen_fds[f.n] = fd;
 		f.target_ports[f.n++] = pub[i].target_port;
 	}
-	if ((err = start_detached(forward_loop, &f)))
-		return fn_fail(rep, -err, "starting the --publish forwarder");
+	if ((err = fn_net_start_thread(forward_loop, &f, 0)))
+		return fn_fail(rep, err, "starting the --publish forwarder");
 	return 0;
 }

@@ -289,13 +289,6 @@ int fn_auditsock_start(struct fn_auditsock *a, struct fn_report *rep)
 	return 0;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 void fn_auditsock_stop(struct fn_auditsock *a)
 {
 	if (a->running) {
@@ -307,8 +300,8 @@ void fn_auditsock_stop(struct fn_auditsock *a)
 		client_close(a, a->n_clients - 1);
 	free(a->clients);
 	a->clients = NULL;
-	close_fd(&a->listen_fd);
-	close_fd(&a->tree_fd);
-	close_fd(&a->wake[0]);
-	close_fd(&a->wake[1]);
+	fn_close_fd(&a->listen_fd);
+	fn_close_fd(&a->tree_fd);
+	fn_close_fd(&a->wake[0]);
+	fn_close_fd(&a->wake[1]);
 }

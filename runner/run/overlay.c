@@ -2,6 +2,7 @@
  * of the detached FUSE mount (open_tree) moved onto the real path (move_mount), so no directory is
  * created anywhere and nothing propagates back to the host. */
 #include <errno.h>
+#include <linux/openat2.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,10 +10,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "overlay.h"
 #include "fakefs.h"
+#include "util.h"
 
 /* A real path that is a symlink (resolv.conf -> /run/systemd/resolve/stub-resolv.conf): mount on
  * what it points to when that exists, so readers following the link see the view too. */
@@ -27,25 +30,97 @@ static const char *mount_point(const struct fn_overlay *o, char *buf)
 	return o->target; /* a dangling link: cover the link itself */
 }
 
+/* `path` (absolute) opened as the container resolves it, from the root it was chrooted to: its
+ * symlinks stay inside that root and no magic link of its /proc leads out (the runtime's init
+ * still has the host's root before pivot_root, and this process is root). */
+static int open_in_root(const char *path, int flags)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	const char *rel = path + strspn(path, "/");
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (root < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
+	if (fd < 0)
+		fd = -errno;
+	close(root);
+	return fd;
+}
+
+/* The directory holding the last component of `path`, opened in the root; *name: that component. */
+static int open_parent_in_root(const char *path, const char **name)
+{
+	char parent[PATH_MAX];
+
+	*name = strrchr(path, '/') + 1;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(*name - path), path);
+	return open_in_root(parent, O_PATH | O_DIRECTORY);
+}
+
+/* Makes the last component of `path`, resolved in the root: a directory, or an empty file. */
+static int make_in_root(const char *path, bool dir)
+{
+	const char *name;
+	int pfd = open_parent_in_root(path, &name), fd, err = 0;
+
+	if (pfd < 0)
+		return pfd;
+	if (dir) {
+		err = mkdirat(pfd, name, 0755) < 0 ? -errno : 0;
+	} else {
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			err = -errno;
+		else
+			close(fd);
+	}
+	close(pfd);
+	return err;
+}
+
+/* Removes a directory make_in_root made (rmdir: only while it is still empty). */
+static void remove_in_root(const char *path)
+{
+	const char *name;
+	int pfd = open_parent_in_root(path, &name);
+
+	if (pfd < 0)
+		return;
+	unlinkat(pfd, name, AT_REMOVEDIR);
+	close(pfd);
+}
+
 /* A missing destination made as runc makes its mounts' (directories 0755, an empty file), in the
- * container's own root: it stays in the container's writable layer, as the runtime's do. */
+ * container's own root: it stays in the container's writable layer, as the runtime's do. On
+ * failure the directories it made are removed again. */
 static int make_mount_point(const char *target)
 {
-	char dir[PATH_MAX];
-	int fd;
+	char path[PATH_MAX];
+	size_t made[16], n_made = 0;
+	int err = 0, fd;
 
-	snprintf(dir, sizeof(dir), "%s", target);
-	for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+	if (target[0] != '/' || snprintf(path, sizeof(path), "%s", target) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (char *slash = strchr(path + 1, '/'); slash && !err; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return -errno;
+		fd = open_in_root(path, O_PATH | O_DIRECTORY);
+		if (fd >= 0)
+			close(fd);
+		else if (fd != -ENOENT || n_made == N_ELEMENTS(made))
+			err = fd;
+		else if (!(err = make_in_root(path, true)))
+			made[n_made++] = (size_t)(slash - path);
 		*slash = '/';
 	}
-	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	if (!err)
+		err = make_in_root(path, false);
+	while (err && n_made > 0) {
+		path[made[--n_made]] = '\0';
+		remove_in_root(path);
+	}
+	return err;
 }
 
 static int make_read_only(int tree)

@@ -114,24 +114,26 @@ static int where_is(const char *dir, int *mnt_id, char *real, struct fn_report *
 	return 0;
 }
 
-/* Whether the layer above holds a file at `path`, which it shows there instead of the mount. */
-static bool layer_has_file(int top, const char *real, const char *path)
+/* Whether the layer above holds a file at `path` (below `base`, the layered directory's real
+ * path, "" for "/"), which it shows there instead of the mount. */
+static bool layer_has_file(int top, const char *base, const char *path)
 {
 	struct stat st;
 
-	return fstatat(top, path + strlen(real) + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	return fstatat(top, path + strlen(base) + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	       !S_ISDIR(st.st_mode);
 }
 
-/* Takes the mount on the `i`th path: a clone of it and everything on it, and the original's root,
- * by which it is let go once hidden (fn_submounts_restore). */
-static int take(struct fn_submounts *s, size_t i, struct fn_report *rep)
+/* Takes the mount on the `i`th path: the original's root, by which it is let go once hidden
+ * (fn_submounts_restore), and, where it is to stay shown, a clone of it and everything on it. */
+static int take(struct fn_submounts *s, size_t i, bool shown, struct fn_report *rep)
 {
 	s->originals[i] = open(s->paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	s->trees[i] =
-	    open_tree(AT_FDCWD, s->paths[i],
-		      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
-	if (s->originals[i] < 0 || s->trees[i] < 0)
+	s->trees[i] = shown ? open_tree(AT_FDCWD, s->paths[i],
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+					    AT_SYMLINK_NOFOLLOW)
+			    : -1;
+	if (s->originals[i] < 0 || (shown && s->trees[i] < 0))
 		return fn_fail_errno(rep, "cannot overlay %s: cloning the mount on %s", s->dir,
 				     s->paths[i]);
 	return 0;
@@ -140,6 +142,7 @@ static int take(struct fn_submounts *s, size_t i, struct fn_report *rep)
 int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct fn_report *rep)
 {
 	char real[PATH_MAX], *info = NULL;
+	const char *base;
 	size_t len = 0, n;
 	int id = -1, err;
 
@@ -149,17 +152,13 @@ int fn_submounts_clone(const char *dir, int top, struct fn_submounts *s, struct 
 		return err;
 	if ((err = fn_read_file("/proc/self/mountinfo", &info, &len, MOUNTINFO_MAX)))
 		return fn_fail(rep, err, "cannot overlay %s: reading /proc/self/mountinfo", dir);
-	n = fn_submounts_pick(info, id, strcmp(real, "/") == 0 ? "" : real, &s->paths);
+	base = strcmp(real, "/") == 0 ? "" : real;
+	n = fn_submounts_pick(info, id, base, &s->paths);
 	free(info);
 	s->trees = xcalloc(n + 1, sizeof(*s->trees));
 	s->originals = xcalloc(n + 1, sizeof(*s->originals));
 	for (size_t i = 0; i < n; i++) {
-		if (layer_has_file(top, real, s->paths[i])) {
-			free(s->paths[i]);
-			continue;
-		}
-		s->paths[s->n] = s->paths[i];
-		if ((err = take(s, s->n++, rep))) {
+		if ((err = take(s, s->n++, !layer_has_file(top, base, s->paths[i]), rep))) {
 			for (size_t j = i + 1; j < n; j++)
 				free(s->paths[j]);
 			fn_submounts_free(s);
@@ -174,6 +173,10 @@ int fn_submounts_restore(struct fn_submounts *s, struct fn_report *rep)
 	char original[40];
 
 	for (size_t i = 0; i < s->n; i++) {
+		/* One the layer's own file replaces stays hidden, and goes with the others below.
+		 */
+		if (s->trees[i] < 0)
+			continue;
 		if (move_mount(s->trees[i], "", AT_FDCWD, s->paths[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return fn_fail_errno(rep,
 					     "cannot overlay %s: keeping the mount on %s above it",

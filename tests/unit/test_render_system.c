@@ -286,6 +286,50 @@ static void test_sd_numbers(void **state)
 	assert_int_equal(p.minor, 26 * 16);
 }
 
+/* Partition names as the kernel makes them: the number after the disk's name, after a 'p' when
+ * that name ends in a digit; partition 0 is the disk. */
+static void test_partition_names(void **state)
+{
+	char name[32];
+
+	(void)state;
+	fn_disk_partition_name("sda", 1, name, sizeof(name));
+	assert_string_equal(name, "sda1");
+	fn_disk_partition_name("sdab", 15, name, sizeof(name));
+	assert_string_equal(name, "sdab15");
+	fn_disk_partition_name("nvme0n1", 2, name, sizeof(name));
+	assert_string_equal(name, "nvme0n1p2");
+	fn_disk_partition_name("nvme0n1", 0, name, sizeof(name));
+	assert_string_equal(name, "nvme0n1");
+}
+
+/* The root filesystem's partition: the largest Linux filesystem one (an installer's root beside
+ * its EFI and swap partitions), the first of equal ones; none on a bare disk. */
+static void test_root_partition(void **state)
+{
+	struct fn_disk d = sata;
+
+	(void)state;
+	assert_int_equal(fn_disk_root_partition(&d), 0);
+	d.n_parts = 3;
+	d.parts[0] = (struct fn_partition){.start = 2048, .sectors = 1048576};
+	d.parts[1] = (struct fn_partition){.start = 1050624, .sectors = 900000000};
+	d.parts[2] = (struct fn_partition){.start = 901050368, .sectors = 16777216};
+	assert_int_equal(fn_disk_root_partition(&d), 2);
+	d.parts[2].sectors = 900000000;
+	assert_int_equal(fn_disk_root_partition(&d), 2);
+	/* The root is a Linux filesystem's: never the EFI system or the swap partition. */
+	d.parts[0].type = FN_PART_EFI;
+	d.parts[0].sectors = 2000000000;
+	d.parts[1].type = FN_PART_SWAP;
+	assert_int_equal(fn_disk_root_partition(&d), 3);
+	d.parts[2].type = FN_PART_SWAP;
+	assert_int_equal(fn_disk_root_partition(&d), 0);
+	d.parts[0].type = FN_PART_LINUX;
+	d.n_parts = 1;
+	assert_int_equal(fn_disk_root_partition(&d), 1);
+}
+
 static void test_inquiry(void **state)
 {
 	uint8_t buf[64];
@@ -321,6 +365,8 @@ int main(void)
 	    cmocka_unit_test(test_smbios_processor_per_socket),
 	    cmocka_unit_test(test_ata_identify_integrity),
 	    cmocka_unit_test(test_sd_numbers),
+	    cmocka_unit_test(test_partition_names),
+	    cmocka_unit_test(test_root_partition),
 	    cmocka_unit_test(test_inquiry),
 	};
 

@@ -42,27 +42,28 @@ host_macs() {
 	[ "$output" = late ]
 }
 
+# A clean environment: the test harness's own variables (FAKENET_BUILD) name fakenet.
 @test "nothing in the target's environment or PATH names fakenet" {
-	run env FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run -- sh -c '
+	run env -i PATH="$PATH" FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run -- sh -c '
 		env; tr "\0" "\n" </proc/1/environ'
 	[ "$status" -eq 0 ]
-	! grep -i fakenet <<<"$output"
-	! grep '^_=' <<<"$output"
+	! grep -i fakenet <<<"$output" || false
+	! grep '^_=' <<<"$output" || false
 	# The preload backend too: its library, identity and shims are out of sight, PATH is the
 	# caller's, and the covered tools still answer.
-	run env FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run --backend preload -- sh -c '
+	run env -i PATH="$PATH" FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run --backend preload -- sh -c '
 		env | grep -v "^_=/usr/bin/env$"; hostname'
 	[ "$status" -eq 0 ]
-	! grep -i fakenet <<<"$output"
-	! grep '^_=' <<<"$output"
+	! grep -i fakenet <<<"$output" || false
+	! grep '^_=' <<<"$output" || false
 	grep -qx "PATH=$PATH" <<<"$output"
-	[ "${lines[-1]}" = "$("$FAKENET" show --identity "$docker" /etc/hostname)" ]
+	[ "${lines[-1]}" = "$(identity_fact "$docker" 'y["hostname"]')" ]
 }
 
 @test "mountinfo names no fakenet: no fuse.fakenet, no bind from a fakenet path" {
 	run "$FAKENET" run --identity "$docker" -- cat /proc/self/mountinfo
 	[ "$status" -eq 0 ]
-	! grep -i fakenet <<<"$output"
+	! grep -i fakenet <<<"$output" || false
 	# /etc/hosts is bound as a container runtime binds it: a file of a tmpfs, at its own path.
 	grep -E '^[0-9]+ [0-9]+ [0-9:]+ /etc/hosts /etc/hosts ro,.* - tmpfs tmpfs ' <<<"$output"
 	# The shim still covers ip, from a path that is the covered one.
@@ -144,7 +145,7 @@ print("read", seen, "found", found)'
 		case $dev in /sys/devices/virtual/*) continue ;; esac
 		run "$FAKENET" run --shims none -- sh -c "ls '$(dirname "$(dirname "$dev")")'"
 		[ "$status" -eq 0 ]
-		! grep -qx net <<<"$output"
+		! grep -qx net <<<"$output" || false
 		break
 	done
 }

@@ -15,7 +15,9 @@ static void out_of_memory(void)
 {
 	static const char msg[] = "fakenet: out of memory\n";
 
-	(void)!write(2, msg, sizeof(msg) - 1);
+	/* Inside the preload library (no program name) the stderr is the target's: say nothing. */
+	if (fn_progname)
+		(void)!write(2, msg, sizeof(msg) - 1);
 	_exit(FN_EXIT_OWN);
 }
 

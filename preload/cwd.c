@@ -1,10 +1,10 @@
 /* The working directory inside the view. The kernel cannot enter a directory only the tree has
  * (/sys/class/dmi/id on a host without DMI) nor one it shows otherwise (/sys/class/net/eth0 leads
  * to the host's device): chdir and fchdir into a directory of the tree keep its path here and
- * enter a real stand-in (the real directory of that name, else "/"), so relative paths, getcwd
- * and opendir(".") answer as they would with FUSE mounted. Programs started from there inherit it
- * through FAKENET_CWD, which the library adds at exec and takes out of sight at load, as it does
- * its other variables (environ.c), and which is believed only while the cwd is still its
+ * enter a real stand-in (the real directory of that name, else an empty one), so relative paths,
+ * getcwd and opendir(".") answer as they would with FUSE mounted. Programs started from there
+ * inherit it through FAKENET_CWD, which the library adds at exec and takes out of sight at load, as
+ * it does its other variables (environ.c), and which is believed only while the cwd is still its
  * stand-in. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,29 +12,37 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "early.h"
 #include "preload.h"
 #include "util.h"
 
 /* The tree's directory the process is in; NULL: the real cwd. It is `owner`'s: a child of vfork
  * (Python's subprocess starts its children so) runs in its parent's memory until it execs, and
- * its chdir(cwd=...) must not move the parent. Such a child keeps its own in `borrowed`, under
- * its pid, which the parent never matches; fork's child owns its copy (owned_by_child). */
+ * its chdir(cwd=...) must not move the parent. Such a child keeps its own in a slot of
+ * `borrowed`, claimed under its pid (the parent's threads may have several children at once),
+ * with atomic operations alone; fork's child owns its copy (owned_by_child). */
 static char *view_cwd;
 static pid_t owner;
+#define MAX_BORROWED 16
 static struct {
-	pid_t pid;
+	pid_t pid; /* 0: free */
 	bool set;
 	char path[PATH_MAX];
-} borrowed;
+} borrowed[MAX_BORROWED];
+static unsigned n_borrowed; /* slots in use: none, the common case, costs one load */
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void owned_by_child(void)
 {
 	owner = getpid();
-	borrowed.pid = 0;
+	for (size_t i = 0; i < MAX_BORROWED; i++)
+		borrowed[i].pid = 0;
+	n_borrowed = 0;
 }
 
 /* Before view.c adopts the directory a parent left. */
@@ -49,41 +57,70 @@ bool fn_view_cwd_borrowed(void)
 	return getpid() != owner;
 }
 
-/* `path` (NULL: the real cwd) for the calling process; no allocation in a vfork child. */
+/* The slot the vfork child `self` holds; NULL: none. */
+static int slot_of(pid_t self)
+{
+	if (!__atomic_load_n(&n_borrowed, __ATOMIC_ACQUIRE))
+		return -1;
+	for (int i = 0; i < MAX_BORROWED; i++)
+		if (__atomic_load_n(&borrowed[i].pid, __ATOMIC_ACQUIRE) == self)
+			return i;
+	return -1;
+}
+
+/* The slot of the vfork child `self`, claimed if it has none; -1 where all are taken (the
+ * child then sees its parent's directory). */
+static int claim(pid_t self)
+{
+	int i = slot_of(self);
+
+	for (int j = 0; i < 0 && j < MAX_BORROWED; j++) {
+		pid_t free_ = 0;
+
+		if (__atomic_compare_exchange_n(&borrowed[j].pid, &free_, self, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			__atomic_add_fetch(&n_borrowed, 1, __ATOMIC_RELEASE);
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* `path` (NULL: the real cwd) for the calling process; no allocation and no lock in a vfork
+ * child. */
 static void set_view_cwd(const char *path)
 {
 	pid_t self = getpid();
-	char *copy = path && self == owner ? strdup(path) : NULL;
+	char *copy;
+	int i;
 
-	pthread_mutex_lock(&cwd_lock);
-	if (self == owner) {
-		free(view_cwd);
-		view_cwd = copy;
-	} else {
-		borrowed.set = path && snprintf(borrowed.path, sizeof(borrowed.path), "%s", path) <
-					   (int)sizeof(borrowed.path);
-		__atomic_store_n(&borrowed.pid, self, __ATOMIC_RELEASE);
+	if (self != owner) {
+		if ((i = claim(self)) >= 0)
+			borrowed[i].set =
+			    path && snprintf(borrowed[i].path, sizeof(borrowed[i].path), "%s",
+					     path) < (int)sizeof(borrowed[i].path);
+		return;
 	}
+	copy = path ? strdup(path) : NULL;
+	pthread_mutex_lock(&cwd_lock);
+	free(view_cwd);
+	view_cwd = copy;
 	pthread_mutex_unlock(&cwd_lock);
 }
 
 bool fn_view_cwd_release(struct fn_cwd_loan *keep)
 {
-	bool held = false;
+	int i;
 
-	if (!__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED) || !fn_view_cwd_borrowed())
+	if (!fn_view_cwd_borrowed() || (i = slot_of(getpid())) < 0)
 		return false;
-	pthread_mutex_lock(&cwd_lock);
-	if (borrowed.pid == getpid()) {
-		held = true;
-		if (keep)
-			keep->set = borrowed.set && snprintf(keep->path, sizeof(keep->path), "%s",
-							     borrowed.path) > 0;
-		borrowed.set = false;
-		__atomic_store_n(&borrowed.pid, 0, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&cwd_lock);
-	return held;
+	if (keep)
+		keep->set = borrowed[i].set &&
+			    snprintf(keep->path, sizeof(keep->path), "%s", borrowed[i].path) > 0;
+	borrowed[i].set = false;
+	__atomic_store_n(&borrowed[i].pid, 0, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&n_borrowed, 1, __ATOMIC_RELEASE);
+	return true;
 }
 
 void fn_view_cwd_return(const struct fn_cwd_loan *keep)
@@ -95,30 +132,73 @@ void fn_view_cwd_return(const struct fn_cwd_loan *keep)
 FN_EXPORT void _exit(int status)
 {
 	fn_view_cwd_release(NULL);
-	FN_REAL(_exit)(status);
+	FN_EARLY(_exit)(status);
 	__builtin_unreachable();
 }
 
 bool fn_view_cwd(char *buf, size_t size)
 {
-	const char *path;
 	bool set;
+	int i;
 
 	if (!__atomic_load_n(&view_cwd, __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&borrowed.pid, __ATOMIC_RELAXED))
+	    !__atomic_load_n(&n_borrowed, __ATOMIC_RELAXED))
 		return false;
+	if (fn_view_cwd_borrowed() && (i = slot_of(getpid())) >= 0)
+		return borrowed[i].set &&
+		       (size_t)snprintf(buf, size, "%s", borrowed[i].path) < size;
 	pthread_mutex_lock(&cwd_lock);
-	if (borrowed.pid && borrowed.pid == getpid())
-		path = borrowed.set ? borrowed.path : NULL;
-	else
-		path = view_cwd;
-	set = path && (size_t)snprintf(buf, size, "%s", path) < size;
+	set = view_cwd && (size_t)snprintf(buf, size, "%s", view_cwd) < size;
 	pthread_mutex_unlock(&cwd_lock);
 	return set;
 }
 
+/* Empty directories of sysfs that refuse every name made in them (ENOENT, as FUSE's view answers
+ * a relative "tmp/x" from a directory without "tmp"): the stand-in for a directory only the tree
+ * has. "/" would let a relative mkdir, rename or symlink the library does not interpose land in
+ * the real root. Each is a mount point left empty where its filesystem is not mounted. */
+static const char *const empty_dirs[] = {"/sys/fs/pstore", "/sys/kernel/debug",
+					 "/sys/kernel/config", "/proc/sys/fs/binfmt_misc"};
+
+/* Whether `path` is a directory with no entry but "." and "..". */
+static bool empty_dir(const char *path)
+{
+	union {
+		struct dirent64 first;
+		char bytes[1024];
+	} buf;
+	int fd = FN_EARLY(openat)(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n, off;
+	bool empty = fd >= 0;
+
+	while (empty && (n = syscall(SYS_getdents64, fd, &buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += ((struct dirent64 *)(buf.bytes + off))->d_reclen) {
+			const char *name = ((struct dirent64 *)(buf.bytes + off))->d_name;
+
+			empty = empty && (strcmp(name, ".") == 0 || strcmp(name, "..") == 0);
+		}
+	if (fd >= 0)
+		FN_EARLY(close)(fd);
+	return empty;
+}
+
+const char *fn_view_empty_dir(void)
+{
+	static const char *chosen;
+	const char *dir = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
+
+	for (size_t i = 0; !dir && i < N_ELEMENTS(empty_dirs); i++)
+		if (empty_dir(empty_dirs[i]))
+			dir = empty_dirs[i];
+	if (!dir)
+		dir = "/";
+	__atomic_store_n(&chosen, dir, __ATOMIC_RELEASE);
+	return dir;
+}
+
 /* The real directory the process sits in for a directory of the tree: the one it passes through,
- * else the real directory of the same name, else "/" (open_dir in view.c does the same). */
+ * else the real directory of the same name, else an empty one (open_dir in view.c does the
+ * same). */
 static void stand_in(const struct fn_node *dir, char *out, size_t size)
 {
 	char *path = fn_vfs_path(dir);
@@ -127,7 +207,7 @@ static void stand_in(const struct fn_node *dir, char *out, size_t size)
 	if (!dir->passthrough || fn_vfs_passthrough_path(dir, getpid(), out, size) != 0)
 		snprintf(out, size, "%s", path);
 	if (FN_REAL(stat)(out, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(out, size, "/");
+		snprintf(out, size, "%s", fn_view_empty_dir());
 	free(path);
 }
 
@@ -142,7 +222,7 @@ static int enter(const struct fn_node *dir)
 		return -1;
 	}
 	stand_in(dir, real, sizeof(real));
-	if (FN_REAL(chdir)(real) < 0)
+	if (FN_EARLY(chdir)(real) < 0)
 		return -1;
 	fn_view_node_path(dir, path, sizeof(path));
 	set_view_cwd(path);
@@ -164,10 +244,10 @@ FN_EXPORT int chdir(const char *path)
 		r = enter(v.node);
 		break;
 	case FN_WALK_REAL:
-		r = FN_REAL(chdir)(v.real);
+		r = FN_EARLY(chdir)(v.real);
 		break;
 	case FN_WALK_NONE:
-		r = FN_REAL(chdir)(path);
+		r = FN_EARLY(chdir)(path);
 		break;
 	}
 	if (r == 0 && v.kind != FN_WALK_NODE)
@@ -188,11 +268,11 @@ FN_EXPORT int fchdir(int fd)
 	if (path && v.kind == FN_WALK_NODE && v.node->type == FN_NODE_DIR) {
 		char canon[PATH_MAX];
 
-		if ((r = FN_REAL(fchdir)(fd)) == 0) {
+		if ((r = FN_EARLY(fchdir)(fd)) == 0) {
 			fn_view_node_path(v.node, canon, sizeof(canon));
 			set_view_cwd(canon);
 		}
-	} else if ((r = FN_REAL(fchdir)(fd)) == 0)
+	} else if ((r = FN_EARLY(fchdir)(fd)) == 0)
 		set_view_cwd(NULL);
 	fn_view_note_chdir();
 	return r;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "early.h"
 #include "exec_target.h"
 #include "preload.h"
 #include "shim_tools.h"
@@ -138,23 +139,30 @@ __attribute__((constructor(101))) static void hide_environment(void)
 		setenv("LD_PRELOAD", rest, 1);
 }
 
+/* How many entries an environment may have for its copy to be made on the stack: a vfork child
+ * (Python's subprocess) must not allocate in its parent's heap, where nothing would free it. */
+#define STACK_ENV_MAX 2048
+
 /* `envp` with the library's variables (again) at its end: theirs first, then ours; FAKENET_CWD
  * only for a program that loads the library and takes it out of sight (exec_target.c). A program
- * run with raised privileges gets `envp` as it is. */
-static char **with_own(char *const envp[], enum fn_exec_target target)
+ * run with raised privileges, or one of another machine (whose loader would complain of the
+ * library on stderr), gets `envp` as it is. The copy goes in `stack` (STACK_ENV_MAX
+ * entries) where it fits, else on the heap; a vfork child with a larger environment passes it as
+ * it is. */
+static char **with_own(char *const envp[], enum fn_exec_target target, char **stack)
 {
 	static __thread char cwd[PATH_MAX + 16];
 	const char *here;
 	size_t n = 0, k = 0;
-	char **v;
+	char **v = stack;
 
-	if (target == FN_EXEC_SECURE)
+	if (target == FN_EXEC_SECURE || target == FN_EXEC_FOREIGN)
 		return (char **)envp;
 	here = target == FN_EXEC_LOADS ? fn_view_cwd_env(cwd, sizeof(cwd)) : NULL;
 	while (envp && envp[n])
 		n++;
-	v = malloc((n + 5) * sizeof(*v));
-	if (!v)
+	if (n + 5 > STACK_ENV_MAX &&
+	    (fn_view_cwd_borrowed() || !(v = malloc((n + 5) * sizeof(*v)))))
 		return (char **)envp;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], "LD_PRELOAD=", 11) != 0 &&
@@ -173,9 +181,9 @@ static char **with_own(char *const envp[], enum fn_exec_target target)
 	return v;
 }
 
-static void release(char **v, char *const envp[])
+static void release(char **v, char *const envp[], char **stack)
 {
-	if (v != (char **)envp)
+	if (v != (char **)envp && v != stack)
 		free(v);
 }
 
@@ -183,15 +191,16 @@ static void release(char **v, char *const envp[])
  * variables added for the program `target` says (envp itself before the library saw any). */
 #define CALL_WITH_OWN(type, fn, envp, target, ...)                                                 \
 	({                                                                                         \
-		char **env_ = own_preload ? with_own(envp, target) : (char **)(envp);              \
+		char *stack_[STACK_ENV_MAX];                                                       \
+		char **env_ = own_preload ? with_own(envp, target, stack_) : (char **)(envp);      \
 		struct fn_cwd_loan loan_;                                                          \
 		bool lent_ = fn_view_cwd_release(&loan_);                                          \
-		type r_ = FN_REAL(fn)(__VA_ARGS__);                                                \
+		type r_ = FN_EARLY(fn)(__VA_ARGS__);                                               \
 		int err_ = errno;                                                                  \
 		if (lent_)                                                                         \
 			fn_view_cwd_return(&loan_);                                                \
 		errno = err_;                                                                      \
-		release(env_, envp);                                                               \
+		release(env_, envp, stack_);                                                       \
 		r_;                                                                                \
 	})
 
@@ -389,30 +398,30 @@ FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_
  * thread-safe against a concurrent setenv, as neither is setenv itself. */
 FN_EXPORT int system(const char *command)
 {
-	char **saved = environ, **v;
+	char **saved = environ, **v, *stack[STACK_ENV_MAX];
 	int r;
 
 	if (!own_preload || !command)
 		return FN_REAL(system)(command);
-	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false));
+	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
 	environ = v;
 	r = FN_REAL(system)(command);
 	environ = saved;
-	release(v, saved);
+	release(v, saved, stack);
 	return r;
 }
 
 FN_EXPORT FILE *popen(const char *command, const char *mode)
 {
-	char **saved = environ, **v;
+	char **saved = environ, **v, *stack[STACK_ENV_MAX];
 	FILE *f;
 
 	if (!own_preload)
 		return FN_REAL(popen)(command, mode);
-	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false));
+	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
 	environ = v;
 	f = FN_REAL(popen)(command, mode);
 	environ = saved;
-	release(v, saved);
+	release(v, saved, stack);
 	return f;
 }

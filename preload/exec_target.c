@@ -1,14 +1,18 @@
 /* Which programs an exec starts load the library: the variables only the library reads (the
  * view's working directory) go to those alone, and none of the library's goes to a program the
  * kernel runs with raised privileges (set-user-ID, file capabilities), where the loader ignores
- * LD_PRELOAD and the rest would be left in plain sight. A static program keeps LD_PRELOAD and the
- * identity's variables, which the dynamic programs it starts need. */
+ * LD_PRELOAD and the rest would be left in plain sight, nor to another machine's (i386 under
+ * qemu), whose loader would say on stderr that it cannot load the library. A static program keeps
+ * LD_PRELOAD and the identity's variables, which the dynamic programs it starts need. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -16,9 +20,13 @@
 
 #include "exec_target.h"
 #include "preload.h"
+#include "early.h"
 #include "shim_tools.h"
+#include "util.h"
 
-/* A FIFO exec is asked to run must not block the open that reads its header. */
+/* The header is read through a second open of the file, after stat said it is a regular one:
+ * a FIFO must not block it, and a program its caller may run but not read (a 4711 set-user-ID
+ * one) is judged by its stat and attributes alone, which need no read permission. */
 #define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
 /* The ELF types of the library's own class: only a program of that class can load it. */
@@ -30,33 +38,107 @@ typedef Elf32_Ehdr Ehdr;
 typedef Elf32_Phdr Phdr;
 #endif
 
-/* The kernel follows "#!" this deep (BINPRM_MAX_RECURSION). */
-#define MAX_DEPTH 4
+/* The kernel runs a chain of five "#!" scripts and refuses a sixth (search_binary_handler's
+ * depth): the program at the end of five is still started. */
+#define MAX_DEPTH 5
 
-/* Whether exec raises privileges with this file: a set-user-ID or set-group-ID bit that changes
- * an id (unless no_new_privs keeps them), or file capabilities. */
-static bool raises(int fd, const struct stat *st)
-{
-	bool ids = (st->st_mode & S_ISUID && st->st_uid != geteuid()) ||
-		   (st->st_mode & S_ISGID && st->st_gid != getegid());
+/* The library's own ELF ident and machine, from the header the loader mapped for it, taken
+ * before any target code runs (dladdr must not run in a vfork child). */
+static struct {
+	bool known;
+	unsigned char ident[EI_NIDENT];
+	Elf64_Half machine;
+} own;
 
-	if (ids && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return true;
-	return fgetxattr(fd, "security.capability", NULL, 0) > 0;
-}
-
-/* Whether the ELF header `eh` is of the library's own class and machine (the header the loader
- * mapped for the library itself). */
-static bool same_machine(const Ehdr *eh)
+__attribute__((constructor(101))) static void know_own_machine(void)
 {
 	Dl_info self;
-	const Ehdr *own;
+	const Ehdr *eh;
 
-	if (!dladdr((void *)same_machine, &self) || !self.dli_fbase)
+	if (!dladdr((void *)know_own_machine, &self) || !self.dli_fbase)
+		return;
+	eh = self.dli_fbase;
+	memcpy(own.ident, eh->e_ident, sizeof(own.ident));
+	own.machine = eh->e_machine;
+	own.known = true;
+}
+
+/* Whether `id` has a mapping in the user namespace's map `map` (/proc/self/uid_map): a file
+ * owner without one is shown as the overflow id, and the kernel ignores its set-ID bits. Read
+ * without stdio or allocation (a vfork child may ask). */
+static bool mapped(unsigned long id, const char *map)
+{
+	char buf[4096], *p = buf, *end;
+	int fd = FN_EARLY(openat)(AT_FDCWD, map, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true; /* no /proc: the initial namespace's map, which has every id */
+	n = read(fd, buf, sizeof(buf) - 1);
+	FN_EARLY(close)(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	for (;;) {
+		unsigned long inside = strtoul(p, &end, 10), count;
+
+		if (end == p)
+			return false;
+		strtoul(end, &p, 10);
+		count = strtoul(p, &end, 10);
+		if (id >= inside && id - inside < count)
+			return true;
+		p = end;
+	}
+}
+
+/* Whether `gid` is one of the caller's supplementary groups (the kernel's in_group_p). */
+static bool in_groups(gid_t gid)
+{
+	gid_t list[64];
+	int n = getgroups(N_ELEMENTS(list), list);
+
+	for (int i = 0; i < n; i++)
+		if (list[i] == gid)
+			return true;
+	return false;
+}
+
+/* Whether the kernel runs the program `st` (open at `fd`, O_PATH will do) with AT_SECURE, where
+ * the loader ignores LD_PRELOAD: the new effective ids differ from the real ones (or from the old
+ * effective ones); set-ID bits count unless the mount is nosuid, no_new_privs is set, or the
+ * file's owner or group has no mapping in the user namespace, and set-group-ID only with group
+ * execute; file capabilities count for a caller whose real uid is not 0, on the same terms. */
+static bool raises(int fd, const struct stat *st)
+{
+	struct statfs fs;
+	char self[32];
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+	bool may = (FN_EARLY(fstatfs)(fd, &fs) != 0 || !(fs.f_flags & ST_NOSUID)) &&
+		   prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1;
+
+	if (may && st->st_mode & (S_ISUID | S_ISGID) && mapped(st->st_uid, "/proc/self/uid_map") &&
+	    mapped(st->st_gid, "/proc/self/gid_map")) {
+		if (st->st_mode & S_ISUID)
+			euid = st->st_uid;
+		if ((st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			egid = st->st_gid;
+	}
+	if (euid != getuid() || euid != geteuid() || egid != getgid() ||
+	    (egid != getegid() && !in_groups(egid)))
+		return true;
+	if (!may || getuid() == 0)
 		return false;
-	own = self.dli_fbase;
-	return memcmp(eh->e_ident, own->e_ident, EI_CLASS + 1) == 0 &&
-	       eh->e_ident[EI_DATA] == own->e_ident[EI_DATA] && eh->e_machine == own->e_machine;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	return getxattr(self, "security.capability", NULL, 0) > 0;
+}
+
+/* Whether the ELF header `eh` is of the library's own class and machine. */
+static bool same_machine(const Ehdr *eh)
+{
+	return own.known && memcmp(eh->e_ident, own.ident, EI_CLASS + 1) == 0 &&
+	       eh->e_ident[EI_DATA] == own.ident[EI_DATA] && eh->e_machine == own.machine;
 }
 
 /* Whether the ELF file open at `fd` names an interpreter (PT_INTERP): a dynamic program. */
@@ -76,14 +158,12 @@ static bool dynamic(int fd, const Ehdr *eh)
 	return false;
 }
 
-static enum fn_exec_target target_of(int fd, int depth);
+static enum fn_exec_target target_at(int dirfd, const char *path, bool empty, int depth);
 
 /* A script's interpreter, from its "#!" line in `head` (`n` bytes). */
 static enum fn_exec_target interpreter(char *head, size_t n, int depth)
 {
 	char *p = head + 2, *end;
-	int fd;
-	enum fn_exec_target t;
 
 	head[n < 256 ? n : 255] = '\0';
 	p += strspn(p, " \t");
@@ -91,65 +171,86 @@ static enum fn_exec_target interpreter(char *head, size_t n, int depth)
 	*end = '\0';
 	if (!*p || depth >= MAX_DEPTH)
 		return FN_EXEC_PLAIN;
-	fd = FN_REAL(openat)(AT_FDCWD, p, OPEN_FLAGS);
-	if (fd < 0)
-		return FN_EXEC_PLAIN;
-	t = target_of(fd, depth + 1);
-	FN_REAL(close)(fd);
-	return t;
+	return target_at(AT_FDCWD, p, false, depth + 1);
 }
 
-static enum fn_exec_target target_of(int fd, int depth)
+/* What the regular file `st`, open at `fd` (O_PATH), is: its header read through a second open. */
+static enum fn_exec_target target_of(int fd, const struct stat *st, int depth)
 {
 	union {
 		Ehdr eh;
 		char text[256];
 	} head;
-	struct stat st;
+	char self[32];
+	bool secure = raises(fd, st);
+	enum fn_exec_target t = secure ? FN_EXEC_SECURE : FN_EXEC_PLAIN;
+	int rfd;
 	ssize_t n;
 
-	if (FN_REAL(fstat)(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return FN_EXEC_PLAIN;
-	n = pread(fd, &head, sizeof(head), 0);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	rfd = FN_EARLY(openat)(AT_FDCWD, self, OPEN_FLAGS);
+	if (rfd < 0)
+		return t;
+	n = pread(rfd, &head, sizeof(head), 0);
 	if (n >= 2 && head.text[0] == '#' && head.text[1] == '!')
-		return interpreter(head.text, (size_t)n, depth);
-	if (n < (ssize_t)sizeof(head.eh) || memcmp(head.eh.e_ident, ELFMAG, SELFMAG) != 0)
+		t = interpreter(head.text, (size_t)n, depth);
+	else if (n < (ssize_t)sizeof(head.eh) || memcmp(head.eh.e_ident, ELFMAG, SELFMAG) != 0)
+		t = FN_EXEC_PLAIN;
+	else if (!secure && !same_machine(&head.eh))
+		t = FN_EXEC_FOREIGN;
+	else if (!secure)
+		t = dynamic(rfd, &head.eh) ? FN_EXEC_LOADS : FN_EXEC_PLAIN;
+	FN_EARLY(close)(rfd);
+	return t;
+}
+
+static enum fn_exec_target target_at(int dirfd, const char *path, bool empty, int depth)
+{
+	struct stat st;
+	enum fn_exec_target t = FN_EXEC_PLAIN;
+	int fd = dirfd;
+
+	if (!(empty && (!path || !*path)) &&
+	    (!path || (fd = FN_EARLY(openat)(dirfd, path, O_PATH | O_CLOEXEC)) < 0))
 		return FN_EXEC_PLAIN;
-	if (raises(fd, &st))
-		return FN_EXEC_SECURE;
-	return same_machine(&head.eh) && dynamic(fd, &head.eh) ? FN_EXEC_LOADS : FN_EXEC_PLAIN;
+	if (FN_EARLY(fstat)(fd, &st) == 0 && S_ISREG(st.st_mode))
+		t = target_of(fd, &st, depth);
+	if (fd != dirfd)
+		FN_EARLY(close)(fd);
+	return t;
 }
 
 enum fn_exec_target fn_exec_target_at(int dirfd, const char *path, bool empty)
 {
-	int saved = errno, fd;
-	enum fn_exec_target t = FN_EXEC_PLAIN;
+	int saved = errno;
+	enum fn_exec_target t = target_at(dirfd, path, empty, 0);
 
-	if (empty && (!path || !*path))
-		t = target_of(dirfd, 0);
-	else if (path && (fd = FN_REAL(openat)(dirfd, path, OPEN_FLAGS)) >= 0) {
-		t = target_of(fd, 0);
-		FN_REAL(close)(fd);
-	}
 	errno = saved;
 	return t;
 }
 
+/* The first file of $PATH (else the default glibc's execvp uses, confstr's _CS_PATH) that exec
+ * can start: executable and regular (execvp goes on past a directory, whose exec fails). */
 enum fn_exec_target fn_exec_target_search(const char *file)
 {
 	const char *dirs = getenv("PATH");
-	char path[PATH_MAX];
+	char path[PATH_MAX], fallback[256];
+	struct stat st;
 
 	if (!file || strchr(file, '/'))
 		return fn_exec_target_at(AT_FDCWD, file, false);
-	if (!dirs)
-		dirs = FN_DEFAULT_PATH;
+	if (!dirs) {
+		size_t n = confstr(_CS_PATH, fallback, sizeof(fallback));
+
+		dirs = n > 0 && n <= sizeof(fallback) ? fallback : "/bin:/usr/bin";
+	}
 	while (*dirs) {
 		size_t n = strcspn(dirs, ":");
 
 		if ((size_t)snprintf(path, sizeof(path), "%.*s%s%s", (int)n, dirs, n ? "/" : "",
 				     file) < sizeof(path) &&
-		    FN_REAL(faccessat)(AT_FDCWD, path, X_OK, AT_EACCESS) == 0)
+		    FN_EARLY(faccessat)(AT_FDCWD, path, X_OK, AT_EACCESS) == 0 &&
+		    FN_EARLY(fstatat)(AT_FDCWD, path, &st, 0) == 0 && S_ISREG(st.st_mode))
 			return fn_exec_target_at(AT_FDCWD, path, false);
 		dirs += n + (dirs[n] == ':');
 	}

@@ -4,9 +4,11 @@
 #include <stdbool.h>
 
 enum fn_exec_target {
-	FN_EXEC_LOADS,	/* a dynamic program of the library's machine: it loads the library */
-	FN_EXEC_PLAIN,	/* one that does not (static, another machine's, not a program at all) */
-	FN_EXEC_SECURE, /* one run with raised privileges: the loader drops LD_PRELOAD itself */
+	FN_EXEC_LOADS,	 /* a dynamic program of the library's machine: it loads the library */
+	FN_EXEC_PLAIN,	 /* one that does not (static, another machine's, not a program at all) */
+	FN_EXEC_SECURE,	 /* one run with raised privileges: the loader drops LD_PRELOAD itself */
+	FN_EXEC_FOREIGN, /* another class's or machine's ELF program (i386 under qemu's binfmt):
+			  * its loader cannot load the library and says so on stderr */
 };
 
 /* The program exec would start for `path` (relative to dirfd; an empty path with `empty`, the

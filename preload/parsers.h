@@ -7,7 +7,7 @@
 #define FN_YAML_SONAME "libyaml-0.so.2"
 #define FN_PCRE_SONAME "libpcre2-8.so.0"
 
-/* Opens both (saying on stderr which could not be); false if either could not. */
+/* Opens both; false if either could not. */
 bool fn_preload_parsers_open(void);
 /* Closes them again, so that they leave the target's memory map once the identity is parsed. */
 void fn_preload_parsers_close(void);

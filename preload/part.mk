@@ -16,7 +16,8 @@ PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLAGS)
 # image only when it loads the identity (both in Debian's base install of python3 and grep).
 PRELOAD_LIBS := -ldl -lpthread
 
-all: $(BUILD)/libfakenet-preload.so $(BUILD)/tests/preload/ifprobe $(BUILD)/tests/preload/deny-ns
+all: $(BUILD)/libfakenet-preload.so $(BUILD)/tests/preload/ifprobe $(BUILD)/tests/preload/deny-ns \
+     $(BUILD)/tests/preload/vfork-cwd
 
 $(PIC_DIR)/%.o: %.c
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "early.h"
 #include "preload.h"
 
 int __open_2(const char *path, int flags);
@@ -287,13 +288,13 @@ FN_EXPORT char *canonicalize_file_name(const char *path)
 FN_HOT FN_EXPORT int close(int fd)
 {
 	fn_view_fd_forget(fd);
-	return FN_REAL(close)(fd);
+	return FN_EARLY(close)(fd);
 }
 
 /* close_range(2) and closefrom(3) close without close(): the fds' numbers are free again. */
 FN_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 {
-	int r = FN_REAL(close_range)(first, last, flags);
+	int r = FN_EARLY(close_range)(first, last, flags);
 
 	if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
 		fn_view_fd_forget_range(first, last);
@@ -302,7 +303,7 @@ FN_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 
 FN_EXPORT void closefrom(int first)
 {
-	FN_REAL(closefrom)(first);
+	FN_EARLY(closefrom)(first);
 	if (first >= 0)
 		fn_view_fd_forget_range((unsigned int)first, ~0u);
 }

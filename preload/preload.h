@@ -44,8 +44,9 @@ struct fn_preload {
 	long loaded_at;	    /* timestamps of the tree's nodes */
 };
 
-/* The loaded identity, or NULL when it could not be loaded (said once on stderr) or while it is
- * being loaded (the loader's own file calls must reach the real files). */
+/* The loaded identity, or NULL when it could not be loaded (nothing is said: the target's stderr
+ * is its own) or while it is being loaded (the loader's own file calls must reach the real files).
+ */
 const struct fn_preload *fn_preload_state(void);
 /* The same where the library serves the paths too; NULL where only the kernel's answers are its
  * own (an identity stamped on the library: the FUSE views serve the paths). */
@@ -124,6 +125,10 @@ void fn_view_note_real_open(int dirfd, const char *path, int fd);
  * the host lacks (/var/lib/dbus in /var/lib). 0 for any other path. */
 nlink_t fn_view_covered_links(int dirfd, const char *path);
 
+/* The real directory behind a directory only the tree has (the cwd after chdir into it, an fd
+ * opened for it): an empty one where names cannot be made, so what the library does not
+ * interpose (mkdir, rename) finds nothing relative to it; "/" where the system has none. */
+const char *fn_view_empty_dir(void);
 /* The working directory where it is a directory of the tree (cwd.c): its path in `buf`; false
  * where the cwd is the kernel's own. */
 bool fn_view_cwd(char *buf, size_t size);

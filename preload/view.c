@@ -16,10 +16,55 @@
 #include "view.h"
 #include "view_walk.h"
 
-#define MAX_FDS 4096
+/* What the library knows of an fd: the path of a virtual directory (fn_view_fd_register), and
+ * the file the view opened (note_opened). Kept in blocks of FD_BLOCK fds made on first use, so
+ * any fd number a process may have (up to FD_BLOCKS * FD_BLOCK, twice the kernel's default
+ * limit of fs.nr_open) costs memory only where fds are. */
+struct fd_entry {
+	char *dir; /* a virtual directory's path; NULL: none */
+	/* The file the view opened: the node's path, the memfd's inode and the process that opened
+	 * it (whose /proc/PID/net the kernel names), so fstat and the kernel's /proc/self/fd/N name
+	 * the node rather than the memfd (fn_view_fd_node). Checked at each use: an fd fclose
+	 * closed (with libc's own close) is reused without the library seeing it. */
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	pid_t opener;
+};
 
-static char *fd_paths[MAX_FDS];
+#define FD_BLOCK  1024
+#define FD_BLOCKS 2048
+
+static struct fd_entry *fd_blocks[FD_BLOCKS];
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The fd's entry where its block exists; NULL for any other fd. */
+FN_HOT static inline struct fd_entry *fd_entry(int fd)
+{
+	struct fd_entry *block;
+
+	if (fd < 0 || (unsigned)fd / FD_BLOCK >= FD_BLOCKS)
+		return NULL;
+	block = __atomic_load_n(&fd_blocks[(unsigned)fd / FD_BLOCK], __ATOMIC_ACQUIRE);
+	return block ? &block[(unsigned)fd % FD_BLOCK] : NULL;
+}
+
+/* The fd's entry, its block made if need be; called with fd_lock held. NULL where the fd is out
+ * of range or memory ran out (the fd is then as any other). */
+static struct fd_entry *fd_entry_made(int fd)
+{
+	struct fd_entry *block;
+
+	if (fd < 0 || (unsigned)fd / FD_BLOCK >= FD_BLOCKS)
+		return NULL;
+	block = fd_blocks[(unsigned)fd / FD_BLOCK];
+	if (!block) {
+		if (!(block = calloc(FD_BLOCK, sizeof(*block))))
+			return NULL;
+		__atomic_store_n(&fd_blocks[(unsigned)fd / FD_BLOCK], block, __ATOMIC_RELEASE);
+	}
+	return &block[(unsigned)fd % FD_BLOCK];
+}
 
 /* Whether `p` begins with `lit`, compared a byte at a time so a short path is never read past
  * its end; cheaper than strncmp for the few bytes compared on every open. */
@@ -469,33 +514,25 @@ static int content_fd(const struct fn_node *node, const char *text, size_t len, 
 	return fd;
 }
 
-/* The files the view opened, by fd: the node's path, the memfd's inode and the process that
- * opened it (whose /proc/PID/net the kernel names), so fstat and the kernel's /proc/self/fd/N
- * name the node rather than the memfd (fn_view_fd_node). Apart from fd_paths, and checked at
- * each use: an fd fclose closed (with libc's own close) is reused without the library seeing
- * it. */
-static struct {
-	char *path;
-	dev_t dev;
-	ino_t ino;
-	pid_t opener;
-} opened[MAX_FDS];
-
 static void note_opened_by(int fd, const struct fn_node *node, pid_t opener)
 {
 	char *path = fn_vfs_path(node);
+	struct fd_entry *e;
 	struct stat st;
 
-	if (fd >= MAX_FDS || FN_REAL(fstat)(fd, &st) != 0) {
+	if (FN_REAL(fstat)(fd, &st) != 0) {
 		free(path);
 		return;
 	}
 	pthread_mutex_lock(&fd_lock);
-	free(opened[fd].path);
-	opened[fd].path = path;
-	opened[fd].dev = st.st_dev;
-	opened[fd].ino = st.st_ino;
-	opened[fd].opener = opener;
+	if ((e = fd_entry_made(fd))) {
+		free(e->path);
+		e->path = path;
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
+		e->opener = opener;
+	} else
+		free(path);
 	pthread_mutex_unlock(&fd_lock);
 }
 
@@ -507,42 +544,45 @@ static void note_opened(int fd, const struct fn_node *node)
 /* A duplicate of a file the view opened is that file too. */
 static void copy_opened(int from, int to)
 {
-	char *copy;
+	struct fd_entry *f = fd_entry(from), *t;
 
-	if (from < 0 || from >= MAX_FDS || to < 0 || to >= MAX_FDS ||
-	    !__atomic_load_n(&opened[from].path, __ATOMIC_RELAXED))
+	if (!f || !__atomic_load_n(&f->path, __ATOMIC_RELAXED))
 		return;
 	pthread_mutex_lock(&fd_lock);
-	copy = opened[from].path ? strdup(opened[from].path) : NULL;
-	free(opened[to].path);
-	opened[to].path = copy;
-	opened[to].dev = opened[from].dev;
-	opened[to].ino = opened[from].ino;
-	opened[to].opener = opened[from].opener;
+	if ((t = fd_entry_made(to))) {
+		char *copy = f->path ? strdup(f->path) : NULL;
+
+		free(t->path);
+		t->path = copy;
+		t->dev = f->dev;
+		t->ino = f->ino;
+		t->opener = f->opener;
+	}
 	pthread_mutex_unlock(&fd_lock);
 }
 
 bool fn_view_fd_known(int fd)
 {
-	return fd >= 0 && fd < MAX_FDS &&
-	       (__atomic_load_n(&fd_paths[fd], __ATOMIC_RELAXED) ||
-		__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED));
+	const struct fd_entry *e = fd_entry(fd);
+
+	return e && (__atomic_load_n(&e->dir, __ATOMIC_RELAXED) ||
+		     __atomic_load_n(&e->path, __ATOMIC_RELAXED));
 }
 
 /* The node's path for a file fd the view opened, in `out`, and the process that opened it in
  * `*opener`; false for any other fd. */
 static bool opened_path(int fd, char *out, size_t size, pid_t *opener)
 {
+	struct fd_entry *e = fd_entry(fd);
 	struct stat st;
 	bool same;
 
-	if (fd < 0 || fd >= MAX_FDS || !__atomic_load_n(&opened[fd].path, __ATOMIC_RELAXED) ||
-	    FN_REAL(fstat)(fd, &st) != 0)
+	if (!e || !__atomic_load_n(&e->path, __ATOMIC_RELAXED) || FN_REAL(fstat)(fd, &st) != 0)
 		return false;
 	pthread_mutex_lock(&fd_lock);
-	same = opened[fd].path && opened[fd].dev == st.st_dev && opened[fd].ino == st.st_ino &&
-	       (size_t)snprintf(out, size, "%s", opened[fd].path) < size;
-	*opener = opened[fd].opener;
+	same = e->path && e->dev == st.st_dev && e->ino == st.st_ino &&
+	       (size_t)snprintf(out, size, "%s", e->path) < size;
+	*opener = e->opener;
 	pthread_mutex_unlock(&fd_lock);
 	return same;
 }
@@ -581,9 +621,8 @@ static bool adopt(int fd, mode_t mode, nlink_t nlink)
 	ssize_t n;
 
 	/* Most fds end here: the memfd is a regular file that no directory links. */
-	if (!S_ISREG(mode) || nlink != 0 || fd < 0 || fd >= MAX_FDS || adopting ||
-	    fn_view_fd_known(fd) || fcntl(fd, F_GET_SEALS) != CONTENT_SEALS ||
-	    !fn_preload_view_state())
+	if (!S_ISREG(mode) || nlink != 0 || fd < 0 || adopting || fn_view_fd_known(fd) ||
+	    fcntl(fd, F_GET_SEALS) != CONTENT_SEALS || !fn_preload_view_state())
 		return false;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	n = FN_REAL(readlink)(self, link, sizeof(link) - 1);
@@ -690,7 +729,7 @@ static int open_dir(const struct fn_node *node, int flags)
 
 	/* A directory only the tree has still needs a real directory fd behind it. */
 	if (fd < 0)
-		fd = FN_REAL(openat)(AT_FDCWD, "/", dflags);
+		fd = FN_REAL(openat)(AT_FDCWD, fn_view_empty_dir(), dflags);
 	if (fd >= 0)
 		fn_view_fd_register(fd, path);
 	free(path);
@@ -735,21 +774,25 @@ int fn_view_open(const struct fn_view *v, int flags)
 void fn_view_fd_register(int fd, const char *path)
 {
 	char *copy;
+	struct fd_entry *e;
 
-	if (fd < 0 || fd >= MAX_FDS)
+	if (fd < 0)
 		return;
 	copy = strdup(path);
 	pthread_mutex_lock(&fd_lock);
-	free(fd_paths[fd]);
-	__atomic_store_n(&fd_paths[fd], copy, __ATOMIC_RELEASE);
+	if ((e = fd_entry_made(fd))) {
+		free(e->dir);
+		__atomic_store_n(&e->dir, copy, __ATOMIC_RELEASE);
+	} else
+		free(copy);
 	pthread_mutex_unlock(&fd_lock);
 }
 
 FN_HOT const char *fn_view_fd_path(int fd)
 {
-	if (fd < 0 || fd >= MAX_FDS)
-		return NULL;
-	return __atomic_load_n(&fd_paths[fd], __ATOMIC_ACQUIRE);
+	const struct fd_entry *e = fd_entry(fd);
+
+	return e ? __atomic_load_n(&e->dir, __ATOMIC_ACQUIRE) : NULL;
 }
 
 const struct fn_node *fn_view_fd_node(int fd)
@@ -816,7 +859,7 @@ static bool own_link_target(const char *rest, size_t len, char *out, size_t size
 	if (len == 3 && BEGINS(rest, "cwd"))
 		return fn_view_cwd(out, size);
 	fd = strtol(rest + 3, NULL, 10);
-	if (len == 3 || fd < 0 || fd >= MAX_FDS)
+	if (len == 3 || fd < 0 || fd > INT_MAX)
 		return false;
 	if (!fn_view_fd_known((int)fd) && FN_REAL(fstat)((int)fd, &st) == 0)
 		fn_view_fd_adopt((int)fd, st.st_mode, st.st_nlink);
@@ -1012,20 +1055,30 @@ FN_HOT void fn_view_note_real_open(int dirfd, const char *path, int fd)
  * the parent's fds of those numbers stay open. */
 FN_HOT void fn_view_fd_forget(int fd)
 {
+	struct fd_entry *e;
+
 	if (!fn_view_fd_known(fd) || fn_view_cwd_borrowed())
 		return;
+	e = fd_entry(fd);
 	pthread_mutex_lock(&fd_lock);
-	free(fd_paths[fd]);
-	fd_paths[fd] = NULL;
-	free(opened[fd].path);
-	opened[fd].path = NULL;
+	free(e->dir);
+	e->dir = NULL;
+	free(e->path);
+	e->path = NULL;
 	pthread_mutex_unlock(&fd_lock);
 }
 
+/* Only the blocks that exist: close_range(3, ~0U) is common. */
 void fn_view_fd_forget_range(unsigned int first, unsigned int last)
 {
-	for (unsigned int fd = first; fd <= last && fd < MAX_FDS; fd++)
-		fn_view_fd_forget((int)fd);
+	for (unsigned int b = first / FD_BLOCK; b < FD_BLOCKS && b <= last / FD_BLOCK; b++) {
+		unsigned int from = b * FD_BLOCK, to = from + FD_BLOCK - 1;
+
+		if (!__atomic_load_n(&fd_blocks[b], __ATOMIC_ACQUIRE))
+			continue;
+		for (unsigned int fd = from < first ? first : from; fd <= to && fd <= last; fd++)
+			fn_view_fd_forget((int)fd);
+	}
 }
 
 FN_HOT bool fn_view_passes(int dirfd, const char *path)

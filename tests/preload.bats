@@ -443,7 +443,7 @@ os.posix_spawn(\"/bin/cat\", [\"cat\", \"/sys/class/net/eth0/address\"], {})
 os.wait()
 os.execve(\"/usr/bin/env\", [\"env\", \"-i\", \"cat\", \"/sys/class/net/eth0/address\"], {})"'
 	echo "$output" | sed 's/^/# /'
-	! grep -qa 'LD_PRELOAD\|FAKENET_IDENTITY' <<<"$output"
+	! grep -qa 'LD_PRELOAD\|FAKENET_IDENTITY' <<<"$output" || false
 	# The subprocess, system, posix_spawn and a child started with an empty environment.
 	[ "$(grep -ac "^$mac\$" <<<"$output")" -eq 4 ]
 }
@@ -715,14 +715,14 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	run "$PYTHON" "$script" "$BATS_TEST_TMPDIR" $real_paths
 	[ "$status" -eq 0 ]
 	[ -n "$output" ]
-	! grep -v ' kept$' <<<"$output"
+	! grep -v ' kept$' <<<"$output" || false
 	view_paths="$real_paths /sys/class/dmi/id /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
 	run unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
 		env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
 		"$PYTHON" "$script" "$BATS_TEST_TMPDIR" $view_paths
 	[ "$status" -eq 0 ]
 	grep -q '^opendir /var/lib/dbus kept$' <<<"$output"
-	! grep -v ' kept$' <<<"$output"
+	! grep -v ' kept$' <<<"$output" || false
 }
 
 # A vfork child (Python's subprocess) that entered a directory of the view keeps it in its
@@ -753,5 +753,207 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
 	[ "${lines[1]}" = "same pid: True cwd: /" ]
-	[ "${lines[2]}" = "$(preloaded docker sh -c 'cd /sys/class/dmi/id && /bin/pwd')" ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	[ "${lines[2]}" = /sys/devices/virtual/dmi/id ]
+}
+
+# Whether the kernel runs a program with AT_SECURE (the loader then ignores LD_PRELOAD), as the
+# loader itself reports it: `secure_exec PROGRAM [RUNNER...]` prints 0 or 1.
+secure_exec() {
+	local prog=$1
+	shift
+	"$@" env LD_SHOW_AUXV=1 "$prog" /dev/null | awk '$1 == "AT_SECURE:" { print $2 }'
+}
+
+# A copy of cat the test may mark set-user-ID or give capabilities: under the build directory,
+# where the mount is not nosuid (bats' tmp may be), and reachable by nobody.
+privileged_copy() {
+	out=$(mktemp -d "$BUILD/.preload-priv.XXXXXX")
+	chmod 755 "$out"
+	cp "$(command -v "$1")" "$out/$2"
+	echo "$out/$2"
+}
+
+# The kernel, not a file's bits, says which exec raises privileges. Where it does not (root
+# running a file with capabilities, a set-user-ID file whose owner has no mapping in a user
+# namespace), the program loads the library and sees the identity.
+@test "preload: a program the kernel runs without AT_SECURE (file capabilities as root) sees the view" {
+	require_root "a file with capabilities run by root"
+	require_command setcap libcap2-bin
+	local prog want
+	prog=$(privileged_copy cat capcat)
+	setcap cap_net_raw=ep "$prog" || skip "the filesystem takes no capabilities"
+	[ "$(secure_exec "$prog")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run preloaded docker sh -c '"$1" /etc/hostname' sh "$prog"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+@test "preload: a set-user-ID program whose owner a user namespace does not map sees the view" {
+	require_root "a root-owned set-user-ID copy"
+	require_command setpriv util-linux
+	local prog want
+	prog=$(privileged_copy cat suidcat)
+	chmod 4755 "$prog"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -r)
+	"${as_nobody[@]}" true 2>/dev/null || skip "nobody may not create a user namespace"
+	[ "$(secure_exec "$prog" "${as_nobody[@]}")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
+	cp "$TOP/identities/docker.yaml" "$out/id.yaml"
+	chmod 644 "$out/id.yaml"
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run "${as_nobody[@]}" env FAKENET_IDENTITY="$out/id.yaml" LD_PRELOAD="$PRELOAD" sh -c '"$1" /etc/hostname' sh "$prog"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+# A set-user-ID program its caller may run but not read: the kernel raises its privileges all the
+# same, and its loader ignores LD_PRELOAD, so it gets none of the library's variables.
+@test "preload: an unreadable set-user-ID program gets none of the library's variables" {
+	require_root "a root-owned set-user-ID copy"
+	require_command setpriv util-linux
+	local prog
+	prog=$(privileged_copy env env4711)
+	chmod 4711 "$prog"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	# The kernel's own account of the ids it runs such a copy with (the loader hides AT_SECURE's
+	# LD_SHOW_AUXV there): an effective uid other than the real one is AT_SECURE.
+	cp "$(command -v cat)" "$out/cat4711"
+	chmod 4711 "$out/cat4711"
+	[ "$("${as_nobody[@]}" "$out/cat4711" /proc/self/status | awk '$1 == "Uid:" { print $2, $3 }')" = "65534 0" ] ||
+		skip "the kernel does not raise the copy's privileges here"
+	# A clean environment: the test harness's own variables (FAKENET_BUILD) name fakenet.
+	run "${as_nobody[@]}" env -i PATH="$PATH" FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		sh -c '"$1"; echo "status $?"' sh "$prog"
+	[ "${lines[-1]}" = "status 0" ]
+	grep -qx "PATH=$PATH" <<<"$output"
+	! grep -iE "fakenet|LD_PRELOAD" <<<"$output" || false
+}
+
+# The kernel follows a chain of five "#!" scripts (and refuses a sixth): the shell at the end of
+# five loads the library and is told the directory of the view it was started in.
+@test "preload: the program at the end of five #! scripts is known to load the library" {
+	local d=$BATS_TEST_TMPDIR i want
+	printf '#!/bin/sh\n/bin/pwd\n' >"$d/s1"
+	for i in 2 3 4 5 6; do printf '#!%s\n' "$d/s$((i - 1))" >"$d/s$i"; done
+	chmod +x "$d"/s*
+	run "$d/s5"
+	[ "$status" -eq 0 ] || skip "this kernel does not run five levels of #!"
+	run "$d/s6"
+	[ "$status" -ne 0 ] || skip "this kernel runs six levels of #!"
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	want=/sys/devices/virtual/dmi/id
+	run preloaded docker sh -c 'cd /sys/class/dmi/id && "$1"' sh "$d/s5"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+# execvp goes on past a directory of PATH's name; so does the library's look at the program.
+@test "preload: exec by PATH skips a directory of the program's name, as execvp does" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/first/pwd"
+	# env looks its program up with libc's execvp.
+	run preloaded docker sh -c 'cd /sys/class/dmi/id && exec env PATH="$1:/bin:/usr/bin" pwd' sh "$d/first"
+	[ "$status" -eq 0 ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	[ "$output" = /sys/devices/virtual/dmi/id ]
+}
+
+# Python's subprocess starts its children with vfork: what the library adds to a child's
+# environment must not be allocated in the parent's heap, where nothing frees it. The heap in use
+# (mallinfo2) grows no more under the library than without it over many children.
+@test "preload: vfork children (Python's subprocess) leave nothing allocated in the parent" {
+	local script="$BATS_TEST_TMPDIR/mallinfo.py" plain loaded
+	cat >"$script" <<-'EOF2'
+	import ctypes, subprocess
+	class M(ctypes.Structure):
+	    _fields_ = [(n, ctypes.c_size_t) for n in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+	libc = ctypes.CDLL(None)
+	libc.mallinfo2.restype = M
+	for i in range(20):
+	    subprocess.run(["/bin/true"])
+	before = libc.mallinfo2().uordblks
+	for i in range(300):
+	    subprocess.run(["/bin/true"])
+	print(libc.mallinfo2().uordblks - before)
+	EOF2
+	plain=$("$PYTHON" "$script")
+	loaded=$(preloaded docker "$PYTHON" "$script")
+	echo "growth without the library: $plain, with it: $loaded"
+	# 300 children: a leak of one environment array each (some 400 bytes) is well over 4096.
+	[ $((loaded - plain)) -lt 4096 ]
+}
+
+# Threads each starting vfork children (as Python's subprocess does) in a different directory of
+# the view: each child is where its own thread asked, as the kernel's would be.
+@test "preload: vfork children of several threads each start in their own directory of the view" {
+	need_netns docker
+	local prog="$BUILD/tests/preload/vfork-cwd" net
+	require_build "$prog"
+	net=$(in_netns docker sh -c 'cd /sys/class/net/eth0 && /bin/pwd')
+	run preloaded docker "$prog" 200 /sys/class/dmi/id /sys/class/net/eth0 /sys/class/dmi/id /sys/class/net/eth0
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 800 ]
+	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+	diff -u <(printf '%s\n' "/sys/class/dmi/id /sys/devices/virtual/dmi/id" "/sys/class/net/eth0 $net") \
+		<(printf '%s\n' "${lines[@]}" | sort -u)
+}
+
+# A program of another machine (i386 under qemu's binfmt) cannot load the library: its loader
+# would say so on stderr. The library leaves LD_PRELOAD out of its environment, so it prints what
+# it prints without the library.
+@test "preload: an i386 program started under the library gets no LD_PRELOAD and says nothing of it" {
+	local tree=${FAKENET_I386_ROOT:-/var/cache/fakenet/bookworm-i386} ld want
+	ld=$tree/lib/ld-linux.so.2
+	[ -x "$ld" ] && [ -x "$tree/bin/echo" ] || skip "no i386 tree (tools/i386-root) at $tree"
+	local run_i386=("$ld" --library-path "$tree/lib/i386-linux-gnu:$tree/usr/lib/i386-linux-gnu" "$tree/bin/echo" hi)
+	want=$("${run_i386[@]}" 2>&1) || skip "i386 programs do not run here (no IA32 and no qemu binfmt)"
+	run --separate-stderr preloaded docker sh -c '"$@"' sh "${run_i386[@]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ -z "$stderr" ]
+}
+
+# The library's fd tables know an fd of any number: a directory of the view and a file of it
+# moved to fds above 4096 (a raised `ulimit -n`) read as the kernel's of a namespace built like
+# the identity.
+@test "preload: a directory and a file of the view at fds 5000 and 5001 are the view's" {
+	need_netns docker
+	local script="$BATS_TEST_TMPDIR/highfd.py"
+	cat >"$script" <<-'EOF2'
+	import os, re, resource
+	resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
+	fd = os.open("/sys/class/net", os.O_RDONLY | os.O_DIRECTORY)
+	os.dup2(fd, 5000)
+	os.close(fd)
+	print(" ".join(sorted(os.listdir(5000))))
+	fd = os.open("/proc/net/route", os.O_RDONLY)
+	os.dup2(fd, 5001)
+	os.close(fd)
+	print(re.sub(r"^/proc/[0-9]+/", "/proc/PID/", os.readlink("/proc/self/fd/5001")))
+	print(os.read(5001, 100000).decode(), end="")
+	EOF2
+	diff -u <(in_netns docker "$PYTHON" "$script") <(preloaded docker "$PYTHON" "$script")
+}
+
+# From a directory only the view has, the kernel's cwd is a stand-in: a relative mkdir (which the
+# library does not interpose) must fail as under the FUSE backend, never land in the real root.
+@test "preload: a relative mkdir from a directory only the view has fails as under FUSE" {
+	require_fuse
+	require_build "$FAKENET"
+	local name="fnt-relmkdir-$$" script want
+	script='import errno, os, sys
+os.chdir("/sys/class/dmi/id")
+try:
+    os.mkdir("tmp/" + sys.argv[1])
+    print("made")
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+	[ ! -e "/tmp/$name" ] || skip "/tmp/$name exists already"
+	want=$(env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name")
+	run preloaded docker "$PYTHON" -c "$script" "$name"
+	rmdir "/tmp/$name" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ "$want" = ENOENT ]
 }

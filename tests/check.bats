@@ -16,7 +16,7 @@ setup() {
 		echo "$f: $output"
 		[ "$status" -eq 0 ]
 		[[ "$output" == VERDICT* ]]
-		! grep -q '^FAIL' <<<"$output"
+		! grep -q '^FAIL' <<<"$output" || false
 	done
 }
 
@@ -139,7 +139,7 @@ check_stalling() {
 	grep -q 'the probe did not run to its end' <<<"$output"
 	# Stopping the runner stopped everything in it.
 	sleep 0.5
-	! pgrep -f "sleep $nap"
+	! pgrep -f "sleep $nap" || false
 	check_stalling soon "$work/long.yaml"
 	[ "$status" -eq 0 ]
 	grep -q 'FAKENET_CHECK_STALL_S=soon is not a number of seconds; using 120' <<<"$output"
@@ -179,7 +179,7 @@ check_stalling() {
 	grep -q 'a probe wrote more than 8 MiB' <<<"$output"
 	# The probe dies with the run's pid namespace, which the kernel tears down after check returns.
 	for _ in $(seq 100); do pgrep -f "^yes $word" >/dev/null || break; sleep 0.05; done
-	! pgrep -f "^yes $word"
+	! pgrep -f "^yes $word" || false
 }
 
 @test "a probe that bypasses the fake (the kernel's own /proc/self/net under --net host) fails" {

@@ -133,7 +133,7 @@ ifconf_entries() {
 	# PATH stays the caller's: the shell finds the tree's own ifconfig, and the library sends it
 	# to the shim (the identity's address above); the shims' directory is nowhere in sight.
 	echo "$output" | grep -qx /usr/sbin/ifconfig
-	! echo "$output" | grep -q /opt/fakenet/shims
+	! echo "$output" | grep -q /opt/fakenet/shims || false
 	run denied /opt/fakenet/fakenet run --backend fuse -- true
 	[ "$status" -eq 125 ]
 }
@@ -144,7 +144,7 @@ ifconf_entries() {
 	[ "$status" -eq 0 ]
 	echo "$output" | grep '^ok .*python3 reads /sys/class/net/\*/address' | grep -vq SKIP
 	echo "$output" | grep -q '^ok .*getent hosts db.internal'
-	! echo "$output" | grep '^not ok' | grep -vq '# TODO'
+	! echo "$output" | grep '^not ok' | grep -vq '# TODO' || false
 	# The built-in default identity, with no --identity and none installed in the tree.
 	run denied /opt/fakenet/fakenet check --backend auto --format tap
 	[ "$status" -eq 0 ]

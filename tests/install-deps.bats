@@ -107,7 +107,7 @@ install_deps() {
 	install_deps
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	! grep -q '^apt-get' "$CALLS"
+	! grep -q '^apt-get' "$CALLS" || false
 }
 
 @test "install-deps: an i386 copy does not count; only host packages are installed, no architecture added" {
@@ -119,7 +119,7 @@ install_deps() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx 'apt-get install -y --no-install-recommends libfuse3-dev' "$CALLS"
-	! grep -q -e 'add-architecture' -e ':i386' "$CALLS"
+	! grep -q -e 'add-architecture' -e ':i386' "$CALLS" || false
 	[ "$(cat "$STATE/libfuse3-dev")" = amd64 ]
 }
 
@@ -153,7 +153,7 @@ install_deps() {
 	run env PATH="$FAKE:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/install-deps"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"missing packages: bats (run as root, or: sudo "* ]]
-	! grep -q '^apt-get' "$CALLS"
+	! grep -q '^apt-get' "$CALLS" || false
 }
 
 @test "install-deps: udev is unpacked with the libraries the host lacks, never installed" {
@@ -171,7 +171,7 @@ install_deps() {
 	[ "$(grep -c '^apt-get download' "$CALLS")" -eq 3 ]
 	grep -qx 'dpkg-deb -x udev_1_amd64.deb tree' "$CALLS"
 	# Nothing installed: no apt-get install, no dpkg -i, so no maintainer script ran.
-	! grep -q -e '^apt-get install' -e '^dpkg -i' -e '^dpkg --install' "$CALLS"
+	! grep -q -e '^apt-get install' -e '^dpkg -i' -e '^dpkg --install' "$CALLS" || false
 	[ "$("$WORK/udev/udevadm" --version)" = "252 $WORK/udev/tree/usr/lib/x86_64-linux-gnu" ]
 	[ -z "$(ls -d "$WORK"/udev.* 2>/dev/null)" ]
 }
@@ -198,7 +198,7 @@ install_deps() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"udev-root: building $WORK/udev needs root"* ]]
 	[[ "$output" == *"install-deps: warning: no udevadm for the tests"* ]]
-	! grep -q '^apt-get' "$CALLS"
+	! grep -q '^apt-get' "$CALLS" || false
 	[ ! -e "$WORK/udev" ]
 }
 
@@ -217,7 +217,7 @@ udev_root_run() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"udev-root: $WORK/udev exists but was not made by tools/udev-root"*"refusing to replace it"* ]]
 	[ "$(cat "$WORK/udev/keep")" = mine ]
-	! grep -q '^apt-get' "$CALLS"
+	! grep -q '^apt-get' "$CALLS" || false
 	# A file in its place, too.
 	rm -r "$WORK/udev"
 	echo mine >"$WORK/udev"
@@ -300,5 +300,5 @@ i386_root() {
 	# The tree's apt was given only the main archive.
 	grep -q "debootstrap --arch=i386 --variant=minbase" "$CALLS"
 	[ -z "$(ls "$WORK" | grep tree)" ]
-	! grep -q "$WORK/tree" /proc/self/mountinfo
+	! grep -q "$WORK/tree" /proc/self/mountinfo || false
 }

@@ -349,7 +349,7 @@ listing() {
 	[ "$(readlink "$ROOT/decoy-bin/wget")" = /usr/local/sbin/fakenet-shim ]
 	# The manifest names the paths the links led to, inside the tree.
 	grep -qx "replaced [^ ]* ${decoy#/}/arp" "$ROOT/etc/fakenet/installed"
-	! grep -q ' sbin/arp$' "$ROOT/etc/fakenet/installed"
+	! grep -q ' sbin/arp$' "$ROOT/etc/fakenet/installed" || false
 	run "$FAKENET" uninstall --root "$ROOT"
 	[ "$status" -eq 0 ]
 	[ "$(listing "$ROOT")" = "$before" ]

@@ -141,7 +141,7 @@ arrivals() {
 	kill -KILL "$runner"
 	wait "$runner" || true
 	for _ in $(seq 40); do kill -0 "$pasta" 2>/dev/null || pgrep -f "^sleep $nap" >/dev/null || break; sleep 0.05; done
-	! kill -0 "$pasta" 2>/dev/null
+	! kill -0 "$pasta" 2>/dev/null || false
 	run pgrep -f "^sleep $nap"
 	[ "$status" -eq 1 ]
 	# The kernel takes the namespace's last holders down after the runner; on a busy machine that

@@ -74,7 +74,7 @@ parity() {
 	local keep=(PATH=/usr/bin:/bin HOME=/root ${ASAN_OPTIONS:+"ASAN_OPTIONS=$ASAN_OPTIONS"})
 	run -0 env -i "${keep[@]}" "$FAKENET" run --net host --shims none -- sh -c '
 		tr "\0" "\n" </proc/self/environ; env'
-	! grep -q 'LD_PRELOAD\|FAKENET\|fake[n]et' <<<"$output"
+	! grep -q 'LD_PRELOAD\|FAKENET\|fake[n]et' <<<"$output" || false
 	run -0 env -i "${keep[@]}" "$FAKENET" run --net host --shims none -- sh -c '
 		cat /proc/self/maps
 		awk "\$6 ~ /^\// { print \$6 }" /proc/self/maps | sort -u | xargs cat | tr -c "[:print:]" "\n"
@@ -82,12 +82,12 @@ parity() {
 		ls -l /proc/self/fd/ /proc/self/exe'
 	# The library is there, under a name of its own, and the target's maps show it.
 	[[ "$output" == *"/usr/local/lib/libsysinfo.so.1"* ]]
-	! grep -qi 'fake[n]et' <<<"$output"
+	! grep -qi 'fake[n]et' <<<"$output" || false
 	# Where each mount comes from (root, type, source), not the host's mount points,
 	# which are the host's business.
 	run -0 "$FAKENET" run --net host --shims none -- \
 		awk '{ r = $4; sub(/.* - /, ""); print r, $1, $2 }' /proc/self/mountinfo
-	! grep -qi 'fake[n]et' <<<"$output"
+	! grep -qi 'fake[n]et' <<<"$output" || false
 }
 
 @test "host: a dynamic target maps what it maps without fakenet and the library, no more, before and after it asks for the identity" {
@@ -129,7 +129,7 @@ print("\n".join(sorted({f.split()[5] for f in open("/proc/self/maps") if f.count
 	[ "${lines[0]}" = "644 root" ]
 	[ "${lines[1]}" = "644 root" ]
 	grep -q ' /usr/local/lib/libsysinfo.so.1$' <<<"$output"
-	! grep -q 'cannot be preloaded' <<<"$output"
+	! grep -q 'cannot be preloaded' <<<"$output" || false
 }
 
 @test "host: without the library next to fakenet, the run goes on, says so once, and dynamic programs see the kernel's answers" {

@@ -73,8 +73,8 @@ setup() {
 	for _ in $(seq 40); do pgrep -f "$nap" >/dev/null || break; sleep 0.05; done
 	run pgrep -f "$nap"
 	[ "$status" -eq 1 ]
-	! grep -q fuse /proc/self/mountinfo
-	! grep -q fuse /proc/1/mountinfo
+	! grep -q ' - fuse[ .]' /proc/self/mountinfo || false
+	! grep -q ' - fuse[ .]' /proc/1/mountinfo || false
 	[ "$(grep -c . /proc/self/mountinfo)" -eq "$self_before" ]
 	[ "$(grep -c . /proc/1/mountinfo)" -eq "$init_before" ]
 	# Nothing new in /tmp (others may remove their own files meanwhile).
@@ -124,7 +124,7 @@ for p in ("/proc/net/route", "/sys/class/net/eth0/address", "/etc/hosts"):
 	"$FAKENET" run -- sleep "$nap" &
 	pid=$!
 	for _ in $(seq 100); do pgrep -f "^sleep $nap" >/dev/null && break; sleep 0.05; done
-	! grep -q fuse /proc/self/mountinfo
+	! grep -q ' - fuse[ .]' /proc/self/mountinfo || false
 	[ "$(cat /proc/net/route)" = "$host_route" ]
 	kill -TERM "$pid"
 	wait "$pid" || true

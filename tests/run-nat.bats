@@ -136,7 +136,7 @@ $host" ]
 	# The host's listener goes with the runner.
 	kill -TERM "$runner"
 	wait "$runner" || true
-	! ip netns exec "$edge" ss -ltn "sport = :$port" | grep -q LISTEN
+	! ip netns exec "$edge" ss -ltn "sport = :$port" | grep -q LISTEN || false
 }
 
 @test "filtered: a root target that deletes its rules, routes and nftables table still gets nothing past the allowlist" {
@@ -426,7 +426,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(q, (ns, 53)); tim
 	[[ "$output" == *"ok "*" - gateway: table netdev fakenet refuses what the target's links send"* ]]
 	[[ "$output" == *"ok "*" - gateway: table inet fakenet decides what the gateway forwards"* ]]
 	[[ "$output" == *"ok "*" - gateway: a default route leads out through pasta"* ]]
-	! grep -q '^not ok' <<<"$output"
+	! grep -q '^not ok' <<<"$output" || false
 	# The gateway namespace, found as the test's own way: the one pasta holds besides its own.
 	pasta=$(pgrep -P "$runner" '^pas' | head -n 1)
 	gw=

@@ -153,7 +153,7 @@ print(r.stdout + "status=%d" % r.returncode)' "$S"
 		# container's root than the C library.
 		run -0 ldd "$S"
 		echo "$output"
-		! grep -Ev 'linux-vdso|/libc\.so|/libm\.so|/libgcc_s\.so|/ld-linux' <<<"$output"
+		! grep -Ev 'linux-vdso|/libc\.so|/libm\.so|/libgcc_s\.so|/ld-linux' <<<"$output" || false
 		return
 	fi
 	run file -L "$S"

@@ -242,7 +242,7 @@ EOF
 	strace -f -o "$T/trace2" -e trace=network "$CURL" -s -m 1 http://ifconfig.me/ || true
 	strace -f -o "$T/trace3" -e trace=network "$WGET" -q -O - http://icanhazip.com/ || true
 	[ -s "$T/trace" ]
-	! grep -E 'socket|connect|sendto|sendmsg' "$T/trace" "$T/trace2" "$T/trace3"
+	! grep -E 'socket|connect|sendto|sendmsg' "$T/trace" "$T/trace2" "$T/trace3" || false
 }
 
 URLS=(http://ipinfo.io/ip https://ipinfo.io/ip http://ifconfig.me/ http://ifconfig.me/ip

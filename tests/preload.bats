@@ -37,6 +37,7 @@ setup() {
 
 teardown() {
 	[ -z "${out:-}" ] || rm -rf "$out"
+	[ -z "${priv:-}" ] || rm -rf "$priv"
 }
 
 need_netns() {
@@ -765,13 +766,14 @@ secure_exec() {
 	"$@" env LD_SHOW_AUXV=1 "$prog" /dev/null | awk '$1 == "AT_SECURE:" { print $2 }'
 }
 
-# A copy of cat the test may mark set-user-ID or give capabilities: under the build directory,
-# where the mount is not nosuid (bats' tmp may be), and reachable by nobody.
+# privileged_copy PROGRAM NAME: a copy of PROGRAM as $priv/NAME, which the test may mark
+# set-user-ID or give capabilities. $priv is a directory of the test's own (teardown removes it)
+# that every user can reach, whatever the checkout's (a home may be 0700), under /var/tmp: on the
+# root filesystem, which honours set-user-ID bits (bats' tmp may be a nosuid tmpfs).
 privileged_copy() {
-	out=$(mktemp -d "$BUILD/.preload-priv.XXXXXX")
-	chmod 755 "$out"
-	cp "$(command -v "$1")" "$out/$2"
-	echo "$out/$2"
+	[ -n "${priv:-}" ] || priv=$(mktemp -d /var/tmp/fnt-priv.XXXXXX)
+	chmod 755 "$priv"
+	cp "$(command -v "$1")" "$priv/$2"
 }
 
 # The kernel, not a file's bits, says which exec raises privileges. Where it does not (root
@@ -781,7 +783,8 @@ privileged_copy() {
 	require_root "a file with capabilities run by root"
 	require_command setcap libcap2-bin
 	local prog want
-	prog=$(privileged_copy cat capcat)
+	privileged_copy cat capcat
+	prog=$priv/capcat
 	setcap cap_net_raw=ep "$prog" || skip "the filesystem takes no capabilities"
 	[ "$(secure_exec "$prog")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
 	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
@@ -794,15 +797,17 @@ privileged_copy() {
 	require_root "a root-owned set-user-ID copy"
 	require_command setpriv util-linux
 	local prog want
-	prog=$(privileged_copy cat suidcat)
+	privileged_copy cat suidcat
+	prog=$priv/suidcat
 	chmod 4755 "$prog"
 	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -r)
 	"${as_nobody[@]}" true 2>/dev/null || skip "nobody may not create a user namespace"
 	[ "$(secure_exec "$prog" "${as_nobody[@]}")" = 0 ] || skip "the kernel runs it with AT_SECURE here"
-	cp "$TOP/identities/docker.yaml" "$out/id.yaml"
-	chmod 644 "$out/id.yaml"
+	cp "$TOP/identities/docker.yaml" "$priv/id.yaml"
+	cp "$PRELOAD" "$priv/lib.so"
+	chmod 644 "$priv/id.yaml" "$priv/lib.so"
 	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
-	run "${as_nobody[@]}" env FAKENET_IDENTITY="$out/id.yaml" LD_PRELOAD="$PRELOAD" sh -c '"$1" /etc/hostname' sh "$prog"
+	run "${as_nobody[@]}" env FAKENET_IDENTITY="$priv/id.yaml" LD_PRELOAD="$priv/lib.so" sh -c '"$1" /etc/hostname' sh "$prog"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want" ]
 }
@@ -813,17 +818,23 @@ privileged_copy() {
 	require_root "a root-owned set-user-ID copy"
 	require_command setpriv util-linux
 	local prog
-	prog=$(privileged_copy env env4711)
+	privileged_copy env env4711
+	prog=$priv/env4711
 	chmod 4711 "$prog"
 	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	# The kernel's own account of the ids it runs such a copy with (the loader hides AT_SECURE's
 	# LD_SHOW_AUXV there): an effective uid other than the real one is AT_SECURE.
-	cp "$(command -v cat)" "$out/cat4711"
-	chmod 4711 "$out/cat4711"
-	[ "$("${as_nobody[@]}" "$out/cat4711" /proc/self/status | awk '$1 == "Uid:" { print $2, $3 }')" = "65534 0" ] ||
+	privileged_copy cat cat4711
+	chmod 4711 "$priv/cat4711"
+	[ "$("${as_nobody[@]}" "$priv/cat4711" /proc/self/status | awk '$1 == "Uid:" { print $2, $3 }')" = "65534 0" ] ||
 		skip "the kernel does not raise the copy's privileges here"
 	# A clean environment: the test harness's own variables (FAKENET_BUILD) name fakenet.
-	run "${as_nobody[@]}" env -i PATH="$PATH" FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+	cp "$TOP/identities/docker.yaml" "$priv/id.yaml"
+	cp "$PRELOAD" "$priv/lib.so"
+	chmod 644 "$priv/id.yaml" "$priv/lib.so"
+	# From a directory of the test's: the checkout's own (PWD) may well be named fakenet.
+	cd "$priv"
+	run "${as_nobody[@]}" env -i PATH="$PATH" FAKENET_IDENTITY="$priv/id.yaml" LD_PRELOAD="$priv/lib.so" \
 		sh -c '"$1"; echo "status $?"' sh "$prog"
 	[ "${lines[-1]}" = "status 0" ]
 	grep -qx "PATH=$PATH" <<<"$output"

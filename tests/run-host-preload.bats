@@ -72,6 +72,8 @@ parity() {
 	# A clean environment, but for a sanitizer build's options (make check-asan), which name no
 	# fakenet and without which its dynamic runner refuses the library ahead of the ASan runtime.
 	local keep=(PATH=/usr/bin:/bin HOME=/root ${ASAN_OPTIONS:+"ASAN_OPTIONS=$ASAN_OPTIONS"})
+	# From /: the checkout's own directory (PWD) may well be named fakenet.
+	cd /
 	run -0 env -i "${keep[@]}" "$FAKENET" run --net host --shims none -- sh -c '
 		tr "\0" "\n" </proc/self/environ; env'
 	! grep -q 'LD_PRELOAD\|FAKENET\|fake[n]et' <<<"$output" || false

@@ -751,6 +751,7 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	expected=$(unshare -pf --mount-proc "$PYTHON" "$script" 2>&1)
 	[ "$(sed -n 2p <<<"$expected")" = "same pid: True cwd: /" ] || skip "the pid namespace did not give the pid again: $expected"
 	run preloaded docker unshare -pf --mount-proc "$PYTHON" "$script"
+	printf 'the kernel'"'"'s run:\n%s\nunder the library:\n%s\n' "$expected" "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
 	[ "${lines[1]}" = "same pid: True cwd: /" ]

@@ -44,6 +44,7 @@ host_macs() {
 
 # A clean environment: the test harness's own variables (FAKENET_BUILD) name fakenet.
 @test "nothing in the target's environment or PATH names fakenet" {
+	cd / # the checkout's own directory (PWD) may well be named fakenet
 	run env -i PATH="$PATH" FAKENET_IDENTITY="$docker" FAKENET_REAL_DIR=/x _="$FAKENET" "$FAKENET" run -- sh -c '
 		env; tr "\0" "\n" </proc/1/environ'
 	[ "$status" -eq 0 ]
@@ -270,7 +271,9 @@ print("ok")'
 	suid="$BUILD/.tells-suid-env-$$" # where the build is: tmp may be mounted nosuid
 	cp "$(command -v env)" "$suid"
 	chown nobody "$suid" && chmod 4755 "$suid"
-	# A clean environment: the test harness's own variables (BATS_TEST_NAME) name fakenet.
+	# A clean environment: the test harness's own variables (BATS_TEST_NAME) name fakenet; and from
+	# /, since the checkout's directory (OLDPWD once the target changes it) may be named fakenet.
+	cd /
 	run env -i PATH="$PATH" "$FAKENET" run --backend preload --identity "$docker" -- sh -c '
 		cd /sys/class/net/eth0 || exit 9
 		echo "== pwd"; /bin/pwd; pwd -P

@@ -177,11 +177,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/fakenet $(DESTDIR)$(PREFIX)/share/fakenet
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/fakenet*.1 $(DESTDIR)$(PREFIX)/share/man/man5/fakenet*.5
 
+# Every C file of the tree, the tests' helpers included.
+FORMAT_SRC = $(wildcard */*.c */*.h runner/*/*.c runner/*/*.h tests/*/*.c)
+
 format:
-	clang-format -i $(wildcard */*.c */*.h runner/*/*.c runner/*/*.h tests/unit/*.c tests/fuzz/*.c)
+	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run -Werror $(wildcard */*.c */*.h runner/*/*.c runner/*/*.h tests/unit/*.c tests/fuzz/*.c)
+	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-asan build-i386

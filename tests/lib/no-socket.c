@@ -20,7 +20,8 @@
 int main(int argc, char **argv)
 {
 	int packet = argc > 1 && strcmp(argv[1], "packet") == 0;
-	/* nftables: family AF_NETLINK, protocol NETLINK_NETFILTER; packet: family AF_PACKET, any. */
+	/* nftables: family AF_NETLINK, protocol NETLINK_NETFILTER; packet: family AF_PACKET, any.
+	 */
 	struct sock_filter filter[] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),

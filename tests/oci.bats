@@ -257,6 +257,22 @@ touch /etc/fnt-written && echo etc-writable; exit 7'
 	assert_nothing_left
 }
 
+@test "an image without a machine id on a read-only root: the container starts without it, nothing left" {
+	SCRIPT='cat /etc/machine-id 2>/dev/null || echo no-id; exit 7'
+	make_bundle hooks "$TOP/identities/desktop.yaml"
+	# No files of the engine's bound into /etc: runc would open their destinations for writing.
+	"$PYTHON" -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/etc/")]
+json.dump(c, open(sys.argv[1], "w"))' "$BUNDLE/config.json"
+	mount -o remount,ro "$ROOT"
+	run runc run --bundle "$BUNDLE" "$ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[ "$(printf '%s\n' "$output" | tail -1)" = no-id ]
+	assert_nothing_left
+}
+
 @test "an image's symlink cannot lead the made mount points out of its root (to the host's, by /proc/1/root)" {
 	local host_dir=$BATS_TEST_TMPDIR/host-side
 	mkdir "$host_dir"

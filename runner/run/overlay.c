@@ -139,16 +139,30 @@ static int apply_one(int mnt_fd, int staging_fd, const struct fn_overlay *o, str
 	struct stat st;
 	int tree, err = 0;
 
-	if (fstatat(AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
-	    !(errno == ENOENT && o->create && make_mount_point(where) == 0)) {
-		if (o->optional) {
-			dprintf(2, "fakenet: warning: %s does not exist; its view is not shown\n",
-				o->target);
+	if (fstatat(AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		bool made = false;
+
+		err = -errno;
+		if (err == -ENOENT && o->create)
+			made = !(err = make_mount_point(where));
+		if (!made && o->optional) {
+			if (err == -ENOENT)
+				dprintf(
+				    2,
+				    "fakenet: warning: %s does not exist; its view is not shown\n",
+				    o->target);
+			else
+				dprintf(
+				    2,
+				    "fakenet: warning: cannot make the mount point %s (%s); its "
+				    "view is not shown\n",
+				    o->target, strerror(-err));
 			return 0;
 		}
-		err = -errno;
-		fn_fail(rep, err, "cannot overlay %s", o->target);
-		return err;
+		if (!made) {
+			fn_fail(rep, err, "cannot overlay %s", o->target);
+			return err;
+		}
 	}
 	tree = o->staged ? open_tree(staging_fd, o->target + 1, flags)
 			 : open_tree(mnt_fd, o->tree_path, flags);

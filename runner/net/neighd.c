@@ -1,6 +1,9 @@
 /* ARP and neighbour-solicitation answers from the gateway namespace (neighd.h). The kernel answers
  * only for its own addresses (proxy ARP needs a route per destination, proxy NDP an entry per
- * address), so a packet socket answers for every next hop the target asks about on a peer link. */
+ * address), so a packet socket answers for the hosts the identity has on each link: its
+ * neighbours (the gateway among them) and its routes' next hops. Any other address stays
+ * unanswered, as on a real network, where the kernel gives up on it (EHOSTUNREACH): answering
+ * every address would make a sweep of the subnet find all of it alive, behind one MAC. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
@@ -78,7 +81,25 @@ static const struct fn_iface *iface_of_peer(const struct fn_identity *id, int pe
 	return NULL;
 }
 
-/* The MAC `ip` resolves to on the link: the identity's neighbour entry, else the peer's own. */
+/* Whether `ip` is a host the gateway namespace stands for on the link without a MAC of its own
+ * in the identity: a next hop of one of its routes there, or a nameserver (which the gateway
+ * namespace answers; its ingress leaves ARP requests to this socket). */
+static bool stands_for(const struct fn_identity *id, const struct fn_iface *f,
+		       const struct fn_ip *ip)
+{
+	for (size_t i = 0; i < id->n_routes; i++)
+		if (id->routes[i].has_via && id->routes[i].ifindex == f->ifindex &&
+		    fn_ip_equal(&id->routes[i].via, ip))
+			return true;
+	for (size_t i = 0; i < id->n_nameservers; i++)
+		if (fn_ip_equal(&id->nameservers[i], ip))
+			return true;
+	return false;
+}
+
+/* The MAC a host of the identity's on the link answers with: its neighbour entry's (none for one
+ * the identity says does not answer), else, for a next hop without one, the peer's own; false
+ * for any other address. */
 static bool answer_mac(const struct neighd *d, const struct fn_iface *f, int peer,
 		       const struct fn_ip *ip, uint8_t mac[6])
 {
@@ -86,10 +107,14 @@ static bool answer_mac(const struct neighd *d, const struct fn_iface *f, int pee
 
 	for (size_t i = 0; i < d->n_neigh; i++)
 		if (d->neigh[i].ifindex == f->ifindex && fn_ip_equal(&d->neigh[i].ip, ip)) {
+			if (d->neigh[i].state == FN_NUD_INCOMPLETE ||
+			    d->neigh[i].state == FN_NUD_FAILED)
+				return false;
 			memcpy(mac, d->neigh[i].mac.b, 6);
 			return true;
 		}
-	if (ioctl(d->fd, SIOCGIFNAME, &ifr) < 0 || ioctl(d->fd, SIOCGIFHWADDR, &ifr) < 0)
+	if (!stands_for(d->id, f, ip) || ioctl(d->fd, SIOCGIFNAME, &ifr) < 0 ||
+	    ioctl(d->fd, SIOCGIFHWADDR, &ifr) < 0)
 		return false;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return true;

@@ -92,7 +92,11 @@ static int ip_len(const struct fn_ip *ip)
 	return ip->family == AF_INET ? 4 : 16;
 }
 
-static int link_create(struct fn_rtnl *nl, const struct fn_iface *iface, int peer_ns)
+/* The identity's link and its peer in the gateway namespace; the peer of the gateway's link has
+ * the gateway's MAC (`peer_mac`), so what the gateway namespace sends there (a refusal, a
+ * neighbour answer) comes from the MAC the target knows the gateway by. */
+static int link_create(struct fn_rtnl *nl, const struct fn_iface *iface, int peer_ns,
+		       const struct fn_mac *peer_mac)
 {
 	struct fn_nlmsg m;
 	struct ifinfomsg *ifi, *peer;
@@ -114,6 +118,8 @@ static int link_create(struct fn_rtnl *nl, const struct fn_iface *iface, int pee
 	peer->ifi_index = iface->iflink; /* what `ip link` shows after the @if */
 	snprintf(peer_name, sizeof(peer_name), "p%d", iface->ifindex);
 	fn_nl_put_str(&m, IFLA_IFNAME, peer_name);
+	if (peer_mac)
+		fn_nl_put(&m, IFLA_ADDRESS, peer_mac->b, sizeof(peer_mac->b));
 	fn_nl_put_u32(&m, IFLA_MTU, iface->mtu);
 	fn_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)peer_ns);
 	fn_nl_nest_end(&m, pa);
@@ -376,7 +382,9 @@ static int build_links(struct fn_rtnl *nl, int sk, struct gateway *gw, const str
 	for (size_t i = 1; i < id->n_ifaces; i++) {
 		const struct fn_iface *f = &id->ifaces[i];
 
-		if ((err = link_create(nl, f, peer_ns)))
+		bool gw_link = id->has_gateway && id->gateway_ifindex == f->ifindex;
+
+		if ((err = link_create(nl, f, peer_ns, gw_link ? &id->gateway_mac : NULL)))
 			return fn_fail(rep, err, "creating the veth link %s", f->name);
 		if (!f->ipv6_link_local && (err = link_addrgen_none(nl, f->ifindex)))
 			return fn_fail(rep, err, "turning off the link-local address of %s",

@@ -130,8 +130,10 @@ static bool raises(int fd, const struct stat *st)
 		return true;
 	if (!may || getuid() == 0)
 		return false;
+	/* libc's, never the library's own getxattr: that one looks the path up in the view, which
+	 * would load the identity here, in what may be a vfork child on its way to exec. */
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	return getxattr(self, "security.capability", NULL, 0) > 0;
+	return FN_EARLY(getxattr)(self, "security.capability", NULL, 0) > 0;
 }
 
 /* Whether the ELF header `eh` is of the library's own class and machine. */

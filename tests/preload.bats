@@ -896,6 +896,33 @@ privileged_copy() {
 	[ $((loaded - plain)) -lt 4096 ]
 }
 
+# A vfork child on its way to exec asks whether the program has file capabilities: for a caller
+# that is not root (root's exec ignores them). The question goes to libc, never through the
+# library's own getxattr, which would load and parse the identity in the child, in its parent's
+# memory. strace sees every open of the child before its execve.
+@test "preload: a vfork child of a user that is not root opens nothing of the identity before its exec" {
+	require_root "strace of a process run as nobody"
+	require_command strace strace
+	require_command setpriv util-linux
+	local trace
+	privileged_copy /bin/true true
+	cp "$PRELOAD" "$TOP/identities/docker.yaml" "$priv/"
+	chmod a+r "$priv"/*
+	trace=$BATS_TEST_TMPDIR/trace
+	strace -f -qq -o "$trace" -e trace=openat,execve \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env FAKENET_IDENTITY="$priv/docker.yaml" LD_PRELOAD="$priv/libfakenet-preload.so" \
+		"$PYTHON" -c 'import subprocess, sys; subprocess.run([sys.argv[1]], check=True)' "$priv/true"
+	# The child is the pid that execs the copy of true; what it opened before that exec.
+	run awk -v prog="execve(\"$priv/true\"" -v id="$priv/docker.yaml" '
+		NR == FNR { if (index($0, prog)) child[$1] = 1; next }
+		child[$1] && index($0, prog) { done[$1] = 1 }
+		child[$1] && !done[$1] && /openat\(/ && (index($0, id) || index($0, "/proc/cpuinfo"))' "$trace" "$trace"
+	echo "$output"
+	grep -qF "execve(\"$priv/true\"" "$trace"
+	[ -z "$output" ]
+}
+
 # Threads each starting vfork children (as Python's subprocess does) in a different directory of
 # the view: each child is where its own thread asked, as the kernel's would be.
 @test "preload: vfork children of several threads each start in their own directory of the view" {

@@ -913,10 +913,12 @@ ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len)
 
 void fn_view_fd_copy(int from, int to)
 {
-	const char *path = fn_view_fd_path(from);
+	const char *path;
 
-	if (fn_view_cwd_borrowed())
+	/* Every dup passes here: an fd neither table knows asks nothing more (no getpid). */
+	if ((!fn_view_fd_known(from) && !fn_view_fd_known(to)) || fn_view_cwd_borrowed())
 		return;
+	path = fn_view_fd_path(from);
 	/* `to` may have been another file of the view, which dup2 closed. */
 	fn_view_fd_forget(to);
 	if (path)

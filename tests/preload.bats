@@ -683,6 +683,20 @@ print(sorted(os.listdir(\"sys/class/net\")))
 # libc leaves errno alone on a call that succeeds: the library's own tries on the way (a real
 # directory that is not there, the seals of a file without any) must not show after one either.
 # The host lacks what a tmpfs on /var/lib hides (/var/lib/dbus), and the view adds it.
+# dup2 of fds the view never opened is libc's alone: not one more system call per dup (the
+# library asks getpid only when a table knows one of the two fds).
+@test "preload: a dup2 of fds the view never opened makes no system call of the library's" {
+	require_command strace strace
+	local trace=$BATS_TEST_TMPDIR/trace
+	preloaded docker strace -qq -o "$trace" -e trace=getpid,dup2,dup3 \
+		"$PYTHON" -c 'import os
+for i in range(1000):
+    os.dup2(0, 100)'
+	echo "dup2: $(grep -c 'dup[23](' "$trace") getpid: $(grep -c 'getpid(' "$trace")"
+	[ "$(grep -c 'dup[23](' "$trace")" -ge 1000 ]
+	[ "$(grep -c 'getpid(' "$trace")" -lt 100 ]
+}
+
 @test "a call the view answers and that succeeds leaves errno as it was, as libc's" {
 	require_root "a mount namespace with a tmpfs on /var/lib"
 	local script="$BATS_TEST_TMPDIR/errno.py" real_paths view_paths

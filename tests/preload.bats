@@ -937,6 +937,18 @@ privileged_copy() {
 	[ -z "$output" ]
 }
 
+# A vfork child's copy of a large environment (3000 variables, some 24 KB of pointers) still
+# carries the library's variables: the child it starts sees the identity, as with a small one.
+@test "preload: a vfork child with 3000 variables starts a program that keeps the identity" {
+	local want
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run preloaded docker "$PYTHON" -c 'import os, subprocess
+env = dict(os.environ, **{"FNT_VAR_%d" % i: "x" for i in range(3000)})
+subprocess.run(["cat", "/etc/hostname"], env=env, check=True)'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
 # Threads each starting vfork children (as Python's subprocess does) in a different directory of
 # the view: each child is where its own thread asked, as the kernel's would be.
 @test "preload: vfork children of several threads each start in their own directory of the view" {

@@ -21,6 +21,7 @@
 #include "exec_target.h"
 #include "preload.h"
 #include "early.h"
+#include "elf_head.h"
 #include "shim_tools.h"
 #include "util.h"
 
@@ -29,39 +30,28 @@
  * one) is judged by its stat and attributes alone, which need no read permission. */
 #define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
-/* The ELF types of the library's own class: only a program of that class can load it. */
-#if __SIZEOF_POINTER__ == 8
-typedef Elf64_Ehdr Ehdr;
-typedef Elf64_Phdr Phdr;
-#else
-typedef Elf32_Ehdr Ehdr;
-typedef Elf32_Phdr Phdr;
-#endif
-
 /* The kernel runs a chain of five "#!" scripts and refuses a sixth (search_binary_handler's
  * depth): the program at the end of five is still started. */
 #define MAX_DEPTH 5
 
-/* The library's own ELF ident and machine, from the header the loader mapped for it, taken
- * before any target code runs (dladdr must not run in a vfork child). */
-static struct {
-	bool known;
-	unsigned char ident[EI_NIDENT];
-	Elf64_Half machine;
-} own;
-
-__attribute__((constructor(101))) static void know_own_machine(void)
-{
-	Dl_info self;
-	const Ehdr *eh;
-
-	if (!dladdr((void *)know_own_machine, &self) || !self.dli_fbase)
-		return;
-	eh = self.dli_fbase;
-	memcpy(own.ident, eh->e_ident, sizeof(own.ident));
-	own.machine = eh->e_machine;
-	own.known = true;
-}
+/* The library's own class, byte order and machine: this build's. */
+#if defined(__x86_64__)
+#define OWN_MACHINE EM_X86_64
+#elif defined(__i386__)
+#define OWN_MACHINE EM_386
+#elif defined(__aarch64__)
+#define OWN_MACHINE EM_AARCH64
+#elif defined(__arm__)
+#define OWN_MACHINE EM_ARM
+#elif defined(__riscv)
+#define OWN_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define OWN_MACHINE EM_PPC64
+#elif defined(__s390x__)
+#define OWN_MACHINE EM_S390
+#else
+#error "the ELF machine of this build is not known here"
+#endif
 
 /* Whether `id` has a mapping in the user namespace's map `map` (/proc/self/uid_map): a file
  * owner without one is shown as the overflow id, and the kernel ignores its set-ID bits. Read
@@ -136,28 +126,11 @@ static bool raises(int fd, const struct stat *st)
 	return FN_EARLY(getxattr)(self, "security.capability", NULL, 0) > 0;
 }
 
-/* Whether the ELF header `eh` is of the library's own class and machine. */
-static bool same_machine(const Ehdr *eh)
+/* Whether the ELF program `h` is of the library's own class, byte order and machine. */
+static bool same_machine(const struct fn_elf_head *h)
 {
-	return own.known && memcmp(eh->e_ident, own.ident, EI_CLASS + 1) == 0 &&
-	       eh->e_ident[EI_DATA] == own.ident[EI_DATA] && eh->e_machine == own.machine;
-}
-
-/* Whether the ELF file open at `fd` names an interpreter (PT_INTERP): a dynamic program. */
-static bool dynamic(int fd, const Ehdr *eh)
-{
-	Phdr ph;
-
-	if (eh->e_phentsize != sizeof(ph) || eh->e_phnum > 512)
-		return false;
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) !=
-		    (ssize_t)sizeof(ph))
-			return false;
-		if (ph.p_type == PT_INTERP)
-			return true;
-	}
-	return false;
+	return h->wide == (__SIZEOF_POINTER__ == 8) &&
+	       h->msb == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) && h->machine == OWN_MACHINE;
 }
 
 static enum fn_exec_target target_at(int dirfd, const char *path, bool empty, int depth);
@@ -176,13 +149,12 @@ static enum fn_exec_target interpreter(char *head, size_t n, int depth)
 	return target_at(AT_FDCWD, p, false, depth + 1);
 }
 
-/* What the regular file `st`, open at `fd` (O_PATH), is: its header read through a second open. */
+/* What the regular file `st`, open at `fd` (O_PATH), is: its headers read through a second open,
+ * in one pread. */
 static enum fn_exec_target target_of(int fd, const struct stat *st, int depth)
 {
-	union {
-		Ehdr eh;
-		char text[256];
-	} head;
+	unsigned char head[FN_ELF_HEAD_MAX];
+	struct fn_elf_head h;
 	char self[32];
 	bool secure = raises(fd, st);
 	enum fn_exec_target t = secure ? FN_EXEC_SECURE : FN_EXEC_PLAIN;
@@ -193,17 +165,15 @@ static enum fn_exec_target target_of(int fd, const struct stat *st, int depth)
 	rfd = FN_EARLY(openat)(AT_FDCWD, self, OPEN_FLAGS);
 	if (rfd < 0)
 		return t;
-	n = pread(rfd, &head, sizeof(head), 0);
-	if (n >= 2 && head.text[0] == '#' && head.text[1] == '!')
-		t = interpreter(head.text, (size_t)n, depth);
-	else if (n < (ssize_t)sizeof(head.eh) || memcmp(head.eh.e_ident, ELFMAG, SELFMAG) != 0)
-		t = FN_EXEC_PLAIN;
-	else if (!secure && !same_machine(&head.eh))
-		t = FN_EXEC_FOREIGN;
-	else if (!secure)
-		t = dynamic(rfd, &head.eh) ? FN_EXEC_LOADS : FN_EXEC_PLAIN;
+	n = pread(rfd, head, sizeof(head), 0);
 	FN_EARLY(close)(rfd);
-	return t;
+	if (n >= 2 && head[0] == '#' && head[1] == '!')
+		return interpreter((char *)head, (size_t)n, depth);
+	if (secure || n < 0 || !fn_elf_head_parse(head, (size_t)n, &h))
+		return t;
+	if (!same_machine(&h))
+		return FN_EXEC_FOREIGN;
+	return h.phdrs && h.interp ? FN_EXEC_LOADS : FN_EXEC_PLAIN;
 }
 
 static enum fn_exec_target target_at(int dirfd, const char *path, bool empty, int depth)

@@ -1,6 +1,7 @@
 /* An ELF file's headers (elf_head.h), read from a buffer of its start: no allocation and no call
  * of libc's that a preload library interposes, so a vfork child on its way to exec may ask. */
 #include <string.h>
+#include <linux/elf-em.h>
 
 #include "elf_head.h"
 
@@ -17,6 +18,25 @@
 #define PHDR32	   32u
 #define PHDR64	   56u
 #define PT_INTERP_ 3u
+
+/* This build's machine. */
+#if defined(__x86_64__)
+#define OWN_MACHINE EM_X86_64
+#elif defined(__i386__)
+#define OWN_MACHINE EM_386
+#elif defined(__aarch64__)
+#define OWN_MACHINE EM_AARCH64
+#elif defined(__arm__)
+#define OWN_MACHINE EM_ARM
+#elif defined(__riscv)
+#define OWN_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define OWN_MACHINE EM_PPC64
+#elif defined(__s390x__)
+#define OWN_MACHINE EM_S390
+#else
+#error "the ELF machine of this build is not known here"
+#endif
 
 uint64_t fn_elf_field(const struct fn_elf_head *h, const unsigned char *b, size_t off, size_t width)
 {
@@ -60,4 +80,10 @@ bool fn_elf_head_parse(const unsigned char *b, size_t got, struct fn_elf_head *o
 		h.interp = fn_elf_phdr(&h, b, i, &off, &size) == PT_INTERP_;
 	*out = h;
 	return true;
+}
+
+bool fn_elf_head_native(const struct fn_elf_head *h)
+{
+	return h->wide == (__SIZEOF_POINTER__ == 8) &&
+	       h->msb == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) && h->machine == OWN_MACHINE;
 }

@@ -29,3 +29,7 @@ uint64_t fn_elf_field(const struct fn_elf_head *h, const unsigned char *b, size_
 /* The `i`th program header's type, offset and size in the file. */
 uint32_t fn_elf_phdr(const struct fn_elf_head *h, const unsigned char *b, size_t i,
 		     uint64_t *offset, uint64_t *filesz);
+
+/* Whether `h` is of this build's class, byte order and machine: a program that can load the
+ * preload library built with it. */
+bool fn_elf_head_native(const struct fn_elf_head *h);

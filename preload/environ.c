@@ -217,16 +217,28 @@ static void release(char **v, char *const envp[], char **stack)
 		r_;                                                                                \
 	})
 
+/* libc's calls for the exec-target rule, never the library's own wrappers (early.h). */
+#define EXEC_CALLS                                                                                 \
+	{                                                                                          \
+		.openat = FN_EARLY(openat), .close = FN_EARLY(close), .fstat = FN_EARLY(fstat),    \
+		.fstatat = FN_EARLY(fstatat), .fstatfs = FN_EARLY(fstatfs),                        \
+		.faccessat = FN_EARLY(faccessat), .getxattr = FN_EARLY(getxattr),                  \
+	}
+
 /* What the program started for `path` does with the library; asked only where the library has
  * variables to hand on. */
 static enum fn_exec_target exec_target(int dirfd, const char *path, bool empty)
 {
-	return own_preload ? fn_exec_target_at(dirfd, path, empty) : FN_EXEC_PLAIN;
+	const struct fn_exec_calls c = EXEC_CALLS;
+
+	return own_preload ? fn_exec_target_at(&c, dirfd, path, empty) : FN_EXEC_PLAIN;
 }
 
 static enum fn_exec_target exec_target_search(const char *file)
 {
-	return own_preload ? fn_exec_target_search(file) : FN_EXEC_PLAIN;
+	const struct fn_exec_calls c = EXEC_CALLS;
+
+	return own_preload ? fn_exec_target_search(&c, file, getenv("PATH")) : FN_EXEC_PLAIN;
 }
 
 /* The shell system and popen run (glibc's _PATH_BSHELL). */

@@ -856,6 +856,42 @@ privileged_copy() {
 	! grep -iE "fakenet|LD_PRELOAD" <<<"$output" || false
 }
 
+# The runner's own exec of the target follows the rule every later exec does: a program the
+# kernel runs with raised privileges (here set-user-ID to nobody, run by root) gets none of the
+# library's variables.
+@test "run --backend preload: a set-user-ID target gets none of the library's variables" {
+	require_root "a set-user-ID copy owned by nobody"
+	require_build "$FAKENET"
+	privileged_copy env suidenv
+	chown 65534 "$priv/suidenv"
+	chmod 4755 "$priv/suidenv"
+	[ "$("$priv/suidenv" id -u)" = 65534 ] || skip "the kernel does not raise the copy's privileges here"
+	run --separate-stderr "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- "$priv/suidenv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "^PATH=" <<<"$output"
+	! grep -E "^(FAKENET|LD_PRELOAD=)" <<<"$output" || false
+	[ -z "$stderr" ]
+}
+
+# A program of another machine (i386 under qemu's binfmt) started by the runner itself: no
+# LD_PRELOAD, so its loader says nothing of the library, and none of the identity's variables.
+@test "run --backend preload: an i386 target gets no LD_PRELOAD and says nothing of it" {
+	require_build "$FAKENET"
+	local tree=${FAKENET_I386_ROOT:-/var/cache/fakenet/bookworm-i386} ld want
+	ld=$tree/lib/ld-linux.so.2
+	[ -x "$ld" ] && [ -x "$tree/usr/bin/env" ] || skip "no i386 tree (tools/i386-root) at $tree"
+	local run_i386=("$ld" --library-path "$tree/lib/i386-linux-gnu:$tree/usr/lib/i386-linux-gnu" "$tree/usr/bin/env")
+	want=$("${run_i386[@]}" 2>&1) || skip "i386 programs do not run here (no IA32 and no qemu binfmt)"
+	run --separate-stderr "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- "${run_i386[@]}"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	grep -q "^PATH=" <<<"$output"
+	! grep -E "^(FAKENET|LD_PRELOAD=)" <<<"$output" || false
+}
+
 # The kernel follows a chain of five "#!" scripts (and refuses a sixth): the shell at the end of
 # five loads the library and is told the directory of the view it was started in.
 @test "preload: the program at the end of five #! scripts is known to load the library" {

@@ -59,6 +59,29 @@ in_netns() {
 	ip netns exec "$NS_PREFIX-$id" "$@"
 }
 
+# A directory of the view the host lacks, whatever the host: the DMI of an identity, with the
+# host's DMI (most machines have one) hidden under an empty tmpfs by without_dmi. Its path as the
+# kernel's sysfs lays it out: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+DMI_ID=/sys/class/dmi/id
+DMI_DEVICE=/sys/devices/virtual/dmi/id
+
+# without_dmi COMMAND...: runs COMMAND in a private mount namespace where the host's
+# /sys/devices/virtual/dmi, if it has one, is an empty tmpfs, so $DMI_ID is only the view's.
+without_dmi() {
+	unshare -m --propagation private sh -c '
+		[ ! -d /sys/devices/virtual/dmi ] || mount -t tmpfs -o ro,mode=755 fnt-no-dmi /sys/devices/virtual/dmi || exit 125
+		[ ! -e /sys/class/dmi/id ] || { echo "the host'"'"'s DMI is still there" >&2; exit 125; }
+		exec "$@"' sh "$@"
+}
+
+# preloaded_without_dmi ID COMMAND...: preloaded, where $DMI_ID is only the view's.
+preloaded_without_dmi() {
+	local id=$1
+	shift
+	require_root "a mount namespace that hides the host's DMI"
+	without_dmi env FAKENET_IDENTITY="$TOP/identities/$id.yaml" LD_PRELOAD="$PRELOAD" "$@"
+}
+
 # The start of a python script comparing stats: attrs(st), what of a stat the kernel keeps fixed.
 stat_attrs_py() {
 	cat <<-'EOF'
@@ -731,8 +754,8 @@ for i in range(1000):
 	[ "$status" -eq 0 ]
 	[ -n "$output" ]
 	! grep -v ' kept$' <<<"$output" || false
-	view_paths="$real_paths /sys/class/dmi/id /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
-	run unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
+	view_paths="$real_paths $DMI_ID /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
+	run without_dmi unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
 		env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
 		"$PYTHON" "$script" "$BATS_TEST_TMPDIR" $view_paths
 	[ "$status" -eq 0 ]
@@ -745,32 +768,29 @@ for i in range(1000):
 # pid namespace, by ns_last_pid) starts where its parent is, as the kernel's.
 @test "a vfork child's directory of the view is not a later child's of the same pid" {
 	require_root "a pid namespace whose next pid the test sets"
-	local script="$BATS_TEST_TMPDIR/vfork.py" expected
-	cat >"$script" <<-'EOF2'
-	import os, subprocess, sys
-	os.chdir("/")
-	try:
-	    subprocess.run(["/nonexistent-program"], cwd="/sys/class/dmi/id")
-	except OSError as e:
-	    print("first child:", e.strerror)
-	first = int(open("/proc/sys/kernel/ns_last_pid").read())
-	open("/proc/sys/kernel/ns_last_pid", "w").write(str(first - 1))
-	out = subprocess.run(["/bin/sh", "-c", "echo $$; exec /bin/pwd"], capture_output=True, text=True).stdout.split()
-	print("same pid:", int(out[0]) == first, "cwd:", out[1])
-	# The directory itself still reaches the child that asked for it, through PATH's misses
-	# (where the host has it: the kernel's run).
-	if os.path.isdir("/sys/class/dmi/id"):
-	    subprocess.run(["pwd"], cwd="/sys/class/dmi/id", env={"PATH": "/nonexistent:/bin"})
-	EOF2
-	expected=$(unshare -pf --mount-proc "$PYTHON" "$script" 2>&1)
-	[ "$(sed -n 2p <<<"$expected")" = "same pid: True cwd: /" ] || skip "the pid namespace did not give the pid again: $expected"
-	run preloaded docker unshare -pf --mount-proc "$PYTHON" "$script"
+	local prog="$BUILD/tests/preload/vfork-reuse" script="$BATS_TEST_TMPDIR/vfork.py" expected
+	require_build "$prog"
+	# The kernel's run says whether the namespace gives the first child's pid again.
+	expected=$(without_dmi unshare -pf --mount-proc "$prog" "$DMI_ID" 2>&1)
+	[ "$expected" = "$(printf 'same pid: yes\ncwd: /')" ] || skip "the pid namespace did not give the pid again: $expected"
+	# The second child asks getcwd before it ends: the first child's directory, left in its
+	# slot by an _exit that did not give it back, would be its answer.
+	run without_dmi env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		unshare -pf --mount-proc "$prog" "$DMI_ID"
 	printf 'the kernel'"'"'s run:\n%s\nunder the library:\n%s\n' "$expected" "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
-	[ "${lines[1]}" = "same pid: True cwd: /" ]
+	[ "$output" = "$expected" ]
+	# The directory itself still reaches the child that asked for it, through PATH's misses.
+	cat >"$script" <<-'EOF2'
+	import subprocess, sys
+	subprocess.run(["pwd"], cwd=sys.argv[1], env={"PATH": "/nonexistent:/bin"})
+	EOF2
+	run without_dmi env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		"$PYTHON" "$script" "$DMI_ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
 	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	[ "${lines[2]}" = /sys/devices/virtual/dmi/id ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # Whether the kernel runs a program with AT_SECURE (the loader then ignores LD_PRELOAD), as the
@@ -903,11 +923,9 @@ privileged_copy() {
 	[ "$status" -eq 0 ] || skip "this kernel does not run five levels of #!"
 	run "$d/s6"
 	[ "$status" -ne 0 ] || skip "this kernel runs six levels of #!"
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	want=/sys/devices/virtual/dmi/id
-	run preloaded docker sh -c 'cd /sys/class/dmi/id && "$1"' sh "$d/s5"
+	run preloaded_without_dmi docker sh -c 'cd "$1" && "$2"' sh "$DMI_ID" "$d/s5"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$want" ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # execvp goes on past a directory of PATH's name; so does the library's look at the program.
@@ -915,10 +933,9 @@ privileged_copy() {
 	local d=$BATS_TEST_TMPDIR
 	mkdir -p "$d/first/pwd"
 	# env looks its program up with libc's execvp.
-	run preloaded docker sh -c 'cd /sys/class/dmi/id && exec env PATH="$1:/bin:/usr/bin" pwd' sh "$d/first"
+	run preloaded_without_dmi docker sh -c 'cd "$1" && exec env PATH="$2:/bin:/usr/bin" pwd' sh "$DMI_ID" "$d/first"
 	[ "$status" -eq 0 ]
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	[ "$output" = /sys/devices/virtual/dmi/id ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # Python's subprocess starts its children with vfork: what the library adds to a child's
@@ -992,11 +1009,10 @@ subprocess.run(["cat", "/etc/hostname"], env=env, check=True)'
 	local prog="$BUILD/tests/preload/vfork-cwd" net
 	require_build "$prog"
 	net=$(in_netns docker sh -c 'cd /sys/class/net/eth0 && /bin/pwd')
-	run preloaded docker "$prog" 200 /sys/class/dmi/id /sys/class/net/eth0 /sys/class/dmi/id /sys/class/net/eth0
+	run preloaded_without_dmi docker "$prog" 200 "$DMI_ID" /sys/class/net/eth0 "$DMI_ID" /sys/class/net/eth0
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 800 ]
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	diff -u <(printf '%s\n' "/sys/class/dmi/id /sys/devices/virtual/dmi/id" "/sys/class/net/eth0 $net") \
+	diff -u <(printf '%s\n' "$DMI_ID $DMI_DEVICE" "/sys/class/net/eth0 $net") \
 		<(printf '%s\n' "${lines[@]}" | sort -u)
 }
 
@@ -1044,15 +1060,15 @@ subprocess.run(["cat", "/etc/hostname"], env=env, check=True)'
 	require_build "$FAKENET"
 	local name="fnt-relmkdir-$$" script want
 	script='import errno, os, sys
-os.chdir("/sys/class/dmi/id")
+os.chdir(sys.argv[2])
 try:
     os.mkdir("tmp/" + sys.argv[1])
     print("made")
 except OSError as e:
     print(errno.errorcode[e.errno])'
 	[ ! -e "/tmp/$name" ] || skip "/tmp/$name exists already"
-	want=$(env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name")
-	run preloaded docker "$PYTHON" -c "$script" "$name"
+	want=$(without_dmi env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name" "$DMI_ID")
+	run preloaded_without_dmi docker "$PYTHON" -c "$script" "$name" "$DMI_ID"
 	rmdir "/tmp/$name" 2>/dev/null || true
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want" ]

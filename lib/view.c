@@ -4,6 +4,19 @@
 #include "util.h"
 #include "view.h"
 
+/* The kernel's link the view covers (/proc/net -> self/net), spelled once: its directory (with
+ * the '/') and its name, which every process's own directory has too (/proc/PID/net). */
+#define KERNEL_LINK_DIR	 "/proc/"
+#define KERNEL_LINK_NAME "net"
+
+const struct fn_view_kernel_link fn_view_kernel_link = {
+    .path = KERNEL_LINK_DIR KERNEL_LINK_NAME,
+    .name = KERNEL_LINK_NAME,
+    .len = sizeof(KERNEL_LINK_DIR KERNEL_LINK_NAME) - 1,
+    .dir_len = sizeof(KERNEL_LINK_DIR) - 1,
+    .name_len = sizeof(KERNEL_LINK_NAME) - 1,
+};
+
 /* One line per real path the view covers. Order is the order run mounts them in. */
 const struct fn_view_mount fn_view_mounts[] = {
     /* The machine's firmware identity (system.dmi), which every identity has. /sys/class/dmi/id
@@ -32,7 +45,8 @@ const struct fn_view_mount fn_view_mounts[] = {
     {"/sys/class/net", .kind = FN_MOUNT_DIR, .follow = true, .optional = true, .kernel_net = true},
     /* Served by FUSE, whose files are sized as procfs sizes them (0); a tmpfs copy would give
      * them sizes and blocks, which the kernel's never have. */
-    {"/proc/net", FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_KERNEL_LINK, .kernel_net = true},
+    {KERNEL_LINK_DIR KERNEL_LINK_NAME, FN_VIEW_PROC_NET_LINK, .kind = FN_MOUNT_KERNEL_LINK,
+     .kernel_net = true},
     /* run sets the hostname in its UTS namespace; the preload library answers with the file. */
     {"/proc/sys/kernel/hostname", .kind = FN_MOUNT_FILE, .optional = true, .kernel_uts = true},
     /* The identity's processor (system.cpu): the host's file, rewritten at each read. */

@@ -73,6 +73,15 @@ struct fn_view_mount {
 extern const struct fn_view_mount fn_view_mounts[];
 extern const size_t fn_n_view_mounts;
 
+/* The table's one FN_MOUNT_KERNEL_LINK entry (/proc/net): its path, its directory's length with
+ * the '/' ("/proc/"), and its name ("net"), which /proc/self, /proc/thread-self and every
+ * /proc/PID have too, each the link's target for its process. */
+struct fn_view_kernel_link {
+	const char *path, *name;
+	size_t len, dir_len, name_len;
+};
+extern const struct fn_view_kernel_link fn_view_kernel_link;
+
 /* The node a mount puts at its path: `m->tree_path` or `m->path` without its leading '/'. */
 const char *fn_view_mount_tree_path(const struct fn_view_mount *m);
 /* The mount whose path is `path` or an ancestor of it (path absolute, without "." or ".."

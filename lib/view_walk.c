@@ -112,13 +112,16 @@ static bool is_pid(const char *s, pid_t pid)
  * parent's /proc/PPID/net, a shell's cwd /proc/PID/net inherited by what it runs). */
 static bool proc_net_alias(const struct walker *w)
 {
+	const struct fn_view_kernel_link *k = &fn_view_kernel_link;
 	char who[24];
-	size_t n = w->len > 10 ? w->len - 10 : 0;
+	size_t n =
+	    w->len > k->dir_len + 1 + k->name_len ? w->len - k->dir_len - 1 - k->name_len : 0;
 
-	if (!w->self || n == 0 || n >= sizeof(who) || strncmp(w->path, "/proc/", 6) != 0 ||
-	    strcmp(w->path + w->len - 4, "/net") != 0)
+	if (!w->self || n == 0 || n >= sizeof(who) || strncmp(w->path, k->path, k->dir_len) != 0 ||
+	    w->path[w->len - k->name_len - 1] != '/' ||
+	    strcmp(w->path + w->len - k->name_len, k->name) != 0)
 		return false;
-	memcpy(who, w->path + 6, n);
+	memcpy(who, w->path + k->dir_len, n);
 	who[n] = '\0';
 	if (strcmp(who, "self") == 0 || strcmp(who, "thread-self") == 0 || is_pid(who, w->self))
 		return true;
@@ -152,7 +155,7 @@ static void enter_mount(struct walker *w, bool last)
 	bool alias = proc_net_alias(w);
 
 	if (alias)
-		w->len = (size_t)snprintf(w->path, sizeof(w->path), "/proc/net");
+		w->len = (size_t)snprintf(w->path, sizeof(w->path), "%s", fn_view_kernel_link.path);
 	m = fn_view_mount_covering(w->path);
 	if (!m || strcmp(m->path, w->path) != 0)
 		return;

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define FN_EARLY_LIST(X)                                                                           \
@@ -22,6 +23,7 @@
 	X(chdir)                                                                                   \
 	X(fchdir)                                                                                  \
 	X(faccessat)                                                                               \
+	X(getxattr)                                                                                \
 	X(execve)                                                                                  \
 	X(execvpe)                                                                                 \
 	X(execveat)                                                                                \

@@ -139,29 +139,41 @@ __attribute__((constructor(101))) static void hide_environment(void)
 		setenv("LD_PRELOAD", rest, 1);
 }
 
-/* How many entries an environment may have for its copy to be made on the stack: a vfork child
- * (Python's subprocess) must not allocate in its parent's heap, where nothing would free it. */
-#define STACK_ENV_MAX 2048
+/* How many entries a copy of an environment may have on the stack (512 KB): a vfork child
+ * (Python's subprocess) must not allocate in its parent's heap, where nothing would free it. Past
+ * that (an environment larger than most kernels' ARG_MAX admits), the heap; a vfork child passes
+ * its environment as it is. */
+#define STACK_ENV_MAX 65536
 
-/* `envp` with the library's variables (again) at its end: theirs first, then ours; FAKENET_CWD
- * only for a program that loads the library and takes it out of sight (exec_target.c). A program
- * run with raised privileges, or one of another machine (whose loader would complain of the
- * library on stderr), gets `envp` as it is. The copy goes in `stack` (STACK_ENV_MAX
- * entries) where it fits, else on the heap; a vfork child with a larger environment passes it as
- * it is. */
-static char **with_own(char *const envp[], enum fn_exec_target target, char **stack)
+static size_t env_count(char *const envp[])
+{
+	size_t n = 0;
+
+	while (envp && envp[n])
+		n++;
+	return n;
+}
+
+/* The entries a copy of an environment of `n` needs on the stack: its own and the library's four
+ * and the end; one (unused) where the copy goes to the heap. */
+#define STACK_ENV_SIZE(n) ((n) + 5 <= STACK_ENV_MAX ? (n) + 5 : 1)
+
+/* `envp` (`n` entries) with the library's variables (again) at its end: theirs first, then ours;
+ * FAKENET_CWD only for a program that loads the library and takes it out of sight
+ * (exec_target.c). A program run with raised privileges, or one of another machine (whose loader
+ * would complain of the library on stderr), gets `envp` as it is. The copy goes in `stack`
+ * (STACK_ENV_SIZE(n) entries) where it fits, else on the heap. */
+static char **with_own(char *const envp[], size_t n, enum fn_exec_target target, char **stack)
 {
 	static __thread char cwd[PATH_MAX + 16];
 	const char *here;
-	size_t n = 0, k = 0;
+	size_t k = 0;
 	char **v = stack;
 
 	if (target == FN_EXEC_SECURE || target == FN_EXEC_FOREIGN)
 		return (char **)envp;
 	here = target == FN_EXEC_LOADS ? fn_view_cwd_env(cwd, sizeof(cwd)) : NULL;
-	while (envp && envp[n])
-		n++;
-	if (n + 5 > STACK_ENV_MAX &&
+	if (STACK_ENV_SIZE(n) < n + 5 &&
 	    (fn_view_cwd_borrowed() || !(v = malloc((n + 5) * sizeof(*v)))))
 		return (char **)envp;
 	for (size_t i = 0; i < n; i++)
@@ -191,8 +203,9 @@ static void release(char **v, char *const envp[], char **stack)
  * variables added for the program `target` says (envp itself before the library saw any). */
 #define CALL_WITH_OWN(type, fn, envp, target, ...)                                                 \
 	({                                                                                         \
-		char *stack_[STACK_ENV_MAX];                                                       \
-		char **env_ = own_preload ? with_own(envp, target, stack_) : (char **)(envp);      \
+		size_t n_ = env_count(envp);                                                       \
+		char *stack_[STACK_ENV_SIZE(n_)];                                                  \
+		char **env_ = own_preload ? with_own(envp, n_, target, stack_) : (char **)(envp);  \
 		struct fn_cwd_loan loan_;                                                          \
 		bool lent_ = fn_view_cwd_release(&loan_);                                          \
 		type r_ = FN_EARLY(fn)(__VA_ARGS__);                                               \
@@ -204,16 +217,28 @@ static void release(char **v, char *const envp[], char **stack)
 		r_;                                                                                \
 	})
 
+/* libc's calls for the exec-target rule, never the library's own wrappers (early.h). */
+#define EXEC_CALLS                                                                                 \
+	{                                                                                          \
+		.openat = FN_EARLY(openat), .close = FN_EARLY(close), .fstat = FN_EARLY(fstat),    \
+		.fstatat = FN_EARLY(fstatat), .fstatfs = FN_EARLY(fstatfs),                        \
+		.faccessat = FN_EARLY(faccessat), .getxattr = FN_EARLY(getxattr),                  \
+	}
+
 /* What the program started for `path` does with the library; asked only where the library has
  * variables to hand on. */
 static enum fn_exec_target exec_target(int dirfd, const char *path, bool empty)
 {
-	return own_preload ? fn_exec_target_at(dirfd, path, empty) : FN_EXEC_PLAIN;
+	const struct fn_exec_calls c = EXEC_CALLS;
+
+	return own_preload ? fn_exec_target_at(&c, dirfd, path, empty) : FN_EXEC_PLAIN;
 }
 
 static enum fn_exec_target exec_target_search(const char *file)
 {
-	return own_preload ? fn_exec_target_search(file) : FN_EXEC_PLAIN;
+	const struct fn_exec_calls c = EXEC_CALLS;
+
+	return own_preload ? fn_exec_target_search(&c, file, getenv("PATH")) : FN_EXEC_PLAIN;
 }
 
 /* The shell system and popen run (glibc's _PATH_BSHELL). */
@@ -398,12 +423,14 @@ FN_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_
  * thread-safe against a concurrent setenv, as neither is setenv itself. */
 FN_EXPORT int system(const char *command)
 {
-	char **saved = environ, **v, *stack[STACK_ENV_MAX];
+	char **saved = environ, **v;
+	size_t n = env_count(saved);
+	char *stack[STACK_ENV_SIZE(n)];
 	int r;
 
 	if (!own_preload || !command)
 		return FN_REAL(system)(command);
-	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
+	v = with_own(saved, n, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
 	environ = v;
 	r = FN_REAL(system)(command);
 	environ = saved;
@@ -413,12 +440,14 @@ FN_EXPORT int system(const char *command)
 
 FN_EXPORT FILE *popen(const char *command, const char *mode)
 {
-	char **saved = environ, **v, *stack[STACK_ENV_MAX];
+	char **saved = environ, **v;
+	size_t n = env_count(saved);
+	char *stack[STACK_ENV_SIZE(n)];
 	FILE *f;
 
 	if (!own_preload)
 		return FN_REAL(popen)(command, mode);
-	v = with_own(saved, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
+	v = with_own(saved, n, exec_target(AT_FDCWD, SHELL_PATH, false), stack);
 	environ = v;
 	f = FN_REAL(popen)(command, mode);
 	environ = saved;

@@ -17,7 +17,7 @@ PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLAGS)
 PRELOAD_LIBS := -ldl -lpthread
 
 all: $(BUILD)/libfakenet-preload.so $(BUILD)/tests/preload/ifprobe $(BUILD)/tests/preload/deny-ns \
-     $(BUILD)/tests/preload/vfork-cwd
+     $(BUILD)/tests/preload/vfork-cwd $(BUILD)/tests/preload/vfork-reuse
 
 $(PIC_DIR)/%.o: %.c
 	@mkdir -p $(@D)

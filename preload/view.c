@@ -101,35 +101,11 @@ static bool maybe_in_view(const char *dir)
 	return false;
 }
 
-/* The kernel's link the view covers (/proc/net, the table's FN_MOUNT_KERNEL_LINK entry): its
- * path, and its name ("net") in its directory ("/proc/", with the '/'), where every process's
- * own directory has it too (/proc/PID/net, the link's target). */
-static struct {
-	const char *path, *name;
-	size_t len, dir_len, name_len;
-} kernel_link = {"", "", 0, 0, 0};
-
-/* Before any lookup (view.c's load_cwd, at the default priority). */
-__attribute__((constructor(103))) static void find_kernel_link(void)
-{
-	for (size_t i = 0; i < fn_n_view_mounts; i++) {
-		const char *path = fn_view_mounts[i].path, *slash = strrchr(path, '/');
-
-		if (fn_view_mounts[i].kind != FN_MOUNT_KERNEL_LINK || !slash || slash == path)
-			continue;
-		kernel_link.path = path;
-		kernel_link.len = strlen(path);
-		kernel_link.name = slash + 1;
-		kernel_link.name_len = strlen(slash + 1);
-		kernel_link.dir_len = (size_t)(slash - path) + 1;
-		return;
-	}
-}
-
 /* Whether `p` is in the kernel link's directory ("/proc/..."). */
 static inline bool in_link_dir(const char *p)
 {
-	return kernel_link.dir_len && begins(p, kernel_link.path, kernel_link.dir_len);
+	return fn_view_kernel_link.dir_len &&
+	       begins(p, fn_view_kernel_link.path, fn_view_kernel_link.dir_len);
 }
 
 /* /proc/self/net, /proc/thread-self/net and /proc/PID/net (after "/proc/"): names of the
@@ -145,7 +121,8 @@ FN_HOT static bool proc_net_alias_path(const char *q)
 			q++;
 		q += *q == '/';
 	}
-	return kernel_link.name_len && under(q, kernel_link.name, kernel_link.name_len);
+	return fn_view_kernel_link.name_len &&
+	       under(q, fn_view_kernel_link.name, fn_view_kernel_link.name_len);
 }
 
 /* The view's mounts grouped by their first component ("sys", "proc", "etc", ...). Every path
@@ -461,11 +438,11 @@ int fn_view_stat(const struct fn_preload *st, const struct fn_node *node, struct
 static void node_path_of(const struct fn_node *node, pid_t pid, char *out, size_t size)
 {
 	char *path = fn_vfs_path(node);
-	size_t n = kernel_link.len;
+	size_t n = fn_view_kernel_link.len;
 
-	if (n && strncmp(path, kernel_link.path, n) == 0 && (path[n] == '/' || !path[n]))
-		snprintf(out, size, "%.*s%d/%s%s", (int)kernel_link.dir_len, path, (int)pid,
-			 kernel_link.name, path + n);
+	if (n && strncmp(path, fn_view_kernel_link.path, n) == 0 && (path[n] == '/' || !path[n]))
+		snprintf(out, size, "%.*s%d/%s%s", (int)fn_view_kernel_link.dir_len, path, (int)pid,
+			 fn_view_kernel_link.name, path + n);
 	else
 		snprintf(out, size, "%s", path);
 	free(path);
@@ -600,15 +577,16 @@ static bool memfd_file(char *link, const char **name, char *path, size_t size, p
 		return false;
 	link[n - s] = '\0';
 	*name = link + p;
-	rest = *name + kernel_link.dir_len;
+	rest = *name + fn_view_kernel_link.dir_len;
 	if (!in_link_dir(*name) || *rest < '1' || *rest > '9')
 		return (size_t)snprintf(path, size, "%s", *name) < size;
 	*opener = (pid_t)strtol(rest, NULL, 10);
 	rest += strspn(rest, "0123456789");
-	return *rest == '/' && under(rest + 1, kernel_link.name, kernel_link.name_len) &&
+	return *rest == '/' &&
+	       under(rest + 1, fn_view_kernel_link.name, fn_view_kernel_link.name_len) &&
 	       *opener > 0 &&
-	       (size_t)snprintf(path, size, "%.*s%s", (int)kernel_link.dir_len - 1, *name, rest) <
-		   size;
+	       (size_t)snprintf(path, size, "%.*s%s", (int)fn_view_kernel_link.dir_len - 1, *name,
+				rest) < size;
 }
 
 static bool adopt(int fd, mode_t mode, nlink_t nlink)
@@ -913,10 +891,12 @@ ssize_t fn_view_own_readlink(int dirfd, const char *path, char *buf, size_t len)
 
 void fn_view_fd_copy(int from, int to)
 {
-	const char *path = fn_view_fd_path(from);
+	const char *path;
 
-	if (fn_view_cwd_borrowed())
+	/* Every dup passes here: an fd neither table knows asks nothing more (no getpid). */
+	if ((!fn_view_fd_known(from) && !fn_view_fd_known(to)) || fn_view_cwd_borrowed())
 		return;
+	path = fn_view_fd_path(from);
 	/* `to` may have been another file of the view, which dup2 closed. */
 	fn_view_fd_forget(to);
 	if (path)

@@ -59,6 +59,29 @@ in_netns() {
 	ip netns exec "$NS_PREFIX-$id" "$@"
 }
 
+# A directory of the view the host lacks, whatever the host: the DMI of an identity, with the
+# host's DMI (most machines have one) hidden under an empty tmpfs by without_dmi. Its path as the
+# kernel's sysfs lays it out: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
+DMI_ID=/sys/class/dmi/id
+DMI_DEVICE=/sys/devices/virtual/dmi/id
+
+# without_dmi COMMAND...: runs COMMAND in a private mount namespace where the host's
+# /sys/devices/virtual/dmi, if it has one, is an empty tmpfs, so $DMI_ID is only the view's.
+without_dmi() {
+	unshare -m --propagation private sh -c '
+		[ ! -d /sys/devices/virtual/dmi ] || mount -t tmpfs -o ro,mode=755 fnt-no-dmi /sys/devices/virtual/dmi || exit 125
+		[ ! -e /sys/class/dmi/id ] || { echo "the host'"'"'s DMI is still there" >&2; exit 125; }
+		exec "$@"' sh "$@"
+}
+
+# preloaded_without_dmi ID COMMAND...: preloaded, where $DMI_ID is only the view's.
+preloaded_without_dmi() {
+	local id=$1
+	shift
+	require_root "a mount namespace that hides the host's DMI"
+	without_dmi env FAKENET_IDENTITY="$TOP/identities/$id.yaml" LD_PRELOAD="$PRELOAD" "$@"
+}
+
 # The start of a python script comparing stats: attrs(st), what of a stat the kernel keeps fixed.
 stat_attrs_py() {
 	cat <<-'EOF'
@@ -683,6 +706,20 @@ print(sorted(os.listdir(\"sys/class/net\")))
 # libc leaves errno alone on a call that succeeds: the library's own tries on the way (a real
 # directory that is not there, the seals of a file without any) must not show after one either.
 # The host lacks what a tmpfs on /var/lib hides (/var/lib/dbus), and the view adds it.
+# dup2 of fds the view never opened is libc's alone: not one more system call per dup (the
+# library asks getpid only when a table knows one of the two fds).
+@test "preload: a dup2 of fds the view never opened makes no system call of the library's" {
+	require_command strace strace
+	local trace=$BATS_TEST_TMPDIR/trace
+	preloaded docker strace -qq -o "$trace" -e trace=getpid,dup2,dup3 \
+		"$PYTHON" -c 'import os
+for i in range(1000):
+    os.dup2(0, 100)'
+	echo "dup2: $(grep -c 'dup[23](' "$trace") getpid: $(grep -c 'getpid(' "$trace")"
+	[ "$(grep -c 'dup[23](' "$trace")" -ge 1000 ]
+	[ "$(grep -c 'getpid(' "$trace")" -lt 100 ]
+}
+
 @test "a call the view answers and that succeeds leaves errno as it was, as libc's" {
 	require_root "a mount namespace with a tmpfs on /var/lib"
 	local script="$BATS_TEST_TMPDIR/errno.py" real_paths view_paths
@@ -717,8 +754,8 @@ print(sorted(os.listdir(\"sys/class/net\")))
 	[ "$status" -eq 0 ]
 	[ -n "$output" ]
 	! grep -v ' kept$' <<<"$output" || false
-	view_paths="$real_paths /sys/class/dmi/id /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
-	run unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
+	view_paths="$real_paths $DMI_ID /sys/class/net/eth0 /var/lib/dbus /var/lib/dbus/machine-id"
+	run without_dmi unshare -m sh -c 'mount -t tmpfs fnt-errno /var/lib && exec "$@"' sh \
 		env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
 		"$PYTHON" "$script" "$BATS_TEST_TMPDIR" $view_paths
 	[ "$status" -eq 0 ]
@@ -731,32 +768,29 @@ print(sorted(os.listdir(\"sys/class/net\")))
 # pid namespace, by ns_last_pid) starts where its parent is, as the kernel's.
 @test "a vfork child's directory of the view is not a later child's of the same pid" {
 	require_root "a pid namespace whose next pid the test sets"
-	local script="$BATS_TEST_TMPDIR/vfork.py" expected
-	cat >"$script" <<-'EOF2'
-	import os, subprocess, sys
-	os.chdir("/")
-	try:
-	    subprocess.run(["/nonexistent-program"], cwd="/sys/class/dmi/id")
-	except OSError as e:
-	    print("first child:", e.strerror)
-	first = int(open("/proc/sys/kernel/ns_last_pid").read())
-	open("/proc/sys/kernel/ns_last_pid", "w").write(str(first - 1))
-	out = subprocess.run(["/bin/sh", "-c", "echo $$; exec /bin/pwd"], capture_output=True, text=True).stdout.split()
-	print("same pid:", int(out[0]) == first, "cwd:", out[1])
-	# The directory itself still reaches the child that asked for it, through PATH's misses
-	# (where the host has it: the kernel's run).
-	if os.path.isdir("/sys/class/dmi/id"):
-	    subprocess.run(["pwd"], cwd="/sys/class/dmi/id", env={"PATH": "/nonexistent:/bin"})
-	EOF2
-	expected=$(unshare -pf --mount-proc "$PYTHON" "$script" 2>&1)
-	[ "$(sed -n 2p <<<"$expected")" = "same pid: True cwd: /" ] || skip "the pid namespace did not give the pid again: $expected"
-	run preloaded docker unshare -pf --mount-proc "$PYTHON" "$script"
+	local prog="$BUILD/tests/preload/vfork-reuse" script="$BATS_TEST_TMPDIR/vfork.py" expected
+	require_build "$prog"
+	# The kernel's run says whether the namespace gives the first child's pid again.
+	expected=$(without_dmi unshare -pf --mount-proc "$prog" "$DMI_ID" 2>&1)
+	[ "$expected" = "$(printf 'same pid: yes\ncwd: /')" ] || skip "the pid namespace did not give the pid again: $expected"
+	# The second child asks getcwd before it ends: the first child's directory, left in its
+	# slot by an _exit that did not give it back, would be its answer.
+	run without_dmi env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		unshare -pf --mount-proc "$prog" "$DMI_ID"
 	printf 'the kernel'"'"'s run:\n%s\nunder the library:\n%s\n' "$expected" "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "${expected%%$'\n'*}" ]
-	[ "${lines[1]}" = "same pid: True cwd: /" ]
+	[ "$output" = "$expected" ]
+	# The directory itself still reaches the child that asked for it, through PATH's misses.
+	cat >"$script" <<-'EOF2'
+	import subprocess, sys
+	subprocess.run(["pwd"], cwd=sys.argv[1], env={"PATH": "/nonexistent:/bin"})
+	EOF2
+	run without_dmi env FAKENET_IDENTITY="$TOP/identities/docker.yaml" LD_PRELOAD="$PRELOAD" \
+		"$PYTHON" "$script" "$DMI_ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
 	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	[ "${lines[2]}" = /sys/devices/virtual/dmi/id ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # Whether the kernel runs a program with AT_SECURE (the loader then ignores LD_PRELOAD), as the
@@ -842,6 +876,42 @@ privileged_copy() {
 	! grep -iE "fakenet|LD_PRELOAD" <<<"$output" || false
 }
 
+# The runner's own exec of the target follows the rule every later exec does: a program the
+# kernel runs with raised privileges (here set-user-ID to nobody, run by root) gets none of the
+# library's variables.
+@test "run --backend preload: a set-user-ID target gets none of the library's variables" {
+	require_root "a set-user-ID copy owned by nobody"
+	require_build "$FAKENET"
+	privileged_copy env suidenv
+	chown 65534 "$priv/suidenv"
+	chmod 4755 "$priv/suidenv"
+	[ "$("$priv/suidenv" id -u)" = 65534 ] || skip "the kernel does not raise the copy's privileges here"
+	run --separate-stderr "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- "$priv/suidenv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "^PATH=" <<<"$output"
+	! grep -E "^(FAKENET|LD_PRELOAD=)" <<<"$output" || false
+	[ -z "$stderr" ]
+}
+
+# A program of another machine (i386 under qemu's binfmt) started by the runner itself: no
+# LD_PRELOAD, so its loader says nothing of the library, and none of the identity's variables.
+@test "run --backend preload: an i386 target gets no LD_PRELOAD and says nothing of it" {
+	require_build "$FAKENET"
+	local tree=${FAKENET_I386_ROOT:-/var/cache/fakenet/bookworm-i386} ld want
+	ld=$tree/lib/ld-linux.so.2
+	[ -x "$ld" ] && [ -x "$tree/usr/bin/env" ] || skip "no i386 tree (tools/i386-root) at $tree"
+	local run_i386=("$ld" --library-path "$tree/lib/i386-linux-gnu:$tree/usr/lib/i386-linux-gnu" "$tree/usr/bin/env")
+	want=$("${run_i386[@]}" 2>&1) || skip "i386 programs do not run here (no IA32 and no qemu binfmt)"
+	run --separate-stderr "$FAKENET" run --backend preload --identity "$TOP/identities/docker.yaml" -- "${run_i386[@]}"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	grep -q "^PATH=" <<<"$output"
+	! grep -E "^(FAKENET|LD_PRELOAD=)" <<<"$output" || false
+}
+
 # The kernel follows a chain of five "#!" scripts (and refuses a sixth): the shell at the end of
 # five loads the library and is told the directory of the view it was started in.
 @test "preload: the program at the end of five #! scripts is known to load the library" {
@@ -853,11 +923,9 @@ privileged_copy() {
 	[ "$status" -eq 0 ] || skip "this kernel does not run five levels of #!"
 	run "$d/s6"
 	[ "$status" -ne 0 ] || skip "this kernel runs six levels of #!"
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	want=/sys/devices/virtual/dmi/id
-	run preloaded docker sh -c 'cd /sys/class/dmi/id && "$1"' sh "$d/s5"
+	run preloaded_without_dmi docker sh -c 'cd "$1" && "$2"' sh "$DMI_ID" "$d/s5"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$want" ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # execvp goes on past a directory of PATH's name; so does the library's look at the program.
@@ -865,10 +933,9 @@ privileged_copy() {
 	local d=$BATS_TEST_TMPDIR
 	mkdir -p "$d/first/pwd"
 	# env looks its program up with libc's execvp.
-	run preloaded docker sh -c 'cd /sys/class/dmi/id && exec env PATH="$1:/bin:/usr/bin" pwd' sh "$d/first"
+	run preloaded_without_dmi docker sh -c 'cd "$1" && exec env PATH="$2:/bin:/usr/bin" pwd' sh "$DMI_ID" "$d/first"
 	[ "$status" -eq 0 ]
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	[ "$output" = /sys/devices/virtual/dmi/id ]
+	[ "$output" = "$DMI_DEVICE" ]
 }
 
 # Python's subprocess starts its children with vfork: what the library adds to a child's
@@ -896,6 +963,45 @@ privileged_copy() {
 	[ $((loaded - plain)) -lt 4096 ]
 }
 
+# A vfork child on its way to exec asks whether the program has file capabilities: for a caller
+# that is not root (root's exec ignores them). The question goes to libc, never through the
+# library's own getxattr, which would load and parse the identity in the child, in its parent's
+# memory. strace sees every open of the child before its execve.
+@test "preload: a vfork child of a user that is not root opens nothing of the identity before its exec" {
+	require_root "strace of a process run as nobody"
+	require_command strace strace
+	require_command setpriv util-linux
+	local trace
+	privileged_copy /bin/true true
+	cp "$PRELOAD" "$TOP/identities/docker.yaml" "$priv/"
+	chmod a+r "$priv"/*
+	trace=$BATS_TEST_TMPDIR/trace
+	strace -f -qq -o "$trace" -e trace=openat,execve \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env FAKENET_IDENTITY="$priv/docker.yaml" LD_PRELOAD="$priv/libfakenet-preload.so" \
+		"$PYTHON" -c 'import subprocess, sys; subprocess.run([sys.argv[1]], check=True)' "$priv/true"
+	# The child is the pid that execs the copy of true; what it opened before that exec.
+	run awk -v prog="execve(\"$priv/true\"" -v id="$priv/docker.yaml" '
+		NR == FNR { if (index($0, prog)) child[$1] = 1; next }
+		child[$1] && index($0, prog) { done[$1] = 1 }
+		child[$1] && !done[$1] && /openat\(/ && (index($0, id) || index($0, "/proc/cpuinfo"))' "$trace" "$trace"
+	echo "$output"
+	grep -qF "execve(\"$priv/true\"" "$trace"
+	[ -z "$output" ]
+}
+
+# A vfork child's copy of a large environment (3000 variables, some 24 KB of pointers) still
+# carries the library's variables: the child it starts sees the identity, as with a small one.
+@test "preload: a vfork child with 3000 variables starts a program that keeps the identity" {
+	local want
+	want=$(identity_fact "$TOP/identities/docker.yaml" 'y["hostname"]')
+	run preloaded docker "$PYTHON" -c 'import os, subprocess
+env = dict(os.environ, **{"FNT_VAR_%d" % i: "x" for i in range(3000)})
+subprocess.run(["cat", "/etc/hostname"], env=env, check=True)'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
 # Threads each starting vfork children (as Python's subprocess does) in a different directory of
 # the view: each child is where its own thread asked, as the kernel's would be.
 @test "preload: vfork children of several threads each start in their own directory of the view" {
@@ -903,11 +1009,10 @@ privileged_copy() {
 	local prog="$BUILD/tests/preload/vfork-cwd" net
 	require_build "$prog"
 	net=$(in_netns docker sh -c 'cd /sys/class/net/eth0 && /bin/pwd')
-	run preloaded docker "$prog" 200 /sys/class/dmi/id /sys/class/net/eth0 /sys/class/dmi/id /sys/class/net/eth0
+	run preloaded_without_dmi docker "$prog" 200 "$DMI_ID" /sys/class/net/eth0 "$DMI_ID" /sys/class/net/eth0
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 800 ]
-	# The kernel's sysfs: /sys/class/dmi/id is a link to ../../devices/virtual/dmi/id.
-	diff -u <(printf '%s\n' "/sys/class/dmi/id /sys/devices/virtual/dmi/id" "/sys/class/net/eth0 $net") \
+	diff -u <(printf '%s\n' "$DMI_ID $DMI_DEVICE" "/sys/class/net/eth0 $net") \
 		<(printf '%s\n' "${lines[@]}" | sort -u)
 }
 
@@ -955,15 +1060,15 @@ privileged_copy() {
 	require_build "$FAKENET"
 	local name="fnt-relmkdir-$$" script want
 	script='import errno, os, sys
-os.chdir("/sys/class/dmi/id")
+os.chdir(sys.argv[2])
 try:
     os.mkdir("tmp/" + sys.argv[1])
     print("made")
 except OSError as e:
     print(errno.errorcode[e.errno])'
 	[ ! -e "/tmp/$name" ] || skip "/tmp/$name exists already"
-	want=$(env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name")
-	run preloaded docker "$PYTHON" -c "$script" "$name"
+	want=$(without_dmi env -i PATH="$PATH" "$FAKENET" run --backend fuse --identity "$TOP/identities/docker.yaml" -- "$PYTHON" -c "$script" "$name" "$DMI_ID")
+	run preloaded_without_dmi docker "$PYTHON" -c "$script" "$name" "$DMI_ID"
 	rmdir "/tmp/$name" 2>/dev/null || true
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want" ]

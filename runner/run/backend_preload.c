@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "exec_target.h"
 #include "shim_tools.h"
 #include "util.h"
 
@@ -267,12 +268,45 @@ static int parse_run_options(int argc, char **argv, struct preload_opts *o)
 }
 
 /* Everything is checked before the exec, so a bad identity fails here and not in the target. */
+/* The shims' directory next to fakenet, for --shims other than none; NULL without. */
+static char *shims_directory(const char *wanted)
+{
+	char *shims;
+
+	if (strcmp(wanted, "none") == 0)
+		return NULL;
+	if (strcmp(wanted, "all") != 0)
+		fn_warn("run: the preload backend covers every tool, not only '%s'", wanted);
+	shims = fn_shipped_locate("shims", F_OK);
+	if (!shims)
+		fn_warn("warning: the shims directory was not found next to fakenet; "
+			"running without shims");
+	return shims;
+}
+
+/* The library's variables, for a target that is to get them: the identity, the library ahead of
+ * the caller's own LD_PRELOAD, the shims. */
+static void hand_on(const char *identity, const char *lib, const char *shims)
+{
+	char *ident;
+
+	if (identity) {
+		ident = realpath(identity, NULL);
+		setenv("FAKENET_IDENTITY", ident ? ident : identity, 1);
+		free(ident);
+	}
+	prepend_env("LD_PRELOAD", lib, ":", NULL);
+	if (shims)
+		setenv("FAKENET_SHIMS", shims, 1);
+}
+
 static int run_preload(int argc, char **argv)
 {
 	struct preload_opts o = {0};
 	struct fn_identity *id;
-	char *lib, *shims = NULL, *ident = NULL, shim[PATH_MAX], **env;
+	char *lib, *shims, shim[PATH_MAX], **env;
 	const char *file;
+	enum fn_exec_target target;
 	int err;
 
 	switch (parse_run_options(argc, argv, &o)) {
@@ -291,27 +325,18 @@ static int run_preload(int argc, char **argv)
 		fn_warn("run: libfakenet-preload.so not found next to fakenet");
 		return FN_EXIT_OWN;
 	}
-	if (o.identity) {
-		ident = realpath(o.identity, NULL);
-		setenv("FAKENET_IDENTITY", ident ? ident : o.identity, 1);
-		free(ident);
-	}
-	prepend_env("LD_PRELOAD", lib, ":", NULL);
-	free(lib);
-	unsetenv("FAKENET_SHIMS");
-	if (strcmp(o.shims, "none") != 0) {
-		if (strcmp(o.shims, "all") != 0)
-			fn_warn("run: the preload backend covers every tool, not only '%s'",
-				o.shims);
-		shims = fn_shipped_locate("shims", F_OK);
-		if (shims)
-			setenv("FAKENET_SHIMS", shims, 1);
-		else
-			fn_warn("warning: the shims directory was not found next to fakenet; "
-				"running without shims");
-	}
+	shims = shims_directory(o.shims);
 	/* The command itself may be a covered tool: the library is not loaded here yet. */
 	file = fn_shim_redirect(shims, o.argv[0], true, getenv("PATH"), shim, sizeof(shim));
+	/* The first exec follows the library's rule for every later one: a program run with raised
+	 * privileges or of another machine gets none of the library's variables. */
+	target = fn_exec_target_search(&fn_exec_libc, file ? file : o.argv[0], getenv("PATH"));
+	unsetenv("FAKENET_SHIMS");
+	if (target == FN_EXEC_SECURE || target == FN_EXEC_FOREIGN)
+		unsetenv("FAKENET_IDENTITY");
+	else
+		hand_on(o.identity, lib, shims);
+	free(lib);
 	free(shims);
 	env = target_environment();
 	execvpe(file ? file : o.argv[0], o.argv, env);

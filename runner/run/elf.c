@@ -1,21 +1,10 @@
 /* The loaded extent of an ELF file (elf.h), read from its headers alone: the file itself is
  * never mapped or read whole here, so a staged copy costs the kernel's copy of its pages. */
-#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "elf.h"
-
-#define PT_INTERP_TYPE 3
-#define MAX_HEADERS    4096 /* the ELF header and the program headers, read in one pread */
-
-static uint64_t field(const unsigned char *b, size_t off, size_t width)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, b + off, width); /* little endian, as every target of this build */
-	return v;
-}
+#include "elf_head.h"
 
 static void clear(struct fn_patch *p, size_t offset, size_t len)
 {
@@ -26,34 +15,23 @@ static void clear(struct fn_patch *p, size_t offset, size_t len)
 
 bool fn_elf_strip_plan(int fd, size_t size, struct fn_elf_strip *out)
 {
-	unsigned char b[MAX_HEADERS];
+	unsigned char b[FN_ELF_HEAD_MAX];
 	ssize_t got = pread(fd, b, sizeof(b), 0);
-	bool wide = got > 64 && b[4] == 2; /* ELFCLASS64 */
-	size_t phoff, phent, phnum, end = 0;
+	struct fn_elf_head h;
+	uint64_t off, filesz, end = 0;
 
-	if (got < 52 || memcmp(b, "\177ELF", 4) != 0 || (b[4] != 1 && b[4] != 2))
+	/* The clears below are of a little-endian file's fields, as every target of this build. */
+	if (got < 0 || !fn_elf_head_parse(b, (size_t)got, &h) || h.msb || !h.phdrs || h.interp)
 		return false;
-	phoff = field(b, wide ? 0x20 : 0x1c, wide ? 8 : 4);
-	phent = field(b, wide ? 0x36 : 0x2a, 2);
-	phnum = field(b, wide ? 0x38 : 0x2c, 2);
-	/* The program headers follow the ELF header in every file a linker writes. */
-	if (phent < (wide ? 56u : 32u) || phoff > (size_t)got ||
-	    phnum > ((size_t)got - phoff) / phent)
-		return false;
-	for (size_t i = 0; i < phnum; i++) {
-		const unsigned char *ph = b + phoff + i * phent;
-		uint64_t off = field(ph, wide ? 8 : 4, wide ? 8 : 4);
-		uint64_t filesz = field(ph, wide ? 0x20 : 0x10, wide ? 8 : 4);
-
-		if (field(ph, 0, 4) == PT_INTERP_TYPE)
-			return false;
+	for (size_t i = 0; i < h.phnum; i++) {
+		fn_elf_phdr(&h, b, i, &off, &filesz);
 		if (off + filesz > end)
 			end = off + filesz;
 	}
-	if (end < phoff + phnum * phent || end > size)
+	if (end < h.phoff + h.phnum * h.phent || end > size)
 		return false;
 	out->len = end;
-	clear(&out->clear[0], wide ? 0x28 : 0x20, wide ? 8 : 4);
-	clear(&out->clear[1], wide ? 0x3c : 0x30, 4);
+	clear(&out->clear[0], h.wide ? 0x28 : 0x20, h.wide ? 8 : 4);
+	clear(&out->clear[1], h.wide ? 0x3c : 0x30, 4);
 	return true;
 }

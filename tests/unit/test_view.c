@@ -260,6 +260,28 @@ static void test_walk_absent_dirs(void **state)
 	fn_vfs_free(vfs);
 }
 
+/* The kernel link's parts (lib/view.c) are the table's one FN_MOUNT_KERNEL_LINK entry's path:
+ * its directory with the '/', then its name. */
+static void test_kernel_link_is_the_tables(void **state)
+{
+	const struct fn_view_kernel_link *k = &fn_view_kernel_link;
+	size_t links = 0;
+
+	for (size_t i = 0; i < fn_n_view_mounts; i++) {
+		if (fn_view_mounts[i].kind != FN_MOUNT_KERNEL_LINK)
+			continue;
+		links++;
+		assert_string_equal(fn_view_mounts[i].path, k->path);
+	}
+	assert_int_equal(links, 1);
+	assert_int_equal(strlen(k->path), k->len);
+	assert_int_equal(strlen(k->name), k->name_len);
+	assert_int_equal(k->dir_len + k->name_len, k->len);
+	assert_int_equal(k->path[k->dir_len - 1], '/');
+	assert_string_equal(k->path + k->dir_len, k->name);
+	assert_null(strchr(k->name, '/'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_walk_mounts),
 	    cmocka_unit_test(test_walk_proc_net),
 	    cmocka_unit_test(test_walk_absent_dirs),
+	    cmocka_unit_test(test_kernel_link_is_the_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
